@@ -1,0 +1,103 @@
+import { BadRequestException, Injectable, Logger } from '@nestjs/common';
+import type { AuditLastReadResponse, AuditPage } from '@avisa/contracts';
+import { Actor } from '../common/actor';
+import { Clock } from '../common/system/clock';
+import { toIso } from '../database/columns';
+import { ActionsLog } from './actions-log';
+import { AuditRepository } from './audit.repository';
+import { AuditQueryDto } from './dto/audit-query.dto';
+import { toAuditEventResponse } from './dto/audit-event.response';
+
+export interface AuditEntry {
+  actor: Actor;
+  action: string;
+  target?: string | null;
+  details?: Record<string, unknown>;
+}
+
+const SECRET_KEY = /pass(word)?|secret|token|key|hash/i;
+
+/** Drops anything that looks like a secret, so no password or token reaches the trail or a log. */
+export function redact(details: Record<string, unknown> = {}): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(details)) {
+    if (SECRET_KEY.test(key)) continue;
+    out[key] = value && typeof value === 'object' && !Array.isArray(value) ? redact(value as Record<string, unknown>) : value;
+  }
+  return out;
+}
+
+export function describeAction(entry: AuditEntry): string {
+  const details = redact(entry.details);
+  const parts = [entry.action];
+  if (entry.target) parts.push(entry.target);
+  if (Object.keys(details).length) parts.push(JSON.stringify(details));
+  if (entry.actor.ip) parts.push(`[${entry.actor.ip}]`);
+  return parts.join(' ');
+}
+
+@Injectable()
+export class AuditService {
+  private readonly logger = new Logger(AuditService.name);
+
+  constructor(
+    private readonly repository: AuditRepository,
+    private readonly actionsLog: ActionsLog,
+    private readonly clock: Clock,
+  ) {}
+
+  async record(entry: AuditEntry): Promise<void> {
+    const details = redact(entry.details);
+    await this.repository.insert({
+      at: this.clock.now(),
+      actorKind: entry.actor.kind,
+      actorName: entry.actor.name,
+      action: entry.action,
+      target: entry.target ?? null,
+      ip: entry.actor.ip,
+      details: JSON.stringify(details),
+    });
+    this.actionsLog.write(entry.actor.name, describeAction(entry));
+    this.logger.debug(`audit ${entry.action} by ${entry.actor.name}`);
+  }
+
+  async search(userId: number, query: AuditQueryDto): Promise<AuditPage> {
+    const from = query.from ? Date.parse(query.from) : undefined;
+    const to = query.to ? endOf(query.to) : undefined;
+    if (from !== undefined && to !== undefined && from > to) {
+      throw new BadRequestException('from must not be later than to');
+    }
+    const page = query.page ?? 1;
+    const pageSize = query.pageSize ?? 50;
+    const { items, total } = await this.repository.search({
+      from,
+      to,
+      user: query.user,
+      text: query.q,
+      offset: (page - 1) * pageSize,
+      limit: pageSize,
+    });
+    const marker = await this.repository.findMarker(userId);
+    return { items: items.map(toAuditEventResponse), total, page, pageSize, lastReadId: marker?.lastReadId ?? null };
+  }
+
+  async getLastRead(userId: number): Promise<AuditLastReadResponse> {
+    const marker = await this.repository.findMarker(userId);
+    return { lastReadId: marker?.lastReadId ?? null, updatedAt: toIso(marker?.updatedAt ?? null) };
+  }
+
+  async setLastRead(userId: number, lastReadId: number): Promise<AuditLastReadResponse> {
+    const max = await this.repository.maxId();
+    if (lastReadId > max) {
+      throw new BadRequestException(`lastReadId ${lastReadId} is beyond the newest audit event (${max})`);
+    }
+    const updatedAt = this.clock.now();
+    await this.repository.saveMarker({ userId, lastReadId, updatedAt });
+    return { lastReadId, updatedAt: toIso(updatedAt) };
+  }
+}
+
+/** A bare date (`2026-11-22`) as `to` means the whole of that day. */
+function endOf(value: string): number {
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) ? Date.parse(`${value}T23:59:59.999`) : Date.parse(value);
+}

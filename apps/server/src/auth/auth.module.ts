@@ -1,0 +1,52 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { PassportModule } from '@nestjs/passport';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AppConfigService } from '../config/app-config.service';
+import { UsersModule } from '../users/users.module';
+import { AccessGuard } from './access.guard';
+import { ApiTokenEntity } from './api-token.entity';
+import { ApiTokensController } from './api-tokens.controller';
+import { ApiTokensRepository } from './api-tokens.repository';
+import { ApiTokensService } from './api-tokens.service';
+import { AuthController } from './auth.controller';
+import { AuthService } from './auth.service';
+import { LocalStrategy } from './local.strategy';
+import { LoginAttemptsRepository } from './login-attempts.repository';
+import { LoginFailureEntity, LoginLockEntity } from './login-failure.entity';
+import { SessionEntity } from './session.entity';
+import { SessionRepository } from './session.repository';
+
+@Module({
+  imports: [
+    UsersModule,
+    PassportModule,
+    TypeOrmModule.forFeature([SessionEntity, LoginFailureEntity, LoginLockEntity, ApiTokenEntity]),
+    ThrottlerModule.forRootAsync({
+      inject: [AppConfigService],
+      useFactory: (config: AppConfigService) => ({
+        throttlers: [
+          {
+            name: 'login',
+            ttl: config.get('AVISA_LOGIN_IP_WINDOW_SECONDS') * 1000,
+            limit: config.get('AVISA_LOGIN_IP_LIMIT'),
+          },
+        ],
+        errorMessage: 'too many login attempts from this address; wait a minute and try again',
+      }),
+    }),
+  ],
+  controllers: [AuthController, ApiTokensController],
+  providers: [
+    AuthService,
+    ApiTokensService,
+    SessionRepository,
+    LoginAttemptsRepository,
+    ApiTokensRepository,
+    LocalStrategy,
+    { provide: APP_GUARD, useClass: AccessGuard },
+  ],
+  exports: [AuthService],
+})
+export class AuthModule {}

@@ -1,0 +1,38 @@
+import { TOKEN_SCOPES, type ApiTokenResponse, type TokenScope } from '@avisa/contracts';
+import { ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { toIso } from '../../database/columns';
+import { IsNormalizedName } from '../../users/username';
+import { ApiTokenEntity } from '../api-token.entity';
+
+export class CreateApiTokenDto {
+  /** A name saying what uses the token, e.g. `zabbix`. */
+  @IsNormalizedName('name')
+  name!: string;
+
+  /** What the token may do. */
+  @IsArray({ message: 'scopes must be an array' })
+  @ArrayMinSize(1, { message: 'scopes must name at least one scope' })
+  @IsIn(TOKEN_SCOPES, { each: true, message: `each scope must be one of: ${TOKEN_SCOPES.join(', ')}` })
+  scopes!: TokenScope[];
+
+  /** Days until the token stops working; no expiry when omitted. */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  expiresInDays?: number;
+}
+
+export function toApiTokenResponse(entity: ApiTokenEntity): ApiTokenResponse {
+  return {
+    id: entity.id,
+    name: entity.name,
+    prefix: entity.prefix,
+    scopes: entity.scopes,
+    createdBy: entity.createdBy,
+    createdAt: toIso(entity.createdAt)!,
+    lastUsedAt: toIso(entity.lastUsedAt),
+    expiresAt: toIso(entity.expiresAt),
+    revokedAt: toIso(entity.revokedAt),
+  };
+}

@@ -1,0 +1,26 @@
+import { SetMetadata, applyDecorators } from '@nestjs/common';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import type { Role, TokenScope } from '@avisa/contracts';
+
+export const ACCESS_KEY = 'avisa:access';
+
+export type AccessRule =
+  | { public: true }
+  | { public?: false; roles: readonly Role[]; scopes?: readonly TokenScope[] };
+
+/** Open to anyone, logged in or not. */
+export const Public = () => SetMetadata(ACCESS_KEY, { public: true } satisfies AccessRule);
+
+/**
+ * Who may call a route: users with one of `roles`, and API tokens holding one of `scopes`.
+ * A route with no such declaration is refused by the guard, so a forgotten one shows at once.
+ */
+export const Authenticated = (rule: { roles: readonly Role[]; scopes?: readonly TokenScope[] }) =>
+  applyDecorators(
+    SetMetadata(ACCESS_KEY, { ...rule, public: false } satisfies AccessRule),
+    ApiBearerAuth(),
+    ApiUnauthorizedResponse({ description: 'No valid session or API token' }),
+    ApiForbiddenResponse({ description: 'Role or token scope not allowed' }),
+  );
+
+export const ALL_ROLES: readonly Role[] = ['admin', 'operator'];

@@ -1,0 +1,31 @@
+import { Injectable } from '@nestjs/common';
+import * as bcrypt from 'bcrypt';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+
+export const BCRYPT_COST = 12;
+
+@Injectable()
+export class CryptoService {
+  /** A random secret with `bytes` bytes of entropy, prefixed so it can be recognised in a leak scan. */
+  randomToken(prefix: string, bytes = 32): string {
+    return prefix + randomBytes(bytes).toString('base64url');
+  }
+
+  sha256(value: string): string {
+    return createHash('sha256').update(value, 'utf8').digest('hex');
+  }
+
+  safeEqual(a: string, b: string): boolean {
+    const left = Buffer.from(a);
+    const right = Buffer.from(b);
+    return left.length === right.length && timingSafeEqual(left, right);
+  }
+
+  hashPassword(password: string): Promise<string> {
+    return bcrypt.hash(password, BCRYPT_COST);
+  }
+
+  verifyPassword(password: string, hash: string): Promise<boolean> {
+    return bcrypt.compare(password, hash);
+  }
+}

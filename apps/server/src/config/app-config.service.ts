@@ -1,0 +1,33 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { join, resolve } from 'node:path';
+import type { AppEnvironment } from './environment';
+
+@Injectable()
+export class AppConfigService {
+  constructor(private readonly config: ConfigService<AppEnvironment, true>) {}
+
+  get<K extends keyof AppEnvironment>(key: K): AppEnvironment[K] {
+    return this.config.get(key, { infer: true });
+  }
+
+  get databaseFile(): string {
+    const file = this.get('AVISA_DATABASE_FILE');
+    return resolve(file || join(this.get('AVISA_DATA_DIR'), 'avisa.sqlite'));
+  }
+
+  get corsOrigins(): string[] {
+    return splitList(this.get('AVISA_CORS_ORIGINS'));
+  }
+
+  get tlsHostnames(): string[] {
+    return splitList(this.get('AVISA_TLS_HOSTNAMES'));
+  }
+}
+
+function splitList(value: string): string[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}

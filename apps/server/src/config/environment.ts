@@ -1,0 +1,89 @@
+import { existsSync } from 'node:fs';
+import Joi from 'joi';
+
+export interface AppEnvironment {
+  AVISA_HOST: string;
+  AVISA_PORT: number;
+  AVISA_DATA_DIR: string;
+  AVISA_DATABASE_FILE: string;
+  AVISA_LOG_DIR: string;
+  AVISA_LOG_LEVEL: 'error' | 'warn' | 'info' | 'debug';
+  AVISA_AUDIT_LOG_DAYS: number;
+  AVISA_CERTS_DIR: string;
+  AVISA_TLS_CERT: string;
+  AVISA_TLS_KEY: string;
+  AVISA_TLS_HOSTNAMES: string;
+  AVISA_ADMIN_PASSWORD: string;
+  AVISA_SESSION_IDLE_SECONDS: number;
+  AVISA_SESSION_ABSOLUTE_SECONDS: number;
+  AVISA_LOGIN_MAX_FAILURES: number;
+  AVISA_LOGIN_LOCK_SECONDS: number;
+  AVISA_LOGIN_ACCOUNT_MAX_FAILURES: number;
+  AVISA_LOGIN_IP_LIMIT: number;
+  AVISA_LOGIN_IP_WINDOW_SECONDS: number;
+  AVISA_CORS_ORIGINS: string;
+  AVISA_BODY_LIMIT: string;
+  AVISA_TRUST_PROXY: boolean;
+}
+
+const seconds = (min: number, def: number) => Joi.number().integer().min(min).default(def);
+
+export const environmentSchema = Joi.object<AppEnvironment, true>({
+  AVISA_HOST: Joi.string().hostname().default('0.0.0.0'),
+  AVISA_PORT: Joi.number().port().default(8443),
+  AVISA_DATA_DIR: Joi.string().default('data'),
+  AVISA_DATABASE_FILE: Joi.string().allow('').default(''),
+  AVISA_LOG_DIR: Joi.string().default('logs'),
+  AVISA_LOG_LEVEL: Joi.string().valid('error', 'warn', 'info', 'debug').default('info'),
+  AVISA_AUDIT_LOG_DAYS: Joi.number().integer().min(1).max(3650).default(30),
+  AVISA_CERTS_DIR: Joi.string().default('certs'),
+  AVISA_TLS_CERT: Joi.string().allow('').default(''),
+  AVISA_TLS_KEY: Joi.string().allow('').default(''),
+  AVISA_TLS_HOSTNAMES: Joi.string().allow('').default(''),
+  AVISA_ADMIN_PASSWORD: Joi.string().allow('').default(''),
+  AVISA_SESSION_IDLE_SECONDS: seconds(1, 1800),
+  AVISA_SESSION_ABSOLUTE_SECONDS: seconds(1, 43200),
+  AVISA_LOGIN_MAX_FAILURES: Joi.number().integer().min(1).default(5),
+  AVISA_LOGIN_LOCK_SECONDS: seconds(1, 900),
+  AVISA_LOGIN_ACCOUNT_MAX_FAILURES: Joi.number().integer().min(1).default(50),
+  AVISA_LOGIN_IP_LIMIT: Joi.number().integer().min(1).default(30),
+  AVISA_LOGIN_IP_WINDOW_SECONDS: seconds(1, 60),
+  AVISA_CORS_ORIGINS: Joi.string().allow('').default(''),
+  AVISA_BODY_LIMIT: Joi.string()
+    .pattern(/^\d+(b|kb|mb)$/i)
+    .default('100kb')
+    .messages({ 'string.pattern.base': '"AVISA_BODY_LIMIT" must be a size such as 100kb or 1mb' }),
+  AVISA_TRUST_PROXY: Joi.boolean().default(false),
+})
+  .and('AVISA_TLS_CERT', 'AVISA_TLS_KEY')
+  .unknown(true);
+
+export class ConfigurationError extends Error {}
+
+/** Validates an environment; every problem is listed with the variable it concerns. */
+export function validateEnvironment(raw: Record<string, string | undefined>): AppEnvironment {
+  const cleaned = Object.fromEntries(
+    Object.entries(raw).filter(([key, value]) => !(key.startsWith('AVISA_') && value === '')),
+  );
+  const { error, value } = environmentSchema.validate(cleaned, { abortEarly: false, convert: true, stripUnknown: true });
+  if (error) {
+    const problems = error.details.map((d) => {
+      const variable = d.path.join('.') || String(d.context?.label ?? '');
+      const got = d.context?.value === undefined ? '' : ` (got ${JSON.stringify(d.context.value)})`;
+      return `  - ${variable}: ${d.message.replace(/^"[^"]+" /, '')}${got}`;
+    });
+    throw new ConfigurationError(`Invalid configuration:\n${problems.join('\n')}`);
+  }
+  if (value.AVISA_SESSION_IDLE_SECONDS > value.AVISA_SESSION_ABSOLUTE_SECONDS) {
+    throw new ConfigurationError(
+      'Invalid configuration:\n  - AVISA_SESSION_IDLE_SECONDS: must not exceed AVISA_SESSION_ABSOLUTE_SECONDS',
+    );
+  }
+  return value;
+}
+
+/** The only place that reads process.env: loads `.env` when present, then validates. */
+export function readEnvironment(envFile = '.env'): AppEnvironment {
+  if (existsSync(envFile)) process.loadEnvFile(envFile);
+  return validateEnvironment(process.env);
+}

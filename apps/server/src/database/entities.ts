@@ -1,0 +1,15 @@
+import { ApiTokenEntity } from '../auth/api-token.entity';
+import { LoginFailureEntity, LoginLockEntity } from '../auth/login-failure.entity';
+import { SessionEntity } from '../auth/session.entity';
+import { AuditEventEntity, AuditReadMarkerEntity } from '../audit/audit-event.entity';
+import { UserEntity } from '../users/user.entity';
+
+export const ENTITIES = [
+  UserEntity,
+  SessionEntity,
+  LoginFailureEntity,
+  LoginLockEntity,
+  ApiTokenEntity,
+  AuditEventEntity,
+  AuditReadMarkerEntity,
+];

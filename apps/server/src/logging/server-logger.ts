@@ -1,0 +1,32 @@
+import { LoggerService } from '@nestjs/common';
+import { WinstonModule } from 'nest-winston';
+import { join } from 'node:path';
+import * as winston from 'winston';
+
+const line = winston.format.printf(({ timestamp, level, message, context, stack }) => {
+  const where = context ? ` [${String(context)}]` : '';
+  const text = stack ? `${String(message)}\n${String(stack)}` : String(message);
+  return `${String(timestamp)} - ${level.toUpperCase()}${where} ${text}`;
+});
+
+/** Server events: the console and `servidor.log`, rotated by size (5 MB × 10). */
+export function createServerLogger(logDir: string, level: string): LoggerService {
+  const format = winston.format.combine(
+    winston.format.timestamp({ format: 'YYYY-MM-DD HH:mm:ss' }),
+    winston.format.errors({ stack: true }),
+    line,
+  );
+  return WinstonModule.createLogger({
+    level,
+    transports: [
+      new winston.transports.Console({ format }),
+      new winston.transports.File({
+        filename: join(logDir, 'servidor.log'),
+        maxsize: 5 * 1024 * 1024,
+        maxFiles: 10,
+        tailable: true,
+        format,
+      }),
+    ],
+  });
+}

@@ -1,0 +1,75 @@
+import { Logger, RequestMethod } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
+import { mkdirSync } from 'node:fs';
+import { AppModule } from './app.module';
+import { AppEnvironment, ConfigurationError, readEnvironment } from './config/environment';
+import { createServerLogger } from './logging/server-logger';
+import { loadOrCreateCertificate } from './tls/tls-certificate';
+
+export const API_PREFIX = 'api/v1';
+
+export async function createApp(env: AppEnvironment): Promise<NestExpressApplication> {
+  mkdirSync(env.AVISA_LOG_DIR, { recursive: true });
+  const logger = createServerLogger(env.AVISA_LOG_DIR, env.AVISA_LOG_LEVEL);
+  Logger.overrideLogger(logger);
+  const tls = await loadOrCreateCertificate({
+    certFile: env.AVISA_TLS_CERT,
+    keyFile: env.AVISA_TLS_KEY,
+    certsDir: env.AVISA_CERTS_DIR,
+    extraHostnames: env.AVISA_TLS_HOSTNAMES.split(',').map((s) => s.trim()).filter(Boolean),
+  });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env), {
+    httpsOptions: { cert: tls.cert, key: tls.key },
+    logger,
+    bodyParser: false,
+    abortOnError: false,
+  });
+  if (env.AVISA_TRUST_PROXY) app.set('trust proxy', true);
+  app.disable('x-powered-by');
+  app.useBodyParser('json', { limit: env.AVISA_BODY_LIMIT });
+  app.useBodyParser('text', { limit: env.AVISA_BODY_LIMIT, type: ['text/csv', 'text/plain'] });
+  app.use(
+    helmet({
+      hsts: { maxAge: 31_536_000, includeSubDomains: true },
+      referrerPolicy: { policy: 'no-referrer' },
+    }),
+  );
+  const origins = env.AVISA_CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean);
+  app.enableCors({ origin: origins.length ? origins : false, methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] });
+  app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: 'api/docs', method: RequestMethod.ALL }] });
+  const openApi = new DocumentBuilder()
+    .setTitle('Avisa API')
+    .setDescription('Real-time alerts for networks of client sites. Authenticate with "Authorization: Bearer <token>".')
+    .setVersion('1')
+    .addBearerAuth()
+    .build();
+  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApi), {
+    jsonDocumentUrl: 'api/docs/openapi.json',
+  });
+  app.enableShutdownHooks();
+  return app;
+}
+
+async function bootstrap(): Promise<void> {
+  let env: AppEnvironment;
+  try {
+    env = readEnvironment();
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exit(1);
+  }
+  try {
+    const app = await createApp(env);
+    await app.listen(env.AVISA_PORT, env.AVISA_HOST);
+    Logger.log(`Avisa listening on https://${env.AVISA_HOST === '0.0.0.0' ? 'localhost' : env.AVISA_HOST}:${env.AVISA_PORT}`, 'Bootstrap');
+  } catch (error) {
+    const message = error instanceof ConfigurationError ? error.message : `Start-up failed: ${(error as Error).stack ?? String(error)}`;
+    process.stderr.write(`${message}\n`);
+    process.exit(1);
+  }
+}
+
+if (require.main === module) void bootstrap();

@@ -1,0 +1,75 @@
+import { ROLES, type Role, type UserResponse } from '@avisa/contracts';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsAcceptablePassword } from '../../auth/password-policy';
+import { toIso } from '../../database/columns';
+import { UserEntity } from '../user.entity';
+import { IsNormalizedName } from '../username';
+
+const trim = Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
+
+export class CreateUserDto {
+  /** Login name; stored trimmed and in lower case. */
+  @IsNormalizedName('username')
+  username!: string;
+
+  /** Name shown in the app; defaults to the username. */
+  @IsOptional()
+  @trim
+  @IsString()
+  @MinLength(1)
+  @MaxLength(128)
+  displayName?: string;
+
+  @IsIn(ROLES, { message: `role must be one of: ${ROLES.join(', ')}` })
+  role!: Role;
+
+  /** 8 to 72 bytes, not a common password, not the username. */
+  @IsAcceptablePassword('username')
+  password!: string;
+}
+
+export class UpdateUserDto {
+  @trim
+  @IsString()
+  @MinLength(1)
+  @MaxLength(128)
+  displayName!: string;
+}
+
+export class SetPasswordDto {
+  @IsAcceptablePassword()
+  password!: string;
+}
+
+export class SetRoleDto {
+  @IsIn(ROLES, { message: `role must be one of: ${ROLES.join(', ')}` })
+  role!: Role;
+}
+
+export class SetEnabledDto {
+  @IsBoolean()
+  enabled!: boolean;
+}
+
+export class ChangeOwnPasswordDto {
+  @IsString()
+  @MaxLength(1024)
+  currentPassword!: string;
+
+  @IsAcceptablePassword()
+  newPassword!: string;
+}
+
+export function toUserResponse(user: UserEntity): UserResponse {
+  return {
+    id: user.id,
+    username: user.username,
+    displayName: user.displayName,
+    role: user.role,
+    enabled: user.enabled,
+    builtin: user.builtin,
+    createdAt: toIso(user.createdAt)!,
+    updatedAt: toIso(user.updatedAt)!,
+  };
+}

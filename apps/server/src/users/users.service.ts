@@ -1,0 +1,141 @@
+import {
+  ConflictException,
+  ForbiddenException,
+  Injectable,
+  NotFoundException,
+  UnauthorizedException,
+} from '@nestjs/common';
+import type { Role, UserResponse } from '@avisa/contracts';
+import { Actor, Principal } from '../common/actor';
+import { EventBus } from '../common/events/event-bus';
+import { Clock } from '../common/system/clock';
+import { CryptoService } from '../common/system/crypto.service';
+import { CreateUserDto, toUserResponse } from './dto/user.dto';
+import { UserEntity } from './user.entity';
+import { UsersRepository } from './users.repository';
+
+@Injectable()
+export class UsersService {
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly crypto: CryptoService,
+    private readonly clock: Clock,
+    private readonly events: EventBus,
+  ) {}
+
+  async list(): Promise<UserResponse[]> {
+    return (await this.users.list()).map(toUserResponse);
+  }
+
+  async get(id: number): Promise<UserResponse> {
+    return toUserResponse(await this.require(id));
+  }
+
+  async create(dto: CreateUserDto, actor: Actor): Promise<UserResponse> {
+    if (await this.users.findByUsername(dto.username)) {
+      throw new ConflictException(`username "${dto.username}" is already taken`);
+    }
+    const now = this.clock.now();
+    const user = await this.users.create({
+      username: dto.username,
+      displayName: dto.displayName ?? dto.username,
+      role: dto.role,
+      enabled: true,
+      builtin: false,
+      passwordHash: await this.crypto.hashPassword(dto.password),
+      createdAt: now,
+      updatedAt: now,
+    });
+    await this.events.emit('user.created', { actor, target: user.username, details: { role: user.role } });
+    return toUserResponse(user);
+  }
+
+  async updateDisplayName(id: number, displayName: string, actor: Actor): Promise<UserResponse> {
+    const user = await this.require(id);
+    await this.users.update(id, { displayName, updatedAt: this.clock.now() });
+    await this.events.emit('user.updated', {
+      actor,
+      target: user.username,
+      details: { displayName: { from: user.displayName, to: displayName } },
+    });
+    return this.get(id);
+  }
+
+  async resetPassword(id: number, password: string, actor: Actor, currentSessionId: string | null): Promise<void> {
+    const user = await this.require(id);
+    this.refuseSameAsUsername(user, password);
+    await this.users.update(id, { passwordHash: await this.crypto.hashPassword(password), updatedAt: this.clock.now() });
+    await this.revokeSessions(user, actor, 'password reset', currentSessionId);
+    await this.events.emit('user.password.reset', { actor, target: user.username });
+  }
+
+  async changeRole(id: number, role: Role, actor: Actor): Promise<UserResponse> {
+    const user = await this.require(id);
+    if (user.role === role) return toUserResponse(user);
+    if (user.builtin) throw new ForbiddenException('the built-in admin cannot be demoted');
+    if (user.id === actor.id && actor.kind === 'user') throw new ForbiddenException('you cannot change your own role');
+    await this.users.update(id, { role, updatedAt: this.clock.now() });
+    await this.revokeSessions(user, actor, 'role changed', null);
+    await this.events.emit('user.role.changed', { actor, target: user.username, details: { from: user.role, to: role } });
+    return this.get(id);
+  }
+
+  async setEnabled(id: number, enabled: boolean, actor: Actor): Promise<UserResponse> {
+    const user = await this.require(id);
+    if (user.enabled === enabled) return toUserResponse(user);
+    if (!enabled && user.builtin) throw new ForbiddenException('the built-in admin cannot be disabled');
+    if (!enabled && user.id === actor.id && actor.kind === 'user') {
+      throw new ForbiddenException('you cannot disable your own account');
+    }
+    await this.users.update(id, { enabled, updatedAt: this.clock.now() });
+    if (!enabled) await this.revokeSessions(user, actor, 'disabled', null);
+    await this.events.emit('user.enabled.changed', { actor, target: user.username, details: { enabled } });
+    return this.get(id);
+  }
+
+  async delete(id: number, actor: Actor): Promise<void> {
+    const user = await this.require(id);
+    if (user.builtin) throw new ForbiddenException('the built-in admin cannot be deleted');
+    if (user.id === actor.id && actor.kind === 'user') throw new ForbiddenException('you cannot delete your own account');
+    await this.revokeSessions(user, actor, 'deleted', null);
+    await this.users.delete(id);
+    await this.events.emit('user.deleted', { actor, target: user.username, details: { role: user.role } });
+  }
+
+  async changeOwnPassword(principal: Principal, actor: Actor, current: string, next: string): Promise<void> {
+    if (principal.kind !== 'user') throw new ForbiddenException('API tokens have no password');
+    const user = await this.require(principal.userId);
+    if (!(await this.crypto.verifyPassword(current, user.passwordHash))) {
+      throw new UnauthorizedException('currentPassword is wrong');
+    }
+    this.refuseSameAsUsername(user, next);
+    if (await this.crypto.verifyPassword(next, user.passwordHash)) {
+      throw new ConflictException('newPassword must differ from the current password');
+    }
+    await this.users.update(user.id, { passwordHash: await this.crypto.hashPassword(next), updatedAt: this.clock.now() });
+    await this.revokeSessions(user, actor, 'password changed', principal.sessionId);
+    await this.events.emit('auth.password.changed', { actor, target: user.username });
+  }
+
+  private refuseSameAsUsername(user: UserEntity, password: string): void {
+    if (password.toLowerCase() === user.username) {
+      throw new ConflictException('password must not be the same as the username');
+    }
+  }
+
+  private async revokeSessions(user: UserEntity, actor: Actor, reason: string, exceptSessionId: string | null) {
+    await this.events.emit('sessions.revoked', {
+      actor,
+      userId: user.id,
+      exceptSessionId,
+      target: user.username,
+      details: { reason },
+    });
+  }
+
+  private async require(id: number): Promise<UserEntity> {
+    const user = await this.users.findById(id);
+    if (!user) throw new NotFoundException(`user ${id} does not exist`);
+    return user;
+  }
+}

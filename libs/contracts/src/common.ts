@@ -1,0 +1,20 @@
+export interface ApiError {
+  statusCode: number;
+  error: string;
+  message: string;
+  /** Per-field problems for validation errors, keyed by the field's path. */
+  fields?: Record<string, string[]>;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export interface HealthResponse {
+  status: 'ok' | 'error';
+  info?: Record<string, { status: string }>;
+  error?: Record<string, { status: string }>;
+}

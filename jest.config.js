@@ -1,11 +1,12 @@
 /** Two tiers: unit specs beside the code, e2e specs against the built server. */
-const tsJest = ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }];
+const tsJest = ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', diagnostics: { ignoreCodes: [151002] } }];
 const moduleNameMapper = {
   '^@avisa/contracts$': '<rootDir>/libs/contracts/src/index.ts',
   '^@avisa/migrations$': '<rootDir>/migrations/index.ts',
 };
 
 module.exports = {
+  testTimeout: 60000,
   projects: [
     {
       displayName: 'unit',
@@ -22,7 +23,6 @@ module.exports = {
       testMatch: ['<rootDir>/e2e/**/*.e2e-spec.ts'],
       transform: { '^.+\\.ts$': tsJest },
       moduleNameMapper,
-      testTimeout: 60000,
       slowTestThreshold: 30,
     },
   ],

@@ -1,0 +1,170 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Agent, request } from 'undici';
+
+export const ROOT = resolve(__dirname, '..', '..');
+export const SERVER_MAIN = join(ROOT, 'dist/apps/server/apps/server/src/main.js');
+export const ADMIN_PASSWORD = 'Avisa-e2e-admin-Pw!';
+
+export interface ApiResponse<T = unknown> {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: T;
+}
+
+export interface StartOptions {
+  env?: Record<string, string>;
+  /** Reuse the folders of an earlier run (restart). */
+  dir?: string;
+  port?: number;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => done(port));
+    });
+  });
+}
+
+/** The built server, started as a real process on a free port with its own SQLite file, logs and certificate. */
+export class TestServer {
+  readonly output: string[] = [];
+  private agent?: Agent;
+
+  private constructor(
+    readonly dir: string,
+    readonly port: number,
+    readonly process: ChildProcess,
+  ) {}
+
+  static async start(options: StartOptions = {}): Promise<TestServer> {
+    const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'avisa-e2e-'));
+    const port = options.port ?? (await freePort());
+    const child = spawn(process.execPath, [SERVER_MAIN], {
+      cwd: dir,
+      env: {
+        PATH: process.env.PATH ?? '',
+        AVISA_HOST: '127.0.0.1',
+        AVISA_PORT: String(port),
+        AVISA_ADMIN_PASSWORD: ADMIN_PASSWORD,
+        AVISA_LOG_LEVEL: 'info',
+        ...options.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const server = new TestServer(dir, port, child);
+    child.stdout!.on('data', (chunk: Buffer) => server.output.push(chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => server.output.push(chunk.toString()));
+    await server.waitUntilListening();
+    return server;
+  }
+
+  get baseUrl(): string {
+    return `https://127.0.0.1:${this.port}`;
+  }
+
+  get text(): string {
+    return this.output.join('');
+  }
+
+  path(...parts: string[]): string {
+    return join(this.dir, ...parts);
+  }
+
+  private async waitUntilListening(): Promise<void> {
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      if (this.process.exitCode !== null) {
+        throw new Error(`server exited with ${this.process.exitCode}:\n${this.text}`);
+      }
+      if (this.text.includes('Avisa listening on')) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`server did not start in 30 s:\n${this.text}`);
+  }
+
+  /** Trusts exactly the certificate this server generated; certificate checks stay on. */
+  private dispatcher(): Agent {
+    this.agent ??= new Agent({ connect: { ca: readFileSync(this.path('certs', 'server.crt')), servername: 'localhost' } });
+    return this.agent;
+  }
+
+  async api<T = any>(
+    method: string,
+    path: string,
+    options: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {},
+  ): Promise<ApiResponse<T>> {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    let body: string | undefined;
+    if (options.raw !== undefined) {
+      body = options.raw;
+      headers['content-type'] ??= 'application/json';
+    } else if (options.body !== undefined) {
+      body = JSON.stringify(options.body);
+      headers['content-type'] = 'application/json';
+    }
+    const response = await request(`${this.baseUrl}${path}`, {
+      method: method as any,
+      headers,
+      body,
+      dispatcher: this.dispatcher(),
+    });
+    const text = await response.body.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      /* not JSON: keep the text */
+    }
+    return { status: response.statusCode, headers: response.headers, body: parsed as T };
+  }
+
+  async login(username: string, password: string): Promise<string> {
+    const response = await this.api<{ token: string }>('POST', '/api/v1/auth/login', { body: { username, password } });
+    if (response.status !== 200) throw new Error(`login ${username} failed: ${response.status} ${JSON.stringify(response.body)}`);
+    return response.body.token;
+  }
+
+  loginAdmin(): Promise<string> {
+    return this.login('admin', ADMIN_PASSWORD);
+  }
+
+  async createUser(adminToken: string, username: string, role: 'admin' | 'operator', password: string) {
+    const response = await this.api('POST', '/api/v1/users', { token: adminToken, body: { username, role, password } });
+    if (response.status !== 201) throw new Error(`create user failed: ${response.status} ${JSON.stringify(response.body)}`);
+    return response.body as { id: number; username: string };
+  }
+
+  readLog(name: string): string {
+    try {
+      return readFileSync(this.path('logs', name), 'utf8');
+    } catch {
+      return '';
+    }
+  }
+
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    await this.agent?.close();
+    this.agent = undefined;
+    if (this.process.exitCode !== null || this.process.signalCode !== null) return;
+    const exited = new Promise((r) => this.process.once('exit', r));
+    this.process.kill(signal);
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+    if (this.process.exitCode === null && this.process.signalCode === null) this.process.kill('SIGKILL');
+  }
+
+  async dispose(): Promise<void> {
+    await this.stop();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
+import { AccessDeclarationsCheck } from '../common/access/access-declarations.check';
 import { PassportModule } from '@nestjs/passport';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -22,6 +23,7 @@ import { SessionRepository } from './session.repository';
   imports: [
     UsersModule,
     PassportModule,
+    DiscoveryModule,
     TypeOrmModule.forFeature([SessionEntity, LoginFailureEntity, LoginLockEntity, ApiTokenEntity]),
     ThrottlerModule.forRootAsync({
       inject: [AppConfigService],
@@ -45,6 +47,7 @@ import { SessionRepository } from './session.repository';
     LoginAttemptsRepository,
     ApiTokensRepository,
     LocalStrategy,
+    AccessDeclarationsCheck,
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
   exports: [AuthService],

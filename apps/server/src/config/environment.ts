@@ -54,9 +54,7 @@ export const environmentSchema = Joi.object<AppEnvironment, true>({
     .default('100kb')
     .messages({ 'string.pattern.base': '"AVISA_BODY_LIMIT" must be a size such as 100kb or 1mb' }),
   AVISA_TRUST_PROXY: Joi.boolean().default(false),
-})
-  .and('AVISA_TLS_CERT', 'AVISA_TLS_KEY')
-  .unknown(true);
+});
 
 export class ConfigurationError extends Error {}
 
@@ -73,6 +71,12 @@ export function validateEnvironment(raw: Record<string, string | undefined>): Ap
       return `  - ${variable}: ${d.message.replace(/^"[^"]+" /, '')}${got}`;
     });
     throw new ConfigurationError(`Invalid configuration:\n${problems.join('\n')}`);
+  }
+  if (!value.AVISA_TLS_CERT !== !value.AVISA_TLS_KEY) {
+    const missing = value.AVISA_TLS_CERT ? 'AVISA_TLS_KEY' : 'AVISA_TLS_CERT';
+    throw new ConfigurationError(
+      `Invalid configuration:\n  - ${missing}: must be set together with ${missing === 'AVISA_TLS_KEY' ? 'AVISA_TLS_CERT' : 'AVISA_TLS_KEY'}`,
+    );
   }
   if (value.AVISA_SESSION_IDLE_SECONDS > value.AVISA_SESSION_ABSOLUTE_SECONDS) {
     throw new ConfigurationError(

@@ -8,6 +8,7 @@ import {
 import type { Role, UserResponse } from '@avisa/contracts';
 import { Actor, Principal } from '../common/actor';
 import { EventBus } from '../common/events/event-bus';
+import { FieldValidationException } from '../common/http/validation';
 import { Clock } from '../common/system/clock';
 import { CryptoService } from '../common/system/crypto.service';
 import { CreateUserDto, toUserResponse } from './dto/user.dto';
@@ -63,7 +64,7 @@ export class UsersService {
 
   async resetPassword(id: number, password: string, actor: Actor, currentSessionId: string | null): Promise<void> {
     const user = await this.require(id);
-    this.refuseSameAsUsername(user, password);
+    this.refuseSameAsUsername(user, password, 'password');
     await this.users.update(id, { passwordHash: await this.crypto.hashPassword(password), updatedAt: this.clock.now() });
     await this.revokeSessions(user, actor, 'password reset', currentSessionId);
     await this.events.emit('user.password.reset', { actor, target: user.username });
@@ -108,7 +109,7 @@ export class UsersService {
     if (!(await this.crypto.verifyPassword(current, user.passwordHash))) {
       throw new UnauthorizedException('currentPassword is wrong');
     }
-    this.refuseSameAsUsername(user, next);
+    this.refuseSameAsUsername(user, next, 'newPassword');
     if (await this.crypto.verifyPassword(next, user.passwordHash)) {
       throw new ConflictException('newPassword must differ from the current password');
     }
@@ -117,9 +118,10 @@ export class UsersService {
     await this.events.emit('auth.password.changed', { actor, target: user.username });
   }
 
-  private refuseSameAsUsername(user: UserEntity, password: string): void {
+  /** A policy violation like the DTO's own checks: 400 naming the field, not a 409 conflict. */
+  private refuseSameAsUsername(user: UserEntity, password: string, field: string): void {
     if (password.toLowerCase() === user.username) {
-      throw new ConflictException('password must not be the same as the username');
+      throw new FieldValidationException({ [field]: [`${field} must not be the same as the username`] });
     }
   }
 

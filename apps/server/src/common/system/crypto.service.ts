@@ -3,6 +3,8 @@ import * as bcrypt from 'bcrypt';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 export const BCRYPT_COST = 12;
+/** bcrypt ignores every byte past the 72nd. */
+export const BCRYPT_MAX_BYTES = 72;
 
 @Injectable()
 export class CryptoService {
@@ -25,7 +27,12 @@ export class CryptoService {
     return bcrypt.hash(password, BCRYPT_COST);
   }
 
-  verifyPassword(password: string, hash: string): Promise<boolean> {
-    return bcrypt.compare(password, hash);
+  /**
+   * bcrypt only looks at the first 72 bytes, so a longer input would match the password made of its first 72 bytes;
+   * no stored password can be longer (see password-policy), so such an input never matches.
+   */
+  async verifyPassword(password: string, hash: string): Promise<boolean> {
+    const matches = await bcrypt.compare(password, hash);
+    return matches && Buffer.byteLength(password, 'utf8') <= BCRYPT_MAX_BYTES;
   }
 }

@@ -1,0 +1,71 @@
+import { DataSource } from 'typeorm';
+import { createTestDatabase } from '../../test/utils';
+import { AuditEventEntity, AuditReadMarkerEntity } from './audit-event.entity';
+import { AuditRepository } from './audit.repository';
+
+describe('AuditRepository on a real SQLite file', () => {
+  let db: { dataSource: DataSource; dispose: () => Promise<void> };
+  let repository: AuditRepository;
+  const day = Date.parse('2026-11-20T12:00:00Z');
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    repository = new AuditRepository(
+      db.dataSource.getRepository(AuditEventEntity),
+      db.dataSource.getRepository(AuditReadMarkerEntity),
+    );
+    const rows: [number, string, string, string | null, object][] = [
+      [day, 'admin', 'user.created', 'marin', { role: 'operator' }],
+      [day + 3_600_000, 'admin', 'user.role.changed', 'marin', { from: 'operator', to: 'admin' }],
+      [day + 86_400_000, 'jefa', 'api-token.created', 'zabbix', { scopes: ['read'] }],
+      [day + 2 * 86_400_000, 'jefa', 'user.created', '100%_real', {}],
+    ];
+    for (const [at, actorName, action, target, details] of rows) {
+      await repository.insert({ at, actorKind: 'user', actorName, action, target, ip: '10.1.1.1', details: JSON.stringify(details) });
+    }
+  });
+
+  afterAll(() => db.dispose());
+
+  const search = (filter: Partial<Parameters<AuditRepository['search']>[0]>) =>
+    repository.search({ offset: 0, limit: 50, ...filter });
+
+  it('lists newest first with the total', async () => {
+    const { items, total } = await search({});
+    expect(total).toBe(4);
+    expect(items.map((e) => e.id)).toEqual([4, 3, 2, 1]);
+  });
+
+  it('pages', async () => {
+    const { items, total } = await search({ offset: 1, limit: 2 });
+    expect(total).toBe(4);
+    expect(items.map((e) => e.id)).toEqual([3, 2]);
+  });
+
+  it('filters by actor and by date range, bounds included', async () => {
+    expect((await search({ user: 'jefa' })).total).toBe(2);
+    expect((await search({ from: day + 3_600_000, to: day + 86_400_000 })).items.map((e) => e.id)).toEqual([3, 2]);
+  });
+
+  it('searches free text case-insensitively in action, target and details', async () => {
+    expect((await search({ text: 'MARIN' })).total).toBe(2);
+    expect((await search({ text: 'zabbix' })).total).toBe(1);
+    expect((await search({ text: '"to":"admin"' })).total).toBe(1);
+  });
+
+  it('treats % and _ in the text literally', async () => {
+    expect((await search({ text: '100%_' })).items.map((e) => e.target)).toEqual(['100%_real']);
+    expect((await search({ text: '%' })).total).toBe(1);
+  });
+
+  it('keeps one last-read marker per user', async () => {
+    await db.dataSource.query(
+      "INSERT INTO users (id, username, display_name, role, password_hash, created_at, updated_at) VALUES (1, 'admin', 'A', 'admin', 'x', 0, 0)",
+    );
+    expect(await repository.findMarker(1)).toBeNull();
+    await repository.saveMarker({ userId: 1, lastReadId: 2, updatedAt: day });
+    await repository.saveMarker({ userId: 1, lastReadId: 3, updatedAt: day + 1 });
+    expect(await repository.findMarker(1)).toMatchObject({ lastReadId: 3 });
+    expect(await repository.maxId()).toBe(4);
+  });
+});

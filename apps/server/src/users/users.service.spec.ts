@@ -1,0 +1,90 @@
+import { jest } from '@jest/globals';
+import { ConflictException, ForbiddenException } from '@nestjs/common';
+import { EventBus } from '../common/events/event-bus';
+import { CryptoService } from '../common/system/crypto.service';
+import { FakeClock, adminActor, mockOf } from '../../test/utils';
+import { UserEntity } from './user.entity';
+import { UsersRepository } from './users.repository';
+import { UsersService } from './users.service';
+
+const make = (overrides: Partial<UserEntity>): UserEntity => ({
+  id: 2,
+  username: 'marin',
+  displayName: 'marin',
+  role: 'operator',
+  enabled: true,
+  builtin: false,
+  passwordHash: 'old-hash',
+  createdAt: 0,
+  updatedAt: 0,
+  ...overrides,
+});
+
+function setup(existing: UserEntity[]) {
+  const mocks = {
+    users: mockOf<UsersRepository>({
+      findById: jest.fn(async (id: number) => existing.find((u) => u.id === id) ?? null),
+      findByUsername: jest.fn(async (name: string) => existing.find((u) => u.username === name) ?? null),
+    }),
+    crypto: mockOf<CryptoService>({ hashPassword: jest.fn(async () => 'new-hash') }),
+    events: mockOf<EventBus>({ emit: jest.fn(async () => undefined) }),
+  };
+  const sut = new UsersService(
+    mocks.users as unknown as UsersRepository,
+    mocks.crypto as unknown as CryptoService,
+    new FakeClock(),
+    mocks.events as unknown as EventBus,
+  );
+  return { sut, mocks };
+}
+
+const builtinAdmin = make({ id: 1, username: 'admin', role: 'admin', builtin: true });
+
+describe('UsersService', () => {
+  it('refuses a username that is taken', async () => {
+    const { sut, mocks } = setup([make({})]);
+    await expect(sut.create({ username: 'marin', role: 'operator', password: 'x' }, adminActor)).rejects.toBeInstanceOf(
+      ConflictException,
+    );
+    expect(mocks.users.create).not.toHaveBeenCalled();
+  });
+
+  it.each([
+    ['deleted', (s: UsersService) => s.delete(1, { ...adminActor, id: 5 })],
+    ['disabled', (s: UsersService) => s.setEnabled(1, false, { ...adminActor, id: 5 })],
+    ['demoted', (s: UsersService) => s.changeRole(1, 'operator', { ...adminActor, id: 5 })],
+  ])('never lets the built-in admin be %s', async (what, act) => {
+    const { sut, mocks } = setup([builtinAdmin]);
+    await expect(act(sut)).rejects.toThrow(new ForbiddenException(`the built-in admin cannot be ${what}`));
+    expect(mocks.users.update).not.toHaveBeenCalled();
+    expect(mocks.users.delete).not.toHaveBeenCalled();
+  });
+
+  it('does not let an admin delete itself', async () => {
+    const { sut, mocks } = setup([make({ id: 5, username: 'jefa', role: 'admin' })]);
+    await expect(sut.delete(5, { ...adminActor, id: 5, name: 'jefa' })).rejects.toThrow(/your own account/);
+    expect(mocks.users.delete).not.toHaveBeenCalled();
+  });
+
+  it('revokes the sessions of a user whose role changes, and audits the change', async () => {
+    const { sut, mocks } = setup([make({})]);
+    await sut.changeRole(2, 'admin', adminActor);
+    expect(mocks.users.update).toHaveBeenCalledWith(2, expect.objectContaining({ role: 'admin' }));
+    expect(mocks.events.emit).toHaveBeenCalledWith('sessions.revoked', expect.objectContaining({ userId: 2, exceptSessionId: null }));
+    expect(mocks.events.emit).toHaveBeenCalledWith(
+      'user.role.changed',
+      expect.objectContaining({ target: 'marin', details: { from: 'operator', to: 'admin' } }),
+    );
+  });
+
+  it('changes an own password only with the current one, keeping the current session', async () => {
+    const { sut, mocks } = setup([make({})]);
+    mocks.crypto.verifyPassword.mockImplementation(async (pw: string) => pw === 'current-pw');
+    const principal = { kind: 'user' as const, userId: 2, username: 'marin', displayName: 'marin', role: 'operator' as const, sessionId: 's1' };
+    await expect(sut.changeOwnPassword(principal, adminActor, 'wrong', 'Brand-New-2026')).rejects.toThrow(/currentPassword is wrong/);
+    expect(mocks.users.update).not.toHaveBeenCalled();
+    await sut.changeOwnPassword(principal, adminActor, 'current-pw', 'Brand-New-2026');
+    expect(mocks.users.update).toHaveBeenCalledWith(2, expect.objectContaining({ passwordHash: 'new-hash' }));
+    expect(mocks.events.emit).toHaveBeenCalledWith('sessions.revoked', expect.objectContaining({ userId: 2, exceptSessionId: 's1' }));
+  });
+});

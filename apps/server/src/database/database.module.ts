@@ -1,5 +1,6 @@
-import { Module } from '@nestjs/common';
+import { Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '@avisa/migrations';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -38,4 +39,18 @@ interface SqliteHandle {
     }),
   ],
 })
-export class DatabaseModule {}
+export class DatabaseModule implements OnApplicationBootstrap {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly config: AppConfigService,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const [journal] = (await this.dataSource.query('PRAGMA journal_mode')) as { journal_mode: string }[];
+    const [sync] = (await this.dataSource.query('PRAGMA synchronous')) as { synchronous: number }[];
+    const level = ['OFF', 'NORMAL', 'FULL', 'EXTRA'][sync.synchronous] ?? String(sync.synchronous);
+    new Logger('Database').log(
+      `SQLite ${this.config.databaseFile} (journal_mode=${journal.journal_mode}, synchronous=${level})`,
+    );
+  }
+}

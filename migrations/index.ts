@@ -1,4 +1,5 @@
 import { Init1763830000000 } from './1763830000000-Init';
+import { Delivery1763840000000 } from './1763840000000-Delivery';
 
 /** Every migration, oldest first; listed by class so a bundled build finds them too. */
-export const MIGRATIONS = [Init1763830000000];
+export const MIGRATIONS = [Init1763830000000, Delivery1763840000000];

@@ -11,6 +11,11 @@ import type { AppEnvironment } from './config/environment';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { UsersModule } from './users/users.module';
+import { ClientGatewayModule } from './client-gateway/client-gateway.module';
+import { FanOutModule } from './fanout/fanout.module';
+import { MessagingModule } from './messaging/messaging.module';
+import { OperatorsGatewayModule } from './operators-gateway/operators-gateway.module';
+import { ReceiversModule } from './receivers/receivers.module';
 
 @Module({})
 export class AppModule {
@@ -26,6 +31,11 @@ export class AppModule {
         UsersModule,
         AuthModule,
         HealthModule,
+        FanOutModule,
+        ReceiversModule,
+        MessagingModule,
+        ClientGatewayModule,
+        OperatorsGatewayModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -3,3 +3,7 @@ export * from './users';
 export * from './api-tokens';
 export * from './audit';
 export * from './common';
+export * from './receiver-protocol';
+export * from './receivers';
+export * from './messages';
+export * from './operator-protocol';

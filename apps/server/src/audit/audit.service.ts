@@ -1,6 +1,7 @@
 import { BadRequestException, Injectable, Logger } from '@nestjs/common';
 import type { AuditLastReadResponse, AuditPage } from '@avisa/contracts';
 import { Actor } from '../common/actor';
+import { rangeEnd, rangeStart } from '../common/date-range';
 import { Clock } from '../common/system/clock';
 import { toIso } from '../database/columns';
 import { ActionsLog } from './actions-log';
@@ -62,8 +63,8 @@ export class AuditService {
   }
 
   async search(userId: number, query: AuditQueryDto): Promise<AuditPage> {
-    const from = query.from ? Date.parse(query.from) : undefined;
-    const to = query.to ? endOf(query.to) : undefined;
+    const from = query.from ? rangeStart(query.from) : undefined;
+    const to = query.to ? rangeEnd(query.to) : undefined;
     if (from !== undefined && to !== undefined && from > to) {
       throw new BadRequestException('from must not be later than to');
     }
@@ -95,9 +96,4 @@ export class AuditService {
     await this.repository.saveMarker({ userId, lastReadId, updatedAt });
     return { lastReadId, updatedAt: toIso(updatedAt) };
   }
-}
-
-/** A bare date (`2026-11-22`) as `to` means the whole of that day. */
-function endOf(value: string): number {
-  return /^\d{4}-\d{2}-\d{2}$/.test(value) ? Date.parse(`${value}T23:59:59.999`) : Date.parse(value);
 }

@@ -111,7 +111,7 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Resolves a bearer token (session or API token) to its principal, or refuses it with the reason. */
-  async authenticate(token: string): Promise<Principal> {
+  async authenticate(token: string, options: { touch?: boolean } = {}): Promise<Principal> {
     if (token.startsWith(API_TOKEN_PREFIX)) return this.apiTokens.authenticate(token);
     const id = this.crypto.sha256(token);
     const session = await this.sessions.findById(id);
@@ -131,7 +131,9 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
       await this.sessions.delete(id);
       throw new UnauthorizedException('this account is no longer active');
     }
-    if (now - session.lastSeenAt >= Math.min(60_000, idleMs / 4)) await this.sessions.touch(id, now);
+    if (options.touch !== false && now - session.lastSeenAt >= Math.min(60_000, idleMs / 4)) {
+      await this.sessions.touch(id, now);
+    }
     return {
       kind: 'user',
       userId: user.id,

@@ -24,6 +24,12 @@ export interface AppEnvironment {
   AVISA_CORS_ORIGINS: string;
   AVISA_BODY_LIMIT: string;
   AVISA_TRUST_PROXY: boolean;
+  AVISA_MESSAGE_DEFAULT_TTL_SECONDS: number;
+  AVISA_MESSAGE_MAX_TTL_SECONDS: number;
+  AVISA_DELIVERY_ACK_TIMEOUT_SECONDS: number;
+  AVISA_URGENT_REMINDER_SECONDS: number;
+  AVISA_URGENT_MAX_REMINDERS: number;
+  AVISA_RECEIVER_AUTH_FAILURES_PER_MINUTE: number;
 }
 
 const seconds = (min: number, def: number) => Joi.number().integer().min(min).default(def);
@@ -54,6 +60,12 @@ export const environmentSchema = Joi.object<AppEnvironment, true>({
     .default('100kb')
     .messages({ 'string.pattern.base': '"AVISA_BODY_LIMIT" must be a size such as 100kb or 1mb' }),
   AVISA_TRUST_PROXY: Joi.boolean().default(false),
+  AVISA_MESSAGE_DEFAULT_TTL_SECONDS: seconds(0, 86400),
+  AVISA_MESSAGE_MAX_TTL_SECONDS: seconds(1, 30 * 86400),
+  AVISA_DELIVERY_ACK_TIMEOUT_SECONDS: seconds(1, 30),
+  AVISA_URGENT_REMINDER_SECONDS: seconds(1, 300),
+  AVISA_URGENT_MAX_REMINDERS: Joi.number().integer().min(0).max(100).default(3),
+  AVISA_RECEIVER_AUTH_FAILURES_PER_MINUTE: Joi.number().integer().min(1).default(20),
 });
 
 export class ConfigurationError extends Error {}

@@ -2,6 +2,8 @@ import { ApiTokenEntity } from '../auth/api-token.entity';
 import { LoginFailureEntity, LoginLockEntity } from '../auth/login-failure.entity';
 import { SessionEntity } from '../auth/session.entity';
 import { AuditEventEntity, AuditReadMarkerEntity } from '../audit/audit-event.entity';
+import { DeliveryEntity, MessageEntity } from '../messaging/message.entity';
+import { ReceiverConnectionEntity, ReceiverEntity } from '../receivers/receiver.entity';
 import { UserEntity } from '../users/user.entity';
 
 export const ENTITIES = [
@@ -12,4 +14,8 @@ export const ENTITIES = [
   ApiTokenEntity,
   AuditEventEntity,
   AuditReadMarkerEntity,
+  ReceiverEntity,
+  ReceiverConnectionEntity,
+  MessageEntity,
+  DeliveryEntity,
 ];

@@ -1,3 +1,4 @@
+import type { DeliveryUpdatePayload, MessageCreatedPayload, PresencePayload } from '@avisa/contracts';
 import type { Actor } from '../actor';
 
 /** A state change worth an audit line: who, on what, with which details. */
@@ -22,11 +23,24 @@ export interface EventMap {
   'api-token.created': AuditedEvent;
   'api-token.revoked': AuditedEvent;
   'sessions.revoked': AuditedEvent & { userId: number; exceptSessionId: string | null };
+  'receiver.created': AuditedEvent;
+  'receiver.updated': AuditedEvent;
+  'receiver.key.rotated': AuditedEvent;
+  'receiver.deleted': AuditedEvent & { name: string };
+  'receivers.provisioned': AuditedEvent;
+  'receiver.connection.refused': AuditedEvent;
+  'receiver.connected': { name: string; receiverId: number };
+  'receiver.presence': PresencePayload;
+  'message.created': AuditedEvent & { payload: MessageCreatedPayload };
+  'message.retracted': AuditedEvent & { messageId: string };
+  'delivery.updated': DeliveryUpdatePayload;
 }
 
 export type EventName = keyof EventMap;
 
-export const AUDITED_EVENTS: readonly EventName[] = [
+export type AuditedEventName = { [K in EventName]: EventMap[K] extends AuditedEvent ? K : never }[EventName];
+
+export const AUDITED_EVENTS: readonly AuditedEventName[] = [
   'auth.login.succeeded',
   'auth.login.failed',
   'auth.login.locked',
@@ -40,4 +54,12 @@ export const AUDITED_EVENTS: readonly EventName[] = [
   'user.deleted',
   'api-token.created',
   'api-token.revoked',
+  'receiver.created',
+  'receiver.updated',
+  'receiver.key.rotated',
+  'receiver.deleted',
+  'receivers.provisioned',
+  'receiver.connection.refused',
+  'message.created',
+  'message.retracted',
 ];

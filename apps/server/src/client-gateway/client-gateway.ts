@@ -1,0 +1,198 @@
+import { Logger, OnApplicationBootstrap } from '@nestjs/common';
+import {
+  ConnectedSocket,
+  MessageBody,
+  OnGatewayConnection,
+  OnGatewayDisconnect,
+  OnGatewayInit,
+  SubscribeMessage,
+  WebSocketGateway,
+} from '@nestjs/websockets';
+import {
+  PROTOCOL_VERSION,
+  RECEIVERS_NAMESPACE,
+  RECEIVER_CONNECT_ERRORS,
+  type ReceiptAck,
+  type ReceiverClientToServerEvents,
+  type ReceiverConnectErrorCode,
+  type ReceiverServerToClientEvents,
+} from '@avisa/contracts';
+import { randomUUID } from 'node:crypto';
+import type { Namespace, Socket } from 'socket.io';
+import { EventBus } from '../common/events/event-bus';
+import { Clock } from '../common/system/clock';
+import { AppConfigService } from '../config/app-config.service';
+import { toIso } from '../database/columns';
+import { InProcessReceiverHub, receiverRoom } from '../fanout/in-process-receiver-hub';
+import { ReceiverHub } from '../fanout/receiver-hub';
+import { MessagingService } from '../messaging/messaging.service';
+import { ReceiptsService } from '../messaging/receipts.service';
+import { ReceiversRepository } from '../receivers/receivers.repository';
+import { ReceiversService } from '../receivers/receivers.service';
+import { SOCKET_OPTIONS } from './socket-options';
+import { FailedHandshakes } from './failed-handshakes';
+
+interface ReceiverSocketData {
+  name: string;
+  receiverId: number;
+  displayName: string;
+  connectionId: string;
+  connectionRow: number;
+  clientVersion: string | null;
+  address: string | null;
+  since: number;
+}
+
+type ReceiverSocket = Socket<ReceiverClientToServerEvents, ReceiverServerToClientEvents, object, ReceiverSocketData>;
+
+function refusal(code: ReceiverConnectErrorCode, retryAfterSeconds?: number): Error & { data: object } {
+  return Object.assign(new Error(RECEIVER_CONNECT_ERRORS[code]), { data: { code, retryAfterSeconds } });
+}
+
+/** The receivers' Socket.IO namespace: handshake authentication, presence, catch-up and receipts. */
+@WebSocketGateway({ ...SOCKET_OPTIONS, namespace: RECEIVERS_NAMESPACE })
+export class ClientGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnApplicationBootstrap {
+  private readonly logger = new Logger(ClientGateway.name);
+  private readonly failures: FailedHandshakes;
+
+  constructor(
+    private readonly receivers: ReceiversService,
+    private readonly receiversRepository: ReceiversRepository,
+    private readonly messaging: MessagingService,
+    private readonly receipts: ReceiptsService,
+    private readonly hub: ReceiverHub,
+    private readonly inProcessHub: InProcessReceiverHub,
+    private readonly clock: Clock,
+    private readonly events: EventBus,
+    config: AppConfigService,
+  ) {
+    this.failures = new FailedHandshakes(config.get('AVISA_RECEIVER_AUTH_FAILURES_PER_MINUTE'), 60_000);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const closed = await this.receiversRepository.closeAllOpen(this.clock.now(), 'server restart');
+    if (closed) this.logger.warn(`closed ${closed} connection record(s) left open by the previous run`);
+  }
+
+  afterInit(namespace: Namespace): void {
+    this.inProcessHub.attach(namespace);
+    namespace.use((socket, next) => {
+      this.authenticate(socket as ReceiverSocket).then(
+        () => next(),
+        (error: Error) => next(error),
+      );
+    });
+  }
+
+  async handleConnection(socket: ReceiverSocket): Promise<void> {
+    const data = socket.data;
+    if (!data.name) return;
+    await socket.join(receiverRoom(data.name));
+    data.connectionRow = await this.receiversRepository.openConnection({
+      receiverId: data.receiverId,
+      ip: data.address,
+      clientVersion: data.clientVersion,
+      connectedAt: data.since,
+      disconnectedAt: null,
+      endReason: null,
+    });
+    await this.receiversRepository.update(data.receiverId, { lastSeenAt: data.since, clientVersion: data.clientVersion });
+    await this.events.emit('receiver.presence', {
+      name: data.name,
+      online: true,
+      connectedSince: toIso(data.since),
+      lastSeenAt: toIso(data.since),
+      clientVersion: data.clientVersion,
+    });
+    const pending = await this.messaging.pending(data.name);
+    socket.emit('welcome', {
+      name: data.name,
+      displayName: data.displayName,
+      serverTime: new Date(this.clock.now()).toISOString(),
+      protocol: PROTOCOL_VERSION,
+      pending: pending.length,
+    });
+    for (const alert of pending) socket.emit('alert', alert.payload);
+    if (pending.length) await this.messaging.markPushed(pending.map((p) => p.deliveryId));
+    this.logger.log(`site ${data.name} connected from ${data.address ?? '?'} (${pending.length} pending)`);
+  }
+
+  async handleDisconnect(socket: ReceiverSocket, reason?: string): Promise<void> {
+    const data = socket.data;
+    if (!data.name || !(await this.hub.release(data.name, data.connectionId))) return;
+    const now = this.clock.now();
+    const why = this.hub.takeEndReason(data.name) ?? reason ?? 'disconnected';
+    try {
+      if (data.connectionRow) await this.receiversRepository.closeConnection(data.connectionRow, now, why);
+      await this.receiversRepository.update(data.receiverId, { lastSeenAt: now });
+    } catch (error) {
+      this.logger.warn(`could not record the end of ${data.name}'s connection: ${String(error)}`);
+    }
+    await this.events.emit('receiver.presence', {
+      name: data.name,
+      online: false,
+      connectedSince: null,
+      lastSeenAt: toIso(now),
+      clientVersion: data.clientVersion,
+    });
+    this.logger.log(`site ${data.name} disconnected (${why})`);
+  }
+
+  @SubscribeMessage('receipt')
+  async receipt(@ConnectedSocket() socket: ReceiverSocket, @MessageBody() body: unknown): Promise<ReceiptAck> {
+    const receipt = this.messaging.validateReceipt(body);
+    if (typeof receipt === 'string') return { ok: false, error: receipt };
+    try {
+      await this.receipts.record(socket.data.name, receipt);
+      return { ok: true };
+    } catch {
+      return { ok: false, error: 'the receipt could not be stored; send it again' };
+    }
+  }
+
+  private async authenticate(socket: ReceiverSocket): Promise<void> {
+    const address = socket.handshake.address ?? null;
+    const ipKey = address ?? 'unknown';
+    const wait = this.failures.retryAfterSeconds(ipKey, this.clock.now());
+    if (wait) throw refusal('too_many_attempts', wait);
+    const auth = (socket.handshake.auth ?? {}) as Record<string, unknown>;
+    if (typeof auth.name !== 'string' || typeof auth.key !== 'string') {
+      this.failures.record(ipKey, this.clock.now());
+      throw refusal('bad_request');
+    }
+    const result = await this.receivers.authenticate(auth.name, auth.key);
+    if (!result.ok) {
+      this.failures.record(ipKey, this.clock.now());
+      await this.refused(auth.name, address, result.code);
+      throw refusal(result.code);
+    }
+    const receiver = result.receiver;
+    const clientVersion = typeof auth.clientVersion === 'string' ? auth.clientVersion.slice(0, 64) : null;
+    const since = this.clock.now();
+    const connectionId = randomUUID();
+    const claimed = await this.hub.claim({ name: receiver.name, connectionId, since, clientVersion, address });
+    if (!claimed) {
+      await this.refused(receiver.name, address, 'already_connected');
+      throw refusal('already_connected');
+    }
+    socket.data = {
+      name: receiver.name,
+      receiverId: receiver.id,
+      displayName: receiver.displayName,
+      connectionId,
+      connectionRow: 0,
+      clientVersion,
+      address,
+      since,
+    };
+  }
+
+  private async refused(name: string, address: string | null, code: ReceiverConnectErrorCode): Promise<void> {
+    this.logger.warn(`refused site connection "${name.slice(0, 64)}" from ${address ?? '?'}: ${code}`);
+    await this.events.emit('receiver.connection.refused', {
+      actor: { kind: 'anonymous', id: null, name: `site:${name.slice(0, 64).toLowerCase()}`, ip: address },
+      target: name.slice(0, 64).toLowerCase(),
+      details: { reason: code },
+    });
+  }
+}

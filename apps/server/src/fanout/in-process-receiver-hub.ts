@@ -1,0 +1,61 @@
+import { Injectable } from '@nestjs/common';
+import type { AlertPayload, RetractPayload } from '@avisa/contracts';
+import type { Namespace } from 'socket.io';
+import { PresenceInfo, ReceiverHub } from './receiver-hub';
+
+export const receiverRoom = (name: string) => `r:${name}`;
+
+@Injectable()
+export class InProcessReceiverHub extends ReceiverHub {
+  private readonly connected = new Map<string, PresenceInfo>();
+  private readonly endReasons = new Map<string, string>();
+  private namespace?: Namespace;
+
+  /** Called by the receivers' gateway once its namespace exists. */
+  attach(namespace: Namespace): void {
+    this.namespace = namespace;
+  }
+
+  async claim(info: PresenceInfo): Promise<boolean> {
+    if (this.connected.has(info.name)) return false;
+    this.connected.set(info.name, info);
+    return true;
+  }
+
+  async release(name: string, connectionId: string): Promise<boolean> {
+    if (this.connected.get(name)?.connectionId !== connectionId) return false;
+    this.connected.delete(name);
+    return true;
+  }
+
+  async presence(name: string): Promise<PresenceInfo | null> {
+    return this.connected.get(name) ?? null;
+  }
+
+  async allPresence(): Promise<PresenceInfo[]> {
+    return [...this.connected.values()];
+  }
+
+  async online(names: readonly string[]): Promise<Set<string>> {
+    return new Set(names.filter((n) => this.connected.has(n)));
+  }
+
+  sendAlert(names: readonly string[], payload: AlertPayload): void {
+    if (names.length) this.namespace?.to(names.map(receiverRoom)).emit('alert', payload);
+  }
+
+  sendRetract(names: readonly string[], payload: RetractPayload): void {
+    if (names.length) this.namespace?.to(names.map(receiverRoom)).emit('retract', payload);
+  }
+
+  disconnect(name: string, reason: string): void {
+    this.endReasons.set(name, reason);
+    this.namespace?.in(receiverRoom(name)).disconnectSockets(true);
+  }
+
+  takeEndReason(name: string): string | null {
+    const reason = this.endReasons.get(name) ?? null;
+    this.endReasons.delete(name);
+    return reason;
+  }
+}

@@ -1,0 +1,116 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { EventBus } from '../common/events/event-bus';
+import { Clock } from '../common/system/clock';
+import { AppConfigService } from '../config/app-config.service';
+import { toIso } from '../database/columns';
+import { ReceiverHub } from '../fanout/receiver-hub';
+import { MessagesRepository } from './messages.repository';
+import { toAlertPayload } from './messaging.service';
+
+/** Background work: resend unconfirmed alerts, remind unread urgent ones, expire what waited too long. */
+@Injectable()
+export class DeliveryScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(DeliveryScheduler.name);
+  private readonly timers: NodeJS.Timeout[] = [];
+  private running = new Set<string>();
+
+  constructor(
+    private readonly messages: MessagesRepository,
+    private readonly hub: ReceiverHub,
+    private readonly clock: Clock,
+    private readonly events: EventBus,
+    private readonly config: AppConfigService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const ackMs = this.config.get('AVISA_DELIVERY_ACK_TIMEOUT_SECONDS') * 1000;
+    const remindMs = this.config.get('AVISA_URGENT_REMINDER_SECONDS') * 1000;
+    this.every('resend', Math.max(500, Math.min(ackMs / 2, 10_000)), () => this.resendUnconfirmed());
+    this.every('remind', Math.max(500, Math.min(remindMs / 4, 15_000)), () => this.remindUrgent());
+    this.every('expire', 5_000, () => this.expire());
+    this.events.on('receiver.deleted', ({ name }) => this.messages.cancelOpenFor(name, this.clock.now()));
+  }
+
+  onApplicationShutdown(): void {
+    for (const timer of this.timers) clearInterval(timer);
+  }
+
+  async resendUnconfirmed(): Promise<void> {
+    const now = this.clock.now();
+    const cutoff = now - this.config.get('AVISA_DELIVERY_ACK_TIMEOUT_SECONDS') * 1000;
+    const due = await this.messages.unconfirmedSince(cutoff, now, 2000);
+    if (!due.length) return;
+    const online = await this.hub.online([...new Set(due.map((d) => d.receiverName))]);
+    const ready = due.filter((d) => online.has(d.receiverName));
+    if (!ready.length) return;
+    const messages = await this.messages.findMessages(ready.map((d) => d.messageId));
+    const byMessage = new Map<string, string[]>();
+    for (const d of ready) byMessage.set(d.messageId, [...(byMessage.get(d.messageId) ?? []), d.receiverName]);
+    for (const [messageId, names] of byMessage) {
+      const message = messages.get(messageId);
+      if (!message || message.retractedAt !== null) continue;
+      this.hub.sendAlert(names, toAlertPayload(message));
+    }
+    await this.messages.markDeliverySent(ready.map((d) => d.id), now);
+    this.logger.debug(`resent ${ready.length} unconfirmed alert(s)`);
+  }
+
+  async remindUrgent(): Promise<void> {
+    const now = this.clock.now();
+    const cutoff = now - this.config.get('AVISA_URGENT_REMINDER_SECONDS') * 1000;
+    const max = this.config.get('AVISA_URGENT_MAX_REMINDERS');
+    const due = await this.messages.urgentUnreadSince(cutoff, now, 1000);
+    if (!due.length) return;
+    const online = await this.hub.online([...new Set(due.map((d) => d.receiverName))]);
+    const messages = await this.messages.findMessages(due.map((d) => d.messageId));
+    for (const d of due) {
+      const message = messages.get(d.messageId);
+      if (!message) continue;
+      const flagged = d.reminders >= max;
+      if (!flagged && !online.has(d.receiverName)) continue;
+      const reminders = flagged ? d.reminders : d.reminders + 1;
+      if (!flagged) this.hub.sendAlert([d.receiverName], toAlertPayload(message, reminders));
+      await this.messages.recordReminder(d.id, reminders, now, flagged);
+      const counts = (await this.messages.counts([d.messageId])).get(d.messageId)!;
+      await this.events.emit('delivery.updated', {
+        messageId: d.messageId,
+        receiver: d.receiverName,
+        state: d.state,
+        at: toIso(now)!,
+        reminders,
+        flagged,
+        counts,
+      });
+    }
+  }
+
+  async expire(): Promise<void> {
+    const now = this.clock.now();
+    const expired = await this.messages.expireDue(now);
+    if (!expired.length) return;
+    const counts = await this.messages.counts([...new Set(expired.map((e) => e.messageId))]);
+    for (const e of expired) {
+      await this.events.emit('delivery.updated', {
+        messageId: e.messageId,
+        receiver: e.receiverName,
+        state: 'expired',
+        at: toIso(now)!,
+        reminders: 0,
+        flagged: false,
+        counts: counts.get(e.messageId)!,
+      });
+    }
+  }
+
+  private every(name: string, ms: number, job: () => Promise<void>): void {
+    const timer = setInterval(() => {
+      if (this.running.has(name)) return;
+      this.running.add(name);
+      job()
+        .catch((error: unknown) => this.logger.error(`${name} failed: ${String(error)}`))
+        .finally(() => this.running.delete(name));
+    }, ms);
+    timer.unref();
+    this.timers.push(timer);
+  }
+}

@@ -1,0 +1,141 @@
+import {
+  MESSAGE_TEXT_MAX,
+  PRIORITIES,
+  TARGET_KINDS,
+  type DeliveryCounts,
+  type DeliveryResponse,
+  type MessageResponse,
+  type Priority,
+  type TargetKind,
+} from '@avisa/contracts';
+import { Transform, Type } from 'class-transformer';
+import {
+  IsIn,
+  IsISO8601,
+  IsInt,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import { toIso } from '../../database/columns';
+import { DeliveryEntity, MessageEntity } from '../message.entity';
+
+const normalize = Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value));
+
+export class TargetDto {
+  @IsIn(TARGET_KINDS, { message: `target.kind must be one of: ${TARGET_KINDS.join(', ')}` })
+  kind!: TargetKind;
+
+  /** Site or group name; required unless kind is `all`. */
+  @ValidateIf((o: TargetDto) => o.kind !== 'all' || o.name !== undefined)
+  @normalize
+  @IsString({ message: 'target.name is required for a site or group' })
+  @MinLength(1, { message: 'target.name is required for a site or group' })
+  @MaxLength(128)
+  name?: string;
+}
+
+export class SendMessageDto {
+  @ValidateNested()
+  @Type(() => TargetDto)
+  target!: TargetDto;
+
+  /** Plain text, 1 to 2000 characters; never rendered as HTML. */
+  @IsString()
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+  @MinLength(1, { message: 'text must not be empty' })
+  @MaxLength(MESSAGE_TEXT_MAX, { message: `text must be at most ${MESSAGE_TEXT_MAX} characters` })
+  text!: string;
+
+  @IsOptional()
+  @IsIn(PRIORITIES, { message: `priority must be one of: ${PRIORITIES.join(', ')}` })
+  priority?: Priority;
+
+  /** How long the alert waits for offline sites; 0 = only sites online now. */
+  @IsOptional()
+  @IsInt({ message: 'ttlSeconds must be a whole number of seconds' })
+  @Min(0)
+  ttlSeconds?: number;
+}
+
+export class HistoryQueryDto {
+  /** Username (or `token:<name>`) of the sender. */
+  @IsOptional()
+  @normalize
+  @IsString()
+  @MaxLength(128)
+  sender?: string;
+
+  @IsOptional()
+  @IsIn(TARGET_KINDS)
+  targetKind?: TargetKind;
+
+  @IsOptional()
+  @normalize
+  @IsString()
+  @MaxLength(128)
+  target?: string;
+
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'from must be an ISO 8601 date such as 2026-11-22' })
+  from?: string;
+
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'to must be an ISO 8601 date such as 2026-11-22' })
+  to?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  q?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  page?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  pageSize?: number;
+}
+
+export function toMessageResponse(entity: MessageEntity, counts: DeliveryCounts): MessageResponse {
+  return {
+    id: entity.id,
+    sender: entity.senderName,
+    senderDisplay: entity.senderDisplay,
+    target: { kind: entity.targetKind, name: entity.targetName },
+    text: entity.text,
+    priority: entity.priority,
+    ttlSeconds: entity.ttlSeconds,
+    createdAt: toIso(entity.createdAt)!,
+    expiresAt: toIso(entity.expiresAt)!,
+    retractedAt: toIso(entity.retractedAt),
+    retractedBy: entity.retractedBy,
+    counts,
+  };
+}
+
+export function toDeliveryResponse(entity: DeliveryEntity): DeliveryResponse {
+  return {
+    receiver: entity.receiverName,
+    state: entity.state,
+    createdAt: toIso(entity.createdAt)!,
+    sentAt: toIso(entity.sentAt),
+    deliveredAt: toIso(entity.deliveredAt),
+    readAt: toIso(entity.readAt),
+    endedAt: toIso(entity.endedAt),
+    attempts: entity.attempts,
+    reminders: entity.reminders,
+    flagged: entity.flagged,
+  };
+}

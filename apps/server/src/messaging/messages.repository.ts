@@ -1,0 +1,284 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { DeliveryCounts, DeliveryState, ReceiptState } from '@avisa/contracts';
+import { Brackets, DataSource, In, Repository } from 'typeorm';
+import { DeliveryEntity, MessageEntity } from './message.entity';
+
+export interface ReceiptRow {
+  messageId: string;
+  receiverName: string;
+  state: ReceiptState;
+  at: number;
+}
+
+export interface HistoryFilter {
+  sender?: string;
+  targetKind?: string;
+  targetName?: string;
+  from?: number;
+  to?: number;
+  text?: string;
+  offset: number;
+  limit: number;
+}
+
+export interface PendingDelivery {
+  deliveryId: number;
+  message: MessageEntity;
+}
+
+const OPEN_STATES: DeliveryState[] = ['queued', 'sent'];
+const BATCH = 400;
+const escapeLike = (value: string) => value.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+export const emptyCounts = (): DeliveryCounts => ({
+  total: 0,
+  queued: 0,
+  sent: 0,
+  delivered: 0,
+  read: 0,
+  expired: 0,
+  retracted: 0,
+  cancelled: 0,
+});
+
+@Injectable()
+export class MessagesRepository {
+  constructor(
+    @InjectRepository(MessageEntity) private readonly messages: Repository<MessageEntity>,
+    @InjectRepository(DeliveryEntity) private readonly deliveries: Repository<DeliveryEntity>,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  /** The message and every delivery row, in one transaction, before anything is sent. */
+  async insertWithDeliveries(message: MessageEntity, rows: Omit<DeliveryEntity, 'id'>[]): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await manager.insert(MessageEntity, message);
+      for (let i = 0; i < rows.length; i += BATCH) {
+        await manager.insert(DeliveryEntity, rows.slice(i, i + BATCH));
+      }
+    });
+  }
+
+  async markSent(messageId: string, names: readonly string[], at: number): Promise<void> {
+    for (let i = 0; i < names.length; i += BATCH) {
+      await this.deliveries
+        .createQueryBuilder()
+        .update()
+        .set({ state: 'sent', sentAt: at, attempts: () => 'attempts + 1' })
+        .where('message_id = :messageId', { messageId })
+        .andWhere('receiver_name IN (:...names)', { names: names.slice(i, i + BATCH) })
+        .andWhere('state IN (:...open)', { open: OPEN_STATES })
+        .execute();
+    }
+  }
+
+  async markDeliverySent(ids: readonly number[], at: number): Promise<void> {
+    for (let i = 0; i < ids.length; i += BATCH) {
+      await this.deliveries
+        .createQueryBuilder()
+        .update()
+        .set({ state: 'sent', sentAt: at, attempts: () => 'attempts + 1' })
+        .where('id IN (:...ids)', { ids: ids.slice(i, i + BATCH) })
+        .andWhere('state IN (:...open)', { open: OPEN_STATES })
+        .execute();
+    }
+  }
+
+  /**
+   * Applies a batch of receipts in one transaction. States only move forward:
+   * queued → sent → delivered → read. Returns the rows that changed.
+   */
+  async applyReceipts(receipts: readonly ReceiptRow[]): Promise<DeliveryEntity[]> {
+    if (!receipts.length) return [];
+    return this.dataSource.transaction(async (manager) => {
+      const changed: DeliveryEntity[] = [];
+      for (const r of receipts) {
+        const row = await manager.findOneBy(DeliveryEntity, { messageId: r.messageId, receiverName: r.receiverName });
+        if (!row) continue;
+        const open = row.state === 'queued' || row.state === 'sent';
+        const wasDelivered = row.state === 'delivered';
+        let dirty = false;
+        if (row.deliveredAt === null && (open || wasDelivered || row.state === 'read' || row.state === 'retracted')) {
+          row.deliveredAt = r.at;
+          dirty = true;
+        }
+        if (r.state === 'read' && row.readAt === null && row.state !== 'expired' && row.state !== 'cancelled') {
+          row.readAt = r.at;
+          dirty = true;
+        }
+        if (open || wasDelivered) {
+          const next: DeliveryState = row.readAt !== null ? 'read' : 'delivered';
+          if (next !== row.state) {
+            row.state = next;
+            dirty = true;
+          }
+        }
+        if (dirty) {
+          await manager.update(
+            DeliveryEntity,
+            { id: row.id },
+            { state: row.state, deliveredAt: row.deliveredAt, readAt: row.readAt },
+          );
+          changed.push(row);
+        }
+      }
+      return changed;
+    });
+  }
+
+  /** Open deliveries for one receiver, oldest first, skipping expired and retracted alerts. */
+  async pendingFor(receiverName: string, now: number): Promise<PendingDelivery[]> {
+    const rows = await this.deliveries
+      .createQueryBuilder('d')
+      .innerJoin(MessageEntity, 'm', 'm.id = d.message_id')
+      .select(['d.id AS delivery_id', 'm.id AS message_id'])
+      .where('d.receiver_name = :receiverName', { receiverName })
+      .andWhere('d.state IN (:...open)', { open: OPEN_STATES })
+      .andWhere('d.expires_at > :now', { now })
+      .andWhere('m.retracted_at IS NULL')
+      .orderBy('m.created_at', 'ASC')
+      .addOrderBy('d.id', 'ASC')
+      .getRawMany<{ delivery_id: number; message_id: string }>();
+    if (!rows.length) return [];
+    const messages = await this.findMessages(rows.map((r) => r.message_id));
+    return rows.map((r) => ({ deliveryId: Number(r.delivery_id), message: messages.get(r.message_id)! }));
+  }
+
+  /** Deliveries pushed to a receiver that has not confirmed them since `cutoff`. */
+  async unconfirmedSince(cutoff: number, now: number, limit: number): Promise<DeliveryEntity[]> {
+    return this.deliveries
+      .createQueryBuilder('d')
+      .where(
+        new Brackets((w) =>
+          w
+            .where("d.state = 'sent' AND d.sent_at < :cutoff", { cutoff })
+            .orWhere("d.state = 'queued' AND d.created_at < :cutoff", { cutoff }),
+        ),
+      )
+      .andWhere('d.expires_at > :now', { now })
+      .orderBy('d.id', 'ASC')
+      .take(limit)
+      .getMany();
+  }
+
+  /** Unread urgent deliveries whose last showing is older than `cutoff`. */
+  async urgentUnreadSince(cutoff: number, now: number, limit: number): Promise<DeliveryEntity[]> {
+    return this.deliveries
+      .createQueryBuilder('d')
+      .innerJoin(MessageEntity, 'm', 'm.id = d.message_id')
+      .where('d.state = :delivered', { delivered: 'delivered' })
+      .andWhere("m.priority = 'urgent'")
+      .andWhere('m.retracted_at IS NULL')
+      .andWhere('d.flagged = :no', { no: false })
+      .andWhere('d.expires_at > :now', { now })
+      .andWhere(
+        new Brackets((w) =>
+          w
+            .where('d.reminded_at IS NULL AND d.delivered_at < :cutoff', { cutoff })
+            .orWhere('d.reminded_at < :cutoff', { cutoff }),
+        ),
+      )
+      .take(limit)
+      .getMany();
+  }
+
+  async recordReminder(id: number, reminders: number, at: number, flagged: boolean): Promise<void> {
+    await this.deliveries.update({ id }, { reminders, remindedAt: at, flagged });
+  }
+
+  /** Open deliveries past their expiry become `expired`. */
+  async expireDue(now: number): Promise<{ messageId: string; receiverName: string }[]> {
+    const due = await this.deliveries
+      .createQueryBuilder('d')
+      .select(['d.id', 'd.messageId', 'd.receiverName'])
+      .where('d.state IN (:...open)', { open: OPEN_STATES })
+      .andWhere('d.expires_at <= :now', { now })
+      .take(5000)
+      .getMany();
+    for (let i = 0; i < due.length; i += BATCH) {
+      await this.deliveries.update(
+        { id: In(due.slice(i, i + BATCH).map((d) => d.id)) },
+        { state: 'expired', endedAt: now },
+      );
+    }
+    return due.map((d) => ({ messageId: d.messageId, receiverName: d.receiverName }));
+  }
+
+  /** Marks the message retracted and drops its open copies; answers who had it in hand (to be told). */
+  async retract(messageId: string, by: string, at: number): Promise<string[]> {
+    return this.dataSource.transaction(async (manager) => {
+      await manager.update(MessageEntity, { id: messageId }, { retractedAt: at, retractedBy: by });
+      const held = await manager.find(DeliveryEntity, {
+        select: { receiverName: true },
+        where: { messageId, state: In(['sent', 'delivered', 'read']) },
+      });
+      await manager.update(
+        DeliveryEntity,
+        { messageId, state: In(['queued', 'sent', 'delivered']) },
+        { state: 'retracted', endedAt: at },
+      );
+      return held.map((d) => d.receiverName);
+    });
+  }
+
+  async cancelOpenFor(receiverName: string, at: number): Promise<void> {
+    await this.deliveries.update({ receiverName, state: In(OPEN_STATES) }, { state: 'cancelled', endedAt: at });
+  }
+
+  findMessage(id: string): Promise<MessageEntity | null> {
+    return this.messages.findOneBy({ id });
+  }
+
+  async findMessages(ids: string[]): Promise<Map<string, MessageEntity>> {
+    const unique = [...new Set(ids)];
+    const found: MessageEntity[] = [];
+    for (let i = 0; i < unique.length; i += BATCH) {
+      found.push(...(await this.messages.findBy({ id: In(unique.slice(i, i + BATCH)) })));
+    }
+    return new Map(found.map((m) => [m.id, m]));
+  }
+
+  deliveriesOf(messageId: string): Promise<DeliveryEntity[]> {
+    return this.deliveries.find({ where: { messageId }, order: { receiverName: 'ASC' } });
+  }
+
+  async counts(messageIds: string[]): Promise<Map<string, DeliveryCounts>> {
+    const result = new Map<string, DeliveryCounts>(messageIds.map((id) => [id, emptyCounts()]));
+    if (!messageIds.length) return result;
+    const rows = await this.deliveries
+      .createQueryBuilder('d')
+      .select('d.message_id', 'messageId')
+      .addSelect('d.state', 'state')
+      .addSelect('COUNT(*)', 'n')
+      .where('d.message_id IN (:...messageIds)', { messageIds })
+      .groupBy('d.message_id')
+      .addGroupBy('d.state')
+      .getRawMany<{ messageId: string; state: DeliveryState; n: string | number }>();
+    for (const row of rows) {
+      const counts = result.get(row.messageId)!;
+      counts[row.state] = Number(row.n);
+      counts.total += Number(row.n);
+    }
+    return result;
+  }
+
+  async history(filter: HistoryFilter): Promise<{ items: MessageEntity[]; total: number }> {
+    const query = this.messages.createQueryBuilder('m');
+    if (filter.sender) query.andWhere('m.sender_name = :sender', { sender: filter.sender });
+    if (filter.targetKind) query.andWhere('m.target_kind = :kind', { kind: filter.targetKind });
+    if (filter.targetName) query.andWhere('m.target_name = :name', { name: filter.targetName });
+    if (filter.from !== undefined) query.andWhere('m.created_at >= :from', { from: filter.from });
+    if (filter.to !== undefined) query.andWhere('m.created_at <= :to', { to: filter.to });
+    if (filter.text) {
+      query.andWhere("LOWER(m.text) LIKE :pattern ESCAPE '\\'", { pattern: `%${escapeLike(filter.text.toLowerCase())}%` });
+    }
+    const [items, total] = await query
+      .orderBy('m.created_at', 'DESC')
+      .addOrderBy('m.id', 'DESC')
+      .skip(filter.offset)
+      .take(filter.limit)
+      .getManyAndCount();
+    return { items, total };
+  }
+}

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ReceiversModule } from '../receivers/receivers.module';
+import { DeliveryScheduler } from './delivery-scheduler';
+import { DeliveryEntity, MessageEntity } from './message.entity';
+import { MessagesRepository } from './messages.repository';
+import { MessagingController } from './messaging.controller';
+import { MessagingService } from './messaging.service';
+import { ReceiptsService } from './receipts.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([MessageEntity, DeliveryEntity]), ReceiversModule],
+  controllers: [MessagingController],
+  providers: [MessagesRepository, MessagingService, ReceiptsService, DeliveryScheduler],
+  exports: [MessagingService, ReceiptsService],
+})
+export class MessagingModule {}

@@ -1,0 +1,210 @@
+import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import type {
+  AlertPayload,
+  DeliveryCounts,
+  MessageDetailResponse,
+  MessageResponse,
+  Page,
+  ReceiptPayload,
+  SendMessageResponse,
+} from '@avisa/contracts';
+import { randomUUID } from 'node:crypto';
+import { Actor, Principal } from '../common/actor';
+import { rangeEnd, rangeStart } from '../common/date-range';
+import { EventBus } from '../common/events/event-bus';
+import { Clock } from '../common/system/clock';
+import { AppConfigService } from '../config/app-config.service';
+import { toIso } from '../database/columns';
+import { ReceiverHub } from '../fanout/receiver-hub';
+import { ReceiversRepository } from '../receivers/receivers.repository';
+import { HistoryQueryDto, SendMessageDto, toDeliveryResponse, toMessageResponse } from './dto/message.dto';
+import { DeliveryEntity, MessageEntity } from './message.entity';
+import { MessagesRepository } from './messages.repository';
+
+/** An alert sent with ttlSeconds 0 still gets this long to reach the sites that were online. */
+const ONLINE_ONLY_GRACE_MS = 5 * 60_000;
+
+export interface PendingAlert {
+  deliveryId: number;
+  payload: AlertPayload;
+}
+
+export function toAlertPayload(message: MessageEntity, reminder = 0): AlertPayload {
+  return {
+    id: message.id,
+    text: message.text,
+    priority: message.priority,
+    sender: message.senderDisplay,
+    sentAt: toIso(message.createdAt)!,
+    expiresAt: toIso(message.expiresAt),
+    reminder,
+  };
+}
+
+@Injectable()
+export class MessagingService {
+  constructor(
+    private readonly messages: MessagesRepository,
+    private readonly receivers: ReceiversRepository,
+    private readonly hub: ReceiverHub,
+    private readonly clock: Clock,
+    private readonly events: EventBus,
+    private readonly config: AppConfigService,
+  ) {}
+
+  async send(dto: SendMessageDto, principal: Principal, actor: Actor): Promise<SendMessageResponse> {
+    const ttlSeconds = dto.ttlSeconds ?? this.config.get('AVISA_MESSAGE_DEFAULT_TTL_SECONDS');
+    const maxTtl = this.config.get('AVISA_MESSAGE_MAX_TTL_SECONDS');
+    if (ttlSeconds > maxTtl) throw new BadRequestException(`ttlSeconds must be at most ${maxTtl}`);
+    const recipients = await this.resolveTargets(dto);
+    const online = await this.hub.online(recipients.map((r) => r.name));
+    const now = this.clock.now();
+    const message: MessageEntity = {
+      id: randomUUID(),
+      senderKind: actor.kind,
+      senderName: actor.name,
+      senderDisplay: principal.kind === 'user' ? principal.displayName : `token:${principal.name}`,
+      targetKind: dto.target.kind,
+      targetName: dto.target.kind === 'all' ? null : (dto.target.name ?? null),
+      text: dto.text,
+      priority: dto.priority ?? 'normal',
+      ttlSeconds,
+      createdAt: now,
+      expiresAt: now + (ttlSeconds > 0 ? ttlSeconds * 1000 : ONLINE_ONLY_GRACE_MS),
+      retractedAt: null,
+      retractedBy: null,
+      recipientCount: recipients.length,
+    };
+    const result: SendMessageResponse = { id: message.id, online: [], queued: [], dropped: [], unknown: [] };
+    const rows = recipients.map((r): Omit<DeliveryEntity, 'id'> => {
+      const isOnline = online.has(r.name);
+      const dropped = !isOnline && ttlSeconds === 0;
+      (isOnline ? result.online : dropped ? result.dropped : result.queued).push(r.name);
+      return {
+        messageId: message.id,
+        receiverId: r.id,
+        receiverName: r.name,
+        state: dropped ? 'expired' : 'queued',
+        createdAt: now,
+        expiresAt: message.expiresAt,
+        sentAt: null,
+        deliveredAt: null,
+        readAt: null,
+        endedAt: dropped ? now : null,
+        attempts: 0,
+        reminders: 0,
+        remindedAt: null,
+        flagged: false,
+      };
+    });
+    await this.messages.insertWithDeliveries(message, rows);
+    this.hub.sendAlert(result.online, toAlertPayload(message));
+    await this.messages.markSent(message.id, result.online, this.clock.now());
+    await this.events.emit('message.created', {
+      actor,
+      target: dto.target.kind === 'all' ? 'all' : `${dto.target.kind}:${dto.target.name}`,
+      details: {
+        id: message.id,
+        priority: message.priority,
+        ttlSeconds,
+        recipients: recipients.length,
+        online: result.online.length,
+        queued: result.queued.length,
+      },
+      payload: { id: message.id, sender: message.senderName, priority: message.priority, createdAt: toIso(now)! },
+    });
+    return result;
+  }
+
+  /** What a receiver that just connected must get, oldest first. */
+  async pending(receiverName: string): Promise<PendingAlert[]> {
+    const rows = await this.messages.pendingFor(receiverName, this.clock.now());
+    return rows.map((r) => ({ deliveryId: r.deliveryId, payload: toAlertPayload(r.message) }));
+  }
+
+  async markPushed(deliveryIds: readonly number[]): Promise<void> {
+    await this.messages.markDeliverySent(deliveryIds, this.clock.now());
+  }
+
+  async retract(id: string, actor: Actor): Promise<MessageResponse> {
+    const message = await this.requireMessage(id);
+    if (message.retractedAt !== null) throw new ConflictException('this alert was already withdrawn');
+    const now = this.clock.now();
+    const held = await this.messages.retract(id, actor.name, now);
+    this.hub.sendRetract(held, { id });
+    await this.events.emit('message.retracted', {
+      actor,
+      target: id,
+      messageId: id,
+      details: { toldSites: held.length },
+    });
+    return this.get(id);
+  }
+
+  async get(id: string): Promise<MessageDetailResponse> {
+    const message = await this.requireMessage(id);
+    const deliveries = await this.messages.deliveriesOf(id);
+    return {
+      ...toMessageResponse(message, countsOf(deliveries)),
+      deliveries: deliveries.map(toDeliveryResponse),
+    };
+  }
+
+  async history(query: HistoryQueryDto): Promise<Page<MessageResponse>> {
+    const page = query.page ?? 1;
+    const pageSize = query.pageSize ?? 50;
+    const { items, total } = await this.messages.history({
+      sender: query.sender,
+      targetKind: query.targetKind,
+      targetName: query.target,
+      from: query.from ? rangeStart(query.from) : undefined,
+      to: query.to ? rangeEnd(query.to) : undefined,
+      text: query.q,
+      offset: (page - 1) * pageSize,
+      limit: pageSize,
+    });
+    const counts = await this.messages.counts(items.map((m) => m.id));
+    return { items: items.map((m) => toMessageResponse(m, counts.get(m.id)!)), total, page, pageSize };
+  }
+
+  validateReceipt(payload: unknown): ReceiptPayload | string {
+    if (!payload || typeof payload !== 'object') return 'receipt must be an object { id, state, at }';
+    const { id, state, at } = payload as Record<string, unknown>;
+    if (typeof id !== 'string' || id.length > 64) return 'receipt.id must be an alert id';
+    if (state !== 'delivered' && state !== 'read') return 'receipt.state must be "delivered" or "read"';
+    return { id, state, at: typeof at === 'string' ? at : new Date(this.clock.now()).toISOString() };
+  }
+
+  private async resolveTargets(dto: SendMessageDto): Promise<{ id: number; name: string }[]> {
+    switch (dto.target.kind) {
+      case 'all': {
+        const all = await this.receivers.listEnabledNames();
+        if (!all.length) throw new ConflictException('there are no enabled sites to send to');
+        return all;
+      }
+      case 'receiver': {
+        const receiver = await this.receivers.findByName(dto.target.name ?? '');
+        if (!receiver) throw new NotFoundException(`site "${dto.target.name}" does not exist`);
+        if (!receiver.enabled) throw new ConflictException(`site "${receiver.name}" is disabled`);
+        return [{ id: receiver.id, name: receiver.name }];
+      }
+      case 'group':
+        throw new NotFoundException(`group "${dto.target.name}" does not exist: groups are not available yet`);
+    }
+  }
+
+  private async requireMessage(id: string): Promise<MessageEntity> {
+    const message = await this.messages.findMessage(id);
+    if (!message) throw new NotFoundException(`alert ${id} does not exist`);
+    return message;
+  }
+}
+
+export function countsOf(deliveries: readonly Pick<DeliveryEntity, 'state'>[]): DeliveryCounts {
+  const counts: DeliveryCounts = { total: 0, queued: 0, sent: 0, delivered: 0, read: 0, expired: 0, retracted: 0, cancelled: 0 };
+  for (const d of deliveries) {
+    counts[d.state] += 1;
+    counts.total += 1;
+  }
+  return counts;
+}

@@ -1,0 +1,116 @@
+import { Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { OnGatewayConnection, OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
+import { OPERATORS_NAMESPACE, type OperatorServerToClientEvents } from '@avisa/contracts';
+import type { Namespace, Socket } from 'socket.io';
+import { AuthService } from '../auth/auth.service';
+import { Principal } from '../common/actor';
+import { EventBus } from '../common/events/event-bus';
+import { SOCKET_OPTIONS } from '../client-gateway/socket-options';
+
+const OPERATORS_ROOM = 'operators';
+const REVALIDATE_MS = 30_000;
+
+interface OperatorSocketData {
+  principal: Extract<Principal, { kind: 'user' }>;
+  token: string;
+}
+
+type OperatorSocket = Socket<object, OperatorServerToClientEvents, object, OperatorSocketData>;
+
+/** The operators' live view: presence and receipts pushed to the web app, so it never polls. */
+@WebSocketGateway({ ...SOCKET_OPTIONS, namespace: OPERATORS_NAMESPACE })
+export class OperatorsGateway implements OnGatewayInit, OnGatewayConnection, OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(OperatorsGateway.name);
+  private namespace?: Namespace<object, OperatorServerToClientEvents, object, OperatorSocketData>;
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly auth: AuthService,
+    private readonly events: EventBus,
+  ) {}
+
+  afterInit(namespace: Namespace<object, OperatorServerToClientEvents, object, OperatorSocketData>): void {
+    this.namespace = namespace;
+    namespace.use((socket, next) => {
+      const token = (socket.handshake.auth as Record<string, unknown> | undefined)?.token;
+      if (typeof token !== 'string' || token.startsWith('avt_')) {
+        next(Object.assign(new Error('log in first: auth { token } must be a session token'), { data: { code: 'unauthorized' } }));
+        return;
+      }
+      this.auth.authenticate(token).then(
+        (principal) => {
+          if (principal.kind !== 'user') throw new Error('not a user session');
+          socket.data = { principal, token };
+          next();
+        },
+        (error: Error) => next(Object.assign(new Error(error.message), { data: { code: 'unauthorized' } })),
+      );
+    });
+  }
+
+  async handleConnection(socket: OperatorSocket): Promise<void> {
+    const principal = socket.data.principal;
+    if (!principal) return;
+    await socket.join([OPERATORS_ROOM, `u:${principal.userId}`, `s:${principal.sessionId}`]);
+  }
+
+  onApplicationBootstrap(): void {
+    this.events.on('receiver.presence', (p) => this.broadcast('receiver.presence', p));
+    this.events.on('delivery.updated', (p) => this.broadcast('delivery.updated', p));
+    this.events.on('message.created', (e) => this.broadcast('message.created', e.payload));
+    this.events.on('message.retracted', (e) => this.broadcast('message.retracted', { id: e.messageId }));
+    this.events.on('auth.logout', (e) => this.endSessions(`u:${e.actor.id}`, 'logged out', e.actor));
+    this.events.on('sessions.revoked', (e) => this.endUserSessions(e.userId, e.exceptSessionId));
+    this.timer = setInterval(() => void this.revalidate(), REVALIDATE_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  private broadcast<K extends keyof OperatorServerToClientEvents>(
+    event: K,
+    payload: Parameters<OperatorServerToClientEvents[K]>[0],
+  ): void {
+    (this.namespace?.to(OPERATORS_ROOM).emit as (e: string, p: unknown) => boolean)?.call(
+      this.namespace?.to(OPERATORS_ROOM),
+      event,
+      payload,
+    );
+  }
+
+  private async endSessions(room: string, reason: string, actor?: { id: number | null }): Promise<void> {
+    if (!this.namespace || actor?.id === null) return;
+    const sockets = await this.namespace.in(room).fetchSockets();
+    for (const socket of sockets) {
+      const still = await this.auth.authenticate(socket.data.token, { touch: false }).catch(() => null);
+      if (still) continue;
+      socket.emit('session.ended', { reason });
+      socket.disconnect(true);
+    }
+  }
+
+  private async endUserSessions(userId: number, exceptSessionId: string | null): Promise<void> {
+    if (!this.namespace) return;
+    const sockets = await this.namespace.in(`u:${userId}`).fetchSockets();
+    for (const socket of sockets) {
+      if (socket.data.principal.sessionId === exceptSessionId) continue;
+      socket.emit('session.ended', { reason: 'session revoked' });
+      socket.disconnect(true);
+    }
+  }
+
+  /** Sessions also end by expiry; a socket whose session is gone is closed. */
+  private async revalidate(): Promise<void> {
+    if (!this.namespace) return;
+    for (const socket of await this.namespace.fetchSockets()) {
+      const still = await this.auth.authenticate(socket.data.token, { touch: false }).catch(() => null);
+      if (!still) {
+        socket.emit('session.ended', { reason: 'session expired' });
+        socket.disconnect(true);
+      }
+    }
+    this.logger.debug('revalidated operator sockets');
+  }
+}

@@ -1,0 +1,76 @@
+import { Body, Controller, Delete, Get, Header, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type {
+  ReceiverConnectionResponse,
+  ReceiverResponse,
+  ReceiverWithKeyResponse,
+} from '@avisa/contracts';
+import { Actor } from '../common/actor';
+import { ALL_ROLES, Authenticated } from '../common/access/access.decorator';
+import { CurrentActor } from '../common/access/request-context';
+import { CreateReceiverDto, UpdateReceiverDto } from './dto/receiver.dto';
+import { ReceiversService } from './receivers.service';
+
+@ApiTags('receivers')
+@Controller('receivers')
+@Authenticated({ roles: ['admin'] })
+export class ReceiversController {
+  constructor(private readonly receivers: ReceiversService) {}
+
+  /** Every site with its live state: online, connected since, last seen, client version. */
+  @Get()
+  @Authenticated({ roles: ALL_ROLES, scopes: ['read'] })
+  list(): Promise<ReceiverResponse[]> {
+    return this.receivers.list();
+  }
+
+  /** Creates a site; its key is in this answer only. */
+  @Post()
+  create(@Body() body: CreateReceiverDto, @CurrentActor() actor: Actor): Promise<ReceiverWithKeyResponse> {
+    return this.receivers.create(body, actor);
+  }
+
+  /** Creates many sites from a CSV of names (`name[,display name]`); answers a CSV of `name,key`, shown once. */
+  @Post('bulk')
+  @HttpCode(201)
+  @ApiConsumes('text/csv')
+  @ApiProduces('text/csv')
+  @ApiBody({ schema: { type: 'string', example: 'name\nfarmacia-centro\nfarmacia-norte,Farmacia Norte' } })
+  @Header('content-type', 'text/csv; charset=utf-8')
+  @Header('content-disposition', 'attachment; filename="avisa-receiver-keys.csv"')
+  @Header('cache-control', 'no-store')
+  provision(@Body() csv: string, @CurrentActor() actor: Actor): Promise<string> {
+    return this.receivers.provision(typeof csv === 'string' ? csv : '', actor);
+  }
+
+  @Get(':name')
+  @Authenticated({ roles: ALL_ROLES, scopes: ['read'] })
+  get(@Param('name') name: string): Promise<ReceiverResponse> {
+    return this.receivers.get(name);
+  }
+
+  /** Renames, enables or disables a site; disabling cuts its connection at once. */
+  @Patch(':name')
+  update(@Param('name') name: string, @Body() body: UpdateReceiverDto, @CurrentActor() actor: Actor) {
+    return this.receivers.update(name, body, actor);
+  }
+
+  /** Gives the site a new key (shown once) and cuts the connection made with the old one. */
+  @Post(':name/rotate-key')
+  @HttpCode(200)
+  rotateKey(@Param('name') name: string, @CurrentActor() actor: Actor): Promise<ReceiverWithKeyResponse> {
+    return this.receivers.rotateKey(name, actor);
+  }
+
+  @Delete(':name')
+  @HttpCode(204)
+  delete(@Param('name') name: string, @CurrentActor() actor: Actor): Promise<void> {
+    return this.receivers.delete(name, actor);
+  }
+
+  /** The site's latest connections: address, client version, since, until, why it ended. */
+  @Get(':name/connections')
+  connections(@Param('name') name: string): Promise<ReceiverConnectionResponse[]> {
+    return this.receivers.connections(name);
+  }
+}

@@ -1,0 +1,183 @@
+import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import type { ReceiverConnectionResponse, ReceiverResponse, ReceiverWithKeyResponse } from '@avisa/contracts';
+import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
+import { Actor } from '../common/actor';
+import { EventBus } from '../common/events/event-bus';
+import { Clock } from '../common/system/clock';
+import { CryptoService } from '../common/system/crypto.service';
+import { ReceiverHub } from '../fanout/receiver-hub';
+import { NAME_PATTERN, normalizeName } from '../users/username';
+import { CreateReceiverDto, UpdateReceiverDto, toConnectionResponse, toReceiverResponse } from './dto/receiver.dto';
+import { ReceiverEntity } from './receiver.entity';
+import { ReceiversRepository } from './receivers.repository';
+
+export const RECEIVER_KEY_PREFIX = 'avr_';
+const MAX_BULK = 20_000;
+
+export type ReceiverAuthResult =
+  | { ok: true; receiver: ReceiverEntity }
+  | { ok: false; code: 'invalid_credentials' | 'disabled' };
+
+@Injectable()
+export class ReceiversService {
+  constructor(
+    private readonly receivers: ReceiversRepository,
+    private readonly hub: ReceiverHub,
+    private readonly crypto: CryptoService,
+    private readonly clock: Clock,
+    private readonly events: EventBus,
+  ) {}
+
+  async list(): Promise<ReceiverResponse[]> {
+    const [all, online] = await Promise.all([this.receivers.list(), this.hub.allPresence()]);
+    const byName = new Map(online.map((p) => [p.name, p]));
+    return all.map((r) => toReceiverResponse(r, byName.get(r.name)));
+  }
+
+  async get(name: string): Promise<ReceiverResponse> {
+    const receiver = await this.require(name);
+    return toReceiverResponse(receiver, await this.hub.presence(receiver.name));
+  }
+
+  async create(dto: CreateReceiverDto, actor: Actor): Promise<ReceiverWithKeyResponse> {
+    if (await this.receivers.findByName(dto.name)) {
+      throw new ConflictException(`a site named "${dto.name}" already exists`);
+    }
+    const key = this.newKey();
+    const now = this.clock.now();
+    const receiver = await this.receivers.create({
+      name: dto.name,
+      displayName: dto.displayName ?? dto.name,
+      enabled: true,
+      keyHash: this.crypto.sha256(key),
+      createdAt: now,
+      updatedAt: now,
+      lastSeenAt: null,
+      clientVersion: null,
+    });
+    await this.events.emit('receiver.created', { actor, target: receiver.name });
+    return { ...toReceiverResponse(receiver, null), key };
+  }
+
+  async update(name: string, dto: UpdateReceiverDto, actor: Actor): Promise<ReceiverResponse> {
+    const receiver = await this.require(name);
+    const changes: Partial<ReceiverEntity> = {};
+    if (dto.displayName !== undefined && dto.displayName !== receiver.displayName) changes.displayName = dto.displayName;
+    if (dto.enabled !== undefined && dto.enabled !== receiver.enabled) changes.enabled = dto.enabled;
+    if (Object.keys(changes).length) {
+      await this.receivers.update(receiver.id, { ...changes, updatedAt: this.clock.now() });
+      if (changes.enabled === false) this.hub.disconnect(receiver.name, 'disabled');
+      await this.events.emit('receiver.updated', { actor, target: receiver.name, details: { ...changes } });
+    }
+    return this.get(receiver.name);
+  }
+
+  async rotateKey(name: string, actor: Actor): Promise<ReceiverWithKeyResponse> {
+    const receiver = await this.require(name);
+    const key = this.newKey();
+    await this.receivers.update(receiver.id, { keyHash: this.crypto.sha256(key), updatedAt: this.clock.now() });
+    this.hub.disconnect(receiver.name, 'key rotated');
+    await this.events.emit('receiver.key.rotated', { actor, target: receiver.name });
+    return { ...toReceiverResponse(receiver, null), key };
+  }
+
+  async delete(name: string, actor: Actor): Promise<void> {
+    const receiver = await this.require(name);
+    this.hub.disconnect(receiver.name, 'deleted');
+    await this.receivers.delete(receiver.id);
+    await this.events.emit('receiver.deleted', { actor, target: receiver.name, name: receiver.name });
+  }
+
+  async connections(name: string, limit = 100): Promise<ReceiverConnectionResponse[]> {
+    const receiver = await this.require(name);
+    return (await this.receivers.lastConnections(receiver.id, limit)).map(toConnectionResponse);
+  }
+
+  /**
+   * CSV in: one site per line, `name[,display name]`, optional header. All or nothing.
+   * CSV out: `name,key`, the only time those keys are shown.
+   */
+  async provision(csv: string, actor: Actor): Promise<string> {
+    const rows = this.parseProvisioning(csv);
+    const existing = await this.receivers.findByNames(rows.map((r) => r.name));
+    if (existing.length) {
+      const taken = new Set(existing.map((r) => r.name));
+      const problems = rows.filter((r) => taken.has(r.name)).map((r) => `line ${r.line}: site "${r.name}" already exists`);
+      throw new BadRequestException(`nothing was created: ${problems.join('; ')}`);
+    }
+    const now = this.clock.now();
+    const created = rows.map((r) => ({ ...r, key: this.newKey() }));
+    await this.receivers.createMany(
+      created.map((r) => ({
+        name: r.name,
+        displayName: r.displayName ?? r.name,
+        enabled: true,
+        keyHash: this.crypto.sha256(r.key),
+        createdAt: now,
+        updatedAt: now,
+        lastSeenAt: null,
+        clientVersion: null,
+      })),
+    );
+    await this.events.emit('receivers.provisioned', { actor, target: null, details: { count: created.length } });
+    return stringify([['name', 'key'], ...created.map((r) => [r.name, r.key])]);
+  }
+
+  async authenticate(rawName: unknown, key: unknown): Promise<ReceiverAuthResult> {
+    if (typeof rawName !== 'string' || typeof key !== 'string') return { ok: false, code: 'invalid_credentials' };
+    const receiver = await this.receivers.findByName(normalizeName(rawName));
+    if (!receiver || !this.crypto.safeEqual(receiver.keyHash, this.crypto.sha256(key))) {
+      return { ok: false, code: 'invalid_credentials' };
+    }
+    if (!receiver.enabled) return { ok: false, code: 'disabled' };
+    return { ok: true, receiver };
+  }
+
+  private parseProvisioning(csv: string): { line: number; name: string; displayName?: string }[] {
+    let parsed: { record: string[]; info: { lines: number } }[];
+    try {
+      parsed = parse(csv, {
+        bom: true,
+        skip_empty_lines: true,
+        relax_column_count: true,
+        trim: true,
+        delimiter: [',', ';'],
+        info: true,
+      }) as unknown as { record: string[]; info: { lines: number } }[];
+    } catch (error) {
+      throw new BadRequestException(`the CSV could not be read: ${(error as Error).message}`);
+    }
+    const records = /^(name|nombre)$/i.test(parsed[0]?.record[0] ?? '') ? parsed.slice(1) : parsed;
+    if (!records.length) throw new BadRequestException('the CSV lists no sites');
+    if (records.length > MAX_BULK) throw new BadRequestException(`at most ${MAX_BULK} sites per file`);
+    const problems: string[] = [];
+    const seen = new Map<string, number>();
+    const rows = records.map(({ record, info }) => {
+      const line = info.lines;
+      const name = normalizeName(record[0] ?? '');
+      if (name.length < 2 || name.length > 64 || !NAME_PATTERN.test(name)) {
+        problems.push(`line ${line}: "${record[0] ?? ''}" is not a valid site name (2-64 letters, digits, ".", "_", "-")`);
+      } else if (seen.has(name)) {
+        problems.push(`line ${line}: site "${name}" is already listed on line ${seen.get(name)}`);
+      } else {
+        seen.set(name, line);
+      }
+      const displayName = record[1]?.slice(0, 128) || undefined;
+      return { line, name, displayName };
+    });
+    if (problems.length) throw new BadRequestException(`nothing was created: ${problems.join('; ')}`);
+    return rows;
+  }
+
+  private newKey(): string {
+    return this.crypto.randomToken(RECEIVER_KEY_PREFIX);
+  }
+
+  private async require(rawName: string): Promise<ReceiverEntity> {
+    const name = normalizeName(rawName);
+    const receiver = await this.receivers.findByName(name);
+    if (!receiver) throw new NotFoundException(`site "${name}" does not exist`);
+    return receiver;
+  }
+}

@@ -1,0 +1,161 @@
+import { DataSource } from 'typeorm';
+import { createTestDatabase } from '../../test/utils';
+import { DeliveryEntity, MessageEntity } from './message.entity';
+import { MessagesRepository } from './messages.repository';
+
+const T0 = Date.parse('2026-11-22T10:00:00Z');
+
+function message(id: string, overrides: Partial<MessageEntity> = {}): MessageEntity {
+  return {
+    id,
+    senderKind: 'user',
+    senderName: 'marin',
+    senderDisplay: 'Marín',
+    targetKind: 'all',
+    targetName: null,
+    text: `alert ${id}`,
+    priority: 'normal',
+    ttlSeconds: 3600,
+    createdAt: T0,
+    expiresAt: T0 + 3_600_000,
+    retractedAt: null,
+    retractedBy: null,
+    recipientCount: 0,
+    ...overrides,
+  };
+}
+
+function delivery(messageId: string, receiverName: string, overrides: Partial<DeliveryEntity> = {}): Omit<DeliveryEntity, 'id'> {
+  return {
+    messageId,
+    receiverId: null,
+    receiverName,
+    state: 'queued',
+    createdAt: T0,
+    expiresAt: T0 + 3_600_000,
+    sentAt: null,
+    deliveredAt: null,
+    readAt: null,
+    endedAt: null,
+    attempts: 0,
+    reminders: 0,
+    remindedAt: null,
+    flagged: false,
+    ...overrides,
+  };
+}
+
+describe('MessagesRepository on a real SQLite file', () => {
+  let db: { dataSource: DataSource; dispose: () => Promise<void> };
+  let repository: MessagesRepository;
+
+  beforeEach(async () => {
+    db = await createTestDatabase();
+    repository = new MessagesRepository(
+      db.dataSource.getRepository(MessageEntity),
+      db.dataSource.getRepository(DeliveryEntity),
+      db.dataSource,
+    );
+  });
+
+  afterEach(() => db.dispose());
+
+  const stateOf = async (messageId: string, receiverName: string) =>
+    (await db.dataSource.getRepository(DeliveryEntity).findOneByOrFail({ messageId, receiverName })).state;
+
+  it('stores a message and a thousand delivery rows in one go', async () => {
+    const names = Array.from({ length: 1000 }, (_, i) => `site-${i}`);
+    await repository.insertWithDeliveries(message('m1'), names.map((n) => delivery('m1', n)));
+    expect((await repository.counts(['m1'])).get('m1')).toMatchObject({ total: 1000, queued: 1000 });
+  });
+
+  it('stores nothing when a delivery row fails', async () => {
+    const rows = [delivery('m1', 'a'), { ...delivery('m1', 'b'), state: null as unknown as 'queued' }];
+    await expect(repository.insertWithDeliveries(message('m1'), rows)).rejects.toThrow();
+    expect(await repository.findMessage('m1')).toBeNull();
+  });
+
+  it('moves states only forward: sent, delivered, read — and a late delivered does not undo read', async () => {
+    await repository.insertWithDeliveries(message('m1'), [delivery('m1', 'a')]);
+    await repository.markSent('m1', ['a'], T0 + 1);
+    expect(await stateOf('m1', 'a')).toBe('sent');
+    await repository.applyReceipts([{ messageId: 'm1', receiverName: 'a', state: 'read', at: T0 + 5 }]);
+    expect(await stateOf('m1', 'a')).toBe('read');
+    const changed = await repository.applyReceipts([{ messageId: 'm1', receiverName: 'a', state: 'delivered', at: T0 + 9 }]);
+    expect(changed).toHaveLength(0);
+    const row = await db.dataSource.getRepository(DeliveryEntity).findOneByOrFail({ messageId: 'm1' });
+    expect(row).toMatchObject({ state: 'read', deliveredAt: T0 + 5, readAt: T0 + 5, attempts: 1 });
+  });
+
+  it('ignores receipts for alerts the site was never sent', async () => {
+    await repository.insertWithDeliveries(message('m1'), [delivery('m1', 'a')]);
+    expect(await repository.applyReceipts([{ messageId: 'm1', receiverName: 'b', state: 'delivered', at: T0 }])).toEqual([]);
+    expect(await repository.applyReceipts([{ messageId: 'zz', receiverName: 'a', state: 'delivered', at: T0 }])).toEqual([]);
+  });
+
+  it('hands a site its open alerts oldest first, without expired or retracted ones', async () => {
+    await repository.insertWithDeliveries(message('late', { createdAt: T0 + 20 }), [delivery('late', 'a')]);
+    await repository.insertWithDeliveries(message('early', { createdAt: T0 + 10 }), [delivery('early', 'a', { state: 'sent' })]);
+    await repository.insertWithDeliveries(message('gone', { createdAt: T0 }), [delivery('gone', 'a', { expiresAt: T0 + 5 })]);
+    await repository.insertWithDeliveries(message('pulled', { createdAt: T0 + 1 }), [delivery('pulled', 'a')]);
+    await repository.insertWithDeliveries(message('done', { createdAt: T0 + 2 }), [delivery('done', 'a', { state: 'delivered' })]);
+    await repository.retract('pulled', 'marin', T0 + 30);
+    const pending = await repository.pendingFor('a', T0 + 100);
+    expect(pending.map((p) => p.message.id)).toEqual(['early', 'late']);
+  });
+
+  it('expires open deliveries past their time, and leaves delivered ones alone', async () => {
+    await repository.insertWithDeliveries(message('m1'), [
+      delivery('m1', 'a', { expiresAt: T0 + 10 }),
+      delivery('m1', 'b', { expiresAt: T0 + 10, state: 'delivered' }),
+    ]);
+    expect(await repository.expireDue(T0 + 10)).toEqual([{ messageId: 'm1', receiverName: 'a' }]);
+    expect(await stateOf('m1', 'a')).toBe('expired');
+    expect(await stateOf('m1', 'b')).toBe('delivered');
+  });
+
+  it('retracts: open copies dropped, and answers the sites that had it in hand', async () => {
+    await repository.insertWithDeliveries(message('m1'), [
+      delivery('m1', 'queued-site'),
+      delivery('m1', 'sent-site', { state: 'sent' }),
+      delivery('m1', 'read-site', { state: 'read' }),
+    ]);
+    const told = await repository.retract('m1', 'marin', T0 + 50);
+    expect(told.sort()).toEqual(['read-site', 'sent-site']);
+    expect(await stateOf('m1', 'queued-site')).toBe('retracted');
+    expect(await stateOf('m1', 'sent-site')).toBe('retracted');
+    expect(await stateOf('m1', 'read-site')).toBe('read');
+    expect(await repository.findMessage('m1')).toMatchObject({ retractedAt: T0 + 50, retractedBy: 'marin' });
+  });
+
+  it('finds unconfirmed sends and unread urgent alerts due for a reminder', async () => {
+    await repository.insertWithDeliveries(message('n1'), [
+      delivery('n1', 'slow', { state: 'sent', sentAt: T0 }),
+      delivery('n1', 'fresh', { state: 'sent', sentAt: T0 + 50_000 }),
+      delivery('n1', 'missed', { state: 'queued', createdAt: T0 }),
+    ]);
+    const due = await repository.unconfirmedSince(T0 + 30_000, T0 + 60_000, 100);
+    expect(due.map((d) => d.receiverName).sort()).toEqual(['missed', 'slow']);
+
+    await repository.insertWithDeliveries(message('u1', { priority: 'urgent' }), [
+      delivery('u1', 'unread', { state: 'delivered', deliveredAt: T0 }),
+      delivery('u1', 'read', { state: 'read', deliveredAt: T0, readAt: T0 + 1 }),
+      delivery('u1', 'reminded', { state: 'delivered', deliveredAt: T0, remindedAt: T0 + 290_000, reminders: 1 }),
+    ]);
+    const remind = await repository.urgentUnreadSince(T0 + 60_000, T0 + 300_000, 100);
+    expect(remind.map((d) => d.receiverName)).toEqual(['unread']);
+  });
+
+  it('filters history by sender, target, text and date, newest first', async () => {
+    await repository.insertWithDeliveries(message('a', { createdAt: T0, text: 'Caída del sistema' }), []);
+    await repository.insertWithDeliveries(
+      message('b', { createdAt: T0 + 86_400_000, senderName: 'lucia', targetKind: 'receiver', targetName: 'farmacia-1' }),
+      [],
+    );
+    expect((await repository.history({ offset: 0, limit: 10 })).items.map((m) => m.id)).toEqual(['b', 'a']);
+    expect((await repository.history({ sender: 'lucia', offset: 0, limit: 10 })).total).toBe(1);
+    expect((await repository.history({ targetName: 'farmacia-1', offset: 0, limit: 10 })).items[0].id).toBe('b');
+    expect((await repository.history({ text: 'CAÍDA', offset: 0, limit: 10 })).total).toBe(1);
+    expect((await repository.history({ from: T0 + 1, offset: 0, limit: 10 })).items.map((m) => m.id)).toEqual(['b']);
+  });
+});

@@ -1,0 +1,100 @@
+import { jest } from '@jest/globals';
+import { EventBus } from '../common/events/event-bus';
+import type { Principal } from '../common/actor';
+import { ReceiverHub } from '../fanout/receiver-hub';
+import { ReceiversRepository } from '../receivers/receivers.repository';
+import { FakeClock, adminActor, mockOf, testConfig } from '../../test/utils';
+import { DeliveryEntity, MessageEntity } from './message.entity';
+import { MessagesRepository } from './messages.repository';
+import { MessagingService } from './messaging.service';
+
+const principal: Principal = { kind: 'user', userId: 1, username: 'admin', displayName: 'Soporte', role: 'admin', sessionId: 's' };
+const sites = [
+  { id: 1, name: 'centro' },
+  { id: 2, name: 'norte' },
+  { id: 3, name: 'sur' },
+];
+
+function setup(online: string[]) {
+  const clock = new FakeClock();
+  const mocks = {
+    messages: mockOf<MessagesRepository>(),
+    receivers: mockOf<ReceiversRepository>({
+      listEnabledNames: jest.fn(async () => sites),
+      findByName: jest.fn(async (name: string) =>
+        name === 'cerrada'
+          ? { id: 9, name, enabled: false }
+          : (sites.map((s) => ({ ...s, enabled: true })).find((s) => s.name === name) ?? null),
+      ),
+    }),
+    hub: mockOf<ReceiverHub>({ online: jest.fn(async (names: readonly string[]) => new Set(names.filter((n) => online.includes(n)))) }),
+    events: mockOf<EventBus>({ emit: jest.fn(async () => undefined) }),
+  };
+  const sut = new MessagingService(
+    mocks.messages as unknown as MessagesRepository,
+    mocks.receivers as unknown as ReceiversRepository,
+    mocks.hub as unknown as ReceiverHub,
+    clock,
+    mocks.events as unknown as EventBus,
+    testConfig({ AVISA_MESSAGE_DEFAULT_TTL_SECONDS: '3600', AVISA_MESSAGE_MAX_TTL_SECONDS: '7200' }),
+  );
+  return { sut, mocks, clock };
+}
+
+describe('MessagingService.send', () => {
+  it('stores the message and every delivery before pushing it, then answers who was online and who is queued', async () => {
+    const { sut, mocks, clock } = setup(['centro', 'sur']);
+    const order: string[] = [];
+    mocks.messages.insertWithDeliveries.mockImplementation(async () => void order.push('stored'));
+    mocks.hub.sendAlert.mockImplementation(() => void order.push('pushed'));
+    const result = await sut.send({ target: { kind: 'all' }, text: 'Actualizad el TPV', priority: 'urgent' }, principal, adminActor);
+    expect(order).toEqual(['stored', 'pushed']);
+    expect(result).toMatchObject({ online: ['centro', 'sur'], queued: ['norte'], dropped: [], unknown: [] });
+    const [message, rows] = mocks.messages.insertWithDeliveries.mock.calls[0] as [MessageEntity, DeliveryEntity[]];
+    expect(message).toMatchObject({ text: 'Actualizad el TPV', priority: 'urgent', senderDisplay: 'Soporte', expiresAt: clock.now() + 3_600_000 });
+    expect(rows.map((r) => [r.receiverName, r.state])).toEqual([
+      ['centro', 'queued'],
+      ['norte', 'queued'],
+      ['sur', 'queued'],
+    ]);
+    expect(mocks.hub.sendAlert).toHaveBeenCalledWith(['centro', 'sur'], expect.objectContaining({ id: result.id, reminder: 0 }));
+    expect(mocks.messages.markSent).toHaveBeenCalledWith(result.id, ['centro', 'sur'], clock.now());
+    expect(mocks.events.emit).toHaveBeenCalledWith('message.created', expect.objectContaining({ target: 'all' }));
+  });
+
+  it('with ttlSeconds 0 drops offline sites instead of queueing', async () => {
+    const { sut, mocks } = setup(['centro']);
+    const result = await sut.send({ target: { kind: 'all' }, text: 'ahora', ttlSeconds: 0 }, principal, adminActor);
+    expect(result).toMatchObject({ online: ['centro'], queued: [], dropped: ['norte', 'sur'] });
+    const rows = mocks.messages.insertWithDeliveries.mock.calls[0][1] as DeliveryEntity[];
+    expect(rows.filter((r) => r.state === 'expired').map((r) => r.receiverName)).toEqual(['norte', 'sur']);
+  });
+
+  it.each([
+    [{ kind: 'receiver' as const, name: 'nadie' }, /site "nadie" does not exist/],
+    [{ kind: 'receiver' as const, name: 'cerrada' }, /is disabled/],
+    [{ kind: 'group' as const, name: 'zona-norte' }, /groups are not available yet/],
+  ])('refuses target %o and stores nothing', async (target, message) => {
+    const { sut, mocks } = setup([]);
+    await expect(sut.send({ target, text: 'x' }, principal, adminActor)).rejects.toThrow(message);
+    expect(mocks.messages.insertWithDeliveries).not.toHaveBeenCalled();
+  });
+
+  it('refuses a validity longer than allowed', async () => {
+    const { sut, mocks } = setup([]);
+    await expect(sut.send({ target: { kind: 'all' }, text: 'x', ttlSeconds: 7201 }, principal, adminActor)).rejects.toThrow(
+      /at most 7200/,
+    );
+    expect(mocks.messages.insertWithDeliveries).not.toHaveBeenCalled();
+  });
+});
+
+describe('MessagingService.validateReceipt', () => {
+  it('names what is wrong with a receipt', () => {
+    const { sut } = setup([]);
+    expect(sut.validateReceipt(null)).toMatch(/must be an object/);
+    expect(sut.validateReceipt({ id: 5, state: 'read' })).toMatch(/receipt.id/);
+    expect(sut.validateReceipt({ id: 'a', state: 'seen' })).toMatch(/receipt.state/);
+    expect(sut.validateReceipt({ id: 'a', state: 'read', at: 'x' })).toMatchObject({ id: 'a', state: 'read' });
+  });
+});

@@ -1,5 +1,5 @@
 import { TestServer } from './support/server';
-import { countRows } from './support/sqlite';
+import { countRows, queryDb } from './support/sqlite';
 
 /** Every route that only an admin may call; the bodies are valid, so only the caller decides the answer. */
 const ADMIN_ROUTES: [method: string, path: string, body?: unknown][] = [
@@ -17,6 +17,12 @@ const ADMIN_ROUTES: [method: string, path: string, body?: unknown][] = [
   ['GET', '/api/v1/audit'],
   ['GET', '/api/v1/audit/last-read'],
   ['PUT', '/api/v1/audit/last-read', { lastReadId: 1 }],
+  ['POST', '/api/v1/receivers', { name: 'intruder-site' }],
+  ['POST', '/api/v1/receivers/bulk', 'name\nintruder-site'],
+  ['PATCH', '/api/v1/receivers/some-site', { enabled: false }],
+  ['POST', '/api/v1/receivers/some-site/rotate-key'],
+  ['DELETE', '/api/v1/receivers/some-site'],
+  ['GET', '/api/v1/receivers/some-site/connections'],
 ];
 
 describe('access control, public routes, headers and CORS', () => {
@@ -24,10 +30,11 @@ describe('access control, public routes, headers and CORS', () => {
   let admin: string;
   let operator: string;
   let tables: Record<string, number>;
+  let apiToken: string;
 
   const snapshot = () =>
     Object.fromEntries(
-      ['users', 'sessions', 'api_tokens', 'audit_read_markers'].map((t) => [t, countRows(server, t)] as const),
+      ['users', 'sessions', 'api_tokens', 'audit_read_markers', 'receivers'].map((t) => [t, countRows(server, t)] as const),
     );
 
   beforeAll(async () => {
@@ -36,8 +43,14 @@ describe('access control, public routes, headers and CORS', () => {
     await server.createUser(admin, 'oper', 'operator', 'Oper-Pass-2026');
     operator = await server.login('oper', 'Oper-Pass-2026');
     // A token, so DELETE /api-tokens/1 would have something to revoke if it were let through.
-    const token = await server.api('POST', '/api/v1/api-tokens', { token: admin, body: { name: 'probe', scopes: ['read'] } });
+    const token = await server.api('POST', '/api/v1/api-tokens', {
+      token: admin,
+      body: { name: 'probe', scopes: ['read'] },
+    });
     expect(token.status).toBe(201);
+    apiToken = token.body.token;
+    const site = await server.api('POST', '/api/v1/receivers', { token: admin, body: { name: 'some-site' } });
+    expect(site.status).toBe(201);
     tables = snapshot();
   });
 
@@ -52,12 +65,14 @@ describe('access control, public routes, headers and CORS', () => {
         error: 'Forbidden',
         message: 'this action requires the admin role',
       });
+      expect(snapshot()).toEqual(tables);
     });
 
     it('is refused to an anonymous caller with 401', async () => {
       const response = await server.api(method, path, { body });
       expect(response.status).toBe(401);
       expect(response.body.message).toMatch(/log in first/);
+      expect(snapshot()).toEqual(tables);
     });
   });
 
@@ -70,34 +85,41 @@ describe('access control, public routes, headers and CORS', () => {
     },
   );
 
-  it('changed nothing while refusing', () => {
-    expect(snapshot()).toEqual(tables);
-    expect(countRows(server, 'users')).toBe(2);
-  });
-
   it.each([
-    ['garbage bearer token', 'Bearer garbage', /session expired or logged out/],
-    ['garbage API token', 'Bearer avt_not-a-real-token', /unknown API token/],
+    ['a garbage bearer token', 'Bearer garbage', /session expired or logged out/],
+    ['a garbage API token', 'Bearer avt_not-a-real-token', /unknown API token/],
     ['another scheme', 'Basic YWRtaW46YWRtaW4=', /must be "Bearer <token>"/],
     ['an empty bearer', 'Bearer ', /must be "Bearer <token>"/],
-  ])('refuses a %s with 401', async (_what, authorization, message) => {
+  ])('refuses %s with 401', async (_what, authorization, message) => {
     const response = await server.api('GET', '/api/v1/auth/me', { headers: { authorization } });
     expect(response.status).toBe(401);
     expect(response.body.message).toMatch(message);
   });
 
-  it.each(['access_token', 'token'])('refuses a valid token passed as ?%s= with 400, without authenticating', async (param) => {
-    const sessionsBefore = countRows(server, 'sessions');
-    const inUrl = await server.api('GET', `/api/v1/users?${param}=${encodeURIComponent(admin)}`);
-    expect(inUrl.status).toBe(400);
-    expect(inUrl.body.message).toContain(`query parameter "${param}"`);
-    expect(JSON.stringify(inUrl.body)).not.toContain('"username"');
+  it.each(['access_token', 'token'])(
+    'refuses a valid token passed as ?%s= with 400, without authenticating',
+    async (param) => {
+      const sessionsBefore = countRows(server, 'sessions');
+      const inUrl = await server.api('GET', `/api/v1/users?${param}=${encodeURIComponent(admin)}`);
+      expect(inUrl.status).toBe(400);
+      expect(inUrl.body.message).toContain(`query parameter "${param}"`);
+      expect(JSON.stringify(inUrl.body)).not.toContain('"username"');
 
-    // Even alongside a valid header the URL credential is refused, so it cannot be relied upon.
-    const withHeader = await server.api('GET', `/api/v1/auth/me?${param}=${encodeURIComponent(admin)}`, { token: admin });
-    expect(withHeader.status).toBe(400);
-    expect(countRows(server, 'sessions')).toBe(sessionsBefore);
-  });
+      // Even alongside a valid header the URL credential is refused, so it cannot be relied upon.
+      const withHeader = await server.api('GET', `/api/v1/auth/me?${param}=${encodeURIComponent(admin)}`, {
+        token: admin,
+      });
+      expect(withHeader.status).toBe(400);
+      expect(countRows(server, 'sessions')).toBe(sessionsBefore);
+
+      // An API token in the URL is not even looked at: it is never marked as used.
+      const apiTokenInUrl = await server.api('GET', `/api/v1/auth/me?${param}=${encodeURIComponent(apiToken)}`);
+      expect(apiTokenInUrl.status).toBe(400);
+      expect(queryDb(server, "SELECT last_used_at FROM api_tokens WHERE name = 'probe'")).toEqual([
+        { last_used_at: null },
+      ]);
+    },
+  );
 
   it('serves GET /api/v1/health without login and reports the database up', async () => {
     const response = await server.api('GET', '/api/v1/health');
@@ -159,7 +181,9 @@ describe('access control, public routes, headers and CORS', () => {
     let corsServer: TestServer;
 
     beforeAll(async () => {
-      corsServer = await TestServer.start({ env: { AVISA_CORS_ORIGINS: 'https://ok.example, https://also-ok.example' } });
+      corsServer = await TestServer.start({
+        env: { AVISA_CORS_ORIGINS: 'https://ok.example, https://also-ok.example' },
+      });
     });
 
     afterAll(() => corsServer.dispose());

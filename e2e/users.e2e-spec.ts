@@ -112,7 +112,10 @@ describe('users API', () => {
       expect(audit).toHaveLength(1);
       expect(JSON.parse(audit[0].details)).toEqual({ displayName: { from: 'Marin Q.', to: 'Marín Quesada' } });
 
-      const empty = await server.api('PATCH', `/api/v1/users/${marinId}`, { token: admin, body: { displayName: '   ' } });
+      const empty = await server.api('PATCH', `/api/v1/users/${marinId}`, {
+        token: admin,
+        body: { displayName: '   ' },
+      });
       expect(empty.status).toBe(400);
       expect(empty.body.fields.displayName).toBeDefined();
       expect(userRow('marin')!.display_name).toBe('Marín Quesada');
@@ -176,7 +179,10 @@ describe('users API', () => {
       const refused = await server.api('GET', '/api/v1/users', { token: operatorSession });
       expect(refused.status).toBe(403);
 
-      const response = await server.api('PUT', `/api/v1/users/${lenaId}/role`, { token: admin, body: { role: 'admin' } });
+      const response = await server.api('PUT', `/api/v1/users/${lenaId}/role`, {
+        token: admin,
+        body: { role: 'admin' },
+      });
       expect(response.status).toBe(200);
       expect(response.body).toMatchObject({ id: lenaId, role: 'admin' });
       expect(userRow('lena')!.role).toBe('admin');
@@ -203,12 +209,17 @@ describe('users API', () => {
       expect((await me(session)).status).toBe(401);
 
       const sessionsBefore = countRows(server, 'sessions');
-      const login = await server.api('POST', '/api/v1/auth/login', { body: { username: 'lena', password: lenaPassword } });
+      const login = await server.api('POST', '/api/v1/auth/login', {
+        body: { username: 'lena', password: lenaPassword },
+      });
       expect(login.status).toBe(401);
       expect(login.body.message).toMatch(/disabled/);
       expect(countRows(server, 'sessions')).toBe(sessionsBefore);
 
-      const enable = await server.api('PUT', `/api/v1/users/${lenaId}/enabled`, { token: admin, body: { enabled: true } });
+      const enable = await server.api('PUT', `/api/v1/users/${lenaId}/enabled`, {
+        token: admin,
+        body: { enabled: true },
+      });
       expect(enable.status).toBe(200);
       expect(userRow('lena')!.enabled).toBe(1);
       await expect(server.login('lena', lenaPassword)).resolves.toMatch(/^avs_/);
@@ -254,7 +265,12 @@ describe('users API', () => {
       expect(countRows(server, 'users')).toBe(usersBefore);
       expect(userRow('boss')).toMatchObject({ role: 'admin', enabled: 1 });
       expect((await me(bossToken)).status).toBe(200);
-      expect(queryDb(server, "SELECT * FROM audit_events WHERE target = 'boss' AND action != 'user.created' AND action NOT LIKE 'auth.%'")).toEqual([]);
+      expect(
+        queryDb(
+          server,
+          "SELECT * FROM audit_events WHERE target = 'boss' AND action != 'user.created' AND action NOT LIKE 'auth.%'",
+        ),
+      ).toEqual([]);
 
       // Another admin may delete it.
       expect((await server.api('DELETE', `/api/v1/users/${boss.id}`, { token: admin })).status).toBe(204);
@@ -289,17 +305,20 @@ describe('users API', () => {
       ['longer than 72 bytes', 'é'.repeat(40), /newPassword must be at most 72 bytes long \(got 80\)/],
       ['common', 'qwerty123', /newPassword is one of the most commonly used passwords/],
       ['the username', 'OPAL.OPS', /newPassword must not be the same as the username/],
-    ])('refuses a new password that is %s with 400 naming newPassword, changing nothing', async (_what, next, message) => {
-      const hashBefore = userRow('opal.ops')!.password_hash;
-      const response = await server.api('PUT', '/api/v1/users/me/password', {
-        token: opalToken,
-        body: { currentPassword: 'Opal-Pass-2026', newPassword: next },
-      });
-      expect(response.status).toBe(400);
-      expect(response.body.message).toMatch(message);
-      expect(response.body.fields?.newPassword).toEqual([expect.stringMatching(message)]);
-      expect(userRow('opal.ops')!.password_hash).toBe(hashBefore);
-    });
+    ])(
+      'refuses a new password that is %s with 400 naming newPassword, changing nothing',
+      async (_what, next, message) => {
+        const hashBefore = userRow('opal.ops')!.password_hash;
+        const response = await server.api('PUT', '/api/v1/users/me/password', {
+          token: opalToken,
+          body: { currentPassword: 'Opal-Pass-2026', newPassword: next },
+        });
+        expect(response.status).toBe(400);
+        expect(response.body.message).toMatch(message);
+        expect(response.body.fields?.newPassword).toEqual([expect.stringMatching(message)]);
+        expect(userRow('opal.ops')!.password_hash).toBe(hashBefore);
+      },
+    );
 
     it('lets an operator change the own password with the current one; the new one logs in, the old one no longer', async () => {
       const response = await server.api('PUT', '/api/v1/users/me/password', {
@@ -308,8 +327,12 @@ describe('users API', () => {
       });
       expect(response.status).toBe(204);
       expect((await me(opalToken)).status).toBe(200);
-      expect(auditRows('auth.password.changed', 'opal.ops')).toEqual([expect.objectContaining({ actor_name: 'opal.ops' })]);
-      const old = await server.api('POST', '/api/v1/auth/login', { body: { username: 'opal.ops', password: 'Opal-Pass-2026' } });
+      expect(auditRows('auth.password.changed', 'opal.ops')).toEqual([
+        expect.objectContaining({ actor_name: 'opal.ops' }),
+      ]);
+      const old = await server.api('POST', '/api/v1/auth/login', {
+        body: { username: 'opal.ops', password: 'Opal-Pass-2026' },
+      });
       expect(old.status).toBe(401);
       await expect(server.login('opal.ops', 'Opal-Next-2026')).resolves.toMatch(/^avs_/);
       expect(sessionsOf(opalId)).toBe(2);
@@ -319,30 +342,45 @@ describe('users API', () => {
   describe('password policy', () => {
     it.each([
       ['shorter than 8 bytes', 'shorty', 'Ab1-xyz', /^password must be at least 8 bytes long$/],
-      ['longer than 72 bytes (40 "é" = 80 bytes)', 'accent', 'é'.repeat(40), /^password must be at most 72 bytes long \(got 80\)$/],
+      [
+        'longer than 72 bytes (40 "é" = 80 bytes)',
+        'accent',
+        'é'.repeat(40),
+        /^password must be at most 72 bytes long \(got 80\)$/,
+      ],
       ['73 ASCII bytes', 'ascii73', 'Aa1-'.repeat(18) + 'x', /^password must be at most 72 bytes long \(got 73\)$/],
       ['"password123" (common)', 'common1', 'password123', /^password is one of the most commonly used passwords/],
-      ['"Qwerty123" (common, any case)', 'common2', 'Qwerty123', /^password is one of the most commonly used passwords/],
+      [
+        '"Qwerty123" (common, any case)',
+        'common2',
+        'Qwerty123',
+        /^password is one of the most commonly used passwords/,
+      ],
       ['equal to the username', 'valentina.r', 'VALENTINA.R', /^password must not be the same as the username$/],
-    ])('POST /users refuses a password %s with 400 naming the field, storing nothing', async (_what, username, password, message) => {
-      const before = countRows(server, 'users');
-      const response = await server.api('POST', '/api/v1/users', {
-        token: admin,
-        body: { username, role: 'operator', password },
-      });
-      expect(response.status).toBe(400);
-      expect(response.body.fields).toEqual({ password: [expect.stringMatching(message)] });
-      expect(response.body.message).toMatch(message);
-      expect(countRows(server, 'users')).toBe(before);
-      expect(userRow(username)).toBeUndefined();
-    });
+    ])(
+      'POST /users refuses a password %s with 400 naming the field, storing nothing',
+      async (_what, username, password, message) => {
+        const before = countRows(server, 'users');
+        const response = await server.api('POST', '/api/v1/users', {
+          token: admin,
+          body: { username, role: 'operator', password },
+        });
+        expect(response.status).toBe(400);
+        expect(response.body.fields).toEqual({ password: [expect.stringMatching(message)] });
+        expect(response.body.message).toMatch(message);
+        expect(countRows(server, 'users')).toBe(before);
+        expect(userRow(username)).toBeUndefined();
+      },
+    );
 
     it('counts bytes, not characters: 36 "é" (72 bytes) is accepted and logs in', async () => {
       const password = 'é'.repeat(36);
       await server.createUser(admin, 'accented', 'operator', password);
       await expect(server.login('accented', password)).resolves.toMatch(/^avs_/);
       // bcrypt would ignore a 73rd byte, so one more would have to be refused, not silently cut.
-      const longer = await server.api('POST', '/api/v1/auth/login', { body: { username: 'accented', password: password + 'x' } });
+      const longer = await server.api('POST', '/api/v1/auth/login', {
+        body: { username: 'accented', password: password + 'x' },
+      });
       expect(longer.status).toBe(401);
     });
 
@@ -351,21 +389,30 @@ describe('users API', () => {
       ['longer than 72 bytes', 'é'.repeat(40), /^password must be at most 72 bytes long \(got 80\)$/],
       ['common', 'password123', /^password is one of the most commonly used passwords/],
       ['equal to the username', 'Policy-Target', /^password must not be the same as the username$/],
-    ])('PUT /users/:id/password refuses a password %s with 400 naming the field, changing nothing', async (_what, password, message) => {
-      const target = userRow('policy-target') ?? (await server.createUser(admin, 'policy-target', 'operator', 'Policy-Pass-2026'));
-      const hashBefore = userRow('policy-target')!.password_hash;
-      const usersBefore = countRows(server, 'users');
-      const response = await server.api('PUT', `/api/v1/users/${target.id}/password`, { token: admin, body: { password } });
-      expect(response.status).toBe(400);
-      expect(response.body.message).toMatch(message);
-      expect(response.body.fields).toEqual({ password: [expect.stringMatching(message)] });
-      expect(userRow('policy-target')!.password_hash).toBe(hashBefore);
-      expect(countRows(server, 'users')).toBe(usersBefore);
-      expect(auditRows('user.password.reset', 'policy-target')).toEqual([]);
-    });
+    ])(
+      'PUT /users/:id/password refuses a password %s with 400 naming the field, changing nothing',
+      async (_what, password, message) => {
+        const target =
+          userRow('policy-target') ?? (await server.createUser(admin, 'policy-target', 'operator', 'Policy-Pass-2026'));
+        const hashBefore = userRow('policy-target')!.password_hash;
+        const usersBefore = countRows(server, 'users');
+        const response = await server.api('PUT', `/api/v1/users/${target.id}/password`, {
+          token: admin,
+          body: { password },
+        });
+        expect(response.status).toBe(400);
+        expect(response.body.message).toMatch(message);
+        expect(response.body.fields).toEqual({ password: [expect.stringMatching(message)] });
+        expect(userRow('policy-target')!.password_hash).toBe(hashBefore);
+        expect(countRows(server, 'users')).toBe(usersBefore);
+        expect(auditRows('user.password.reset', 'policy-target')).toEqual([]);
+      },
+    );
 
     it('never stores or logs a password in clear', async () => {
-      const dump = JSON.stringify(queryDb(server, 'SELECT * FROM users')) + JSON.stringify(queryDb(server, 'SELECT * FROM audit_events'));
+      const dump =
+        JSON.stringify(queryDb(server, 'SELECT * FROM users')) +
+        JSON.stringify(queryDb(server, 'SELECT * FROM audit_events'));
       const logs = server.readLog('acciones.log') + server.readLog('servidor.log');
       for (const secret of [ADMIN_PASSWORD, 'Marin-Pass-2026', 'Lena-Reset-2026', 'Opal-Next-2026', 'Boss-Pass-2026']) {
         expect(dump).not.toContain(secret);

@@ -158,7 +158,9 @@ export class TestServer {
     if (this.process.exitCode !== null || this.process.signalCode !== null) return;
     const exited = new Promise((r) => this.process.once('exit', r));
     this.process.kill(signal);
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 10_000)))]);
+    clearTimeout(timer);
     if (this.process.exitCode === null && this.process.signalCode === null) this.process.kill('SIGKILL');
   }
 

@@ -1,4 +1,5 @@
 import {
+  BadRequestException,
   ConflictException,
   ForbiddenException,
   Injectable,
@@ -111,7 +112,7 @@ export class UsersService {
     }
     this.refuseSameAsUsername(user, next, 'newPassword');
     if (await this.crypto.verifyPassword(next, user.passwordHash)) {
-      throw new ConflictException('newPassword must differ from the current password');
+      throw new BadRequestException('newPassword must differ from the current password');
     }
     await this.users.update(user.id, { passwordHash: await this.crypto.hashPassword(next), updatedAt: this.clock.now() });
     await this.revokeSessions(user, actor, 'password changed', principal.sessionId);

@@ -28,32 +28,22 @@ export class HttpExceptionFilter implements ExceptionFilter {
   private toApiError(exception: unknown): ApiError {
     if (exception instanceof HttpException) {
       const statusCode = exception.getStatus();
-      const payload = exception.getResponse();
-      const message =
-        typeof payload === 'string'
-          ? payload
-          : Array.isArray((payload as { message?: unknown }).message)
-            ? ((payload as { message: string[] }).message).join('; ')
-            : String((payload as { message?: unknown }).message ?? exception.message);
-      const body: ApiError = { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message };
+      const body: ApiError = { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message: messageOf(exception) };
       if (exception instanceof FieldValidationException) body.fields = exception.fields;
       return body;
-    }
-    const parser = exception as BodyParserError;
-    if (parser?.type === 'entity.too.large') {
-      return {
-        statusCode: HttpStatus.PAYLOAD_TOO_LARGE,
-        error: 'Payload Too Large',
-        message: `request body is larger than the limit of ${parser.limit} bytes`,
-      };
-    }
-    if (parser?.type === 'entity.parse.failed') {
-      return { statusCode: 400, error: 'Bad Request', message: 'request body is not valid JSON' };
-    }
-    if (parser?.type && parser.status && parser.status < 500) {
-      return { statusCode: parser.status, error: STATUS_CODES[parser.status] ?? 'Error', message: parser.type };
     }
     this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     return { statusCode: 500, error: 'Internal Server Error', message: 'internal error; see the server log' };
   }
+}
+
+/** Body-parser failures arrive wrapped, with the parser's error as the cause; say them in plain words. */
+function messageOf(exception: HttpException): string {
+  const cause = exception.cause as BodyParserError | undefined;
+  if (cause?.type === 'entity.too.large') return `request body is larger than the limit of ${cause.limit} bytes`;
+  if (cause?.type === 'entity.parse.failed') return `request body is not valid JSON (${exception.message})`;
+  const payload = exception.getResponse();
+  if (typeof payload === 'string') return payload;
+  const message = (payload as { message?: unknown }).message;
+  return Array.isArray(message) ? message.join('; ') : String(message ?? exception.message);
 }

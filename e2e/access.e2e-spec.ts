@@ -25,6 +25,10 @@ const ADMIN_ROUTES: [method: string, path: string, body?: unknown][] = [
   ['GET', '/api/v1/receivers/some-site/connections'],
 ];
 
+/** CSV routes take a text body; everything else JSON. */
+const payload = (body: unknown) =>
+  typeof body === 'string' ? { raw: body, headers: { 'content-type': 'text/csv' } } : { body };
+
 describe('access control, public routes, headers and CORS', () => {
   let server: TestServer;
   let admin: string;
@@ -58,7 +62,7 @@ describe('access control, public routes, headers and CORS', () => {
 
   describe.each(ADMIN_ROUTES)('%s %s', (method, path, body) => {
     it('is refused to an operator with 403', async () => {
-      const response = await server.api(method, path, { token: operator, body });
+      const response = await server.api(method, path, { token: operator, ...payload(body) });
       expect(response.status).toBe(403);
       expect(response.body).toEqual({
         statusCode: 403,
@@ -69,7 +73,7 @@ describe('access control, public routes, headers and CORS', () => {
     });
 
     it('is refused to an anonymous caller with 401', async () => {
-      const response = await server.api(method, path, { body });
+      const response = await server.api(method, path, payload(body));
       expect(response.status).toBe(401);
       expect(response.body.message).toMatch(/log in first/);
       expect(snapshot()).toEqual(tables);

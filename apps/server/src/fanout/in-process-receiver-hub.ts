@@ -49,7 +49,8 @@ export class InProcessReceiverHub extends ReceiverHub {
   }
 
   disconnect(name: string, reason: string): void {
-    this.endReasons.set(name, reason);
+    // Only a live connection gets the reason; kept for an offline site, it would end its next connection.
+    if (this.connected.has(name)) this.endReasons.set(name, reason);
     this.namespace?.in(receiverRoom(name)).disconnectSockets(true);
   }
 

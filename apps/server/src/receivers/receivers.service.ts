@@ -99,12 +99,16 @@ export class ReceiversService {
    * CSV out: `name,key`, the only time those keys are shown.
    */
   async provision(csv: string, actor: Actor): Promise<string> {
-    const rows = this.parseProvisioning(csv);
-    const existing = await this.receivers.findByNames(rows.map((r) => r.name));
-    if (existing.length) {
-      const taken = new Set(existing.map((r) => r.name));
-      const problems = rows.filter((r) => taken.has(r.name)).map((r) => `line ${r.line}: site "${r.name}" already exists`);
-      throw new BadRequestException(`nothing was created: ${problems.join('; ')}`);
+    const { rows, problems } = this.parseProvisioning(csv);
+    // Every problem in one answer: lines already listed or invalid, and sites that already exist.
+    const existing = await this.receivers.findByNames(rows.filter((r) => r.valid).map((r) => r.name));
+    const taken = new Set(existing.map((r) => r.name));
+    for (const r of rows.filter((row) => row.valid && taken.has(row.name))) {
+      problems.push({ line: r.line, text: `line ${r.line}: site "${r.name}" already exists` });
+    }
+    if (problems.length) {
+      const listed = problems.sort((a, b) => a.line - b.line).map((p) => p.text);
+      throw new BadRequestException(`nothing was created: ${listed.join('; ')}`);
     }
     const now = this.clock.now();
     const created = rows.map((r) => ({ ...r, key: this.newKey() }));
@@ -134,7 +138,10 @@ export class ReceiversService {
     return { ok: true, receiver };
   }
 
-  private parseProvisioning(csv: string): { line: number; name: string; displayName?: string }[] {
+  private parseProvisioning(csv: string): {
+    rows: { line: number; name: string; displayName?: string; valid: boolean }[];
+    problems: { line: number; text: string }[];
+  } {
     let parsed: { record: string[]; info: { lines: number } }[];
     try {
       parsed = parse(csv, {
@@ -151,23 +158,27 @@ export class ReceiversService {
     const records = /^(name|nombre)$/i.test(parsed[0]?.record[0] ?? '') ? parsed.slice(1) : parsed;
     if (!records.length) throw new BadRequestException('the CSV lists no sites');
     if (records.length > MAX_BULK) throw new BadRequestException(`at most ${MAX_BULK} sites per file`);
-    const problems: string[] = [];
+    const problems: { line: number; text: string }[] = [];
     const seen = new Map<string, number>();
     const rows = records.map(({ record, info }) => {
       const line = info.lines;
       const name = normalizeName(record[0] ?? '');
+      let valid = false;
       if (name.length < 2 || name.length > 64 || !NAME_PATTERN.test(name)) {
-        problems.push(`line ${line}: "${record[0] ?? ''}" is not a valid site name (2-64 letters, digits, ".", "_", "-")`);
+        problems.push({
+          line,
+          text: `line ${line}: "${record[0] ?? ''}" is not a valid site name (2-64 letters, digits, ".", "_", "-")`,
+        });
       } else if (seen.has(name)) {
-        problems.push(`line ${line}: site "${name}" is already listed on line ${seen.get(name)}`);
+        problems.push({ line, text: `line ${line}: site "${name}" is already listed on line ${seen.get(name)}` });
       } else {
         seen.set(name, line);
+        valid = true;
       }
       const displayName = record[1]?.slice(0, 128) || undefined;
-      return { line, name, displayName };
+      return { line, name, displayName, valid };
     });
-    if (problems.length) throw new BadRequestException(`nothing was created: ${problems.join('; ')}`);
-    return rows;
+    return { rows, problems };
   }
 
   private newKey(): string {

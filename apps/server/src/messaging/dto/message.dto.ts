@@ -13,6 +13,7 @@ import {
   IsIn,
   IsISO8601,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   Max,
@@ -31,8 +32,8 @@ export class TargetDto {
   @IsIn(TARGET_KINDS, { message: `target.kind must be one of: ${TARGET_KINDS.join(', ')}` })
   kind!: TargetKind;
 
-  /** Site or group name; required unless kind is `all`. */
-  @ValidateIf((o: TargetDto) => o.kind !== 'all' || o.name !== undefined)
+  /** Site or group name; required when kind is `receiver` or `group`. */
+  @ValidateIf((o: TargetDto) => o.kind === 'receiver' || o.kind === 'group' || o.name !== undefined)
   @normalize
   @IsString({ message: 'target.name is required for a site or group' })
   @MinLength(1, { message: 'target.name is required for a site or group' })
@@ -41,6 +42,7 @@ export class TargetDto {
 }
 
 export class SendMessageDto {
+  @IsObject({ message: 'target must be an object such as { "kind": "all" }' })
   @ValidateNested()
   @Type(() => TargetDto)
   target!: TargetDto;

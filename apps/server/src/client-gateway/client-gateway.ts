@@ -154,10 +154,14 @@ export class ClientGateway implements OnGatewayInit, OnGatewayConnection, OnGate
     const address = socket.handshake.address ?? null;
     const ipKey = address ?? 'unknown';
     const wait = this.failures.retryAfterSeconds(ipKey, this.clock.now());
-    if (wait) throw refusal('too_many_attempts', wait);
+    if (wait) {
+      this.logger.warn(`refused a site handshake from ${ipKey}: too many failed attempts (retry in ${wait} s)`);
+      throw refusal('too_many_attempts', wait);
+    }
     const auth = (socket.handshake.auth ?? {}) as Record<string, unknown>;
     if (typeof auth.name !== 'string' || typeof auth.key !== 'string') {
       this.failures.record(ipKey, this.clock.now());
+      this.logger.warn(`refused a site handshake from ${ipKey}: no name or key`);
       throw refusal('bad_request');
     }
     const result = await this.receivers.authenticate(auth.name, auth.key);

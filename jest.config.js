@@ -35,5 +35,14 @@ module.exports = {
       moduleNameMapper,
       slowTestThreshold: 30,
     },
+    {
+      displayName: 'receiver',
+      rootDir: __dirname,
+      testEnvironment: 'node',
+      testMatch: ['<rootDir>/apps/receiver/test/**/*.integration-spec.ts'],
+      transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', diagnostics }] },
+      moduleNameMapper,
+      slowTestThreshold: 30,
+    },
   ],
 };

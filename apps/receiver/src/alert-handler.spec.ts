@@ -1,0 +1,243 @@
+import type { AlertPayload, ReceiptPayload } from '@avisa/contracts';
+import { join } from 'node:path';
+import { AlertHandler } from './alert-handler';
+import { DesktopNotification, Notifier, ShowHandlers } from './notifier';
+import { SeenStore } from './seen-store';
+import { FakeClock, MemoryLogger, tempDir } from '../test/utils';
+
+class FakeNotifier implements Notifier {
+  readonly shown: { notification: DesktopNotification; handlers: ShowHandlers }[] = [];
+  readonly closed: string[] = [];
+  show(notification: DesktopNotification, handlers: ShowHandlers): void {
+    this.shown.push({ notification, handlers });
+  }
+  close(key: string): boolean {
+    this.closed.push(key);
+    return true;
+  }
+  get last(): ShowHandlers {
+    return this.shown[this.shown.length - 1].handlers;
+  }
+}
+
+const alert = (overrides: Partial<AlertPayload> = {}): AlertPayload => ({
+  id: 'a1',
+  text: 'Revisad el TPV',
+  priority: 'urgent',
+  sender: 'Soporte',
+  sentAt: '2026-11-22T09:59:00.000Z',
+  expiresAt: null,
+  reminder: 0,
+  ...overrides,
+});
+
+function setup() {
+  const dir = tempDir();
+  const clock = new FakeClock();
+  const logger = new MemoryLogger();
+  const receipts: ReceiptPayload[] = [];
+  const notifier = new FakeNotifier();
+  const seenPath = join(dir, 'seen.json');
+  const build = () =>
+    new AlertHandler({
+      seen: SeenStore.open(seenPath, clock, logger),
+      notifier,
+      receipts: { add: (r) => receipts.push(r) },
+      clock,
+      logger,
+      sound: () => true,
+    });
+  return { sut: build(), restart: build, clock, notifier, receipts, logger };
+}
+
+const states = (receipts: ReceiptPayload[]) => receipts.map((r) => `${r.state}:${r.id}@${r.at.slice(11, 19)}`);
+
+describe('AlertHandler', () => {
+  it('shows a new alert with a Spanish title and sends delivered once it is on screen', () => {
+    const { sut, notifier, receipts, clock } = setup();
+    expect(sut.handleAlert(alert())).toBe('shown');
+    expect(notifier.shown[0].notification).toEqual({
+      key: 'a1',
+      title: 'URGENTE — Soporte',
+      message: 'Revisad el TPV',
+      urgent: true,
+      sound: true,
+    });
+    expect(receipts).toEqual([]);
+    clock.advance(1000);
+    notifier.last.onShown();
+    expect(states(receipts)).toEqual(['delivered:a1@10:00:01']);
+  });
+
+  it('titles normal alerts "Aviso"', () => {
+    const { sut, notifier } = setup();
+    sut.handleAlert(alert({ priority: 'normal' }));
+    expect(notifier.shown[0].notification).toMatchObject({ title: 'Aviso — Soporte', urgent: false });
+  });
+
+  it('sends read when the notification is clicked or dismissed', () => {
+    const { sut, notifier, receipts, clock } = setup();
+    sut.handleAlert(alert());
+    notifier.last.onShown();
+    clock.advance(30_000);
+    notifier.last.onAnswer('clicked');
+    expect(states(receipts)).toEqual(['delivered:a1@10:00:00', 'read:a1@10:00:30']);
+  });
+
+  it('does not count a timeout, nor an ambiguous close of a normal alert, as read', () => {
+    const { sut, notifier, receipts } = setup();
+    sut.handleAlert(alert({ id: 'n1', priority: 'normal' }));
+    notifier.last.onShown();
+    notifier.last.onAnswer('closed');
+    sut.handleAlert(alert({ id: 'u1' }));
+    notifier.last.onShown();
+    notifier.last.onAnswer('timeout');
+    sut.handleAlert(alert({ id: 'u2' }));
+    notifier.last.onShown();
+    notifier.last.onAnswer('closed');
+    expect(states(receipts).map((s) => s.split('@')[0])).toEqual([
+      'delivered:n1',
+      'delivered:u1',
+      'delivered:u2',
+      'read:u2',
+    ]);
+  });
+
+  it('does not show a duplicate but repeats its receipts with their original times', () => {
+    const { sut, notifier, receipts, clock } = setup();
+    sut.handleAlert(alert());
+    notifier.last.onShown();
+    clock.advance(5000);
+    notifier.last.onAnswer('dismissed');
+    receipts.length = 0;
+    clock.advance(60_000);
+    expect(sut.handleAlert(alert())).toBe('duplicate');
+    expect(notifier.shown).toHaveLength(1);
+    expect(states(receipts)).toEqual(['delivered:a1@10:00:00', 'read:a1@10:00:05']);
+  });
+
+  it('repeats only delivered for a duplicate that is not read yet', () => {
+    const { sut, notifier, receipts } = setup();
+    sut.handleAlert(alert());
+    notifier.last.onShown();
+    receipts.length = 0;
+    expect(sut.handleAlert(alert())).toBe('duplicate');
+    expect(states(receipts)).toEqual(['delivered:a1@10:00:00']);
+  });
+
+  it('ignores a repeat that arrives while the first is still being shown', () => {
+    const { sut, notifier, receipts } = setup();
+    sut.handleAlert(alert());
+    expect(sut.handleAlert(alert())).toBe('in-progress');
+    expect(notifier.shown).toHaveLength(1);
+    expect(receipts).toEqual([]);
+  });
+
+  it('shows a higher reminder again while unread, and each reminder only once', () => {
+    const { sut, notifier, receipts } = setup();
+    sut.handleAlert(alert());
+    notifier.last.onShown();
+    expect(sut.handleAlert(alert({ reminder: 1 }))).toBe('reminder');
+    expect(notifier.shown).toHaveLength(2);
+    expect(notifier.shown[1].notification.title).toBe('URGENTE — Soporte (recordatorio)');
+    notifier.last.onShown();
+    expect(sut.handleAlert(alert({ reminder: 1 }))).toBe('duplicate');
+    expect(sut.handleAlert(alert({ reminder: 0 }))).toBe('duplicate');
+    expect(sut.handleAlert(alert({ reminder: 2 }))).toBe('reminder');
+    expect(notifier.shown).toHaveLength(3);
+    expect(states(receipts).every((s) => s.startsWith('delivered:a1@10:00:00'))).toBe(true);
+  });
+
+  it('does not show a reminder once the alert was read', () => {
+    const { sut, notifier, receipts } = setup();
+    sut.handleAlert(alert());
+    notifier.last.onShown();
+    notifier.last.onAnswer('clicked');
+    receipts.length = 0;
+    expect(sut.handleAlert(alert({ reminder: 1 }))).toBe('duplicate');
+    expect(notifier.shown).toHaveLength(1);
+    expect(states(receipts).map((s) => s.split('@')[0])).toEqual(['delivered:a1', 'read:a1']);
+  });
+
+  it('shows a reminder for an alert it never saw (installed or offline meanwhile)', () => {
+    const { sut, notifier } = setup();
+    expect(sut.handleAlert(alert({ reminder: 3 }))).toBe('shown');
+    expect(notifier.shown).toHaveLength(1);
+  });
+
+  it('does not show an expired alert and sends nothing for it', () => {
+    const { sut, notifier, receipts } = setup();
+    expect(sut.handleAlert(alert({ expiresAt: '2026-11-22T09:59:59.000Z' }))).toBe('expired');
+    expect(notifier.shown).toHaveLength(0);
+    expect(receipts).toEqual([]);
+    expect(sut.handleAlert(alert({ id: 'a2', expiresAt: '2026-11-22T10:05:00.000Z' }))).toBe('shown');
+  });
+
+  it('does not show a reminder after expiry, but still repeats the receipts', () => {
+    const { sut, notifier, receipts, clock } = setup();
+    sut.handleAlert(alert({ expiresAt: '2026-11-22T10:01:00.000Z' }));
+    notifier.last.onShown();
+    clock.advance(120_000);
+    receipts.length = 0;
+    expect(sut.handleAlert(alert({ reminder: 1, expiresAt: '2026-11-22T10:01:00.000Z' }))).toBe('duplicate');
+    expect(notifier.shown).toHaveLength(1);
+    expect(states(receipts)).toEqual(['delivered:a1@10:00:00']);
+  });
+
+  it('never shows a retracted id afterwards and tries to close it if on screen', () => {
+    const { sut, notifier, receipts } = setup();
+    sut.handleAlert(alert());
+    notifier.last.onShown();
+    sut.handleRetract({ id: 'a1' });
+    expect(notifier.closed).toEqual(['a1']);
+    expect(sut.handleAlert(alert({ reminder: 1 }))).toBe('retracted');
+    sut.handleRetract({ id: 'a2' });
+    expect(sut.handleAlert(alert({ id: 'a2' }))).toBe('retracted');
+    expect(notifier.shown).toHaveLength(1);
+    expect(states(receipts)).toEqual(['delivered:a1@10:00:00']);
+  });
+
+  it('shows nothing twice after a restart, and remembers read and retracted', () => {
+    const { sut, restart, notifier, receipts } = setup();
+    sut.handleAlert(alert());
+    notifier.last.onShown();
+    notifier.last.onAnswer('clicked');
+    sut.handleAlert(alert({ id: 'a2' }));
+    notifier.last.onShown();
+    sut.handleRetract({ id: 'a3' });
+    receipts.length = 0;
+
+    const afterRestart = restart();
+    expect(afterRestart.handleAlert(alert())).toBe('duplicate');
+    expect(afterRestart.handleAlert(alert({ reminder: 1 }))).toBe('duplicate');
+    expect(afterRestart.handleAlert(alert({ id: 'a2' }))).toBe('duplicate');
+    expect(afterRestart.handleAlert(alert({ id: 'a3' }))).toBe('retracted');
+    expect(notifier.shown).toHaveLength(2);
+    expect(states(receipts).map((s) => s.split('@')[0])).toEqual([
+      'delivered:a1',
+      'read:a1',
+      'delivered:a1',
+      'read:a1',
+      'delivered:a2',
+    ]);
+  });
+
+  it('lets a resend try again when the notifier failed', () => {
+    const { sut, notifier, receipts, logger } = setup();
+    sut.handleAlert(alert());
+    notifier.last.onFailed(new Error('notify-send must be installed on the system.'));
+    expect(receipts).toEqual([]);
+    expect(logger.lines.join('\n')).toContain('Could not show alert a1');
+    expect(sut.handleAlert(alert())).toBe('shown');
+    expect(notifier.shown).toHaveLength(2);
+  });
+
+  it('ignores malformed payloads', () => {
+    const { sut, notifier } = setup();
+    expect(sut.handleAlert({ id: 'x' })).toBe('invalid');
+    expect(sut.handleAlert(alert({ priority: 'high' as 'urgent' }))).toBe('invalid');
+    expect(sut.handleAlert(alert({ reminder: -1 }))).toBe('invalid');
+    expect(sut.handleAlert(null)).toBe('invalid');
+    expect(notifier.shown).toHaveLength(0);
+  });
+});

@@ -1,0 +1,37 @@
+export interface BackoffOptions {
+  baseMs: number;
+  capMs: number;
+}
+
+export const RECONNECT_BACKOFF: BackoffOptions = { baseMs: 1000, capMs: 180_000 };
+
+export function backoffCeiling(attempt: number, { baseMs, capMs }: BackoffOptions): number {
+  return Math.min(capMs, baseMs * 2 ** Math.min(Math.max(attempt, 0), 30));
+}
+
+/**
+ * Exponential backoff with full jitter: each wait is uniform in [0, ceiling], so a thousand sites that lost
+ * the server together do not come back together.
+ */
+export class Backoff {
+  private attempt = 0;
+
+  constructor(
+    private readonly options: BackoffOptions = RECONNECT_BACKOFF,
+    private readonly random: () => number = Math.random,
+  ) {}
+
+  get attempts(): number {
+    return this.attempt;
+  }
+
+  next(): number {
+    const ceiling = backoffCeiling(this.attempt, this.options);
+    this.attempt++;
+    return Math.round(this.random() * ceiling);
+  }
+
+  reset(): void {
+    this.attempt = 0;
+  }
+}

@@ -1,0 +1,118 @@
+import { ConfigError, ConfigFileSystem, loadConfig, readDataDir, resolveConfigPath } from './config';
+
+const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+const CONFIG_PATH = '/etc/avisa/avisa-receiver.json';
+
+function setup(config: unknown, files: Record<string, string> = { '/etc/avisa/server.crt': PEM }) {
+  const all: Record<string, string> = {
+    ...files,
+    [CONFIG_PATH]: typeof config === 'string' ? config : JSON.stringify(config),
+  };
+  const fs: ConfigFileSystem = {
+    readFile: (path) => {
+      if (!(path in all)) throw Object.assign(new Error('missing'), { code: 'ENOENT' });
+      return all[path];
+    },
+    isFile: (path) => path in all,
+  };
+  return { load: () => loadConfig(CONFIG_PATH, fs), fs };
+}
+
+const valid = {
+  serverUrl: 'https://avisa.example.org:8443',
+  name: ' farmacia-centro ',
+  key: 's3cret-key',
+  ca: 'server.crt',
+};
+
+function errorOf(load: () => unknown): ConfigError {
+  try {
+    load();
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('resolves paths against the config file folder and applies defaults', () => {
+    expect(setup(valid).load()).toEqual({
+      configPath: CONFIG_PATH,
+      serverUrl: 'https://avisa.example.org:8443',
+      name: 'farmacia-centro',
+      key: 's3cret-key',
+      caPath: '/etc/avisa/server.crt',
+      ca: PEM,
+      dataDir: '/etc/avisa/avisa-receiver-data',
+      logDir: '/etc/avisa/avisa-receiver-data/logs',
+      notifyCommand: null,
+      sound: true,
+    });
+  });
+
+  it('takes the optional fields', () => {
+    const config = setup(
+      { ...valid, dataDir: '/var/lib/avisa', logDir: 'logs', notifyCommand: '/opt/notify', sound: false },
+      { '/etc/avisa/server.crt': PEM, '/opt/notify': '#!/bin/sh' },
+    ).load();
+    expect(config).toMatchObject({
+      dataDir: '/var/lib/avisa',
+      logDir: '/etc/avisa/logs',
+      notifyCommand: '/opt/notify',
+      sound: false,
+    });
+  });
+
+  it.each([
+    [{ ...valid, serverUrl: 'http://avisa.example.org' }, 'serverUrl', 'https://'],
+    [{ ...valid, serverUrl: 'https://avisa.example.org/receivers' }, 'serverUrl', 'sin ruta'],
+    [{ ...valid, serverUrl: 'not a url' }, 'serverUrl', 'URL'],
+    [{ ...valid, name: '' }, 'name', 'obligatorio'],
+    [{ ...valid, name: 42 }, 'name', 'texto'],
+    [{ ...valid, key: undefined }, 'key', 'obligatorio'],
+    [{ ...valid, ca: undefined }, 'ca', 'nunca se desactiva'],
+    [{ ...valid, ca: 'missing.crt' }, 'ca', 'no se puede leer /etc/avisa/missing.crt (ENOENT)'],
+    [{ ...valid, notifyCommand: '/nowhere' }, 'notifyCommand', 'no existe'],
+    [{ ...valid, sound: 'yes' }, 'sound', 'true o false'],
+    [{ ...valid, severUrl: 'https://typo' }, 'severUrl', 'no es un campo conocido'],
+  ])('names the wrong field: %j', (config, field, detail) => {
+    const error = errorOf(setup(config).load);
+    expect(error.field).toBe(field);
+    expect(error.message).toContain(`"${field}"`);
+    expect(error.message).toContain(detail);
+    expect(error.message).toContain(CONFIG_PATH);
+  });
+
+  it('refuses a ca file that holds no certificate', () => {
+    const error = errorOf(setup(valid, { '/etc/avisa/server.crt': 'hello' }).load);
+    expect(error.field).toBe('ca');
+    expect(error.message).toContain('no contiene ningún certificado PEM');
+  });
+
+  it('says when the file is not JSON, without naming a field', () => {
+    const error = errorOf(setup('{ "serverUrl": ').load);
+    expect(error.field).toBeNull();
+    expect(error.message).toContain('no es JSON válido');
+  });
+
+  it('never repeats the key in an error', () => {
+    const error = errorOf(setup({ ...valid, key: 'top-secret', sound: 1 }).load);
+    expect(error.message).not.toContain('top-secret');
+  });
+});
+
+describe('resolveConfigPath', () => {
+  it('prefers --config, then the environment, then ./avisa-receiver.json', () => {
+    expect(resolveConfigPath('a.json', '/env.json', '/work')).toBe('/work/a.json');
+    expect(resolveConfigPath(undefined, '/env.json', '/work')).toBe('/env.json');
+    expect(resolveConfigPath(undefined, undefined, '/work')).toBe('/work/avisa-receiver.json');
+  });
+});
+
+describe('readDataDir', () => {
+  it('finds the data folder even when other fields are wrong', () => {
+    expect(readDataDir(CONFIG_PATH, setup({ dataDir: 'data', serverUrl: 'http://x' }).fs)).toBe('/etc/avisa/data');
+    expect(readDataDir(CONFIG_PATH, setup({}).fs)).toBe('/etc/avisa/avisa-receiver-data');
+  });
+});

@@ -1,0 +1,170 @@
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+
+export const DEFAULT_CONFIG_FILE = 'avisa-receiver.json';
+export const CONFIG_ENV_VARIABLE = 'AVISA_RECEIVER_CONFIG';
+
+export interface ReceiverConfig {
+  configPath: string;
+  /** Origin only (`https://host:port`); the namespace is appended when connecting. */
+  serverUrl: string;
+  name: string;
+  key: string;
+  caPath: string;
+  ca: string;
+  dataDir: string;
+  logDir: string;
+  notifyCommand: string | null;
+  sound: boolean;
+}
+
+const FIELDS = ['serverUrl', 'name', 'key', 'ca', 'dataDir', 'logDir', 'notifyCommand', 'sound'] as const;
+
+export class ConfigError extends Error {
+  constructor(
+    readonly configPath: string,
+    readonly field: string | null,
+    detail: string,
+  ) {
+    super(`Configuración no válida (${configPath}): ${field ? `"${field}" ` : ''}${detail}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface ConfigFileSystem {
+  readFile(path: string): string;
+  isFile(path: string): boolean;
+}
+
+export const nodeConfigFileSystem: ConfigFileSystem = {
+  readFile: (path) => readFileSync(path, 'utf8'),
+  isFile: (path) => {
+    try {
+      return statSync(path).isFile();
+    } catch {
+      return false;
+    }
+  },
+};
+
+export function resolveConfigPath(option: string | undefined, environment: string | undefined, cwd: string): string {
+  return resolve(cwd, option || environment || DEFAULT_CONFIG_FILE);
+}
+
+export function loadConfig(configPath: string, fs: ConfigFileSystem = nodeConfigFileSystem): ReceiverConfig {
+  let text: string;
+  try {
+    text = fs.readFile(configPath);
+  } catch (error) {
+    throw new ConfigError(configPath, null, `no se puede leer el archivo (${errorCode(error)})`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(configPath, null, `no es JSON válido: ${(error as Error).message}`);
+  }
+  return parseConfig(raw, configPath, fs);
+}
+
+export function parseConfig(
+  raw: unknown,
+  configPath: string,
+  fs: ConfigFileSystem = nodeConfigFileSystem,
+): ReceiverConfig {
+  const fail = (field: string | null, detail: string): never => {
+    throw new ConfigError(configPath, field, detail);
+  };
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(null, 'debe ser un objeto JSON');
+  const input = raw as Record<string, unknown>;
+  for (const field of Object.keys(input)) {
+    if (!(FIELDS as readonly string[]).includes(field)) {
+      fail(field, `no es un campo conocido (campos: ${FIELDS.join(', ')})`);
+    }
+  }
+  const baseDir = dirname(configPath);
+  const path = (value: string) => (isAbsolute(value) ? value : resolve(baseDir, value));
+
+  const serverUrl = parseServerUrl(requiredString(input, 'serverUrl', fail), fail);
+  const name = requiredString(input, 'name', fail).trim();
+  if (name.length > 100 || [...name].some((c) => c.charCodeAt(0) < 32))
+    fail('name', 'debe tener entre 1 y 100 caracteres, sin controles');
+  const key = requiredString(input, 'key', fail, 'la clave secreta del sitio, tal como la dio el servidor');
+
+  const caPath = path(
+    requiredString(
+      input,
+      'ca',
+      fail,
+      'la ruta del certificado del servidor (o de su CA) en PEM; la verificación del certificado nunca se desactiva',
+    ),
+  );
+  let ca: string;
+  try {
+    ca = fs.readFile(caPath);
+  } catch (error) {
+    return fail('ca', `no se puede leer ${caPath} (${errorCode(error)})`);
+  }
+  if (!ca.includes('-----BEGIN CERTIFICATE-----')) fail('ca', `${caPath} no contiene ningún certificado PEM`);
+
+  const dataDir = path(optionalString(input, 'dataDir', fail) ?? 'avisa-receiver-data');
+  const logDir = path(optionalString(input, 'logDir', fail) ?? resolve(dataDir, 'logs'));
+
+  const command = optionalString(input, 'notifyCommand', fail);
+  const notifyCommand = command === undefined ? null : path(command);
+  if (notifyCommand && !fs.isFile(notifyCommand))
+    fail('notifyCommand', `${notifyCommand} no existe o no es un archivo`);
+
+  const sound = input.sound ?? true;
+  if (typeof sound !== 'boolean') fail('sound', 'debe ser true o false');
+
+  return { configPath, serverUrl, name, key, caPath, ca, dataDir, logDir, notifyCommand, sound: sound as boolean };
+}
+
+/** Only what `status` needs, so it still answers when the rest of the file has a mistake. */
+export function readDataDir(configPath: string, fs: ConfigFileSystem = nodeConfigFileSystem): string {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFile(configPath));
+  } catch (error) {
+    throw new ConfigError(configPath, null, `no se puede leer como JSON (${errorCode(error)})`);
+  }
+  const value = (raw as Record<string, unknown> | null)?.dataDir;
+  const dataDir = typeof value === 'string' && value.trim() ? value : 'avisa-receiver-data';
+  return isAbsolute(dataDir) ? dataDir : resolve(dirname(configPath), dataDir);
+}
+
+type Fail = (field: string | null, detail: string) => never;
+
+function requiredString(input: Record<string, unknown>, field: string, fail: Fail, what?: string): string {
+  const value = input[field];
+  if (value === undefined || value === null || value === '') fail(field, `es obligatorio${what ? `: ${what}` : ''}`);
+  if (typeof value !== 'string' || !value.trim()) return fail(field, 'debe ser un texto no vacío');
+  return value;
+}
+
+function optionalString(input: Record<string, unknown>, field: string, fail: Fail): string | undefined {
+  const value = input[field];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string' || !value.trim()) return fail(field, 'debe ser un texto no vacío u omitirse');
+  return value;
+}
+
+function parseServerUrl(value: string, fail: Fail): string {
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    return fail('serverUrl', `no es una URL válida: ${value}`);
+  }
+  if (url.protocol !== 'https:') fail('serverUrl', `debe empezar por https:// (es ${url.protocol}//)`);
+  if (url.username || url.password) fail('serverUrl', 'no debe llevar usuario ni contraseña');
+  if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) {
+    fail('serverUrl', `debe ser solo https://servidor[:puerto], sin ruta (es ${value})`);
+  }
+  return url.origin;
+}
+
+function errorCode(error: unknown): string {
+  return (error as NodeJS.ErrnoException).code ?? (error as Error).message ?? String(error);
+}

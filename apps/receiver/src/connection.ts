@@ -1,0 +1,232 @@
+import {
+  PROTOCOL_VERSION,
+  RECEIVER_CONNECT_ERRORS,
+  ReceiptPayload,
+  ReceiverClientToServerEvents,
+  ReceiverConnectErrorCode,
+  ReceiverHandshakeAuth,
+  ReceiverServerToClientEvents,
+  RECEIVERS_NAMESPACE,
+  WelcomePayload,
+} from '@avisa/contracts';
+import type { ManagerOptions, Socket, SocketOptions } from 'socket.io-client';
+import { Backoff } from './backoff';
+import { Clock } from './clock';
+import { ReceiverConfig } from './config';
+import { Logger } from './logger';
+import { SendResult } from './outbox';
+
+export type ReceiverSocket = Socket<ReceiverServerToClientEvents, ReceiverClientToServerEvents>;
+export type SocketFactory = (url: string, options: Partial<ManagerOptions & SocketOptions>) => ReceiverSocket;
+
+export interface ConnectionEvents {
+  onAttempt(config: ReceiverConfig): void;
+  onConnected(): void;
+  onWelcome(payload: WelcomePayload): void;
+  onAlert(payload: unknown): void;
+  onRetract(payload: unknown): void;
+  onDisconnected(error: string, retryInMs: number): void;
+}
+
+export interface ConnectionDeps {
+  /** Re-reads the config file, so a new serverUrl or key applies at the next attempt without a reinstall. */
+  loadConfig(): ReceiverConfig;
+  createSocket: SocketFactory;
+  backoff: Backoff;
+  clock: Clock;
+  logger: Logger;
+  clientVersion: string;
+  events: ConnectionEvents;
+  sleep?: (ms: number) => Promise<void>;
+  /** A connection that lasted this long starts the backoff over; a shorter one keeps it growing (a flapping server). */
+  stableAfterMs?: number;
+  connectTimeoutMs?: number;
+  ackTimeoutMs?: number;
+}
+
+interface AttemptOutcome {
+  error: string;
+  connectedFor: number | null;
+  retryAfterMs: number | null;
+}
+
+export interface ConnectErrorInfo {
+  text: string;
+  code: ReceiverConnectErrorCode | null;
+  retryAfterMs: number | null;
+}
+
+export function describeConnectError(error: Error & { data?: unknown; description?: unknown }): ConnectErrorInfo {
+  const data = error.data as { code?: unknown; retryAfterSeconds?: unknown } | undefined;
+  const code =
+    typeof data?.code === 'string' && data.code in RECEIVER_CONNECT_ERRORS
+      ? (data.code as ReceiverConnectErrorCode)
+      : null;
+  if (code) {
+    const seconds = typeof data?.retryAfterSeconds === 'number' ? data.retryAfterSeconds : null;
+    return {
+      text: `refused by the server (${code}): ${error.message}`,
+      code,
+      retryAfterMs: seconds === null ? null : seconds * 1000,
+    };
+  }
+  const description = error.description as { error?: { message?: unknown }; message?: unknown } | undefined;
+  const cause = description?.error?.message ?? description?.message;
+  return {
+    text: typeof cause === 'string' && cause ? `${error.message}: ${cause}` : error.message,
+    code: null,
+    retryAfterMs: null,
+  };
+}
+
+/**
+ * One Socket.IO connection at a time with socket.io-client's own reconnection off: this loop re-reads the config,
+ * connects, and after any failure or disconnection (refusals included) waits with backoff and tries again, forever.
+ */
+export class ReceiverConnection {
+  private socket: ReceiverSocket | null = null;
+  private stopped = false;
+  private abortAttempt: (() => void) | null = null;
+  private wake: (() => void) | null = null;
+  private lastConfig: ReceiverConfig;
+
+  constructor(
+    private readonly deps: ConnectionDeps,
+    initialConfig: ReceiverConfig,
+  ) {
+    this.lastConfig = initialConfig;
+  }
+
+  get connected(): boolean {
+    return this.socket?.connected ?? false;
+  }
+
+  async run(): Promise<void> {
+    const { backoff, logger, events } = this.deps;
+    while (!this.stopped) {
+      const config = this.reloadConfig();
+      events.onAttempt(config);
+      const outcome = await this.attempt(config);
+      if (this.stopped) break;
+      if (outcome.connectedFor !== null && outcome.connectedFor >= (this.deps.stableAfterMs ?? 10_000)) backoff.reset();
+      const delay = Math.max(backoff.next(), outcome.retryAfterMs ?? 0);
+      logger.info(`Next connection attempt in ${(delay / 1000).toFixed(1)} s`);
+      events.onDisconnected(outcome.error, delay);
+      await this.sleep(delay);
+    }
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.abortAttempt?.();
+    this.wake?.();
+  }
+
+  sendReceipt(receipt: ReceiptPayload): Promise<SendResult> {
+    const socket = this.socket;
+    if (!socket?.connected) return Promise.resolve('unsent');
+    return new Promise((resolve) => {
+      socket.timeout(this.deps.ackTimeoutMs ?? 10_000).emit('receipt', receipt, (error, response) => {
+        if (error) return resolve('unsent');
+        if (response?.ok === true) return resolve('acked');
+        const reason = response && 'error' in response ? response.error : JSON.stringify(response);
+        this.deps.logger.warn(`Server refused the ${receipt.state} receipt for alert ${receipt.id}: ${reason}`);
+        resolve('refused');
+      });
+    });
+  }
+
+  private reloadConfig(): ReceiverConfig {
+    try {
+      const next = this.deps.loadConfig();
+      if (next.serverUrl !== this.lastConfig.serverUrl || next.name !== this.lastConfig.name) {
+        this.deps.logger.info(`Config changed: now ${next.name} at ${next.serverUrl}`);
+      }
+      this.lastConfig = next;
+    } catch (error) {
+      this.deps.logger.error(`${(error as Error).message}; keeping the last valid configuration`);
+    }
+    return this.lastConfig;
+  }
+
+  private attempt(config: ReceiverConfig): Promise<AttemptOutcome> {
+    const { clock, logger, events } = this.deps;
+    return new Promise((resolve) => {
+      const auth: ReceiverHandshakeAuth = {
+        name: config.name,
+        key: config.key,
+        clientVersion: this.deps.clientVersion,
+        protocol: PROTOCOL_VERSION,
+      };
+      logger.info(`Connecting to ${config.serverUrl} as ${config.name}`);
+      const socket = this.deps.createSocket(`${config.serverUrl}${RECEIVERS_NAMESPACE}`, {
+        transports: ['websocket'],
+        reconnection: false,
+        forceNew: true,
+        timeout: this.deps.connectTimeoutMs ?? 20_000,
+        ca: config.ca,
+        rejectUnauthorized: true,
+        auth: { ...auth },
+      });
+      this.socket = socket;
+      let connectedAt: number | null = null;
+      let finished = false;
+      const finish = (outcome: AttemptOutcome) => {
+        if (finished) return;
+        finished = true;
+        this.abortAttempt = null;
+        if (this.socket === socket) this.socket = null;
+        socket.removeAllListeners();
+        socket.disconnect();
+        resolve(outcome);
+      };
+      this.abortAttempt = () =>
+        finish({
+          error: 'stopped',
+          connectedFor: connectedAt === null ? null : clock.now() - connectedAt,
+          retryAfterMs: null,
+        });
+
+      socket.on('connect', () => {
+        connectedAt = clock.now();
+        logger.info(`Connected to ${config.serverUrl}`);
+        events.onConnected();
+      });
+      socket.on('connect_error', (error) => {
+        const info = describeConnectError(error);
+        const level = info.code === 'invalid_credentials' || info.code === 'disabled' ? 'error' : 'warn';
+        logger[level](`Could not connect to ${config.serverUrl}: ${info.text}`);
+        finish({ error: info.text, connectedFor: null, retryAfterMs: info.retryAfterMs });
+      });
+      socket.on('disconnect', (reason) => {
+        logger.warn(`Disconnected from ${config.serverUrl}: ${reason}`);
+        finish({
+          error: `disconnected (${reason})`,
+          connectedFor: clock.now() - (connectedAt ?? clock.now()),
+          retryAfterMs: null,
+        });
+      });
+      socket.on('welcome', (payload) => {
+        logger.info(
+          `Welcome: ${payload.displayName} (${payload.name}), protocol ${payload.protocol}, ${payload.pending} pending`,
+        );
+        events.onWelcome(payload);
+      });
+      socket.on('alert', (payload) => events.onAlert(payload));
+      socket.on('retract', (payload) => events.onRetract(payload));
+    });
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.deps.sleep) return this.deps.sleep(ms);
+    return new Promise((done) => {
+      const finish = () => {
+        clearTimeout(timer);
+        this.wake = null;
+        done();
+      };
+      const timer = setTimeout(finish, ms);
+      this.wake = finish;
+    });
+  }
+}

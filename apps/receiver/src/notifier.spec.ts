@@ -1,0 +1,148 @@
+import { jest } from '@jest/globals';
+import {
+  DesktopNotification,
+  DesktopNotifier,
+  NotifierAnswer,
+  NotifierBackend,
+  notifySendOptions,
+  parseCommandAnswer,
+  parseNodeNotifierAnswer,
+  ShowHandlers,
+  toNotification,
+} from './notifier';
+import { MemoryLogger } from '../test/utils';
+
+const notification: DesktopNotification = {
+  key: 'a1',
+  title: 'URGENTE — Soporte',
+  message: 'Hola',
+  urgent: true,
+  sound: true,
+};
+
+function setup() {
+  let done: (error: Error | null, answer: NotifierAnswer) => void = () => {};
+  const backend: NotifierBackend = {
+    notify: (_n, callback) => {
+      done = callback;
+    },
+    close: () => false,
+  };
+  const handlers = { onShown: jest.fn(), onAnswer: jest.fn(), onFailed: jest.fn() } satisfies ShowHandlers;
+  const logger = new MemoryLogger();
+  const sut = new DesktopNotifier(backend, logger, 1000);
+  return { sut, handlers, logger, finish: (error: Error | null, answer: NotifierAnswer) => done(error, answer) };
+}
+
+describe('DesktopNotifier', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('reports shown when the notifier returns at once (notify-send without waiting)', () => {
+    const { sut, handlers, finish } = setup();
+    sut.show(notification, handlers);
+    finish(null, 'none');
+    expect(handlers.onShown).toHaveBeenCalledTimes(1);
+    expect(handlers.onAnswer).not.toHaveBeenCalled();
+  });
+
+  it('reports shown while a waiting notifier is still running, then the answer', () => {
+    const { sut, handlers, finish } = setup();
+    sut.show(notification, handlers);
+    jest.advanceTimersByTime(999);
+    expect(handlers.onShown).not.toHaveBeenCalled();
+    jest.advanceTimersByTime(1);
+    expect(handlers.onShown).toHaveBeenCalledTimes(1);
+    finish(null, 'clicked');
+    expect(handlers.onShown).toHaveBeenCalledTimes(1);
+    expect(handlers.onAnswer).toHaveBeenCalledWith('clicked');
+  });
+
+  it('reports a failure only before the notification was shown, and only once', () => {
+    const { sut, handlers, finish, logger } = setup();
+    sut.show(notification, handlers);
+    finish(new Error('no display'), 'none');
+    finish(null, 'clicked');
+    jest.advanceTimersByTime(5000);
+    expect(handlers.onFailed).toHaveBeenCalledTimes(1);
+    expect(handlers.onShown).not.toHaveBeenCalled();
+    expect(handlers.onAnswer).not.toHaveBeenCalled();
+
+    const later = setup();
+    later.sut.show(notification, later.handlers);
+    jest.advanceTimersByTime(1000);
+    later.finish(new Error('crashed'), 'none');
+    expect(later.handlers.onFailed).not.toHaveBeenCalled();
+    expect(later.logger.lines.join()).toContain('failed after showing');
+    expect(logger.lines).toEqual([]);
+  });
+
+  it('reports a failure when the backend throws', () => {
+    const handlers = { onShown: jest.fn(), onAnswer: jest.fn(), onFailed: jest.fn() };
+    const backend: NotifierBackend = {
+      notify: () => {
+        throw new Error('spawn failed');
+      },
+      close: () => false,
+    };
+    new DesktopNotifier(backend, new MemoryLogger()).show(notification, handlers);
+    jest.advanceTimersByTime(5000);
+    expect(handlers.onFailed).toHaveBeenCalledTimes(1);
+    expect(handlers.onShown).not.toHaveBeenCalled();
+  });
+});
+
+describe('notification content', () => {
+  const alert = {
+    id: 'a1',
+    text: '  Línea 1\nLínea 2\u0007 ',
+    priority: 'normal' as const,
+    sender: 'token:monitor',
+    sentAt: '',
+    expiresAt: null,
+    reminder: 0,
+  };
+
+  it('keeps the text as plain text without control characters', () => {
+    expect(toNotification(alert, false)).toEqual({
+      key: 'a1',
+      title: 'Aviso — token:monitor',
+      message: 'Línea 1\nLínea 2',
+      urgent: false,
+      sound: false,
+    });
+  });
+
+  it('maps an urgent alert to a critical notify-send notification that never expires', () => {
+    expect(notifySendOptions({ ...notification, message: 'a <b>&</b> C:\\dir' })).toEqual({
+      title: 'URGENTE — Soporte',
+      message: 'a &lt;b&gt;&amp;&lt;/b&gt; C:\\\\dir',
+      urgency: 'critical',
+      timeout: 0,
+      hint: 'string:sound-name:message-new-instant',
+      'app-name': 'Avisa',
+    });
+    expect(notifySendOptions({ ...notification, urgent: false, sound: false })).toMatchObject({
+      urgency: 'normal',
+      timeout: 10,
+      hint: 'boolean:suppress-sound:true',
+    });
+  });
+
+  it('reads the answers of the notify-send wrapper and of node-notifier', () => {
+    expect(['activated\n', 'default', 'closed', 'dismissed', '', 'something'].map(parseCommandAnswer)).toEqual([
+      'clicked',
+      'clicked',
+      'closed',
+      'dismissed',
+      'none',
+      'none',
+    ]);
+    expect(['activate', 'dismissed', 'timeout', undefined].map(parseNodeNotifierAnswer)).toEqual([
+      'clicked',
+      'dismissed',
+      'timeout',
+      'none',
+    ]);
+  });
+});

@@ -1,0 +1,222 @@
+import type { ReceiptPayload } from '@avisa/contracts';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { io } from 'socket.io-client';
+import { AlertHandler } from './alert-handler';
+import { Backoff } from './backoff';
+import { Clock, iso, systemClock } from './clock';
+import { ConfigError, loadConfig, ReceiverConfig } from './config';
+import { ReceiverConnection, SocketFactory } from './connection';
+import { LOCK_FILE, LockFile, LockHeldError } from './lock-file';
+import { createReceiverLogger, ReceiverLogger } from './logger';
+import { createNotifierBackend, DesktopNotifier } from './notifier';
+import { installNotifySendShim } from './notify-send-shim';
+import { Outbox } from './outbox';
+import { SeenStore } from './seen-store';
+import { excerpt, STATUS_FILE, StatusWriter } from './status';
+
+export interface ReceiverEnvironment {
+  configPath: string;
+  version: string;
+  /** apps/receiver, where bin/avisa-notify-send lives. */
+  packageDir: string;
+  platform: NodeJS.Platform;
+  env: NodeJS.ProcessEnv;
+  pid: number;
+  clock?: Clock;
+  createSocket?: SocketFactory;
+  err(text: string): void;
+}
+
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_ALREADY_RUNNING = 2;
+
+const PERIODIC_FLUSH_MS = 60_000;
+
+export class Receiver {
+  private readonly stopping: Promise<void>;
+  private requestStop: () => void = () => {};
+  private flushTimer: NodeJS.Timeout | null = null;
+
+  private constructor(
+    private readonly lock: LockFile,
+    private readonly logger: ReceiverLogger,
+    private readonly outbox: Outbox,
+    private readonly status: StatusWriter,
+    private readonly connection: ReceiverConnection,
+  ) {
+    this.stopping = new Promise((done) => (this.requestStop = done));
+  }
+
+  static open(environment: ReceiverEnvironment): Receiver | number {
+    let config: ReceiverConfig;
+    try {
+      config = loadConfig(environment.configPath);
+      mkdirSync(config.dataDir, { recursive: true });
+      mkdirSync(config.logDir, { recursive: true });
+    } catch (error) {
+      environment.err(
+        error instanceof ConfigError
+          ? error.message
+          : `No se puede preparar la carpeta de datos o de logs: ${(error as Error).message}`,
+      );
+      return EXIT_FAILURE;
+    }
+    let lock: LockFile;
+    try {
+      lock = LockFile.acquire(join(config.dataDir, LOCK_FILE), environment.pid);
+    } catch (error) {
+      environment.err((error as Error).message);
+      return error instanceof LockHeldError ? EXIT_ALREADY_RUNNING : EXIT_FAILURE;
+    }
+    try {
+      return Receiver.assemble(environment, config, lock);
+    } catch (error) {
+      lock.release();
+      environment.err(`No se puede arrancar: ${(error as Error).message}`);
+      return EXIT_FAILURE;
+    }
+  }
+
+  private static assemble(environment: ReceiverEnvironment, config: ReceiverConfig, lock: LockFile): Receiver {
+    const clock = environment.clock ?? systemClock;
+    const keys = new Set([config.key]);
+    const logger = createReceiverLogger(config.logDir, () => [...keys]);
+    logger.info(`avisa-receiver ${environment.version} starting (PID ${environment.pid}, config ${config.configPath})`);
+
+    const notifyCommand = Receiver.notifyCommand(environment, config, logger);
+    const notifier = new DesktopNotifier(createNotifierBackend(environment.platform, notifyCommand, logger), logger);
+    const seen = SeenStore.open(join(config.dataDir, 'seen.json'), clock, logger);
+    const outbox = Outbox.open(join(config.dataDir, 'outbox.json'), clock, logger);
+    const status = new StatusWriter(join(config.dataDir, STATUS_FILE), clock, {
+      pid: environment.pid,
+      version: environment.version,
+      serverUrl: config.serverUrl,
+      name: config.name,
+    });
+    status.update({ pendingReceipts: outbox.size });
+
+    let current = config;
+    const flush = async (retryRefused = false) => {
+      if (!connection.connected) return;
+      try {
+        await outbox.flush((receipt) => connection.sendReceipt(receipt), { retryRefused });
+        status.update({ pendingReceipts: outbox.size });
+      } catch (error) {
+        logger.error(`Could not send or record receipts: ${(error as Error).message}`);
+      }
+    };
+    const receipts = {
+      add: (receipt: ReceiptPayload) => {
+        outbox.add(receipt);
+        status.update({ pendingReceipts: outbox.size });
+        void flush();
+      },
+    };
+    const handler = new AlertHandler({
+      seen,
+      notifier,
+      receipts,
+      clock,
+      logger,
+      sound: () => current.sound,
+      onNewAlert: (alert) =>
+        status.update({
+          lastAlert: {
+            id: alert.id,
+            receivedAt: iso(clock.now()),
+            priority: alert.priority,
+            sender: alert.sender,
+            excerpt: excerpt(alert.text),
+          },
+        }),
+    });
+    const guarded =
+      (what: string, action: (payload: unknown) => void) =>
+      (payload: unknown): void => {
+        try {
+          action(payload);
+        } catch (error) {
+          logger.error(`Failed to handle ${what}: ${(error as Error).stack ?? String(error)}`);
+        }
+      };
+
+    const connection: ReceiverConnection = new ReceiverConnection(
+      {
+        loadConfig: () => loadConfig(environment.configPath),
+        createSocket: environment.createSocket ?? ((url, options) => io(url, options)),
+        backoff: new Backoff(),
+        clock,
+        logger,
+        clientVersion: `avisa-receiver/${environment.version}`,
+        events: {
+          onAttempt: (next) => {
+            current = next;
+            keys.add(next.key);
+            status.update({ state: 'connecting', serverUrl: next.serverUrl, name: next.name, nextAttemptAt: null });
+          },
+          onConnected: () => {
+            status.update({ state: 'connected', lastError: null });
+            void flush(true);
+          },
+          onWelcome: (welcome) => status.update({ displayName: welcome.displayName }),
+          onAlert: guarded('an alert', (payload) => handler.handleAlert(payload)),
+          onRetract: guarded('a retract', (payload) => handler.handleRetract(payload)),
+          onDisconnected: (error, retryInMs) =>
+            status.update({ state: 'disconnected', lastError: error, nextAttemptAt: iso(clock.now() + retryInMs) }),
+        },
+      },
+      config,
+    );
+    const receiver = new Receiver(lock, logger, outbox, status, connection);
+    receiver.flushTimer = setInterval(() => void flush(), PERIODIC_FLUSH_MS);
+    return receiver;
+  }
+
+  /** On Linux the command reaches node-notifier through PATH; elsewhere it is node-notifier's customPath. */
+  private static notifyCommand(
+    environment: ReceiverEnvironment,
+    config: ReceiverConfig,
+    logger: ReceiverLogger,
+  ): string | null {
+    if (environment.platform === 'win32' || environment.platform === 'darwin') return config.notifyCommand;
+    const wrapper = join(environment.packageDir, 'bin', 'avisa-notify-send');
+    const command = config.notifyCommand ?? (existsSync(wrapper) ? wrapper : null);
+    if (command) {
+      installNotifySendShim(config.dataDir, command, environment.env);
+      logger.info(`Notifications through ${command} (as notify-send)`);
+    } else {
+      logger.warn('bin/avisa-notify-send not found; using notify-send directly, clicks will not be reported');
+    }
+    return command;
+  }
+
+  stop(signal: string): void {
+    this.logger.info(`${signal} received; stopping`);
+    this.requestStop();
+  }
+
+  releaseLock(): void {
+    this.lock.release();
+  }
+
+  async serve(): Promise<number> {
+    const running = this.connection.run();
+    await this.stopping;
+    if (this.flushTimer) clearInterval(this.flushTimer);
+    if (this.connection.connected && this.outbox.size > 0) {
+      await Promise.race([
+        this.outbox.flush((receipt) => this.connection.sendReceipt(receipt)),
+        new Promise((done) => setTimeout(done, 2000)),
+      ]);
+    }
+    this.connection.stop();
+    await running;
+    this.status.update({ state: 'stopped', pendingReceipts: this.outbox.size, nextAttemptAt: null });
+    this.logger.info(`Stopped; ${this.outbox.size} receipt(s) kept for the next start`);
+    this.lock.release();
+    await this.logger.close();
+    return EXIT_OK;
+  }
+}

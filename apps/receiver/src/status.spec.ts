@@ -1,0 +1,68 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { excerpt, statusReport, StatusWriter } from './status';
+import { FakeClock, tempDir } from '../test/utils';
+
+function setup() {
+  const dir = tempDir();
+  const clock = new FakeClock();
+  const lockPath = join(dir, 'avisa-receiver.lock');
+  const statusPath = join(dir, 'status.json');
+  const writer = new StatusWriter(statusPath, clock, {
+    pid: 4242,
+    version: '0.1.0',
+    serverUrl: 'https://avisa.example.org',
+    name: 'farmacia-centro',
+  });
+  const report = (alive: boolean) => statusReport(lockPath, statusPath, () => alive, clock.now());
+  return { writer, clock, lockPath, report };
+}
+
+describe('status', () => {
+  it('reports connected, since when, to which server and the last alert', () => {
+    const { writer, clock, lockPath, report } = setup();
+    writeFileSync(lockPath, '4242\n');
+    clock.advance(5000);
+    writer.update({ state: 'connected', displayName: 'Farmacia Centro' });
+    writer.update({
+      lastAlert: {
+        id: 'a1',
+        receivedAt: '2026-11-22T10:00:07.000Z',
+        priority: 'urgent',
+        sender: 'Soporte',
+        excerpt: 'Hola',
+      },
+    });
+    clock.advance(120_000);
+    const { connected, text } = report(true);
+    expect(connected).toBe(true);
+    expect(text).toContain('avisa-receiver conectado (PID 4242');
+    expect(text).toContain('https://avisa.example.org');
+    expect(text).toContain('farmacia-centro (Farmacia Centro)');
+    expect(text).toContain('2026-11-22T10:00:05.000Z (hace 2 min)');
+    expect(text).toContain('[a1] Soporte: "Hola"');
+  });
+
+  it('is not connected while disconnected, and says why', () => {
+    const { writer, lockPath, report } = setup();
+    writeFileSync(lockPath, '4242\n');
+    writer.update({ state: 'disconnected', lastError: 'rechazado: invalid_credentials' });
+    const { connected, text } = report(true);
+    expect(connected).toBe(false);
+    expect(text).toContain('desconectado');
+    expect(text).toContain('invalid_credentials');
+  });
+
+  it('says "not running" when the lock is missing or its PID is dead, whatever status.json claims', () => {
+    const { writer, lockPath, report } = setup();
+    writer.update({ state: 'connected' });
+    expect(report(true)).toMatchObject({ connected: false, text: expect.stringContaining('no está en ejecución') });
+    writeFileSync(lockPath, '4242\n');
+    expect(report(false)).toMatchObject({ connected: false, text: expect.stringContaining('no está en ejecución') });
+  });
+
+  it('shortens the alert text to one line', () => {
+    expect(excerpt('  uno\n dos  ')).toBe('uno dos');
+    expect(excerpt('x'.repeat(100), 10)).toBe(`${'x'.repeat(9)}…`);
+  });
+});

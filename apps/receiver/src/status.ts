@@ -1,0 +1,125 @@
+import { readJson, writeJsonAtomic } from './atomic-file';
+import { Clock, iso } from './clock';
+import { lockOwner, PidProbe } from './lock-file';
+
+export const STATUS_FILE = 'status.json';
+
+export type ConnectionState = 'starting' | 'connecting' | 'connected' | 'disconnected' | 'stopped';
+
+export interface LastAlert {
+  id: string;
+  receivedAt: string;
+  priority: string;
+  sender: string;
+  excerpt: string;
+}
+
+export interface ReceiverStatus {
+  pid: number;
+  version: string;
+  state: ConnectionState;
+  since: string;
+  serverUrl: string;
+  name: string;
+  displayName: string | null;
+  lastError: string | null;
+  nextAttemptAt: string | null;
+  lastAlert: LastAlert | null;
+  pendingReceipts: number;
+  updatedAt: string;
+}
+
+/** The running instance's view of itself, rewritten on every change for `avisa-receiver status` to read. */
+export class StatusWriter {
+  private status: ReceiverStatus;
+
+  constructor(
+    private readonly path: string,
+    private readonly clock: Clock,
+    initial: Pick<ReceiverStatus, 'pid' | 'version' | 'serverUrl' | 'name'>,
+  ) {
+    const now = iso(clock.now());
+    this.status = {
+      ...initial,
+      state: 'starting',
+      since: now,
+      displayName: null,
+      lastError: null,
+      nextAttemptAt: null,
+      lastAlert: null,
+      pendingReceipts: 0,
+      updatedAt: now,
+    };
+    this.write();
+  }
+
+  get current(): ReceiverStatus {
+    return { ...this.status };
+  }
+
+  update(change: Partial<Omit<ReceiverStatus, 'pid' | 'version' | 'since' | 'updatedAt'>>): void {
+    const now = iso(this.clock.now());
+    const since = change.state && change.state !== this.status.state ? now : this.status.since;
+    this.status = { ...this.status, ...change, since, updatedAt: now };
+    this.write();
+  }
+
+  private write(): void {
+    writeJsonAtomic(this.path, this.status);
+  }
+}
+
+export function excerpt(text: string, max = 80): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
+}
+
+export interface StatusReport {
+  connected: boolean;
+  text: string;
+}
+
+const STATE_WORDS: Record<ConnectionState, string> = {
+  starting: 'arrancando',
+  connecting: 'conectando',
+  connected: 'conectado',
+  disconnected: 'desconectado',
+  stopped: 'detenido',
+};
+
+/** What `avisa-receiver status` prints; "connected" only when the lock's PID lives and the instance says so. */
+export function statusReport(lockPath: string, statusPath: string, isAlive: PidProbe, now: number): StatusReport {
+  const pid = lockOwner(lockPath, isAlive);
+  const read = readJson(statusPath);
+  const status = read.kind === 'ok' ? (read.data as ReceiverStatus) : null;
+  const lines: string[] = [];
+  const running = pid !== null;
+  if (!running) {
+    lines.push('avisa-receiver no está en ejecución.');
+  } else if (!status || status.pid !== pid) {
+    lines.push(`avisa-receiver en ejecución (PID ${pid}), sin estado publicado todavía.`);
+  } else {
+    lines.push(`avisa-receiver ${STATE_WORDS[status.state] ?? status.state} (PID ${pid}, versión ${status.version})`);
+  }
+  if (status) {
+    const row = (label: string, value: string | number) => lines.push(`  ${`${label}:`.padEnd(20)}${value}`);
+    row('Servidor', status.serverUrl);
+    row('Sitio', status.displayName ? `${status.name} (${status.displayName})` : status.name);
+    row(running ? 'Desde' : 'Último estado', `${status.since} (${ago(status.since, now)})`);
+    if (status.lastError && status.state !== 'connected') row('Último error', status.lastError);
+    if (status.nextAttemptAt && status.state === 'disconnected') row('Próximo intento', status.nextAttemptAt);
+    const alert = status.lastAlert;
+    row('Último aviso', alert ? `${alert.receivedAt} [${alert.id}] ${alert.sender}: "${alert.excerpt}"` : 'ninguno');
+    row('Recibos por enviar', status.pendingReceipts);
+  }
+  const connected = running && status?.pid === pid && status.state === 'connected';
+  return { connected, text: lines.join('\n') };
+}
+
+function ago(when: string, now: number): string {
+  const seconds = Math.max(0, Math.round((now - Date.parse(when)) / 1000));
+  if (seconds < 60) return `hace ${seconds} s`;
+  if (seconds < 3600) return `hace ${Math.floor(seconds / 60)} min`;
+  if (seconds < 86_400) return `hace ${Math.floor(seconds / 3600)} h ${Math.floor((seconds % 3600) / 60)} min`;
+  return `hace ${Math.floor(seconds / 86_400)} d`;
+}

@@ -120,3 +120,47 @@ describe('login, sessions and lockout', () => {
     expect(countRows(server, 'audit_events')).toBeGreaterThan(5);
   });
 });
+
+describe('limits across accounts and addresses', () => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await TestServer.start({
+      env: {
+        AVISA_LOGIN_IP_LIMIT: '6',
+        AVISA_LOGIN_IP_WINDOW_SECONDS: '60',
+        AVISA_LOGIN_MAX_FAILURES: '5',
+        AVISA_LOGIN_ACCOUNT_MAX_FAILURES: '8',
+      },
+    });
+  });
+
+  afterAll(() => server.dispose());
+
+  const attempt = (username: string, password: string, from: string) =>
+    server.api('POST', '/api/v1/auth/login', { body: { username, password }, from });
+
+  it('locks the whole account when failures from several addresses reach the account ceiling', async () => {
+    const admin = await server.login('admin', ADMIN_PASSWORD);
+    await server.createUser(admin, 'shared', 'operator', 'Shared-Pass-2026');
+    for (const from of ['127.0.0.2', '127.0.0.3']) {
+      for (let i = 0; i < 4; i++) expect((await attempt('shared', 'bad-guess-1', from)).status).toBe(401);
+    }
+    const fromElsewhere = await attempt('shared', 'Shared-Pass-2026', '127.0.0.4');
+    expect(fromElsewhere.status).toBe(429);
+    expect(fromElsewhere.body.message).toMatch(/it is locked/);
+    const locks = queryDb<{ ip: string }>(server, "SELECT ip FROM login_locks WHERE username = 'shared'");
+    expect(locks).toEqual([{ ip: '*' }]);
+    expect(queryDb(server, "SELECT * FROM audit_events WHERE action = 'auth.login.locked' AND target = 'shared'")).toHaveLength(1);
+  });
+
+  it('limits login attempts per address across accounts, without touching other addresses', async () => {
+    for (let i = 0; i < 6; i++) {
+      expect((await attempt(`nobody-${i}`, 'whatever-1', '127.0.0.5')).status).toBe(401);
+    }
+    const seventh = await attempt('admin', ADMIN_PASSWORD, '127.0.0.5');
+    expect(seventh.status).toBe(429);
+    expect(seventh.body.message).toMatch(/too many login attempts from this address/);
+    expect((await attempt('admin', ADMIN_PASSWORD, '127.0.0.6')).status).toBe(200);
+  });
+});

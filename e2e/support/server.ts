@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Agent, request } from 'undici';
+import { Agent, buildConnector, request } from 'undici';
 
 export const ROOT = resolve(__dirname, '..', '..');
 export const SERVER_MAIN = join(ROOT, 'dist/apps/server/apps/server/src/main.js');
@@ -36,7 +36,7 @@ export async function freePort(): Promise<number> {
 /** The built server, started as a real process on a free port with its own SQLite file, logs and certificate. */
 export class TestServer {
   readonly output: string[] = [];
-  private agent?: Agent;
+  private readonly agents = new Map<string, Agent>();
 
   private constructor(
     readonly dir: string,
@@ -90,17 +90,27 @@ export class TestServer {
     throw new Error(`server did not start in 30 s:\n${this.text}`);
   }
 
-  /** Trusts exactly the certificate this server generated; certificate checks stay on. */
-  private dispatcher(): Agent {
-    this.agent ??= new Agent({ connect: { ca: readFileSync(this.path('certs', 'server.crt')), servername: 'localhost' } });
-    return this.agent;
+  /**
+   * Trusts exactly the certificate this server generated; certificate checks stay on.
+   * `from` picks another loopback source address (127.0.0.2, …) to act as a second client machine.
+   */
+  private dispatcher(from = ''): Agent {
+    let agent = this.agents.get(from);
+    if (!agent) {
+      const ca = readFileSync(this.path('certs', 'server.crt'));
+      const connector = buildConnector({ ca, servername: 'localhost' });
+      // undici takes the source address per connection, not from the Agent's options.
+      agent = new Agent({ connect: (opts, done) => connector(from ? { ...opts, localAddress: from } : opts, done) });
+      this.agents.set(from, agent);
+    }
+    return agent;
   }
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read whatever JSON the API answers
   async api<T = any>(
     method: string,
     path: string,
-    options: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {},
+    options: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string>; from?: string } = {},
   ): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
@@ -116,7 +126,7 @@ export class TestServer {
       method: method as 'GET',
       headers,
       body,
-      dispatcher: this.dispatcher(),
+      dispatcher: this.dispatcher(options.from),
     });
     const text = await response.body.text();
     let parsed: unknown = text;
@@ -153,8 +163,8 @@ export class TestServer {
   }
 
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-    await this.agent?.close();
-    this.agent = undefined;
+    await Promise.all([...this.agents.values()].map((a) => a.close()));
+    this.agents.clear();
     if (this.process.exitCode !== null || this.process.signalCode !== null) return;
     const exited = new Promise((r) => this.process.once('exit', r));
     this.process.kill(signal);

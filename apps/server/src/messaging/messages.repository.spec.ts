@@ -118,12 +118,14 @@ describe('MessagesRepository on a real SQLite file', () => {
     await repository.insertWithDeliveries(message('m1'), [
       delivery('m1', 'queued-site'),
       delivery('m1', 'sent-site', { state: 'sent' }),
+      delivery('m1', 'delivered-site', { state: 'delivered', deliveredAt: T0 + 1 }),
       delivery('m1', 'read-site', { state: 'read' }),
     ]);
     const told = await repository.retract('m1', 'marin', T0 + 50);
-    expect(told.sort()).toEqual(['read-site', 'sent-site']);
+    expect(told.sort()).toEqual(['delivered-site', 'read-site', 'sent-site']);
     expect(await stateOf('m1', 'queued-site')).toBe('retracted');
     expect(await stateOf('m1', 'sent-site')).toBe('retracted');
+    expect(await stateOf('m1', 'delivered-site')).toBe('delivered');
     expect(await stateOf('m1', 'read-site')).toBe('read');
     expect(await repository.findMessage('m1')).toMatchObject({ retractedAt: T0 + 50, retractedBy: 'marin' });
   });

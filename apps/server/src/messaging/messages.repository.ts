@@ -213,11 +213,8 @@ export class MessagesRepository {
         select: { receiverName: true },
         where: { messageId, state: In(['sent', 'delivered', 'read']) },
       });
-      await manager.update(
-        DeliveryEntity,
-        { messageId, state: In(['queued', 'sent', 'delivered']) },
-        { state: 'retracted', endedAt: at },
-      );
+      // Only copies not yet delivered are withdrawn; delivered and read copies keep their state (docs/protocol.md).
+      await manager.update(DeliveryEntity, { messageId, state: In(OPEN_STATES) }, { state: 'retracted', endedAt: at });
       return held.map((d) => d.receiverName);
     });
   }

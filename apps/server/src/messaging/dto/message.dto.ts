@@ -11,18 +11,17 @@ import {
 import { Transform, Type } from 'class-transformer';
 import {
   IsIn,
-  IsISO8601,
   IsInt,
   IsObject,
   IsOptional,
   IsString,
-  Max,
   MaxLength,
   Min,
   MinLength,
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { SearchQueryDto } from '../../common/http/search-query.dto';
 import { toIso } from '../../database/columns';
 import { DeliveryEntity, MessageEntity } from '../message.entity';
 
@@ -65,7 +64,8 @@ export class SendMessageDto {
   ttlSeconds?: number;
 }
 
-export class HistoryQueryDto {
+/** `q` is searched in the alert text. */
+export class HistoryQueryDto extends SearchQueryDto {
   /** Username (or `token:<name>`) of the sender. */
   @IsOptional()
   @normalize
@@ -82,32 +82,6 @@ export class HistoryQueryDto {
   @IsString()
   @MaxLength(128)
   target?: string;
-
-  @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'from must be an ISO 8601 date such as 2026-11-22' })
-  from?: string;
-
-  @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'to must be an ISO 8601 date such as 2026-11-22' })
-  to?: string;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  q?: string;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  page?: number;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  pageSize?: number;
 }
 
 export function toMessageResponse(entity: MessageEntity, counts: DeliveryCounts): MessageResponse {

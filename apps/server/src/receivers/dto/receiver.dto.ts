@@ -1,12 +1,10 @@
 import type { ReceiverConnectionResponse, ReceiverResponse } from '@avisa/contracts';
-import { Transform } from 'class-transformer';
-import { IsBoolean, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsBoolean, IsOptional } from 'class-validator';
+import { IsDisplayName } from '../../common/http/display-name';
 import { toIso } from '../../database/columns';
 import type { PresenceInfo } from '../../fanout/receiver-hub';
 import { IsNormalizedName } from '../../users/username';
 import { ReceiverConnectionEntity, ReceiverEntity } from '../receiver.entity';
-
-const trim = Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
 
 export class CreateReceiverDto {
   /** Site name, e.g. `farmacia-centro`; stored trimmed and in lower case. */
@@ -14,19 +12,13 @@ export class CreateReceiverDto {
   name!: string;
 
   @IsOptional()
-  @trim
-  @IsString()
-  @MinLength(1)
-  @MaxLength(128)
+  @IsDisplayName()
   displayName?: string;
 }
 
 export class UpdateReceiverDto {
   @IsOptional()
-  @trim
-  @IsString()
-  @MinLength(1)
-  @MaxLength(128)
+  @IsDisplayName()
   displayName?: string;
 
   /** A disabled site is disconnected at once and cannot connect. */

@@ -1,12 +1,10 @@
 import { ROLES, type Role, type UserResponse } from '@avisa/contracts';
-import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { IsAcceptablePassword } from '../../auth/password-policy';
+import { IsDisplayName } from '../../common/http/display-name';
 import { toIso } from '../../database/columns';
 import { UserEntity } from '../user.entity';
 import { IsNormalizedName } from '../username';
-
-const trim = Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
 
 export class CreateUserDto {
   /** Login name; stored trimmed and in lower case. */
@@ -15,10 +13,7 @@ export class CreateUserDto {
 
   /** Name shown in the app; defaults to the username. */
   @IsOptional()
-  @trim
-  @IsString()
-  @MinLength(1)
-  @MaxLength(128)
+  @IsDisplayName()
   displayName?: string;
 
   @IsIn(ROLES, { message: `role must be one of: ${ROLES.join(', ')}` })
@@ -30,10 +25,7 @@ export class CreateUserDto {
 }
 
 export class UpdateUserDto {
-  @trim
-  @IsString()
-  @MinLength(1)
-  @MaxLength(128)
+  @IsDisplayName()
   displayName!: string;
 }
 

@@ -1,0 +1,12 @@
+import { applyDecorators } from '@nestjs/common';
+import { Transform } from 'class-transformer';
+import { IsString, MaxLength, MinLength } from 'class-validator';
+
+/** A name shown to people: trimmed, 1 to 128 characters. */
+export const IsDisplayName = () =>
+  applyDecorators(
+    Transform(({ value }) => (typeof value === 'string' ? value.trim() : value)),
+    IsString(),
+    MinLength(1),
+    MaxLength(128),
+  );

@@ -1,106 +1,13 @@
-import { readFileSync } from 'node:fs';
-import { io, type Socket } from 'socket.io-client';
+import { emptyDeliveryCounts, type AlertPayload, type DeliveryCounts } from '@avisa/contracts';
 import { eventually } from './support/eventually';
 import { sleep, TestServer } from './support/server';
 import { countRows, queryDb } from './support/sqlite';
+import { openSocket, SOCKET_WAIT_MS as WAIT_MS, type TestSocket } from './support/test-socket';
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const WAIT_MS = 5000;
 
-interface Refusal extends Error {
-  data?: { code?: string; retryAfterSeconds?: number };
-}
-
-interface Alert {
-  id: string;
-  text: string;
-  priority: string;
-  sender: string;
-  sentAt: string;
-  expiresAt: string | null;
-  reminder: number;
-}
-
-interface Counts {
-  total: number;
-  queued: number;
-  sent: number;
-  delivered: number;
-  read: number;
-  expired: number;
-  retracted: number;
-  cancelled: number;
-}
-
-const counts = (partial: Partial<Counts>): Counts => ({
-  total: 0,
-  queued: 0,
-  sent: 0,
-  delivered: 0,
-  read: 0,
-  expired: 0,
-  retracted: 0,
-  cancelled: 0,
-  ...partial,
-});
-
-/**
- * A Socket.IO client standing in for a site or an operator's browser: records every event it receives, in order, and
- * why it was disconnected. Only for API-level checks; real receiver processes are covered by another spec.
- */
-class TestSocket {
-  readonly events: { event: string; args: unknown[]; at: number }[] = [];
-  disconnectReason: string | null = null;
-
-  constructor(readonly socket: Socket) {
-    socket.onAny((event: string, ...args: unknown[]) => this.events.push({ event, args, at: Date.now() }));
-    socket.on('disconnect', (reason) => (this.disconnectReason = reason));
-  }
-
-  received<T = unknown>(event: string): T[] {
-    return this.events.filter((e) => e.event === event).map((e) => e.args[0] as T);
-  }
-
-  alerts(id: string): Alert[] {
-    return this.received<Alert>('alert').filter((a) => a.id === id);
-  }
-
-  /** Resolves with the refusal, or null once connected. */
-  outcome(): Promise<Refusal | null> {
-    return new Promise((resolve, reject) => {
-      if (this.socket.connected) return resolve(null);
-      const timer = setTimeout(() => reject(new Error(`no answer to the handshake in ${WAIT_MS} ms`)), WAIT_MS);
-      this.socket.once('connect', () => {
-        clearTimeout(timer);
-        resolve(null);
-      });
-      this.socket.once('connect_error', (error: Refusal) => {
-        clearTimeout(timer);
-        resolve(error);
-      });
-    });
-  }
-
-  async connected(): Promise<void> {
-    const refusal = await this.outcome();
-    if (refusal) throw new Error(`connection refused: ${refusal.message} ${JSON.stringify(refusal.data)}`);
-  }
-
-  async refused(): Promise<Refusal> {
-    const refusal = await this.outcome();
-    if (!refusal) throw new Error('the handshake was accepted');
-    return refusal;
-  }
-
-  receipt(id: string, state: string, at = new Date().toISOString()): Promise<unknown> {
-    return this.socket.timeout(WAIT_MS).emitWithAck('receipt', { id, state, at });
-  }
-
-  close(): void {
-    this.socket.disconnect();
-  }
-}
+const counts = (partial: Partial<DeliveryCounts>): DeliveryCounts => ({ ...emptyDeliveryCounts(), ...partial });
 
 /** One started server with its sockets, which are all closed when it is disposed. */
 class Harness {
@@ -110,15 +17,7 @@ class Harness {
   constructor(readonly server: TestServer) {}
 
   open(namespace: '/receivers' | '/operators', auth: Record<string, unknown>): TestSocket {
-    const socket = new TestSocket(
-      io(`${this.server.baseUrl}${namespace}`, {
-        transports: ['websocket'],
-        ca: readFileSync(this.server.path('certs', 'server.crt'), 'utf8'),
-        auth,
-        reconnection: false,
-        forceNew: true,
-      }),
-    );
+    const socket = openSocket(this.server, namespace, auth);
     this.sockets.push(socket);
     return socket;
   }
@@ -457,7 +356,7 @@ describe('messages API', () => {
       const response = await server.api('GET', `/api/v1/messages${query}`, { token });
       expect(response.status).toBe(200);
       return response.body as {
-        items: { id: string; sender: string; target: { kind: string }; counts: Counts }[];
+        items: { id: string; sender: string; target: { kind: string }; counts: DeliveryCounts }[];
         total: number;
         page: number;
         pageSize: number;
@@ -489,7 +388,7 @@ describe('messages API', () => {
       expect(page.items.map((m) => m.id)).toEqual(dbIds());
       expect(page.items.slice(0, 3).map((m) => m.id)).toEqual([sent[2].id, sent[1].id, sent[0].id]);
       for (const item of page.items) {
-        const states = queryDb<{ state: keyof Counts }>(
+        const states = queryDb<{ state: keyof DeliveryCounts }>(
           server,
           'SELECT state FROM deliveries WHERE message_id = ?',
           item.id,
@@ -789,13 +688,13 @@ describe('delivery retries and urgent reminders', () => {
     expect(response.status).toBe(201);
     const id = response.body.id;
     const repeated = await eventually(
-      () => site.events.filter((e) => e.event === 'alert' && (e.args[0] as Alert).id === id),
+      () => site.events.filter((e) => e.event === 'alert' && (e.args[0] as AlertPayload).id === id),
       (a) => a.length >= 2,
       4000,
     );
     expect(repeated.length).toBeGreaterThanOrEqual(2);
     expect(repeated[1].at - repeated[0].at).toBeLessThanOrEqual(3000);
-    expect(repeated.map((e) => (e.args[0] as Alert).reminder)).toEqual(repeated.map(() => 0));
+    expect(repeated.map((e) => (e.args[0] as AlertPayload).reminder)).toEqual(repeated.map(() => 0));
     expect((await delivery(id)).attempts).toBeGreaterThanOrEqual(2);
 
     expect(await site.receipt(id, 'delivered')).toEqual({ ok: true });

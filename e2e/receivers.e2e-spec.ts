@@ -4,67 +4,11 @@ import { io, type Socket } from 'socket.io-client';
 import { eventually } from './support/eventually';
 import { TestServer } from './support/server';
 import { countRows, queryDb } from './support/sqlite';
+import { openSocket, SOCKET_WAIT_MS as WAIT_MS, type Refusal, type TestSocket } from './support/test-socket';
 
 const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest('hex');
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const KEY = /^avr_[A-Za-z0-9_-]{43}$/;
-const WAIT_MS = 5000;
-
-interface Refusal extends Error {
-  data?: { code?: string; retryAfterSeconds?: number };
-}
-
-/**
- * A Socket.IO client standing in for a site (or an operator's browser): it records every event it receives, in order,
- * and why it was disconnected. Only for API-level checks; real receiver processes are covered elsewhere.
- */
-class TestSocket {
-  readonly events: { event: string; args: unknown[] }[] = [];
-  disconnectReason: string | null = null;
-
-  constructor(readonly socket: Socket) {
-    socket.onAny((event: string, ...args: unknown[]) => this.events.push({ event, args }));
-    socket.on('disconnect', (reason) => (this.disconnectReason = reason));
-  }
-
-  received<T = unknown>(event: string): T[] {
-    return this.events.filter((e) => e.event === event).map((e) => e.args[0] as T);
-  }
-
-  /** Resolves once connected; rejects with the refusal. */
-  connected(): Promise<void> {
-    return this.outcome().then((refusal) => {
-      if (refusal) throw new Error(`connection refused: ${refusal.message} ${JSON.stringify(refusal.data)}`);
-    });
-  }
-
-  /** Resolves with the refusal; rejects if the handshake is accepted. */
-  refused(): Promise<Refusal> {
-    return this.outcome().then((refusal) => {
-      if (!refusal) throw new Error('the handshake was accepted');
-      return refusal;
-    });
-  }
-
-  private outcome(): Promise<Refusal | null> {
-    return new Promise((resolve, reject) => {
-      if (this.socket.connected) return resolve(null);
-      const timer = setTimeout(() => reject(new Error(`no answer to the handshake in ${WAIT_MS} ms`)), WAIT_MS);
-      this.socket.once('connect', () => {
-        clearTimeout(timer);
-        resolve(null);
-      });
-      this.socket.once('connect_error', (error: Refusal) => {
-        clearTimeout(timer);
-        resolve(error);
-      });
-    });
-  }
-
-  close(): void {
-    this.socket.disconnect();
-  }
-}
 
 describe('receivers admin API', () => {
   let server: TestServer;
@@ -76,15 +20,7 @@ describe('receivers admin API', () => {
   const sockets: TestSocket[] = [];
 
   const connect = (auth: Record<string, unknown>) => {
-    const socket = new TestSocket(
-      io(`${server.baseUrl}/receivers`, {
-        transports: ['websocket'],
-        ca: readFileSync(server.path('certs', 'server.crt'), 'utf8'),
-        auth,
-        reconnection: false,
-        forceNew: true,
-      }),
-    );
+    const socket = openSocket(server, '/receivers', auth);
     sockets.push(socket);
     return socket;
   };

@@ -69,3 +69,7 @@ export interface DeliveryResponse {
 export interface MessageDetailResponse extends MessageResponse {
   deliveries: DeliveryResponse[];
 }
+
+export function emptyDeliveryCounts(): DeliveryCounts {
+  return { total: 0, queued: 0, sent: 0, delivered: 0, read: 0, expired: 0, retracted: 0, cancelled: 0 };
+}

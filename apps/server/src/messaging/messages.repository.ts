@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { DeliveryCounts, DeliveryState, ReceiptState } from '@avisa/contracts';
+import { emptyDeliveryCounts, type DeliveryCounts, type DeliveryState, type ReceiptState } from '@avisa/contracts';
 import { Brackets, DataSource, In, Repository } from 'typeorm';
 import { DeliveryEntity, MessageEntity } from './message.entity';
 
@@ -30,17 +30,6 @@ export interface PendingDelivery {
 const OPEN_STATES: DeliveryState[] = ['queued', 'sent'];
 const BATCH = 400;
 const escapeLike = (value: string) => value.replace(/[\\%_]/g, (c) => `\\${c}`);
-
-export const emptyCounts = (): DeliveryCounts => ({
-  total: 0,
-  queued: 0,
-  sent: 0,
-  delivered: 0,
-  read: 0,
-  expired: 0,
-  retracted: 0,
-  cancelled: 0,
-});
 
 @Injectable()
 export class MessagesRepository {
@@ -241,7 +230,7 @@ export class MessagesRepository {
   }
 
   async counts(messageIds: string[]): Promise<Map<string, DeliveryCounts>> {
-    const result = new Map<string, DeliveryCounts>(messageIds.map((id) => [id, emptyCounts()]));
+    const result = new Map<string, DeliveryCounts>(messageIds.map((id) => [id, emptyDeliveryCounts()]));
     if (!messageIds.length) return result;
     const rows = await this.deliveries
       .createQueryBuilder('d')

@@ -1,12 +1,13 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import type {
-  AlertPayload,
-  DeliveryCounts,
-  MessageDetailResponse,
-  MessageResponse,
-  Page,
-  ReceiptPayload,
-  SendMessageResponse,
+import {
+  emptyDeliveryCounts,
+  type AlertPayload,
+  type DeliveryCounts,
+  type MessageDetailResponse,
+  type MessageResponse,
+  type Page,
+  type ReceiptPayload,
+  type SendMessageResponse,
 } from '@avisa/contracts';
 import { randomUUID } from 'node:crypto';
 import { Actor, Principal } from '../common/actor';
@@ -201,7 +202,7 @@ export class MessagingService {
 }
 
 export function countsOf(deliveries: readonly Pick<DeliveryEntity, 'state'>[]): DeliveryCounts {
-  const counts: DeliveryCounts = { total: 0, queued: 0, sent: 0, delivered: 0, read: 0, expired: 0, retracted: 0, cancelled: 0 };
+  const counts = emptyDeliveryCounts();
   for (const d of deliveries) {
     counts[d.state] += 1;
     counts.total += 1;

@@ -232,6 +232,40 @@ describe('AlertHandler', () => {
     expect(notifier.shown).toHaveLength(2);
   });
 
+  it('shows alerts one at a time, in the order they arrived: the next once the previous is on screen or failed', () => {
+    const { sut, notifier, receipts } = setup();
+    expect(sut.handleAlert(alert({ id: 'p1' }))).toBe('shown');
+    expect(sut.handleAlert(alert({ id: 'p2' }))).toBe('shown');
+    expect(sut.handleAlert(alert({ id: 'p3' }))).toBe('shown');
+    expect(sut.handleAlert(alert({ id: 'p2' }))).toBe('in-progress');
+    expect(notifier.shown.map((s) => s.notification.key)).toEqual(['p1']);
+    notifier.last.onShown();
+    expect(notifier.shown.map((s) => s.notification.key)).toEqual(['p1', 'p2']);
+    notifier.last.onFailed(new Error('no notification daemon'));
+    expect(notifier.shown.map((s) => s.notification.key)).toEqual(['p1', 'p2', 'p3']);
+    notifier.last.onShown();
+    notifier.shown[0].handlers.onAnswer('clicked');
+    expect(states(receipts).map((s) => s.split('@')[0])).toEqual(['delivered:p1', 'delivered:p3', 'read:p1']);
+    expect(sut.handleAlert(alert({ id: 'p2' }))).toBe('shown');
+    expect(notifier.shown.map((s) => s.notification.key)).toEqual(['p1', 'p2', 'p3', 'p2']);
+  });
+
+  it('does not show a waiting alert that is retracted or expires before its turn', () => {
+    const { sut, notifier, receipts, clock } = setup();
+    sut.handleAlert(alert({ id: 'first' }));
+    sut.handleAlert(alert({ id: 'withdrawn' }));
+    sut.handleAlert(alert({ id: 'expiring', expiresAt: '2026-11-22T10:00:05.000Z' }));
+    sut.handleAlert(alert({ id: 'last' }));
+    sut.handleRetract({ id: 'withdrawn' });
+    clock.advance(6000);
+    notifier.last.onShown();
+    expect(notifier.shown.map((s) => s.notification.key)).toEqual(['first', 'last']);
+    notifier.last.onShown();
+    expect(states(receipts).map((s) => s.split('@')[0])).toEqual(['delivered:first', 'delivered:last']);
+    expect(sut.handleAlert(alert({ id: 'withdrawn' }))).toBe('retracted');
+    expect(sut.handleAlert(alert({ id: 'expiring', expiresAt: '2026-11-22T10:00:05.000Z' }))).toBe('expired');
+  });
+
   it('ignores malformed payloads', () => {
     const { sut, notifier } = setup();
     expect(sut.handleAlert({ id: 'x' })).toBe('invalid');

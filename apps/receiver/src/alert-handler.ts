@@ -27,7 +27,15 @@ export type AlertOutcome = 'shown' | 'reminder' | 'duplicate' | 'in-progress' | 
  * and every repeat just repeats the receipts.
  */
 export class AlertHandler {
+  /** Ids waiting to be shown or being shown. */
   private readonly showing = new Set<string>();
+  /**
+   * Notifications are shown one at a time, in the order the alerts arrived (a site catching up gets its backlog
+   * oldest first): each notifier program starts once the previous notification is on screen or failed. Started
+   * together, the programs would race and the notifications appear in any order.
+   */
+  private readonly waiting: AlertPayload[] = [];
+  private displaying = false;
 
   constructor(private readonly deps: AlertHandlerDeps) {}
 
@@ -78,16 +86,53 @@ export class AlertHandler {
   }
 
   private show(alert: AlertPayload): void {
+    this.showing.add(alert.id);
+    this.waiting.push(alert);
+    this.showNext();
+  }
+
+  private showNext(): void {
+    const { seen, clock, logger } = this.deps;
+    if (this.displaying) return;
+    const alert = this.waiting.shift();
+    if (!alert) return;
+    // Retracted or expired while it waited for the ones before it.
+    const skip = seen.get(alert.id)?.retracted
+      ? 'was retracted'
+      : alert.expiresAt !== null && Date.parse(alert.expiresAt) <= clock.now()
+        ? `expired at ${alert.expiresAt}`
+        : null;
+    if (skip) {
+      this.showing.delete(alert.id);
+      logger.info(`Alert ${alert.id} ${skip} before its turn; not shown`);
+      this.showNext();
+      return;
+    }
+    this.displaying = true;
+    let settled = false;
+    this.display(alert, () => {
+      if (settled) return;
+      settled = true;
+      this.displaying = false;
+      this.showNext();
+    });
+  }
+
+  /** Runs the notifier for one alert; `settled` once it is on screen or failed. */
+  private display(alert: AlertPayload, settled: () => void): void {
     const { seen, notifier, receipts, logger, clock } = this.deps;
     const notification = toNotification(alert, this.deps.sound());
     const previousReminder = seen.beginShow(alert.id, alert.reminder);
-    this.showing.add(alert.id);
     notifier.show(notification, {
       onShown: () => {
-        this.showing.delete(alert.id);
-        const shownAt = seen.markShown(alert.id);
-        logger.info(`Alert ${alert.id} shown`);
-        receipts.add({ id: alert.id, state: 'delivered', at: iso(shownAt) });
+        try {
+          this.showing.delete(alert.id);
+          const shownAt = seen.markShown(alert.id);
+          logger.info(`Alert ${alert.id} shown`);
+          receipts.add({ id: alert.id, state: 'delivered', at: iso(shownAt) });
+        } finally {
+          settled();
+        }
       },
       onAnswer: (answer) => {
         if (!isRead(answer, notification.urgent)) {
@@ -99,9 +144,13 @@ export class AlertHandler {
         if (readAt !== null) receipts.add({ id: alert.id, state: 'read', at: iso(readAt) });
       },
       onFailed: (error) => {
-        this.showing.delete(alert.id);
-        seen.abortShow(alert.id, previousReminder);
-        logger.error(`Could not show alert ${alert.id} at ${iso(clock.now())}: ${error.message}`);
+        try {
+          this.showing.delete(alert.id);
+          seen.abortShow(alert.id, previousReminder);
+          logger.error(`Could not show alert ${alert.id} at ${iso(clock.now())}: ${error.message}`);
+        } finally {
+          settled();
+        }
       },
     });
   }

@@ -48,12 +48,20 @@ describe('loadConfig', () => {
       logDir: '/etc/avisa/avisa-receiver-data/logs',
       notifyCommand: null,
       sound: true,
+      reconnect: { minMs: 1000, maxMs: 180_000 },
     });
   });
 
   it('takes the optional fields', () => {
     const config = setup(
-      { ...valid, dataDir: '/var/lib/avisa', logDir: 'logs', notifyCommand: '/opt/notify', sound: false },
+      {
+        ...valid,
+        dataDir: '/var/lib/avisa',
+        logDir: 'logs',
+        notifyCommand: '/opt/notify',
+        sound: false,
+        reconnect: { minMs: 200, maxMs: 2000 },
+      },
       { '/etc/avisa/server.crt': PEM, '/opt/notify': '#!/bin/sh' },
     ).load();
     expect(config).toMatchObject({
@@ -61,7 +69,13 @@ describe('loadConfig', () => {
       logDir: '/etc/avisa/logs',
       notifyCommand: '/opt/notify',
       sound: false,
+      reconnect: { minMs: 200, maxMs: 2000 },
     });
+  });
+
+  it('keeps the default of the reconnect bound that is not given', () => {
+    expect(setup({ ...valid, reconnect: { minMs: 500 } }).load().reconnect).toEqual({ minMs: 500, maxMs: 180_000 });
+    expect(setup({ ...valid, reconnect: { maxMs: 30_000 } }).load().reconnect).toEqual({ minMs: 1000, maxMs: 30_000 });
   });
 
   it.each([
@@ -76,6 +90,13 @@ describe('loadConfig', () => {
     [{ ...valid, notifyCommand: '/nowhere' }, 'notifyCommand', 'no existe'],
     [{ ...valid, sound: 'yes' }, 'sound', 'true o false'],
     [{ ...valid, severUrl: 'https://typo' }, 'severUrl', 'no es un campo conocido'],
+    [{ ...valid, reconnect: 1000 }, 'reconnect', 'debe ser un objeto'],
+    [{ ...valid, reconnect: { min: 1 } }, 'reconnect.min', 'no es un campo conocido'],
+    [{ ...valid, reconnect: { minMs: '1000' } }, 'reconnect.minMs', 'entero'],
+    [{ ...valid, reconnect: { minMs: 1.5 } }, 'reconnect.minMs', 'entero'],
+    [{ ...valid, reconnect: { minMs: 10 } }, 'reconnect.minMs', 'entre 100 y 600000'],
+    [{ ...valid, reconnect: { minMs: 5000, maxMs: 1000 } }, 'reconnect.maxMs', 'entre reconnect.minMs (5000)'],
+    [{ ...valid, reconnect: { maxMs: 86_400_000 } }, 'reconnect.maxMs', '3600000'],
   ])('names the wrong field: %j', (config, field, detail) => {
     const error = errorOf(setup(config).load);
     expect(error.field).toBe(field);

@@ -1,5 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
+import { RECONNECT_BACKOFF } from './backoff';
 
 export const DEFAULT_CONFIG_FILE = 'avisa-receiver.json';
 export const CONFIG_ENV_VARIABLE = 'AVISA_RECEIVER_CONFIG';
@@ -16,9 +17,23 @@ export interface ReceiverConfig {
   logDir: string;
   notifyCommand: string | null;
   sound: boolean;
+  /** Bounds of the reconnection backoff: the first wait is at most minMs, doubling up to maxMs. */
+  reconnect: ReconnectBounds;
 }
 
-const FIELDS = ['serverUrl', 'name', 'key', 'ca', 'dataDir', 'logDir', 'notifyCommand', 'sound'] as const;
+export interface ReconnectBounds {
+  minMs: number;
+  maxMs: number;
+}
+
+export const DEFAULT_RECONNECT: ReconnectBounds = {
+  minMs: RECONNECT_BACKOFF.baseMs,
+  maxMs: RECONNECT_BACKOFF.capMs,
+};
+const RECONNECT_MIN_MS = { low: 100, high: 600_000 };
+const RECONNECT_MAX_MS_HIGH = 3_600_000;
+
+const FIELDS = ['serverUrl', 'name', 'key', 'ca', 'dataDir', 'logDir', 'notifyCommand', 'sound', 'reconnect'] as const;
 
 export class ConfigError extends Error {
   constructor(
@@ -118,7 +133,50 @@ export function parseConfig(
   const sound = input.sound ?? true;
   if (typeof sound !== 'boolean') fail('sound', 'debe ser true o false');
 
-  return { configPath, serverUrl, name, key, caPath, ca, dataDir, logDir, notifyCommand, sound: sound as boolean };
+  const reconnect = parseReconnect(input.reconnect, fail);
+
+  return {
+    configPath,
+    serverUrl,
+    name,
+    key,
+    caPath,
+    ca,
+    dataDir,
+    logDir,
+    notifyCommand,
+    sound: sound as boolean,
+    reconnect,
+  };
+}
+
+function parseReconnect(value: unknown, fail: Fail): ReconnectBounds {
+  if (value === undefined || value === null) return { ...DEFAULT_RECONNECT };
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    return fail('reconnect', 'debe ser un objeto { "minMs": …, "maxMs": … } u omitirse');
+  }
+  const input = value as Record<string, unknown>;
+  for (const field of Object.keys(input)) {
+    if (field !== 'minMs' && field !== 'maxMs') {
+      fail(`reconnect.${field}`, 'no es un campo conocido (campos: minMs, maxMs)');
+    }
+  }
+  const integer = (field: 'minMs' | 'maxMs', fallback: number): number => {
+    const raw = input[field] ?? fallback;
+    if (typeof raw !== 'number' || !Number.isInteger(raw)) {
+      return fail(`reconnect.${field}`, 'debe ser un número entero de milisegundos');
+    }
+    return raw;
+  };
+  const minMs = integer('minMs', DEFAULT_RECONNECT.minMs);
+  if (minMs < RECONNECT_MIN_MS.low || minMs > RECONNECT_MIN_MS.high) {
+    fail('reconnect.minMs', `debe estar entre ${RECONNECT_MIN_MS.low} y ${RECONNECT_MIN_MS.high}`);
+  }
+  const maxMs = integer('maxMs', Math.max(DEFAULT_RECONNECT.maxMs, minMs));
+  if (maxMs < minMs || maxMs > RECONNECT_MAX_MS_HIGH) {
+    fail('reconnect.maxMs', `debe estar entre reconnect.minMs (${minMs}) y ${RECONNECT_MAX_MS_HIGH}`);
+  }
+  return { minMs, maxMs };
 }
 
 /** Only what `status` needs, so it still answers when the rest of the file has a mistake. */

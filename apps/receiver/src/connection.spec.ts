@@ -50,6 +50,7 @@ const baseConfig: ReceiverConfig = {
   logDir: '/var/log/avisa',
   notifyCommand: null,
   sound: true,
+  reconnect: { minMs: 1000, maxMs: 180_000 },
 };
 
 const refusal = (code: string, extra: Record<string, unknown> = {}) =>

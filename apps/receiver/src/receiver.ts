@@ -146,7 +146,7 @@ export class Receiver {
       {
         loadConfig: () => loadConfig(environment.configPath),
         createSocket: environment.createSocket ?? ((url, options) => io(url, options)),
-        backoff: new Backoff(),
+        backoff: new Backoff({ baseMs: config.reconnect.minMs, capMs: config.reconnect.maxMs }),
         clock,
         logger,
         clientVersion: `avisa-receiver/${environment.version}`,

@@ -64,7 +64,7 @@ export type ReceiptState = (typeof RECEIPT_STATES)[number];
 export interface ReceiptPayload {
   id: string;
   state: ReceiptState;
-  /** When it happened at the site (ISO 8601); the server stores its own receive time too. */
+  /** When it happened at the site (ISO 8601), for the site's own records; the server stores the time it receives the receipt. */
   at: string;
 }
 

@@ -7,3 +7,5 @@ export * from './receiver-protocol';
 export * from './receivers';
 export * from './messages';
 export * from './operator-protocol';
+export * from './phrases';
+export * from './groups';

@@ -1,0 +1,48 @@
+export interface GroupResponse {
+  id: number;
+  name: string;
+  members: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface GroupRequest {
+  name: string;
+  members: string[];
+}
+
+export interface GroupInfoResponse {
+  name: string;
+  online: string[];
+  offline: string[];
+  /** Members that name no site. */
+  unknown: string[];
+}
+
+export interface ImportProblem {
+  line: number;
+  message: string;
+}
+
+export interface GroupImportReport {
+  file: string | null;
+  imported: boolean;
+  groups: number;
+  members: number;
+  errors: ImportProblem[];
+  /** Members that name no site yet: imported anyway. */
+  warnings: ImportProblem[];
+}
+
+export interface OperatorRestrictionsResponse {
+  userId: number;
+  restricted: boolean;
+  allowGlobal: boolean;
+  groups: string[];
+}
+
+export interface OperatorRestrictionsRequest {
+  restricted: boolean;
+  allowGlobal?: boolean;
+  groups?: string[];
+}

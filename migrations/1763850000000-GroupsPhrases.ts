@@ -1,0 +1,79 @@
+import { MigrationInterface, QueryRunner, Table } from 'typeorm';
+
+const id = { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' as const };
+const epoch = (name: string) => ({ name, type: 'bigint' });
+
+export class GroupsPhrases1763850000000 implements MigrationInterface {
+  name = 'GroupsPhrases1763850000000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.createTable(
+      new Table({
+        name: 'groups',
+        columns: [id, { name: 'name', type: 'varchar', length: '128', isUnique: true }, epoch('created_at'), epoch('updated_at')],
+      }),
+    );
+    await queryRunner.createTable(
+      new Table({
+        name: 'group_members',
+        columns: [
+          { name: 'group_id', type: 'integer', isPrimary: true },
+          { name: 'member_name', type: 'varchar', length: '128', isPrimary: true },
+        ],
+        indices: [{ name: 'idx_group_members_member', columnNames: ['member_name'] }],
+        foreignKeys: [
+          { columnNames: ['group_id'], referencedTableName: 'groups', referencedColumnNames: ['id'], onDelete: 'CASCADE' },
+        ],
+      }),
+    );
+    await queryRunner.createTable(
+      new Table({
+        name: 'operator_restrictions',
+        columns: [
+          { name: 'user_id', type: 'integer', isPrimary: true },
+          { name: 'allow_global', type: 'boolean', default: false },
+          epoch('updated_at'),
+        ],
+        foreignKeys: [
+          { columnNames: ['user_id'], referencedTableName: 'users', referencedColumnNames: ['id'], onDelete: 'CASCADE' },
+        ],
+      }),
+    );
+    await queryRunner.createTable(
+      new Table({
+        name: 'operator_groups',
+        columns: [
+          { name: 'user_id', type: 'integer', isPrimary: true },
+          { name: 'group_id', type: 'integer', isPrimary: true },
+        ],
+        foreignKeys: [
+          {
+            columnNames: ['user_id'],
+            referencedTableName: 'operator_restrictions',
+            referencedColumnNames: ['user_id'],
+            onDelete: 'CASCADE',
+          },
+          { columnNames: ['group_id'], referencedTableName: 'groups', referencedColumnNames: ['id'], onDelete: 'CASCADE' },
+        ],
+      }),
+    );
+    await queryRunner.createTable(
+      new Table({
+        name: 'phrases',
+        columns: [
+          id,
+          { name: 'text', type: 'varchar', length: '2000' },
+          { name: 'position', type: 'integer' },
+          epoch('created_at'),
+          epoch('updated_at'),
+        ],
+      }),
+    );
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    for (const table of ['phrases', 'operator_groups', 'operator_restrictions', 'group_members', 'groups']) {
+      await queryRunner.dropTable(table);
+    }
+  }
+}

@@ -38,7 +38,9 @@ describe('access control, public routes, headers and CORS', () => {
 
   const snapshot = () =>
     Object.fromEntries(
-      ['users', 'sessions', 'api_tokens', 'audit_read_markers', 'receivers'].map((t) => [t, countRows(server, t)] as const),
+      ['users', 'sessions', 'api_tokens', 'audit_read_markers', 'receivers'].map(
+        (t) => [t, countRows(server, t)] as const,
+      ),
     );
 
   beforeAll(async () => {

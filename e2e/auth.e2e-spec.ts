@@ -41,7 +41,10 @@ describe('login, sessions and lockout', () => {
     });
     expect(response.status).toBe(401);
     expect(response.body).toEqual({ statusCode: 401, error: 'Unauthorized', message: 'wrong username or password' });
-    const failures = queryDb(server, "SELECT * FROM audit_events WHERE action = 'auth.login.failed' AND target = 'admin'");
+    const failures = queryDb(
+      server,
+      "SELECT * FROM audit_events WHERE action = 'auth.login.failed' AND target = 'admin'",
+    );
     expect(failures.length).toBeGreaterThanOrEqual(1);
   });
 
@@ -49,10 +52,14 @@ describe('login, sessions and lockout', () => {
     const admin = await server.loginAdmin();
     await server.createUser(admin, 'locky', 'operator', 'Locky-Pass-2026');
     for (let i = 0; i < 4; i++) {
-      const r = await server.api('POST', '/api/v1/auth/login', { body: { username: 'locky', password: 'wrong-one-1' } });
+      const r = await server.api('POST', '/api/v1/auth/login', {
+        body: { username: 'locky', password: 'wrong-one-1' },
+      });
       expect(r.status).toBe(401);
     }
-    const fifth = await server.api('POST', '/api/v1/auth/login', { body: { username: 'locky', password: 'wrong-one-1' } });
+    const fifth = await server.api('POST', '/api/v1/auth/login', {
+      body: { username: 'locky', password: 'wrong-one-1' },
+    });
     expect(fifth.status).toBe(429);
     expect(fifth.body.message).toMatch(/too many failed logins/);
     const whileLocked = await server.api('POST', '/api/v1/auth/login', {
@@ -60,9 +67,13 @@ describe('login, sessions and lockout', () => {
     });
     expect(whileLocked.status).toBe(429);
     expect(whileLocked.headers['retry-after']).toBeDefined();
-    expect(queryDb(server, "SELECT * FROM audit_events WHERE action = 'auth.login.locked' AND target = 'locky'")).toHaveLength(1);
+    expect(
+      queryDb(server, "SELECT * FROM audit_events WHERE action = 'auth.login.locked' AND target = 'locky'"),
+    ).toHaveLength(1);
     await sleep(4500);
-    const after = await server.api('POST', '/api/v1/auth/login', { body: { username: 'locky', password: 'Locky-Pass-2026' } });
+    const after = await server.api('POST', '/api/v1/auth/login', {
+      body: { username: 'locky', password: 'Locky-Pass-2026' },
+    });
     expect(after.status).toBe(200);
   });
 
@@ -93,7 +104,9 @@ describe('login, sessions and lockout', () => {
     const token = await server.loginAdmin();
     expect((await server.api('POST', '/api/v1/auth/logout', { token })).status).toBe(204);
     expect((await server.api('GET', '/api/v1/auth/me', { token })).status).toBe(401);
-    expect(server.readLog('acciones.log')).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} - admin - auth\.logout admin/m);
+    expect(server.readLog('acciones.log')).toMatch(
+      /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} - admin - auth\.logout admin/m,
+    );
   });
 
   it('revokes every other session of a user when the password changes', async () => {
@@ -151,7 +164,9 @@ describe('limits across accounts and addresses', () => {
     expect(fromElsewhere.body.message).toMatch(/it is locked/);
     const locks = queryDb<{ ip: string }>(server, "SELECT ip FROM login_locks WHERE username = 'shared'");
     expect(locks).toEqual([{ ip: '*' }]);
-    expect(queryDb(server, "SELECT * FROM audit_events WHERE action = 'auth.login.locked' AND target = 'shared'")).toHaveLength(1);
+    expect(
+      queryDb(server, "SELECT * FROM audit_events WHERE action = 'auth.login.locked' AND target = 'shared'"),
+    ).toHaveLength(1);
   });
 
   it('limits login attempts per address across accounts, without touching other addresses', async () => {

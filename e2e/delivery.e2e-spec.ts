@@ -36,16 +36,9 @@ const URGENT_TITLE = `URGENTE — ${OPERATOR.displayName}`;
 const MAIN_SITES = ['alfa', 'bravo', 'charlie', 'delta', 'eco'];
 const CLICK_AFTER_MS = 2000;
 
-/** Polls an async read until accepted; returns the last value so the caller's assertion shows what was seen. */
-async function poll<T>(read: () => Promise<T> | T, accept: (value: T) => boolean, timeoutMs = WAIT_MS): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await read();
-  while (!accept(value) && Date.now() < deadline) {
-    await sleep(100);
-    value = await read();
-  }
-  return value;
-}
+/** `eventually` with this spec's longer default wait. */
+const poll = <T>(read: () => T | Promise<T>, accept: (value: T) => boolean, timeoutMs = WAIT_MS) =>
+  eventually(read, accept, timeoutMs);
 
 describe('alert delivery to real receiver processes', () => {
   let server: TestServer;

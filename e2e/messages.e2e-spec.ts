@@ -145,13 +145,13 @@ describe('messages API', () => {
     });
   });
 
-  it('answers 404 for an unknown site and for any group, storing nothing', async () => {
+  it('answers 404 for an unknown site and an unknown group, storing nothing', async () => {
     const site = await send({ target: { kind: 'receiver', name: ' X ' }, text: 'hola' });
     expect(site.status).toBe(404);
     expect(site.body.message).toBe('site "x" does not exist');
     const group = await send({ target: { kind: 'group', name: 'farmacias' }, text: 'hola' });
     expect(group.status).toBe(404);
-    expect(group.body.message).toMatch(/groups are not available yet/);
+    expect(group.body.message).toBe('group "farmacias" does not exist');
     expect(countRows(server, 'messages')).toBe(0);
     expect(countRows(server, 'deliveries')).toBe(0);
   });

@@ -1,6 +1,12 @@
 import { MigrationInterface, QueryRunner, Table, TableForeignKey, TableIndex } from 'typeorm';
 
-const id = { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' as const };
+const id = {
+  name: 'id',
+  type: 'integer',
+  isPrimary: true,
+  isGenerated: true,
+  generationStrategy: 'increment' as const,
+};
 const epoch = (name: string, isNullable = false) => ({ name, type: 'bigint', isNullable });
 
 export class Init1763830000000 implements MigrationInterface {
@@ -38,7 +44,12 @@ export class Init1763830000000 implements MigrationInterface {
         ],
         indices: [{ name: 'idx_sessions_user', columnNames: ['user_id'] }],
         foreignKeys: [
-          { columnNames: ['user_id'], referencedTableName: 'users', referencedColumnNames: ['id'], onDelete: 'CASCADE' },
+          {
+            columnNames: ['user_id'],
+            referencedTableName: 'users',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+          },
         ],
       }),
     );
@@ -129,7 +140,15 @@ export class Init1763830000000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const table of ['audit_read_markers', 'audit_events', 'api_tokens', 'login_locks', 'login_failures', 'sessions', 'users']) {
+    for (const table of [
+      'audit_read_markers',
+      'audit_events',
+      'api_tokens',
+      'login_locks',
+      'login_failures',
+      'sessions',
+      'users',
+    ]) {
       await queryRunner.dropTable(table);
     }
   }

@@ -1,6 +1,12 @@
 import { MigrationInterface, QueryRunner, Table } from 'typeorm';
 
-const id = { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' as const };
+const id = {
+  name: 'id',
+  type: 'integer',
+  isPrimary: true,
+  isGenerated: true,
+  generationStrategy: 'increment' as const,
+};
 const epoch = (name: string, isNullable = false) => ({ name, type: 'bigint', isNullable });
 
 export class Delivery1763840000000 implements MigrationInterface {
@@ -38,7 +44,12 @@ export class Delivery1763840000000 implements MigrationInterface {
         ],
         indices: [{ name: 'idx_receiver_connections_receiver', columnNames: ['receiver_id', 'connected_at'] }],
         foreignKeys: [
-          { columnNames: ['receiver_id'], referencedTableName: 'receivers', referencedColumnNames: ['id'], onDelete: 'CASCADE' },
+          {
+            columnNames: ['receiver_id'],
+            referencedTableName: 'receivers',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+          },
         ],
       }),
     );
@@ -92,7 +103,12 @@ export class Delivery1763840000000 implements MigrationInterface {
           { name: 'idx_deliveries_state', columnNames: ['state', 'sent_at'] },
         ],
         foreignKeys: [
-          { columnNames: ['message_id'], referencedTableName: 'messages', referencedColumnNames: ['id'], onDelete: 'CASCADE' },
+          {
+            columnNames: ['message_id'],
+            referencedTableName: 'messages',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+          },
         ],
       }),
     );

@@ -1,6 +1,12 @@
 import { MigrationInterface, QueryRunner, Table } from 'typeorm';
 
-const id = { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' as const };
+const id = {
+  name: 'id',
+  type: 'integer',
+  isPrimary: true,
+  isGenerated: true,
+  generationStrategy: 'increment' as const,
+};
 const epoch = (name: string) => ({ name, type: 'bigint' });
 
 export class GroupsPhrases1763850000000 implements MigrationInterface {
@@ -10,7 +16,12 @@ export class GroupsPhrases1763850000000 implements MigrationInterface {
     await queryRunner.createTable(
       new Table({
         name: 'groups',
-        columns: [id, { name: 'name', type: 'varchar', length: '128', isUnique: true }, epoch('created_at'), epoch('updated_at')],
+        columns: [
+          id,
+          { name: 'name', type: 'varchar', length: '128', isUnique: true },
+          epoch('created_at'),
+          epoch('updated_at'),
+        ],
       }),
     );
     await queryRunner.createTable(
@@ -22,7 +33,12 @@ export class GroupsPhrases1763850000000 implements MigrationInterface {
         ],
         indices: [{ name: 'idx_group_members_member', columnNames: ['member_name'] }],
         foreignKeys: [
-          { columnNames: ['group_id'], referencedTableName: 'groups', referencedColumnNames: ['id'], onDelete: 'CASCADE' },
+          {
+            columnNames: ['group_id'],
+            referencedTableName: 'groups',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+          },
         ],
       }),
     );
@@ -35,7 +51,12 @@ export class GroupsPhrases1763850000000 implements MigrationInterface {
           epoch('updated_at'),
         ],
         foreignKeys: [
-          { columnNames: ['user_id'], referencedTableName: 'users', referencedColumnNames: ['id'], onDelete: 'CASCADE' },
+          {
+            columnNames: ['user_id'],
+            referencedTableName: 'users',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+          },
         ],
       }),
     );
@@ -53,7 +74,12 @@ export class GroupsPhrases1763850000000 implements MigrationInterface {
             referencedColumnNames: ['user_id'],
             onDelete: 'CASCADE',
           },
-          { columnNames: ['group_id'], referencedTableName: 'groups', referencedColumnNames: ['id'], onDelete: 'CASCADE' },
+          {
+            columnNames: ['group_id'],
+            referencedTableName: 'groups',
+            referencedColumnNames: ['id'],
+            onDelete: 'CASCADE',
+          },
         ],
       }),
     );

@@ -1,16 +1,20 @@
 import { sleep } from './server';
 
 /**
- * Polls until `read()` returns a value accepted by `accept`, and returns it; after `timeoutMs` returns the last value
- * read, so the caller's own assertion fails with a useful diff. Log files are written asynchronously by the server,
- * a few milliseconds after the HTTP answer.
+ * Polls until `read()` (sync or async) returns a value accepted by `accept`, and returns it; after `timeoutMs` returns
+ * the last value read, so the caller's own assertion fails with a useful diff. Log files are written asynchronously by
+ * the server, a few milliseconds after the HTTP answer, and receivers connect in their own time.
  */
-export async function eventually<T>(read: () => T, accept: (value: T) => boolean, timeoutMs = 3000): Promise<T> {
+export async function eventually<T>(
+  read: () => T | Promise<T>,
+  accept: (value: T) => boolean,
+  timeoutMs = 3000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
-  let value = read();
+  let value = await read();
   while (!accept(value) && Date.now() < deadline) {
     await sleep(50);
-    value = read();
+    value = await read();
   }
   return value;
 }

@@ -140,7 +140,8 @@ export class TestServer {
 
   async login(username: string, password: string): Promise<string> {
     const response = await this.api<{ token: string }>('POST', '/api/v1/auth/login', { body: { username, password } });
-    if (response.status !== 200) throw new Error(`login ${username} failed: ${response.status} ${JSON.stringify(response.body)}`);
+    if (response.status !== 200)
+      throw new Error(`login ${username} failed: ${response.status} ${JSON.stringify(response.body)}`);
     return response.body.token;
   }
 
@@ -150,7 +151,8 @@ export class TestServer {
 
   async createUser(adminToken: string, username: string, role: 'admin' | 'operator', password: string) {
     const response = await this.api('POST', '/api/v1/users', { token: adminToken, body: { username, role, password } });
-    if (response.status !== 201) throw new Error(`create user failed: ${response.status} ${JSON.stringify(response.body)}`);
+    if (response.status !== 201)
+      throw new Error(`create user failed: ${response.status} ${JSON.stringify(response.body)}`);
     return response.body as { id: number; username: string };
   }
 

@@ -13,8 +13,10 @@ import { HealthModule } from './health/health.module';
 import { UsersModule } from './users/users.module';
 import { ClientGatewayModule } from './client-gateway/client-gateway.module';
 import { FanOutModule } from './fanout/fanout.module';
+import { GroupsModule } from './groups/groups.module';
 import { MessagingModule } from './messaging/messaging.module';
 import { OperatorsGatewayModule } from './operators-gateway/operators-gateway.module';
+import { PhrasesModule } from './phrases/phrases.module';
 import { ReceiversModule } from './receivers/receivers.module';
 
 @Module({})
@@ -33,9 +35,11 @@ export class AppModule {
         HealthModule,
         FanOutModule,
         ReceiversModule,
+        GroupsModule,
         MessagingModule,
         ClientGatewayModule,
         OperatorsGatewayModule,
+        PhrasesModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

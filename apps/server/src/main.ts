@@ -19,7 +19,9 @@ export async function createApp(env: AppEnvironment): Promise<NestExpressApplica
     certFile: env.AVISA_TLS_CERT,
     keyFile: env.AVISA_TLS_KEY,
     certsDir: env.AVISA_CERTS_DIR,
-    extraHostnames: env.AVISA_TLS_HOSTNAMES.split(',').map((s) => s.trim()).filter(Boolean),
+    extraHostnames: env.AVISA_TLS_HOSTNAMES.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
   });
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env), {
     httpsOptions: { cert: tls.cert, key: tls.key },
@@ -37,7 +39,9 @@ export async function createApp(env: AppEnvironment): Promise<NestExpressApplica
       referrerPolicy: { policy: 'no-referrer' },
     }),
   );
-  const origins = env.AVISA_CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean);
+  const origins = env.AVISA_CORS_ORIGINS.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   app.enableCors({ origin: origins.length ? origins : false, methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] });
   app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: 'api/docs', method: RequestMethod.ALL }] });
   const openApi = new DocumentBuilder()
@@ -64,9 +68,15 @@ async function bootstrap(): Promise<void> {
   try {
     const app = await createApp(env);
     await app.listen(env.AVISA_PORT, env.AVISA_HOST);
-    Logger.log(`Avisa listening on https://${env.AVISA_HOST === '0.0.0.0' ? 'localhost' : env.AVISA_HOST}:${env.AVISA_PORT}`, 'Bootstrap');
+    Logger.log(
+      `Avisa listening on https://${env.AVISA_HOST === '0.0.0.0' ? 'localhost' : env.AVISA_HOST}:${env.AVISA_PORT}`,
+      'Bootstrap',
+    );
   } catch (error) {
-    const message = error instanceof ConfigurationError ? error.message : `Start-up failed: ${(error as Error).stack ?? String(error)}`;
+    const message =
+      error instanceof ConfigurationError
+        ? error.message
+        : `Start-up failed: ${(error as Error).stack ?? String(error)}`;
     process.stderr.write(`${message}\n`);
     process.exit(1);
   }

@@ -15,3 +15,6 @@ export interface ReplacePhrasesRequest {
 export interface ReorderPhrasesRequest {
   ids: number[];
 }
+
+/** The shared list never holds more phrases than this. */
+export const PHRASES_MAX = 500;

@@ -28,7 +28,10 @@ export class AuditController {
   }
 
   @Put('last-read')
-  setLastRead(@CurrentPrincipal() principal: Principal, @Body() body: AuditLastReadDto): Promise<AuditLastReadResponse> {
+  setLastRead(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: AuditLastReadDto,
+  ): Promise<AuditLastReadResponse> {
     return this.audit.setLastRead(userIdOf(principal), body.lastReadId);
   }
 }

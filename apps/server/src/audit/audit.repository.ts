@@ -40,11 +40,7 @@ export class AuditRepository {
         }),
       );
     }
-    const [items, total] = await query
-      .orderBy('e.id', 'DESC')
-      .skip(filter.offset)
-      .take(filter.limit)
-      .getManyAndCount();
+    const [items, total] = await query.orderBy('e.id', 'DESC').skip(filter.offset).take(filter.limit).getManyAndCount();
     return { items, total };
   }
 
@@ -57,7 +53,10 @@ export class AuditRepository {
   }
 
   async maxId(): Promise<number> {
-    const row = await this.events.createQueryBuilder('e').select('MAX(e.id)', 'max').getRawOne<{ max: number | null }>();
+    const row = await this.events
+      .createQueryBuilder('e')
+      .select('MAX(e.id)', 'max')
+      .getRawOne<{ max: number | null }>();
     return Number(row?.max ?? 0);
   }
 }

@@ -23,7 +23,8 @@ export function redact(details: Record<string, unknown> = {}): Record<string, un
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(details)) {
     if (SECRET_KEY.test(key)) continue;
-    out[key] = value && typeof value === 'object' && !Array.isArray(value) ? redact(value as Record<string, unknown>) : value;
+    out[key] =
+      value && typeof value === 'object' && !Array.isArray(value) ? redact(value as Record<string, unknown>) : value;
   }
   return out;
 }

@@ -34,7 +34,9 @@ export class AccessGuard implements CanActivate {
     }
     const urlToken = URL_TOKEN_PARAMS.find((p) => p in (request.query ?? {}));
     if (urlToken) {
-      throw new BadRequestException(`credentials are never accepted in the URL (query parameter "${urlToken}"); use the Authorization header`);
+      throw new BadRequestException(
+        `credentials are never accepted in the URL (query parameter "${urlToken}"); use the Authorization header`,
+      );
     }
     if (rule.public) return true;
 

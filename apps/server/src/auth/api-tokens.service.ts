@@ -64,7 +64,8 @@ export class ApiTokensService {
     if (!entity) throw new UnauthorizedException('unknown API token');
     const now = this.clock.now();
     if (entity.revokedAt !== null) throw new UnauthorizedException('this API token has been revoked');
-    if (entity.expiresAt !== null && now >= entity.expiresAt) throw new UnauthorizedException('this API token has expired');
+    if (entity.expiresAt !== null && now >= entity.expiresAt)
+      throw new UnauthorizedException('this API token has expired');
     if (entity.lastUsedAt === null || now - entity.lastUsedAt > 60_000) {
       await this.tokens.update(entity.id, { lastUsedAt: now });
     }

@@ -21,7 +21,9 @@ export class AuthController {
   @Public()
   @UseGuards(ThrottlerGuard, LocalAuthGuard)
   @ApiBody({ type: LoginDto })
-  @ApiTooManyRequestsResponse({ description: 'Locked out after repeated failures, or too many attempts from this address' })
+  @ApiTooManyRequestsResponse({
+    description: 'Locked out after repeated failures, or too many attempts from this address',
+  })
   login(
     @Req() request: AvisaRequest & { user: UserEntity },
     @Headers('user-agent') userAgent: string | undefined,

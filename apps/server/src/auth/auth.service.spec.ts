@@ -107,7 +107,12 @@ describe('AuthService.verifyCredentials', () => {
 
   it('refuses even the right password while locked, without checking it', async () => {
     const { sut, mocks } = setup();
-    mocks.attempts.activeLock.mockResolvedValue({ id: 1, username: 'marin', ip: '10.0.0.1', lockedUntil: mocks.clock.now() + 120_000 });
+    mocks.attempts.activeLock.mockResolvedValue({
+      id: 1,
+      username: 'marin',
+      ip: '10.0.0.1',
+      lockedUntil: mocks.clock.now() + 120_000,
+    });
     const error = await sut.verifyCredentials('marin', 'pw', '10.0.0.1').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AccountLockedException);
     expect((error as AccountLockedException).getResponse()).toMatchObject({ retryAfterSeconds: 120 });
@@ -133,15 +138,23 @@ describe('AuthService.authenticate', () => {
 
   it('accepts a live session and refreshes its idle clock', async () => {
     const { sut, mocks } = setup();
-    mocks.sessions.findById.mockResolvedValue(session({ lastSeenAt: mocks.clock.now() - 30_000, expiresAt: mocks.clock.now() + 1000 }));
+    mocks.sessions.findById.mockResolvedValue(
+      session({ lastSeenAt: mocks.clock.now() - 30_000, expiresAt: mocks.clock.now() + 1000 }),
+    );
     mocks.users.findById.mockResolvedValue(user);
-    await expect(sut.authenticate('avs_x')).resolves.toMatchObject({ kind: 'user', username: 'marin', sessionId: 'sha(avs_x)' });
+    await expect(sut.authenticate('avs_x')).resolves.toMatchObject({
+      kind: 'user',
+      username: 'marin',
+      sessionId: 'sha(avs_x)',
+    });
     expect(mocks.sessions.touch).toHaveBeenCalledWith('sha(avs_x)', mocks.clock.now());
   });
 
   it('ends a session idle for longer than the idle timeout', async () => {
     const { sut, mocks } = setup();
-    mocks.sessions.findById.mockResolvedValue(session({ lastSeenAt: mocks.clock.now() - 60_000, expiresAt: mocks.clock.now() + 1000 }));
+    mocks.sessions.findById.mockResolvedValue(
+      session({ lastSeenAt: mocks.clock.now() - 60_000, expiresAt: mocks.clock.now() + 1000 }),
+    );
     await expect(sut.authenticate('avs_x')).rejects.toThrow(/inactivity/);
     expect(mocks.sessions.delete).toHaveBeenCalledWith('sha(avs_x)');
   });
@@ -154,7 +167,9 @@ describe('AuthService.authenticate', () => {
 
   it('ends the session of a user disabled meanwhile', async () => {
     const { sut, mocks } = setup();
-    mocks.sessions.findById.mockResolvedValue(session({ lastSeenAt: mocks.clock.now(), expiresAt: mocks.clock.now() + 1000 }));
+    mocks.sessions.findById.mockResolvedValue(
+      session({ lastSeenAt: mocks.clock.now(), expiresAt: mocks.clock.now() + 1000 }),
+    );
     mocks.users.findById.mockResolvedValue({ ...user, enabled: false });
     await expect(sut.authenticate('avs_x')).rejects.toThrow(/no longer active/);
   });

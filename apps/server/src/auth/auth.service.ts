@@ -1,4 +1,12 @@
-import { HttpException, HttpStatus, Injectable, Logger, OnModuleDestroy, OnModuleInit, UnauthorizedException } from '@nestjs/common';
+import {
+  HttpException,
+  HttpStatus,
+  Injectable,
+  Logger,
+  OnModuleDestroy,
+  OnModuleInit,
+  UnauthorizedException,
+} from '@nestjs/common';
 import type { LoginResponse, WhoAmIResponse } from '@avisa/contracts';
 import { Actor, Principal } from '../common/actor';
 import { EventBus } from '../common/events/event-bus';
@@ -69,7 +77,10 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
     const lock = await this.attempts.activeLock(username, ip, now);
     if (lock) {
       await this.events.emit('auth.login.failed', { actor, target: username, details: { reason: 'locked' } });
-      throw new AccountLockedException(Math.ceil((lock.lockedUntil - now) / 1000), lock.ip === ANY_ADDRESS ? 'account' : 'address');
+      throw new AccountLockedException(
+        Math.ceil((lock.lockedUntil - now) / 1000),
+        lock.ip === ANY_ADDRESS ? 'account' : 'address',
+      );
     }
     const user = await this.users.findByUsername(username);
     const matches = await this.crypto.verifyPassword(password, user?.passwordHash ?? (await this.getDummyHash()));

@@ -96,7 +96,10 @@ export class ClientGateway implements OnGatewayInit, OnGatewayConnection, OnGate
       disconnectedAt: null,
       endReason: null,
     });
-    await this.receiversRepository.update(data.receiverId, { lastSeenAt: data.since, clientVersion: data.clientVersion });
+    await this.receiversRepository.update(data.receiverId, {
+      lastSeenAt: data.since,
+      clientVersion: data.clientVersion,
+    });
     await this.events.emit('receiver.presence', {
       name: data.name,
       online: true,

@@ -22,7 +22,9 @@ describe('validateEnvironment', () => {
   });
 
   it('names the variable and what it got when a value is wrong', () => {
-    expect(() => validateEnvironment({ AVISA_PORT: 'eighty' })).toThrow(/AVISA_PORT: must be a number \(got "eighty"\)/);
+    expect(() => validateEnvironment({ AVISA_PORT: 'eighty' })).toThrow(
+      /AVISA_PORT: must be a number \(got "eighty"\)/,
+    );
   });
 
   it('lists every wrong variable at once', () => {

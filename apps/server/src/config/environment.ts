@@ -75,7 +75,11 @@ export function validateEnvironment(raw: Record<string, string | undefined>): Ap
   const cleaned = Object.fromEntries(
     Object.entries(raw).filter(([key, value]) => !(key.startsWith('AVISA_') && value === '')),
   );
-  const { error, value } = environmentSchema.validate(cleaned, { abortEarly: false, convert: true, stripUnknown: true });
+  const { error, value } = environmentSchema.validate(cleaned, {
+    abortEarly: false,
+    convert: true,
+    stripUnknown: true,
+  });
   if (error) {
     const problems = error.details.map((d) => {
       const variable = d.path.join('.') || String(d.context?.label ?? '');

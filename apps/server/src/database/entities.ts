@@ -2,7 +2,9 @@ import { ApiTokenEntity } from '../auth/api-token.entity';
 import { LoginFailureEntity, LoginLockEntity } from '../auth/login-failure.entity';
 import { SessionEntity } from '../auth/session.entity';
 import { AuditEventEntity, AuditReadMarkerEntity } from '../audit/audit-event.entity';
+import { GroupEntity, GroupMemberEntity, OperatorGroupEntity, OperatorRestrictionEntity } from '../groups/group.entity';
 import { DeliveryEntity, MessageEntity } from '../messaging/message.entity';
+import { PhraseEntity } from '../phrases/phrase.entity';
 import { ReceiverConnectionEntity, ReceiverEntity } from '../receivers/receiver.entity';
 import { UserEntity } from '../users/user.entity';
 
@@ -18,4 +20,9 @@ export const ENTITIES = [
   ReceiverConnectionEntity,
   MessageEntity,
   DeliveryEntity,
+  PhraseEntity,
+  GroupEntity,
+  GroupMemberEntity,
+  OperatorRestrictionEntity,
+  OperatorGroupEntity,
 ];

@@ -51,7 +51,10 @@ export class DeliveryScheduler implements OnApplicationBootstrap, OnApplicationS
       if (!message || message.retractedAt !== null) continue;
       this.hub.sendAlert(names, toAlertPayload(message));
     }
-    await this.messages.markDeliverySent(ready.map((d) => d.id), now);
+    await this.messages.markDeliverySent(
+      ready.map((d) => d.id),
+      now,
+    );
     this.logger.debug(`resent ${ready.length} unconfirmed alert(s)`);
   }
 

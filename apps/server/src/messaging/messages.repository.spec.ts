@@ -25,7 +25,11 @@ function message(id: string, overrides: Partial<MessageEntity> = {}): MessageEnt
   };
 }
 
-function delivery(messageId: string, receiverName: string, overrides: Partial<DeliveryEntity> = {}): Omit<DeliveryEntity, 'id'> {
+function delivery(
+  messageId: string,
+  receiverName: string,
+  overrides: Partial<DeliveryEntity> = {},
+): Omit<DeliveryEntity, 'id'> {
   return {
     messageId,
     receiverId: null,
@@ -65,7 +69,10 @@ describe('MessagesRepository on a real SQLite file', () => {
 
   it('stores a message and a thousand delivery rows in one go', async () => {
     const names = Array.from({ length: 1000 }, (_, i) => `site-${i}`);
-    await repository.insertWithDeliveries(message('m1'), names.map((n) => delivery('m1', n)));
+    await repository.insertWithDeliveries(
+      message('m1'),
+      names.map((n) => delivery('m1', n)),
+    );
     expect((await repository.counts(['m1'])).get('m1')).toMatchObject({ total: 1000, queued: 1000 });
   });
 
@@ -81,7 +88,9 @@ describe('MessagesRepository on a real SQLite file', () => {
     expect(await stateOf('m1', 'a')).toBe('sent');
     await repository.applyReceipts([{ messageId: 'm1', receiverName: 'a', state: 'read', at: T0 + 5 }]);
     expect(await stateOf('m1', 'a')).toBe('read');
-    const changed = await repository.applyReceipts([{ messageId: 'm1', receiverName: 'a', state: 'delivered', at: T0 + 9 }]);
+    const changed = await repository.applyReceipts([
+      { messageId: 'm1', receiverName: 'a', state: 'delivered', at: T0 + 9 },
+    ]);
     expect(changed).toHaveLength(0);
     const row = await db.dataSource.getRepository(DeliveryEntity).findOneByOrFail({ messageId: 'm1' });
     expect(row).toMatchObject({ state: 'read', deliveredAt: T0 + 5, readAt: T0 + 5, attempts: 1 });
@@ -89,16 +98,26 @@ describe('MessagesRepository on a real SQLite file', () => {
 
   it('ignores receipts for alerts the site was never sent', async () => {
     await repository.insertWithDeliveries(message('m1'), [delivery('m1', 'a')]);
-    expect(await repository.applyReceipts([{ messageId: 'm1', receiverName: 'b', state: 'delivered', at: T0 }])).toEqual([]);
-    expect(await repository.applyReceipts([{ messageId: 'zz', receiverName: 'a', state: 'delivered', at: T0 }])).toEqual([]);
+    expect(
+      await repository.applyReceipts([{ messageId: 'm1', receiverName: 'b', state: 'delivered', at: T0 }]),
+    ).toEqual([]);
+    expect(
+      await repository.applyReceipts([{ messageId: 'zz', receiverName: 'a', state: 'delivered', at: T0 }]),
+    ).toEqual([]);
   });
 
   it('hands a site its open alerts oldest first, without expired or retracted ones', async () => {
     await repository.insertWithDeliveries(message('late', { createdAt: T0 + 20 }), [delivery('late', 'a')]);
-    await repository.insertWithDeliveries(message('early', { createdAt: T0 + 10 }), [delivery('early', 'a', { state: 'sent' })]);
-    await repository.insertWithDeliveries(message('gone', { createdAt: T0 }), [delivery('gone', 'a', { expiresAt: T0 + 5 })]);
+    await repository.insertWithDeliveries(message('early', { createdAt: T0 + 10 }), [
+      delivery('early', 'a', { state: 'sent' }),
+    ]);
+    await repository.insertWithDeliveries(message('gone', { createdAt: T0 }), [
+      delivery('gone', 'a', { expiresAt: T0 + 5 }),
+    ]);
     await repository.insertWithDeliveries(message('pulled', { createdAt: T0 + 1 }), [delivery('pulled', 'a')]);
-    await repository.insertWithDeliveries(message('done', { createdAt: T0 + 2 }), [delivery('done', 'a', { state: 'delivered' })]);
+    await repository.insertWithDeliveries(message('done', { createdAt: T0 + 2 }), [
+      delivery('done', 'a', { state: 'delivered' }),
+    ]);
     await repository.retract('pulled', 'marin', T0 + 30);
     const pending = await repository.pendingFor('a', T0 + 100);
     expect(pending.map((p) => p.message.id)).toEqual(['early', 'late']);
@@ -151,7 +170,12 @@ describe('MessagesRepository on a real SQLite file', () => {
   it('filters history by sender, target, text and date, newest first', async () => {
     await repository.insertWithDeliveries(message('a', { createdAt: T0, text: 'Caída del sistema' }), []);
     await repository.insertWithDeliveries(
-      message('b', { createdAt: T0 + 86_400_000, senderName: 'lucia', targetKind: 'receiver', targetName: 'farmacia-1' }),
+      message('b', {
+        createdAt: T0 + 86_400_000,
+        senderName: 'lucia',
+        targetKind: 'receiver',
+        targetName: 'farmacia-1',
+      }),
       [],
     );
     expect((await repository.history({ offset: 0, limit: 10 })).items.map((m) => m.id)).toEqual(['b', 'a']);

@@ -257,7 +257,9 @@ export class MessagesRepository {
     if (filter.from !== undefined) query.andWhere('m.created_at >= :from', { from: filter.from });
     if (filter.to !== undefined) query.andWhere('m.created_at <= :to', { to: filter.to });
     if (filter.text) {
-      query.andWhere("LOWER(m.text) LIKE :pattern ESCAPE '\\'", { pattern: `%${escapeLike(filter.text.toLowerCase())}%` });
+      query.andWhere("LOWER(m.text) LIKE :pattern ESCAPE '\\'", {
+        pattern: `%${escapeLike(filter.text.toLowerCase())}%`,
+      });
     }
     const [items, total] = await query
       .orderBy('m.created_at', 'DESC')

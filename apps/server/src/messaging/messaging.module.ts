@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { GroupsModule } from '../groups/groups.module';
 import { ReceiversModule } from '../receivers/receivers.module';
 import { DeliveryScheduler } from './delivery-scheduler';
 import { DeliveryEntity, MessageEntity } from './message.entity';
@@ -9,7 +10,7 @@ import { MessagingService } from './messaging.service';
 import { ReceiptsService } from './receipts.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([MessageEntity, DeliveryEntity]), ReceiversModule],
+  imports: [TypeOrmModule.forFeature([MessageEntity, DeliveryEntity]), ReceiversModule, GroupsModule],
   controllers: [MessagingController],
   providers: [MessagesRepository, MessagingService, ReceiptsService, DeliveryScheduler],
   exports: [MessagingService, ReceiptsService],

@@ -2,13 +2,22 @@ import { jest } from '@jest/globals';
 import { EventBus } from '../common/events/event-bus';
 import type { Principal } from '../common/actor';
 import { ReceiverHub } from '../fanout/receiver-hub';
+import { GroupAccessService } from '../groups/group-access.service';
+import { GroupsService } from '../groups/groups.service';
 import { ReceiversRepository } from '../receivers/receivers.repository';
 import { FakeClock, adminActor, mockOf, testConfig } from '../../test/utils';
 import { DeliveryEntity, MessageEntity } from './message.entity';
 import { MessagesRepository } from './messages.repository';
 import { MessagingService } from './messaging.service';
 
-const principal: Principal = { kind: 'user', userId: 1, username: 'admin', displayName: 'Soporte', role: 'admin', sessionId: 's' };
+const principal: Principal = {
+  kind: 'user',
+  userId: 1,
+  username: 'admin',
+  displayName: 'Soporte',
+  role: 'admin',
+  sessionId: 's',
+};
 const sites = [
   { id: 1, name: 'centro' },
   { id: 2, name: 'norte' },
@@ -27,8 +36,16 @@ function setup(online: string[]) {
           : (sites.map((s) => ({ ...s, enabled: true })).find((s) => s.name === name) ?? null),
       ),
     }),
-    hub: mockOf<ReceiverHub>({ online: jest.fn(async (names: readonly string[]) => new Set(names.filter((n) => online.includes(n)))) }),
+    hub: mockOf<ReceiverHub>({
+      online: jest.fn(async (names: readonly string[]) => new Set(names.filter((n) => online.includes(n)))),
+    }),
     events: mockOf<EventBus>({ emit: jest.fn(async () => undefined) }),
+    groups: mockOf<GroupsService>({
+      membersForSending: jest.fn(async (name: string) =>
+        name === 'zona-norte' ? { members: ['norte', 'cerrada', 'futura'] } : null,
+      ),
+    }),
+    access: mockOf<GroupAccessService>({ assertMaySend: jest.fn(async () => undefined) }),
   };
   const sut = new MessagingService(
     mocks.messages as unknown as MessagesRepository,
@@ -37,6 +54,8 @@ function setup(online: string[]) {
     clock,
     mocks.events as unknown as EventBus,
     testConfig({ AVISA_MESSAGE_DEFAULT_TTL_SECONDS: '3600', AVISA_MESSAGE_MAX_TTL_SECONDS: '7200' }),
+    mocks.groups as unknown as GroupsService,
+    mocks.access as unknown as GroupAccessService,
   );
   return { sut, mocks, clock };
 }
@@ -47,17 +66,29 @@ describe('MessagingService.send', () => {
     const order: string[] = [];
     mocks.messages.insertWithDeliveries.mockImplementation(async () => void order.push('stored'));
     mocks.hub.sendAlert.mockImplementation(() => void order.push('pushed'));
-    const result = await sut.send({ target: { kind: 'all' }, text: 'Actualizad el TPV', priority: 'urgent' }, principal, adminActor);
+    const result = await sut.send(
+      { target: { kind: 'all' }, text: 'Actualizad el TPV', priority: 'urgent' },
+      principal,
+      adminActor,
+    );
     expect(order).toEqual(['stored', 'pushed']);
     expect(result).toMatchObject({ online: ['centro', 'sur'], queued: ['norte'], dropped: [], unknown: [] });
     const [message, rows] = mocks.messages.insertWithDeliveries.mock.calls[0] as [MessageEntity, DeliveryEntity[]];
-    expect(message).toMatchObject({ text: 'Actualizad el TPV', priority: 'urgent', senderDisplay: 'Soporte', expiresAt: clock.now() + 3_600_000 });
+    expect(message).toMatchObject({
+      text: 'Actualizad el TPV',
+      priority: 'urgent',
+      senderDisplay: 'Soporte',
+      expiresAt: clock.now() + 3_600_000,
+    });
     expect(rows.map((r) => [r.receiverName, r.state])).toEqual([
       ['centro', 'queued'],
       ['norte', 'queued'],
       ['sur', 'queued'],
     ]);
-    expect(mocks.hub.sendAlert).toHaveBeenCalledWith(['centro', 'sur'], expect.objectContaining({ id: result.id, reminder: 0 }));
+    expect(mocks.hub.sendAlert).toHaveBeenCalledWith(
+      ['centro', 'sur'],
+      expect.objectContaining({ id: result.id, reminder: 0 }),
+    );
     expect(mocks.messages.markSent).toHaveBeenCalledWith(result.id, ['centro', 'sur'], clock.now());
     expect(mocks.events.emit).toHaveBeenCalledWith('message.created', expect.objectContaining({ target: 'all' }));
   });
@@ -73,7 +104,7 @@ describe('MessagingService.send', () => {
   it.each([
     [{ kind: 'receiver' as const, name: 'nadie' }, /site "nadie" does not exist/],
     [{ kind: 'receiver' as const, name: 'cerrada' }, /is disabled/],
-    [{ kind: 'group' as const, name: 'zona-norte' }, /groups are not available yet/],
+    [{ kind: 'group' as const, name: 'zona-sur' }, /group "zona-sur" does not exist/],
   ])('refuses target %o and stores nothing', async (target, message) => {
     const { sut, mocks } = setup([]);
     await expect(sut.send({ target, text: 'x' }, principal, adminActor)).rejects.toThrow(message);
@@ -82,8 +113,34 @@ describe('MessagingService.send', () => {
 
   it('refuses a validity longer than allowed', async () => {
     const { sut, mocks } = setup([]);
-    await expect(sut.send({ target: { kind: 'all' }, text: 'x', ttlSeconds: 7201 }, principal, adminActor)).rejects.toThrow(
-      /at most 7200/,
+    await expect(
+      sut.send({ target: { kind: 'all' }, text: 'x', ttlSeconds: 7201 }, principal, adminActor),
+    ).rejects.toThrow(/at most 7200/);
+    expect(mocks.messages.insertWithDeliveries).not.toHaveBeenCalled();
+  });
+});
+
+describe('MessagingService.send to a group', () => {
+  it('sends to the enabled member sites and answers the members that are disabled or unknown', async () => {
+    const { sut, mocks } = setup(['norte']);
+    mocks.receivers.findByNames.mockImplementation(async () => [
+      { id: 2, name: 'norte', enabled: true },
+      { id: 9, name: 'cerrada', enabled: false },
+    ]);
+    const result = await sut.send(
+      { target: { kind: 'group', name: 'zona-norte' }, text: 'hola' },
+      principal,
+      adminActor,
+    );
+    expect(result).toMatchObject({ online: ['norte'], queued: [], dropped: ['cerrada'], unknown: ['futura'] });
+    expect(mocks.access.assertMaySend).toHaveBeenCalledWith(principal, adminActor, 'group', 'zona-norte');
+  });
+
+  it('stores nothing when the caller may not send there', async () => {
+    const { sut, mocks } = setup([]);
+    mocks.access.assertMaySend.mockRejectedValue(new Error('you are not allowed'));
+    await expect(sut.send({ target: { kind: 'all' }, text: 'x' }, principal, adminActor)).rejects.toThrow(
+      'not allowed',
     );
     expect(mocks.messages.insertWithDeliveries).not.toHaveBeenCalled();
   });

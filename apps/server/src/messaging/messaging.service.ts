@@ -17,6 +17,8 @@ import { Clock } from '../common/system/clock';
 import { AppConfigService } from '../config/app-config.service';
 import { toIso } from '../database/columns';
 import { ReceiverHub } from '../fanout/receiver-hub';
+import { GroupAccessService } from '../groups/group-access.service';
+import { GroupsService } from '../groups/groups.service';
 import { ReceiversRepository } from '../receivers/receivers.repository';
 import { HistoryQueryDto, SendMessageDto, toDeliveryResponse, toMessageResponse } from './dto/message.dto';
 import { DeliveryEntity, MessageEntity } from './message.entity';
@@ -24,6 +26,12 @@ import { MessagesRepository } from './messages.repository';
 
 /** An alert sent with ttlSeconds 0 still gets this long to reach the sites that were online. */
 const ONLINE_ONLY_GRACE_MS = 5 * 60_000;
+
+interface Targets {
+  recipients: { id: number; name: string }[];
+  unknown: string[];
+  disabled: string[];
+}
 
 export interface PendingAlert {
   deliveryId: number;
@@ -51,13 +59,16 @@ export class MessagingService {
     private readonly clock: Clock,
     private readonly events: EventBus,
     private readonly config: AppConfigService,
+    private readonly groups: GroupsService,
+    private readonly access: GroupAccessService,
   ) {}
 
   async send(dto: SendMessageDto, principal: Principal, actor: Actor): Promise<SendMessageResponse> {
     const ttlSeconds = dto.ttlSeconds ?? this.config.get('AVISA_MESSAGE_DEFAULT_TTL_SECONDS');
     const maxTtl = this.config.get('AVISA_MESSAGE_MAX_TTL_SECONDS');
     if (ttlSeconds > maxTtl) throw new BadRequestException(`ttlSeconds must be at most ${maxTtl}`);
-    const recipients = await this.resolveTargets(dto);
+    await this.access.assertMaySend(principal, actor, dto.target.kind, dto.target.name);
+    const { recipients, unknown, disabled } = await this.resolveTargets(dto);
     const online = await this.hub.online(recipients.map((r) => r.name));
     const now = this.clock.now();
     const message: MessageEntity = {
@@ -76,7 +87,7 @@ export class MessagingService {
       retractedBy: null,
       recipientCount: recipients.length,
     };
-    const result: SendMessageResponse = { id: message.id, online: [], queued: [], dropped: [], unknown: [] };
+    const result: SendMessageResponse = { id: message.id, online: [], queued: [], dropped: [...disabled], unknown };
     const rows = recipients.map((r): Omit<DeliveryEntity, 'id'> => {
       const isOnline = online.has(r.name);
       const dropped = !isOnline && ttlSeconds === 0;
@@ -176,21 +187,36 @@ export class MessagingService {
     return { id, state, at: typeof at === 'string' ? at : new Date(this.clock.now()).toISOString() };
   }
 
-  private async resolveTargets(dto: SendMessageDto): Promise<{ id: number; name: string }[]> {
+  private async resolveTargets(dto: SendMessageDto): Promise<Targets> {
     switch (dto.target.kind) {
       case 'all': {
         const all = await this.receivers.listEnabledNames();
         if (!all.length) throw new ConflictException('there are no enabled sites to send to');
-        return all;
+        return { recipients: all, unknown: [], disabled: [] };
       }
       case 'receiver': {
         const receiver = await this.receivers.findByName(dto.target.name ?? '');
         if (!receiver) throw new NotFoundException(`site "${dto.target.name}" does not exist`);
         if (!receiver.enabled) throw new ConflictException(`site "${receiver.name}" is disabled`);
-        return [{ id: receiver.id, name: receiver.name }];
+        return { recipients: [{ id: receiver.id, name: receiver.name }], unknown: [], disabled: [] };
       }
-      case 'group':
-        throw new NotFoundException(`group "${dto.target.name}" does not exist: groups are not available yet`);
+      case 'group': {
+        const group = await this.groups.membersForSending(dto.target.name ?? '');
+        if (!group) throw new NotFoundException(`group "${dto.target.name}" does not exist`);
+        const sites = await this.receivers.findByNames(group.members);
+        const known = new Map(sites.map((s) => [s.name, s]));
+        const recipients = group.members
+          .filter((m) => known.get(m)?.enabled)
+          .map((m) => ({ id: known.get(m)!.id, name: m }));
+        const disabled = group.members.filter((m) => known.has(m) && !known.get(m)!.enabled);
+        const unknown = group.members.filter((m) => !known.has(m));
+        if (!recipients.length) {
+          throw new ConflictException(
+            `group "${dto.target.name}" has no enabled site to send to (unknown: ${unknown.join(', ') || 'none'})`,
+          );
+        }
+        return { recipients, unknown, disabled };
+      }
     }
   }
 

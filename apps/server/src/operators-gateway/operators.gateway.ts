@@ -19,7 +19,9 @@ type OperatorSocket = Socket<object, OperatorServerToClientEvents, object, Opera
 
 /** The operators' live view: presence and receipts pushed to the web app, so it never polls. */
 @WebSocketGateway({ ...SOCKET_OPTIONS, namespace: OPERATORS_NAMESPACE })
-export class OperatorsGateway implements OnGatewayInit, OnGatewayConnection, OnApplicationBootstrap, OnApplicationShutdown {
+export class OperatorsGateway
+  implements OnGatewayInit, OnGatewayConnection, OnApplicationBootstrap, OnApplicationShutdown
+{
   private readonly logger = new Logger(OperatorsGateway.name);
   private namespace?: Namespace<object, OperatorServerToClientEvents, object, OperatorSocketData>;
   private timer?: NodeJS.Timeout;
@@ -34,7 +36,11 @@ export class OperatorsGateway implements OnGatewayInit, OnGatewayConnection, OnA
     namespace.use((socket, next) => {
       const token = (socket.handshake.auth as Record<string, unknown> | undefined)?.token;
       if (typeof token !== 'string' || token.startsWith('avt_')) {
-        next(Object.assign(new Error('log in first: auth { token } must be a session token'), { data: { code: 'unauthorized' } }));
+        next(
+          Object.assign(new Error('log in first: auth { token } must be a session token'), {
+            data: { code: 'unauthorized' },
+          }),
+        );
         return;
       }
       this.auth.authenticate(token).then(

@@ -1,10 +1,6 @@
 import { Body, Controller, Delete, Get, Header, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type {
-  ReceiverConnectionResponse,
-  ReceiverResponse,
-  ReceiverWithKeyResponse,
-} from '@avisa/contracts';
+import type { ReceiverConnectionResponse, ReceiverResponse, ReceiverWithKeyResponse } from '@avisa/contracts';
 import { Actor } from '../common/actor';
 import { ALL_ROLES, Authenticated } from '../common/access/access.decorator';
 import { CurrentActor } from '../common/access/request-context';

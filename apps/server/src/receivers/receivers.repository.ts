@@ -59,7 +59,10 @@ export class ReceiversRepository {
 
   /** Connections a crash left open are closed at the next start. */
   async closeAllOpen(at: number, reason: string): Promise<number> {
-    const result = await this.connections.update({ disconnectedAt: IsNull() }, { disconnectedAt: at, endReason: reason });
+    const result = await this.connections.update(
+      { disconnectedAt: IsNull() },
+      { disconnectedAt: at, endReason: reason },
+    );
     return result.affected ?? 0;
   }
 

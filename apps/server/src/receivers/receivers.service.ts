@@ -16,8 +16,7 @@ export const RECEIVER_KEY_PREFIX = 'avr_';
 const MAX_BULK = 20_000;
 
 export type ReceiverAuthResult =
-  | { ok: true; receiver: ReceiverEntity }
-  | { ok: false; code: 'invalid_credentials' | 'disabled' };
+  { ok: true; receiver: ReceiverEntity } | { ok: false; code: 'invalid_credentials' | 'disabled' };
 
 @Injectable()
 export class ReceiversService {
@@ -63,7 +62,8 @@ export class ReceiversService {
   async update(name: string, dto: UpdateReceiverDto, actor: Actor): Promise<ReceiverResponse> {
     const receiver = await this.require(name);
     const changes: Partial<ReceiverEntity> = {};
-    if (dto.displayName !== undefined && dto.displayName !== receiver.displayName) changes.displayName = dto.displayName;
+    if (dto.displayName !== undefined && dto.displayName !== receiver.displayName)
+      changes.displayName = dto.displayName;
     if (dto.enabled !== undefined && dto.enabled !== receiver.enabled) changes.enabled = dto.enabled;
     if (Object.keys(changes).length) {
       await this.receivers.update(receiver.id, { ...changes, updatedAt: this.clock.now() });

@@ -38,22 +38,31 @@ export async function loadOrCreateCertificate(settings: TlsSettings): Promise<Tl
   const names = hostNames(settings.extraHostnames);
   const addresses = hostAddresses();
   const now = new Date();
-  const result = await generate([{ name: 'commonName', value: names[0] }, { name: 'organizationName', value: 'Avisa' }], {
-    keyType: 'ec',
-    curve: 'P-256',
-    algorithm: 'sha256',
-    notBeforeDate: new Date(now.getTime() - 60_000),
-    notAfterDate: new Date(now.getTime() + 825 * 86_400_000),
-    extensions: [
-      { name: 'basicConstraints', cA: false },
-      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
-      { name: 'extKeyUsage', serverAuth: true },
-      {
-        name: 'subjectAltName',
-        altNames: [...names.map((value) => ({ type: 2 as const, value })), ...addresses.map((ip) => ({ type: 7 as const, ip }))],
-      },
+  const result = await generate(
+    [
+      { name: 'commonName', value: names[0] },
+      { name: 'organizationName', value: 'Avisa' },
     ],
-  });
+    {
+      keyType: 'ec',
+      curve: 'P-256',
+      algorithm: 'sha256',
+      notBeforeDate: new Date(now.getTime() - 60_000),
+      notAfterDate: new Date(now.getTime() + 825 * 86_400_000),
+      extensions: [
+        { name: 'basicConstraints', cA: false },
+        { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
+        { name: 'extKeyUsage', serverAuth: true },
+        {
+          name: 'subjectAltName',
+          altNames: [
+            ...names.map((value) => ({ type: 2 as const, value })),
+            ...addresses.map((ip) => ({ type: 7 as const, ip })),
+          ],
+        },
+      ],
+    },
+  );
   mkdirSync(settings.certsDir, { recursive: true });
   writeFileSync(keyPath, result.private, { mode: 0o600 });
   writeFileSync(certPath, result.cert, { mode: 0o644 });

@@ -14,7 +14,7 @@ import { UsersService } from './users.service';
 const principals: Record<string, Principal> = {
   'admin-token': { kind: 'user', userId: 1, username: 'admin', displayName: 'A', role: 'admin', sessionId: 's1' },
   'operator-token': { kind: 'user', userId: 2, username: 'op', displayName: 'O', role: 'operator', sessionId: 's2' },
-  'avt_read': { kind: 'token', tokenId: 3, name: 'zabbix', scopes: ['read', 'messages:send'] },
+  avt_read: { kind: 'token', tokenId: 3, name: 'zabbix', scopes: ['read', 'messages:send'] },
 };
 
 describe('UsersController over HTTP, with the real pipe, guard and error filter', () => {
@@ -58,7 +58,11 @@ describe('UsersController over HTTP, with the real pipe, guard and error filter'
   it('answers 401 to an anonymous caller', async () => {
     const response = await call('GET', '/users');
     expect(response.status).toBe(401);
-    expect(await response.json()).toMatchObject({ statusCode: 401, error: 'Unauthorized', message: expect.stringMatching(/Authorization/) });
+    expect(await response.json()).toMatchObject({
+      statusCode: 401,
+      error: 'Unauthorized',
+      message: expect.stringMatching(/Authorization/),
+    });
   });
 
   it('answers 403 to an operator and to an API token', async () => {
@@ -78,7 +82,11 @@ describe('UsersController over HTTP, with the real pipe, guard and error filter'
   });
 
   it('normalizes the username before the service sees it', async () => {
-    const response = await call('POST', '/users', 'admin-token', { username: '  Marin ', role: 'operator', password: 'Bright-Orange-Lamp-9' });
+    const response = await call('POST', '/users', 'admin-token', {
+      username: '  Marin ',
+      role: 'operator',
+      password: 'Bright-Orange-Lamp-9',
+    });
     expect(response.status).toBe(201);
     expect(users.create).toHaveBeenCalledWith(
       expect.objectContaining({ username: 'marin', role: 'operator' }),
@@ -87,7 +95,12 @@ describe('UsersController over HTTP, with the real pipe, guard and error filter'
   });
 
   it('refuses unknown fields and bad values by name, without calling the service', async () => {
-    const response = await call('POST', '/users', 'admin-token', { username: 'x y', role: 'boss', password: 'short', extra: 1 });
+    const response = await call('POST', '/users', 'admin-token', {
+      username: 'x y',
+      role: 'boss',
+      password: 'short',
+      extra: 1,
+    });
     expect(response.status).toBe(400);
     const body = (await response.json()) as { fields: Record<string, string[]> };
     expect(Object.keys(body.fields).sort()).toEqual(['extra', 'password', 'role', 'username']);

@@ -70,7 +70,10 @@ describe('UsersService', () => {
     const { sut, mocks } = setup([make({})]);
     await sut.changeRole(2, 'admin', adminActor);
     expect(mocks.users.update).toHaveBeenCalledWith(2, expect.objectContaining({ role: 'admin' }));
-    expect(mocks.events.emit).toHaveBeenCalledWith('sessions.revoked', expect.objectContaining({ userId: 2, exceptSessionId: null }));
+    expect(mocks.events.emit).toHaveBeenCalledWith(
+      'sessions.revoked',
+      expect.objectContaining({ userId: 2, exceptSessionId: null }),
+    );
     expect(mocks.events.emit).toHaveBeenCalledWith(
       'user.role.changed',
       expect.objectContaining({ target: 'marin', details: { from: 'operator', to: 'admin' } }),
@@ -80,11 +83,23 @@ describe('UsersService', () => {
   it('changes an own password only with the current one, keeping the current session', async () => {
     const { sut, mocks } = setup([make({})]);
     mocks.crypto.verifyPassword.mockImplementation(async (pw: string) => pw === 'current-pw');
-    const principal = { kind: 'user' as const, userId: 2, username: 'marin', displayName: 'marin', role: 'operator' as const, sessionId: 's1' };
-    await expect(sut.changeOwnPassword(principal, adminActor, 'wrong', 'Brand-New-2026')).rejects.toThrow(/currentPassword is wrong/);
+    const principal = {
+      kind: 'user' as const,
+      userId: 2,
+      username: 'marin',
+      displayName: 'marin',
+      role: 'operator' as const,
+      sessionId: 's1',
+    };
+    await expect(sut.changeOwnPassword(principal, adminActor, 'wrong', 'Brand-New-2026')).rejects.toThrow(
+      /currentPassword is wrong/,
+    );
     expect(mocks.users.update).not.toHaveBeenCalled();
     await sut.changeOwnPassword(principal, adminActor, 'current-pw', 'Brand-New-2026');
     expect(mocks.users.update).toHaveBeenCalledWith(2, expect.objectContaining({ passwordHash: 'new-hash' }));
-    expect(mocks.events.emit).toHaveBeenCalledWith('sessions.revoked', expect.objectContaining({ userId: 2, exceptSessionId: 's1' }));
+    expect(mocks.events.emit).toHaveBeenCalledWith(
+      'sessions.revoked',
+      expect.objectContaining({ userId: 2, exceptSessionId: 's1' }),
+    );
   });
 });

@@ -66,7 +66,10 @@ export class UsersService {
   async resetPassword(id: number, password: string, actor: Actor, currentSessionId: string | null): Promise<void> {
     const user = await this.require(id);
     this.refuseSameAsUsername(user, password, 'password');
-    await this.users.update(id, { passwordHash: await this.crypto.hashPassword(password), updatedAt: this.clock.now() });
+    await this.users.update(id, {
+      passwordHash: await this.crypto.hashPassword(password),
+      updatedAt: this.clock.now(),
+    });
     await this.revokeSessions(user, actor, 'password reset', currentSessionId);
     await this.events.emit('user.password.reset', { actor, target: user.username });
   }
@@ -78,7 +81,11 @@ export class UsersService {
     if (user.id === actor.id && actor.kind === 'user') throw new ForbiddenException('you cannot change your own role');
     await this.users.update(id, { role, updatedAt: this.clock.now() });
     await this.revokeSessions(user, actor, 'role changed', null);
-    await this.events.emit('user.role.changed', { actor, target: user.username, details: { from: user.role, to: role } });
+    await this.events.emit('user.role.changed', {
+      actor,
+      target: user.username,
+      details: { from: user.role, to: role },
+    });
     return this.get(id);
   }
 
@@ -98,7 +105,8 @@ export class UsersService {
   async delete(id: number, actor: Actor): Promise<void> {
     const user = await this.require(id);
     if (user.builtin) throw new ForbiddenException('the built-in admin cannot be deleted');
-    if (user.id === actor.id && actor.kind === 'user') throw new ForbiddenException('you cannot delete your own account');
+    if (user.id === actor.id && actor.kind === 'user')
+      throw new ForbiddenException('you cannot delete your own account');
     await this.revokeSessions(user, actor, 'deleted', null);
     await this.users.delete(id);
     await this.events.emit('user.deleted', { actor, target: user.username, details: { role: user.role } });
@@ -114,7 +122,10 @@ export class UsersService {
     if (await this.crypto.verifyPassword(next, user.passwordHash)) {
       throw new BadRequestException('newPassword must differ from the current password');
     }
-    await this.users.update(user.id, { passwordHash: await this.crypto.hashPassword(next), updatedAt: this.clock.now() });
+    await this.users.update(user.id, {
+      passwordHash: await this.crypto.hashPassword(next),
+      updatedAt: this.clock.now(),
+    });
     await this.revokeSessions(user, actor, 'password changed', principal.sessionId);
     await this.events.emit('auth.password.changed', { actor, target: user.username });
   }

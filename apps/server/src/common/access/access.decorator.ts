@@ -4,9 +4,7 @@ import type { Role, TokenScope } from '@avisa/contracts';
 
 export const ACCESS_KEY = 'avisa:access';
 
-export type AccessRule =
-  | { public: true }
-  | { public?: false; roles: readonly Role[]; scopes?: readonly TokenScope[] };
+export type AccessRule = { public: true } | { public?: false; roles: readonly Role[]; scopes?: readonly TokenScope[] };
 
 /** Open to anyone, logged in or not. */
 export const Public = () => SetMetadata(ACCESS_KEY, { public: true } satisfies AccessRule);

@@ -33,7 +33,18 @@ export interface EventMap {
   'receiver.presence': PresencePayload;
   'message.created': AuditedEvent & { payload: MessageCreatedPayload };
   'message.retracted': AuditedEvent & { messageId: string };
+  'phrase.created': AuditedEvent;
+  'phrase.updated': AuditedEvent;
+  'phrase.deleted': AuditedEvent;
+  'phrases.reordered': AuditedEvent;
+  'phrases.replaced': AuditedEvent;
   'delivery.updated': DeliveryUpdatePayload;
+  'group.created': AuditedEvent;
+  'group.updated': AuditedEvent;
+  'group.deleted': AuditedEvent;
+  'groups.imported': AuditedEvent;
+  'user.restrictions.changed': AuditedEvent;
+  'access.refused': AuditedEvent;
 }
 
 export type EventName = keyof EventMap;
@@ -62,4 +73,15 @@ export const AUDITED_EVENTS: readonly AuditedEventName[] = [
   'receiver.connection.refused',
   'message.created',
   'message.retracted',
+  'phrase.created',
+  'phrase.updated',
+  'phrase.deleted',
+  'phrases.reordered',
+  'phrases.replaced',
+  'group.created',
+  'group.updated',
+  'group.deleted',
+  'groups.imported',
+  'user.restrictions.changed',
+  'access.refused',
 ];

@@ -30,6 +30,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
       const statusCode = exception.getStatus();
       const body: ApiError = { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message: messageOf(exception) };
       if (exception instanceof FieldValidationException) body.fields = exception.fields;
+      const report = (exception as { report?: unknown }).report;
+      if (report) body.report = report;
       return body;
     }
     this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));

@@ -27,7 +27,10 @@ export class UpdateReceiverDto {
   enabled?: boolean;
 }
 
-export function toReceiverResponse(entity: ReceiverEntity, presence: PresenceInfo | null | undefined): ReceiverResponse {
+export function toReceiverResponse(
+  entity: ReceiverEntity,
+  presence: PresenceInfo | null | undefined,
+): ReceiverResponse {
   return {
     id: entity.id,
     name: entity.name,

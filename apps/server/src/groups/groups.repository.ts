@@ -1,0 +1,115 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DataSource, EntityManager, In, Repository } from 'typeorm';
+import { GroupEntity, GroupMemberEntity, OperatorGroupEntity, OperatorRestrictionEntity } from './group.entity';
+
+export interface GroupWithMembers {
+  group: GroupEntity;
+  members: string[];
+}
+
+const BATCH = 400;
+
+@Injectable()
+export class GroupsRepository {
+  constructor(
+    @InjectRepository(GroupEntity) private readonly groups: Repository<GroupEntity>,
+    @InjectRepository(GroupMemberEntity) private readonly members: Repository<GroupMemberEntity>,
+    @InjectRepository(OperatorRestrictionEntity) private readonly restrictions: Repository<OperatorRestrictionEntity>,
+    @InjectRepository(OperatorGroupEntity) private readonly operatorGroups: Repository<OperatorGroupEntity>,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  async list(ids?: number[]): Promise<GroupWithMembers[]> {
+    const groups = await this.groups.find({ where: ids ? { id: In(ids) } : {}, order: { name: 'ASC' } });
+    if (!groups.length) return [];
+    const rows = await this.members.find({
+      where: { groupId: In(groups.map((g) => g.id)) },
+      order: { memberName: 'ASC' },
+    });
+    const byGroup = new Map<number, string[]>();
+    for (const row of rows) byGroup.set(row.groupId, [...(byGroup.get(row.groupId) ?? []), row.memberName]);
+    return groups.map((group) => ({ group, members: byGroup.get(group.id) ?? [] }));
+  }
+
+  async findByName(name: string): Promise<GroupWithMembers | null> {
+    const group = await this.groups.findOneBy({ name });
+    if (!group) return null;
+    const rows = await this.members.find({ where: { groupId: group.id }, order: { memberName: 'ASC' } });
+    return { group, members: rows.map((r) => r.memberName) };
+  }
+
+  async existingNames(names: string[]): Promise<Set<string>> {
+    if (!names.length) return new Set();
+    const found = await this.groups.find({ select: { name: true }, where: { name: In(names) } });
+    return new Set(found.map((g) => g.name));
+  }
+
+  async create(name: string, members: string[], at: number): Promise<GroupEntity> {
+    return this.dataSource.transaction((manager) => this.insertGroup(manager, name, members, at));
+  }
+
+  /** Every group in one transaction: all or nothing. */
+  async createMany(groups: { name: string; members: string[] }[], at: number): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      for (const g of groups) await this.insertGroup(manager, g.name, g.members, at);
+    });
+  }
+
+  async update(id: number, name: string, members: string[], at: number): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await manager.update(GroupEntity, { id }, { name, updatedAt: at });
+      await manager.delete(GroupMemberEntity, { groupId: id });
+      await this.insertMembers(manager, id, members);
+    });
+  }
+
+  async delete(id: number): Promise<void> {
+    await this.groups.delete({ id });
+  }
+
+  findRestriction(userId: number): Promise<OperatorRestrictionEntity | null> {
+    return this.restrictions.findOneBy({ userId });
+  }
+
+  async allowedGroupIds(userId: number): Promise<number[]> {
+    return (await this.operatorGroups.findBy({ userId })).map((r) => r.groupId);
+  }
+
+  async setRestriction(userId: number, allowGlobal: boolean, groupIds: number[], at: number): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await manager.save(OperatorRestrictionEntity, { userId, allowGlobal, updatedAt: at });
+      await manager.delete(OperatorGroupEntity, { userId });
+      if (groupIds.length)
+        await manager.insert(
+          OperatorGroupEntity,
+          groupIds.map((groupId) => ({ userId, groupId })),
+        );
+    });
+  }
+
+  async clearRestriction(userId: number): Promise<void> {
+    await this.restrictions.delete({ userId });
+  }
+
+  /** Whether `site` is a member of one of `groupIds`. */
+  async siteInGroups(site: string, groupIds: number[]): Promise<boolean> {
+    if (!groupIds.length) return false;
+    return (await this.members.countBy({ memberName: site, groupId: In(groupIds) })) > 0;
+  }
+
+  private async insertGroup(manager: EntityManager, name: string, members: string[], at: number): Promise<GroupEntity> {
+    const group = await manager.save(GroupEntity, manager.create(GroupEntity, { name, createdAt: at, updatedAt: at }));
+    await this.insertMembers(manager, group.id, members);
+    return group;
+  }
+
+  private async insertMembers(manager: EntityManager, groupId: number, members: string[]): Promise<void> {
+    for (let i = 0; i < members.length; i += BATCH) {
+      await manager.insert(
+        GroupMemberEntity,
+        members.slice(i, i + BATCH).map((memberName) => ({ groupId, memberName })),
+      );
+    }
+  }
+}

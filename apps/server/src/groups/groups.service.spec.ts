@@ -1,0 +1,76 @@
+import { jest } from '@jest/globals';
+import type { Principal } from '../common/actor';
+import { EventBus } from '../common/events/event-bus';
+import { ReceiverHub } from '../fanout/receiver-hub';
+import { ReceiversRepository } from '../receivers/receivers.repository';
+import { FakeClock, adminActor, mockOf } from '../../test/utils';
+import { GroupAccessService } from './group-access.service';
+import { GroupImportException, GroupsService } from './groups.service';
+import { GroupsRepository } from './groups.repository';
+
+const admin: Principal = {
+  kind: 'user',
+  userId: 1,
+  username: 'admin',
+  displayName: 'A',
+  role: 'admin',
+  sessionId: 's',
+};
+
+function setup(existingGroups: string[] = [], sites: string[] = []) {
+  const mocks = {
+    groups: mockOf<GroupsRepository>({
+      existingNames: jest.fn(async (names: string[]) => new Set(names.filter((n) => existingGroups.includes(n)))),
+    }),
+    access: mockOf<GroupAccessService>({ scopeOf: jest.fn(async () => ({ restricted: false as const })) }),
+    receivers: mockOf<ReceiversRepository>({
+      findByNames: jest.fn(async (names: string[]) => names.filter((n) => sites.includes(n)).map((name) => ({ name }))),
+    }),
+    events: mockOf<EventBus>({ emit: jest.fn(async () => undefined) }),
+  };
+  const sut = new GroupsService(
+    mocks.groups as unknown as GroupsRepository,
+    mocks.access as unknown as GroupAccessService,
+    mocks.receivers as unknown as ReceiversRepository,
+    mockOf<ReceiverHub>() as unknown as ReceiverHub,
+    new FakeClock(),
+    mocks.events as unknown as EventBus,
+  );
+  return { sut, mocks };
+}
+
+const reportOf = async (promise: Promise<unknown>) => {
+  const error = await promise.catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(GroupImportException);
+  return (error as GroupImportException).report;
+};
+
+describe('GroupsService.import', () => {
+  it('reads a header, quotes, ";" and CRLF, and imports every group in one call', async () => {
+    const { sut, mocks } = setup([], ['f-1', 'f-2']);
+    const report = await sut.import('group,members\r\n"Zona A";f-1;F-2\r\nzona b,f-3\r\n', 'a.csv', admin, adminActor);
+    expect(report).toMatchObject({ imported: true, groups: 2, members: 3, errors: [] });
+    expect(report.warnings).toEqual([{ line: 3, message: '"f-3" is not a known site (imported anyway)' }]);
+    expect(mocks.groups.createMany).toHaveBeenCalledWith(
+      [
+        { line: 2, name: 'zona a', members: ['f-1', 'f-2'] },
+        { line: 3, name: 'zona b', members: ['f-3'] },
+      ],
+      expect.any(Number),
+    );
+  });
+
+  it('reports a malformed file by line and imports nothing', async () => {
+    const { sut, mocks } = setup();
+    const report = await reportOf(sut.import('zona a,f-1\nzona "b,f-2\n', null, admin, adminActor));
+    expect(report.errors[0].message).toMatch(/^malformed line/);
+    expect(mocks.groups.createMany).not.toHaveBeenCalled();
+  });
+
+  it('refuses an empty file', async () => {
+    const { sut } = setup();
+    expect((await reportOf(sut.import('\n\n', null, admin, adminActor))).errors).toEqual([
+      { line: 0, message: 'the file lists no groups' },
+    ]);
+  });
+});

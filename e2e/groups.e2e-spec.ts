@@ -236,7 +236,7 @@ describe('groups: CRUD, info, sending, CSV import/export and per-group permissio
       expect(
         (
           await api('POST', '/api/v1/messages', restricted, {
-            target: { kind: 'group', name: 'permitido' },
+            target: { kind: 'group', name: ' Permitido ' },
             text: 'ok',
           })
         ).status,

@@ -37,7 +37,7 @@ export class GroupAccessService {
     if (!scope.restricted) return;
     if (kind === 'all' && scope.allowGlobal) return;
     if (kind === 'group' && name) {
-      const group = await this.groups.findByName(name);
+      const group = await this.groups.findByName(normalizeGroupName(name));
       if (group && scope.groupIds.includes(group.group.id)) return;
     }
     if (kind === 'receiver' && name && (await this.groups.siteInGroups(name, scope.groupIds))) return;

@@ -96,6 +96,31 @@ describe('MessagesRepository on a real SQLite file', () => {
     expect(row).toMatchObject({ state: 'read', deliveredAt: T0 + 5, readAt: T0 + 5, attempts: 1 });
   });
 
+  it('applies a batch of receipts for many sites and alerts at once, in order within a site', async () => {
+    const names = Array.from({ length: 900 }, (_, i) => `site-${i}`);
+    await repository.insertWithDeliveries(
+      message('m1'),
+      names.map((n) => delivery('m1', n, { state: 'sent' })),
+    );
+    await repository.insertWithDeliveries(message('m2'), [delivery('m2', 'site-0', { state: 'sent' })]);
+    const changed = await repository.applyReceipts([
+      ...names.map((n) => ({ messageId: 'm1', receiverName: n, state: 'delivered' as const, at: T0 + 10 })),
+      { messageId: 'm1', receiverName: 'site-1', state: 'read', at: T0 + 20 },
+      { messageId: 'm2', receiverName: 'site-0', state: 'read', at: T0 + 30 },
+    ]);
+    expect(changed).toHaveLength(901);
+    expect((await repository.counts(['m1'])).get('m1')).toMatchObject({ total: 900, delivered: 899, read: 1 });
+    const read = await db.dataSource
+      .getRepository(DeliveryEntity)
+      .findOneByOrFail({ messageId: 'm1', receiverName: 'site-1' });
+    expect(read).toMatchObject({ deliveredAt: T0 + 10, readAt: T0 + 20 });
+    expect(await db.dataSource.getRepository(DeliveryEntity).findOneByOrFail({ messageId: 'm2' })).toMatchObject({
+      state: 'read',
+      deliveredAt: T0 + 30,
+      readAt: T0 + 30,
+    });
+  });
+
   it('ignores receipts for alerts the site was never sent', async () => {
     await repository.insertWithDeliveries(message('m1'), [delivery('m1', 'a')]);
     expect(

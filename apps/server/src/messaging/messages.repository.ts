@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { emptyDeliveryCounts, type DeliveryCounts, type DeliveryState, type ReceiptState } from '@avisa/contracts';
-import { Brackets, DataSource, In, Repository } from 'typeorm';
+import { Brackets, DataSource, EntityManager, In, Repository } from 'typeorm';
 import { DeliveryEntity, MessageEntity } from './message.entity';
 
 export interface ReceiptRow {
@@ -9,6 +9,31 @@ export interface ReceiptRow {
   receiverName: string;
   state: ReceiptState;
   at: number;
+}
+
+const receiptKey = (messageId: string, receiverName: string) => `${messageId}\n${receiverName}`;
+
+/** States only move forward: queued → sent → delivered → read. Answers whether the row changed. */
+function applyReceipt(row: DeliveryEntity, receipt: ReceiptRow): boolean {
+  const open = row.state === 'queued' || row.state === 'sent';
+  const wasDelivered = row.state === 'delivered';
+  let dirty = false;
+  if (row.deliveredAt === null && (open || wasDelivered || row.state === 'read' || row.state === 'retracted')) {
+    row.deliveredAt = receipt.at;
+    dirty = true;
+  }
+  if (receipt.state === 'read' && row.readAt === null && row.state !== 'expired' && row.state !== 'cancelled') {
+    row.readAt = receipt.at;
+    dirty = true;
+  }
+  if (open || wasDelivered) {
+    const next: DeliveryState = row.readAt !== null ? 'read' : 'delivered';
+    if (next !== row.state) {
+      row.state = next;
+      dirty = true;
+    }
+  }
+  return dirty;
 }
 
 export interface HistoryFilter {
@@ -81,39 +106,42 @@ export class MessagesRepository {
   async applyReceipts(receipts: readonly ReceiptRow[]): Promise<DeliveryEntity[]> {
     if (!receipts.length) return [];
     return this.dataSource.transaction(async (manager) => {
-      const changed: DeliveryEntity[] = [];
+      const rows = await this.loadForReceipts(manager, receipts);
+      const changed = new Map<number, DeliveryEntity>();
       for (const r of receipts) {
-        const row = await manager.findOneBy(DeliveryEntity, { messageId: r.messageId, receiverName: r.receiverName });
-        if (!row) continue;
-        const open = row.state === 'queued' || row.state === 'sent';
-        const wasDelivered = row.state === 'delivered';
-        let dirty = false;
-        if (row.deliveredAt === null && (open || wasDelivered || row.state === 'read' || row.state === 'retracted')) {
-          row.deliveredAt = r.at;
-          dirty = true;
-        }
-        if (r.state === 'read' && row.readAt === null && row.state !== 'expired' && row.state !== 'cancelled') {
-          row.readAt = r.at;
-          dirty = true;
-        }
-        if (open || wasDelivered) {
-          const next: DeliveryState = row.readAt !== null ? 'read' : 'delivered';
-          if (next !== row.state) {
-            row.state = next;
-            dirty = true;
-          }
-        }
-        if (dirty) {
-          await manager.update(
-            DeliveryEntity,
-            { id: row.id },
-            { state: row.state, deliveredAt: row.deliveredAt, readAt: row.readAt },
-          );
-          changed.push(row);
+        const row = rows.get(receiptKey(r.messageId, r.receiverName));
+        if (row && applyReceipt(row, r)) changed.set(row.id, row);
+      }
+      // Rows that end in the same state and times are written by one statement.
+      const writes = new Map<string, number[]>();
+      for (const row of changed.values()) {
+        const key = `${row.state}|${row.deliveredAt}|${row.readAt}`;
+        writes.set(key, [...(writes.get(key) ?? []), row.id]);
+      }
+      for (const ids of writes.values()) {
+        const { state, deliveredAt, readAt } = changed.get(ids[0])!;
+        for (let i = 0; i < ids.length; i += BATCH) {
+          await manager.update(DeliveryEntity, { id: In(ids.slice(i, i + BATCH)) }, { state, deliveredAt, readAt });
         }
       }
-      return changed;
+      return [...changed.values()];
     });
+  }
+
+  private async loadForReceipts(manager: EntityManager, receipts: readonly ReceiptRow[]) {
+    const byMessage = new Map<string, Set<string>>();
+    for (const r of receipts) byMessage.set(r.messageId, (byMessage.get(r.messageId) ?? new Set()).add(r.receiverName));
+    const rows = new Map<string, DeliveryEntity>();
+    for (const [messageId, names] of byMessage) {
+      const list = [...names];
+      for (let i = 0; i < list.length; i += BATCH) {
+        const found = await manager.find(DeliveryEntity, {
+          where: { messageId, receiverName: In(list.slice(i, i + BATCH)) },
+        });
+        for (const row of found) rows.set(receiptKey(row.messageId, row.receiverName), row);
+      }
+    }
+    return rows;
   }
 
   /** Open deliveries for one receiver, oldest first, skipping expired and retracted alerts. */

@@ -5,7 +5,13 @@
 // collected one per connected client.
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:https';
+import { createRequire } from 'node:module';
 import { Server } from 'socket.io';
+
+// The very engine options Avisa's gateways use, from the build the bench runs anyway.
+const { SOCKET_OPTIONS } = createRequire(import.meta.url)(
+  '../dist/apps/server/apps/server/src/client-gateway/socket-options.js',
+);
 
 const [certFile, keyFile, portArg] = process.argv.slice(2);
 const now = () => performance.timeOrigin + performance.now();
@@ -29,15 +35,7 @@ const https = createServer({ cert: readFileSync(certFile), key: readFileSync(key
   });
 });
 
-const io = new Server(https, {
-  transports: ['websocket'],
-  serveClient: false,
-  maxHttpBufferSize: 64 * 1024,
-  pingInterval: 25_000,
-  pingTimeout: 20_000,
-  perMessageDeflate: false,
-  httpCompression: false,
-});
+const io = new Server(https, SOCKET_OPTIONS);
 const namespace = io.of('/receivers');
 namespace.on('connection', (socket) => {
   socket.on('receipt', (receipt, ack) => {

@@ -1,13 +1,5 @@
 import { MigrationInterface, QueryRunner, Table, TableForeignKey, TableIndex } from 'typeorm';
-
-const id = {
-  name: 'id',
-  type: 'integer',
-  isPrimary: true,
-  isGenerated: true,
-  generationStrategy: 'increment' as const,
-};
-const epoch = (name: string, isNullable = false) => ({ name, type: 'bigint', isNullable });
+import { epochColumn, idColumn } from './columns';
 
 export class Init1763830000000 implements MigrationInterface {
   name = 'Init1763830000000';
@@ -17,15 +9,15 @@ export class Init1763830000000 implements MigrationInterface {
       new Table({
         name: 'users',
         columns: [
-          id,
+          idColumn,
           { name: 'username', type: 'varchar', length: '64', isUnique: true },
           { name: 'display_name', type: 'varchar', length: '128' },
           { name: 'role', type: 'varchar', length: '16' },
           { name: 'enabled', type: 'boolean', default: true },
           { name: 'builtin', type: 'boolean', default: false },
           { name: 'password_hash', type: 'varchar', length: '100' },
-          epoch('created_at'),
-          epoch('updated_at'),
+          epochColumn('created_at'),
+          epochColumn('updated_at'),
         ],
       }),
     );
@@ -36,9 +28,9 @@ export class Init1763830000000 implements MigrationInterface {
         columns: [
           { name: 'id', type: 'varchar', length: '64', isPrimary: true },
           { name: 'user_id', type: 'integer' },
-          epoch('created_at'),
-          epoch('last_seen_at'),
-          epoch('expires_at'),
+          epochColumn('created_at'),
+          epochColumn('last_seen_at'),
+          epochColumn('expires_at'),
           { name: 'ip', type: 'varchar', length: '64', isNullable: true },
           { name: 'user_agent', type: 'varchar', length: '256', isNullable: true },
         ],
@@ -58,10 +50,10 @@ export class Init1763830000000 implements MigrationInterface {
       new Table({
         name: 'login_failures',
         columns: [
-          id,
+          idColumn,
           { name: 'username', type: 'varchar', length: '64' },
           { name: 'ip', type: 'varchar', length: '64' },
-          epoch('created_at'),
+          epochColumn('created_at'),
         ],
         indices: [{ name: 'idx_login_failures_user_ip', columnNames: ['username', 'ip'] }],
       }),
@@ -71,10 +63,10 @@ export class Init1763830000000 implements MigrationInterface {
       new Table({
         name: 'login_locks',
         columns: [
-          id,
+          idColumn,
           { name: 'username', type: 'varchar', length: '64' },
           { name: 'ip', type: 'varchar', length: '64' },
-          epoch('locked_until'),
+          epochColumn('locked_until'),
         ],
         indices: [{ name: 'idx_login_locks_user_ip', columnNames: ['username', 'ip'] }],
       }),
@@ -84,16 +76,16 @@ export class Init1763830000000 implements MigrationInterface {
       new Table({
         name: 'api_tokens',
         columns: [
-          id,
+          idColumn,
           { name: 'name', type: 'varchar', length: '64', isUnique: true },
           { name: 'token_hash', type: 'varchar', length: '64', isUnique: true },
           { name: 'prefix', type: 'varchar', length: '16' },
           { name: 'scopes', type: 'text' },
           { name: 'created_by', type: 'varchar', length: '64' },
-          epoch('created_at'),
-          epoch('last_used_at', true),
-          epoch('expires_at', true),
-          epoch('revoked_at', true),
+          epochColumn('created_at'),
+          epochColumn('last_used_at', true),
+          epochColumn('expires_at', true),
+          epochColumn('revoked_at', true),
         ],
       }),
     );
@@ -102,8 +94,8 @@ export class Init1763830000000 implements MigrationInterface {
       new Table({
         name: 'audit_events',
         columns: [
-          id,
-          epoch('at'),
+          idColumn,
+          epochColumn('at'),
           { name: 'actor_kind', type: 'varchar', length: '16' },
           { name: 'actor_name', type: 'varchar', length: '128' },
           { name: 'action', type: 'varchar', length: '64' },
@@ -124,7 +116,7 @@ export class Init1763830000000 implements MigrationInterface {
         columns: [
           { name: 'user_id', type: 'integer', isPrimary: true },
           { name: 'last_read_id', type: 'integer' },
-          epoch('updated_at'),
+          epochColumn('updated_at'),
         ],
       }),
     );

@@ -1,13 +1,5 @@
 import { MigrationInterface, QueryRunner, Table } from 'typeorm';
-
-const id = {
-  name: 'id',
-  type: 'integer',
-  isPrimary: true,
-  isGenerated: true,
-  generationStrategy: 'increment' as const,
-};
-const epoch = (name: string, isNullable = false) => ({ name, type: 'bigint', isNullable });
+import { epochColumn, idColumn } from './columns';
 
 export class Delivery1763840000000 implements MigrationInterface {
   name = 'Delivery1763840000000';
@@ -17,14 +9,14 @@ export class Delivery1763840000000 implements MigrationInterface {
       new Table({
         name: 'receivers',
         columns: [
-          id,
+          idColumn,
           { name: 'name', type: 'varchar', length: '64', isUnique: true },
           { name: 'display_name', type: 'varchar', length: '128' },
           { name: 'enabled', type: 'boolean', default: true },
           { name: 'key_hash', type: 'varchar', length: '64' },
-          epoch('created_at'),
-          epoch('updated_at'),
-          epoch('last_seen_at', true),
+          epochColumn('created_at'),
+          epochColumn('updated_at'),
+          epochColumn('last_seen_at', true),
           { name: 'client_version', type: 'varchar', length: '64', isNullable: true },
         ],
       }),
@@ -34,12 +26,12 @@ export class Delivery1763840000000 implements MigrationInterface {
       new Table({
         name: 'receiver_connections',
         columns: [
-          id,
+          idColumn,
           { name: 'receiver_id', type: 'integer' },
           { name: 'ip', type: 'varchar', length: '64', isNullable: true },
           { name: 'client_version', type: 'varchar', length: '64', isNullable: true },
-          epoch('connected_at'),
-          epoch('disconnected_at', true),
+          epochColumn('connected_at'),
+          epochColumn('disconnected_at', true),
           { name: 'end_reason', type: 'varchar', length: '64', isNullable: true },
         ],
         indices: [{ name: 'idx_receiver_connections_receiver', columnNames: ['receiver_id', 'connected_at'] }],
@@ -67,9 +59,9 @@ export class Delivery1763840000000 implements MigrationInterface {
           { name: 'text', type: 'text' },
           { name: 'priority', type: 'varchar', length: '16' },
           { name: 'ttl_seconds', type: 'integer' },
-          epoch('created_at'),
-          epoch('expires_at'),
-          epoch('retracted_at', true),
+          epochColumn('created_at'),
+          epochColumn('expires_at'),
+          epochColumn('retracted_at', true),
           { name: 'retracted_by', type: 'varchar', length: '128', isNullable: true },
           { name: 'recipient_count', type: 'integer' },
         ],
@@ -81,20 +73,20 @@ export class Delivery1763840000000 implements MigrationInterface {
       new Table({
         name: 'deliveries',
         columns: [
-          id,
+          idColumn,
           { name: 'message_id', type: 'varchar', length: '36' },
           { name: 'receiver_id', type: 'integer', isNullable: true },
           { name: 'receiver_name', type: 'varchar', length: '64' },
           { name: 'state', type: 'varchar', length: '16' },
-          epoch('created_at'),
-          epoch('expires_at'),
-          epoch('sent_at', true),
-          epoch('delivered_at', true),
-          epoch('read_at', true),
-          epoch('ended_at', true),
+          epochColumn('created_at'),
+          epochColumn('expires_at'),
+          epochColumn('sent_at', true),
+          epochColumn('delivered_at', true),
+          epochColumn('read_at', true),
+          epochColumn('ended_at', true),
           { name: 'attempts', type: 'integer', default: 0 },
           { name: 'reminders', type: 'integer', default: 0 },
-          epoch('reminded_at', true),
+          epochColumn('reminded_at', true),
           { name: 'flagged', type: 'boolean', default: false },
         ],
         indices: [

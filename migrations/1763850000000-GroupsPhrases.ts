@@ -1,13 +1,5 @@
 import { MigrationInterface, QueryRunner, Table } from 'typeorm';
-
-const id = {
-  name: 'id',
-  type: 'integer',
-  isPrimary: true,
-  isGenerated: true,
-  generationStrategy: 'increment' as const,
-};
-const epoch = (name: string) => ({ name, type: 'bigint' });
+import { epochColumn, idColumn } from './columns';
 
 export class GroupsPhrases1763850000000 implements MigrationInterface {
   name = 'GroupsPhrases1763850000000';
@@ -17,10 +9,10 @@ export class GroupsPhrases1763850000000 implements MigrationInterface {
       new Table({
         name: 'groups',
         columns: [
-          id,
+          idColumn,
           { name: 'name', type: 'varchar', length: '128', isUnique: true },
-          epoch('created_at'),
-          epoch('updated_at'),
+          epochColumn('created_at'),
+          epochColumn('updated_at'),
         ],
       }),
     );
@@ -48,7 +40,7 @@ export class GroupsPhrases1763850000000 implements MigrationInterface {
         columns: [
           { name: 'user_id', type: 'integer', isPrimary: true },
           { name: 'allow_global', type: 'boolean', default: false },
-          epoch('updated_at'),
+          epochColumn('updated_at'),
         ],
         foreignKeys: [
           {
@@ -87,11 +79,11 @@ export class GroupsPhrases1763850000000 implements MigrationInterface {
       new Table({
         name: 'phrases',
         columns: [
-          id,
+          idColumn,
           { name: 'text', type: 'varchar', length: '2000' },
           { name: 'position', type: 'integer' },
-          epoch('created_at'),
-          epoch('updated_at'),
+          epochColumn('created_at'),
+          epochColumn('updated_at'),
         ],
       }),
     );

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, Repository } from 'typeorm';
+import { containsPattern } from '../database/batches';
 import { AuditEventEntity, AuditReadMarkerEntity } from './audit-event.entity';
 
 export interface AuditFilter {
@@ -11,8 +12,6 @@ export interface AuditFilter {
   offset: number;
   limit: number;
 }
-
-const escapeLike = (value: string) => value.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 @Injectable()
 export class AuditRepository {
@@ -31,7 +30,7 @@ export class AuditRepository {
     if (filter.to !== undefined) query.andWhere('e.at <= :to', { to: filter.to });
     if (filter.user) query.andWhere('e.actor_name = :user', { user: filter.user });
     if (filter.text) {
-      const pattern = `%${escapeLike(filter.text.toLowerCase())}%`;
+      const pattern = containsPattern(filter.text);
       query.andWhere(
         new Brackets((w) => {
           for (const column of ['e.action', 'e.actor_name', 'e.target', 'e.details', 'e.ip']) {

@@ -73,10 +73,10 @@ export class GroupAccessService {
     if (user.role === 'admin')
       throw new BadRequestException('admins see and send everything; only operators can be restricted');
     const names = [...new Set((dto.groups ?? []).map(normalizeGroupName))];
-    const found = names.length ? await this.groups.existingNames(names) : new Set<string>();
+    const found = await this.groups.idsByName(names);
     const missing = names.filter((n) => !found.has(n));
     if (missing.length) throw new NotFoundException(`no such group: ${missing.map((n) => `"${n}"`).join(', ')}`);
-    const ids = (await Promise.all(names.map((n) => this.groups.findByName(n)))).map((g) => g!.group.id);
+    const ids = [...found.values()];
     await this.groups.setRestriction(userId, dto.allowGlobal ?? false, ids, this.clock.now());
     await this.events.emit('user.restrictions.changed', {
       actor,

@@ -1,14 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, Repository } from 'typeorm';
+import { chunks } from '../database/batches';
 import { GroupEntity, GroupMemberEntity, OperatorGroupEntity, OperatorRestrictionEntity } from './group.entity';
 
 export interface GroupWithMembers {
   group: GroupEntity;
   members: string[];
 }
-
-const BATCH = 400;
 
 @Injectable()
 export class GroupsRepository {
@@ -40,9 +39,13 @@ export class GroupsRepository {
   }
 
   async existingNames(names: string[]): Promise<Set<string>> {
-    if (!names.length) return new Set();
-    const found = await this.groups.find({ select: { name: true }, where: { name: In(names) } });
-    return new Set(found.map((g) => g.name));
+    return new Set((await this.idsByName(names)).keys());
+  }
+
+  async idsByName(names: string[]): Promise<Map<string, number>> {
+    if (!names.length) return new Map();
+    const found = await this.groups.find({ select: { id: true, name: true }, where: { name: In(names) } });
+    return new Map(found.map((g) => [g.name, g.id]));
   }
 
   async create(name: string, members: string[], at: number): Promise<GroupEntity> {
@@ -105,10 +108,10 @@ export class GroupsRepository {
   }
 
   private async insertMembers(manager: EntityManager, groupId: number, members: string[]): Promise<void> {
-    for (let i = 0; i < members.length; i += BATCH) {
+    for (const batch of chunks(members)) {
       await manager.insert(
         GroupMemberEntity,
-        members.slice(i, i + BATCH).map((memberName) => ({ groupId, memberName })),
+        batch.map((memberName) => ({ groupId, memberName })),
       );
     }
   }

@@ -2,8 +2,8 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { EventBus } from '../common/events/event-bus';
 import { Clock } from '../common/system/clock';
 import { AppConfigService } from '../config/app-config.service';
-import { toIso } from '../database/columns';
 import { ReceiverHub } from '../fanout/receiver-hub';
+import { DeliveryAnnouncer, DeliveryChange } from './delivery-announcer';
 import { MessagesRepository } from './messages.repository';
 import { toAlertPayload } from './messaging.service';
 
@@ -19,6 +19,7 @@ export class DeliveryScheduler implements OnApplicationBootstrap, OnApplicationS
     private readonly hub: ReceiverHub,
     private readonly clock: Clock,
     private readonly events: EventBus,
+    private readonly announcer: DeliveryAnnouncer,
     private readonly config: AppConfigService,
   ) {}
 
@@ -66,6 +67,7 @@ export class DeliveryScheduler implements OnApplicationBootstrap, OnApplicationS
     if (!due.length) return;
     const online = await this.hub.online([...new Set(due.map((d) => d.receiverName))]);
     const messages = await this.messages.findMessages(due.map((d) => d.messageId));
+    const changes: DeliveryChange[] = [];
     for (const d of due) {
       const message = messages.get(d.messageId);
       if (!message) continue;
@@ -74,35 +76,24 @@ export class DeliveryScheduler implements OnApplicationBootstrap, OnApplicationS
       const reminders = flagged ? d.reminders : d.reminders + 1;
       if (!flagged) this.hub.sendAlert([d.receiverName], toAlertPayload(message, reminders));
       await this.messages.recordReminder(d.id, reminders, now, flagged);
-      const counts = (await this.messages.counts([d.messageId])).get(d.messageId)!;
-      await this.events.emit('delivery.updated', {
-        messageId: d.messageId,
-        receiver: d.receiverName,
-        state: d.state,
-        at: toIso(now)!,
-        reminders,
-        flagged,
-        counts,
-      });
+      changes.push({ messageId: d.messageId, receiver: d.receiverName, state: d.state, at: now, reminders, flagged });
     }
+    await this.announcer.announce(changes);
   }
 
   async expire(): Promise<void> {
     const now = this.clock.now();
     const expired = await this.messages.expireDue(now);
-    if (!expired.length) return;
-    const counts = await this.messages.counts([...new Set(expired.map((e) => e.messageId))]);
-    for (const e of expired) {
-      await this.events.emit('delivery.updated', {
+    await this.announcer.announce(
+      expired.map((e) => ({
         messageId: e.messageId,
         receiver: e.receiverName,
-        state: 'expired',
-        at: toIso(now)!,
+        state: 'expired' as const,
+        at: now,
         reminders: 0,
         flagged: false,
-        counts: counts.get(e.messageId)!,
-      });
-    }
+      })),
+    );
   }
 
   private every(name: string, ms: number, job: () => Promise<void>): void {

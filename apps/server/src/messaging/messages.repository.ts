@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { emptyDeliveryCounts, type DeliveryCounts, type DeliveryState, type ReceiptState } from '@avisa/contracts';
 import { Brackets, DataSource, EntityManager, In, Repository } from 'typeorm';
+import { chunks, containsPattern } from '../database/batches';
 import { DeliveryEntity, MessageEntity } from './message.entity';
 
 export interface ReceiptRow {
@@ -53,8 +54,6 @@ export interface PendingDelivery {
 }
 
 const OPEN_STATES: DeliveryState[] = ['queued', 'sent'];
-const BATCH = 400;
-const escapeLike = (value: string) => value.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 @Injectable()
 export class MessagesRepository {
@@ -68,32 +67,30 @@ export class MessagesRepository {
   async insertWithDeliveries(message: MessageEntity, rows: Omit<DeliveryEntity, 'id'>[]): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       await manager.insert(MessageEntity, message);
-      for (let i = 0; i < rows.length; i += BATCH) {
-        await manager.insert(DeliveryEntity, rows.slice(i, i + BATCH));
-      }
+      for (const batch of chunks(rows)) await manager.insert(DeliveryEntity, batch);
     });
   }
 
   async markSent(messageId: string, names: readonly string[], at: number): Promise<void> {
-    for (let i = 0; i < names.length; i += BATCH) {
+    for (const batch of chunks(names)) {
       await this.deliveries
         .createQueryBuilder()
         .update()
         .set({ state: 'sent', sentAt: at, attempts: () => 'attempts + 1' })
         .where('message_id = :messageId', { messageId })
-        .andWhere('receiver_name IN (:...names)', { names: names.slice(i, i + BATCH) })
+        .andWhere('receiver_name IN (:...names)', { names: batch })
         .andWhere('state IN (:...open)', { open: OPEN_STATES })
         .execute();
     }
   }
 
   async markDeliverySent(ids: readonly number[], at: number): Promise<void> {
-    for (let i = 0; i < ids.length; i += BATCH) {
+    for (const batch of chunks(ids)) {
       await this.deliveries
         .createQueryBuilder()
         .update()
         .set({ state: 'sent', sentAt: at, attempts: () => 'attempts + 1' })
-        .where('id IN (:...ids)', { ids: ids.slice(i, i + BATCH) })
+        .where('id IN (:...ids)', { ids: batch })
         .andWhere('state IN (:...open)', { open: OPEN_STATES })
         .execute();
     }
@@ -120,8 +117,8 @@ export class MessagesRepository {
       }
       for (const ids of writes.values()) {
         const { state, deliveredAt, readAt } = changed.get(ids[0])!;
-        for (let i = 0; i < ids.length; i += BATCH) {
-          await manager.update(DeliveryEntity, { id: In(ids.slice(i, i + BATCH)) }, { state, deliveredAt, readAt });
+        for (const batch of chunks(ids)) {
+          await manager.update(DeliveryEntity, { id: In(batch) }, { state, deliveredAt, readAt });
         }
       }
       return [...changed.values()];
@@ -133,11 +130,8 @@ export class MessagesRepository {
     for (const r of receipts) byMessage.set(r.messageId, (byMessage.get(r.messageId) ?? new Set()).add(r.receiverName));
     const rows = new Map<string, DeliveryEntity>();
     for (const [messageId, names] of byMessage) {
-      const list = [...names];
-      for (let i = 0; i < list.length; i += BATCH) {
-        const found = await manager.find(DeliveryEntity, {
-          where: { messageId, receiverName: In(list.slice(i, i + BATCH)) },
-        });
+      for (const batch of chunks([...names])) {
+        const found = await manager.find(DeliveryEntity, { where: { messageId, receiverName: In(batch) } });
         for (const row of found) rows.set(receiptKey(row.messageId, row.receiverName), row);
       }
     }
@@ -213,11 +207,8 @@ export class MessagesRepository {
       .andWhere('d.expires_at <= :now', { now })
       .take(5000)
       .getMany();
-    for (let i = 0; i < due.length; i += BATCH) {
-      await this.deliveries.update(
-        { id: In(due.slice(i, i + BATCH).map((d) => d.id)) },
-        { state: 'expired', endedAt: now },
-      );
+    for (const batch of chunks(due)) {
+      await this.deliveries.update({ id: In(batch.map((d) => d.id)) }, { state: 'expired', endedAt: now });
     }
     return due.map((d) => ({ messageId: d.messageId, receiverName: d.receiverName }));
   }
@@ -247,9 +238,7 @@ export class MessagesRepository {
   async findMessages(ids: string[]): Promise<Map<string, MessageEntity>> {
     const unique = [...new Set(ids)];
     const found: MessageEntity[] = [];
-    for (let i = 0; i < unique.length; i += BATCH) {
-      found.push(...(await this.messages.findBy({ id: In(unique.slice(i, i + BATCH)) })));
-    }
+    for (const batch of chunks(unique)) found.push(...(await this.messages.findBy({ id: In(batch) })));
     return new Map(found.map((m) => [m.id, m]));
   }
 
@@ -286,7 +275,7 @@ export class MessagesRepository {
     if (filter.to !== undefined) query.andWhere('m.created_at <= :to', { to: filter.to });
     if (filter.text) {
       query.andWhere("LOWER(m.text) LIKE :pattern ESCAPE '\\'", {
-        pattern: `%${escapeLike(filter.text.toLowerCase())}%`,
+        pattern: containsPattern(filter.text),
       });
     }
     const [items, total] = await query

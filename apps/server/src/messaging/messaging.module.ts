@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { GroupsModule } from '../groups/groups.module';
 import { ReceiversModule } from '../receivers/receivers.module';
+import { DeliveryAnnouncer } from './delivery-announcer';
 import { DeliveryScheduler } from './delivery-scheduler';
 import { DeliveryEntity, MessageEntity } from './message.entity';
 import { MessagesRepository } from './messages.repository';
@@ -12,7 +13,7 @@ import { ReceiptsService } from './receipts.service';
 @Module({
   imports: [TypeOrmModule.forFeature([MessageEntity, DeliveryEntity]), ReceiversModule, GroupsModule],
   controllers: [MessagingController],
-  providers: [MessagesRepository, MessagingService, ReceiptsService, DeliveryScheduler],
+  providers: [MessagesRepository, MessagingService, ReceiptsService, DeliveryScheduler, DeliveryAnnouncer],
   exports: [MessagingService, ReceiptsService],
 })
 export class MessagingModule {}

@@ -1,8 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import type { ReceiptPayload } from '@avisa/contracts';
-import { EventBus } from '../common/events/event-bus';
 import { Clock } from '../common/system/clock';
-import { toIso } from '../database/columns';
+import { DeliveryAnnouncer } from './delivery-announcer';
 import { DeliveryEntity } from './message.entity';
 import { MessagesRepository, ReceiptRow } from './messages.repository';
 
@@ -27,7 +26,7 @@ export class ReceiptsService implements OnApplicationShutdown {
 
   constructor(
     private readonly messages: MessagesRepository,
-    private readonly events: EventBus,
+    private readonly announcer: DeliveryAnnouncer,
     private readonly clock: Clock,
   ) {}
 
@@ -73,19 +72,16 @@ export class ReceiptsService implements OnApplicationShutdown {
     return this.flushing;
   }
 
-  private async announce(changed: DeliveryEntity[]): Promise<void> {
-    if (!changed.length) return;
-    const counts = await this.messages.counts([...new Set(changed.map((d) => d.messageId))]);
-    for (const d of changed) {
-      await this.events.emit('delivery.updated', {
+  private announce(changed: DeliveryEntity[]): Promise<void> {
+    return this.announcer.announce(
+      changed.map((d) => ({
         messageId: d.messageId,
         receiver: d.receiverName,
         state: d.state,
-        at: toIso(d.readAt ?? d.deliveredAt ?? this.clock.now())!,
+        at: d.readAt ?? d.deliveredAt ?? this.clock.now(),
         reminders: d.reminders,
         flagged: d.flagged,
-        counts: counts.get(d.messageId)!,
-      });
-    }
+      })),
+    );
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, In, IsNull, Repository } from 'typeorm';
+import { chunks } from '../database/batches';
 import { ReceiverConnectionEntity, ReceiverEntity } from './receiver.entity';
 
 @Injectable()
@@ -34,9 +35,7 @@ export class ReceiversRepository {
   /** All or nothing: one transaction for the whole batch. */
   async createMany(receivers: Omit<ReceiverEntity, 'id'>[]): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      for (let i = 0; i < receivers.length; i += 200) {
-        await manager.insert(ReceiverEntity, receivers.slice(i, i + 200));
-      }
+      for (const batch of chunks(receivers)) await manager.insert(ReceiverEntity, batch);
     });
   }
 

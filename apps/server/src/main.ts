@@ -8,6 +8,7 @@ import { AppModule } from './app.module';
 import { AppEnvironment, ConfigurationError, readEnvironment } from './config/environment';
 import { createServerLogger } from './logging/server-logger';
 import { loadOrCreateCertificate } from './tls/tls-certificate';
+import { serveWebApp } from './web/web-app';
 
 export const API_PREFIX = 'api/v1';
 
@@ -53,6 +54,7 @@ export async function createApp(env: AppEnvironment): Promise<NestExpressApplica
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApi), {
     jsonDocumentUrl: 'api/docs/openapi.json',
   });
+  serveWebApp(app, env.AVISA_WEB_DIR);
   app.enableShutdownHooks();
   return app;
 }

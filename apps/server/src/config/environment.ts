@@ -10,6 +10,7 @@ export interface AppEnvironment {
   AVISA_LOG_LEVEL: 'error' | 'warn' | 'info' | 'debug';
   AVISA_AUDIT_LOG_DAYS: number;
   AVISA_CERTS_DIR: string;
+  AVISA_WEB_DIR: string;
   AVISA_TLS_CERT: string;
   AVISA_TLS_KEY: string;
   AVISA_TLS_HOSTNAMES: string;
@@ -43,6 +44,7 @@ export const environmentSchema = Joi.object<AppEnvironment, true>({
   AVISA_LOG_LEVEL: Joi.string().valid('error', 'warn', 'info', 'debug').default('info'),
   AVISA_AUDIT_LOG_DAYS: Joi.number().integer().min(1).max(3650).default(30),
   AVISA_CERTS_DIR: Joi.string().default('certs'),
+  AVISA_WEB_DIR: Joi.string().default('angular-web/dist/browser'),
   AVISA_TLS_CERT: Joi.string().allow('').default(''),
   AVISA_TLS_KEY: Joi.string().allow('').default(''),
   AVISA_TLS_HOSTNAMES: Joi.string().allow('').default(''),

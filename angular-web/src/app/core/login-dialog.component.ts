@@ -1,0 +1,131 @@
+import { HttpClient } from '@angular/common/http';
+import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { FormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
+import { MatButtonModule } from '@angular/material/button';
+import { MatButtonToggleModule } from '@angular/material/button-toggle';
+import { MatDialogModule, MatDialogRef } from '@angular/material/dialog';
+import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatInputModule } from '@angular/material/input';
+import { MatProgressBarModule } from '@angular/material/progress-bar';
+import type { LoginResponse } from '@avisa/contracts';
+import { TranslocoPipe } from '@jsverse/transloco';
+import { finalize } from 'rxjs';
+import { type ApiProblem, toApiProblem } from './api-error';
+import { API_BASE } from './auth.interceptor';
+import { LanguageService, type Language } from './i18n';
+import { SessionStore } from './session.store';
+
+/** Asks for the username and password; closes with true once this tab has a session. */
+@Component({
+  selector: 'av-login-dialog',
+  imports: [
+    ReactiveFormsModule,
+    MatDialogModule,
+    MatFormFieldModule,
+    MatInputModule,
+    MatButtonModule,
+    MatButtonToggleModule,
+    MatProgressBarModule,
+    TranslocoPipe,
+  ],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    <form [formGroup]="form" (ngSubmit)="submit()" data-testid="login-form">
+      <h2 mat-dialog-title>{{ 'login.title' | transloco }}</h2>
+      <mat-dialog-content>
+        @switch (session.loginReason()) {
+          @case ('expired') {
+            <p class="notice" role="status" data-testid="login-reason">{{ 'login.expired' | transloco }}</p>
+          }
+          @case ('logged-out') {
+            <p class="notice" role="status" data-testid="login-reason">{{ 'login.loggedOut' | transloco }}</p>
+          }
+        }
+        <mat-form-field class="av-full-width">
+          <mat-label>{{ 'login.username' | transloco }}</mat-label>
+          <input matInput formControlName="username" autocomplete="username" name="username" required />
+          @if (form.controls.username.hasError('required')) {
+            <mat-error>{{ 'login.usernameRequired' | transloco }}</mat-error>
+          }
+        </mat-form-field>
+        <mat-form-field class="av-full-width">
+          <mat-label>{{ 'login.password' | transloco }}</mat-label>
+          <input matInput type="password" formControlName="password" autocomplete="current-password" name="password" required />
+          @if (form.controls.password.hasError('required')) {
+            <mat-error>{{ 'login.passwordRequired' | transloco }}</mat-error>
+          }
+        </mat-form-field>
+        @if (problem(); as p) {
+          <p class="av-error" role="alert" data-testid="login-error">
+            @switch (p.status) {
+              @case (401) { {{ 'login.wrongCredentials' | transloco }} }
+              @case (429) { {{ 'login.locked' | transloco: { minutes: lockedMinutes(p) } }} }
+              @case (0) { {{ 'errors.offline' | transloco }} }
+              @default { {{ p.leadKey | transloco }} {{ p.detail }} }
+            }
+          </p>
+        }
+        @if (busy()) {
+          <mat-progress-bar mode="indeterminate" />
+        }
+      </mat-dialog-content>
+      <mat-dialog-actions>
+        <mat-button-toggle-group
+          [value]="language.language()"
+          (change)="language.use($event.value)"
+          [attr.aria-label]="'shell.language' | transloco"
+          hideSingleSelectionIndicator
+        >
+          @for (l of languages; track l) {
+            <mat-button-toggle [value]="l" [attr.data-testid]="'login-lang-' + l">{{ l.toUpperCase() }}</mat-button-toggle>
+          }
+        </mat-button-toggle-group>
+        <span class="spacer"></span>
+        <button mat-flat-button type="submit" [disabled]="busy()" data-testid="login-submit">
+          {{ 'login.submit' | transloco }}
+        </button>
+      </mat-dialog-actions>
+    </form>
+  `,
+  styles: `
+    .notice { background: var(--mat-sys-secondary-container); color: var(--mat-sys-on-secondary-container); padding: 8px 12px; border-radius: 8px; }
+    .spacer { flex: 1 1 auto; }
+    mat-dialog-content { min-width: min(360px, 80vw); }
+  `,
+})
+export class LoginDialogComponent {
+  private readonly http = inject(HttpClient);
+  private readonly dialogRef = inject(MatDialogRef<LoginDialogComponent, boolean>);
+  protected readonly session = inject(SessionStore);
+  protected readonly language = inject(LanguageService);
+  protected readonly languages: readonly Language[] = ['es', 'en'];
+  protected readonly busy = signal(false);
+  protected readonly problem = signal<ApiProblem | null>(null);
+  protected readonly form = inject(FormBuilder).nonNullable.group({
+    username: [this.session.user()?.username ?? '', Validators.required],
+    password: ['', Validators.required],
+  });
+
+  protected submit(): void {
+    if (this.form.invalid || this.busy()) {
+      this.form.markAllAsTouched();
+      return;
+    }
+    this.busy.set(true);
+    this.problem.set(null);
+    this.http
+      .post<LoginResponse>(`${API_BASE}/auth/login`, this.form.getRawValue())
+      .pipe(finalize(() => this.busy.set(false)))
+      .subscribe({
+        next: (response) => this.dialogRef.close(this.session.start(response)),
+        error: (error: unknown) => {
+          this.problem.set(toApiProblem(error));
+          this.form.controls.password.reset();
+        },
+      });
+  }
+
+  protected lockedMinutes(p: ApiProblem): number {
+    return Math.max(1, Math.ceil((p.retryAfterSeconds ?? 900) / 60));
+  }
+}

@@ -1,0 +1,10 @@
+import { ChangeDetectionStrategy, Component } from '@angular/core';
+import { TranslocoPipe } from '@jsverse/transloco';
+
+@Component({
+  selector: 'av-phrases',
+  imports: [TranslocoPipe],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `<section class="av-page"><header class="av-page-header"><h1>{{ 'nav.phrases' | transloco }}</h1></header></section>`,
+})
+export class PhrasesComponent {}

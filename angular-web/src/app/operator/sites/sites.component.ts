@@ -1,0 +1,10 @@
+import { ChangeDetectionStrategy, Component } from '@angular/core';
+import { TranslocoPipe } from '@jsverse/transloco';
+
+@Component({
+  selector: 'av-sites',
+  imports: [TranslocoPipe],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `<section class="av-page"><header class="av-page-header"><h1>{{ 'nav.sites' | transloco }}</h1></header></section>`,
+})
+export class SitesComponent {}

@@ -7,6 +7,7 @@ import { Agent, buildConnector, request } from 'undici';
 
 export const ROOT = resolve(__dirname, '..', '..');
 export const SERVER_MAIN = join(ROOT, 'dist/apps/server/apps/server/src/main.js');
+export const WEB_DIR = join(ROOT, 'angular-web/dist/browser');
 export const ADMIN_PASSWORD = 'Avisa-e2e-admin-Pw!';
 
 export interface ApiResponse<T = unknown> {
@@ -55,6 +56,7 @@ export class TestServer {
         AVISA_PORT: String(port),
         AVISA_ADMIN_PASSWORD: ADMIN_PASSWORD,
         AVISA_LOG_LEVEL: 'info',
+        AVISA_WEB_DIR: WEB_DIR,
         ...options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

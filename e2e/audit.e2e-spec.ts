@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import { eventually } from './support/eventually';
 import { TestServer } from './support/server';
 import { countRows, queryDb } from './support/sqlite';
@@ -256,6 +257,112 @@ describe('audit API and logs', () => {
       expect(response.status).toBe(400);
       expect(response.body.message).toMatch(message);
       expect(queryDb(server, 'SELECT * FROM audit_read_markers ORDER BY user_id')).toEqual(before);
+    });
+  });
+
+  describe('CSV export', () => {
+    const exportCsv = (query: string, token = admin) => server.api('GET', `/api/v1/audit/export${query}`, { token });
+    const csvRows = (text: string) => parse(text) as string[][];
+    const exportedEvents = () =>
+      queryDb<{ actor_name: string; details: string }>(
+        server,
+        "SELECT actor_name, details FROM audit_events WHERE action = 'audit.exported' ORDER BY id",
+      );
+
+    it.each([
+      ['from', '?from=yesterday', /^from must be an ISO 8601 date/],
+      ['to', '?to=22/11/2026', /^to must be an ISO 8601 date/],
+      ['user', `?user=${'x'.repeat(129)}`, /^user must be shorter than or equal to 128 characters/],
+      ['page', '?page=2', /^unknown field "page" is not allowed/],
+    ])('refuses a bad filter with 400 naming %s, and exports nothing', async (field, query, message) => {
+      const before = exportedEvents().length;
+      const response = await exportCsv(query);
+      expect(response.status).toBe(400);
+      expect(Object.keys(response.body.fields)).toEqual([field]);
+      expect(response.body.fields[field][0]).toMatch(message);
+      expect(exportedEvents()).toHaveLength(before);
+    });
+
+    it('refuses a range that ends before it starts', async () => {
+      const response = await exportCsv(`?from=${serverDate(0)}&to=${serverDate(-1)}`);
+      expect(response.status).toBe(400);
+      expect(response.body.message).toBe('from must not be later than to');
+    });
+
+    it('is for admins only: an operator gets 403 and no file', async () => {
+      const operator = await server.login('marin', 'Marin-Pass-2026');
+      const before = exportedEvents().length;
+      const response = await exportCsv('', operator);
+      expect(response.status).toBe(403);
+      expect(response.headers['content-disposition']).toBeUndefined();
+      expect(exportedEvents()).toHaveLength(before);
+    });
+
+    it('gives an admin exactly the filtered rows, newest first, as a dated CSV attachment, and audits the export', async () => {
+      const expected = queryDb<Record<string, string | number | null>>(
+        server,
+        `SELECT id, at, actor_kind, actor_name, action, target, ip, details FROM audit_events
+         WHERE actor_name = 'admin' AND LOWER(action || ' ' || actor_name || ' ' || IFNULL(target, '') || ' ' || details || ' ' || IFNULL(ip, '')) LIKE '%marin%'
+         ORDER BY id DESC`,
+      );
+      expect(expected.length).toBeGreaterThan(0);
+      const listed = await search('?user=admin&q=marin');
+      const response = await exportCsv('?user=admin&q=marin');
+      expect(response.status).toBe(200);
+      expect(response.headers['content-type']).toBe('text/csv; charset=utf-8');
+      expect(response.headers['content-disposition']).toBe(
+        `attachment; filename="avisa-auditoria-${serverDate(0)}.csv"`,
+      );
+      const [header, ...rows] = csvRows(response.body as unknown as string);
+      expect(header).toEqual(['id', 'at', 'actor_kind', 'actor', 'action', 'target', 'ip', 'details']);
+      expect(rows).toEqual(
+        expected.map((e) => [
+          String(e.id),
+          new Date(Number(e.at)).toISOString(),
+          e.actor_kind,
+          e.actor_name,
+          e.action,
+          e.target ?? '',
+          e.ip ?? '',
+          e.details,
+        ]),
+      );
+      expect(rows.map((r) => `${r[4]} ${r[5]}`)).toContain('user.created marin');
+      // The same rows as the list with the same filters.
+      expect(rows.map((r) => Number(r[0]))).toEqual(ids(listed.body.items));
+
+      const audited = exportedEvents().at(-1)!;
+      expect(audited.actor_name).toBe('admin');
+      expect(JSON.parse(audited.details)).toEqual({
+        filters: { user: 'admin', q: 'marin' },
+        rows: expected.length,
+        truncated: false,
+      });
+    });
+
+    it('exports every event without filters, but not its own audit line', async () => {
+      const before = dbIds();
+      const response = await exportCsv('');
+      expect(response.status).toBe(200);
+      const rows = csvRows(response.body as unknown as string).slice(1);
+      expect(rows.map((r) => Number(r[0]))).toEqual(before);
+      expect(dbIds()).toHaveLength(before.length + 1);
+      expect(JSON.parse(exportedEvents().at(-1)!.details)).toMatchObject({ filters: {}, rows: before.length });
+    });
+
+    it("neutralises cells a spreadsheet would run as a formula with a leading '", async () => {
+      const name = '=hyperlink("http://evil.example","clic")';
+      const created = await server.api('POST', '/api/v1/groups', {
+        token: admin,
+        body: { name, members: ['farmacia-1'] },
+      });
+      expect(created.status).toBe(201);
+      const response = await exportCsv('?q=evil.example');
+      expect(response.status).toBe(200);
+      const text = response.body as unknown as string;
+      const rows = csvRows(text).slice(1);
+      expect(rows.map((r) => [r[4], r[5]])).toEqual([['group.created', `'${name}`]]);
+      expect(text).not.toMatch(/(^|,)"?=hyperlink/m);
     });
   });
 

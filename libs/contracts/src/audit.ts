@@ -37,3 +37,11 @@ export interface AuditLastReadResponse {
   lastReadId: number | null;
   updatedAt: string | null;
 }
+
+/** `GET /api/v1/audit/export`: the same filters as the list, without paging. */
+export type AuditExportQuery = Omit<AuditQuery, 'page' | 'pageSize'>;
+
+/** The export holds at most this many rows: the newest that match. */
+export const AUDIT_EXPORT_MAX_ROWS = 100_000;
+
+export const AUDIT_CSV_COLUMNS = ['id', 'at', 'actor_kind', 'actor', 'action', 'target', 'ip', 'details'] as const;

@@ -66,6 +66,16 @@ describe('AuditRepository on a real SQLite file', () => {
     expect((await search({ text: '%' })).total).toBe(1);
   });
 
+  it('gives the newest matching events, up to a limit, with the same filters as the search', async () => {
+    expect((await repository.newest({}, 10)).map((e) => e.id)).toEqual([4, 3, 2, 1]);
+    expect((await repository.newest({}, 2)).map((e) => e.id)).toEqual([4, 3]);
+    const criteria = { user: 'admin', text: 'marin', from: day, to: day + 3_600_000 };
+    expect((await repository.newest(criteria, 10)).map((e) => e.id)).toEqual(
+      (await search(criteria)).items.map((e) => e.id),
+    );
+    expect((await repository.newest({ text: 'zabbix' }, 10)).map((e) => e.target)).toEqual(['zabbix']);
+  });
+
   it('keeps one last-read marker per user', async () => {
     await db.dataSource.query(
       "INSERT INTO users (id, username, display_name, role, password_hash, created_at, updated_at) VALUES (1, 'admin', 'A', 'admin', 'x', 0, 0)",

@@ -1,14 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Brackets, Repository } from 'typeorm';
+import { Brackets, Repository, SelectQueryBuilder } from 'typeorm';
 import { containsPattern } from '../database/batches';
 import { AuditEventEntity, AuditReadMarkerEntity } from './audit-event.entity';
 
-export interface AuditFilter {
+/** Which events: epoch-millisecond bounds (inclusive), exact actor name, free text. */
+export interface AuditCriteria {
   from?: number;
   to?: number;
   user?: string;
   text?: string;
+}
+
+export interface AuditFilter extends AuditCriteria {
   offset: number;
   limit: number;
 }
@@ -25,12 +29,22 @@ export class AuditRepository {
   }
 
   async search(filter: AuditFilter): Promise<{ items: AuditEventEntity[]; total: number }> {
+    const [items, total] = await this.matching(filter).skip(filter.offset).take(filter.limit).getManyAndCount();
+    return { items, total };
+  }
+
+  /** The newest `limit` matching events, newest first (for exports). */
+  newest(criteria: AuditCriteria, limit: number): Promise<AuditEventEntity[]> {
+    return this.matching(criteria).take(limit).getMany();
+  }
+
+  private matching(criteria: AuditCriteria): SelectQueryBuilder<AuditEventEntity> {
     const query = this.events.createQueryBuilder('e');
-    if (filter.from !== undefined) query.andWhere('e.at >= :from', { from: filter.from });
-    if (filter.to !== undefined) query.andWhere('e.at <= :to', { to: filter.to });
-    if (filter.user) query.andWhere('e.actor_name = :user', { user: filter.user });
-    if (filter.text) {
-      const pattern = containsPattern(filter.text);
+    if (criteria.from !== undefined) query.andWhere('e.at >= :from', { from: criteria.from });
+    if (criteria.to !== undefined) query.andWhere('e.at <= :to', { to: criteria.to });
+    if (criteria.user) query.andWhere('e.actor_name = :user', { user: criteria.user });
+    if (criteria.text) {
+      const pattern = containsPattern(criteria.text);
       query.andWhere(
         new Brackets((w) => {
           for (const column of ['e.action', 'e.actor_name', 'e.target', 'e.details', 'e.ip']) {
@@ -39,8 +53,7 @@ export class AuditRepository {
         }),
       );
     }
-    const [items, total] = await query.orderBy('e.id', 'DESC').skip(filter.offset).take(filter.limit).getManyAndCount();
-    return { items, total };
+    return query.orderBy('e.id', 'DESC');
   }
 
   findMarker(userId: number): Promise<AuditReadMarkerEntity | null> {

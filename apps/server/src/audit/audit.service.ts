@@ -1,12 +1,16 @@
 import { BadRequestException, Injectable, Logger } from '@nestjs/common';
-import type { AuditLastReadResponse, AuditPage } from '@avisa/contracts';
+import { AUDIT_CSV_COLUMNS, AUDIT_EXPORT_MAX_ROWS, type AuditLastReadResponse, type AuditPage } from '@avisa/contracts';
+import { stringify } from 'csv-stringify/sync';
 import { Actor } from '../common/actor';
+import { neutralizeFormula } from '../common/csv-cells';
 import { rangeEnd, rangeStart } from '../common/date-range';
+import { EventBus } from '../common/events/event-bus';
 import { Clock } from '../common/system/clock';
 import { toIso } from '../database/columns';
 import { ActionsLog } from './actions-log';
-import { AuditRepository } from './audit.repository';
-import { AuditQueryDto } from './dto/audit-query.dto';
+import { AuditEventEntity } from './audit-event.entity';
+import { AuditCriteria, AuditRepository } from './audit.repository';
+import { AuditExportQueryDto, AuditQueryDto } from './dto/audit-query.dto';
 import { toAuditEventResponse } from './dto/audit-event.response';
 
 export interface AuditEntry {
@@ -38,6 +42,32 @@ export function describeAction(entry: AuditEntry): string {
   return parts.join(' ');
 }
 
+export interface AuditExport {
+  fileName: string;
+  csv: string;
+}
+
+function csvRow(event: AuditEventEntity): string[] {
+  const cells = [
+    String(event.id),
+    new Date(event.at).toISOString(),
+    event.actorKind,
+    event.actorName,
+    event.action,
+    event.target ?? '',
+    event.ip ?? '',
+    event.details,
+  ];
+  return cells.map(neutralizeFormula);
+}
+
+/** YYYY-MM-DD in the server's time zone, the calendar its admins read. */
+function localDate(epochMs: number): string {
+  const d = new Date(epochMs);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
 @Injectable()
 export class AuditService {
   private readonly logger = new Logger(AuditService.name);
@@ -46,6 +76,7 @@ export class AuditService {
     private readonly repository: AuditRepository,
     private readonly actionsLog: ActionsLog,
     private readonly clock: Clock,
+    private readonly events: EventBus,
   ) {}
 
   async record(entry: AuditEntry): Promise<void> {
@@ -64,23 +95,30 @@ export class AuditService {
   }
 
   async search(userId: number, query: AuditQueryDto): Promise<AuditPage> {
-    const from = query.from ? rangeStart(query.from) : undefined;
-    const to = query.to ? rangeEnd(query.to) : undefined;
-    if (from !== undefined && to !== undefined && from > to) {
-      throw new BadRequestException('from must not be later than to');
-    }
     const page = query.page ?? 1;
     const pageSize = query.pageSize ?? 50;
     const { items, total } = await this.repository.search({
-      from,
-      to,
-      user: query.user,
-      text: query.q,
+      ...this.criteria(query),
       offset: (page - 1) * pageSize,
       limit: pageSize,
     });
     const marker = await this.repository.findMarker(userId);
     return { items: items.map(toAuditEventResponse), total, page, pageSize, lastReadId: marker?.lastReadId ?? null };
+  }
+
+  /** The matching events as CSV, newest first; the export is itself audited, after the rows are read. */
+  async export(query: AuditExportQueryDto, actor: Actor): Promise<AuditExport> {
+    const found = await this.repository.newest(this.criteria(query), AUDIT_EXPORT_MAX_ROWS + 1);
+    const events = found.slice(0, AUDIT_EXPORT_MAX_ROWS);
+    const csv = stringify([[...AUDIT_CSV_COLUMNS], ...events.map(csvRow)]);
+    const filters = Object.fromEntries(
+      Object.entries({ from: query.from, to: query.to, user: query.user, q: query.q }).filter(([, v]) => v),
+    );
+    await this.events.emit('audit.exported', {
+      actor,
+      details: { filters, rows: events.length, truncated: found.length > events.length },
+    });
+    return { fileName: `avisa-auditoria-${localDate(this.clock.now())}.csv`, csv };
   }
 
   async getLastRead(userId: number): Promise<AuditLastReadResponse> {
@@ -96,5 +134,14 @@ export class AuditService {
     const updatedAt = this.clock.now();
     await this.repository.saveMarker({ userId, lastReadId, updatedAt });
     return { lastReadId, updatedAt: toIso(updatedAt) };
+  }
+
+  private criteria(query: AuditExportQueryDto): AuditCriteria {
+    const from = query.from ? rangeStart(query.from) : undefined;
+    const to = query.to ? rangeEnd(query.to) : undefined;
+    if (from !== undefined && to !== undefined && from > to) {
+      throw new BadRequestException('from must not be later than to');
+    }
+    return { from, to, user: query.user, text: query.q };
   }
 }

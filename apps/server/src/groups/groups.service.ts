@@ -3,13 +3,14 @@ import type { GroupImportReport, GroupInfoResponse, GroupResponse, ImportProblem
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { Actor, Principal } from '../common/actor';
+import { neutralizeFormula, restoreFormula } from '../common/csv-cells';
 import { EventBus } from '../common/events/event-bus';
 import { Clock } from '../common/system/clock';
 import { ReceiverHub } from '../fanout/receiver-hub';
 import { ReceiversRepository } from '../receivers/receivers.repository';
 import { GroupDto, toGroupResponse } from './dto/group.dto';
 import { GroupAccessService, GroupScope } from './group-access.service';
-import { neutralizeFormula, normalizeGroupName, restoreFormula } from './group-name';
+import { normalizeGroupName } from './group-name';
 import { GroupWithMembers, GroupsRepository } from './groups.repository';
 
 const HEADER = /^(group|grupo|group_name|nombre_grupo|name|nombre)$/i;

@@ -1,3 +1,4 @@
+import { OmitType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
 import { SearchQueryDto } from '../../common/http/search-query.dto';
@@ -11,6 +12,9 @@ export class AuditQueryDto extends SearchQueryDto {
   @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
   user?: string;
 }
+
+/** The list's filters without paging: an export holds every matching row (up to its cap). */
+export class AuditExportQueryDto extends OmitType(AuditQueryDto, ['page', 'pageSize'] as const) {}
 
 export class AuditLastReadDto {
   /** Id of the newest audit event the admin has read. */

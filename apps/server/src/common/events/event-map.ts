@@ -45,6 +45,7 @@ export interface EventMap {
   'groups.imported': AuditedEvent;
   'user.restrictions.changed': AuditedEvent;
   'access.refused': AuditedEvent;
+  'audit.exported': AuditedEvent;
 }
 
 export type EventName = keyof EventMap;
@@ -84,4 +85,5 @@ export const AUDITED_EVENTS: readonly AuditedEventName[] = [
   'groups.imported',
   'user.restrictions.changed',
   'access.refused',
+  'audit.exported',
 ];

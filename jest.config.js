@@ -1,9 +1,11 @@
 /**
- * Two tiers: unit specs beside the code, e2e specs against the built server.
+ * Tiers: unit specs beside the code, e2e specs against the built server, browser specs driving Chromium against it.
  * Nest 12 ships only ES modules, so unit specs run in Jest's native ESM mode
- * (node --experimental-vm-modules); e2e specs only talk to a server process and stay CommonJS.
+ * (node --experimental-vm-modules); e2e and browser specs only talk to processes and stay CommonJS.
  */
 const diagnostics = { ignoreCodes: [151002] };
+/** The web app is its own workspace (Vitest, own node_modules): Jest must not crawl it. */
+const ignoreWebApp = ['<rootDir>/angular-web/'];
 const moduleNameMapper = {
   '^@avisa/contracts$': '<rootDir>/libs/contracts/src/index.ts',
   '^@avisa/migrations$': '<rootDir>/migrations/index.ts',
@@ -25,6 +27,8 @@ module.exports = {
         ],
       },
       moduleNameMapper,
+      modulePathIgnorePatterns: ignoreWebApp,
+      testPathIgnorePatterns: ['/node_modules/', ...ignoreWebApp],
     },
     {
       displayName: 'e2e',
@@ -33,6 +37,7 @@ module.exports = {
       testMatch: ['<rootDir>/e2e/**/*.e2e-spec.ts'],
       transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', diagnostics }] },
       moduleNameMapper,
+      modulePathIgnorePatterns: ignoreWebApp,
       slowTestThreshold: 30,
     },
     {
@@ -42,7 +47,19 @@ module.exports = {
       testMatch: ['<rootDir>/apps/receiver/test/**/*.integration-spec.ts'],
       transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', diagnostics }] },
       moduleNameMapper,
+      modulePathIgnorePatterns: ignoreWebApp,
       slowTestThreshold: 30,
+    },
+    {
+      displayName: 'browser',
+      rootDir: __dirname,
+      testEnvironment: 'node',
+      testMatch: ['<rootDir>/e2e/browser/**/*.browser-spec.ts'],
+      transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/e2e/browser/tsconfig.json', diagnostics }] },
+      moduleNameMapper,
+      modulePathIgnorePatterns: ignoreWebApp,
+      setupFilesAfterEnv: ['<rootDir>/e2e/browser/support/setup.ts'],
+      slowTestThreshold: 60,
     },
   ],
 };

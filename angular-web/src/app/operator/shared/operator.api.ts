@@ -1,0 +1,56 @@
+import { HttpClient, HttpParams } from '@angular/common/http';
+import { Injectable, inject } from '@angular/core';
+import type {
+  GroupResponse,
+  MessageDetailResponse,
+  MessageResponse,
+  Page,
+  PhraseResponse,
+  ReceiverResponse,
+  SendMessageRequest,
+  SendMessageResponse,
+} from '@avisa/contracts';
+import { Observable } from 'rxjs';
+import { API_BASE } from '../../core/auth.interceptor';
+
+export interface HistoryQuery {
+  page: number;
+  pageSize: number;
+  q?: string;
+}
+
+/** What the compose, sites and history screens read and send. */
+@Injectable({ providedIn: 'root' })
+export class OperatorApi {
+  private readonly http = inject(HttpClient);
+
+  receivers(): Observable<ReceiverResponse[]> {
+    return this.http.get<ReceiverResponse[]>(`${API_BASE}/receivers`);
+  }
+
+  groups(): Observable<GroupResponse[]> {
+    return this.http.get<GroupResponse[]>(`${API_BASE}/groups`);
+  }
+
+  phrases(): Observable<PhraseResponse[]> {
+    return this.http.get<PhraseResponse[]>(`${API_BASE}/phrases`);
+  }
+
+  send(request: SendMessageRequest): Observable<SendMessageResponse> {
+    return this.http.post<SendMessageResponse>(`${API_BASE}/messages`, request);
+  }
+
+  history(query: HistoryQuery): Observable<Page<MessageResponse>> {
+    let params = new HttpParams().set('page', query.page).set('pageSize', query.pageSize);
+    if (query.q) params = params.set('q', query.q);
+    return this.http.get<Page<MessageResponse>>(`${API_BASE}/messages`, { params });
+  }
+
+  message(id: string): Observable<MessageDetailResponse> {
+    return this.http.get<MessageDetailResponse>(`${API_BASE}/messages/${encodeURIComponent(id)}`);
+  }
+
+  retract(id: string): Observable<MessageResponse> {
+    return this.http.post<MessageResponse>(`${API_BASE}/messages/${encodeURIComponent(id)}/retract`, {});
+  }
+}

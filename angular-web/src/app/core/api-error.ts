@@ -43,3 +43,19 @@ export function fieldProblems(problem: ApiProblem | null, field: string): string
     .filter(([key]) => key === field || key.startsWith(`${field}.`))
     .flatMap(([, messages]) => messages);
 }
+
+/** With `responseType: 'text'` Angular leaves an error body as text; this parses it so `toApiProblem` sees the JSON. */
+export function withJsonErrorBody(error: unknown): unknown {
+  if (!(error instanceof HttpErrorResponse) || typeof error.error !== 'string') return error;
+  try {
+    return new HttpErrorResponse({
+      error: JSON.parse(error.error) as unknown,
+      headers: error.headers,
+      status: error.status,
+      statusText: error.statusText,
+      url: error.url ?? undefined,
+    });
+  } catch {
+    return error;
+  }
+}

@@ -1,0 +1,265 @@
+import { ChangeDetectionStrategy, Component, ElementRef, computed, inject, signal, viewChild } from '@angular/core';
+import { toSignal } from '@angular/core/rxjs-interop';
+import { AbstractControl, FormBuilder, ReactiveFormsModule, ValidationErrors, Validators } from '@angular/forms';
+import { COMMA, ENTER, SEMICOLON } from '@angular/cdk/keycodes';
+import {
+  MatAutocompleteModule,
+  MatAutocompleteSelectedEvent,
+  MatAutocompleteTrigger,
+} from '@angular/material/autocomplete';
+import { MatButtonModule } from '@angular/material/button';
+import { MatChipInputEvent, MatChipsModule } from '@angular/material/chips';
+import { MAT_DIALOG_DATA, MatDialogModule, MatDialogRef } from '@angular/material/dialog';
+import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatIconModule } from '@angular/material/icon';
+import { MatInputModule } from '@angular/material/input';
+import { MatProgressBarModule } from '@angular/material/progress-bar';
+import type { GroupRequest, GroupResponse } from '@avisa/contracts';
+import { TranslocoPipe } from '@jsverse/transloco';
+import { finalize } from 'rxjs';
+import { type ApiProblem, fieldProblems, toApiProblem } from '../../core/api-error';
+import { ApiErrorComponent } from '../../core/ui/api-error.component';
+import { NAME_MAX, normalizeName } from './group-csv';
+import { GroupsApi } from './groups.api';
+
+export interface GroupEditData {
+  /** The group to change; none to create one. */
+  group?: GroupResponse;
+}
+
+const SUGGESTIONS_MAX = 50;
+
+function atLeastOne(control: AbstractControl<string[]>): ValidationErrors | null {
+  return control.value.length ? null : { required: true };
+}
+
+/** Creates or changes a group; closes with the saved group. */
+@Component({
+  selector: 'av-group-edit-dialog',
+  imports: [
+    ReactiveFormsModule,
+    MatDialogModule,
+    MatFormFieldModule,
+    MatInputModule,
+    MatChipsModule,
+    MatAutocompleteModule,
+    MatIconModule,
+    MatButtonModule,
+    MatProgressBarModule,
+    TranslocoPipe,
+    ApiErrorComponent,
+  ],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    <form [formGroup]="form" (ngSubmit)="submit()" data-testid="group-form" novalidate>
+      <h2 mat-dialog-title>
+        {{ (editing ? 'groups.edit.titleEdit' : 'groups.edit.titleCreate') | transloco: { name: data.group?.name ?? '' } }}
+      </h2>
+      <mat-dialog-content>
+        <mat-form-field class="av-full-width">
+          <mat-label>{{ 'groups.name' | transloco }}</mat-label>
+          <input matInput formControlName="name" required [maxlength]="nameMax" data-testid="group-name" cdkFocusInitial />
+          <mat-hint>{{ 'groups.edit.nameHint' | transloco }}</mat-hint>
+          @if (form.controls.name.hasError('required')) {
+            <mat-error>{{ 'groups.edit.nameRequired' | transloco }}</mat-error>
+          }
+          @if (form.controls.name.hasError('maxlength')) {
+            <mat-error>{{ 'groups.edit.nameTooLong' | transloco: { max: nameMax } }}</mat-error>
+          }
+          @if (form.controls.name.hasError('taken')) {
+            <mat-error data-testid="group-name-taken">{{ 'groups.edit.nameTaken' | transloco }}</mat-error>
+          }
+          @for (message of nameServerProblems(); track $index) {
+            <mat-error>{{ message }}</mat-error>
+          }
+        </mat-form-field>
+
+        <mat-form-field class="av-full-width">
+          <mat-label>{{ 'groups.members' | transloco }}</mat-label>
+          <mat-chip-grid #chipGrid formControlName="members" [attr.aria-label]="'groups.members' | transloco" required>
+            @for (member of form.controls.members.value; track member) {
+              <mat-chip-row (removed)="remove(member)" data-testid="member-chip">
+                {{ member }}
+                <button matChipRemove [attr.aria-label]="'groups.edit.removeMember' | transloco: { name: member }">
+                  <mat-icon>cancel</mat-icon>
+                </button>
+              </mat-chip-row>
+            }
+            <input
+              #memberInput
+              [placeholder]="'groups.edit.memberPlaceholder' | transloco"
+              [matChipInputFor]="chipGrid"
+              [matChipInputSeparatorKeyCodes]="separators"
+              [matChipInputAddOnBlur]="true"
+              (matChipInputTokenEnd)="typed($event)"
+              [matAutocomplete]="auto"
+              (input)="query.set(memberInput.value)"
+              (paste)="pasted($event)"
+              data-testid="group-member-input"
+            />
+          </mat-chip-grid>
+          <mat-autocomplete #auto="matAutocomplete" (optionSelected)="picked($event)">
+            @for (site of suggestions(); track site) {
+              <mat-option [value]="site">{{ site }}</mat-option>
+            }
+          </mat-autocomplete>
+          <mat-hint>
+            {{ 'groups.edit.membersHint' | transloco: { count: form.controls.members.value.length } }}
+          </mat-hint>
+          @if (form.controls.members.hasError('required')) {
+            <mat-error>{{ 'groups.edit.membersRequired' | transloco }}</mat-error>
+          }
+          @for (message of membersServerProblems(); track $index) {
+            <mat-error>{{ message }}</mat-error>
+          }
+        </mat-form-field>
+        @if (memberNotice(); as notice) {
+          <p class="av-error" role="alert" data-testid="member-notice">
+            {{ notice.key | transloco: notice.params }}
+          </p>
+        }
+        @if (sitesProblem()) {
+          <p class="av-muted">{{ 'groups.edit.sitesUnavailable' | transloco }}</p>
+        }
+
+        @if (saving()) {
+          <mat-progress-bar mode="indeterminate" />
+        }
+        <av-api-error [problem]="generalProblem()" />
+      </mat-dialog-content>
+      <mat-dialog-actions align="end">
+        <button mat-button type="button" mat-dialog-close>{{ 'common.cancel' | transloco }}</button>
+        <button mat-flat-button type="submit" [disabled]="saving()" data-testid="group-save">
+          {{ 'common.save' | transloco }}
+        </button>
+      </mat-dialog-actions>
+    </form>
+  `,
+})
+export class GroupEditDialogComponent {
+  private readonly api = inject(GroupsApi);
+  private readonly dialogRef = inject<MatDialogRef<GroupEditDialogComponent, GroupResponse>>(MatDialogRef);
+  protected readonly data = inject<GroupEditData | null>(MAT_DIALOG_DATA, { optional: true }) ?? {};
+  private readonly autocomplete = viewChild(MatAutocompleteTrigger);
+  private readonly memberInput = viewChild<ElementRef<HTMLInputElement>>('memberInput');
+
+  protected readonly editing = this.data.group !== undefined;
+  protected readonly nameMax = NAME_MAX;
+  protected readonly separators = [ENTER, COMMA, SEMICOLON];
+
+  protected readonly form = inject(FormBuilder).nonNullable.group({
+    name: [this.data.group?.name ?? '', [Validators.required, Validators.maxLength(NAME_MAX)]],
+    members: [[...(this.data.group?.members ?? [])], [atLeastOne]],
+  });
+
+  protected readonly query = signal('');
+  protected readonly memberNotice = signal<{ key: string; params: Record<string, unknown> } | null>(null);
+  protected readonly saving = signal(false);
+  protected readonly problem = signal<ApiProblem | null>(null);
+  protected readonly sitesProblem = signal<ApiProblem | null>(null);
+  private readonly sites = signal<string[]>([]);
+  private readonly members = toSignal(this.form.controls.members.valueChanges, {
+    initialValue: this.form.controls.members.value,
+  });
+
+  protected readonly suggestions = computed(() => {
+    const query = normalizeName(this.query());
+    const taken = new Set(this.members());
+    return this.sites()
+      .filter((site) => !taken.has(site) && site.includes(query))
+      .slice(0, SUGGESTIONS_MAX);
+  });
+
+  protected readonly nameServerProblems = computed(() => fieldProblems(this.problem(), 'name'));
+  protected readonly membersServerProblems = computed(() => fieldProblems(this.problem(), 'members'));
+  /** What is not already shown under a field. */
+  protected readonly generalProblem = computed(() => {
+    const p = this.problem();
+    if (!p || p.status === 409) return null;
+    return Object.keys(p.fields).length ? null : p;
+  });
+
+  constructor() {
+    this.api.siteNames().subscribe({
+      next: (names) => this.sites.set(names),
+      error: (error: unknown) => this.sitesProblem.set(toApiProblem(error)),
+    });
+  }
+
+  protected typed(event: MatChipInputEvent): void {
+    // Enter on a highlighted suggestion: the autocomplete adds that one, not the half-typed text.
+    if (this.autocomplete()?.activeOption) return;
+    this.add([event.value]);
+    this.clearInput();
+  }
+
+  protected picked(event: MatAutocompleteSelectedEvent): void {
+    this.add([String(event.option.value)]);
+    this.clearInput();
+  }
+
+  protected pasted(event: ClipboardEvent): void {
+    const text = event.clipboardData?.getData('text') ?? '';
+    if (!/[,;\n\r\t]/.test(text)) return;
+    event.preventDefault();
+    this.add(text.split(/[,;\n\r\t]+/));
+  }
+
+  protected remove(member: string): void {
+    this.setMembers(this.form.controls.members.value.filter((m) => m !== member));
+    this.memberNotice.set(null);
+  }
+
+  protected submit(): void {
+    this.form.markAllAsTouched();
+    this.memberNotice.set(null);
+    if (this.form.invalid || this.saving()) return;
+    const body: GroupRequest = { name: this.form.controls.name.value.trim(), members: this.form.controls.members.value };
+    const request = this.data.group ? this.api.update(this.data.group.name, body) : this.api.create(body);
+    this.problem.set(null);
+    this.saving.set(true);
+    request.pipe(finalize(() => this.saving.set(false))).subscribe({
+      next: (group) => this.dialogRef.close(group),
+      error: (error: unknown) => {
+        const problem = toApiProblem(error);
+        this.problem.set(problem);
+        if (problem.status === 409) this.form.controls.name.setErrors({ taken: true });
+        for (const field of ['name', 'members'] as const) {
+          if (fieldProblems(problem, field).length) this.form.controls[field].setErrors({ server: true });
+        }
+      },
+    });
+  }
+
+  private add(raw: string[]): void {
+    const current = this.form.controls.members.value;
+    const added: string[] = [];
+    const repeated: string[] = [];
+    const tooLong: string[] = [];
+    for (const name of raw.map(normalizeName).filter(Boolean)) {
+      if (name.length > NAME_MAX) tooLong.push(name);
+      else if (current.includes(name) || added.includes(name)) repeated.push(name);
+      else added.push(name);
+    }
+    if (added.length) this.setMembers([...current, ...added]);
+    if (tooLong.length) {
+      this.memberNotice.set({ key: 'groups.edit.memberTooLong', params: { max: NAME_MAX, name: tooLong[0] } });
+    } else if (repeated.length) {
+      this.memberNotice.set({ key: 'groups.edit.memberRepeated', params: { names: [...new Set(repeated)].join(', ') } });
+    } else {
+      this.memberNotice.set(null);
+    }
+  }
+
+  private clearInput(): void {
+    const input = this.memberInput();
+    if (input) input.nativeElement.value = '';
+    this.query.set('');
+  }
+
+  private setMembers(members: string[]): void {
+    const control = this.form.controls.members;
+    control.setValue(members);
+    control.markAsTouched();
+  }
+}

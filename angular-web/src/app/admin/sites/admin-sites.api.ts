@@ -1,0 +1,65 @@
+import { HttpClient, HttpErrorResponse } from '@angular/common/http';
+import { Injectable, inject } from '@angular/core';
+import type {
+  CreateReceiverRequest,
+  ReceiverConnectionResponse,
+  ReceiverResponse,
+  ReceiverWithKeyResponse,
+  UpdateReceiverRequest,
+} from '@avisa/contracts';
+import { Observable, catchError, throwError } from 'rxjs';
+import { API_BASE } from '../../core/auth.interceptor';
+
+const BASE = `${API_BASE}/receivers`;
+
+@Injectable({ providedIn: 'root' })
+export class AdminSitesApi {
+  private readonly http = inject(HttpClient);
+
+  list(): Observable<ReceiverResponse[]> {
+    return this.http.get<ReceiverResponse[]>(BASE);
+  }
+
+  create(body: CreateReceiverRequest): Observable<ReceiverWithKeyResponse> {
+    return this.http.post<ReceiverWithKeyResponse>(BASE, body);
+  }
+
+  /** Sends the CSV of names; answers the CSV of `name,key`. */
+  provision(csv: string): Observable<string> {
+    return this.http
+      .post(`${BASE}/bulk`, csv, { headers: { 'content-type': 'text/csv' }, responseType: 'text' })
+      .pipe(catchError((error: unknown) => throwError(() => withJsonBody(error))));
+  }
+
+  update(name: string, body: UpdateReceiverRequest): Observable<ReceiverResponse> {
+    return this.http.patch<ReceiverResponse>(`${BASE}/${encodeURIComponent(name)}`, body);
+  }
+
+  rotateKey(name: string): Observable<ReceiverWithKeyResponse> {
+    return this.http.post<ReceiverWithKeyResponse>(`${BASE}/${encodeURIComponent(name)}/rotate-key`, null);
+  }
+
+  delete(name: string): Observable<void> {
+    return this.http.delete<void>(`${BASE}/${encodeURIComponent(name)}`);
+  }
+
+  connections(name: string): Observable<ReceiverConnectionResponse[]> {
+    return this.http.get<ReceiverConnectionResponse[]>(`${BASE}/${encodeURIComponent(name)}/connections`);
+  }
+}
+
+/** With responseType 'text' Angular leaves an error body as text; the screens need the `{ message }` inside. */
+function withJsonBody(error: unknown): unknown {
+  if (!(error instanceof HttpErrorResponse) || typeof error.error !== 'string') return error;
+  try {
+    return new HttpErrorResponse({
+      error: JSON.parse(error.error) as unknown,
+      headers: error.headers,
+      status: error.status,
+      statusText: error.statusText,
+      url: error.url ?? undefined,
+    });
+  } catch {
+    return error;
+  }
+}

@@ -1,0 +1,141 @@
+import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import { FormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
+import { MatButtonModule } from '@angular/material/button';
+import { MAT_DIALOG_DATA, MatDialogModule, MatDialogRef } from '@angular/material/dialog';
+import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatInputModule } from '@angular/material/input';
+import { MatProgressBarModule } from '@angular/material/progress-bar';
+import type { ReceiverResponse } from '@avisa/contracts';
+import { TranslocoPipe } from '@jsverse/transloco';
+import { Observable, finalize } from 'rxjs';
+import { type ApiProblem, fieldProblems, toApiProblem } from '../../core/api-error';
+import { ApiErrorComponent } from '../../core/ui/api-error.component';
+import { DISPLAY_NAME_MAX, NAME_MAX, NAME_MIN, nameValidator, normalizeName } from '../shared/names';
+import { AdminSitesApi } from './admin-sites.api';
+
+export interface SiteFormData {
+  /** The site whose display name is edited; none to create a site. */
+  site?: ReceiverResponse;
+}
+
+/** Creates a site (closes with the answer, key included) or changes a site's display name. */
+@Component({
+  selector: 'av-site-form-dialog',
+  imports: [
+    ReactiveFormsModule,
+    MatDialogModule,
+    MatFormFieldModule,
+    MatInputModule,
+    MatButtonModule,
+    MatProgressBarModule,
+    ApiErrorComponent,
+    TranslocoPipe,
+  ],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    <form [formGroup]="form" (ngSubmit)="submit()" data-testid="site-form">
+      <h2 mat-dialog-title>
+        {{ (editing ? 'manageSites.form.editTitle' : 'manageSites.form.createTitle') | transloco: { name: editing?.name ?? '' } }}
+      </h2>
+      <mat-dialog-content>
+        <mat-form-field class="av-full-width">
+          <mat-label>{{ 'manageSites.form.name' | transloco }}</mat-label>
+          <input matInput formControlName="name" autocomplete="off" spellcheck="false" data-testid="site-name" required />
+          <mat-hint>{{ 'manageSites.form.nameHint' | transloco }}</mat-hint>
+          @if (form.controls.name.hasError('required')) {
+            <mat-error>{{ 'common.required' | transloco }}</mat-error>
+          } @else if (form.controls.name.hasError('nameLength')) {
+            <mat-error>{{ 'manageSites.form.nameLength' | transloco: { min: nameMin, max: nameMax } }}</mat-error>
+          } @else if (form.controls.name.hasError('namePattern')) {
+            <mat-error>{{ 'manageSites.form.namePattern' | transloco }}</mat-error>
+          }
+        </mat-form-field>
+        @for (message of nameProblems(); track message) {
+          <p class="av-error field-problem" data-testid="site-name-error">{{ message }}</p>
+        }
+        @if (conflict(); as p) {
+          <av-api-error [problem]="p" />
+        }
+        <mat-form-field class="av-full-width">
+          <mat-label>{{ 'manageSites.form.displayName' | transloco }}</mat-label>
+          <input matInput formControlName="displayName" autocomplete="off" data-testid="site-display-name" [required]="!!editing" />
+          @if (!editing) {
+            <mat-hint>{{ 'manageSites.form.displayNameHint' | transloco }}</mat-hint>
+          }
+          @if (form.controls.displayName.hasError('required')) {
+            <mat-error>{{ 'common.required' | transloco }}</mat-error>
+          } @else if (form.controls.displayName.hasError('maxlength')) {
+            <mat-error>{{ 'manageSites.form.displayNameLength' | transloco: { max: displayMax } }}</mat-error>
+          }
+        </mat-form-field>
+        @for (message of displayNameProblems(); track message) {
+          <p class="av-error field-problem">{{ message }}</p>
+        }
+        @if (otherProblem(); as p) {
+          <av-api-error [problem]="p" />
+        }
+        @if (busy()) {
+          <mat-progress-bar mode="indeterminate" />
+        }
+      </mat-dialog-content>
+      <mat-dialog-actions align="end">
+        <button mat-button type="button" mat-dialog-close>{{ 'common.cancel' | transloco }}</button>
+        <button mat-flat-button type="submit" [disabled]="busy()" data-testid="site-form-submit">
+          {{ (editing ? 'common.save' : 'common.create') | transloco }}
+        </button>
+      </mat-dialog-actions>
+    </form>
+  `,
+  styles: `
+    mat-dialog-content { min-width: min(420px, 80vw); display: flex; flex-direction: column; gap: 12px; }
+    .field-problem { margin: -8px 0 0; }
+  `,
+})
+export class SiteFormDialogComponent {
+  private readonly api = inject(AdminSitesApi);
+  private readonly dialogRef = inject(MatDialogRef<SiteFormDialogComponent>);
+  protected readonly editing = inject<SiteFormData | null>(MAT_DIALOG_DATA, { optional: true })?.site ?? null;
+  protected readonly nameMin = NAME_MIN;
+  protected readonly nameMax = NAME_MAX;
+  protected readonly displayMax = DISPLAY_NAME_MAX;
+  protected readonly busy = signal(false);
+  protected readonly problem = signal<ApiProblem | null>(null);
+  protected readonly form = inject(FormBuilder).nonNullable.group({
+    name: [{ value: this.editing?.name ?? '', disabled: !!this.editing }, nameValidator],
+    displayName: [
+      this.editing?.displayName ?? '',
+      this.editing ? [Validators.required, Validators.maxLength(DISPLAY_NAME_MAX)] : Validators.maxLength(DISPLAY_NAME_MAX),
+    ],
+  });
+
+  protected readonly nameProblems = computed(() => fieldProblems(this.problem(), 'name'));
+  protected readonly displayNameProblems = computed(() => fieldProblems(this.problem(), 'displayName'));
+  /** What is not about one field (a name already taken, no connection). */
+  protected readonly otherProblem = computed(() => {
+    const p = this.problem();
+    return p && p.status !== 409 && !this.nameProblems().length && !this.displayNameProblems().length ? p : null;
+  });
+  /** A name already taken is about the name field. */
+  protected readonly conflict = computed(() => (this.problem()?.status === 409 ? this.problem() : null));
+
+  protected submit(): void {
+    if (this.busy()) return;
+    if (this.form.invalid) {
+      this.form.markAllAsTouched();
+      return;
+    }
+    const displayName = this.form.controls.displayName.value.trim();
+    const request: Observable<unknown> = this.editing
+      ? this.api.update(this.editing.name, { displayName })
+      : this.api.create({
+          name: normalizeName(this.form.controls.name.value),
+          ...(displayName ? { displayName } : {}),
+        });
+    this.busy.set(true);
+    this.problem.set(null);
+    request.pipe(finalize(() => this.busy.set(false))).subscribe({
+      next: (answer) => this.dialogRef.close(answer),
+      error: (error: unknown) => this.problem.set(toApiProblem(error)),
+    });
+  }
+}

@@ -1,0 +1,112 @@
+import type { Page } from 'playwright-core';
+import type { TestServer } from '../support/server';
+import {
+  createOperator,
+  openLoggedIn,
+  pathOf,
+  startWebServer,
+  tabToken,
+  TABLET,
+  textOf,
+  until,
+  useBrowser,
+  type Credentials,
+} from './support/browser';
+
+/** The app's frame: language, admin-only areas, the Content-Security-Policy and the tablet layout. */
+describe('browser: the shell', () => {
+  const browser = useBrowser();
+  let server: TestServer;
+  let admin: string;
+  const operator: Credentials = { username: 'lucia', password: 'Lucia-Turno-2026' };
+
+  beforeAll(async () => {
+    server = await startWebServer();
+    admin = await server.loginAdmin();
+    await createOperator(server, admin, operator, 'Lucía Gómez');
+  });
+  afterAll(() => server?.dispose());
+
+  const nav = (page: Page) => page.locator('mat-sidenav');
+  const htmlLang = (page: Page) => page.evaluate(() => document.documentElement.lang);
+
+  it('switches between Spanish and English, and keeps the choice after a reload', async () => {
+    const page = await openLoggedIn(browser, server, operator);
+    expect(await textOf(nav(page), 'Enviar aviso')).toContain('Enviar aviso');
+    expect(await htmlLang(page)).toBe('es');
+
+    await page.getByTestId('language-menu').click();
+    await page.getByTestId('language-en').click();
+    expect(await textOf(nav(page), 'Send alert')).toContain('Send alert');
+    expect(await nav(page).innerText()).not.toContain('Enviar aviso');
+    expect(await htmlLang(page)).toBe('en');
+
+    await page.reload();
+    await page.getByTestId('user-menu').waitFor();
+    expect(await textOf(nav(page), 'Send alert')).toContain('Send alert');
+    expect(await htmlLang(page)).toBe('en');
+
+    await page.getByTestId('language-menu').click();
+    await page.getByTestId('language-es').click();
+    expect(await textOf(nav(page), 'Enviar aviso')).toContain('Enviar aviso');
+    expect(await htmlLang(page)).toBe('es');
+  });
+
+  it('keeps an operator out of the admin area, and the API refuses that session too', async () => {
+    const page = await openLoggedIn(browser, server, operator, '/admin/audit');
+    expect(await pathOf(page, '/operator/compose')).toBe('/operator/compose');
+    const notice = page.locator('mat-snack-bar-container');
+    expect(await textOf(notice, 'Esa sección es solo para administradores.')).toContain(
+      'Esa sección es solo para administradores.',
+    );
+    expect(await textOf(nav(page), 'Enviar aviso')).toContain('Historial');
+    expect(await nav(page).innerText()).not.toContain('Administración');
+    expect(await nav(page).locator('a[href^="/admin"]').count()).toBe(0);
+
+    const token = await tabToken(page);
+    expect((await server.api('GET', '/api/v1/audit', { token })).status).toBe(403);
+    // The same session still works where an operator may go.
+    expect((await server.api('GET', '/api/v1/receivers', { token })).status).toBe(200);
+  });
+
+  it('serves the app with a strict Content-Security-Policy, and the app runs under it without violations', async () => {
+    const response = await server.api('GET', '/', { headers: { accept: 'text/html' } });
+    expect(response.status).toBe(200);
+    const csp = String(response.headers['content-security-policy'] ?? '');
+    expect(csp).toMatch(/script-src 'self'(;|$)/);
+    expect(csp).toMatch(/style-src 'self' 'nonce-[A-Za-z0-9+/=]+'(;|$)/);
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).not.toContain('unsafe-eval');
+
+    const page = await openLoggedIn(browser, server, operator);
+    await page.getByTestId('language-menu').click();
+    await page.keyboard.press('Escape');
+    expect(browser.take()).toEqual([]);
+
+    // The error watch does see a violation: an inline script is refused and reported.
+    await page.evaluate(() => {
+      const script = document.createElement('script');
+      script.textContent = 'window.inlineRan = true';
+      document.body.append(script);
+    });
+    const seen = await until(
+      () => browser.take(),
+      (problems) => problems.length > 0,
+    );
+    expect(seen.join('\n')).toMatch(/Content Security Policy/);
+    expect(await page.evaluate(() => (window as unknown as { inlineRan?: boolean }).inlineRan)).toBeUndefined();
+  });
+
+  it('shows a menu button instead of the side navigation on a tablet', async () => {
+    const page = await openLoggedIn(browser, server, operator, '/', TABLET);
+    const menu = page.getByRole('button', { name: 'Menú' });
+    await menu.waitFor();
+    expect(await nav(page).isVisible()).toBe(false);
+
+    await menu.click();
+    await nav(page).waitFor({ state: 'visible' });
+    await nav(page).getByText('Historial').click();
+    expect(await pathOf(page, '/operator/history')).toBe('/operator/history');
+    await nav(page).waitFor({ state: 'hidden' });
+  });
+});

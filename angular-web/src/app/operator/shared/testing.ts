@@ -1,5 +1,7 @@
 import type { DeliveryUpdatePayload, MessageCreatedPayload, PresencePayload } from '@avisa/contracts';
+import { TranslocoTestingModule } from '@jsverse/transloco';
 import { Subject } from 'rxjs';
+import { TRANSLATIONS } from '../../core/i18n';
 
 /** Storage kept in memory, standing in for the tab's sessionStorage in specs. */
 export function memoryStorage(initial: Record<string, string> = {}): Storage {
@@ -23,4 +25,21 @@ export class FakeLive {
   readonly messageCreated$ = new Subject<MessageCreatedPayload>();
   readonly messageRetracted$ = new Subject<{ id: string }>();
   readonly resynced$ = new Subject<void>();
+}
+
+export const SESSION_KEY = 'avisa.session';
+
+/** A tab that holds a session for user 1, as after a login. */
+export function loggedInStorage(extra: Record<string, string> = {}): Storage {
+  const user = { id: 1, username: 'ana', displayName: 'Ana Ruiz', role: 'operator' };
+  return memoryStorage({ [SESSION_KEY]: JSON.stringify({ token: 'avs_test', user }), ...extra });
+}
+
+/** Transloco with the real Spanish strings, so specs read what a user reads. */
+export function translocoTesting() {
+  return TranslocoTestingModule.forRoot({
+    langs: { es: TRANSLATIONS.es },
+    translocoConfig: { availableLangs: ['es'], defaultLang: 'es' },
+    preloadLangs: true,
+  });
 }

@@ -1,0 +1,261 @@
+import { provideHttpClient } from '@angular/common/http';
+import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { provideZonelessChangeDetection } from '@angular/core';
+import { ComponentFixture, TestBed } from '@angular/core/testing';
+import { provideRouter } from '@angular/router';
+import type { GroupResponse, PhraseResponse, ReceiverResponse, SendMessageResponse } from '@avisa/contracts';
+import { LiveService } from '../../core/live.service';
+import { SESSION_STORAGE, SessionStore } from '../../core/session.store';
+import { FakeLive, loggedInStorage, translocoTesting } from '../shared/testing';
+import { ComposeComponent } from './compose.component';
+import { ComposeDraftStore, type ComposeDraft } from './compose-draft.store';
+
+const DRAFT_KEY = 'avisa.composeDraft';
+
+const receiver = (name: string, online: boolean, displayName = name): ReceiverResponse => ({
+  id: name.length,
+  name,
+  displayName,
+  enabled: true,
+  online,
+  connectedSince: online ? '2026-11-22T08:00:00.000Z' : null,
+  lastSeenAt: '2026-11-22T08:00:00.000Z',
+  clientVersion: '1.0.0',
+  address: null,
+  createdAt: '2026-11-01T08:00:00.000Z',
+});
+
+const RECEIVERS = [receiver('farmacia-centro', true, 'Farmacia Centro'), receiver('farmacia-norte', false, 'Farmacia Norte')];
+const GROUPS: GroupResponse[] = [
+  { id: 1, name: 'zona-norte', members: ['farmacia-norte'], createdAt: '2026-11-01T08:00:00.000Z', updatedAt: '2026-11-01T08:00:00.000Z' },
+];
+const PHRASES: PhraseResponse[] = [{ id: 1, text: 'Revisad la nevera', position: 0 }];
+
+async function setup(draft?: ComposeDraft) {
+  const storage = loggedInStorage(draft ? { [DRAFT_KEY]: JSON.stringify({ owner: 1, draft }) } : {});
+  const live = new FakeLive();
+  TestBed.configureTestingModule({
+    imports: [ComposeComponent, translocoTesting()],
+    providers: [
+      provideZonelessChangeDetection(),
+      provideHttpClient(),
+      provideHttpClientTesting(),
+      provideRouter([]),
+      { provide: SESSION_STORAGE, useValue: storage },
+      { provide: LiveService, useValue: live },
+    ],
+  });
+  const fixture = TestBed.createComponent(ComposeComponent);
+  const http = TestBed.inject(HttpTestingController);
+  fixture.detectChanges();
+  http.expectOne('/api/v1/receivers').flush(RECEIVERS);
+  http.expectOne('/api/v1/groups').flush(GROUPS);
+  http.expectOne('/api/v1/phrases').flush(PHRASES);
+  await fixture.whenStable();
+  return { fixture, http, storage, live, el: fixture.nativeElement as HTMLElement };
+}
+
+function byTestId<T extends HTMLElement = HTMLElement>(root: ParentNode, id: string): T {
+  const found = root.querySelector<T>(`[data-testid="${id}"]`);
+  if (!found) throw new Error(`no element with data-testid="${id}"`);
+  return found;
+}
+
+async function type(fixture: ComponentFixture<unknown>, element: HTMLInputElement | HTMLTextAreaElement, value: string) {
+  element.value = value;
+  element.dispatchEvent(new Event('input'));
+  await fixture.whenStable();
+}
+
+async function click(fixture: ComponentFixture<unknown>, element: HTMLElement) {
+  element.click();
+  await fixture.whenStable();
+}
+
+/** mat-button-toggle puts its real button inside the element that carries the test id. */
+const toggle = (el: HTMLElement, id: string) => byTestId(el, id).querySelector('button') as HTMLButtonElement;
+
+describe('ComposeComponent', () => {
+  afterEach(() => TestBed.inject(HttpTestingController).verify());
+
+  it('counts characters as they are typed and refuses to send past the limit', async () => {
+    const { fixture, el } = await setup();
+    const text = byTestId<HTMLTextAreaElement>(el, 'compose-text');
+    await type(fixture, text, 'Hola 👋');
+    expect(byTestId(el, 'compose-counter').textContent?.trim()).toBe('6 / 2000');
+    expect(byTestId<HTMLButtonElement>(el, 'compose-send').disabled).toBe(false);
+    expect(el.querySelector('[data-testid="compose-too-long"]')).toBeNull();
+
+    await type(fixture, text, 'x'.repeat(2001));
+    expect(byTestId(el, 'compose-counter').textContent?.trim()).toBe('2001 / 2000');
+    expect(byTestId(el, 'compose-counter').classList).toContain('av-error');
+    expect(byTestId(el, 'compose-too-long').textContent).toContain('sobran 1');
+    expect(byTestId<HTMLButtonElement>(el, 'compose-send').disabled).toBe(true);
+  });
+
+  it('inserts a quick phrase at the cursor, and appends it when the text box was never used', async () => {
+    const { fixture, el } = await setup({ kind: 'all', name: '', text: 'Aviso:', priority: 'normal', ttlSeconds: 86400 });
+    const text = byTestId<HTMLTextAreaElement>(el, 'compose-text');
+    await click(fixture, byTestId(el, 'phrase-chip'));
+    expect(text.value).toBe('Aviso: Revisad la nevera');
+
+    await type(fixture, text, 'Hola equipo');
+    text.focus();
+    text.setSelectionRange(4, 4);
+    await click(fixture, byTestId(el, 'phrase-chip'));
+    expect(text.value).toBe('Hola Revisad la nevera equipo');
+    expect(text.selectionStart).toBe('Hola Revisad la nevera'.length);
+  });
+
+  it('sends what was chosen and shows at once who got it, who waits and which names are unknown', async () => {
+    const { fixture, http, el, storage } = await setup();
+    await click(fixture, toggle(el, 'target-group'));
+    await type(fixture, byTestId<HTMLInputElement>(el, 'compose-target-name'), ' zona-norte ');
+    await type(fixture, byTestId<HTMLTextAreaElement>(el, 'compose-text'), '  Cierre a las 14:00  ');
+    await click(fixture, byTestId(el, 'compose-priority').querySelector('.mat-mdc-select-trigger') as HTMLElement);
+    await click(fixture, byTestId(document, 'priority-urgent'));
+    await click(fixture, byTestId(el, 'compose-ttl').querySelector('.mat-mdc-select-trigger') as HTMLElement);
+    await click(fixture, byTestId(document, 'ttl-0'));
+
+    await click(fixture, byTestId(el, 'compose-send'));
+    const request = http.expectOne('/api/v1/messages');
+    expect(request.request.method).toBe('POST');
+    expect(request.request.body).toEqual({
+      target: { kind: 'group', name: 'zona-norte' },
+      text: 'Cierre a las 14:00',
+      priority: 'urgent',
+      ttlSeconds: 0,
+    });
+    const response: SendMessageResponse = {
+      id: '6f1c0a52-8d4e-4a57-9d1e-2b7f0c3e5a10',
+      online: ['farmacia-centro'],
+      queued: [],
+      dropped: ['farmacia-norte'],
+      unknown: ['farmacia-vieja'],
+    };
+    request.flush(response);
+    await fixture.whenStable();
+
+    const result = byTestId(el, 'compose-result');
+    const items = (id: string) => [...byTestId(result, id).querySelectorAll('li')].map((li) => li.textContent?.trim());
+    expect(items('result-online')).toEqual(['farmacia-centro']);
+    expect(items('result-dropped')).toEqual(['farmacia-norte']);
+    expect(items('result-unknown')).toEqual(['farmacia-vieja']);
+    expect(result.querySelector('[data-testid="result-queued"]')).toBeNull();
+    expect(byTestId(result, 'result-detail').getAttribute('href')).toBe(`/operator/history/${response.id}`);
+
+    expect(byTestId<HTMLTextAreaElement>(el, 'compose-text').value).toBe('');
+    expect(JSON.parse(storage.getItem(DRAFT_KEY) ?? '{}').draft).toEqual({
+      kind: 'group',
+      name: ' zona-norte ',
+      text: '',
+      priority: 'urgent',
+      ttlSeconds: 0,
+    });
+  });
+
+  it('sends to every site without a name when Ctrl+Enter is pressed in the text', async () => {
+    const { fixture, http, el } = await setup();
+    const text = byTestId<HTMLTextAreaElement>(el, 'compose-text');
+    await type(fixture, text, 'Buenos días');
+    text.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', ctrlKey: true }));
+    await fixture.whenStable();
+    expect(http.expectOne('/api/v1/messages').request.body).toEqual({
+      target: { kind: 'all' },
+      text: 'Buenos días',
+      priority: 'normal',
+      ttlSeconds: 86400,
+    });
+  });
+
+  it('asks for the site before sending to one site', async () => {
+    const { fixture, http, el } = await setup();
+    await click(fixture, toggle(el, 'target-receiver'));
+    await type(fixture, byTestId<HTMLTextAreaElement>(el, 'compose-text'), 'Hola');
+    await click(fixture, byTestId(el, 'compose-send'));
+    http.expectNone('/api/v1/messages');
+    expect(el.querySelector('mat-error')?.textContent).toContain('Escribe o elige el sitio');
+  });
+
+  it('shows a refused field under that field and keeps the text', async () => {
+    const { fixture, http, el } = await setup();
+    await click(fixture, toggle(el, 'target-receiver'));
+    await type(fixture, byTestId<HTMLInputElement>(el, 'compose-target-name'), 'farmacia-centro');
+    await type(fixture, byTestId<HTMLTextAreaElement>(el, 'compose-text'), 'Revisad el pedido');
+    await click(fixture, byTestId(el, 'compose-send'));
+    http.expectOne('/api/v1/messages').flush(
+      {
+        statusCode: 400,
+        error: 'Bad Request',
+        message: 'target.name must be shorter than or equal to 128 characters',
+        fields: { 'target.name': ['target.name must be shorter than or equal to 128 characters'] },
+      },
+      { status: 400, statusText: 'Bad Request' },
+    );
+    await fixture.whenStable();
+
+    const nameField = byTestId(el, 'compose-target-name').closest('mat-form-field') as HTMLElement;
+    expect(byTestId(nameField, 'compose-name-error').textContent).toContain('target.name must be shorter');
+    expect(byTestId(el, 'api-error').textContent).toContain('Revisa los datos');
+    expect(byTestId<HTMLTextAreaElement>(el, 'compose-text').value).toBe('Revisad el pedido');
+    expect(el.querySelector('[data-testid="compose-result"]')).toBeNull();
+  });
+
+  it('offers the sites that match what is typed, with their state', async () => {
+    const { fixture, el } = await setup();
+    await click(fixture, toggle(el, 'target-receiver'));
+    const input = byTestId<HTMLInputElement>(el, 'compose-target-name');
+    input.focus();
+    input.dispatchEvent(new Event('focusin'));
+    await type(fixture, input, 'norte');
+    const options = [...document.querySelectorAll<HTMLElement>('[data-testid="target-option"]')];
+    expect(options.map((o) => o.dataset['name'])).toEqual(['farmacia-norte']);
+    expect(options[0].textContent).toContain('Farmacia Norte');
+    expect(options[0].textContent).toContain('Desconectado');
+  });
+
+  it('restores the draft of this tab, and keeps what is typed in it', async () => {
+    const draft: ComposeDraft = { kind: 'receiver', name: 'farmacia-norte', text: 'A medio escribir', priority: 'urgent', ttlSeconds: 3600 };
+    const { fixture, el, storage } = await setup(draft);
+    expect(byTestId<HTMLTextAreaElement>(el, 'compose-text').value).toBe('A medio escribir');
+    expect(byTestId<HTMLInputElement>(el, 'compose-target-name').value).toBe('farmacia-norte');
+    expect(byTestId(el, 'target-receiver').classList).toContain('mat-button-toggle-checked');
+    expect(byTestId(el, 'compose-priority').textContent).toContain('Urgente');
+    expect(byTestId(el, 'compose-ttl').textContent).toContain('1 hora');
+
+    await type(fixture, byTestId<HTMLTextAreaElement>(el, 'compose-text'), 'A medio escribir, y sigue');
+    expect(JSON.parse(storage.getItem(DRAFT_KEY) ?? '{}')).toEqual({
+      owner: 1,
+      draft: { ...draft, text: 'A medio escribir, y sigue' },
+    });
+    expect(TestBed.inject(ComposeDraftStore).draft().text).toBe('A medio escribir, y sigue');
+  });
+
+});
+
+describe('ComposeDraftStore', () => {
+  const draft: ComposeDraft = { kind: 'all', name: '', text: 'De otra persona', priority: 'normal', ttlSeconds: 0 };
+
+  function store(owner: number) {
+    const storage = loggedInStorage({ [DRAFT_KEY]: JSON.stringify({ owner, draft }) });
+    TestBed.configureTestingModule({ providers: [provideZonelessChangeDetection(), { provide: SESSION_STORAGE, useValue: storage }] });
+    return { sut: TestBed.inject(ComposeDraftStore), storage };
+  }
+
+  it("does not restore another user's draft", () => {
+    expect(store(2).sut.draft().text).toBe('');
+  });
+
+  it('keeps the draft when the session expires and drops it when the user logs out', () => {
+    const { sut, storage } = store(1);
+    const session = TestBed.inject(SessionStore);
+    session.expire();
+    TestBed.tick();
+    expect(sut.draft().text).toBe('De otra persona');
+    expect(storage.getItem(DRAFT_KEY)).not.toBeNull();
+    session.end();
+    TestBed.tick();
+    expect(sut.draft().text).toBe('');
+    expect(storage.getItem(DRAFT_KEY)).toBeNull();
+  });
+});

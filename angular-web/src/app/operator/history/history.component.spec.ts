@@ -1,0 +1,114 @@
+import { provideHttpClient } from '@angular/common/http';
+import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { provideZonelessChangeDetection } from '@angular/core';
+import { TestBed } from '@angular/core/testing';
+import { Router, provideRouter } from '@angular/router';
+import { emptyDeliveryCounts, type MessageResponse, type Page } from '@avisa/contracts';
+import { vi } from 'vitest';
+import { LiveService } from '../../core/live.service';
+import { SESSION_STORAGE } from '../../core/session.store';
+import { FakeLive, loggedInStorage, translocoTesting } from '../shared/testing';
+import { HistoryComponent } from './history.component';
+
+const alert = (id: string, text: string, counts: Partial<MessageResponse['counts']>): MessageResponse => ({
+  id,
+  sender: 'ana',
+  senderDisplay: 'Ana Ruiz',
+  target: { kind: 'receiver', name: 'farmacia-centro' },
+  text,
+  priority: 'normal',
+  ttlSeconds: 86400,
+  createdAt: '2026-11-22T10:00:00.000Z',
+  expiresAt: '2026-11-23T10:00:00.000Z',
+  retractedAt: null,
+  retractedBy: null,
+  counts: { ...emptyDeliveryCounts(), ...counts },
+});
+
+const page = (items: MessageResponse[]): Page<MessageResponse> => ({ items, total: items.length, page: 1, pageSize: 50 });
+const FIRST = alert('a1', 'Cierre a las 14:00', { total: 3, delivered: 1, read: 1, queued: 1 });
+const SECOND = alert('a2', 'Revisad la nevera', { total: 1, queued: 1 });
+
+async function setup() {
+  const live = new FakeLive();
+  TestBed.configureTestingModule({
+    imports: [HistoryComponent, translocoTesting()],
+    providers: [
+      provideZonelessChangeDetection(),
+      provideHttpClient(),
+      provideHttpClientTesting(),
+      provideRouter([]),
+      { provide: SESSION_STORAGE, useValue: loggedInStorage() },
+      { provide: LiveService, useValue: live },
+    ],
+  });
+  const fixture = TestBed.createComponent(HistoryComponent);
+  const http = TestBed.inject(HttpTestingController);
+  fixture.detectChanges();
+  const first = http.expectOne((r) => r.url === '/api/v1/messages');
+  expect(first.request.params.get('page')).toBe('1');
+  expect(first.request.params.get('pageSize')).toBe('50');
+  first.flush(page([FIRST, SECOND]));
+  await fixture.whenStable();
+  const el = fixture.nativeElement as HTMLElement;
+  const cell = (id: string, testId: string) =>
+    el.querySelector(`[data-testid="history-row"][data-message-id="${id}"] [data-testid="${testId}"]`)?.textContent?.trim();
+  return { fixture, http, live, el, cell };
+}
+
+describe('HistoryComponent', () => {
+  afterEach(() => TestBed.inject(HttpTestingController).verify());
+
+  it('shows delivered (read ones included) and read of the total for each alert', async () => {
+    const { el, cell } = await setup();
+    expect(el.querySelectorAll('[data-testid="history-row"]').length).toBe(2);
+    expect(cell('a1', 'history-delivered')).toBe('2/3');
+    expect(cell('a1', 'history-read')).toBe('1/3');
+    expect(el.querySelector('[data-message-id="a1"]')?.textContent).toContain('Sitio farmacia-centro');
+  });
+
+  it('moves the counts of one alert in place as receipts arrive, and marks a withdrawn one', async () => {
+    const { fixture, http, live, el, cell } = await setup();
+    live.deliveryUpdated$.next({
+      messageId: 'a2',
+      receiver: 'farmacia-centro',
+      state: 'read',
+      at: '2026-11-22T10:05:00.000Z',
+      reminders: 0,
+      flagged: false,
+      counts: { ...emptyDeliveryCounts(), total: 1, read: 1 },
+    });
+    live.messageRetracted$.next({ id: 'a1' });
+    await fixture.whenStable();
+    http.expectNone((r) => r.url === '/api/v1/messages');
+    expect(cell('a2', 'history-delivered')).toBe('1/1');
+    expect(cell('a2', 'history-read')).toBe('1/1');
+    expect(cell('a1', 'history-retracted')).toBe('Retirado');
+    expect(el.querySelector('[data-message-id="a2"] [data-testid="history-retracted"]')).toBeNull();
+  });
+
+  it('reloads once for a burst of new alerts', async () => {
+    const { fixture, http, live, el } = await setup();
+    vi.useFakeTimers();
+    try {
+      live.messageCreated$.next({ id: 'a3', sender: 'luis', priority: 'normal', createdAt: '2026-11-22T11:00:00.000Z' });
+      live.messageCreated$.next({ id: 'a4', sender: 'luis', priority: 'normal', createdAt: '2026-11-22T11:00:00.000Z' });
+      http.expectNone((r) => r.url === '/api/v1/messages');
+      vi.advanceTimersByTime(600);
+    } finally {
+      vi.useRealTimers();
+    }
+    http.expectOne((r) => r.url === '/api/v1/messages').flush(page([alert('a4', 'Nuevo', { total: 1 }), FIRST, SECOND]));
+    await fixture.whenStable();
+    expect(el.querySelector('[data-testid="history-row"]')?.getAttribute('data-message-id')).toBe('a4');
+  });
+
+  it('opens the detail of the row that is clicked', async () => {
+    const { fixture, el } = await setup();
+    const navigate = vi.spyOn(TestBed.inject(Router), 'navigate').mockResolvedValue(true);
+    el.querySelector<HTMLElement>('[data-message-id="a2"]')!.click();
+    await fixture.whenStable();
+    expect(navigate).toHaveBeenCalledWith(['/operator/history', 'a2']);
+    expect(el.querySelector('[data-message-id="a1"] [data-testid="history-open"]')?.getAttribute('href')).toBe('/operator/history/a1');
+  });
+});

@@ -90,7 +90,6 @@ function atLeastOne(control: AbstractControl<string[]>): ValidationErrors | null
               [placeholder]="'groups.edit.memberPlaceholder' | transloco"
               [matChipInputFor]="chipGrid"
               [matChipInputSeparatorKeyCodes]="separators"
-              [matChipInputAddOnBlur]="true"
               (matChipInputTokenEnd)="typed($event)"
               [matAutocomplete]="auto"
               (input)="query.set(memberInput.value)"
@@ -211,8 +210,14 @@ export class GroupEditDialogComponent {
   }
 
   protected submit(): void {
-    this.form.markAllAsTouched();
     this.memberNotice.set(null);
+    // Not added on blur (clicking a suggestion would add the half-typed text too), so a name still in the box counts now.
+    const pending = this.memberInput()?.nativeElement.value ?? '';
+    if (pending.trim()) {
+      this.add([pending]);
+      this.clearInput();
+    }
+    this.form.markAllAsTouched();
     if (this.form.invalid || this.saving()) return;
     const body: GroupRequest = { name: this.form.controls.name.value.trim(), members: this.form.controls.members.value };
     const request = this.data.group ? this.api.update(this.data.group.name, body) : this.api.create(body);

@@ -73,7 +73,7 @@ function phraseValidator(others: () => PhraseResponse[], exceptId: () => number 
       </header>
       <p class="av-muted intro">{{ 'quickPhrases.intro' | transloco }}</p>
 
-      <form class="add" (ngSubmit)="add()" novalidate>
+      <form class="add" (submit)="add($event)" novalidate>
         <mat-form-field class="add-field">
           <mat-label>{{ 'quickPhrases.new' | transloco }}</mat-label>
           <input
@@ -339,7 +339,8 @@ export class PhrasesComponent {
     return text.length > 40 ? `${text.slice(0, 40)}…` : text;
   }
 
-  protected add(): void {
+  protected add(event: Event): void {
+    event.preventDefault();
     this.newText.markAsTouched();
     this.newText.updateValueAndValidity();
     if (this.newText.invalid || this.adding()) return;

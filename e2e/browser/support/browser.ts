@@ -57,7 +57,13 @@ export class BrowserHarness {
   async newPage(server: TestServer, path = '/', viewport = LAPTOP): Promise<Page> {
     if (!this.browser) throw new Error('the browser is not running');
     // The server's certificate is self-signed and generated per run; only this loopback origin is ever visited.
-    const context = await this.browser.newContext({ ignoreHTTPSErrors: true, baseURL: server.baseUrl, viewport });
+    const context = await this.browser.newContext({
+      ignoreHTTPSErrors: true,
+      baseURL: server.baseUrl,
+      viewport,
+      locale: 'es-ES',
+      timezoneId: 'Europe/Madrid',
+    });
     context.setDefaultTimeout(WAIT_MS);
     context.setDefaultNavigationTimeout(WAIT_MS * 2);
     context.on('page', (page) => this.watch(page));

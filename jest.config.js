@@ -21,10 +21,7 @@ module.exports = {
       testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts'],
       extensionsToTreatAsEsm: ['.ts'],
       transform: {
-        '^.+\\.ts$': [
-          'ts-jest',
-          { useESM: true, diagnostics, tsconfig: '<rootDir>/tsconfig.spec.json' },
-        ],
+        '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics, tsconfig: '<rootDir>/tsconfig.spec.json' }],
       },
       moduleNameMapper,
       modulePathIgnorePatterns: ignoreWebApp,

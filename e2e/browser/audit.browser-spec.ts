@@ -125,7 +125,12 @@ describe('browser: audit trail', () => {
   it('lists the users (screenshot)', async () => {
     const page = await openLoggedIn(browser, server, adminUser, '/admin/users');
     const rows = page.getByTestId('user-row');
-    expect(await until(() => rows.count(), (n) => n >= 3)).toBeGreaterThanOrEqual(3);
+    expect(
+      await until(
+        () => rows.count(),
+        (n) => n >= 3,
+      ),
+    ).toBeGreaterThanOrEqual(3);
     expect(await page.locator('[data-testid="user-row"][data-username="carmen"]').isVisible()).toBe(true);
     await screenshot(page, 'users');
   });

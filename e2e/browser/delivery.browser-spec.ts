@@ -82,11 +82,19 @@ describe('browser: sending an alert and following its receipt', () => {
     expect(await textOf(read, '1/1', CLICK_AFTER_MS + 10_000)).toBe('1/1');
 
     await row.click();
-    expect(await until(() => new URL(page.url()).pathname, (p) => p.startsWith('/operator/history/'))).toMatch(
-      /^\/operator\/history\/.+/,
-    );
+    expect(
+      await until(
+        () => new URL(page.url()).pathname,
+        (p) => p.startsWith('/operator/history/'),
+      ),
+    ).toMatch(/^\/operator\/history\/.+/);
     const state = page.locator(`[data-testid="delivery-row"][data-receiver="${SITE}"] [data-testid="delivery-state"]`);
-    expect(await until(() => state.getAttribute('data-state'), (s) => s === 'read')).toBe('read');
+    expect(
+      await until(
+        () => state.getAttribute('data-state'),
+        (s) => s === 'read',
+      ),
+    ).toBe('read');
     expect(await textOf(page.getByTestId('detail-text'), text)).toBe(text);
     await screenshot(page, 'history-detail');
 

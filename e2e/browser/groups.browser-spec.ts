@@ -55,7 +55,12 @@ describe('browser: groups', () => {
     const preview = page.getByTestId('import-preview');
     await preview.waitFor();
     const previewRows = preview.getByTestId('import-preview-row');
-    expect(await until(() => previewRows.count(), (n) => n === 3)).toBe(3);
+    expect(
+      await until(
+        () => previewRows.count(),
+        (n) => n === 3,
+      ),
+    ).toBe(3);
     // Group names are kept in lower case, as the server will store them.
     expect(normalize(await previewRows.nth(0).innerText())).toBe('2 zona norte farmacia-norte, farmacia-sur');
 
@@ -65,7 +70,12 @@ describe('browser: groups', () => {
     const report = page.getByTestId('import-report');
     await report.waitFor();
     const errors = report.getByTestId('import-error');
-    expect(await until(() => errors.count(), (n) => n === 2)).toBe(2);
+    expect(
+      await until(
+        () => errors.count(),
+        (n) => n === 2,
+      ),
+    ).toBe(2);
     const lines = (await errors.allInnerTexts()).map(normalize);
     expect(lines[0]).toMatch(/^Línea 3: /);
     expect(lines[0]).toContain('zona vacía');

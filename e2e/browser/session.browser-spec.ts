@@ -75,7 +75,12 @@ describe('browser: session and connection', () => {
     admin = await server.loginAdmin();
     // Socket.IO retries with growing waits of at most 10 s.
     await banner.waitFor({ state: 'detached', timeout: 25_000 });
-    expect(await until(() => banner.count(), (n) => n === 0)).toBe(0);
+    expect(
+      await until(
+        () => banner.count(),
+        (n) => n === 0,
+      ),
+    ).toBe(0);
     expect(await page.getByTestId('user-menu').isVisible()).toBe(true);
     expect(await loginForm(page).count()).toBe(0);
   });

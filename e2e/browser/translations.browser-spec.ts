@@ -92,15 +92,18 @@ describe('web app translations', () => {
     expect(missing).toEqual([]);
   });
 
-  it.each(LANGS)('has a group of keys for every key built at run time in %s (the rest of those keys is skipped)', (lang) => {
-    const { tree } = translations(lang);
-    expect(prefixes.has('roles')).toBe(true);
-    const missing = [...prefixes]
-      .filter(([prefix]) => {
-        const node = lookup(tree, prefix);
-        return node === undefined || typeof node === 'string';
-      })
-      .map(([prefix, files]) => `${prefix}.* (${[...new Set(files)].join(', ')})`);
-    expect(missing).toEqual([]);
-  });
+  it.each(LANGS)(
+    'has a group of keys for every key built at run time in %s (the rest of those keys is skipped)',
+    (lang) => {
+      const { tree } = translations(lang);
+      expect(prefixes.has('roles')).toBe(true);
+      const missing = [...prefixes]
+        .filter(([prefix]) => {
+          const node = lookup(tree, prefix);
+          return node === undefined || typeof node === 'string';
+        })
+        .map(([prefix, files]) => `${prefix}.* (${[...new Set(files)].join(', ')})`);
+      expect(missing).toEqual([]);
+    },
+  );
 });

@@ -50,7 +50,12 @@ export class BrowserHarness {
   private allowed: RegExp[] = [];
 
   async launch(): Promise<void> {
-    this.browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 30_000 });
+    this.browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      timeout: 30_000,
+    });
   }
 
   /** A new browser profile (own sessionStorage and localStorage) with one page open on `path`. */
@@ -246,8 +251,7 @@ export async function createGroup(server: TestServer, token: string, name: strin
 
 // ---- screenshots for the docs ----
 
-const isDark = async (page: Page) =>
-  page.evaluate(() => document.documentElement.classList.contains('dark'));
+const isDark = async (page: Page) => page.evaluate(() => document.documentElement.classList.contains('dark'));
 
 async function useTheme(page: Page, dark: boolean): Promise<void> {
   if ((await isDark(page)) === dark) return;

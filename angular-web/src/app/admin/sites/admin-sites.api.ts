@@ -1,4 +1,4 @@
-import { HttpClient, HttpErrorResponse } from '@angular/common/http';
+import { HttpClient } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import type {
   CreateReceiverRequest,
@@ -8,6 +8,7 @@ import type {
   UpdateReceiverRequest,
 } from '@avisa/contracts';
 import { Observable, catchError, throwError } from 'rxjs';
+import { withJsonErrorBody } from '../../core/api-error';
 import { API_BASE } from '../../core/auth.interceptor';
 
 const BASE = `${API_BASE}/receivers`;
@@ -28,7 +29,7 @@ export class AdminSitesApi {
   provision(csv: string): Observable<string> {
     return this.http
       .post(`${BASE}/bulk`, csv, { headers: { 'content-type': 'text/csv' }, responseType: 'text' })
-      .pipe(catchError((error: unknown) => throwError(() => withJsonBody(error))));
+      .pipe(catchError((error: unknown) => throwError(() => withJsonErrorBody(error))));
   }
 
   update(name: string, body: UpdateReceiverRequest): Observable<ReceiverResponse> {
@@ -45,21 +46,5 @@ export class AdminSitesApi {
 
   connections(name: string): Observable<ReceiverConnectionResponse[]> {
     return this.http.get<ReceiverConnectionResponse[]>(`${BASE}/${encodeURIComponent(name)}/connections`);
-  }
-}
-
-/** With responseType 'text' Angular leaves an error body as text; the screens need the `{ message }` inside. */
-function withJsonBody(error: unknown): unknown {
-  if (!(error instanceof HttpErrorResponse) || typeof error.error !== 'string') return error;
-  try {
-    return new HttpErrorResponse({
-      error: JSON.parse(error.error) as unknown,
-      headers: error.headers,
-      status: error.status,
-      statusText: error.statusText,
-      url: error.url ?? undefined,
-    });
-  } catch {
-    return error;
   }
 }

@@ -1,0 +1,58 @@
+import type { PresencePayload } from '@avisa/contracts';
+import { TranslocoTestingModule } from '@jsverse/transloco';
+import { Subject } from 'rxjs';
+import { vi } from 'vitest';
+import { TRANSLATIONS } from '../../core/i18n';
+
+/** Transloco with the real Spanish strings, so specs read what a user reads. */
+export function translocoTesting() {
+  return TranslocoTestingModule.forRoot({
+    langs: { es: TRANSLATIONS.es },
+    translocoConfig: { availableLangs: ['es'], defaultLang: 'es' },
+    preloadLangs: true,
+  });
+}
+
+/** The live socket's subjects these screens listen to, without a socket. */
+export class FakeLive {
+  readonly presence$ = new Subject<PresencePayload>();
+  readonly resynced$ = new Subject<void>();
+}
+
+/** Replaces the browser clipboard; the returned spy records what was written. */
+export function mockClipboard(writeText: (text: string) => Promise<void>) {
+  const spy = vi.fn(writeText);
+  Object.defineProperty(navigator, 'clipboard', { value: { writeText: spy }, configurable: true });
+  return spy;
+}
+
+/** Captures what downloadText offers: jsdom has neither object URLs nor real downloads. */
+export function captureDownloads() {
+  const blobs: Blob[] = [];
+  const names: string[] = [];
+  Object.defineProperty(URL, 'createObjectURL', {
+    value: (blob: Blob) => (blobs.push(blob), 'blob:test'),
+    configurable: true,
+  });
+  Object.defineProperty(URL, 'revokeObjectURL', { value: () => undefined, configurable: true });
+  vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+    names.push(this.download);
+  });
+  return { blobs, names };
+}
+
+/** Types into an input or textarea as a user would. */
+export function typeInto(element: Element | null, value: string): void {
+  const input = element as HTMLInputElement | HTMLTextAreaElement;
+  input.value = value;
+  input.dispatchEvent(new Event('input'));
+  input.dispatchEvent(new Event('blur'));
+}
+
+export function byTestId(root: ParentNode, id: string): HTMLElement | null {
+  return root.querySelector<HTMLElement>(`[data-testid="${id}"]`);
+}
+
+export function allByTestId(root: ParentNode, id: string): HTMLElement[] {
+  return [...root.querySelectorAll<HTMLElement>(`[data-testid="${id}"]`)];
+}

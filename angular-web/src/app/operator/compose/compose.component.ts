@@ -94,7 +94,7 @@ function nameValidator(control: AbstractControl<string>): ValidationErrors | nul
         <form class="compose" [formGroup]="form" (submit)="$event.preventDefault()" data-testid="compose-form">
           <div class="target" role="group" [attr.aria-label]="'compose.target' | transloco">
             <span class="label">{{ 'compose.target' | transloco }}</span>
-            <mat-button-toggle-group formControlName="kind" [attr.aria-label]="'compose.target' | transloco">
+            <mat-button-toggle-group formControlName="kind" [attr.aria-label]="'compose.target' | transloco" hideSingleSelectionIndicator>
               <mat-button-toggle value="all" data-testid="target-all">
                 <mat-icon>public</mat-icon> {{ 'compose.kinds.all' | transloco }}
               </mat-button-toggle>
@@ -307,7 +307,7 @@ function nameValidator(control: AbstractControl<string>): ValidationErrors | nul
     .counter-row { display: flex; justify-content: space-between; gap: 8px; margin-top: -8px; font: var(--mat-sys-body-small); }
     .counter { font-variant-numeric: tabular-nums; }
     .counter.av-error { font-weight: 500; }
-    .options { display: flex; flex-wrap: wrap; gap: 12px 16px; }
+    .options { display: flex; flex-wrap: wrap; align-items: flex-start; gap: 12px 16px; }
     .options mat-form-field { flex: 1 1 220px; }
     .actions { display: flex; gap: 8px; }
     .dot { display: inline-block; width: 8px; height: 8px; border-radius: 50%; margin-right: 8px; background: var(--mat-sys-outline); }

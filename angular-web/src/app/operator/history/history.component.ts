@@ -19,7 +19,7 @@ import { ApiErrorComponent } from '../../core/ui/api-error.component';
 import { deliveredCount } from '../shared/deliveries';
 import { OperatorApi } from '../shared/operator.api';
 
-const COLUMNS = ['createdAt', 'sender', 'target', 'text', 'priority', 'delivered', 'read', 'open'];
+const COLUMNS = ['createdAt', 'sender', 'target', 'text', 'delivered', 'read', 'priority', 'open'];
 
 /** Sent alerts, newest first; receipt counts follow the live socket. */
 @Component({
@@ -133,7 +133,11 @@ const COLUMNS = ['createdAt', 'sender', 'target', 'text', 'priority', 'delivered
     .count { font-variant-numeric: tabular-nums; }
     .urgent { color: var(--mat-sys-error); font-weight: 500; }
     .empty { padding: 16px; }
-    table { min-width: 860px; }
+    table { min-width: 680px; }
+    @media (max-width: 959.98px) {
+      .mat-column-sender { display: none; }
+      .text { max-width: 220px; }
+    }
   `,
 })
 export class HistoryComponent {

@@ -1,0 +1,299 @@
+import { provideHttpClient } from '@angular/common/http';
+import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { provideZonelessChangeDetection } from '@angular/core';
+import { ComponentFixture, TestBed } from '@angular/core/testing';
+import { MATERIAL_ANIMATIONS } from '@angular/material/core';
+import { MAT_DIALOG_DATA, MatDialogRef } from '@angular/material/dialog';
+import type { UserResponse } from '@avisa/contracts';
+import { TranslocoTestingModule } from '@jsverse/transloco';
+import { vi } from 'vitest';
+import { TRANSLATIONS } from '../../core/i18n';
+import { SessionStore } from '../../core/session.store';
+import { UserDialogComponent, type UserDialogData } from './user-dialog.component';
+import { UsersComponent } from './users.component';
+
+const user = (id: number, username: string, overrides: Partial<UserResponse> = {}): UserResponse => ({
+  id,
+  username,
+  displayName: username.toUpperCase(),
+  role: 'operator',
+  enabled: true,
+  builtin: false,
+  createdAt: '2026-11-01T10:00:00.000Z',
+  updatedAt: '2026-11-01T10:00:00.000Z',
+  ...overrides,
+});
+
+const ADMIN = user(1, 'admin', { role: 'admin', builtin: true });
+const JEFA = user(2, 'jefa', { role: 'admin' });
+const MARIN = user(3, 'marin');
+const USERS = [ADMIN, JEFA, MARIN];
+
+function configure(providers: unknown[] = []) {
+  TestBed.configureTestingModule({
+    imports: [
+      TranslocoTestingModule.forRoot({
+        langs: { es: TRANSLATIONS.es },
+        translocoConfig: { availableLangs: ['es'], defaultLang: 'es' },
+      }),
+    ],
+    providers: [
+      provideZonelessChangeDetection(),
+      provideHttpClient(),
+      provideHttpClientTesting(),
+      { provide: MATERIAL_ANIMATIONS, useValue: { animationsDisabled: true } },
+      ...(providers as never[]),
+    ],
+  });
+}
+
+const byTestId = <T extends HTMLElement = HTMLElement>(el: Element, id: string) =>
+  el.querySelector<T>(`[data-testid="${id}"]`);
+const row = (el: HTMLElement, username: string) =>
+  el.querySelector<HTMLElement>(`[data-testid="user-row"][data-username="${username}"]`)!;
+const isDisabled = (button: HTMLElement) =>
+  (button as HTMLButtonElement).disabled || button.getAttribute('aria-disabled') === 'true';
+
+async function type(fixture: ComponentFixture<unknown>, input: HTMLInputElement, value: string) {
+  input.value = value;
+  input.dispatchEvent(new Event('input'));
+  input.dispatchEvent(new Event('blur'));
+  await fixture.whenStable();
+}
+
+describe('UsersComponent', () => {
+  async function setup(signedIn: UserResponse = JEFA) {
+    configure();
+    TestBed.inject(SessionStore).user.set({
+      id: signedIn.id,
+      username: signedIn.username,
+      displayName: signedIn.displayName,
+      role: signedIn.role,
+    });
+    const fixture = TestBed.createComponent(UsersComponent);
+    const http = TestBed.inject(HttpTestingController);
+    await fixture.whenStable();
+    http.expectOne('/api/v1/users').flush(USERS);
+    await fixture.whenStable();
+    return { fixture, http, el: fixture.nativeElement as HTMLElement };
+  }
+
+  afterEach(() => {
+    TestBed.inject(HttpTestingController).verify();
+    document.querySelectorAll('.cdk-overlay-container').forEach((c) => (c.innerHTML = ''));
+  });
+
+  it('lists the users with their role, state and the built-in mark', async () => {
+    const { el } = await setup();
+    const rows = [...el.querySelectorAll<HTMLElement>('[data-testid="user-row"]')];
+    expect(rows.map((r) => r.dataset['username'])).toEqual(['admin', 'jefa', 'marin']);
+    expect(byTestId(row(el, 'admin'), 'user-builtin')!.textContent).toContain('Integrado');
+    expect(byTestId(row(el, 'marin'), 'user-builtin')).toBeNull();
+    expect(row(el, 'marin').textContent).toContain('MARIN');
+    expect(row(el, 'marin').textContent).toContain('Operador');
+    expect(row(el, 'jefa').textContent).toContain('(tú)');
+  });
+
+  it('does not let the built-in admin be deleted, demoted or disabled, and says why', async () => {
+    const { fixture, http, el } = await setup();
+    const admin = row(el, 'admin');
+    const remove = byTestId(admin, 'user-delete')!;
+    expect(isDisabled(remove)).toBe(true);
+    expect(remove.getAttribute('aria-disabled')).toBe('true');
+    expect(byTestId(admin, 'user-role')!.getAttribute('aria-disabled')).toBe('true');
+    expect(admin.querySelector('.tip')!.getAttribute('aria-label')).toBe(
+      'El administrador integrado no puede pasar a operador.',
+    );
+    expect(byTestId(admin, 'user-enabled')!.querySelector('button')!.getAttribute('aria-disabled')).toBe('true');
+
+    remove.click();
+    await fixture.whenStable();
+    expect(document.querySelector('[data-testid="confirm"]')).toBeNull();
+    http.expectNone((r) => r.method === 'DELETE');
+    // Others can be deleted.
+    expect(isDisabled(byTestId(row(el, 'marin'), 'user-delete')!)).toBe(false);
+  });
+
+  it('does not offer deleting, disabling or demoting your own account', async () => {
+    const { el } = await setup(JEFA);
+    const own = row(el, 'jefa');
+    expect(isDisabled(byTestId(own, 'user-delete')!)).toBe(true);
+    expect(byTestId(own, 'user-role')!.getAttribute('aria-disabled')).toBe('true');
+    expect(own.querySelector('.tip')!.getAttribute('aria-label')).toBe(
+      'No puedes cambiar tu propio rol: pídeselo a otro administrador.',
+    );
+  });
+
+  it('deletes a user after confirming', async () => {
+    const { fixture, http, el } = await setup();
+    byTestId(row(el, 'marin'), 'user-delete')!.click();
+    await fixture.whenStable();
+    expect(document.querySelector('.cdk-overlay-container')!.textContent).toContain('¿Eliminar a marin?');
+    document.querySelector<HTMLElement>('[data-testid="confirm"]')!.click();
+    await fixture.whenStable();
+
+    const request = http.expectOne('/api/v1/users/3');
+    expect(request.request.method).toBe('DELETE');
+    request.flush(null, { status: 204, statusText: 'No Content' });
+    await fixture.whenStable();
+    expect(el.querySelector('[data-username="marin"]')).toBeNull();
+  });
+
+  it('disables a user with PUT enabled, and shows a refusal next to that row, putting the switch back', async () => {
+    const { fixture, http, el } = await setup();
+    const toggle = byTestId(row(el, 'marin'), 'user-enabled')!.querySelector('button')!;
+    toggle.click();
+    await fixture.whenStable();
+
+    const request = http.expectOne('/api/v1/users/3/enabled');
+    expect(request.request.method).toBe('PUT');
+    expect(request.request.body).toEqual({ enabled: false });
+    request.flush(
+      { statusCode: 403, error: 'Forbidden', message: 'you cannot disable your own account' },
+      { status: 403, statusText: 'Forbidden' },
+    );
+    await fixture.whenStable();
+
+    const error = el.querySelector<HTMLElement>('[data-testid="user-row-error"][data-username="marin"]')!;
+    expect(row(el, 'marin').nextElementSibling).toBe(error);
+    expect(error.textContent).toContain('No tienes permiso para hacer esto:');
+    expect(error.textContent).toContain('you cannot disable your own account');
+    expect(toggle.getAttribute('aria-checked')).toBe('true');
+  });
+});
+
+describe('UserDialogComponent', () => {
+  async function setup(data: UserDialogData = {}) {
+    const close = vi.fn();
+    configure([
+      { provide: MAT_DIALOG_DATA, useValue: data },
+      { provide: MatDialogRef, useValue: { close } },
+    ]);
+    const fixture = TestBed.createComponent(UserDialogComponent);
+    await fixture.whenStable();
+    return {
+      fixture,
+      close,
+      http: TestBed.inject(HttpTestingController),
+      el: fixture.nativeElement as HTMLElement,
+    };
+  }
+
+  afterEach(() => TestBed.inject(HttpTestingController).verify());
+
+  const fill = async (fixture: ComponentFixture<unknown>, el: HTMLElement, values: Record<string, string>) => {
+    for (const [id, value] of Object.entries(values)) {
+      await type(fixture, byTestId<HTMLInputElement>(el, id)!, value);
+    }
+  };
+
+  const submit = async (fixture: ComponentFixture<unknown>, el: HTMLElement) => {
+    byTestId(el, 'user-form-submit')!.click();
+    await fixture.whenStable();
+  };
+
+  it('refuses to send when the two passwords differ', async () => {
+    const { fixture, http, el } = await setup();
+    await fill(fixture, el, {
+      'user-form-username': 'nuria',
+      'user-form-password': 'Farmacia-Norte-2026',
+      'user-form-repeat': 'Farmacia-Norte-2025',
+    });
+    await submit(fixture, el);
+
+    http.expectNone('/api/v1/users');
+    expect(byTestId(el, 'user-form-mismatch')!.textContent).toContain('Las dos contraseñas no coinciden');
+
+    // Correcting the first one to match clears the error.
+    await fill(fixture, el, { 'user-form-password': 'Farmacia-Norte-2025' });
+    expect(byTestId(el, 'user-form-mismatch')).toBeNull();
+  });
+
+  it('checks the length in bytes before sending', async () => {
+    const { fixture, http, el } = await setup();
+    await fill(fixture, el, {
+      'user-form-username': 'nuria',
+      'user-form-password': 'corta',
+      'user-form-repeat': 'corta',
+    });
+    await submit(fixture, el);
+    expect(el.textContent).toContain('Demasiado corta: al menos 8 caracteres');
+
+    const long = 'ñ'.repeat(37); // 74 bytes in UTF-8
+    await fill(fixture, el, { 'user-form-password': long, 'user-form-repeat': long });
+    await submit(fixture, el);
+    expect(el.textContent).toContain('Demasiado larga: como mucho 72 bytes');
+    http.expectNone('/api/v1/users');
+  });
+
+  it("creates the user, and shows the server's password refusal under the password field", async () => {
+    const { fixture, http, el, close } = await setup();
+    await fill(fixture, el, {
+      'user-form-username': ' Nuria ',
+      'user-form-display-name': 'Nuria Gil',
+      'user-form-password': 'password123',
+      'user-form-repeat': 'password123',
+    });
+    await submit(fixture, el);
+
+    const request = http.expectOne('/api/v1/users');
+    expect(request.request.method).toBe('POST');
+    expect(request.request.body).toEqual({
+      username: 'nuria',
+      displayName: 'Nuria Gil',
+      role: 'operator',
+      password: 'password123',
+    });
+    const message = 'password is one of the most commonly used passwords; choose another';
+    request.flush(
+      { statusCode: 400, error: 'Bad Request', message, fields: { password: [message] } },
+      { status: 400, statusText: 'Bad Request' },
+    );
+    await fixture.whenStable();
+
+    const field = byTestId(el, 'user-form-password')!.closest('mat-form-field')!;
+    expect(field.querySelector('mat-error')!.textContent).toContain(message);
+    expect(byTestId(el, 'api-error')).toBeNull();
+    expect(close).not.toHaveBeenCalled();
+
+    await fill(fixture, el, { 'user-form-password': 'Farmacia-Norte-2026', 'user-form-repeat': 'Farmacia-Norte-2026' });
+    await submit(fixture, el);
+    const created = user(9, 'nuria', { displayName: 'Nuria Gil' });
+    http.expectOne('/api/v1/users').flush(created);
+    await fixture.whenStable();
+    expect(close).toHaveBeenCalledWith(created);
+  });
+
+  it('says so under the username when it is taken', async () => {
+    const { fixture, http, el } = await setup();
+    await fill(fixture, el, {
+      'user-form-username': 'marin',
+      'user-form-password': 'Farmacia-Norte-2026',
+      'user-form-repeat': 'Farmacia-Norte-2026',
+    });
+    await submit(fixture, el);
+    http
+      .expectOne('/api/v1/users')
+      .flush(
+        { statusCode: 409, error: 'Conflict', message: 'username "marin" is already taken' },
+        { status: 409, statusText: 'Conflict' },
+      );
+    await fixture.whenStable();
+    expect(byTestId(el, 'user-form-taken')!.textContent).toContain('Ya existe un usuario con ese nombre');
+  });
+
+  it("sets a user's password with PUT, typed twice", async () => {
+    const { fixture, http, el, close } = await setup({ user: MARIN });
+    expect(el.textContent).toContain('Cambiar la contraseña de marin');
+    expect(byTestId(el, 'user-form-username')).toBeNull();
+    await fill(fixture, el, { 'user-form-password': 'Otra-Clave-2026', 'user-form-repeat': 'Otra-Clave-2026' });
+    await submit(fixture, el);
+
+    const request = http.expectOne('/api/v1/users/3/password');
+    expect(request.request.method).toBe('PUT');
+    expect(request.request.body).toEqual({ password: 'Otra-Clave-2026' });
+    request.flush(null, { status: 204, statusText: 'No Content' });
+    await fixture.whenStable();
+    expect(close).toHaveBeenCalledWith(MARIN);
+  });
+});

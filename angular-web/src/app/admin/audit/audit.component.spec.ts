@@ -207,6 +207,8 @@ describe('AuditComponent', () => {
     expect(error.tagName.toLowerCase()).toBe('av-api-error');
     expect(error.textContent).toContain('Revisa los datos:');
     expect(error.textContent).toContain('from must not be later than to');
+    // The rows of the earlier filters are not left standing as if they answered these.
+    expect(bodyOrder(el)).toEqual([]);
   });
 
   it('exports the applied filters as a CSV download named by the server', async () => {

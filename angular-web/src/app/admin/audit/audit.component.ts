@@ -128,7 +128,9 @@ const PAGE_SIZES = [25, 50, 100, 200];
             @for (e of items(); track e.id; let i = $index) {
               @if (i === lineIndex()) {
                 <tr class="last-read" data-testid="audit-last-read">
-                  <td colspan="6"><span class="label">{{ 'audit.lastRead' | transloco }}</span></td>
+                  <td colspan="6">
+                    <div class="line"><span class="label">{{ 'audit.lastRead' | transloco }}</span></div>
+                  </td>
                 </tr>
               }
               <tr data-testid="audit-row" [attr.data-id]="e.id" [class.unread]="isUnread(e)">
@@ -206,10 +208,12 @@ const PAGE_SIZES = [25, 50, 100, 200];
     td { padding: 6px 8px; border-bottom: 1px solid var(--mat-sys-outline-variant); vertical-align: top; }
     tr.unread td { background: color-mix(in srgb, var(--mat-sys-primary) 8%, transparent); }
     tr.unread td:first-child { box-shadow: inset 3px 0 0 var(--mat-sys-primary); }
-    tr.last-read td { padding: 0; border-bottom: 2px solid var(--mat-sys-error); position: relative; height: 0; }
-    tr.last-read .label {
-      position: absolute; right: 8px; top: -10px; padding: 0 8px; border-radius: 8px;
-      font: var(--mat-sys-label-small); background: var(--mat-sys-error); color: var(--mat-sys-on-error);
+    tr.last-read td { padding: 0; border-bottom: none; }
+    .line { display: flex; align-items: center; height: 20px; }
+    .line::after { content: ''; flex: 1 1 auto; border-top: 2px solid var(--mat-sys-error); }
+    .label {
+      padding: 1px 8px; border-radius: 8px; font: var(--mat-sys-label-small);
+      background: var(--mat-sys-error); color: var(--mat-sys-on-error);
     }
     .nowrap { white-space: nowrap; }
     .kind { font: var(--mat-sys-body-small); }
@@ -218,8 +222,9 @@ const PAGE_SIZES = [25, 50, 100, 200];
     .target { overflow-wrap: anywhere; }
     .details { min-width: 200px; max-width: 420px; }
     .details-cell { display: flex; align-items: flex-start; gap: 4px; }
-    .compact { flex: 1 1 auto; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; max-width: 360px; padding-top: 10px; }
-    pre { flex: 1 1 auto; margin: 8px 0; font-size: 12px; white-space: pre-wrap; overflow-wrap: anywhere; }
+    .compact { flex: 1 1 auto; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; max-width: 360px; }
+    .details-cell button { margin: -12px 0; }
+    pre { flex: 1 1 auto; margin: 0; font-size: 12px; white-space: pre-wrap; overflow-wrap: anywhere; }
     .empty { padding: 24px 8px; text-align: center; }
   `,
 })
@@ -278,7 +283,13 @@ export class AuditComponent {
               this.problem.set(null);
             }),
             catchError((error: unknown) => {
-              this.problem.set(toApiProblem(error));
+              const problem = toApiProblem(error);
+              this.problem.set(problem);
+              // Refused filters: the rows of the previous ones would read as the answer to these.
+              if (problem.status === 400) {
+                this.items.set([]);
+                this.total.set(0);
+              }
               return of(null);
             }),
             finalize(() => this.loading.set(false)),

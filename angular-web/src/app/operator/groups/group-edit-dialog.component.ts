@@ -163,6 +163,8 @@ export class GroupEditDialogComponent {
 
   protected readonly suggestions = computed(() => {
     const query = normalizeName(this.query());
+    // Only once something is typed: a long site list would otherwise cover the dialog after every chip.
+    if (!query) return [];
     const taken = new Set(this.members());
     return this.sites()
       .filter((site) => !taken.has(site) && site.includes(query))

@@ -70,7 +70,7 @@ describe('GroupImportDialogComponent', () => {
       ['2', 'zona norte', 'farmacia-1, farmacia-2'],
       ['3', 'zona sur', 'farmacia-3'],
     ]);
-    expect(byTestId(el, 'import-preview')!.textContent).toContain('2 grupos, 3 miembros');
+    expect(byTestId(el, 'import-preview')!.textContent).toContain('Grupos: 2 · Miembros: 3');
     expect(byTestId(el, 'import-preview')!.textContent).toContain('cabecera');
   });
 
@@ -80,7 +80,7 @@ describe('GroupImportDialogComponent', () => {
     const rows = allByTestId(el, 'import-preview-row');
     expect(rows[0].textContent).toContain('El grupo no tiene miembros');
     expect(rows[1].textContent).toContain('«a» está repetido');
-    expect(byTestId(el, 'import-preview')!.textContent).toContain('encuentra 2 problemas');
+    expect(byTestId(el, 'import-preview')!.textContent).toContain('Problemas en la vista previa: 2');
   });
 
   it('sends the raw text as text/csv and, when refused, lists every error with its line and the warnings', async () => {
@@ -152,7 +152,7 @@ describe('GroupImportDialogComponent', () => {
     );
     await fixture.whenStable();
 
-    expect(byTestId(el, 'import-success')!.textContent).toContain('Importación completada: 2 grupos y 3 miembros.');
+    expect(byTestId(el, 'import-success')!.textContent).toContain('Importación completada. Grupos: 2 · Miembros: 3.');
     expect(allByTestId(el, 'import-warning').map((e) => e.textContent!.trim())).toEqual([
       'Línea 3: "farmacia-3" is not a known site (imported anyway)',
     ]);

@@ -1,4 +1,13 @@
-import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  ElementRef,
+  Injector,
+  afterNextRender,
+  computed,
+  inject,
+  signal,
+} from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatDialogModule, MatDialogRef } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
@@ -202,6 +211,8 @@ function isReport(value: unknown): value is GroupImportReport {
 export class GroupImportDialogComponent {
   private readonly api = inject(GroupsApi);
   private readonly dialogRef = inject<MatDialogRef<GroupImportDialogComponent, boolean>>(MatDialogRef);
+  private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
+  private readonly injector = inject(Injector);
 
   protected readonly text = signal('');
   protected readonly fileName = signal<string | null>(null);
@@ -247,10 +258,10 @@ export class GroupImportDialogComponent {
       .import(this.text(), this.fileName())
       .pipe(finalize(() => this.sending.set(false)))
       .subscribe({
-        next: (report) => this.report.set(report),
+        next: (report) => this.showReport(report),
         error: (error: unknown) => {
           const problem = toApiProblem(error);
-          if (isReport(problem.report)) this.report.set(problem.report);
+          if (isReport(problem.report)) this.showReport(problem.report);
           else this.problem.set(problem);
         },
       });
@@ -258,6 +269,15 @@ export class GroupImportDialogComponent {
 
   protected close(): void {
     this.dialogRef.close(this.report()?.imported === true);
+  }
+
+  /** The report sits below the preview, out of sight in a long file: bring it into view. */
+  private showReport(report: GroupImportReport): void {
+    this.report.set(report);
+    afterNextRender(
+      () => this.host.nativeElement.querySelector('[data-testid="import-report"]')?.scrollIntoView?.({ block: 'start' }),
+      { injector: this.injector },
+    );
   }
 
   private setText(value: string): void {

@@ -43,10 +43,11 @@ type Column = 'online' | 'offline' | 'unknown';
               <ul [attr.data-testid]="'info-' + column">
                 @for (member of i[column]; track member) {
                   <li>{{ member }}</li>
-                } @empty {
-                  <li class="av-muted empty">{{ 'common.none' | transloco }}</li>
                 }
               </ul>
+              @if (i[column].length === 0) {
+                <p class="av-muted empty">{{ 'common.none' | transloco }}</p>
+              }
             </section>
           }
         </div>
@@ -61,7 +62,7 @@ type Column = 'online' | 'offline' | 'unknown';
     .columns { display: grid; grid-template-columns: repeat(auto-fit, minmax(180px, 1fr)); gap: 16px; }
     h3 { display: flex; align-items: center; gap: 8px; font: var(--mat-sys-title-small); margin: 8px 0; }
     ul { margin: 0; padding-left: 20px; max-height: 40vh; overflow-y: auto; }
-    .empty { list-style: none; margin-left: -20px; }
+    .empty { margin: 0; }
     .av-state-unknown { background: var(--mat-sys-error-container); color: var(--mat-sys-on-error-container); }
     .note { font: var(--mat-sys-body-small); }
   `,

@@ -13,8 +13,8 @@ import { TranslocoPipe } from '@jsverse/transloco';
 import { type Observable, finalize } from 'rxjs';
 import { type ApiProblem, fieldProblems, toApiProblem } from '../../core/api-error';
 import { ApiErrorComponent } from '../../core/ui/api-error.component';
+import { DISPLAY_NAME_MAX, NAME_MAX, NAME_MIN, nameValidator, normalizeName } from '../shared/names';
 import { PASSWORD_MAX_BYTES, PASSWORD_MIN_BYTES, passwordBytesValidator, sameAs } from './password';
-import { DISPLAY_NAME_MAX, USERNAME_MAX, USERNAME_MIN, usernameValidator } from './username';
 import { UsersApi } from './users.api';
 
 export interface UserDialogData {
@@ -66,9 +66,9 @@ const FIELDS = ['username', 'displayName', 'role', 'password'] as const;
             @let username = form.controls.username;
             @if (username.hasError('required')) {
               <mat-error>{{ 'users.errors.usernameRequired' | transloco }}</mat-error>
-            } @else if (username.hasError('usernameLength')) {
+            } @else if (username.hasError('nameLength')) {
               <mat-error>{{ 'users.errors.usernameLength' | transloco: { min: usernameMin, max: usernameMax } }}</mat-error>
-            } @else if (username.hasError('usernamePattern')) {
+            } @else if (username.hasError('namePattern')) {
               <mat-error>{{ 'users.errors.usernamePattern' | transloco }}</mat-error>
             } @else if (username.hasError('taken')) {
               <mat-error data-testid="user-form-taken">{{ 'users.errors.usernameTaken' | transloco }}</mat-error>
@@ -178,14 +178,14 @@ export class UserDialogComponent {
   protected readonly target = (inject<UserDialogData | null>(MAT_DIALOG_DATA, { optional: true }) ?? {}).user;
 
   protected readonly roles = ROLES;
-  protected readonly usernameMin = USERNAME_MIN;
-  protected readonly usernameMax = USERNAME_MAX;
+  protected readonly usernameMin = NAME_MIN;
+  protected readonly usernameMax = NAME_MAX;
   protected readonly displayNameMax = DISPLAY_NAME_MAX;
   protected readonly minBytes = PASSWORD_MIN_BYTES;
   protected readonly maxBytes = PASSWORD_MAX_BYTES;
 
   protected readonly form = inject(FormBuilder).nonNullable.group({
-    username: ['', [usernameValidator]],
+    username: ['', [nameValidator]],
     displayName: ['', [Validators.maxLength(DISPLAY_NAME_MAX)]],
     role: ['operator' as Role],
     password: ['', [Validators.required, passwordBytesValidator]],
@@ -240,7 +240,7 @@ export class UserDialogComponent {
     const value = this.form.getRawValue();
     const displayName = value.displayName.trim();
     return {
-      username: value.username.trim().toLowerCase(),
+      username: normalizeName(value.username),
       ...(displayName ? { displayName } : {}),
       role: value.role,
       password: value.password,

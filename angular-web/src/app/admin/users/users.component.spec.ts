@@ -209,6 +209,20 @@ describe('UserDialogComponent', () => {
     expect(byTestId(el, 'user-form-mismatch')).toBeNull();
   });
 
+  it("checks the server's username rule before sending", async () => {
+    const { fixture, http, el } = await setup();
+    await fill(fixture, el, {
+      'user-form-username': 'Nuria Gil',
+      'user-form-password': 'Farmacia-Norte-2026',
+      'user-form-repeat': 'Farmacia-Norte-2026',
+    });
+    await submit(fixture, el);
+    expect(byTestId(el, 'user-form-username')!.closest('mat-form-field')!.textContent).toContain(
+      'Solo letras sin acentos, números, «.», «_» y «-», sin espacios',
+    );
+    http.expectNone('/api/v1/users');
+  });
+
   it('checks the length in bytes before sending', async () => {
     const { fixture, http, el } = await setup();
     await fill(fixture, el, {

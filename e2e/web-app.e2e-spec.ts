@@ -62,6 +62,9 @@ describe('web app served by the server', () => {
     expect(response.status).toBe(200);
     expect(String(response.headers['content-type'])).toMatch(/javascript/);
     expect(response.headers['cache-control']).toContain('immutable');
+    const stale = await server.api('GET', '/chunk-OLDBUILD.js');
+    expect(stale.status).toBe(404);
+    expect(String(stale.headers['content-type'])).not.toMatch(/html/);
   });
 
   it('says how to build the app when it is missing, and the API still works', async () => {

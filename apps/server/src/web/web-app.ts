@@ -9,6 +9,8 @@ const NONCE_PLACEHOLDER = '__CSP_NONCE__';
 /** Paths the web app never answers: the API, its docs and the sockets. */
 const SERVER_PATHS = /^\/(api|socket\.io)(\/|$)/;
 const HASHED_ASSET = /-[A-Z0-9]{8}\.(js|css)$/;
+/** A request for a file (a chunk from an older build, say) gets a 404, never the page in its place. */
+const FILE_PATH = /\.[a-z0-9]+$/i;
 
 /**
  * The page's policy: scripts only from this origin; styles from this origin or carrying this
@@ -54,7 +56,7 @@ export function serveWebApp(app: NestExpressApplication, webDir: string): void {
   );
   app.use((req: Request, res: Response, next: NextFunction) => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || SERVER_PATHS.test(req.path)) return next();
-    if (!req.accepts('html')) return next();
+    if (!req.accepts('html') || FILE_PATH.test(req.path)) return next();
     const nonce = randomBytes(16).toString('base64');
     res.setHeader('Content-Security-Policy', webAppContentSecurityPolicy(nonce));
     res.setHeader('Cache-Control', 'no-store');

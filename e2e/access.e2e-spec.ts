@@ -15,6 +15,7 @@ const ADMIN_ROUTES: [method: string, path: string, body?: unknown][] = [
   ['POST', '/api/v1/api-tokens', { name: 'intruder', scopes: ['read'] }],
   ['DELETE', '/api/v1/api-tokens/1'],
   ['GET', '/api/v1/audit'],
+  ['GET', '/api/v1/audit/export'],
   ['GET', '/api/v1/audit/last-read'],
   ['PUT', '/api/v1/audit/last-read', { lastReadId: 1 }],
   ['POST', '/api/v1/receivers', { name: 'intruder-site' }],

@@ -1,5 +1,6 @@
+import { BreakpointObserver } from '@angular/cdk/layout';
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
-import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
 import { FormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
@@ -14,7 +15,7 @@ import { MatTableModule } from '@angular/material/table';
 import { MatTooltipModule } from '@angular/material/tooltip';
 import type { PresencePayload, ReceiverResponse, ReceiverWithKeyResponse } from '@avisa/contracts';
 import { TranslocoPipe } from '@jsverse/transloco';
-import { type Observable, filter, finalize } from 'rxjs';
+import { type Observable, filter, finalize, map } from 'rxjs';
 import { type ApiProblem, toApiProblem } from '../../core/api-error';
 import { DateTimePipe } from '../../core/format';
 import { LiveService } from '../../core/live.service';
@@ -119,6 +120,9 @@ type StateFilter = 'all' | 'online' | 'offline' | 'disabled';
               <span class="av-state" [class.av-state-online]="s.online" [class.av-state-offline]="!s.online" data-testid="site-online">
                 {{ (s.online ? 'manageSites.online' : 'manageSites.offline') | transloco }}
               </span>
+              @if (narrow() && s.lastSeenAt) {
+                <div class="av-muted small">{{ s.lastSeenAt | avDateTime }}</div>
+              }
             </td>
           </ng-container>
           <ng-container matColumnDef="lastSeen">
@@ -159,10 +163,10 @@ type StateFilter = 'all' | 'online' | 'offline' | 'disabled';
               }
             </td>
           </ng-container>
-          <tr mat-header-row *matHeaderRowDef="columns"></tr>
-          <tr mat-row *matRowDef="let s; columns: columns" data-testid="admin-site-row" [attr.data-site]="s.name" [class.disabled]="!s.enabled"></tr>
+          <tr mat-header-row *matHeaderRowDef="columns()"></tr>
+          <tr mat-row *matRowDef="let s; columns: columns()" data-testid="admin-site-row" [attr.data-site]="s.name" [class.disabled]="!s.enabled"></tr>
           <tr class="mat-row" *matNoDataRow>
-            <td class="mat-cell empty av-muted" [attr.colspan]="columns.length">
+            <td class="mat-cell empty av-muted" [attr.colspan]="columns().length">
               {{ (sites().length ? 'manageSites.noMatch' : 'manageSites.empty') | transloco }}
             </td>
           </tr>
@@ -182,10 +186,11 @@ type StateFilter = 'all' | 'online' | 'offline' | 'disabled';
     .filters { display: flex; flex-wrap: wrap; align-items: center; gap: 8px 16px; margin-bottom: 8px; }
     .filters mat-form-field { flex: 0 1 280px; }
     .actions { display: flex; flex-wrap: nowrap; }
-    .mono { font-family: 'Roboto Mono', ui-monospace, monospace; }
+    .mono { font-family: 'Roboto Mono', ui-monospace, monospace; white-space: nowrap; }
     .danger:not([disabled]) { color: var(--mat-sys-error); }
     tr.disabled td { color: var(--mat-sys-on-surface-variant); }
     .empty { padding: 16px; }
+    .small { font: var(--mat-sys-body-small); }
   `,
 })
 export class AdminSitesComponent {
@@ -194,7 +199,18 @@ export class AdminSitesComponent {
   private readonly notifier = inject(Notifier);
   private readonly live = inject(LiveService);
 
-  protected readonly columns = ['name', 'displayName', 'enabled', 'online', 'lastSeen', 'clientVersion', 'created', 'actions'];
+  /** On a tablet the version and dates give way (last seen moves under the state), so the actions stay in view. */
+  protected readonly narrow = toSignal(
+    inject(BreakpointObserver)
+      .observe('(max-width: 1099px)')
+      .pipe(map((state) => state.matches)),
+    { initialValue: false },
+  );
+  protected readonly columns = computed(() =>
+    this.narrow()
+      ? ['name', 'displayName', 'enabled', 'online', 'actions']
+      : ['name', 'displayName', 'enabled', 'online', 'lastSeen', 'clientVersion', 'created', 'actions'],
+  );
   protected readonly states: StateFilter[] = ['all', 'online', 'offline', 'disabled'];
   protected readonly sites = signal<ReceiverResponse[]>([]);
   protected readonly loading = signal(false);

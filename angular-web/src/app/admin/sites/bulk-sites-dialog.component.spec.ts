@@ -49,7 +49,7 @@ describe('BulkSitesDialogComponent', () => {
   it('previews the lines of the CSV, header skipped, names as the server will store them', async () => {
     const { el, paste } = await setup();
     await paste('nombre,nombre visible\r\nFarmacia-Centro,Farmacia Centro\r\n\r\nfarmacia-norte\r\n');
-    expect(byTestId(el, 'bulk-count')?.textContent).toContain('2 sitios');
+    expect(byTestId(el, 'bulk-count')?.textContent).toContain('Sitios en el archivo: 2');
     const rows = [...el.querySelectorAll('[data-testid="bulk-preview"] tbody tr')].map((r) =>
       [...r.querySelectorAll('td')].map((td) => td.textContent?.trim()),
     );
@@ -73,7 +73,7 @@ describe('BulkSitesDialogComponent', () => {
     const keys = 'name,key\nfarmacia-centro,avr_one\nfarmacia-norte,avr_two\n';
     req.flush(keys);
     await fixture.whenStable();
-    expect(byTestId(el, 'bulk-warning')?.textContent).toContain('Se han creado 2 sitios');
+    expect(byTestId(el, 'bulk-warning')?.textContent).toContain('Sitios creados: 2');
     expect(dialogRef.disableClose).toBe(true);
 
     byTestId(el, 'bulk-download')!.click();
@@ -105,9 +105,9 @@ describe('BulkSitesDialogComponent', () => {
   });
 
   it('points out bad names, repeated names and existing sites before sending anything', async () => {
-    const { el, paste, submit } = await setup(['farmacia-sur']);
+    const { el, paste } = await setup(['farmacia-sur']);
     await paste('farmacia centro\nfarmacia-norte\nFARMACIA-NORTE\nfarmacia-sur\n');
-    await submit();
+    expect((byTestId(el, 'bulk-submit') as HTMLButtonElement).disabled).toBe(true);
     expect(allByTestId(el, 'bulk-error').map((li) => li.textContent?.trim())).toEqual([
       'Línea 1: «farmacia centro» no es un nombre de sitio válido (de 2 a 64 letras minúsculas, dígitos, «.», «_» o «-»).',
       'Línea 3: el sitio «farmacia-norte» ya aparece en la línea 2.',

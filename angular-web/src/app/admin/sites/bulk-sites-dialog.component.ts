@@ -79,6 +79,21 @@ const SHOWN_PROBLEMS = 200;
         @if (touched() && !rows().length) {
           <p class="av-error" role="alert">{{ 'manageSites.bulk.empty' | transloco }}</p>
         }
+        @if (problems().length) {
+          <div [attr.role]="refused() ? 'alert' : 'status'">
+            <p class="av-error">
+              {{ (refused() ? 'manageSites.bulk.refused' : 'manageSites.bulk.fixFirst') | transloco: { count: problems().length } }}
+            </p>
+            <ul class="problems">
+              @for (p of shownProblems(); track $index) {
+                <li class="av-error" data-testid="bulk-error" [attr.data-line]="p.line">{{ 'manageSites.bulk.problems.' + p.kind | transloco: p }}</li>
+              }
+            </ul>
+            @if (problems().length > shownProblems().length) {
+              <p class="av-muted">{{ 'manageSites.bulk.moreProblems' | transloco: { count: problems().length - shownProblems().length } }}</p>
+            }
+          </div>
+        }
         @if (rows().length) {
           <p data-testid="bulk-count">{{ 'manageSites.bulk.count' | transloco: { count: rows().length } }}</p>
           <div class="av-table-wrap preview">
@@ -103,21 +118,6 @@ const SHOWN_PROBLEMS = 200;
             </table>
           </div>
         }
-        @if (problems().length) {
-          <div role="alert">
-            <p class="av-error">
-              {{ (refused() ? 'manageSites.bulk.refused' : 'manageSites.bulk.fixFirst') | transloco: { count: problems().length } }}
-            </p>
-            <ul class="problems">
-              @for (p of shownProblems(); track $index) {
-                <li class="av-error" data-testid="bulk-error" [attr.data-line]="p.line">{{ 'manageSites.bulk.problems.' + p.kind | transloco: p }}</li>
-              }
-            </ul>
-            @if (problems().length > shownProblems().length) {
-              <p class="av-muted">{{ 'manageSites.bulk.moreProblems' | transloco: { count: problems().length - shownProblems().length } }}</p>
-            }
-          </div>
-        }
         <av-api-error [problem]="problem()" />
         @if (busy()) {
           <mat-progress-bar mode="indeterminate" />
@@ -129,7 +129,7 @@ const SHOWN_PROBLEMS = 200;
         <button mat-button type="button" (click)="close()" data-testid="bulk-close">{{ 'common.close' | transloco }}</button>
       } @else {
         <button mat-button type="button" mat-dialog-close>{{ 'common.cancel' | transloco }}</button>
-        <button mat-flat-button type="button" (click)="submit()" [disabled]="busy()" data-testid="bulk-submit">
+        <button mat-flat-button type="button" (click)="submit()" [disabled]="busy() || localProblems().length > 0" data-testid="bulk-submit">
           {{ 'manageSites.bulk.submit' | transloco: { count: rows().length } }}
         </button>
       }
@@ -165,7 +165,7 @@ export class BulkSitesDialogComponent {
   private readonly text = toSignal(this.csv.valueChanges, { initialValue: '' });
   protected readonly rows = computed(() => parseBulkCsv(this.text()));
   protected readonly previewRows = computed(() => this.rows().slice(0, PREVIEW_ROWS));
-  private readonly localProblems = computed(() => checkBulkRows(this.rows(), this.existing));
+  protected readonly localProblems = computed(() => checkBulkRows(this.rows(), this.existing));
   /** The server's line report after a refusal, until the text changes. */
   private readonly serverProblems = signal<{ text: string; problems: BulkProblem[] } | null>(null);
   protected readonly refused = computed(() => this.serverProblems()?.text === this.text());

@@ -137,7 +137,7 @@ type TokenState = 'active' | 'expired' | 'revoked';
     table { border-collapse: collapse; width: 100%; }
     th, td { text-align: start; padding: 8px; border-bottom: 1px solid var(--mat-sys-outline-variant); vertical-align: middle; }
     th { font: var(--mat-sys-title-small); color: var(--mat-sys-on-surface-variant); }
-    .mono { font-family: 'Roboto Mono', ui-monospace, monospace; }
+    .mono { font-family: 'Roboto Mono', ui-monospace, monospace; white-space: nowrap; }
     tr.inactive td { color: var(--mat-sys-on-surface-variant); }
     .small { font: var(--mat-sys-body-small); }
     .empty { padding: 16px; }

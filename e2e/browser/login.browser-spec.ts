@@ -31,6 +31,7 @@ describe('browser: logging in', () => {
     // The refused login is an HTTP 401 answer, which Chromium itself logs as a failed resource.
     browser.allow(failedResource(401));
     const page = await browser.newPage(server);
+    await loginForm(page).locator('input[name="username"]').fill(user.username);
     await screenshot(page, 'login');
 
     expect(await submitLogin(page, user.username, 'no-es-esta')).toBe(401);

@@ -72,6 +72,14 @@ export class BrowserHarness {
     context.setDefaultTimeout(WAIT_MS);
     context.setDefaultNavigationTimeout(WAIT_MS * 2);
     context.on('page', (page) => this.watch(page));
+    // Certificate errors are ignored, so nothing but the test server may be reached: any other request is an error.
+    await context.route(
+      (url) => url.origin !== server.baseUrl,
+      (route) => {
+        this.problems.push(`request outside the test server: ${route.request().url()}`);
+        return route.abort('blockedbyclient');
+      },
+    );
     this.contexts.push(context);
     const page = await context.newPage();
     await page.goto(path);

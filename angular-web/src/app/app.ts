@@ -45,7 +45,6 @@ export class App {
     this.loginRef = this.dialog.open(LoginDialogComponent, {
       disableClose: true,
       autoFocus: 'first-tabbable',
-      backdropClass: 'av-login-backdrop',
       id: 'login-dialog',
     });
     this.loginRef.afterClosed().subscribe((sameUser) => {

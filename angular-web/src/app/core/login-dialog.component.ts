@@ -41,6 +41,7 @@ import { SessionStore } from './session.store';
             <p class="notice" role="status" data-testid="login-reason">{{ 'login.loggedOut' | transloco }}</p>
           }
         }
+        <div class="fields">
         <mat-form-field class="av-full-width">
           <mat-label>{{ 'login.username' | transloco }}</mat-label>
           <input matInput formControlName="username" autocomplete="username" name="username" required />
@@ -55,6 +56,7 @@ import { SessionStore } from './session.store';
             <mat-error>{{ 'login.passwordRequired' | transloco }}</mat-error>
           }
         </mat-form-field>
+        </div>
         @if (problem(); as p) {
           <p class="av-error" role="alert" data-testid="login-error">
             @switch (p.status) {
@@ -91,6 +93,8 @@ import { SessionStore } from './session.store';
     .notice { background: var(--mat-sys-secondary-container); color: var(--mat-sys-on-secondary-container); padding: 8px 12px; border-radius: 8px; }
     .spacer { flex: 1 1 auto; }
     mat-dialog-content { min-width: min(360px, 80vw); }
+    /* room for the outlined field's floating label, which the scrolling content would clip */
+    .fields { padding-top: 8px; }
   `,
 })
 export class LoginDialogComponent {

@@ -56,7 +56,11 @@ export function serveWebApp(app: NestExpressApplication, webDir: string): void {
   );
   app.use((req: Request, res: Response, next: NextFunction) => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || SERVER_PATHS.test(req.path)) return next();
-    if (!req.accepts('html') || FILE_PATH.test(req.path)) return next();
+    if (FILE_PATH.test(req.path)) {
+      res.status(404).type('text/plain').send(`${req.path} is not part of this build of the web app`);
+      return;
+    }
+    if (!req.accepts('html')) return next();
     const nonce = randomBytes(16).toString('base64');
     res.setHeader('Content-Security-Policy', webAppContentSecurityPolicy(nonce));
     res.setHeader('Cache-Control', 'no-store');

@@ -1,20 +1,7 @@
 import { TestBed } from '@angular/core/testing';
 import type { LoginResponse } from '@avisa/contracts';
 import { SESSION_STORAGE, SessionStore } from './session.store';
-
-function memoryStorage(): Storage {
-  const data = new Map<string, string>();
-  return {
-    get length() {
-      return data.size;
-    },
-    clear: () => data.clear(),
-    getItem: (k) => data.get(k) ?? null,
-    key: (i) => [...data.keys()][i] ?? null,
-    removeItem: (k) => void data.delete(k),
-    setItem: (k, v) => void data.set(k, v),
-  };
-}
+import { memoryStorage } from './testing';
 
 const login = (id: number, username: string): LoginResponse => ({
   token: `avs_${username}`,

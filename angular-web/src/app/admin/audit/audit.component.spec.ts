@@ -4,10 +4,9 @@ import { provideZonelessChangeDetection } from '@angular/core';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { MATERIAL_ANIMATIONS } from '@angular/material/core';
 import type { AuditEventResponse, AuditPage } from '@avisa/contracts';
-import { TranslocoTestingModule } from '@jsverse/transloco';
 import { vi } from 'vitest';
-import { TRANSLATIONS } from '../../core/i18n';
 import { AuditComponent } from './audit.component';
+import { translocoTesting } from '../../core/testing';
 
 const event = (id: number, overrides: Partial<AuditEventResponse> = {}): AuditEventResponse => ({
   id,
@@ -37,10 +36,7 @@ async function setup(first: AuditPage) {
   TestBed.configureTestingModule({
     imports: [
       AuditComponent,
-      TranslocoTestingModule.forRoot({
-        langs: { es: TRANSLATIONS.es },
-        translocoConfig: { availableLangs: ['es'], defaultLang: 'es' },
-      }),
+      translocoTesting(),
     ],
     providers: [
       provideZonelessChangeDetection(),

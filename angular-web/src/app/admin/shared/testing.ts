@@ -1,23 +1,6 @@
-import type { PresencePayload } from '@avisa/contracts';
-import { TranslocoTestingModule } from '@jsverse/transloco';
-import { Subject } from 'rxjs';
 import { vi } from 'vitest';
-import { TRANSLATIONS } from '../../core/i18n';
 
-/** Transloco with the real Spanish strings, so specs read what a user reads. */
-export function translocoTesting() {
-  return TranslocoTestingModule.forRoot({
-    langs: { es: TRANSLATIONS.es },
-    translocoConfig: { availableLangs: ['es'], defaultLang: 'es' },
-    preloadLangs: true,
-  });
-}
-
-/** The live socket's subjects these screens listen to, without a socket. */
-export class FakeLive {
-  readonly presence$ = new Subject<PresencePayload>();
-  readonly resynced$ = new Subject<void>();
-}
+export { FakeLive, translocoTesting } from '../../core/testing';
 
 /** Replaces the browser clipboard; the returned spy records what was written. */
 export function mockClipboard(writeText: (text: string) => Promise<void>) {

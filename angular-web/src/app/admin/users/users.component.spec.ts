@@ -5,12 +5,11 @@ import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { MATERIAL_ANIMATIONS } from '@angular/material/core';
 import { MAT_DIALOG_DATA, MatDialogRef } from '@angular/material/dialog';
 import type { UserResponse } from '@avisa/contracts';
-import { TranslocoTestingModule } from '@jsverse/transloco';
 import { vi } from 'vitest';
-import { TRANSLATIONS } from '../../core/i18n';
 import { SessionStore } from '../../core/session.store';
 import { UserDialogComponent, type UserDialogData } from './user-dialog.component';
 import { UsersComponent } from './users.component';
+import { translocoTesting } from '../../core/testing';
 
 const user = (id: number, username: string, overrides: Partial<UserResponse> = {}): UserResponse => ({
   id,
@@ -32,10 +31,7 @@ const USERS = [ADMIN, JEFA, MARIN];
 function configure(providers: unknown[] = []) {
   TestBed.configureTestingModule({
     imports: [
-      TranslocoTestingModule.forRoot({
-        langs: { es: TRANSLATIONS.es },
-        translocoConfig: { availableLangs: ['es'], defaultLang: 'es' },
-      }),
+      translocoTesting(),
     ],
     providers: [
       provideZonelessChangeDetection(),

@@ -6,7 +6,7 @@ import { provideRouter } from '@angular/router';
 import type { GroupResponse, PhraseResponse, ReceiverResponse, SendMessageResponse } from '@avisa/contracts';
 import { LiveService } from '../../core/live.service';
 import { SESSION_STORAGE, SessionStore } from '../../core/session.store';
-import { FakeLive, loggedInStorage, translocoTesting } from '../shared/testing';
+import { FakeLive, loggedInStorage, translocoTesting } from '../../core/testing';
 import { ComposeComponent } from './compose.component';
 import { ComposeDraftStore, type ComposeDraft } from './compose-draft.store';
 

@@ -7,10 +7,9 @@ import { TestbedHarnessEnvironment } from '@angular/cdk/testing/testbed';
 import { MAT_DIALOG_DATA, MatDialogRef } from '@angular/material/dialog';
 import { MatChipInputHarness } from '@angular/material/chips/testing';
 import type { GroupResponse, ReceiverResponse } from '@avisa/contracts';
-import { TranslocoTestingModule } from '@jsverse/transloco';
 import { vi } from 'vitest';
-import { TRANSLATIONS } from '../../core/i18n';
 import { GroupEditDialogComponent, type GroupEditData } from './group-edit-dialog.component';
+import { translocoTesting } from '../../core/testing';
 
 const site = (name: string) => ({ name }) as ReceiverResponse;
 const existing: GroupResponse = {
@@ -26,10 +25,7 @@ async function setup(data: GroupEditData = {}) {
   TestBed.configureTestingModule({
     imports: [
       GroupEditDialogComponent,
-      TranslocoTestingModule.forRoot({
-        langs: { es: TRANSLATIONS.es },
-        translocoConfig: { availableLangs: ['es'], defaultLang: 'es' },
-      }),
+      translocoTesting(),
     ],
     providers: [
       provideZonelessChangeDetection(),

@@ -4,10 +4,9 @@ import { provideZonelessChangeDetection } from '@angular/core';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { MatDialogRef } from '@angular/material/dialog';
 import type { GroupImportReport } from '@avisa/contracts';
-import { TranslocoTestingModule } from '@jsverse/transloco';
 import { vi } from 'vitest';
-import { TRANSLATIONS } from '../../core/i18n';
 import { GroupImportDialogComponent } from './group-import-dialog.component';
+import { translocoTesting } from '../../core/testing';
 
 const CSV = 'grupo,miembros\nzona norte,farmacia-1,farmacia-2\nzona sur;farmacia-3\n';
 
@@ -16,10 +15,7 @@ function setup() {
   TestBed.configureTestingModule({
     imports: [
       GroupImportDialogComponent,
-      TranslocoTestingModule.forRoot({
-        langs: { es: TRANSLATIONS.es },
-        translocoConfig: { availableLangs: ['es'], defaultLang: 'es' },
-      }),
+      translocoTesting(),
     ],
     providers: [
       provideZonelessChangeDetection(),

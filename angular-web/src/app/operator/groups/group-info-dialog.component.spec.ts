@@ -4,11 +4,10 @@ import { provideZonelessChangeDetection } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { MAT_DIALOG_DATA } from '@angular/material/dialog';
 import type { PresencePayload } from '@avisa/contracts';
-import { TranslocoTestingModule } from '@jsverse/transloco';
 import { Subject } from 'rxjs';
-import { TRANSLATIONS } from '../../core/i18n';
 import { LiveService } from '../../core/live.service';
 import { GroupInfoDialogComponent } from './group-info-dialog.component';
+import { translocoTesting } from '../../core/testing';
 
 const presence = (name: string, online: boolean): PresencePayload => ({
   name,
@@ -24,10 +23,7 @@ describe('GroupInfoDialogComponent', () => {
     TestBed.configureTestingModule({
       imports: [
         GroupInfoDialogComponent,
-        TranslocoTestingModule.forRoot({
-          langs: { es: TRANSLATIONS.es },
-          translocoConfig: { availableLangs: ['es'], defaultLang: 'es' },
-        }),
+        translocoTesting(),
       ],
       providers: [
         provideZonelessChangeDetection(),

@@ -7,7 +7,7 @@ import { emptyDeliveryCounts, type MessageResponse, type Page } from '@avisa/con
 import { vi } from 'vitest';
 import { LiveService } from '../../core/live.service';
 import { SESSION_STORAGE } from '../../core/session.store';
-import { FakeLive, loggedInStorage, translocoTesting } from '../shared/testing';
+import { FakeLive, loggedInStorage, translocoTesting } from '../../core/testing';
 import { HistoryComponent } from './history.component';
 
 const alert = (id: string, text: string, counts: Partial<MessageResponse['counts']>): MessageResponse => ({

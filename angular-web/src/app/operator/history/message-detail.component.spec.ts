@@ -10,7 +10,7 @@ import { vi } from 'vitest';
 import { LiveService } from '../../core/live.service';
 import { SESSION_STORAGE } from '../../core/session.store';
 import { ConfirmDialogComponent } from '../../core/ui/confirm-dialog.component';
-import { FakeLive, loggedInStorage, translocoTesting } from '../shared/testing';
+import { FakeLive, loggedInStorage, translocoTesting } from '../../core/testing';
 import { MessageDetailComponent } from './message-detail.component';
 
 const ID = '0b6f3c1e-5a2d-4c8e-9f7a-1d2e3f4a5b6c';

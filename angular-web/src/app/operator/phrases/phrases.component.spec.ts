@@ -6,9 +6,8 @@ import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { MATERIAL_ANIMATIONS } from '@angular/material/core';
 import { By } from '@angular/platform-browser';
 import type { PhraseResponse } from '@avisa/contracts';
-import { TranslocoTestingModule } from '@jsverse/transloco';
-import { TRANSLATIONS } from '../../core/i18n';
 import { PhrasesComponent } from './phrases.component';
+import { translocoTesting } from '../../core/testing';
 
 const phrases = (...texts: string[]): PhraseResponse[] => texts.map((text, i) => ({ id: i + 1, text, position: i }));
 const INITIAL = phrases('Receta lista', 'Llamar al médico', 'Falta stock');
@@ -17,10 +16,7 @@ async function setup(list = INITIAL) {
   TestBed.configureTestingModule({
     imports: [
       PhrasesComponent,
-      TranslocoTestingModule.forRoot({
-        langs: { es: TRANSLATIONS.es },
-        translocoConfig: { availableLangs: ['es'], defaultLang: 'es' },
-      }),
+      translocoTesting(),
     ],
     providers: [
       provideZonelessChangeDetection(),

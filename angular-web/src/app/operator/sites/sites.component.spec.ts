@@ -5,7 +5,7 @@ import { TestBed } from '@angular/core/testing';
 import type { ReceiverResponse } from '@avisa/contracts';
 import { LiveService } from '../../core/live.service';
 import { SESSION_STORAGE } from '../../core/session.store';
-import { FakeLive, loggedInStorage, translocoTesting } from '../shared/testing';
+import { FakeLive, loggedInStorage, translocoTesting } from '../../core/testing';
 import { SitesComponent } from './sites.component';
 
 const receiver = (name: string, online: boolean, displayName: string): ReceiverResponse => ({

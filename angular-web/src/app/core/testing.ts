@@ -1,7 +1,7 @@
 import type { DeliveryUpdatePayload, MessageCreatedPayload, PresencePayload } from '@avisa/contracts';
 import { TranslocoTestingModule } from '@jsverse/transloco';
 import { Subject } from 'rxjs';
-import { TRANSLATIONS } from '../../core/i18n';
+import { TRANSLATIONS } from './i18n';
 
 /** Storage kept in memory, standing in for the tab's sessionStorage in specs. */
 export function memoryStorage(initial: Record<string, string> = {}): Storage {

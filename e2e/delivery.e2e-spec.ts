@@ -3,7 +3,8 @@ import {
   type DeliveryCounts,
   type DeliveryResponse,
   type DeliveryState,
-  type DeliveryUpdatePayload,
+  type DeliveriesUpdatedPayload,
+  deliveryUpdatesOf,
   type PresencePayload,
   type ReceiverConnectionResponse,
   type ReceiverResponse,
@@ -450,7 +451,11 @@ describe('alert delivery to real receiver processes', () => {
       const text = 'Kilo: recibos en vivo';
       const alert = await send({ kind: 'receiver', name: 'kilo' }, text);
       const updates = await eventually(
-        () => live.received<DeliveryUpdatePayload>('delivery.updated').filter((u) => u.messageId === alert.id),
+        () =>
+          live
+            .received<DeliveriesUpdatedPayload>('deliveries.updated')
+            .flatMap(deliveryUpdatesOf)
+            .filter((u) => u.messageId === alert.id),
         (u) => u.length >= 2,
         WAIT_MS,
       );

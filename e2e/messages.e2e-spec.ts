@@ -589,7 +589,7 @@ describe('messages API', () => {
       });
     });
 
-    it('pushes message.created when an alert is sent and delivery.updated with counts when a receipt is stored', async () => {
+    it('pushes message.created when an alert is sent and deliveries.updated with counts when a receipt is stored', async () => {
       const response = await send(
         { target: { kind: 'receiver', name: 'north' }, text: 'en vivo', priority: 'urgent' },
         operator,
@@ -606,21 +606,17 @@ describe('messages API', () => {
         () => north.alerts(id).length,
         (n) => n > 0,
       );
-      expect(live.received<{ messageId: string }>('delivery.updated').filter((u) => u.messageId === id)).toEqual([]);
+      expect(live.received<{ messageId: string }>('deliveries.updated').filter((u) => u.messageId === id)).toEqual([]);
       expect(await north.receipt(id, 'delivered')).toEqual({ ok: true });
       const updates = await eventually(
-        () => live.received<{ messageId: string }>('delivery.updated').filter((u) => u.messageId === id),
+        () => live.received<{ messageId: string }>('deliveries.updated').filter((u) => u.messageId === id),
         (u) => u.length > 0,
       );
       expect(updates).toEqual([
         {
           messageId: id,
-          receiver: 'north',
-          state: 'delivered',
-          at: expect.stringMatching(ISO),
-          reminders: 0,
-          flagged: false,
           counts: counts({ total: 1, delivered: 1 }),
+          changes: [{ receiver: 'north', state: 'delivered', at: expect.stringMatching(ISO), reminders: 0, flagged: false }],
         },
       ]);
     });

@@ -11,14 +11,34 @@ export interface PresencePayload {
   clientVersion: string | null;
 }
 
-export interface DeliveryUpdatePayload {
-  messageId: string;
+/** One site's copy of an alert that changed state. */
+export interface DeliveryChangePayload {
   receiver: string;
   state: DeliveryState;
   at: string;
   reminders: number;
   flagged: boolean;
+}
+
+/**
+ * Every change to one alert's copies stored together (a batch of receipts, reminders, expiries),
+ * with the alert's counts after them: one push per alert and batch, not one per site.
+ */
+export interface DeliveriesUpdatedPayload {
+  messageId: string;
   counts: DeliveryCounts;
+  changes: DeliveryChangePayload[];
+}
+
+/** One change with its alert's counts, as a screen applies it. */
+export interface DeliveryUpdatePayload extends DeliveryChangePayload {
+  messageId: string;
+  counts: DeliveryCounts;
+}
+
+/** Spreads a batch into the per-site updates it holds. */
+export function deliveryUpdatesOf(batch: DeliveriesUpdatedPayload): DeliveryUpdatePayload[] {
+  return batch.changes.map((change) => ({ ...change, messageId: batch.messageId, counts: batch.counts }));
 }
 
 export interface MessageCreatedPayload {
@@ -30,7 +50,7 @@ export interface MessageCreatedPayload {
 
 export interface OperatorServerToClientEvents {
   'receiver.presence': (payload: PresencePayload) => void;
-  'delivery.updated': (payload: DeliveryUpdatePayload) => void;
+  'deliveries.updated': (payload: DeliveriesUpdatedPayload) => void;
   'message.created': (payload: MessageCreatedPayload) => void;
   'message.retracted': (payload: { id: string }) => void;
   'session.ended': (payload: { reason: string }) => void;

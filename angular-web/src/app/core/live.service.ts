@@ -1,6 +1,7 @@
 import { DestroyRef, Injectable, effect, inject } from '@angular/core';
 import {
   OPERATORS_NAMESPACE,
+  deliveryUpdatesOf,
   type DeliveryUpdatePayload,
   type MessageCreatedPayload,
   type OperatorServerToClientEvents,
@@ -62,7 +63,9 @@ export class LiveService {
     });
     socket.on('session.ended', () => this.session.expire());
     socket.on('receiver.presence', (p) => this.presence$.next(p));
-    socket.on('delivery.updated', (p) => this.deliveryUpdated$.next(p));
+    socket.on('deliveries.updated', (batch) => {
+      for (const update of deliveryUpdatesOf(batch)) this.deliveryUpdated$.next(update);
+    });
     socket.on('message.created', (p) => this.messageCreated$.next(p));
     socket.on('message.retracted', (p) => this.messageRetracted$.next(p));
     this.socket = socket;

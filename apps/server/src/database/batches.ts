@@ -9,3 +9,19 @@ export function* chunks<T>(items: readonly T[], size = BATCH_SIZE): Generator<T[
 export function containsPattern(text: string): string {
   return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
+
+/**
+ * The VALUES list of a multi-row INSERT: `(?, ?), (?, ?)`, or `($1, $2), ($3, $4)` where the driver numbers
+ * its parameters (PostgreSQL). Bulk rows go through one prepared statement per chunk instead of the ORM's
+ * per-row query building.
+ */
+export function valuesPlaceholders(rows: number, columns: number, numbered: boolean): string {
+  const groups: string[] = [];
+  let n = 0;
+  for (let r = 0; r < rows; r++) {
+    const cells: string[] = [];
+    for (let c = 0; c < columns; c++) cells.push(numbered ? `$${++n}` : '?');
+    groups.push(`(${cells.join(', ')})`);
+  }
+  return groups.join(', ');
+}

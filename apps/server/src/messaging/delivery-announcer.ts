@@ -13,7 +13,7 @@ export interface DeliveryChange {
   flagged: boolean;
 }
 
-/** Tells operators what changed, with each alert's fresh counts: one counts query per batch of changes. */
+/** Tells operators what changed: one event per alert and batch, with its fresh counts (one counts query per batch). */
 @Injectable()
 export class DeliveryAnnouncer {
   constructor(
@@ -23,12 +23,24 @@ export class DeliveryAnnouncer {
 
   async announce(changes: readonly DeliveryChange[]): Promise<void> {
     if (!changes.length) return;
-    const counts = await this.messages.counts([...new Set(changes.map((c) => c.messageId))]);
+    const byMessage = new Map<string, DeliveryChange[]>();
     for (const change of changes) {
-      await this.events.emit('delivery.updated', {
-        ...change,
-        at: toIso(change.at)!,
-        counts: counts.get(change.messageId)!,
+      const list = byMessage.get(change.messageId);
+      if (list) list.push(change);
+      else byMessage.set(change.messageId, [change]);
+    }
+    const counts = await this.messages.counts([...byMessage.keys()]);
+    for (const [messageId, list] of byMessage) {
+      await this.events.emit('deliveries.updated', {
+        messageId,
+        counts: counts.get(messageId)!,
+        changes: list.map(({ receiver, state, at, reminders, flagged }) => ({
+          receiver,
+          state,
+          at: toIso(at)!,
+          reminders,
+          flagged,
+        })),
       });
     }
   }

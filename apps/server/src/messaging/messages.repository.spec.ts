@@ -76,6 +76,22 @@ describe('MessagesRepository on a real SQLite file', () => {
     expect((await repository.counts(['m1'])).get('m1')).toMatchObject({ total: 1000, queued: 1000 });
   });
 
+  it('stores what each new copy needs and leaves receipts, reminders and the flag at their defaults', async () => {
+    await repository.insertWithDeliveries(message('m1'), [
+      delivery('m1', 'online', { receiverId: 7, state: 'sent', sentAt: T0, attempts: 1 }),
+      delivery('m1', 'offline'),
+    ]);
+    const rows = await db.dataSource.getRepository(DeliveryEntity).find({ order: { receiverName: 'ASC' } });
+    expect(rows).toEqual([
+      expect.objectContaining({ receiverName: 'offline', receiverId: null, state: 'queued', sentAt: null, attempts: 0 }),
+      expect.objectContaining({ receiverName: 'online', receiverId: 7, state: 'sent', sentAt: T0, attempts: 1 }),
+    ]);
+    for (const row of rows) {
+      expect(row).toMatchObject({ deliveredAt: null, readAt: null, reminders: 0, remindedAt: null, flagged: false });
+      expect(row).toMatchObject({ createdAt: T0, expiresAt: T0 + 3_600_000, endedAt: null });
+    }
+  });
+
   it('stores nothing when a delivery row fails', async () => {
     const rows = [delivery('m1', 'a'), { ...delivery('m1', 'b'), state: null as unknown as 'queued' }];
     await expect(repository.insertWithDeliveries(message('m1'), rows)).rejects.toThrow();
@@ -83,8 +99,7 @@ describe('MessagesRepository on a real SQLite file', () => {
   });
 
   it('moves states only forward: sent, delivered, read — and a late delivered does not undo read', async () => {
-    await repository.insertWithDeliveries(message('m1'), [delivery('m1', 'a')]);
-    await repository.markSent('m1', ['a'], T0 + 1);
+    await repository.insertWithDeliveries(message('m1'), [delivery('m1', 'a', { state: 'sent', sentAt: T0 + 1, attempts: 1 })]);
     expect(await stateOf('m1', 'a')).toBe('sent');
     await repository.applyReceipts([{ messageId: 'm1', receiverName: 'a', state: 'read', at: T0 + 5 }]);
     expect(await stateOf('m1', 'a')).toBe('read');
@@ -183,7 +198,9 @@ describe('MessagesRepository on a real SQLite file', () => {
     const due = await repository.unconfirmedSince(T0 + 30_000, T0 + 60_000, 100);
     expect(due.map((d) => d.receiverName).sort()).toEqual(['missed', 'slow']);
 
-    await repository.insertWithDeliveries(message('u1', { priority: 'urgent' }), [
+    // Copies that already went through receipts and reminders are seeded as rows, not sent.
+    await db.dataSource.getRepository(MessageEntity).insert(message('u1', { priority: 'urgent' }));
+    await db.dataSource.getRepository(DeliveryEntity).insert([
       delivery('u1', 'unread', { state: 'delivered', deliveredAt: T0 }),
       delivery('u1', 'read', { state: 'read', deliveredAt: T0, readAt: T0 + 1 }),
       delivery('u1', 'reminded', { state: 'delivered', deliveredAt: T0, remindedAt: T0 + 290_000, reminders: 1 }),

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { emptyDeliveryCounts, type DeliveryCounts, type DeliveryState, type ReceiptState } from '@avisa/contracts';
 import { Brackets, DataSource, EntityManager, In, Repository } from 'typeorm';
-import { chunks, containsPattern } from '../database/batches';
+import { chunks, containsPattern, valuesPlaceholders } from '../database/batches';
 import { DeliveryEntity, MessageEntity } from './message.entity';
 
 export interface ReceiptRow {
@@ -55,6 +55,24 @@ export interface PendingDelivery {
 
 const OPEN_STATES: DeliveryState[] = ['queued', 'sent'];
 
+/** A delivery row as an alert is accepted: nothing received yet, no reminders. */
+export type NewDelivery = Pick<
+  DeliveryEntity,
+  'messageId' | 'receiverId' | 'receiverName' | 'state' | 'createdAt' | 'expiresAt' | 'sentAt' | 'endedAt' | 'attempts'
+>;
+const NEW_DELIVERY_COLUMNS = [
+  'message_id',
+  'receiver_id',
+  'receiver_name',
+  'state',
+  'created_at',
+  'expires_at',
+  'sent_at',
+  'ended_at',
+  'attempts',
+] as const;
+const NEW_DELIVERY_CHUNK = 1000;
+
 @Injectable()
 export class MessagesRepository {
   constructor(
@@ -63,25 +81,33 @@ export class MessagesRepository {
     private readonly dataSource: DataSource,
   ) {}
 
-  /** The message and every delivery row, in one transaction, before anything is sent. */
-  async insertWithDeliveries(message: MessageEntity, rows: Omit<DeliveryEntity, 'id'>[]): Promise<void> {
+  /**
+   * The message and every delivery row, in one transaction, before anything is pushed. A global alert is
+   * thousands of rows on the path to the first site, so they are written as multi-row statements of the
+   * columns that vary; the others keep their schema defaults.
+   */
+  async insertWithDeliveries(message: MessageEntity, rows: NewDelivery[]): Promise<void> {
+    const numbered = this.dataSource.options.type === 'postgres';
     await this.dataSource.transaction(async (manager) => {
       await manager.insert(MessageEntity, message);
-      for (const batch of chunks(rows)) await manager.insert(DeliveryEntity, batch);
+      for (const batch of chunks(rows, NEW_DELIVERY_CHUNK)) {
+        const params = batch.flatMap((r) => [
+          r.messageId,
+          r.receiverId,
+          r.receiverName,
+          r.state,
+          r.createdAt,
+          r.expiresAt,
+          r.sentAt,
+          r.endedAt,
+          r.attempts,
+        ]);
+        await manager.query(
+          `INSERT INTO deliveries (${NEW_DELIVERY_COLUMNS.join(', ')}) VALUES ${valuesPlaceholders(batch.length, NEW_DELIVERY_COLUMNS.length, numbered)}`,
+          params,
+        );
+      }
     });
-  }
-
-  async markSent(messageId: string, names: readonly string[], at: number): Promise<void> {
-    for (const batch of chunks(names)) {
-      await this.deliveries
-        .createQueryBuilder()
-        .update()
-        .set({ state: 'sent', sentAt: at, attempts: () => 'attempts + 1' })
-        .where('message_id = :messageId', { messageId })
-        .andWhere('receiver_name IN (:...names)', { names: batch })
-        .andWhere('state IN (:...open)', { open: OPEN_STATES })
-        .execute();
-    }
   }
 
   async markDeliverySent(ids: readonly number[], at: number): Promise<void> {
@@ -113,7 +139,9 @@ export class MessagesRepository {
       const writes = new Map<string, number[]>();
       for (const row of changed.values()) {
         const key = `${row.state}|${row.deliveredAt}|${row.readAt}`;
-        writes.set(key, [...(writes.get(key) ?? []), row.id]);
+        const ids = writes.get(key);
+        if (ids) ids.push(row.id);
+        else writes.set(key, [row.id]);
       }
       for (const ids of writes.values()) {
         const { state, deliveredAt, readAt } = changed.get(ids[0])!;

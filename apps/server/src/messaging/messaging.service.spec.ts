@@ -80,16 +80,15 @@ describe('MessagingService.send', () => {
       senderDisplay: 'Soporte',
       expiresAt: clock.now() + 3_600_000,
     });
-    expect(rows.map((r) => [r.receiverName, r.state])).toEqual([
-      ['centro', 'queued'],
-      ['norte', 'queued'],
-      ['sur', 'queued'],
+    expect(rows.map((r) => [r.receiverName, r.state, r.sentAt, r.attempts])).toEqual([
+      ['centro', 'sent', clock.now(), 1],
+      ['norte', 'queued', null, 0],
+      ['sur', 'sent', clock.now(), 1],
     ]);
     expect(mocks.hub.sendAlert).toHaveBeenCalledWith(
       ['centro', 'sur'],
       expect.objectContaining({ id: result.id, reminder: 0 }),
     );
-    expect(mocks.messages.markSent).toHaveBeenCalledWith(result.id, ['centro', 'sur'], clock.now());
     expect(mocks.events.emit).toHaveBeenCalledWith('message.created', expect.objectContaining({ target: 'all' }));
   });
 

@@ -22,7 +22,7 @@ import { GroupsService } from '../groups/groups.service';
 import { ReceiversRepository } from '../receivers/receivers.repository';
 import { HistoryQueryDto, SendMessageDto, toDeliveryResponse, toMessageResponse } from './dto/message.dto';
 import { DeliveryEntity, MessageEntity } from './message.entity';
-import { MessagesRepository } from './messages.repository';
+import { MessagesRepository, type NewDelivery } from './messages.repository';
 
 /** An alert sent with ttlSeconds 0 still gets this long to reach the sites that were online. */
 const ONLINE_ONLY_GRACE_MS = 5 * 60_000;
@@ -88,7 +88,9 @@ export class MessagingService {
       recipientCount: recipients.length,
     };
     const result: SendMessageResponse = { id: message.id, online: [], queued: [], dropped: [...disabled], unknown };
-    const rows = recipients.map((r): Omit<DeliveryEntity, 'id'> => {
+    // Online sites are recorded as sent in the same transaction: the push follows the commit at once, and a
+    // copy that never arrives (a crash in between, a lost socket) is resent when its receipt does not come.
+    const rows = recipients.map((r): NewDelivery => {
       const isOnline = online.has(r.name);
       const dropped = !isOnline && ttlSeconds === 0;
       (isOnline ? result.online : dropped ? result.dropped : result.queued).push(r.name);
@@ -96,22 +98,16 @@ export class MessagingService {
         messageId: message.id,
         receiverId: r.id,
         receiverName: r.name,
-        state: dropped ? 'expired' : 'queued',
+        state: isOnline ? 'sent' : dropped ? 'expired' : 'queued',
         createdAt: now,
         expiresAt: message.expiresAt,
-        sentAt: null,
-        deliveredAt: null,
-        readAt: null,
+        sentAt: isOnline ? now : null,
         endedAt: dropped ? now : null,
-        attempts: 0,
-        reminders: 0,
-        remindedAt: null,
-        flagged: false,
+        attempts: isOnline ? 1 : 0,
       };
     });
     await this.messages.insertWithDeliveries(message, rows);
     this.hub.sendAlert(result.online, toAlertPayload(message));
-    await this.messages.markSent(message.id, result.online, this.clock.now());
     await this.events.emit('message.created', {
       actor,
       target: dto.target.kind === 'all' ? 'all' : `${dto.target.kind}:${dto.target.name}`,

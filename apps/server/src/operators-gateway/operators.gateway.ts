@@ -62,7 +62,7 @@ export class OperatorsGateway
 
   onApplicationBootstrap(): void {
     this.events.on('receiver.presence', (p) => this.broadcast('receiver.presence', p));
-    this.events.on('delivery.updated', (p) => this.broadcast('delivery.updated', p));
+    this.events.on('deliveries.updated', (p) => this.broadcast('deliveries.updated', p));
     this.events.on('message.created', (e) => this.broadcast('message.created', e.payload));
     this.events.on('message.retracted', (e) => this.broadcast('message.retracted', { id: e.messageId }));
     this.events.on('auth.logout', (e) => this.endSessions(`u:${e.actor.id}`, 'logged out', e.actor));

@@ -1,4 +1,4 @@
-import type { DeliveryUpdatePayload, MessageCreatedPayload, PresencePayload } from '@avisa/contracts';
+import type { DeliveriesUpdatedPayload, MessageCreatedPayload, PresencePayload } from '@avisa/contracts';
 import type { Actor } from '../actor';
 
 /** A state change worth an audit line: who, on what, with which details. */
@@ -38,7 +38,7 @@ export interface EventMap {
   'phrase.deleted': AuditedEvent;
   'phrases.reordered': AuditedEvent;
   'phrases.replaced': AuditedEvent;
-  'delivery.updated': DeliveryUpdatePayload;
+  'deliveries.updated': DeliveriesUpdatedPayload;
   'group.created': AuditedEvent;
   'group.updated': AuditedEvent;
   'group.deleted': AuditedEvent;

@@ -27,6 +27,7 @@ import { InProcessReceiverHub, receiverRoom } from '../fanout/in-process-receive
 import { ReceiverHub } from '../fanout/receiver-hub';
 import { MessagingService } from '../messaging/messaging.service';
 import { ReceiptsService } from '../messaging/receipts.service';
+import { ConnectionJournal } from '../receivers/connection-journal';
 import { ReceiversRepository } from '../receivers/receivers.repository';
 import { ReceiversService } from '../receivers/receivers.service';
 import { SOCKET_OPTIONS } from './socket-options';
@@ -37,7 +38,6 @@ interface ReceiverSocketData {
   receiverId: number;
   displayName: string;
   connectionId: string;
-  connectionRow: number;
   clientVersion: string | null;
   address: string | null;
   since: number;
@@ -58,6 +58,7 @@ export class ClientGateway implements OnGatewayInit, OnGatewayConnection, OnGate
   constructor(
     private readonly receivers: ReceiversService,
     private readonly receiversRepository: ReceiversRepository,
+    private readonly journal: ConnectionJournal,
     private readonly messaging: MessagingService,
     private readonly receipts: ReceiptsService,
     private readonly hub: ReceiverHub,
@@ -88,18 +89,7 @@ export class ClientGateway implements OnGatewayInit, OnGatewayConnection, OnGate
     const data = socket.data;
     if (!data.name) return;
     await socket.join(receiverRoom(data.name));
-    data.connectionRow = await this.receiversRepository.openConnection({
-      receiverId: data.receiverId,
-      ip: data.address,
-      clientVersion: data.clientVersion,
-      connectedAt: data.since,
-      disconnectedAt: null,
-      endReason: null,
-    });
-    await this.receiversRepository.update(data.receiverId, {
-      lastSeenAt: data.since,
-      clientVersion: data.clientVersion,
-    });
+    this.journal.opened(data.receiverId, data.since, data.address, data.clientVersion);
     await this.events.emit('receiver.presence', {
       name: data.name,
       online: true,
@@ -117,7 +107,7 @@ export class ClientGateway implements OnGatewayInit, OnGatewayConnection, OnGate
     });
     for (const alert of pending) socket.emit('alert', alert.payload);
     if (pending.length) await this.messaging.markPushed(pending.map((p) => p.deliveryId));
-    this.logger.log(`site ${data.name} connected from ${data.address ?? '?'} (${pending.length} pending)`);
+    this.logger.debug(`site ${data.name} connected from ${data.address ?? '?'} (${pending.length} pending)`);
   }
 
   async handleDisconnect(socket: ReceiverSocket, reason?: string): Promise<void> {
@@ -125,12 +115,7 @@ export class ClientGateway implements OnGatewayInit, OnGatewayConnection, OnGate
     if (!data.name || !(await this.hub.release(data.name, data.connectionId))) return;
     const now = this.clock.now();
     const why = this.hub.takeEndReason(data.name) ?? reason ?? 'disconnected';
-    try {
-      if (data.connectionRow) await this.receiversRepository.closeConnection(data.connectionRow, now, why);
-      await this.receiversRepository.update(data.receiverId, { lastSeenAt: now });
-    } catch (error) {
-      this.logger.warn(`could not record the end of ${data.name}'s connection: ${String(error)}`);
-    }
+    this.journal.closed(data.receiverId, now, why);
     await this.events.emit('receiver.presence', {
       name: data.name,
       online: false,
@@ -138,7 +123,7 @@ export class ClientGateway implements OnGatewayInit, OnGatewayConnection, OnGate
       lastSeenAt: toIso(now),
       clientVersion: data.clientVersion,
     });
-    this.logger.log(`site ${data.name} disconnected (${why})`);
+    this.logger.debug(`site ${data.name} disconnected (${why})`);
   }
 
   @SubscribeMessage('receipt')
@@ -187,7 +172,6 @@ export class ClientGateway implements OnGatewayInit, OnGatewayConnection, OnGate
       receiverId: receiver.id,
       displayName: receiver.displayName,
       connectionId,
-      connectionRow: 0,
       clientVersion,
       address,
       since,

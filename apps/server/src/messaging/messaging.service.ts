@@ -1,4 +1,10 @@
-import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import {
+  BadRequestException,
+  ConflictException,
+  Injectable,
+  NotFoundException,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import {
   emptyDeliveryCounts,
   type AlertPayload,
@@ -16,6 +22,7 @@ import { EventBus } from '../common/events/event-bus';
 import { Clock } from '../common/system/clock';
 import { AppConfigService } from '../config/app-config.service';
 import { toIso } from '../database/columns';
+import { WriteBatcher } from '../database/write-batcher';
 import { ReceiverHub } from '../fanout/receiver-hub';
 import { GroupAccessService } from '../groups/group-access.service';
 import { GroupsService } from '../groups/groups.service';
@@ -51,7 +58,12 @@ export function toAlertPayload(message: MessageEntity, reminder = 0): AlertPaylo
 }
 
 @Injectable()
-export class MessagingService {
+export class MessagingService implements OnApplicationShutdown {
+  private readonly pushed = new WriteBatcher<number>((ids) => this.messages.markDeliverySent(ids, this.clock.now()), {
+    delayMs: 20,
+    maxItems: 2000,
+  });
+
   constructor(
     private readonly messages: MessagesRepository,
     private readonly receivers: ReceiversRepository,
@@ -130,8 +142,13 @@ export class MessagingService {
     return rows.map((r) => ({ deliveryId: r.deliveryId, payload: toAlertPayload(r.message) }));
   }
 
-  async markPushed(deliveryIds: readonly number[]): Promise<void> {
-    await this.messages.markDeliverySent(deliveryIds, this.clock.now());
+  /** Catch-up after a restart pushes to thousands of sites at once; their `sent` marks share transactions. */
+  markPushed(deliveryIds: readonly number[]): Promise<void> {
+    return this.pushed.add(...deliveryIds);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.pushed.flush();
   }
 
   async retract(id: string, actor: Actor): Promise<MessageResponse> {

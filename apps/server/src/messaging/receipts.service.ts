@@ -1,17 +1,10 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import type { ReceiptPayload } from '@avisa/contracts';
 import { Clock } from '../common/system/clock';
+import { WriteBatcher } from '../database/write-batcher';
 import { DeliveryAnnouncer } from './delivery-announcer';
 import { DeliveryEntity } from './message.entity';
 import { MessagesRepository, ReceiptRow } from './messages.repository';
-
-const FLUSH_EVERY_MS = 20;
-const FLUSH_AT = 500;
-
-interface Waiting {
-  row: ReceiptRow;
-  done: (error?: Error) => void;
-}
 
 /**
  * Receipts arrive in bursts (a global alert to thousands of sites); they are written in batches,
@@ -20,9 +13,8 @@ interface Waiting {
 @Injectable()
 export class ReceiptsService implements OnApplicationShutdown {
   private readonly logger = new Logger(ReceiptsService.name);
-  private queue: Waiting[] = [];
-  private timer: NodeJS.Timeout | undefined;
-  private flushing: Promise<void> = Promise.resolve();
+  private readonly batcher = new WriteBatcher<ReceiptRow>((rows) => this.store(rows), { delayMs: 20, maxItems: 500 });
+  private announcing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly messages: MessagesRepository,
@@ -31,57 +23,37 @@ export class ReceiptsService implements OnApplicationShutdown {
   ) {}
 
   record(receiverName: string, receipt: ReceiptPayload): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({
-        row: { messageId: receipt.id, receiverName, state: receipt.state, at: this.clock.now() },
-        done: (error) => (error ? reject(error) : resolve()),
-      });
-      if (this.queue.length >= FLUSH_AT) this.flushSoon(0);
-      else this.flushSoon(FLUSH_EVERY_MS);
-    });
+    return this.batcher.add({ messageId: receipt.id, receiverName, state: receipt.state, at: this.clock.now() });
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearTimeout(this.timer);
-    await this.flush();
+    await this.batcher.flush();
+    await this.announcing;
   }
 
-  private flushSoon(delay: number): void {
-    if (this.timer && delay > 0) return;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.flush();
-    }, delay);
-  }
-
-  private flush(): Promise<void> {
-    this.flushing = this.flushing.then(async () => {
-      const batch = this.queue;
-      this.queue = [];
-      if (!batch.length) return;
-      try {
-        const changed = await this.messages.applyReceipts(batch.map((w) => w.row));
-        for (const w of batch) w.done();
-        await this.announce(changed);
-      } catch (error) {
-        this.logger.error(`storing ${batch.length} receipt(s) failed: ${String(error)}`);
-        for (const w of batch) w.done(error as Error);
-      }
-    });
-    return this.flushing;
+  private async store(rows: ReceiptRow[]): Promise<void> {
+    try {
+      const changed = await this.messages.applyReceipts(rows);
+      // Sites get their acknowledgement as soon as the batch is stored; operators hear of it right after.
+      this.announcing = this.announcing.then(() => this.announce(changed));
+    } catch (error) {
+      this.logger.error(`storing ${rows.length} receipt(s) failed: ${String(error)}`);
+      throw error;
+    }
   }
 
   private announce(changed: DeliveryEntity[]): Promise<void> {
-    return this.announcer.announce(
-      changed.map((d) => ({
-        messageId: d.messageId,
-        receiver: d.receiverName,
-        state: d.state,
-        at: d.readAt ?? d.deliveredAt ?? this.clock.now(),
-        reminders: d.reminders,
-        flagged: d.flagged,
-      })),
-    );
+    return this.announcer
+      .announce(
+        changed.map((d) => ({
+          messageId: d.messageId,
+          receiver: d.receiverName,
+          state: d.state,
+          at: d.readAt ?? d.deliveredAt ?? this.clock.now(),
+          reminders: d.reminders,
+          flagged: d.flagged,
+        })),
+      )
+      .catch((error: unknown) => this.logger.warn(`announcing ${changed.length} receipt(s) failed: ${String(error)}`));
   }
 }

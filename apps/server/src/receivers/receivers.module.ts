@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ConnectionJournal } from './connection-journal';
 import { ReceiverConnectionEntity, ReceiverEntity } from './receiver.entity';
 import { ReceiversController } from './receivers.controller';
 import { ReceiversRepository } from './receivers.repository';
@@ -8,7 +9,7 @@ import { ReceiversService } from './receivers.service';
 @Module({
   imports: [TypeOrmModule.forFeature([ReceiverEntity, ReceiverConnectionEntity])],
   controllers: [ReceiversController],
-  providers: [ReceiversRepository, ReceiversService],
-  exports: [ReceiversService, ReceiversRepository],
+  providers: [ReceiversRepository, ReceiversService, ConnectionJournal],
+  exports: [ReceiversService, ReceiversRepository, ConnectionJournal],
 })
 export class ReceiversModule {}

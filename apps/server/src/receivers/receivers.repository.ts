@@ -4,6 +4,34 @@ import { DataSource, In, IsNull, Repository } from 'typeorm';
 import { chunks } from '../database/batches';
 import { ReceiverConnectionEntity, ReceiverEntity } from './receiver.entity';
 
+export interface OpenedEvent {
+  kind: 'opened';
+  receiverId: number;
+  ip: string | null;
+  clientVersion: string | null;
+  at: number;
+}
+
+export interface ClosedEvent {
+  kind: 'closed';
+  receiverId: number;
+  reason: string;
+  at: number;
+}
+
+export type ConnectionEvent = OpenedEvent | ClosedEvent;
+
+/** Consecutive events of the same kind, in their order: opens are inserted together, closes applied together. */
+function runsOfKind(events: readonly ConnectionEvent[]): ConnectionEvent[][] {
+  const runs: ConnectionEvent[][] = [];
+  for (const event of events) {
+    const last = runs.at(-1);
+    if (last && last[0].kind === event.kind) last.push(event);
+    else runs.push([event]);
+  }
+  return runs;
+}
+
 @Injectable()
 export class ReceiversRepository {
   constructor(
@@ -47,13 +75,43 @@ export class ReceiversRepository {
     await this.receivers.delete({ id });
   }
 
-  async openConnection(connection: Omit<ReceiverConnectionEntity, 'id'>): Promise<number> {
-    const saved = await this.connections.save(this.connections.create(connection));
-    return saved.id;
-  }
-
-  async closeConnection(id: number, at: number, reason: string): Promise<void> {
-    await this.connections.update({ id, disconnectedAt: IsNull() }, { disconnectedAt: at, endReason: reason });
+  /**
+   * Records sites connecting and disconnecting, in order, in one transaction. A site has at most one open
+   * connection (the hub's claim), so a close ends that site's open row.
+   */
+  async recordConnections(events: readonly ConnectionEvent[]): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      for (const run of runsOfKind(events)) {
+        if (run[0].kind === 'opened') {
+          const opened = run as OpenedEvent[];
+          for (const batch of chunks(opened)) {
+            await manager.insert(
+              ReceiverConnectionEntity,
+              batch.map((e) => ({
+                receiverId: e.receiverId,
+                ip: e.ip,
+                clientVersion: e.clientVersion,
+                connectedAt: e.at,
+                disconnectedAt: null,
+                endReason: null,
+              })),
+            );
+          }
+          for (const e of opened) {
+            await manager.update(ReceiverEntity, { id: e.receiverId }, { lastSeenAt: e.at, clientVersion: e.clientVersion });
+          }
+        } else {
+          for (const e of run as ClosedEvent[]) {
+            await manager.update(
+              ReceiverConnectionEntity,
+              { receiverId: e.receiverId, disconnectedAt: IsNull() },
+              { disconnectedAt: e.at, endReason: e.reason },
+            );
+            await manager.update(ReceiverEntity, { id: e.receiverId }, { lastSeenAt: e.at });
+          }
+        }
+      }
+    });
   }
 
   /** Connections a crash left open are closed at the next start. */

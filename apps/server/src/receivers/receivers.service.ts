@@ -11,6 +11,7 @@ import { NAME_PATTERN, normalizeName } from '../users/username';
 import { CreateReceiverDto, UpdateReceiverDto, toConnectionResponse, toReceiverResponse } from './dto/receiver.dto';
 import { ReceiverEntity } from './receiver.entity';
 import { ReceiversRepository } from './receivers.repository';
+import { ConnectionJournal } from './connection-journal';
 
 export const RECEIVER_KEY_PREFIX = 'avr_';
 const MAX_BULK = 20_000;
@@ -26,6 +27,7 @@ export class ReceiversService {
     private readonly crypto: CryptoService,
     private readonly clock: Clock,
     private readonly events: EventBus,
+    private readonly journal: ConnectionJournal,
   ) {}
 
   async list(): Promise<ReceiverResponse[]> {
@@ -85,6 +87,8 @@ export class ReceiversService {
   async delete(name: string, actor: Actor): Promise<void> {
     const receiver = await this.require(name);
     this.hub.disconnect(receiver.name, 'deleted');
+    // Connection rows still waiting to be written must land before their site goes.
+    await this.journal.flush();
     await this.receivers.delete(receiver.id);
     await this.events.emit('receiver.deleted', { actor, target: receiver.name, name: receiver.name });
   }

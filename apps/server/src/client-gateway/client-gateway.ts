@@ -1,11 +1,8 @@
 import { Logger, OnApplicationBootstrap } from '@nestjs/common';
 import {
-  ConnectedSocket,
-  MessageBody,
   OnGatewayConnection,
   OnGatewayDisconnect,
   OnGatewayInit,
-  SubscribeMessage,
   WebSocketGateway,
 } from '@nestjs/websockets';
 import {
@@ -88,6 +85,11 @@ export class ClientGateway implements OnGatewayInit, OnGatewayConnection, OnGate
   async handleConnection(socket: ReceiverSocket): Promise<void> {
     const data = socket.data;
     if (!data.name) return;
+    // A plain listener rather than @SubscribeMessage: Nest builds an RxJS pipeline per socket and handler,
+    // which at ten thousand sites is a large share of the memory each connection costs.
+    socket.on('receipt', (body: unknown, ack?: unknown) => {
+      void this.receipt(socket, body).then((answer) => typeof ack === 'function' && ack(answer));
+    });
     await socket.join(receiverRoom(data.name));
     this.journal.opened(data.receiverId, data.since, data.address, data.clientVersion);
     await this.events.emit('receiver.presence', {
@@ -126,8 +128,7 @@ export class ClientGateway implements OnGatewayInit, OnGatewayConnection, OnGate
     this.logger.debug(`site ${data.name} disconnected (${why})`);
   }
 
-  @SubscribeMessage('receipt')
-  async receipt(@ConnectedSocket() socket: ReceiverSocket, @MessageBody() body: unknown): Promise<ReceiptAck> {
+  async receipt(socket: ReceiverSocket, body: unknown): Promise<ReceiptAck> {
     const receipt = this.messaging.validateReceipt(body);
     if (typeof receipt === 'string') return { ok: false, error: receipt };
     try {

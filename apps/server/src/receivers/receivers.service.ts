@@ -31,12 +31,14 @@ export class ReceiversService {
   ) {}
 
   async list(): Promise<ReceiverResponse[]> {
+    await this.journal.flush(); // last-seen times and versions still waiting in the batch
     const [all, online] = await Promise.all([this.receivers.list(), this.hub.allPresence()]);
     const byName = new Map(online.map((p) => [p.name, p]));
     return all.map((r) => toReceiverResponse(r, byName.get(r.name)));
   }
 
   async get(name: string): Promise<ReceiverResponse> {
+    await this.journal.flush();
     const receiver = await this.require(name);
     return toReceiverResponse(receiver, await this.hub.presence(receiver.name));
   }
@@ -95,6 +97,7 @@ export class ReceiversService {
 
   async connections(name: string, limit = 100): Promise<ReceiverConnectionResponse[]> {
     const receiver = await this.require(name);
+    await this.journal.flush();
     return (await this.receivers.lastConnections(receiver.id, limit)).map(toConnectionResponse);
   }
 

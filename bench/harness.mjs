@@ -3,7 +3,7 @@
 // What every scenario of the bench shares: options, child bookkeeping (all killed on exit), time limits,
 // the simulated receiver processes, and starting (or restarting) the real Avisa server.
 import { fork, spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -63,8 +63,12 @@ export function freePort() {
 }
 
 export function rssKb(pid) {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) : NaN;
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : NaN;
+  } catch {
+    return NaN; // the process is gone
+  }
 }
 
 /** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat. */
@@ -316,6 +320,44 @@ export async function startAvisa(previous = null) {
     outFile,
     dbFile: join(dir, 'data', 'avisa.sqlite'),
   };
+}
+
+const sqlTracing = () => (process.env.BENCH_SERVER_NODE_OPTIONS ?? '').includes('sql-trace');
+
+/**
+ * With bench/sql-trace.cjs preloaded into the server (BENCH_SERVER_NODE_OPTIONS="-r …/sql-trace.cjs"): the
+ * server writes the statements counted so far to a snapshot file and starts counting again. Answers a promise of
+ * that snapshot's summary (null when not tracing). SIGWINCH, not SIGUSR2: Nest shuts down on SIGUSR2.
+ */
+export function sqlTraceMark(server) {
+  if (!sqlTracing()) return Promise.resolve(null);
+  server.sqlMarks = (server.sqlMarks ?? 0) + 1;
+  const file = join(tmpdir(), `avisa-sql-trace-${server.child.pid}-${server.sqlMarks}.json`);
+  server.child.kill('SIGWINCH');
+  return (async () => {
+    for (let i = 0; i < 100 && !existsSync(file); i++) await sleep(50);
+    if (!existsSync(file)) return null;
+    await sleep(50);
+    const trace = JSON.parse(readFileSync(file, 'utf8'));
+    const ms = (r) => r.ms + r.prepareMs;
+    const commits = trace.rows.filter((r) => /^COMMIT/.test(r.sql));
+    return {
+      file,
+      seconds: trace.seconds,
+      statements: trace.rows.reduce((a, r) => a + r.calls, 0),
+      prepares: trace.rows.reduce((a, r) => a + r.prepares, 0),
+      totalMs: trace.rows.reduce((a, r) => a + ms(r), 0),
+      commits: commits.reduce((a, r) => a + r.calls, 0),
+      commitMs: commits.reduce((a, r) => a + r.ms, 0),
+      top: trace.rows.slice(0, 12).map((r) => ({
+        sql: r.sql.slice(0, 140),
+        calls: r.calls,
+        ms: Math.round(ms(r)),
+        msPerCall: Math.round((ms(r) / Math.max(1, r.calls)) * 1000) / 1000,
+        rows: r.rows,
+      })),
+    };
+  })();
 }
 
 export async function stopChild(child) {

@@ -23,7 +23,7 @@
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, freemem, totalmem } from 'node:os';
+import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Agent, buildConnector, request } from 'undici';
@@ -274,6 +274,7 @@ async function main() {
     freeMemGiB: round1(freemem() / 2 ** 30),
     node: process.version,
     platform: `${process.platform} ${process.arch}`,
+    loadAverageAtStart: loadavg().map((x) => Math.round(x * 100) / 100),
   };
   console.log(
     `bench: scenarios ${SCENARIOS.join(', ')}; sizes ${SIZES.join(', ')}, ${ROUNDS} rounds, ${WORKERS} receiver processes, ${CONCURRENCY} handshakes in flight each; ${machine.cpus} CPUs, node ${machine.node}`,

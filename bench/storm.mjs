@@ -15,6 +15,7 @@
 // Measured from server-ready: time until all N are connected, until every queued delivery is stored as
 // delivered (SQLite, read-only), until every site has shown every alert; refused attempts by reason;
 // lost = queued deliveries not delivered by the deadline; alerts shown twice; raw duplicate arrivals.
+import { loadavg } from 'node:os';
 import Database from 'better-sqlite3';
 import {
   TEXT,
@@ -187,6 +188,7 @@ export async function benchStorm(n, workers, opts) {
     const allConnectedMs = sites.everConnected === n && sites.lastFirstConnect ? sites.lastFirstConnect - t0 : null;
     const result = {
       n,
+      loadAverageAtEnd: loadavg().map((x) => Math.round(x * 100) / 100),
       alerts,
       expectedDeliveries: expected,
       options: { deadlineMs, minBackoffMs, maxBackoffMs, connectTimeoutMs },

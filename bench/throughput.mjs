@@ -9,6 +9,7 @@
 // next site round-robin. Then the bench waits (bounded) until the SQLite file, opened read-only, has every
 // delivery of the accepted alerts in `delivered`/`read`, and checks every accepted alert has exactly one
 // delivery row, for the site it was sent to.
+import { loadavg } from 'node:os';
 import Database from 'better-sqlite3';
 import { Agent, buildConnector } from 'undici';
 import {
@@ -23,6 +24,7 @@ import {
   rssKb,
   serverProblems,
   sleep,
+  sqlTraceMark,
   startAvisa,
   stopChild,
   table,
@@ -78,6 +80,7 @@ export async function benchThroughput(n, workers, { seconds, concurrency, connec
       server: cpuSeconds(server.child.pid),
       workers: sum(workers.pids().map(cpuSeconds)),
     };
+    await sqlTraceMark(server); // statements of start-up and connecting end here
     const t0 = now();
     const windowEnd = t0 + seconds * 1000;
     async function lane() {
@@ -119,11 +122,17 @@ export async function benchThroughput(n, workers, { seconds, concurrency, connec
     const storedCount = db.prepare("SELECT count(*) AS c FROM deliveries WHERE state IN ('delivered', 'read')");
     let storedAt = null;
     let storedSeen = 0;
+    let sqlTrace = Promise.resolve(null);
     const storeDeadline = now() + phaseMs;
     while (now() < storeDeadline) {
+      if (server.child.exitCode !== null || server.child.signalCode !== null) {
+        console.warn(`  throughput: the server exited (${server.child.exitCode ?? server.child.signalCode})`);
+        break;
+      }
       storedSeen = storedCount.get().c;
       if (storedSeen >= accepted.size) {
         storedAt = now();
+        sqlTrace = sqlTraceMark(server); // statements of the load, up to everything stored
         break;
       }
       await sleep(20);
@@ -181,6 +190,7 @@ export async function benchThroughput(n, workers, { seconds, concurrency, connec
     const firstToStoredMs = storedAt === null ? null : storedAt - t0;
     const result = {
       n,
+      loadAverageAtEnd: loadavg().map((x) => Math.round(x * 100) / 100),
       seconds,
       concurrency,
       connected: conn.connected,
@@ -219,6 +229,7 @@ export async function benchThroughput(n, workers, { seconds, concurrency, connec
       cpuSeconds: { duringLoad: cpuLoad, untilStored: cpuToStored },
       serverCpuShareDuringLoad: cpuLoad.server / ((loadEndedAt - t0) / 1000),
       rssAfterLoadKb,
+      sqlTrace: await sqlTrace,
     };
     await pool.close();
     await workers.close(phaseMs);

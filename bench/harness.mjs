@@ -82,6 +82,36 @@ export function cpuSeconds(pid) {
   }
 }
 
+/** CPU seconds the whole machine has been busy (all CPUs, every state but idle and iowait), from /proc/stat. */
+export function machineBusySeconds() {
+  const [, ...f] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+  const [user, nice, system, , , irq, softirq, steal] = f.map(Number);
+  return (user + nice + system + irq + softirq + steal) / 100;
+}
+
+/**
+ * Who used the CPUs during a measured window: the server, the receiver processes, the bench itself, and
+ * everything else on the machine (other people's builds and tests share these 2 CPUs).
+ */
+export function cpuMeter(serverPid, workerPids) {
+  const read = () => ({
+    at: now(),
+    machine: machineBusySeconds(),
+    server: cpuSeconds(serverPid),
+    workers: workerPids.reduce((a, p) => a + cpuSeconds(p), 0),
+    bench: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
+  });
+  const start = read();
+  return () => {
+    const end = read();
+    const d = (k) => Math.round((end[k] - start[k]) * 100) / 100;
+    const out = { seconds: d('at') / 1000, machine: d('machine'), server: d('server'), workers: d('workers') };
+    out.bench = d('bench');
+    out.others = Math.round((out.machine - out.server - out.workers - out.bench) * 100) / 100;
+    return out;
+  };
+}
+
 /** RSS after letting the process settle: the lowest of a few samples a little apart. */
 export async function settledRssKb(pid) {
   let low = Infinity;

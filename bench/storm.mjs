@@ -20,6 +20,7 @@ import Database from 'better-sqlite3';
 import {
   TEXT,
   adminLogin,
+  cpuMeter,
   cpuSeconds,
   dropServerDir,
   fmt,
@@ -29,6 +30,7 @@ import {
   rssKb,
   serverProblems,
   sleep,
+  sqlTraceMark,
   startAvisa,
   stopChild,
   table,
@@ -104,7 +106,9 @@ export async function benchStorm(n, workers, opts) {
     servers.push(server);
     const t0 = server.readyAt;
     const restartMs = t0 - killedAt;
+    void sqlTraceMark(server); // start-up statements of the restarted server end here
     const cpu0 = cpuSeconds(server.child.pid);
+    const meter = cpuMeter(server.child.pid, workers.pids());
 
     // (e) The storm: every worker reconnects all its sites at once.
     const started = await workers.storm({
@@ -157,6 +161,8 @@ export async function benchStorm(n, workers, opts) {
     }
     const doneAt = now();
     const cpuStorm = cpuSeconds(server.child.pid) - cpu0;
+    const cpuUse = meter();
+    const sqlTrace = sqlTraceMark(server); // statements of the storm
     const rssAfterKb = rssKb(server.child.pid);
     // Late duplicates (a resend of something already delivered) would show up within the settle time.
     await sleep(SETTLE_MS);
@@ -229,8 +235,10 @@ export async function benchStorm(n, workers, opts) {
       outboxLeft: sites.outboxLeft,
       serverCpuSeconds: cpuStorm,
       serverCpuShare: cpuStorm / ((doneAt - t0) / 1000),
+      cpuUntilDone: cpuUse, // CPU seconds by whom, server-ready → done (machine = both CPUs)
       rssAfterKb,
       timeline,
+      sqlTrace: await sqlTrace,
     };
     await workers.close(phaseMs);
     result.serverProblemsBeforeRestart = serverProblems(servers[0], 0);
@@ -268,6 +276,11 @@ export function printStorm(r) {
   add('receipt errors', counts(r.ackErrors));
   add('delivery states at the end', counts(r.states));
   add('server CPU from ready to done', `${Math.round(r.serverCpuShare * 100)} % of one core`);
+  const u = r.cpuUntilDone;
+  add(
+    'CPU s: server/receivers/bench/others',
+    `${u.server} / ${u.workers} / ${u.bench} / ${u.others} (of ${fmt(2 * u.seconds)})`,
+  );
   add('server RSS after (MB)', r.rssAfterKb / 1024);
   add('server warnings/errors after restart', r.serverProblemsAfterRestart.count);
   console.log(table(rows));

@@ -15,6 +15,7 @@ import { Agent, buildConnector } from 'undici';
 import {
   TEXT,
   adminLogin,
+  cpuMeter,
   cpuSeconds,
   dropServerDir,
   fmt,
@@ -80,6 +81,7 @@ export async function benchThroughput(n, workers, { seconds, concurrency, connec
       server: cpuSeconds(server.child.pid),
       workers: sum(workers.pids().map(cpuSeconds)),
     };
+    const meter = cpuMeter(server.child.pid, workers.pids());
     await sqlTraceMark(server); // statements of start-up and connecting end here
     const t0 = now();
     const windowEnd = t0 + seconds * 1000;
@@ -137,6 +139,7 @@ export async function benchThroughput(n, workers, { seconds, concurrency, connec
       }
       await sleep(20);
     }
+    const cpuUse = meter();
     const cpuToStored = {
       server: cpuSeconds(server.child.pid) - cpuBefore.server,
       workers: sum(workers.pids().map(cpuSeconds)) - cpuBefore.workers,
@@ -227,6 +230,7 @@ export async function benchThroughput(n, workers, { seconds, concurrency, connec
       },
       check,
       cpuSeconds: { duringLoad: cpuLoad, untilStored: cpuToStored },
+      cpuUntilStored: cpuUse, // CPU seconds by whom, first POST → all stored (machine = both CPUs)
       serverCpuShareDuringLoad: cpuLoad.server / ((loadEndedAt - t0) / 1000),
       rssAfterLoadKb,
       sqlTrace: await sqlTrace,
@@ -279,6 +283,11 @@ export function printThroughput(r) {
   );
   add('alerts pushed more than once', c.resent);
   add('server CPU during the load', `${Math.round(r.serverCpuShareDuringLoad * 100)} % of one core`);
+  const u = r.cpuUntilStored;
+  add(
+    'CPU s until stored: server/receivers/bench/others',
+    `${u.server} / ${u.workers} / ${u.bench} / ${u.others} (of ${fmt(2 * u.seconds)})`,
+  );
   add('server warnings/errors in its log', r.serverProblems.count);
   console.log(table(rows));
 }

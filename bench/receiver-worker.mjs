@@ -86,8 +86,12 @@ function bump(map, key) {
   map[key] = (map[key] ?? 0) + 1;
 }
 
+/** A refusal's code (`already_connected`, …), or the client-side failure with its cause when there is one. */
 function connectErrorReason(error) {
-  return error?.data?.code ?? error?.message ?? String(error);
+  if (error?.data?.code) return error.data.code;
+  const cause = error?.description?.error ?? error?.description;
+  const detail = cause?.code ?? cause?.message;
+  return detail && detail !== error?.message ? `${error?.message}: ${detail}` : (error?.message ?? String(error));
 }
 
 function siteFor(cred) {

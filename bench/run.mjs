@@ -276,8 +276,9 @@ async function main() {
     platform: `${process.platform} ${process.arch}`,
     loadAverageAtStart: loadavg().map((x) => Math.round(x * 100) / 100),
   };
+  const sized = SCENARIOS.some((s) => s !== 'storm');
   console.log(
-    `bench: scenarios ${SCENARIOS.join(', ')}; sizes ${SIZES.join(', ')}, ${ROUNDS} rounds, ${WORKERS} receiver processes, ${CONCURRENCY} handshakes in flight each; ${machine.cpus} CPUs, node ${machine.node}`,
+    `bench: scenarios ${SCENARIOS.join(', ')}; ${sized ? `sizes ${SIZES.join(', ')}, ${ROUNDS} rounds, ` : `storm size ${STORM.size}, `}${WORKERS} receiver processes, ${CONCURRENCY} handshakes in flight each; ${machine.cpus} CPUs, node ${machine.node}`,
   );
   const results = [];
   const throughput = [];

@@ -84,9 +84,18 @@ export function cpuSeconds(pid) {
 
 /** CPU seconds the whole machine has been busy (all CPUs, every state but idle and iowait), from /proc/stat. */
 export function machineBusySeconds() {
-  const [, ...f] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
-  const [user, nice, system, , , irq, softirq, steal] = f.map(Number);
+  const [user, nice, system, , , irq, softirq, steal] = procStat();
   return (user + nice + system + irq + softirq + steal) / 100;
+}
+
+/** CPU seconds the hypervisor gave to other guests while this VM wanted them (`steal` in /proc/stat). */
+export function stealSeconds() {
+  return procStat()[7] / 100;
+}
+
+function procStat() {
+  const [, ...f] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+  return f.map(Number);
 }
 
 /**
@@ -100,6 +109,7 @@ export function cpuMeter(serverPid, workerPids) {
     server: cpuSeconds(serverPid),
     workers: workerPids.reduce((a, p) => a + cpuSeconds(p), 0),
     bench: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
+    steal: stealSeconds(),
   });
   const start = read();
   return () => {
@@ -107,7 +117,8 @@ export function cpuMeter(serverPid, workerPids) {
     const d = (k) => Math.round((end[k] - start[k]) * 100) / 100;
     const out = { seconds: d('at') / 1000, machine: d('machine'), server: d('server'), workers: d('workers') };
     out.bench = d('bench');
-    out.others = Math.round((out.machine - out.server - out.workers - out.bench) * 100) / 100;
+    out.steal = d('steal'); // included in machine
+    out.others = Math.round((out.machine - out.steal - out.server - out.workers - out.bench) * 100) / 100;
     return out;
   };
 }

@@ -286,8 +286,8 @@ export function printStorm(r) {
   add('server CPU from ready to done', `${Math.round(r.serverCpuShare * 100)} % of one core`);
   const u = r.cpuUntilDone;
   add(
-    'CPU s: server/receivers/bench/others',
-    `${u.server} / ${u.workers} / ${u.bench} / ${u.others} (of ${fmt(2 * u.seconds)})`,
+    'CPU s: server/receivers/bench/others/steal',
+    `${u.server} / ${u.workers} / ${u.bench} / ${u.others} / ${u.steal} (of ${fmt(2 * u.seconds)})`,
   );
   add('server RSS after (MB)', r.rssAfterKb / 1024);
   add('server warnings/errors after restart', r.serverProblemsAfterRestart.count);

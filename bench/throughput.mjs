@@ -285,8 +285,8 @@ export function printThroughput(r) {
   add('server CPU during the load', `${Math.round(r.serverCpuShareDuringLoad * 100)} % of one core`);
   const u = r.cpuUntilStored;
   add(
-    'CPU s until stored: server/receivers/bench/others',
-    `${u.server} / ${u.workers} / ${u.bench} / ${u.others} (of ${fmt(2 * u.seconds)})`,
+    'CPU s until stored: server/receivers/bench/others/steal',
+    `${u.server} / ${u.workers} / ${u.bench} / ${u.others} / ${u.steal} (of ${fmt(2 * u.seconds)})`,
   );
   add('server warnings/errors in its log', r.serverProblems.count);
   console.log(table(rows));

@@ -1,12 +1,23 @@
-/* global process, performance */
+/* global process, performance, setTimeout */
 // Simulated receivers: one child process holds a share of the Socket.IO connections and speaks the real
 // receiver protocol (handshake with name and key, `delivered` receipt with an acknowledgement for each alert).
 // The parent drives it over IPC; every timestamp is wall-clock milliseconds with sub-millisecond precision
 // (performance.timeOrigin + performance.now()), comparable between processes on the same machine.
+//
+// Two kinds of receivers:
+// - `fanout` (capacity and fan-out scenarios, the default): no de-duplication, every alert's arrival and ack
+//   time per socket is reported back so the parent can compute arrival percentiles per alert.
+// - `site` (throughput and reconnect storm): behaves like apps/receiver's AlertHandler — a seen-ids map per
+//   site that survives reconnections; an alert whose id was already shown is not shown again, only its receipt
+//   is repeated; a higher `reminder` of an unread alert is shown again (counted apart). Receipts are kept
+//   until acknowledged (an outbox per site) and sent again after reconnecting. Only counters and a few
+//   maxima are reported, so 10,000 sites × many alerts stay cheap over IPC.
 import { io } from 'socket.io-client';
 
 const now = () => performance.timeOrigin + performance.now();
 const send = (msg) => process.send?.(msg);
+
+// ---------- fan-out receivers (unchanged behaviour) ----------
 
 let sockets = [];
 let expected = 0; // connected sockets in this worker
@@ -39,6 +50,244 @@ function onAlert(socket, payload) {
   });
 }
 
+// ---------- site receivers (throughput, reconnect storm) ----------
+
+const ACK_TIMEOUT_MS = 10_000; // apps/receiver: ackTimeoutMs default
+const STABLE_AFTER_MS = 10_000; // apps/receiver: backoff resets after a connection lasted this long
+
+/** name -> site state; kept across connections (the real receiver keeps `seen` and its outbox on disk). */
+const sites = new Map();
+let expectedIds = null; // ids the parent expects every site to show (storm), in the order they were sent
+let expectedSet = null;
+let storm = null; // { minMs, maxMs, timeoutMs, url, ca, started, stopped }
+
+const stats = {
+  arrivals: 0, // raw `alert` events
+  shown: 0, // first showing of an id at a site
+  duplicateArrivals: 0, // an id this site had already shown arrived again (not shown)
+  duplicateAfterAck: 0, // ... and the server had already acknowledged this site's `delivered` receipt for it
+  duplicateShown: 0, // an id shown a second time without being a legitimate reminder (must stay 0)
+  remindersShown: 0, // an unread urgent alert shown again with a higher reminder (legitimate)
+  unexpected: 0, // storm: an alert id the parent did not post during the outage
+  outOfOrder: 0, // storm: an expected alert shown before an older expected one at the same site
+  receiptsSent: 0,
+  acks: 0,
+  ackErrors: {}, // reason -> count (ok:false text, or 'timeout')
+  lastShownAt: 0, // wall clock of the last first-showing in this worker
+  lastAckAt: 0,
+  welcomes: 0,
+  welcomePending: 0, // sum of `pending` announced in `welcome` (storm: from the restart on)
+  disconnects: {}, // reason -> count (storm: from the restart on)
+  refusals: {}, // reason -> count, every failed attempt (storm: from the restart on)
+  attempts: 0,
+};
+
+function bump(map, key) {
+  map[key] = (map[key] ?? 0) + 1;
+}
+
+/** A refusal's code (`already_connected`, …), or the client-side failure with its cause when there is one. */
+function connectErrorReason(error) {
+  if (error?.data?.code) return error.data.code;
+  const cause = error?.description?.error ?? error?.description;
+  const detail = cause?.code ?? cause?.message;
+  return detail && detail !== error?.message ? `${error?.message}: ${detail}` : (error?.message ?? String(error));
+}
+
+function siteFor(cred) {
+  let s = sites.get(cred.name);
+  if (!s) {
+    s = {
+      cred,
+      seen: new Map(), // id -> { reminder, acked }
+      outbox: new Map(), // id -> receipt not yet acknowledged
+      socket: null,
+      firstConnectAfterStorm: null,
+      connectedAt: null,
+      attempt: 0,
+      lastExpectedIndex: -1,
+      shownExpected: 0,
+      allShownAt: null,
+    };
+    sites.set(cred.name, s);
+  }
+  return s;
+}
+
+function sendReceipt(site, receipt) {
+  const socket = site.socket;
+  site.outbox.set(receipt.id, receipt);
+  if (!socket?.connected) return;
+  stats.receiptsSent++;
+  socket.timeout(ACK_TIMEOUT_MS).emit('receipt', receipt, (error, ack) => {
+    if (error) {
+      bump(stats.ackErrors, 'timeout');
+      return;
+    }
+    if (ack?.ok === true) {
+      stats.acks++;
+      stats.lastAckAt = now();
+      if (site.outbox.get(receipt.id) === receipt) site.outbox.delete(receipt.id);
+      const entry = site.seen.get(receipt.id);
+      if (entry) entry.acked = true;
+    } else bump(stats.ackErrors, ack?.error ?? JSON.stringify(ack));
+  });
+}
+
+function onSiteAlert(site, payload) {
+  stats.arrivals++;
+  const id = payload?.id;
+  if (typeof id !== 'string') return;
+  const reminder = Number(payload.reminder ?? 0);
+  const entry = site.seen.get(id);
+  if (entry) {
+    if (reminder > entry.reminder) {
+      entry.reminder = reminder;
+      if (payload.priority === 'urgent') stats.remindersShown++;
+      else stats.duplicateShown++; // a normal alert never gets reminders: this would be shown twice
+    } else {
+      stats.duplicateArrivals++;
+      if (entry.acked) stats.duplicateAfterAck++;
+    }
+    sendReceipt(site, { id, state: 'delivered', at: new Date(entry.shownAt).toISOString() });
+    return;
+  }
+  const t = now();
+  site.seen.set(id, { reminder, acked: false, shownAt: Date.now() });
+  stats.shown++;
+  stats.lastShownAt = t;
+  if (expectedSet) {
+    const index = expectedSet.get(id);
+    if (index === undefined) stats.unexpected++;
+    else {
+      if (index < site.lastExpectedIndex) stats.outOfOrder++;
+      site.lastExpectedIndex = Math.max(site.lastExpectedIndex, index);
+      site.shownExpected++;
+      if (site.shownExpected === expectedIds.length) site.allShownAt = t;
+    }
+  }
+  sendReceipt(site, { id, state: 'delivered', at: new Date().toISOString() });
+}
+
+function siteSocket(url, ca, site, timeout) {
+  const socket = io(url, {
+    transports: ['websocket'],
+    forceNew: true,
+    reconnection: false, // like apps/receiver: its own loop below reconnects, with full-jitter backoff
+    timeout,
+    ca,
+    rejectUnauthorized: true,
+    auth: { name: site.cred.name, key: site.cred.key, clientVersion: 'bench', protocol: 1 },
+  });
+  socket.on('alert', (payload) => onSiteAlert(site, payload));
+  socket.on('welcome', (w) => {
+    stats.welcomes++;
+    stats.welcomePending += Number(w?.pending ?? 0);
+  });
+  socket.on('connect', () => {
+    site.socket = socket;
+    site.connectedAt = now();
+    // Receipts not acknowledged before the connection was lost are sent again (apps/receiver's outbox).
+    for (const receipt of [...site.outbox.values()]) sendReceipt(site, receipt);
+  });
+  return socket;
+}
+
+/** First connection of a site (throughput, and the storm's initial phase): no retries, like the fan-out path. */
+function connectSiteOnce(url, ca, cred) {
+  const site = siteFor(cred);
+  return new Promise((resolve) => {
+    const socket = siteSocket(url, ca, site, 60_000);
+    socket.once('connect', () => resolve({ socket }));
+    socket.once('connect_error', (error) => {
+      socket.close();
+      resolve({ error: connectErrorReason(error) });
+    });
+  });
+}
+
+/** One attempt of the storm loop: resolves when the attempt failed or the connection ended. */
+function stormAttempt(site) {
+  return new Promise((resolve) => {
+    stats.attempts++;
+    const socket = siteSocket(storm.url, storm.ca, site, storm.timeoutMs);
+    let connectedAt = null;
+    let finished = false;
+    const finish = (outcome) => {
+      if (finished) return;
+      finished = true;
+      if (site.socket === socket) site.socket = null;
+      site.abort = null;
+      socket.removeAllListeners();
+      socket.disconnect();
+      resolve(outcome);
+    };
+    site.abort = () => finish({ connectedFor: null, retryAfterMs: 0 });
+    socket.on('connect', () => {
+      connectedAt = now();
+      if (site.firstConnectAfterStorm === null) site.firstConnectAfterStorm = connectedAt;
+    });
+    socket.on('connect_error', (error) => {
+      bump(stats.refusals, connectErrorReason(error));
+      const retry = Number(error?.data?.retryAfterSeconds ?? 0) * 1000;
+      finish({ connectedFor: null, retryAfterMs: retry });
+    });
+    socket.on('disconnect', (reason) => {
+      if (!storm.stopped) bump(stats.disconnects, reason);
+      finish({ connectedFor: now() - (connectedAt ?? now()), retryAfterMs: 0 });
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** apps/receiver's ReceiverConnection.run: connect, and after any failure wait full-jitter backoff, forever. */
+async function stormLoop(site) {
+  while (!storm.stopped) {
+    const outcome = await stormAttempt(site);
+    if (storm.stopped) break;
+    if (outcome.connectedFor !== null && outcome.connectedFor >= STABLE_AFTER_MS) site.attempt = 0;
+    const ceiling = Math.min(storm.maxMs, storm.minMs * 2 ** Math.min(site.attempt, 30));
+    site.attempt++;
+    const delay = Math.max(Math.round(Math.random() * ceiling), outcome.retryAfterMs ?? 0);
+    await sleep(delay);
+  }
+}
+
+function siteReport() {
+  let connectedNow = 0;
+  let everConnected = 0;
+  let lastFirstConnect = 0;
+  let allShown = 0;
+  let lastAllShown = 0;
+  let outboxLeft = 0;
+  for (const s of sites.values()) {
+    if (s.socket?.connected) connectedNow++;
+    if (s.firstConnectAfterStorm !== null) {
+      everConnected++;
+      lastFirstConnect = Math.max(lastFirstConnect, s.firstConnectAfterStorm);
+    }
+    if (expectedIds && s.shownExpected === expectedIds.length) {
+      allShown++;
+      lastAllShown = Math.max(lastAllShown, s.allShownAt);
+    }
+    outboxLeft += s.outbox.size;
+  }
+  return {
+    type: 'site-stats',
+    sites: sites.size,
+    connectedNow,
+    everConnected,
+    lastFirstConnect: lastFirstConnect || null,
+    allShown,
+    lastAllShown: lastAllShown || null,
+    outboxLeft,
+    ...stats,
+  };
+}
+
+// ---------- connecting ----------
+
 function connectOne(url, ca, cred) {
   return new Promise((resolve) => {
     const socket = io(url, {
@@ -58,14 +307,14 @@ function connectOne(url, ca, cred) {
   });
 }
 
-async function connectAll({ url, ca, creds, concurrency }) {
+async function connectAll({ url, ca, creds, concurrency, mode = 'fanout' }) {
   const errors = {};
   let next = 0;
   const started = now();
   async function lane() {
     while (next < creds.length) {
       const cred = creds[next++];
-      const result = await connectOne(url, ca, cred);
+      const result = mode === 'site' ? await connectSiteOnce(url, ca, cred) : await connectOne(url, ca, cred);
       if (result.socket) sockets.push(result.socket);
       else errors[result.error] = (errors[result.error] ?? 0) + 1;
     }
@@ -84,14 +333,44 @@ async function connectAll({ url, ca, creds, concurrency }) {
   });
 }
 
+function resetStats() {
+  for (const key of Object.keys(stats)) stats[key] = typeof stats[key] === 'object' ? {} : 0;
+}
+
 process.on('message', (msg) => {
   if (msg.type === 'connect') void connectAll(msg);
   else if (msg.type === 'close') {
+    if (storm) storm.stopped = true;
+    for (const site of sites.values()) site.abort?.();
     for (const socket of sockets) socket.close();
     sockets = [];
     expected = 0;
     alerts.clear();
     send({ type: 'closed' });
+  } else if (msg.type === 'site-stats') send(siteReport());
+  else if (msg.type === 'offline') {
+    // The sites go offline: every socket closed by the client; `seen` and outboxes are kept.
+    for (const socket of sockets) {
+      socket.removeAllListeners('disconnect');
+      socket.close();
+    }
+    for (const site of sites.values()) site.socket = null;
+    sockets = [];
+    expected = 0;
+    send({ type: 'offline-done', at: now() });
+  } else if (msg.type === 'storm') {
+    // The storm: every site of this worker starts connecting in the same tick.
+    expectedIds = msg.expectedIds;
+    expectedSet = new Map(expectedIds.map((id, i) => [id, i]));
+    resetStats();
+    storm = { url: msg.url, ca: msg.ca, minMs: msg.minMs, maxMs: msg.maxMs, timeoutMs: msg.timeoutMs };
+    storm.started = now();
+    for (const site of sites.values()) {
+      site.firstConnectAfterStorm = null;
+      site.attempt = 0;
+      void stormLoop(site);
+    }
+    send({ type: 'storm-started', at: storm.started });
   } else if (msg.type === 'exit') process.exit(0);
 });
 process.on('disconnect', () => process.exit(0));

@@ -1,176 +1,96 @@
-/* global process, console, performance, setTimeout, clearTimeout */
+/* global process, console */
 /* eslint-disable no-restricted-properties -- the bench is not the server: it reads its options from the environment */
-// npm run bench -- [--sizes 1000,5000,10000] [--rounds 10] [--workers 4] [--phase-timeout 120]
-// env: BENCH_SIZES, BENCH_ROUNDS, BENCH_WORKERS, BENCH_PHASE_TIMEOUT_SECONDS, BENCH_CONCURRENCY,
+// npm run bench -- [--scenarios capacity,fanout,throughput,storm] [--sizes 1000,5000,10000] [--rounds 10]
+//                  [--workers 4] [--concurrency 50] [--phase-timeout 120]
+//                  [--throughput-seconds 30] [--throughput-concurrency 16]
+//                  [--storm-size 10000] [--storm-alerts 3] [--storm-deadline 120] [--storm-min-backoff 1000]
+//                  [--storm-max-backoff 5000] [--storm-connect-timeout 20000]
+// env: BENCH_SCENARIOS, BENCH_SIZES, BENCH_ROUNDS, BENCH_WORKERS, BENCH_PHASE_TIMEOUT_SECONDS, BENCH_CONCURRENCY,
+//      BENCH_THROUGHPUT_SECONDS, BENCH_THROUGHPUT_CONCURRENCY, BENCH_STORM_SIZE, BENCH_STORM_ALERTS,
+//      BENCH_STORM_DEADLINE_SECONDS, BENCH_STORM_MIN_BACKOFF_MS, BENCH_STORM_MAX_BACKOFF_MS,
+//      BENCH_STORM_CONNECT_TIMEOUT_MS,
 //      BENCH_SERVER_NODE_OPTIONS (extra node flags for the Avisa server, e.g. --cpu-prof)
 //
-// Capacity and fan-out of the real Avisa server (production build, SQLite file, TLS as shipped) against the
-// floor: a bare Socket.IO server over HTTPS broadcasting the same payload to the same number of plain clients.
+// Scenarios (default: all four):
+// - capacity, fanout: the real Avisa server (production build, SQLite file, TLS as shipped) against the floor,
+//   a bare Socket.IO server over HTTPS broadcasting the same payload to the same number of plain clients,
+//   for each of --sizes (capacity alone skips the fan-out rounds);
+// - throughput: private alerts per second through the API for --throughput-seconds, for each of --sizes
+//   (bench/throughput.mjs);
+// - storm: the server killed and restarted with --storm-size receivers and alerts queued while it was down
+//   (bench/storm.mjs).
 // Everything on 127.0.0.1; every phase has a time limit; all children are killed on exit.
-import { fork, spawn } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { cpus, freemem, tmpdir, totalmem } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, freemem, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Agent, buildConnector, request } from 'undici';
+import {
+  HERE,
+  SERVER_MAIN,
+  TEXT,
+  Workers,
+  adminLogin,
+  arg,
+  children,
+  freePort,
+  hasArg,
+  median,
+  now,
+  pct,
+  provision,
+  round1,
+  rssKb,
+  settledRssKb,
+  sleep,
+  startAvisa,
+  stopChild,
+  table,
+  tempDirs,
+  within,
+} from './harness.mjs';
+import { benchStorm, printStorm } from './storm.mjs';
+import { benchThroughput, printThroughput } from './throughput.mjs';
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-const ROOT = resolve(HERE, '..');
-const SERVER_MAIN = join(ROOT, 'dist/apps/server/apps/server/src/main.js');
-const ADMIN_PASSWORD = 'Avisa-bench-admin-Pw!';
-const TEXT = 'Retirada urgente del lote 4711 de ibuprofeno 600 mg. Revisen el stock y apártenlo hoy.';
-
-function arg(name, envName, fallback) {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i > 0 && process.argv[i + 1]) return process.argv[i + 1];
-  return process.env[envName] || fallback;
-}
+const ALL_SCENARIOS = ['capacity', 'fanout', 'throughput', 'storm'];
+const SCENARIOS = arg('scenarios', 'BENCH_SCENARIOS', ALL_SCENARIOS.join(','))
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
+for (const s of SCENARIOS)
+  if (!ALL_SCENARIOS.includes(s)) throw new Error(`unknown scenario "${s}" (${ALL_SCENARIOS})`);
+const SIZES_GIVEN = hasArg('sizes') || Boolean(process.env.BENCH_SIZES);
 const SIZES = arg('sizes', 'BENCH_SIZES', '1000')
   .split(',')
   .map((s) => Number(s.trim()))
   .filter((n) => n > 0);
-const ROUNDS = Number(arg('rounds', 'BENCH_ROUNDS', '10'));
+// Capacity alone: connect and measure memory, no fan-out rounds.
+const ROUNDS = SCENARIOS.includes('fanout') ? Number(arg('rounds', 'BENCH_ROUNDS', '10')) : 0;
 const WORKERS = Number(arg('workers', 'BENCH_WORKERS', '4'));
 const CONCURRENCY = Number(arg('concurrency', 'BENCH_CONCURRENCY', '50')); // handshakes in flight per worker
 const PHASE_MS = Number(arg('phase-timeout', 'BENCH_PHASE_TIMEOUT_SECONDS', '120')) * 1000;
+const CONNECT = { concurrency: CONCURRENCY, phaseMs: PHASE_MS };
+const THROUGHPUT = {
+  seconds: Number(arg('throughput-seconds', 'BENCH_THROUGHPUT_SECONDS', '30')),
+  concurrency: Number(arg('throughput-concurrency', 'BENCH_THROUGHPUT_CONCURRENCY', '16')), // POSTs in flight
+  connect: CONNECT,
+  phaseMs: PHASE_MS,
+};
+const STORM = {
+  // 10,000 unless --sizes was given: then the largest of them.
+  size: Number(arg('storm-size', 'BENCH_STORM_SIZE', String(SIZES_GIVEN ? Math.max(...SIZES) : 10_000))),
+  alerts: Number(arg('storm-alerts', 'BENCH_STORM_ALERTS', '3')),
+  deadlineMs: Number(arg('storm-deadline', 'BENCH_STORM_DEADLINE_SECONDS', '120')) * 1000,
+  minBackoffMs: Number(arg('storm-min-backoff', 'BENCH_STORM_MIN_BACKOFF_MS', '1000')),
+  maxBackoffMs: Number(arg('storm-max-backoff', 'BENCH_STORM_MAX_BACKOFF_MS', '5000')),
+  connectTimeoutMs: Number(arg('storm-connect-timeout', 'BENCH_STORM_CONNECT_TIMEOUT_MS', '20000')),
+  connect: CONNECT,
+  phaseMs: PHASE_MS,
+};
 
-const now = () => performance.timeOrigin + performance.now();
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const children = new Set();
-const tempDirs = new Set();
-
-function cleanup() {
-  for (const child of children) {
-    try {
-      if (child.exitCode === null) child.kill('SIGKILL');
-    } catch {
-      /* gone */
-    }
-  }
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-}
-process.on('exit', cleanup);
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130));
-
-function within(ms, what, promise) {
-  let timer;
-  return Promise.race([
-    promise,
-    new Promise((_, fail) => {
-      timer = setTimeout(() => fail(new Error(`${what}: no result within ${ms / 1000} s`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
-}
-
-function freePort() {
-  return new Promise((done, fail) => {
-    const s = createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => done(port));
-    });
-  });
-}
-
-function rssKb(pid) {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) : NaN;
-}
-
-/** RSS after letting the process settle: the lowest of a few samples a little apart. */
-async function settledRssKb(pid) {
-  let low = Infinity;
-  for (let i = 0; i < 5; i++) {
-    await sleep(200);
-    low = Math.min(low, rssKb(pid));
-  }
-  return low;
-}
-
-const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-const median = (xs) =>
-  pct(
-    [...xs].sort((a, b) => a - b),
-    50,
-  );
-const round1 = (x) => Math.round(x * 10) / 10;
-
-// ---------- simulated receivers ----------
-
-class Workers {
-  constructor(count) {
-    this.procs = Array.from({ length: count }, () => {
-      const p = fork(join(HERE, 'receiver-worker.mjs'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-      children.add(p);
-      return p;
-    });
-  }
-
-  waitAll(type, filter = () => true) {
-    return Promise.all(
-      this.procs.map(
-        (p) =>
-          new Promise((done, fail) => {
-            const onMsg = (m) => {
-              if (m.type === type && filter(m)) {
-                p.off('message', onMsg);
-                p.off('exit', onExit);
-                done(m);
-              }
-            };
-            const onExit = (code) => fail(new Error(`receiver worker exited with ${code}`));
-            p.on('message', onMsg);
-            p.once('exit', onExit);
-          }),
-      ),
-    );
-  }
-
-  /** Connects every credential, spread over the workers; resolves with the time to connect them all. */
-  async connect(url, ca, creds) {
-    const shares = this.procs.map(() => []);
-    creds.forEach((c, i) => shares[i % shares.length].push(c));
-    const reports = this.waitAll('connected');
-    const started = now();
-    this.procs.forEach((p, i) => p.send({ type: 'connect', url, ca, creds: shares[i], concurrency: CONCURRENCY }));
-    const results = await within(PHASE_MS, 'connecting receivers', reports);
-    const errors = {};
-    for (const r of results) for (const [k, v] of Object.entries(r.errors)) errors[k] = (errors[k] ?? 0) + v;
-    return {
-      connected: results.reduce((a, r) => a + r.connected, 0),
-      failed: results.reduce((a, r) => a + r.failed, 0),
-      errors,
-      connectAllMs: Math.max(...results.map((r) => r.done)) - started,
-    };
-  }
-
-  /** Waits for every worker to have received the alert and got every receipt acknowledged. */
-  async alertDone(id) {
-    const results = await this.waitAll('alert-done', (m) => m.id === id);
-    return {
-      recv: results.flatMap((r) => r.recv).sort((a, b) => a - b),
-      acks: results.flatMap((r) => r.acks).sort((a, b) => a - b),
-      ackErrors: results.reduce((a, r) => a + r.ackErrors, 0),
-    };
-  }
-
-  async close() {
-    const done = this.waitAll('closed');
-    for (const p of this.procs) p.send({ type: 'close' });
-    await within(PHASE_MS, 'closing receivers', done);
-  }
-
-  kill() {
-    for (const p of this.procs) {
-      p.kill('SIGKILL');
-      children.delete(p);
-    }
-  }
-}
+// ---------- capacity and fan-out: the real server ----------
 
 function arrivalStats(t0, recv, acks) {
   const rel = recv.map((t) => t - t0);
@@ -184,112 +104,16 @@ function arrivalStats(t0, recv, acks) {
   };
 }
 
-// ---------- the real server ----------
-
-async function startAvisa() {
-  const dir = mkdtempSync(join(tmpdir(), 'avisa-bench-'));
-  tempDirs.add(dir);
-  const port = await freePort();
-  const log = openSync(join(dir, 'server.out'), 'a');
-  // e.g. BENCH_SERVER_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/avisa-prof" to profile the server under load.
-  const nodeArgs = (process.env.BENCH_SERVER_NODE_OPTIONS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, SERVER_MAIN], {
-    cwd: dir,
-    env: {
-      PATH: process.env.PATH ?? '',
-      AVISA_HOST: '127.0.0.1',
-      AVISA_PORT: String(port),
-      AVISA_ADMIN_PASSWORD: ADMIN_PASSWORD,
-      AVISA_DATA_DIR: join(dir, 'data'),
-      AVISA_LOG_DIR: join(dir, 'logs'),
-      AVISA_CERTS_DIR: join(dir, 'certs'),
-      AVISA_RECEIVER_AUTH_FAILURES_PER_MINUTE: '1000000',
-      AVISA_LOGIN_IP_LIMIT: '1000000',
-    },
-    stdio: ['ignore', log, log],
-  });
-  children.add(child);
-  const deadline = Date.now() + 30_000;
-  const outFile = join(dir, 'server.out');
-  while (!readFileSync(outFile, 'utf8').includes('Avisa listening on')) {
-    if (child.exitCode !== null)
-      throw new Error(`server exited with ${child.exitCode}:\n${readFileSync(outFile, 'utf8')}`);
-    if (Date.now() > deadline) throw new Error(`server did not start in 30 s:\n${readFileSync(outFile, 'utf8')}`);
-    await sleep(100);
-  }
-  const ca = readFileSync(join(dir, 'certs', 'server.crt'), 'utf8');
-  const dispatcher = new Agent({ connect: buildConnector({ ca }), connections: 8 });
-  const base = `https://127.0.0.1:${port}`;
-  async function api(method, path, { token, body, raw, contentType } = {}) {
-    const headers = {};
-    if (token) headers.authorization = `Bearer ${token}`;
-    let payload;
-    if (raw !== undefined) {
-      payload = raw;
-      headers['content-type'] = contentType ?? 'application/json';
-    } else if (body !== undefined) {
-      payload = JSON.stringify(body);
-      headers['content-type'] = 'application/json';
-    }
-    const res = await request(base + path, { method, headers, body: payload, dispatcher });
-    const text = await res.body.text();
-    let parsed = text;
-    try {
-      parsed = text ? JSON.parse(text) : null;
-    } catch {
-      /* text */
-    }
-    return { status: res.statusCode, body: parsed };
-  }
-  return { dir, port, child, ca, base, api, dispatcher, dbFile: join(dir, 'data', 'avisa.sqlite') };
-}
-
-async function stopChild(child) {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await Promise.race([exited, sleep(10_000)]);
-  if (child.exitCode === null) child.kill('SIGKILL');
-  children.delete(child);
-}
-
 async function benchAvisa(n, workers) {
   const server = await startAvisa();
-  const login = await server.api('POST', '/api/v1/auth/login', {
-    body: { username: 'admin', password: ADMIN_PASSWORD },
-  });
-  if (login.status !== 200) throw new Error(`login failed: ${login.status} ${JSON.stringify(login.body)}`);
-  const token = login.body.token;
+  const token = await adminLogin(server);
 
-  // Provision through the real API, in chunks that stay under the default 100 kb body limit.
-  const creds = [];
   const provisionStarted = now();
-  for (let from = 0; from < n; from += 1000) {
-    const names = Array.from(
-      { length: Math.min(1000, n - from) },
-      (_, i) => `bench-${String(from + i).padStart(5, '0')}`,
-    );
-    const res = await within(
-      PHASE_MS,
-      'provisioning',
-      server.api('POST', '/api/v1/receivers/bulk', {
-        token,
-        raw: `name\n${names.join('\n')}\n`,
-        contentType: 'text/csv',
-      }),
-    );
-    if (res.status !== 201)
-      throw new Error(`bulk provisioning failed: ${res.status} ${JSON.stringify(res.body).slice(0, 500)}`);
-    for (const line of String(res.body).trim().split(/\r?\n/).slice(1)) {
-      const [name, key] = line.split(',');
-      creds.push({ name, key });
-    }
-  }
+  const creds = await provision(server, token, n, PHASE_MS);
   const provisionMs = now() - provisionStarted;
-  if (creds.length !== n) throw new Error(`provisioned ${creds.length} of ${n}`);
 
   const rssBefore = await settledRssKb(server.child.pid);
-  const conn = await workers.connect(`${server.base}/receivers`, server.ca, creds);
+  const conn = await workers.connect(`${server.base}/receivers`, server.ca, creds, CONNECT);
   const rssConnected = await settledRssKb(server.child.pid);
   if (conn.connected !== n) console.warn(`  avisa: only ${conn.connected}/${n} connected`, conn.errors);
 
@@ -330,7 +154,7 @@ async function benchAvisa(n, workers) {
   }
   db.close();
   const rssAfterFanout = rssKb(server.child.pid);
-  await workers.close();
+  await workers.close(PHASE_MS);
   const slowLog = readFileSync(join(server.dir, 'server.out'), 'utf8')
     .split('\n')
     .filter((l) => /warn|error/i.test(l) && !/self-signed|Generated/.test(l))
@@ -374,7 +198,7 @@ async function benchFloor(n, workers, certFile, keyFile) {
   }));
 
   const rssBefore = await settledRssKb(child.pid);
-  const conn = await workers.connect(`${base}/receivers`, ca, creds);
+  const conn = await workers.connect(`${base}/receivers`, ca, creds, CONNECT);
   const rssConnected = await settledRssKb(child.pid);
 
   const rounds = [];
@@ -419,7 +243,7 @@ async function benchFloor(n, workers, certFile, keyFile) {
     await sleep(300);
   }
   const rssAfterFanout = rssKb(child.pid);
-  await workers.close();
+  await workers.close(PHASE_MS);
   await stopChild(child);
   await dispatcher.close();
   return {
@@ -441,13 +265,6 @@ function summarize(result) {
   return out;
 }
 
-function table(rows) {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
-  return rows
-    .map((r) => r.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  '))
-    .join('\n');
-}
-
 async function main() {
   if (!existsSync(SERVER_MAIN)) throw new Error(`${SERVER_MAIN} is missing: run npm run build first`);
   const machine = {
@@ -457,14 +274,18 @@ async function main() {
     freeMemGiB: round1(freemem() / 2 ** 30),
     node: process.version,
     platform: `${process.platform} ${process.arch}`,
+    loadAverageAtStart: loadavg().map((x) => Math.round(x * 100) / 100),
   };
+  const sized = SCENARIOS.some((s) => s !== 'storm');
   console.log(
-    `bench: sizes ${SIZES.join(', ')}, ${ROUNDS} rounds, ${WORKERS} receiver processes, ${CONCURRENCY} handshakes in flight each; ${machine.cpus} CPUs, node ${machine.node}`,
+    `bench: scenarios ${SCENARIOS.join(', ')}; ${sized ? `sizes ${SIZES.join(', ')}, ${ROUNDS} rounds, ` : `storm size ${STORM.size}, `}${WORKERS} receiver processes, ${CONCURRENCY} handshakes in flight each; ${machine.cpus} CPUs, node ${machine.node}`,
   );
   const results = [];
+  const throughput = [];
+  let storm = null;
   mkdirSync(join(HERE, 'results'), { recursive: true });
   const file = join(HERE, 'results', `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  // Written after each size, so a run stopped part-way keeps what it measured.
+  // Written after each scenario and size, so a run stopped part-way keeps what it measured.
   const writeResults = () =>
     writeFileSync(
       file,
@@ -472,32 +293,74 @@ async function main() {
         {
           at: new Date().toISOString(),
           machine,
+          scenarios: SCENARIOS,
           sizes: SIZES,
           rounds: ROUNDS,
           workers: WORKERS,
           concurrency: CONCURRENCY,
           results,
+          throughputOptions: SCENARIOS.includes('throughput')
+            ? { seconds: THROUGHPUT.seconds, concurrency: THROUGHPUT.concurrency }
+            : undefined,
+          throughput: SCENARIOS.includes('throughput') ? throughput : undefined,
+          stormOptions: SCENARIOS.includes('storm')
+            ? {
+                size: STORM.size,
+                alerts: STORM.alerts,
+                deadlineMs: STORM.deadlineMs,
+                minBackoffMs: STORM.minBackoffMs,
+                maxBackoffMs: STORM.maxBackoffMs,
+                connectTimeoutMs: STORM.connectTimeoutMs,
+              }
+            : undefined,
+          storm: storm ?? undefined,
         },
         null,
         2,
       ),
     );
-  for (const n of SIZES) {
+  if (SCENARIOS.includes('capacity') || SCENARIOS.includes('fanout')) {
+    for (const n of SIZES) {
+      const workers = new Workers(WORKERS);
+      try {
+        console.log(`\n[N=${n}] avisa …`);
+        const avisa = await benchAvisa(n, workers);
+        const { keep, certDir, ...avisaOut } = avisa;
+        console.log(`[N=${n}] floor …`);
+        const floor = await benchFloor(n, workers, join(certDir, 'server.crt'), join(certDir, 'server.key'));
+        rmSync(keep.dir, { recursive: true, force: true });
+        tempDirs.delete(keep.dir);
+        results.push({
+          n,
+          avisa: { ...avisaOut, summary: summarize(avisa) },
+          floor: { ...floor, summary: summarize(floor) },
+        });
+        printSize(results[results.length - 1]);
+        writeResults();
+      } finally {
+        workers.kill();
+      }
+    }
+  }
+  if (SCENARIOS.includes('throughput')) {
+    for (const n of SIZES) {
+      const workers = new Workers(WORKERS);
+      try {
+        console.log(`\n[N=${n}] throughput: ${THROUGHPUT.seconds} s, ${THROUGHPUT.concurrency} POSTs in flight …`);
+        throughput.push(await benchThroughput(n, workers, THROUGHPUT));
+        printThroughput(throughput[throughput.length - 1]);
+        writeResults();
+      } finally {
+        workers.kill();
+      }
+    }
+  }
+  if (SCENARIOS.includes('storm')) {
     const workers = new Workers(WORKERS);
     try {
-      console.log(`\n[N=${n}] avisa …`);
-      const avisa = await benchAvisa(n, workers);
-      const { keep, certDir, ...avisaOut } = avisa;
-      console.log(`[N=${n}] floor …`);
-      const floor = await benchFloor(n, workers, join(certDir, 'server.crt'), join(certDir, 'server.key'));
-      rmSync(keep.dir, { recursive: true, force: true });
-      tempDirs.delete(keep.dir);
-      results.push({
-        n,
-        avisa: { ...avisaOut, summary: summarize(avisa) },
-        floor: { ...floor, summary: summarize(floor) },
-      });
-      printSize(results[results.length - 1]);
+      console.log(`\n[N=${STORM.size}] reconnect storm: ${STORM.alerts} alerts queued during the outage …`);
+      storm = await benchStorm(STORM.size, workers, STORM);
+      printStorm(storm);
       writeResults();
     } finally {
       workers.kill();

@@ -1,0 +1,293 @@
+/* global console */
+// Throughput: private alerts per second through the API, sustained for a fixed time, with every delivery
+// row and every receipt stored.
+//
+// N site receivers (bench/receiver-worker.mjs, `site` mode: they de-duplicate by id and answer `delivered`
+// with an acknowledged receipt, like apps/receiver) are connected to a fresh server. An API token with the
+// `messages:send` scope (what a script would use) keeps K `POST /api/v1/messages` in flight for T seconds
+// over an undici keep-alive pool of K connections, each a private alert (`target: {kind:'receiver'}`) to the
+// next site round-robin. Then the bench waits (bounded) until the SQLite file, opened read-only, has every
+// delivery of the accepted alerts in `delivered`/`read`, and checks every accepted alert has exactly one
+// delivery row, for the site it was sent to.
+import { loadavg } from 'node:os';
+import Database from 'better-sqlite3';
+import { Agent, buildConnector } from 'undici';
+import {
+  TEXT,
+  adminLogin,
+  cpuMeter,
+  cpuSeconds,
+  dropServerDir,
+  fmt,
+  now,
+  pct,
+  provision,
+  rssKb,
+  serverProblems,
+  sleep,
+  sqlTraceMark,
+  startAvisa,
+  stopChild,
+  table,
+  within,
+} from './harness.mjs';
+
+const sum = (xs) => xs.reduce((a, x) => a + x, 0);
+
+/** Percentiles of unsorted numbers. */
+function spread(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return { count: s.length, p50: pct(s, 50), p90: pct(s, 90), p99: pct(s, 99), max: s[s.length - 1] };
+}
+
+export async function benchThroughput(n, workers, { seconds, concurrency, connect, phaseMs }) {
+  const server = await startAvisa();
+  try {
+    const admin = await adminLogin(server);
+    const creds = await provision(server, admin, n, phaseMs);
+    const conn = await workers.connect(`${server.base}/receivers`, server.ca, creds, { ...connect, mode: 'site' });
+    if (conn.connected !== n) console.warn(`  throughput: only ${conn.connected}/${n} connected`, conn.errors);
+
+    const created = await server.api('POST', '/api/v1/api-tokens', {
+      token: admin,
+      body: { name: 'bench-throughput', scopes: ['messages:send', 'read'] },
+    });
+    if (created.status !== 201 || !created.body?.token) {
+      throw new Error(`creating the API token failed: ${created.status} ${JSON.stringify(created.body)}`);
+    }
+    const apiToken = created.body.token;
+
+    // K keep-alive connections, one request at a time on each (no pipelining): K requests in flight.
+    const pool = new Agent({
+      connect: buildConnector({ ca: server.ca }),
+      connections: concurrency,
+      pipelining: 1,
+      keepAliveTimeout: 60_000,
+      headersTimeout: 60_000,
+      bodyTimeout: 60_000,
+    });
+    const names = creds.map((c) => c.name);
+    const accepted = new Map(); // id -> site name
+    const latencies = []; // ms, 201 answers only
+    const statuses = {}; // HTTP status -> count
+    const failures = {}; // transport error -> count
+    const samples = []; // a few non-201 bodies
+    let notOnline = 0; // 201 answers that did not list the site as online
+    let sent = 0;
+    let acceptedInWindow = 0;
+    let lastAnswerAt = 0;
+
+    const cpuBefore = {
+      server: cpuSeconds(server.child.pid),
+      workers: sum(workers.pids().map(cpuSeconds)),
+    };
+    const meter = cpuMeter(server.child.pid, workers.pids());
+    await sqlTraceMark(server); // statements of start-up and connecting end here
+    const t0 = now();
+    const windowEnd = t0 + seconds * 1000;
+    async function lane() {
+      while (now() < windowEnd) {
+        const seq = sent++;
+        const name = names[seq % names.length];
+        const started = now();
+        try {
+          const res = await server.api('POST', '/api/v1/messages', {
+            token: apiToken,
+            body: { target: { kind: 'receiver', name }, text: `${TEXT} (#${seq + 1})` },
+            via: pool,
+          });
+          const t = now();
+          lastAnswerAt = Math.max(lastAnswerAt, t);
+          statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+          if (res.status === 201) {
+            latencies.push(t - started);
+            accepted.set(res.body.id, name);
+            if (!res.body.online?.includes(name)) notOnline++;
+            if (t <= windowEnd) acceptedInWindow++;
+          } else if (samples.length < 5) samples.push({ status: res.status, body: res.body });
+        } catch (error) {
+          const key = error?.code ?? error?.message ?? String(error);
+          failures[key] = (failures[key] ?? 0) + 1;
+        }
+      }
+    }
+    await within(seconds * 1000 + phaseMs, 'throughput load', Promise.all(Array.from({ length: concurrency }, lane)));
+    const loadEndedAt = now();
+    const cpuLoad = {
+      server: cpuSeconds(server.child.pid) - cpuBefore.server,
+      workers: sum(workers.pids().map(cpuSeconds)) - cpuBefore.workers,
+    };
+    const rssAfterLoadKb = rssKb(server.child.pid);
+
+    // Every delivery of the accepted alerts stored as delivered (or read).
+    const db = new Database(server.dbFile, { readonly: true, fileMustExist: true });
+    const storedCount = db.prepare("SELECT count(*) AS c FROM deliveries WHERE state IN ('delivered', 'read')");
+    let storedAt = null;
+    let storedSeen = 0;
+    let sqlTrace = Promise.resolve(null);
+    const storeDeadline = now() + phaseMs;
+    while (now() < storeDeadline) {
+      if (server.child.exitCode !== null || server.child.signalCode !== null) {
+        console.warn(`  throughput: the server exited (${server.child.exitCode ?? server.child.signalCode})`);
+        break;
+      }
+      storedSeen = storedCount.get().c;
+      if (storedSeen >= accepted.size) {
+        storedAt = now();
+        sqlTrace = sqlTraceMark(server); // statements of the load, up to everything stored
+        break;
+      }
+      await sleep(20);
+    }
+    const cpuUse = meter();
+    const cpuToStored = {
+      server: cpuSeconds(server.child.pid) - cpuBefore.server,
+      workers: sum(workers.pids().map(cpuSeconds)) - cpuBefore.workers,
+    };
+
+    // Receipts acknowledged at the receivers (the ack follows the store): wait a little for the last ones.
+    let sites = await workers.siteStats();
+    const ackDeadline = now() + 30_000;
+    while (now() < ackDeadline && sites.acks + sum(Object.values(sites.ackErrors)) < sites.receiptsSent) {
+      await sleep(200);
+      sites = await workers.siteStats();
+    }
+
+    // One delivery row per accepted alert, for the site it was sent to, stored as delivered.
+    const rows = db
+      .prepare(
+        `SELECT m.id AS id, count(d.id) AS n, min(d.receiver_name) AS receiver, min(d.state) AS state,
+                max(d.attempts) AS attempts, min(d.delivered_at - m.created_at) AS toStoredMs
+           FROM messages m LEFT JOIN deliveries d ON d.message_id = m.id GROUP BY m.id`,
+      )
+      .all();
+    db.close();
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const check = {
+      acceptedMissingInDb: 0,
+      notExactlyOneRow: 0,
+      wrongSite: 0,
+      notDelivered: 0,
+      resent: 0, // delivery pushed more than once (attempts > 1)
+      inDbNotAccepted: 0, // alerts the server stored whose POST the bench did not see answered 201
+      statesNotDelivered: {},
+    };
+    const toStored = [];
+    for (const [id, name] of accepted) {
+      const r = byId.get(id);
+      if (!r) {
+        check.acceptedMissingInDb++;
+        continue;
+      }
+      if (r.n !== 1) check.notExactlyOneRow++;
+      if (r.receiver !== name) check.wrongSite++;
+      if (r.state !== 'delivered' && r.state !== 'read') {
+        check.notDelivered++;
+        check.statesNotDelivered[r.state] = (check.statesNotDelivered[r.state] ?? 0) + 1;
+      }
+      if (r.attempts > 1) check.resent++;
+      if (r.toStoredMs != null) toStored.push(r.toStoredMs);
+    }
+    for (const id of byId.keys()) if (!accepted.has(id)) check.inDbNotAccepted++;
+
+    const firstToStoredMs = storedAt === null ? null : storedAt - t0;
+    const result = {
+      n,
+      loadAverageAtEnd: loadavg().map((x) => Math.round(x * 100) / 100),
+      seconds,
+      concurrency,
+      connected: conn.connected,
+      connectErrors: conn.errors,
+      connectAllMs: conn.connectAllMs,
+      requests: sent,
+      statuses,
+      transportFailures: failures,
+      failureSamples: samples,
+      accepted: accepted.size,
+      acceptedInWindow,
+      acceptedPerSecond: acceptedInWindow / seconds,
+      loadMs: loadEndedAt - t0,
+      lastAnswerMs: lastAnswerAt - t0,
+      postLatencyMs: spread(latencies),
+      acceptedNotOnline: notOnline,
+      stored: storedSeen,
+      allStored: storedAt !== null,
+      firstPostToAllStoredMs: firstToStoredMs,
+      storedPerSecond: firstToStoredMs ? accepted.size / (firstToStoredMs / 1000) : null,
+      storedAfterLoadMs: storedAt === null ? null : storedAt - loadEndedAt,
+      createdToDeliveredAtMs: spread(toStored),
+      receivers: {
+        arrivals: sites.arrivals,
+        shown: sites.shown,
+        duplicateArrivals: sites.duplicateArrivals,
+        duplicateAfterAck: sites.duplicateAfterAck,
+        duplicateShown: sites.duplicateShown,
+        receiptsSent: sites.receiptsSent,
+        acks: sites.acks,
+        ackErrors: sites.ackErrors,
+        outboxLeft: sites.outboxLeft,
+        connectedAtEnd: sites.connectedNow,
+      },
+      check,
+      cpuSeconds: { duringLoad: cpuLoad, untilStored: cpuToStored },
+      cpuUntilStored: cpuUse, // CPU seconds by whom, first POST → all stored (machine = both CPUs)
+      serverCpuShareDuringLoad: cpuLoad.server / ((loadEndedAt - t0) / 1000),
+      rssAfterLoadKb,
+      sqlTrace: await sqlTrace,
+    };
+    await pool.close();
+    await workers.close(phaseMs);
+    result.serverProblems = serverProblems(server);
+    return result;
+  } finally {
+    await stopChild(server.child);
+    await server.dispatcher.close();
+    dropServerDir(server);
+  }
+}
+
+export function printThroughput(r) {
+  const rows = [[`throughput, N=${r.n}, ${r.seconds} s, ${r.concurrency} POSTs in flight`, 'value']];
+  const add = (label, v) => rows.push([label, typeof v === 'string' ? v : fmt(v)]);
+  add('receivers connected', r.connected);
+  add('POSTs sent', r.requests);
+  add(
+    'answers by status',
+    Object.entries(r.statuses)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join(', ') || '-',
+  );
+  const transport = Object.entries(r.transportFailures);
+  if (transport.length) add('transport failures', transport.map(([k, v]) => `${k}: ${v}`).join(', '));
+  add(`accepted (201) within the ${r.seconds} s`, r.acceptedInWindow);
+  add('accepted alerts/s (window)', r.acceptedPerSecond);
+  add('POST latency p50 / p99 (ms)', `${fmt(r.postLatencyMs.p50)} / ${fmt(r.postLatencyMs.p99)}`);
+  add('accepted in all (incl. tail)', r.accepted);
+  add('first POST → all stored (ms)', r.firstPostToAllStoredMs);
+  add('alerts/s with everything stored', r.storedPerSecond);
+  add('stored after the last POST (ms)', r.storedAfterLoadMs);
+  add(
+    'created → receipt, p50 / p99 (ms)',
+    `${fmt(r.createdToDeliveredAtMs.p50)} / ${fmt(r.createdToDeliveredAtMs.p99)}`,
+  );
+  add('delivered rows / accepted', `${fmt(r.stored)} / ${fmt(r.accepted)}`);
+  add('alerts arrived / shown at receivers', `${fmt(r.receivers.arrivals)} / ${fmt(r.receivers.shown)}`);
+  add('receipts acked / sent', `${fmt(r.receivers.acks)} / ${fmt(r.receivers.receiptsSent)}`);
+  const ackErrors = Object.entries(r.receivers.ackErrors);
+  add('receipt errors', ackErrors.length ? ackErrors.map(([k, v]) => `${k}: ${v}`).join(', ') : '0');
+  add('duplicate arrivals / shown twice', `${r.receivers.duplicateArrivals} / ${r.receivers.duplicateShown}`);
+  const c = r.check;
+  add(
+    'rows: missing / ≠1 / wrong site / undelivered',
+    `${c.acceptedMissingInDb} / ${c.notExactlyOneRow} / ${c.wrongSite} / ${c.notDelivered}`,
+  );
+  add('alerts pushed more than once', c.resent);
+  add('server CPU during the load', `${Math.round(r.serverCpuShareDuringLoad * 100)} % of one core`);
+  const u = r.cpuUntilStored;
+  add(
+    'CPU s until stored: server/receivers/bench/others/steal',
+    `${u.server} / ${u.workers} / ${u.bench} / ${u.others} / ${u.steal} (of ${fmt(2 * u.seconds)})`,
+  );
+  add('server warnings/errors in its log', r.serverProblems.count);
+  console.log(table(rows));
+}

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, Repository, SelectQueryBuilder } from 'typeorm';
-import { containsPattern } from '../database/batches';
+import { chunks, containsPattern } from '../database/batches';
 import { AuditEventEntity, AuditReadMarkerEntity } from './audit-event.entity';
 
 /** Which events: epoch-millisecond bounds (inclusive), exact actor name, free text. */
@@ -26,6 +26,11 @@ export class AuditRepository {
 
   insert(event: Omit<AuditEventEntity, 'id'>): Promise<AuditEventEntity> {
     return this.events.save(this.events.create(event));
+  }
+
+  /** Several events in one statement (one commit), in their order. */
+  async insertMany(events: Omit<AuditEventEntity, 'id'>[]): Promise<void> {
+    for (const batch of chunks(events)) await this.events.insert(batch);
   }
 
   async search(filter: AuditFilter): Promise<{ items: AuditEventEntity[]; total: number }> {

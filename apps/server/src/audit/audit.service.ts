@@ -7,6 +7,7 @@ import { rangeEnd, rangeStart } from '../common/date-range';
 import { EventBus } from '../common/events/event-bus';
 import { Clock } from '../common/system/clock';
 import { toIso } from '../database/columns';
+import { WriteBatcher } from '../database/write-batcher';
 import { ActionsLog } from './actions-log';
 import { AuditEventEntity } from './audit-event.entity';
 import { AuditCriteria, AuditRepository } from './audit.repository';
@@ -72,6 +73,11 @@ function localDate(epochMs: number): string {
 export class AuditService {
   private readonly logger = new Logger(AuditService.name);
 
+  private readonly pending = new WriteBatcher<Omit<AuditEventEntity, 'id'>>((rows) => this.repository.insertMany(rows), {
+    delayMs: 2,
+    maxItems: 400,
+  });
+
   constructor(
     private readonly repository: AuditRepository,
     private readonly actionsLog: ActionsLog,
@@ -79,9 +85,10 @@ export class AuditService {
     private readonly events: EventBus,
   ) {}
 
+  /** Stored before the action is answered; actions that happen together share one commit. */
   async record(entry: AuditEntry): Promise<void> {
     const details = redact(entry.details);
-    await this.repository.insert({
+    await this.pending.add({
       at: this.clock.now(),
       actorKind: entry.actor.kind,
       actorName: entry.actor.name,

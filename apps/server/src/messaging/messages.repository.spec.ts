@@ -92,6 +92,22 @@ describe('MessagesRepository on a real SQLite file', () => {
     }
   });
 
+  it('stores alerts accepted together in one transaction, all or none', async () => {
+    await repository.insertAccepted([
+      { message: message('m1'), rows: [delivery('m1', 'a'), delivery('m1', 'b')] },
+      { message: message('m2'), rows: [delivery('m2', 'a')] },
+    ]);
+    const counts = await repository.counts(['m1', 'm2']);
+    expect([counts.get('m1')?.total, counts.get('m2')?.total]).toEqual([2, 1]);
+    await expect(
+      repository.insertAccepted([
+        { message: message('m3'), rows: [delivery('m3', 'a')] },
+        { message: message('m1'), rows: [delivery('m1', 'c')] },
+      ]),
+    ).rejects.toThrow();
+    expect(await repository.findMessage('m3')).toBeNull();
+  });
+
   it('stores nothing when a delivery row fails', async () => {
     const rows = [delivery('m1', 'a'), { ...delivery('m1', 'b'), state: null as unknown as 'queued' }];
     await expect(repository.insertWithDeliveries(message('m1'), rows)).rejects.toThrow();

@@ -87,9 +87,18 @@ export class MessagesRepository {
    * columns that vary; the others keep their schema defaults.
    */
   async insertWithDeliveries(message: MessageEntity, rows: NewDelivery[]): Promise<void> {
+    await this.insertAccepted([{ message, rows }]);
+  }
+
+  /** Several accepted alerts in one transaction (one commit), as they arrive together. */
+  async insertAccepted(alerts: readonly { message: MessageEntity; rows: readonly NewDelivery[] }[]): Promise<void> {
     const numbered = this.dataSource.options.type === 'postgres';
     await this.dataSource.transaction(async (manager) => {
-      await manager.insert(MessageEntity, message);
+      await manager.insert(
+        MessageEntity,
+        alerts.map((a) => a.message),
+      );
+      const rows = alerts.flatMap((a) => a.rows);
       for (const batch of chunks(rows, NEW_DELIVERY_CHUNK)) {
         const params = batch.flatMap((r) => [
           r.messageId,

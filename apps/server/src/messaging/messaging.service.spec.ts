@@ -64,7 +64,7 @@ describe('MessagingService.send', () => {
   it('stores the message and every delivery before pushing it, then answers who was online and who is queued', async () => {
     const { sut, mocks, clock } = setup(['centro', 'sur']);
     const order: string[] = [];
-    mocks.messages.insertWithDeliveries.mockImplementation(async () => void order.push('stored'));
+    mocks.messages.insertAccepted.mockImplementation(async () => void order.push('stored'));
     mocks.hub.sendAlert.mockImplementation(() => void order.push('pushed'));
     const result = await sut.send(
       { target: { kind: 'all' }, text: 'Actualizad el TPV', priority: 'urgent' },
@@ -73,7 +73,7 @@ describe('MessagingService.send', () => {
     );
     expect(order).toEqual(['stored', 'pushed']);
     expect(result).toMatchObject({ online: ['centro', 'sur'], queued: ['norte'], dropped: [], unknown: [] });
-    const [message, rows] = mocks.messages.insertWithDeliveries.mock.calls[0] as [MessageEntity, DeliveryEntity[]];
+    const [[{ message, rows }]] = mocks.messages.insertAccepted.mock.calls[0] as [{ message: MessageEntity; rows: DeliveryEntity[] }[]];
     expect(message).toMatchObject({
       text: 'Actualizad el TPV',
       priority: 'urgent',
@@ -96,7 +96,7 @@ describe('MessagingService.send', () => {
     const { sut, mocks } = setup(['centro']);
     const result = await sut.send({ target: { kind: 'all' }, text: 'ahora', ttlSeconds: 0 }, principal, adminActor);
     expect(result).toMatchObject({ online: ['centro'], queued: [], dropped: ['norte', 'sur'] });
-    const rows = mocks.messages.insertWithDeliveries.mock.calls[0][1] as DeliveryEntity[];
+    const [[{ rows }]] = mocks.messages.insertAccepted.mock.calls[0] as [{ rows: DeliveryEntity[] }[]];
     expect(rows.filter((r) => r.state === 'expired').map((r) => r.receiverName)).toEqual(['norte', 'sur']);
   });
 
@@ -107,7 +107,7 @@ describe('MessagingService.send', () => {
   ])('refuses target %o and stores nothing', async (target, message) => {
     const { sut, mocks } = setup([]);
     await expect(sut.send({ target, text: 'x' }, principal, adminActor)).rejects.toThrow(message);
-    expect(mocks.messages.insertWithDeliveries).not.toHaveBeenCalled();
+    expect(mocks.messages.insertAccepted).not.toHaveBeenCalled();
   });
 
   it('refuses a validity longer than allowed', async () => {
@@ -115,7 +115,7 @@ describe('MessagingService.send', () => {
     await expect(
       sut.send({ target: { kind: 'all' }, text: 'x', ttlSeconds: 7201 }, principal, adminActor),
     ).rejects.toThrow(/at most 7200/);
-    expect(mocks.messages.insertWithDeliveries).not.toHaveBeenCalled();
+    expect(mocks.messages.insertAccepted).not.toHaveBeenCalled();
   });
 });
 
@@ -141,7 +141,7 @@ describe('MessagingService.send to a group', () => {
     await expect(sut.send({ target: { kind: 'all' }, text: 'x' }, principal, adminActor)).rejects.toThrow(
       'not allowed',
     );
-    expect(mocks.messages.insertWithDeliveries).not.toHaveBeenCalled();
+    expect(mocks.messages.insertAccepted).not.toHaveBeenCalled();
   });
 });
 

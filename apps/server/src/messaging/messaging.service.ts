@@ -64,6 +64,12 @@ export class MessagingService implements OnApplicationShutdown {
     maxItems: 2000,
   });
 
+  /** Alerts posted together (scripts, several operators) share one commit; a lone alert waits 1 ms at most. */
+  private readonly accepted = new WriteBatcher<{ message: MessageEntity; rows: NewDelivery[] }>(
+    (alerts) => this.messages.insertAccepted(alerts),
+    { delayMs: 1, maxItems: 200 },
+  );
+
   constructor(
     private readonly messages: MessagesRepository,
     private readonly receivers: ReceiversRepository,
@@ -118,7 +124,7 @@ export class MessagingService implements OnApplicationShutdown {
         attempts: isOnline ? 1 : 0,
       };
     });
-    await this.messages.insertWithDeliveries(message, rows);
+    await this.accepted.add({ message, rows });
     this.hub.sendAlert(result.online, toAlertPayload(message));
     await this.events.emit('message.created', {
       actor,

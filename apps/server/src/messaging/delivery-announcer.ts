@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import type { DeliveryState } from '@avisa/contracts';
 import { EventBus } from '../common/events/event-bus';
 import { toIso } from '../database/columns';
+import { WriteBatcher } from '../database/write-batcher';
 import { MessagesRepository } from './messages.repository';
 
 export interface DeliveryChange {
@@ -13,16 +14,44 @@ export interface DeliveryChange {
   flagged: boolean;
 }
 
-/** Tells operators what changed: one event per alert and batch, with its fresh counts (one counts query per batch). */
+/** Operators see changes within this long; what changes meanwhile goes out together. */
+const ANNOUNCE_EVERY_MS = 200;
+
+/**
+ * Tells operators what changed: one event per alert, with its fresh counts. Changes are gathered for a
+ * moment first — counting an alert's copies is a scan of all of them, and a global alert's receipts come in
+ * hundreds of small batches, so counting once per batch made the counts the main cost of taking receipts.
+ */
 @Injectable()
-export class DeliveryAnnouncer {
+export class DeliveryAnnouncer implements OnApplicationShutdown {
+  private readonly logger = new Logger(DeliveryAnnouncer.name);
+  private readonly batcher = new WriteBatcher<DeliveryChange>((changes) => this.emit(changes), {
+    delayMs: ANNOUNCE_EVERY_MS,
+    maxItems: 100_000,
+  });
+
   constructor(
     private readonly messages: MessagesRepository,
     private readonly events: EventBus,
   ) {}
 
-  async announce(changes: readonly DeliveryChange[]): Promise<void> {
+  announce(changes: readonly DeliveryChange[]): void {
     if (!changes.length) return;
+    this.batcher
+      .add(...changes)
+      .catch((error: unknown) => this.logger.warn(`announcing ${changes.length} change(s) failed: ${String(error)}`));
+  }
+
+  /** Sends what is gathered now. */
+  flush(): Promise<void> {
+    return this.batcher.flush();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.flush();
+  }
+
+  private async emit(changes: DeliveryChange[]): Promise<void> {
     const byMessage = new Map<string, DeliveryChange[]>();
     for (const change of changes) {
       const list = byMessage.get(change.messageId);

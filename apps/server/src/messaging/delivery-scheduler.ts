@@ -78,13 +78,13 @@ export class DeliveryScheduler implements OnApplicationBootstrap, OnApplicationS
       await this.messages.recordReminder(d.id, reminders, now, flagged);
       changes.push({ messageId: d.messageId, receiver: d.receiverName, state: d.state, at: now, reminders, flagged });
     }
-    await this.announcer.announce(changes);
+    this.announcer.announce(changes);
   }
 
   async expire(): Promise<void> {
     const now = this.clock.now();
     const expired = await this.messages.expireDue(now);
-    await this.announcer.announce(
+    this.announcer.announce(
       expired.map((e) => ({
         messageId: e.messageId,
         receiver: e.receiverName,

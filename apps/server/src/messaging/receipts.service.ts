@@ -14,7 +14,6 @@ import { MessagesRepository, ReceiptRow } from './messages.repository';
 export class ReceiptsService implements OnApplicationShutdown {
   private readonly logger = new Logger(ReceiptsService.name);
   private readonly batcher = new WriteBatcher<ReceiptRow>((rows) => this.store(rows), { delayMs: 20, maxItems: 500 });
-  private announcing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly messages: MessagesRepository,
@@ -28,32 +27,30 @@ export class ReceiptsService implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await this.batcher.flush();
-    await this.announcing;
+    await this.announcer.flush();
   }
 
   private async store(rows: ReceiptRow[]): Promise<void> {
     try {
       const changed = await this.messages.applyReceipts(rows);
-      // Sites get their acknowledgement as soon as the batch is stored; operators hear of it right after.
-      this.announcing = this.announcing.then(() => this.announce(changed));
+      // Sites get their acknowledgement as soon as the batch is stored; operators hear of it shortly after.
+      this.announce(changed);
     } catch (error) {
       this.logger.error(`storing ${rows.length} receipt(s) failed: ${String(error)}`);
       throw error;
     }
   }
 
-  private announce(changed: DeliveryEntity[]): Promise<void> {
-    return this.announcer
-      .announce(
-        changed.map((d) => ({
-          messageId: d.messageId,
-          receiver: d.receiverName,
-          state: d.state,
-          at: d.readAt ?? d.deliveredAt ?? this.clock.now(),
-          reminders: d.reminders,
-          flagged: d.flagged,
-        })),
-      )
-      .catch((error: unknown) => this.logger.warn(`announcing ${changed.length} receipt(s) failed: ${String(error)}`));
+  private announce(changed: DeliveryEntity[]): void {
+    this.announcer.announce(
+      changed.map((d) => ({
+        messageId: d.messageId,
+        receiver: d.receiverName,
+        state: d.state,
+        at: d.readAt ?? d.deliveredAt ?? this.clock.now(),
+        reminders: d.reminders,
+        flagged: d.flagged,
+      })),
+    );
   }
 }

@@ -316,10 +316,12 @@ export async function startAvisa(previous = null) {
   });
   closeSync(log);
   children.add(child);
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 60_000;
   while (!readFrom(outFile, offset).includes('Avisa listening on')) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${readFrom(outFile, offset)}`);
-    if (Date.now() > deadline) throw new Error(`server did not start in 30 s:\n${readFrom(outFile, offset)}`);
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`server exited (${child.exitCode ?? child.signalCode}):\n${readFrom(outFile, offset)}`);
+    }
+    if (Date.now() > deadline) throw new Error(`server did not start in 60 s:\n${readFrom(outFile, offset)}`);
     await sleep(5);
   }
   const readyAt = now();

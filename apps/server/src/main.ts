@@ -4,6 +4,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:https';
 import { AppModule } from './app.module';
 import { AppEnvironment, ConfigurationError, readEnvironment } from './config/environment';
 import { createServerLogger } from './logging/server-logger';
@@ -69,6 +70,11 @@ async function bootstrap(): Promise<void> {
   }
   try {
     const app = await createApp(env);
+    const server = app.getHttpServer() as Server;
+    // Longer than browsers keep idle connections: a request sent on a socket the server is just closing
+    // fails in the browser (net::ERR_TOO_MANY_RETRIES when it happens repeatedly).
+    server.keepAliveTimeout = 65_000;
+    server.headersTimeout = 66_000;
     await app.listen(env.AVISA_PORT, env.AVISA_HOST);
     Logger.log(
       `Avisa listening on https://${env.AVISA_HOST === '0.0.0.0' ? 'localhost' : env.AVISA_HOST}:${env.AVISA_PORT}`,

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 const NONCE_PLACEHOLDER = '__CSP_NONCE__';
 /** Paths the web app never answers: the API, its docs and the sockets. */
 const SERVER_PATHS = /^\/(api|socket\.io)(\/|$)/;
-const HASHED_ASSET = /-[A-Z0-9]{8}\.(js|css)$/;
+const HASHED_ASSET = /-[A-Z0-9]{8}\.(js|css|woff2?|ttf|svg)$/;
 /** A request for a file (a chunk from an older build, say) gets a 404, never the page in its place. */
 const FILE_PATH = /\.[a-z0-9]+$/i;
 

@@ -1,5 +1,5 @@
 import { TestServer } from './support/server';
-import { countRows, queryDb } from './support/sqlite';
+import { countRows, queryDb } from './support/database';
 
 /** Every route that only an admin may call; the bodies are valid, so only the caller decides the answer. */
 const ADMIN_ROUTES: [method: string, path: string, body?: unknown][] = [

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { eventually } from './support/eventually';
 import { TestServer } from './support/server';
-import { countRows, queryDb } from './support/sqlite';
+import { countRows, queryDb } from './support/database';
 
 const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest('hex');
 

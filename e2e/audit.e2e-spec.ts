@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { eventually } from './support/eventually';
 import { TestServer } from './support/server';
-import { countRows, queryDb } from './support/sqlite';
+import { countRows, queryDb } from './support/database';
 
 interface AuditItem {
   id: number;
@@ -147,7 +147,7 @@ describe('audit API and logs', () => {
     const items: AuditItem[] = response.body.items;
     expect(ids(items)).toEqual(
       dbIds(
-        "LOWER(action || ' ' || actor_name || ' ' || IFNULL(target, '') || ' ' || details || ' ' || IFNULL(ip, '')) LIKE '%marin%'",
+        "LOWER(action || ' ' || actor_name || ' ' || COALESCE(target, '') || ' ' || details || ' ' || COALESCE(ip, '')) LIKE '%marin%'",
       ),
     );
     expect(items.map((i) => `${i.actor} ${i.action} ${i.target}`)).toEqual([
@@ -302,7 +302,7 @@ describe('audit API and logs', () => {
       const expected = queryDb<Record<string, string | number | null>>(
         server,
         `SELECT id, at, actor_kind, actor_name, action, target, ip, details FROM audit_events
-         WHERE actor_name = 'admin' AND LOWER(action || ' ' || actor_name || ' ' || IFNULL(target, '') || ' ' || details || ' ' || IFNULL(ip, '')) LIKE '%marin%'
+         WHERE actor_name = 'admin' AND LOWER(action || ' ' || actor_name || ' ' || COALESCE(target, '') || ' ' || details || ' ' || COALESCE(ip, '')) LIKE '%marin%'
          ORDER BY id DESC`,
       );
       expect(expected.length).toBeGreaterThan(0);

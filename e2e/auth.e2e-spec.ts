@@ -1,5 +1,5 @@
 import { ADMIN_PASSWORD, TestServer, sleep } from './support/server';
-import { countRows, queryDb } from './support/sqlite';
+import { countRows, queryDb } from './support/database';
 
 describe('login, sessions and lockout', () => {
   let server: TestServer;

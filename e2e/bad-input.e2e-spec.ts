@@ -1,5 +1,5 @@
 import { TestServer } from './support/server';
-import { countRows, queryDb } from './support/sqlite';
+import { countRows, queryDb } from './support/database';
 
 const TABLES = [
   'users',

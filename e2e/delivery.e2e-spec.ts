@@ -13,7 +13,7 @@ import {
 import { eventually } from './support/eventually';
 import { disposeSitePcs, RECEIVER_VERSION, receiverBuilt, SitePc, stopAllReceivers } from './support/receiver';
 import { sleep, TestServer } from './support/server';
-import { queryDb } from './support/sqlite';
+import { queryDb } from './support/database';
 import { openSocket } from './support/test-socket';
 
 /**

@@ -1,7 +1,7 @@
 import { eventually } from './support/eventually';
 import { SitePc, disposeSitePcs, stopAllReceivers } from './support/receiver';
 import { TestServer } from './support/server';
-import { countRows, queryDb } from './support/sqlite';
+import { countRows, queryDb } from './support/database';
 
 const ENV = { AVISA_LOGIN_IP_LIMIT: '200', AVISA_RECEIVER_AUTH_FAILURES_PER_MINUTE: '1000' };
 

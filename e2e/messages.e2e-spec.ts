@@ -1,7 +1,7 @@
 import { emptyDeliveryCounts, type AlertPayload, type DeliveryCounts } from '@avisa/contracts';
 import { eventually } from './support/eventually';
 import { sleep, TestServer } from './support/server';
-import { countRows, queryDb } from './support/sqlite';
+import { countRows, queryDb } from './support/database';
 import { openSocket, SOCKET_WAIT_MS as WAIT_MS, type TestSocket } from './support/test-socket';
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;

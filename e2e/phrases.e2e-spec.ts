@@ -1,6 +1,6 @@
 import { eventually } from './support/eventually';
 import { TestServer } from './support/server';
-import { countRows, queryDb } from './support/sqlite';
+import { countRows, queryDb } from './support/database';
 
 interface Phrase {
   id: number;

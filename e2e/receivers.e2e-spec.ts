@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { io, type Socket } from 'socket.io-client';
 import { eventually } from './support/eventually';
 import { TestServer } from './support/server';
-import { countRows, queryDb } from './support/sqlite';
+import { countRows, queryDb } from './support/database';
 import { openSocket, SOCKET_WAIT_MS as WAIT_MS, type Refusal, type TestSocket } from './support/test-socket';
 
 const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest('hex');
@@ -81,7 +81,7 @@ describe('receivers admin API', () => {
   const auditRows = (action: string, target: string | null) =>
     queryDb<{ actor_kind: string; actor_name: string; details: string }>(
       server,
-      `SELECT actor_kind, actor_name, details FROM audit_events WHERE action = ? AND target IS ? ORDER BY id`,
+      `SELECT actor_kind, actor_name, details FROM audit_events WHERE action = ? AND target IS NOT DISTINCT FROM ? ORDER BY id`,
       action,
       target,
     );

@@ -7,8 +7,16 @@ import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { Agent, request } from 'undici';
 import { MIGRATIONS } from '@avisa/migrations';
-import { ADMIN_PASSWORD, SERVER_MAIN, TestServer, freePort } from './support/server';
-import { countRows, queryDb } from './support/sqlite';
+import {
+  ADMIN_PASSWORD,
+  ON_POSTGRES,
+  SERVER_MAIN,
+  TestServer,
+  dropServicesFor,
+  freePort,
+  serviceEnvFor,
+} from './support/server';
+import { countRows, queryDb } from './support/database';
 
 interface Exit {
   code: number | null;
@@ -27,6 +35,7 @@ async function runUntilExit(env: Record<string, string>): Promise<Exit> {
       AVISA_HOST: '127.0.0.1',
       AVISA_PORT: String(await freePort()),
       AVISA_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      ...(await serviceEnvFor(dir, true)),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -43,6 +52,11 @@ async function runUntilExit(env: Record<string, string>): Promise<Exit> {
     });
   });
   return { code, stdout, stderr, dir };
+}
+
+async function cleanUp(dir: string): Promise<void> {
+  await dropServicesFor(dir);
+  rmSync(dir, { recursive: true, force: true });
 }
 
 /** An HTTPS client that trusts exactly one certificate file. */
@@ -100,7 +114,7 @@ describe('start-up and configuration', () => {
         // Refused before anything was created.
         expect(existsSync(join(run.dir, 'data'))).toBe(false);
       } finally {
-        rmSync(run.dir, { recursive: true, force: true });
+        await cleanUp(run.dir);
       }
     });
 
@@ -111,13 +125,10 @@ describe('start-up and configuration', () => {
         expect(run.code).not.toBeNull();
         expect(run.stderr).toMatch(/AVISA_ADMIN_PASSWORD: is one of the most commonly used passwords/);
         expect(run.stdout + run.stderr).not.toContain('Avisa listening');
-        const database = join(run.dir, 'data', 'avisa.sqlite');
-        if (existsSync(database)) {
-          const stub = { path: (...parts: string[]) => join(run.dir, ...parts) } as TestServer;
-          expect(countRows(stub, 'users')).toBe(0);
-        }
+        const stub = { dir: run.dir, path: (...parts: string[]) => join(run.dir, ...parts) } as TestServer;
+        if (ON_POSTGRES || existsSync(stub.path('data', 'avisa.sqlite'))) expect(countRows(stub, 'users')).toBe(0);
       } finally {
-        rmSync(run.dir, { recursive: true, force: true });
+        await cleanUp(run.dir);
       }
     });
 
@@ -129,7 +140,7 @@ describe('start-up and configuration', () => {
         expect(run.stderr).toMatch(/AVISA_TLS_KEY/);
         expect(run.stdout).not.toContain('Avisa listening');
       } finally {
-        rmSync(run.dir, { recursive: true, force: true });
+        await cleanUp(run.dir);
       }
     });
   });
@@ -169,10 +180,13 @@ describe('start-up and configuration', () => {
       expect(server.readLog('acciones.log')).not.toContain(password);
     });
 
-    it('ran the migrations: the tables exist and the database is in WAL mode', () => {
-      const tables = queryDb<{ name: string }>(server, "SELECT name FROM sqlite_master WHERE type = 'table'").map(
-        (t) => t.name,
-      );
+    it('ran the migrations: the tables exist (and SQLite is in WAL mode)', () => {
+      const tables = queryDb<{ name: string }>(
+        server,
+        ON_POSTGRES
+          ? "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public'"
+          : "SELECT name FROM sqlite_master WHERE type = 'table'",
+      ).map((t) => t.name);
       expect(tables).toEqual(
         expect.arrayContaining([
           'users',
@@ -188,7 +202,7 @@ describe('start-up and configuration', () => {
         MIGRATIONS.map((m) => new m().name ?? m.name),
       );
       expect(MIGRATIONS[0].name).toBe('Init1763830000000');
-      expect(queryDb(server, 'PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }]);
+      if (!ON_POSTGRES) expect(queryDb(server, 'PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }]);
     });
 
     it('generated a TLS certificate and key in certs/, for localhost and 127.0.0.1', () => {

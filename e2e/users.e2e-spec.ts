@@ -1,5 +1,5 @@
 import { ADMIN_PASSWORD, TestServer } from './support/server';
-import { countRows, queryDb } from './support/sqlite';
+import { countRows, queryDb } from './support/database';
 
 interface UserRow {
   id: number;

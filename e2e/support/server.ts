@@ -1,8 +1,8 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { Agent, buildConnector, request } from 'undici';
 
 export const ROOT = resolve(__dirname, '..', '..');
@@ -21,6 +21,46 @@ export interface StartOptions {
   /** Reuse the folders of an earlier run (restart). */
   dir?: string;
   port?: number;
+}
+
+/**
+ * Set to run the suite on PostgreSQL (and Redis): each server gets its own database, created from this one,
+ * and its own Redis key prefix, named after its folder so a restart on the same folder finds them again.
+ */
+export const TEST_DATABASE_URL = process.env.AVISA_TEST_DATABASE_URL ?? '';
+export const TEST_REDIS_URL = process.env.AVISA_TEST_REDIS_URL ?? '';
+export const ON_POSTGRES = TEST_DATABASE_URL !== '';
+
+function databaseNameFor(dir: string): string {
+  return `avisa_${basename(dir).replace(/[^a-z0-9]/gi, '_').toLowerCase()}`;
+}
+
+export function databaseUrlFor(dir: string): string {
+  const url = new URL(TEST_DATABASE_URL);
+  url.pathname = `/${databaseNameFor(dir)}`;
+  return url.toString();
+}
+
+function onMaintenanceDb(sql: string): void {
+  execFileSync('psql', [TEST_DATABASE_URL, '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-c', sql], { stdio: 'pipe' });
+}
+
+/** The services a server in this run uses besides its folder: a fresh PostgreSQL database, a Redis prefix. */
+export async function serviceEnvFor(dir: string, fresh: boolean): Promise<Record<string, string>> {
+  const env: Record<string, string> = {};
+  if (TEST_DATABASE_URL) {
+    if (fresh) onMaintenanceDb(`CREATE DATABASE ${databaseNameFor(dir)}`);
+    env.AVISA_DATABASE_URL = databaseUrlFor(dir);
+  }
+  if (TEST_REDIS_URL) {
+    env.AVISA_REDIS_URL = TEST_REDIS_URL;
+    env.AVISA_REDIS_PREFIX = databaseNameFor(dir);
+  }
+  return env;
+}
+
+export async function dropServicesFor(dir: string): Promise<void> {
+  if (TEST_DATABASE_URL) onMaintenanceDb(`DROP DATABASE IF EXISTS ${databaseNameFor(dir)} WITH (FORCE)`);
 }
 
 export async function freePort(): Promise<number> {
@@ -48,6 +88,7 @@ export class TestServer {
   static async start(options: StartOptions = {}): Promise<TestServer> {
     const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'avisa-e2e-'));
     const port = options.port ?? (await freePort());
+    const services = await serviceEnvFor(dir, options.dir === undefined);
     const child = spawn(process.execPath, [SERVER_MAIN], {
       cwd: dir,
       env: {
@@ -57,6 +98,7 @@ export class TestServer {
         AVISA_ADMIN_PASSWORD: ADMIN_PASSWORD,
         AVISA_LOG_LEVEL: 'info',
         AVISA_WEB_DIR: WEB_DIR,
+        ...services,
         ...options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -180,6 +222,7 @@ export class TestServer {
 
   async dispose(): Promise<void> {
     await this.stop();
+    await dropServicesFor(this.dir);
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -11,6 +11,7 @@ import type { AppEnvironment } from './config/environment';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { UsersModule } from './users/users.module';
+import { ClusterModule } from './cluster/cluster.module';
 import { ClientGatewayModule } from './client-gateway/client-gateway.module';
 import { FanOutModule } from './fanout/fanout.module';
 import { GroupsModule } from './groups/groups.module';
@@ -29,6 +30,7 @@ export class AppModule {
         SystemModule,
         EventsModule,
         DatabaseModule,
+        ClusterModule,
         AuditModule,
         UsersModule,
         AuthModule,

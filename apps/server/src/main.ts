@@ -6,6 +6,7 @@ import helmet from 'helmet';
 import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:https';
 import { AppModule } from './app.module';
+import { RedisIoAdapter } from './cluster/redis-io-adapter';
 import { AppEnvironment, ConfigurationError, readEnvironment } from './config/environment';
 import { createServerLogger } from './logging/server-logger';
 import { loadOrCreateCertificate } from './tls/tls-certificate';
@@ -56,6 +57,7 @@ export async function createApp(env: AppEnvironment): Promise<NestExpressApplica
     jsonDocumentUrl: 'api/docs/openapi.json',
   });
   serveWebApp(app, env.AVISA_WEB_DIR);
+  if (env.AVISA_REDIS_URL) app.useWebSocketAdapter(new RedisIoAdapter(app));
   app.enableShutdownHooks();
   return app;
 }

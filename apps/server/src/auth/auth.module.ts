@@ -4,6 +4,8 @@ import { AccessDeclarationsCheck } from '../common/access/access-declarations.ch
 import { PassportModule } from '@nestjs/passport';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { RedisConnection } from '../cluster/redis-connection';
+import { RedisThrottlerStorage } from '../cluster/redis-throttler-storage';
 import { AppConfigService } from '../config/app-config.service';
 import { UsersModule } from '../users/users.module';
 import { AccessGuard } from './access.guard';
@@ -26,8 +28,9 @@ import { SessionRepository } from './session.repository';
     DiscoveryModule,
     TypeOrmModule.forFeature([SessionEntity, LoginFailureEntity, LoginLockEntity, ApiTokenEntity]),
     ThrottlerModule.forRootAsync({
-      inject: [AppConfigService],
-      useFactory: (config: AppConfigService) => ({
+      inject: [AppConfigService, RedisConnection],
+      useFactory: (config: AppConfigService, redis: RedisConnection) => ({
+        storage: redis.client ? new RedisThrottlerStorage(redis) : undefined,
         throttlers: [
           {
             name: 'login',

@@ -1,3 +1,4 @@
+import { LocalJobLease } from '../cluster/job-lease';
 import { jest } from '@jest/globals';
 import { UnauthorizedException } from '@nestjs/common';
 import { EventBus } from '../common/events/event-bus';
@@ -49,6 +50,7 @@ function setup() {
     clock,
     mocks.events as unknown as EventBus,
     testConfig({ AVISA_SESSION_IDLE_SECONDS: '60', AVISA_SESSION_ABSOLUTE_SECONDS: '600' }),
+    new LocalJobLease(),
   );
   return { sut, mocks };
 }

@@ -19,9 +19,11 @@ import { normalizeName } from '../users/username';
 import { ApiTokensService, API_TOKEN_PREFIX } from './api-tokens.service';
 import { ANY_ADDRESS, LoginAttemptsRepository } from './login-attempts.repository';
 import { SessionRepository } from './session.repository';
+import { JobLease } from '../cluster/job-lease';
 
 export const SESSION_TOKEN_PREFIX = 'avs_';
 const WRONG_CREDENTIALS = 'wrong username or password';
+const PRUNE_MS = 10 * 60_000;
 
 export class AccountLockedException extends HttpException {
   constructor(retryAfterSeconds: number, scope: 'address' | 'account') {
@@ -54,6 +56,7 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
     private readonly clock: Clock,
     private readonly events: EventBus,
     private readonly config: AppConfigService,
+    private readonly lease: JobLease,
   ) {}
 
   onModuleInit(): void {
@@ -61,7 +64,7 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
       const count = await this.sessions.deleteForUser(userId, exceptSessionId);
       if (count) this.logger.log(`revoked ${count} session(s) of user ${userId}`);
     });
-    this.pruneTimer = setInterval(() => void this.prune(), 10 * 60_000);
+    this.pruneTimer = setInterval(() => void this.prune(), PRUNE_MS);
     this.pruneTimer.unref();
   }
 
@@ -207,6 +210,7 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
   private async prune(): Promise<void> {
     const now = this.clock.now();
     try {
+      if (!(await this.lease.acquire('auth-prune', PRUNE_MS))) return;
       await this.sessions.deleteExpired(now, now - this.config.get('AVISA_SESSION_IDLE_SECONDS') * 1000);
       await this.attempts.prune(now, now - this.config.get('AVISA_LOGIN_LOCK_SECONDS') * 1000);
     } catch (error) {

@@ -1,4 +1,4 @@
-import { Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import {
   OnGatewayConnection,
   OnGatewayDisconnect,
@@ -20,15 +20,15 @@ import { EventBus } from '../common/events/event-bus';
 import { Clock } from '../common/system/clock';
 import { AppConfigService } from '../config/app-config.service';
 import { toIso } from '../database/columns';
-import { InProcessReceiverHub, receiverRoom } from '../fanout/in-process-receiver-hub';
-import { ReceiverHub } from '../fanout/receiver-hub';
+import { AttemptWindow, AttemptWindows } from '../cluster/attempt-windows';
+import { JobLease } from '../cluster/job-lease';
+import { PresenceInfo, ReceiverHub, receiverRoom } from '../fanout/receiver-hub';
 import { MessagingService } from '../messaging/messaging.service';
 import { ReceiptsService } from '../messaging/receipts.service';
 import { ConnectionJournal } from '../receivers/connection-journal';
 import { ReceiversRepository } from '../receivers/receivers.repository';
 import { ReceiversService } from '../receivers/receivers.service';
 import { SOCKET_OPTIONS } from './socket-options';
-import { FailedHandshakes } from './failed-handshakes';
 
 interface ReceiverSocketData {
   name: string;
@@ -38,6 +38,8 @@ interface ReceiverSocketData {
   clientVersion: string | null;
   address: string | null;
   since: number;
+  /** The site's previous connection was held by an instance that died; its record is still open. */
+  displaced: boolean;
 }
 
 type ReceiverSocket = Socket<ReceiverClientToServerEvents, ReceiverServerToClientEvents, object, ReceiverSocketData>;
@@ -48,9 +50,13 @@ function refusal(code: ReceiverConnectErrorCode, retryAfterSeconds?: number): Er
 
 /** The receivers' Socket.IO namespace: handshake authentication, presence, catch-up and receipts. */
 @WebSocketGateway({ ...SOCKET_OPTIONS, namespace: RECEIVERS_NAMESPACE })
-export class ClientGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnApplicationBootstrap {
+export class ClientGateway
+  implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnApplicationBootstrap, OnApplicationShutdown
+{
   private readonly logger = new Logger(ClientGateway.name);
-  private readonly failures: FailedHandshakes;
+  private readonly failures: AttemptWindow;
+  private sweepTimer?: NodeJS.Timeout;
+  private readonly sweepMs: number;
 
   constructor(
     private readonly receivers: ReceiversService,
@@ -59,21 +65,60 @@ export class ClientGateway implements OnGatewayInit, OnGatewayConnection, OnGate
     private readonly messaging: MessagingService,
     private readonly receipts: ReceiptsService,
     private readonly hub: ReceiverHub,
-    private readonly inProcessHub: InProcessReceiverHub,
+    private readonly lease: JobLease,
     private readonly clock: Clock,
     private readonly events: EventBus,
+    windows: AttemptWindows,
     config: AppConfigService,
   ) {
-    this.failures = new FailedHandshakes(config.get('AVISA_RECEIVER_AUTH_FAILURES_PER_MINUTE'), 60_000);
+    this.failures = windows.create('handshake', config.get('AVISA_RECEIVER_AUTH_FAILURES_PER_MINUTE'), 60_000);
+    this.sweepMs = Math.max(1000, (config.get('AVISA_PRESENCE_TTL_SECONDS') * 1000) / 3);
   }
 
+  /**
+   * Connection records left open by a previous run are closed, except those of sites connected right now
+   * to another instance. Rows are read before presence: a site opening a row has already claimed its presence.
+   */
   async onApplicationBootstrap(): Promise<void> {
-    const closed = await this.receiversRepository.closeAllOpen(this.clock.now(), 'server restart');
+    const open = await this.receiversRepository.openConnectionReceivers();
+    const present = new Set((await this.hub.allPresence()).map((p) => p.receiverId));
+    const stale = open.filter((id) => !present.has(id));
+    const closed = await this.receiversRepository.closeOpen(stale, this.clock.now(), 'server restart');
     if (closed) this.logger.warn(`closed ${closed} connection record(s) left open by the previous run`);
+    this.sweepTimer = setInterval(() => void this.sweepLostPresence(), this.sweepMs);
+    this.sweepTimer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.sweepTimer);
+  }
+
+  /** Sites held by an instance that died: offline, their connection records closed (once, by one instance). */
+  async sweepLostPresence(): Promise<void> {
+    try {
+      if (!(await this.lease.acquire('presence-sweep', this.sweepMs))) return;
+      const lost = await this.hub.sweepLost();
+      const now = this.clock.now();
+      for (const site of lost) await this.ended(site, now, 'server instance lost');
+      if (lost.length) this.logger.warn(`${lost.length} site(s) lost with a server instance`);
+    } catch (error) {
+      this.logger.warn(`presence sweep failed: ${String(error)}`);
+    }
+  }
+
+  private async ended(site: Pick<PresenceInfo, 'name' | 'receiverId' | 'clientVersion'>, at: number, why: string) {
+    this.journal.closed(site.receiverId, at, why);
+    await this.events.emit('receiver.presence', {
+      name: site.name,
+      online: false,
+      connectedSince: null,
+      lastSeenAt: toIso(at),
+      clientVersion: site.clientVersion,
+    });
   }
 
   afterInit(namespace: Namespace): void {
-    this.inProcessHub.attach(namespace);
+    this.hub.attach(namespace);
     namespace.use((socket, next) => {
       this.authenticate(socket as ReceiverSocket).then(
         () => next(),
@@ -91,6 +136,7 @@ export class ClientGateway implements OnGatewayInit, OnGatewayConnection, OnGate
       void this.receipt(socket, body).then((answer) => typeof ack === 'function' && ack(answer));
     });
     await socket.join(receiverRoom(data.name));
+    if (data.displaced) this.journal.closed(data.receiverId, data.since, 'server instance lost');
     this.journal.opened(data.receiverId, data.since, data.address, data.clientVersion);
     await this.events.emit('receiver.presence', {
       name: data.name,
@@ -115,16 +161,8 @@ export class ClientGateway implements OnGatewayInit, OnGatewayConnection, OnGate
   async handleDisconnect(socket: ReceiverSocket, reason?: string): Promise<void> {
     const data = socket.data;
     if (!data.name || !(await this.hub.release(data.name, data.connectionId))) return;
-    const now = this.clock.now();
-    const why = this.hub.takeEndReason(data.name) ?? reason ?? 'disconnected';
-    this.journal.closed(data.receiverId, now, why);
-    await this.events.emit('receiver.presence', {
-      name: data.name,
-      online: false,
-      connectedSince: null,
-      lastSeenAt: toIso(now),
-      clientVersion: data.clientVersion,
-    });
+    const why = (await this.hub.takeEndReason(data.name)) ?? reason ?? 'disconnected';
+    await this.ended(data, this.clock.now(), why);
     this.logger.debug(`site ${data.name} disconnected (${why})`);
   }
 
@@ -142,20 +180,20 @@ export class ClientGateway implements OnGatewayInit, OnGatewayConnection, OnGate
   private async authenticate(socket: ReceiverSocket): Promise<void> {
     const address = socket.handshake.address ?? null;
     const ipKey = address ?? 'unknown';
-    const wait = this.failures.retryAfterSeconds(ipKey, this.clock.now());
+    const wait = await this.failures.retryAfterSeconds(ipKey, this.clock.now());
     if (wait) {
       this.logger.warn(`refused a site handshake from ${ipKey}: too many failed attempts (retry in ${wait} s)`);
       throw refusal('too_many_attempts', wait);
     }
     const auth = (socket.handshake.auth ?? {}) as Record<string, unknown>;
     if (typeof auth.name !== 'string' || typeof auth.key !== 'string') {
-      this.failures.record(ipKey, this.clock.now());
+      await this.failures.record(ipKey, this.clock.now());
       this.logger.warn(`refused a site handshake from ${ipKey}: no name or key`);
       throw refusal('bad_request');
     }
     const result = await this.receivers.authenticate(auth.name, auth.key);
     if (!result.ok) {
-      this.failures.record(ipKey, this.clock.now());
+      await this.failures.record(ipKey, this.clock.now());
       await this.refused(auth.name, address, result.code);
       throw refusal(result.code);
     }
@@ -163,8 +201,15 @@ export class ClientGateway implements OnGatewayInit, OnGatewayConnection, OnGate
     const clientVersion = typeof auth.clientVersion === 'string' ? auth.clientVersion.slice(0, 64) : null;
     const since = this.clock.now();
     const connectionId = randomUUID();
-    const claimed = await this.hub.claim({ name: receiver.name, connectionId, since, clientVersion, address });
-    if (!claimed) {
+    const claim = await this.hub.claim({
+      name: receiver.name,
+      receiverId: receiver.id,
+      connectionId,
+      since,
+      clientVersion,
+      address,
+    });
+    if (!claim.ok) {
       await this.refused(receiver.name, address, 'already_connected');
       throw refusal('already_connected');
     }
@@ -176,6 +221,7 @@ export class ClientGateway implements OnGatewayInit, OnGatewayConnection, OnGate
       clientVersion,
       address,
       since,
+      displaced: claim.displaced !== null,
     };
   }
 

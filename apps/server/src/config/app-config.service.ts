@@ -16,6 +16,19 @@ export class AppConfigService {
     return resolve(file || join(this.get('AVISA_DATA_DIR'), 'avisa.sqlite'));
   }
 
+  /** Where the data lives, for logs: the SQLite file, or the PostgreSQL URL without its password. */
+  get databaseLocation(): string {
+    const url = this.get('AVISA_DATABASE_URL');
+    if (!url) return this.databaseFile;
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  }
+
+  get multiInstance(): boolean {
+    return this.get('AVISA_REDIS_URL') !== '';
+  }
+
   get corsOrigins(): string[] {
     return splitList(this.get('AVISA_CORS_ORIGINS'));
   }

@@ -6,6 +6,11 @@ export interface AppEnvironment {
   AVISA_PORT: number;
   AVISA_DATA_DIR: string;
   AVISA_DATABASE_FILE: string;
+  AVISA_DATABASE_URL: string;
+  AVISA_DATABASE_POOL_SIZE: number;
+  AVISA_REDIS_URL: string;
+  AVISA_REDIS_PREFIX: string;
+  AVISA_PRESENCE_TTL_SECONDS: number;
   AVISA_LOG_DIR: string;
   AVISA_LOG_LEVEL: 'error' | 'warn' | 'info' | 'debug';
   AVISA_AUDIT_LOG_DAYS: number;
@@ -40,6 +45,22 @@ export const environmentSchema = Joi.object<AppEnvironment, true>({
   AVISA_PORT: Joi.number().port().default(8443),
   AVISA_DATA_DIR: Joi.string().default('data'),
   AVISA_DATABASE_FILE: Joi.string().allow('').default(''),
+  AVISA_DATABASE_URL: Joi.string()
+    .uri({ scheme: ['postgres', 'postgresql'] })
+    .allow('')
+    .default('')
+    .messages({ 'string.uriCustomScheme': '"AVISA_DATABASE_URL" must be a postgres:// URL' }),
+  AVISA_DATABASE_POOL_SIZE: Joi.number().integer().min(1).max(200).default(10),
+  AVISA_REDIS_URL: Joi.string()
+    .uri({ scheme: ['redis', 'rediss'] })
+    .allow('')
+    .default('')
+    .messages({ 'string.uriCustomScheme': '"AVISA_REDIS_URL" must be a redis:// or rediss:// URL' }),
+  AVISA_REDIS_PREFIX: Joi.string()
+    .pattern(/^[A-Za-z0-9_.-]{1,64}$/)
+    .default('avisa')
+    .messages({ 'string.pattern.base': '"AVISA_REDIS_PREFIX" may hold only letters, digits, ".", "_" and "-"' }),
+  AVISA_PRESENCE_TTL_SECONDS: Joi.number().integer().min(3).max(300).default(15),
   AVISA_LOG_DIR: Joi.string().default('logs'),
   AVISA_LOG_LEVEL: Joi.string().valid('error', 'warn', 'info', 'debug').default('info'),
   AVISA_AUDIT_LOG_DAYS: Joi.number().integer().min(1).max(3650).default(30),

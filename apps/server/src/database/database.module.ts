@@ -16,6 +16,23 @@ interface SqliteHandle {
     TypeOrmModule.forRootAsync({
       inject: [AppConfigService],
       useFactory: (config: AppConfigService) => {
+        const shared = {
+          entities: ENTITIES,
+          migrations: MIGRATIONS,
+          migrationsRun: true,
+          migrationsTransactionMode: 'each' as const,
+          synchronize: false,
+          logging: ['error' as const],
+        };
+        const url = config.get('AVISA_DATABASE_URL');
+        if (url) {
+          return {
+            type: 'postgres' as const,
+            url,
+            extra: { max: config.get('AVISA_DATABASE_POOL_SIZE') },
+            ...shared,
+          };
+        }
         const database = config.databaseFile;
         mkdirSync(dirname(database), { recursive: true });
         return {
@@ -28,12 +45,7 @@ interface SqliteHandle {
             db.pragma('busy_timeout = 5000');
             db.pragma('synchronous = FULL');
           },
-          entities: ENTITIES,
-          migrations: MIGRATIONS,
-          migrationsRun: true,
-          migrationsTransactionMode: 'each' as const,
-          synchronize: false,
-          logging: ['error' as const],
+          ...shared,
         };
       },
     }),
@@ -46,6 +58,11 @@ export class DatabaseModule implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    if (this.dataSource.options.type === 'postgres') {
+      const [row] = (await this.dataSource.query('SHOW server_version')) as { server_version: string }[];
+      new Logger('Database').log(`PostgreSQL ${row.server_version} at ${this.config.databaseLocation}`);
+      return;
+    }
     const [journal] = (await this.dataSource.query('PRAGMA journal_mode')) as { journal_mode: string }[];
     const [sync] = (await this.dataSource.query('PRAGMA synchronous')) as { synchronous: number }[];
     const level = ['OFF', 'NORMAL', 'FULL', 'EXTRA'][sync.synchronous] ?? String(sync.synchronous);

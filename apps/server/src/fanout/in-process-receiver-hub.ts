@@ -1,25 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import type { AlertPayload, RetractPayload } from '@avisa/contracts';
 import type { Namespace } from 'socket.io';
-import { PresenceInfo, ReceiverHub } from './receiver-hub';
+import { ClaimResult, PresenceInfo, ReceiverHub, receiverRoom } from './receiver-hub';
 
-export const receiverRoom = (name: string) => `r:${name}`;
-
+/** One server: presence in memory, pushes straight to the local sockets. */
 @Injectable()
 export class InProcessReceiverHub extends ReceiverHub {
   private readonly connected = new Map<string, PresenceInfo>();
   private readonly endReasons = new Map<string, string>();
   private namespace?: Namespace;
 
-  /** Called by the receivers' gateway once its namespace exists. */
   attach(namespace: Namespace): void {
     this.namespace = namespace;
   }
 
-  async claim(info: PresenceInfo): Promise<boolean> {
-    if (this.connected.has(info.name)) return false;
+  async claim(info: PresenceInfo): Promise<ClaimResult> {
+    if (this.connected.has(info.name)) return { ok: false };
     this.connected.set(info.name, info);
-    return true;
+    return { ok: true, displaced: null };
   }
 
   async release(name: string, connectionId: string): Promise<boolean> {
@@ -48,15 +46,19 @@ export class InProcessReceiverHub extends ReceiverHub {
     if (names.length) this.namespace?.to(names.map(receiverRoom)).emit('retract', payload);
   }
 
-  disconnect(name: string, reason: string): void {
+  async disconnect(name: string, reason: string): Promise<void> {
     // Only a live connection gets the reason; kept for an offline site, it would end its next connection.
     if (this.connected.has(name)) this.endReasons.set(name, reason);
     this.namespace?.in(receiverRoom(name)).disconnectSockets(true);
   }
 
-  takeEndReason(name: string): string | null {
+  async takeEndReason(name: string): Promise<string | null> {
     const reason = this.endReasons.get(name) ?? null;
     this.endReasons.delete(name);
     return reason;
+  }
+
+  async sweepLost(): Promise<PresenceInfo[]> {
+    return [];
   }
 }

@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { JobLease } from '../cluster/job-lease';
 import { EventBus } from '../common/events/event-bus';
 import { Clock } from '../common/system/clock';
 import { AppConfigService } from '../config/app-config.service';
@@ -21,6 +22,7 @@ export class DeliveryScheduler implements OnApplicationBootstrap, OnApplicationS
     private readonly events: EventBus,
     private readonly announcer: DeliveryAnnouncer,
     private readonly config: AppConfigService,
+    private readonly lease: JobLease,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -96,11 +98,14 @@ export class DeliveryScheduler implements OnApplicationBootstrap, OnApplicationS
     );
   }
 
+  /** Each round runs on one instance only: the one that takes the job's lease for the interval. */
   private every(name: string, ms: number, job: () => Promise<void>): void {
     const timer = setInterval(() => {
       if (this.running.has(name)) return;
       this.running.add(name);
-      job()
+      this.lease
+        .acquire(name, ms)
+        .then((mine) => (mine ? job() : undefined))
         .catch((error: unknown) => this.logger.error(`${name} failed: ${String(error)}`))
         .finally(() => this.running.delete(name));
     }, ms);

@@ -124,9 +124,14 @@ export class MessagesRepository {
       await this.deliveries
         .createQueryBuilder()
         .update()
-        .set({ state: 'sent', sentAt: at, attempts: () => 'attempts + 1' })
+        // Every push counts as an attempt, even when the site's receipt got in first; only open rows become `sent`.
+        .set({
+          attempts: () => 'attempts + 1',
+          state: () => "CASE WHEN state IN (:...open) THEN 'sent' ELSE state END",
+          sentAt: () => 'CASE WHEN state IN (:...open) THEN :at ELSE sent_at END',
+        })
         .where('id IN (:...ids)', { ids: batch })
-        .andWhere('state IN (:...open)', { open: OPEN_STATES })
+        .setParameters({ open: OPEN_STATES, at })
         .execute();
     }
   }

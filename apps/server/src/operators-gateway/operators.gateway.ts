@@ -110,7 +110,8 @@ export class OperatorsGateway
   /** Sessions also end by expiry; a socket whose session is gone is closed. */
   private async revalidate(): Promise<void> {
     if (!this.namespace) return;
-    for (const socket of await this.namespace.fetchSockets()) {
+    // Each instance checks its own sockets; fetchSockets() alone would gather every instance's.
+    for (const socket of await this.namespace.local.fetchSockets()) {
       const still = await this.auth.authenticate(socket.data.token, { touch: false }).catch(() => null);
       if (!still) {
         socket.emit('session.ended', { reason: 'session expired' });

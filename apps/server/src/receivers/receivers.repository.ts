@@ -114,13 +114,27 @@ export class ReceiversRepository {
     });
   }
 
-  /** Connections a crash left open are closed at the next start. */
-  async closeAllOpen(at: number, reason: string): Promise<number> {
-    const result = await this.connections.update(
-      { disconnectedAt: IsNull() },
-      { disconnectedAt: at, endReason: reason },
-    );
-    return result.affected ?? 0;
+  /** Sites with a connection record still open. */
+  async openConnectionReceivers(): Promise<number[]> {
+    const rows = await this.connections
+      .createQueryBuilder('c')
+      .select('DISTINCT c.receiver_id', 'receiver_id')
+      .where('c.disconnected_at IS NULL')
+      .getRawMany<{ receiver_id: number }>();
+    return rows.map((r) => Number(r.receiver_id));
+  }
+
+  /** Closes these sites' open records: connections a crash left open are closed at the next start. */
+  async closeOpen(receiverIds: readonly number[], at: number, reason: string): Promise<number> {
+    let closed = 0;
+    for (const batch of chunks(receiverIds)) {
+      const result = await this.connections.update(
+        { receiverId: In(batch), disconnectedAt: IsNull() },
+        { disconnectedAt: at, endReason: reason },
+      );
+      closed += result.affected ?? 0;
+    }
+    return closed;
   }
 
   lastConnections(receiverId: number, limit: number): Promise<ReceiverConnectionEntity[]> {

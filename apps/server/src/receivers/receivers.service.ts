@@ -71,7 +71,7 @@ export class ReceiversService {
     if (dto.enabled !== undefined && dto.enabled !== receiver.enabled) changes.enabled = dto.enabled;
     if (Object.keys(changes).length) {
       await this.receivers.update(receiver.id, { ...changes, updatedAt: this.clock.now() });
-      if (changes.enabled === false) this.hub.disconnect(receiver.name, 'disabled');
+      if (changes.enabled === false) await this.hub.disconnect(receiver.name, 'disabled');
       await this.events.emit('receiver.updated', { actor, target: receiver.name, details: { ...changes } });
     }
     return this.get(receiver.name);
@@ -81,14 +81,14 @@ export class ReceiversService {
     const receiver = await this.require(name);
     const key = this.newKey();
     await this.receivers.update(receiver.id, { keyHash: this.crypto.sha256(key), updatedAt: this.clock.now() });
-    this.hub.disconnect(receiver.name, 'key rotated');
+    await this.hub.disconnect(receiver.name, 'key rotated');
     await this.events.emit('receiver.key.rotated', { actor, target: receiver.name });
     return { ...toReceiverResponse(receiver, null), key };
   }
 
   async delete(name: string, actor: Actor): Promise<void> {
     const receiver = await this.require(name);
-    this.hub.disconnect(receiver.name, 'deleted');
+    await this.hub.disconnect(receiver.name, 'deleted');
     // Connection rows still waiting to be written must land before their site goes.
     await this.journal.flush();
     await this.receivers.delete(receiver.id);

@@ -1,5 +1,6 @@
 /**
- * Tiers: unit specs beside the code, e2e specs against the built server, browser specs driving Chromium against it.
+ * Tiers: unit specs beside the code, e2e specs against the built server, cluster specs against two instances on
+ * PostgreSQL and Redis, browser specs driving Chromium against the server.
  * Nest 12 ships only ES modules, so unit specs run in Jest's native ESM mode
  * (node --experimental-vm-modules); e2e and browser specs only talk to processes and stay CommonJS.
  */
@@ -46,6 +47,17 @@ module.exports = {
       moduleNameMapper,
       modulePathIgnorePatterns: ignoreWebApp,
       slowTestThreshold: 30,
+    },
+    {
+      displayName: 'cluster',
+      rootDir: __dirname,
+      testEnvironment: 'node',
+      testMatch: ['<rootDir>/e2e/cluster/**/*.cluster-spec.ts'],
+      transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', diagnostics }] },
+      moduleNameMapper,
+      modulePathIgnorePatterns: ignoreWebApp,
+      setupFiles: ['<rootDir>/e2e/cluster/setup-env.ts'],
+      slowTestThreshold: 60,
     },
     {
       displayName: 'browser',

@@ -1,5 +1,5 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
@@ -108,6 +108,25 @@ export class TestServer {
     child.stderr!.on('data', (chunk: Buffer) => server.output.push(chunk.toString()));
     await server.waitUntilListening();
     return server;
+  }
+
+  /**
+   * Another instance of the same deployment: its own folder and port, the same PostgreSQL database, Redis prefix
+   * and TLS certificate (as behind a load balancer).
+   */
+  static async startAnother(first: TestServer, env: Record<string, string> = {}): Promise<TestServer> {
+    if (!TEST_DATABASE_URL || !TEST_REDIS_URL) throw new Error('several instances need PostgreSQL and Redis');
+    const dir = mkdtempSync(join(tmpdir(), 'avisa-e2e-'));
+    cpSync(first.path('certs'), join(dir, 'certs'), { recursive: true });
+    return TestServer.start({
+      dir,
+      env: {
+        AVISA_DATABASE_URL: databaseUrlFor(first.dir),
+        AVISA_REDIS_URL: TEST_REDIS_URL,
+        AVISA_REDIS_PREFIX: databaseNameFor(first.dir),
+        ...env,
+      },
+    });
   }
 
   get baseUrl(): string {

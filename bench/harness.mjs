@@ -3,7 +3,17 @@
 // What every scenario of the bench shares: options, child bookkeeping (all killed on exit), time limits,
 // the simulated receiver processes, and starting (or restarting) the real Avisa server.
 import { fork, spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -208,13 +218,22 @@ export class Workers {
     };
   }
 
-  /** Waits for every worker to have received the alert and got every receipt acknowledged. */
+  /**
+   * Waits for every worker to have received the alert and got every receipt acknowledged. `recvBy`: the arrival
+   * times per `group` of the credentials (only for credentials that carry one, e.g. the instance they connect to).
+   */
   async alertDone(id) {
     const results = await this.waitAll('alert-done', (m) => m.id === id);
+    const recvBy = {};
+    for (const r of results) {
+      for (const [group, times] of Object.entries(r.recvBy ?? {})) (recvBy[group] ??= []).push(...times);
+    }
+    for (const times of Object.values(recvBy)) times.sort((a, b) => a - b);
     return {
       recv: results.flatMap((r) => r.recv).sort((a, b) => a - b),
       acks: results.flatMap((r) => r.acks).sort((a, b) => a - b),
       ackErrors: results.reduce((a, r) => a + r.ackErrors, 0),
+      recvBy,
     };
   }
 
@@ -288,10 +307,13 @@ function readFrom(file, offset) {
  * Starts the production build in a fresh temp dir on a free port, or (restart) in `previous.dir` on
  * `previous.port` with the same data, certificates and log file. Resolves once the server logged that it
  * is listening; `readyAt` is when the bench saw that line (polled every 5 ms).
+ * `env`: further AVISA_* variables (PostgreSQL, Redis); `certsFrom`: a certs/ folder copied into a fresh dir
+ * first, so this server presents the same certificate as another (an instance of the same deployment).
  */
-export async function startAvisa(previous = null) {
+export async function startAvisa(previous = null, { env = {}, certsFrom = null } = {}) {
   const dir = previous?.dir ?? mkdtempSync(join(tmpdir(), 'avisa-bench-'));
   tempDirs.add(dir);
+  if (certsFrom && !previous) cpSync(certsFrom, join(dir, 'certs'), { recursive: true });
   const port = previous?.port ?? (await freePort());
   const outFile = join(dir, 'server.out');
   const log = openSync(outFile, 'a');
@@ -311,6 +333,7 @@ export async function startAvisa(previous = null) {
       AVISA_CERTS_DIR: join(dir, 'certs'),
       AVISA_RECEIVER_AUTH_FAILURES_PER_MINUTE: '1000000',
       AVISA_LOGIN_IP_LIMIT: '1000000',
+      ...env,
     },
     stdio: ['ignore', log, log],
   });

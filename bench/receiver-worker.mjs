@@ -21,12 +21,13 @@ const send = (msg) => process.send?.(msg);
 
 let sockets = [];
 let expected = 0; // connected sockets in this worker
-const alerts = new Map(); // id -> { recv: number[], acks: number[], ackErrors: number, reported: boolean }
+// id -> { recv: number[], recvBy: {group: number[]}, acks: number[], ackErrors: number, reported: boolean }
+const alerts = new Map();
 
 function alertState(id) {
   let s = alerts.get(id);
   if (!s) {
-    s = { recv: [], acks: [], ackErrors: 0, reported: false };
+    s = { recv: [], recvBy: {}, acks: [], ackErrors: 0, reported: false };
     alerts.set(id, s);
   }
   return s;
@@ -36,13 +37,15 @@ function maybeReport(id) {
   const s = alerts.get(id);
   if (!s || s.reported || s.recv.length < expected || s.acks.length + s.ackErrors < expected) return;
   s.reported = true;
-  send({ type: 'alert-done', id, recv: s.recv, acks: s.acks, ackErrors: s.ackErrors });
+  send({ type: 'alert-done', id, recv: s.recv, recvBy: s.recvBy, acks: s.acks, ackErrors: s.ackErrors });
 }
 
-function onAlert(socket, payload) {
+/** `group`: the credential's group (the cluster scenario: which instance the socket is connected to), if any. */
+function onAlert(socket, payload, group) {
   const t = now();
   const s = alertState(payload.id);
   s.recv.push(t);
+  if (group !== undefined) (s.recvBy[group] ??= []).push(t);
   socket.emit('receipt', { id: payload.id, state: 'delivered', at: new Date().toISOString() }, (ack) => {
     if (ack && ack.ok === true) s.acks.push(now());
     else s.ackErrors++;
@@ -288,9 +291,10 @@ function siteReport() {
 
 // ---------- connecting ----------
 
+/** `cred.url`, when given, overrides the worker's URL (the cluster scenario: each site picks its instance). */
 function connectOne(url, ca, cred) {
   return new Promise((resolve) => {
-    const socket = io(url, {
+    const socket = io(cred.url ?? url, {
       transports: ['websocket'],
       forceNew: true,
       reconnection: false,
@@ -298,7 +302,7 @@ function connectOne(url, ca, cred) {
       ca,
       auth: { name: cred.name, key: cred.key, clientVersion: 'bench', protocol: 1 },
     });
-    socket.on('alert', (payload) => onAlert(socket, payload));
+    socket.on('alert', (payload) => onAlert(socket, payload, cred.group));
     socket.once('connect', () => resolve({ socket }));
     socket.once('connect_error', (error) => {
       socket.close();
@@ -314,7 +318,8 @@ async function connectAll({ url, ca, creds, concurrency, mode = 'fanout' }) {
   async function lane() {
     while (next < creds.length) {
       const cred = creds[next++];
-      const result = mode === 'site' ? await connectSiteOnce(url, ca, cred) : await connectOne(url, ca, cred);
+      const result =
+        mode === 'site' ? await connectSiteOnce(cred.url ?? url, ca, cred) : await connectOne(url, ca, cred);
       if (result.socket) sockets.push(result.socket);
       else errors[result.error] = (errors[result.error] ?? 0) + 1;
     }

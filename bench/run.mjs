@@ -1,24 +1,33 @@
 /* global process, console */
 /* eslint-disable no-restricted-properties -- the bench is not the server: it reads its options from the environment */
-// npm run bench -- [--scenarios capacity,fanout,throughput,storm] [--sizes 1000,5000,10000] [--rounds 10]
+// npm run bench -- [--scenarios capacity,fanout,throughput,storm,cluster] [--sizes 1000,5000,10000] [--rounds 10]
 //                  [--workers 4] [--concurrency 50] [--phase-timeout 120]
 //                  [--throughput-seconds 30] [--throughput-concurrency 16]
 //                  [--storm-size 10000] [--storm-alerts 3] [--storm-deadline 120] [--storm-min-backoff 1000]
 //                  [--storm-max-backoff 5000] [--storm-connect-timeout 20000]
+//                  [--cluster-size 10000] [--cluster-rounds 10] [--cluster-throughput-seconds 15]
+//                  [--cluster-database-url postgres://postgres@127.0.0.1:5432/test]
+//                  [--cluster-redis-url redis://127.0.0.1:6379]
 // env: BENCH_SCENARIOS, BENCH_SIZES, BENCH_ROUNDS, BENCH_WORKERS, BENCH_PHASE_TIMEOUT_SECONDS, BENCH_CONCURRENCY,
 //      BENCH_THROUGHPUT_SECONDS, BENCH_THROUGHPUT_CONCURRENCY, BENCH_STORM_SIZE, BENCH_STORM_ALERTS,
 //      BENCH_STORM_DEADLINE_SECONDS, BENCH_STORM_MIN_BACKOFF_MS, BENCH_STORM_MAX_BACKOFF_MS,
-//      BENCH_STORM_CONNECT_TIMEOUT_MS,
+//      BENCH_STORM_CONNECT_TIMEOUT_MS, BENCH_CLUSTER_SIZE, BENCH_CLUSTER_ROUNDS, BENCH_CLUSTER_THROUGHPUT_SECONDS,
+//      BENCH_CLUSTER_DATABASE_URL, BENCH_CLUSTER_REDIS_URL,
 //      BENCH_SERVER_NODE_OPTIONS (extra node flags for the Avisa server, e.g. --cpu-prof)
 //
-// Scenarios (default: all four):
+// Scenarios (default: all five; the default run skips cluster, with a notice, when PostgreSQL or Redis does not
+// answer):
 // - capacity, fanout: the real Avisa server (production build, SQLite file, TLS as shipped) against the floor,
 //   a bare Socket.IO server over HTTPS broadcasting the same payload to the same number of plain clients,
 //   for each of --sizes (capacity alone skips the fan-out rounds);
 // - throughput: private alerts per second through the API for --throughput-seconds, for each of --sizes
 //   (bench/throughput.mjs);
 // - storm: the server killed and restarted with --storm-size receivers and alerts queued while it was down
-//   (bench/storm.mjs).
+//   (bench/storm.mjs);
+// - cluster: two instances on one fresh PostgreSQL database and one Redis prefix, --cluster-size receivers spread
+//   half/half over them, fan-out through one instance and private alerts through both (bench/cluster.mjs). It
+//   needs PostgreSQL and Redis on 127.0.0.1 (the database URL names the maintenance database the bench connects
+//   to for CREATE/DROP DATABASE). About 4 minutes at 10,000 here, so the whole default run stays near 10 minutes.
 // Everything on 127.0.0.1; every phase has a time limit; all children are killed on exit.
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -51,10 +60,12 @@ import {
   tempDirs,
   within,
 } from './harness.mjs';
+import { benchCluster, clusterServicesReachable, printCluster } from './cluster.mjs';
 import { benchStorm, printStorm } from './storm.mjs';
 import { benchThroughput, printThroughput } from './throughput.mjs';
 
-const ALL_SCENARIOS = ['capacity', 'fanout', 'throughput', 'storm'];
+const ALL_SCENARIOS = ['capacity', 'fanout', 'throughput', 'storm', 'cluster'];
+const SCENARIOS_GIVEN = hasArg('scenarios') || Boolean(process.env.BENCH_SCENARIOS);
 const SCENARIOS = arg('scenarios', 'BENCH_SCENARIOS', ALL_SCENARIOS.join(','))
   .split(',')
   .map((s) => s.trim())
@@ -86,6 +97,17 @@ const STORM = {
   minBackoffMs: Number(arg('storm-min-backoff', 'BENCH_STORM_MIN_BACKOFF_MS', '1000')),
   maxBackoffMs: Number(arg('storm-max-backoff', 'BENCH_STORM_MAX_BACKOFF_MS', '5000')),
   connectTimeoutMs: Number(arg('storm-connect-timeout', 'BENCH_STORM_CONNECT_TIMEOUT_MS', '20000')),
+  connect: CONNECT,
+  phaseMs: PHASE_MS,
+};
+const CLUSTER = {
+  // Like the storm: 10,000 unless --sizes was given, then the largest of them.
+  size: Number(arg('cluster-size', 'BENCH_CLUSTER_SIZE', String(SIZES_GIVEN ? Math.max(...SIZES) : 10_000))),
+  rounds: Number(arg('cluster-rounds', 'BENCH_CLUSTER_ROUNDS', '10')),
+  seconds: Number(arg('cluster-throughput-seconds', 'BENCH_CLUSTER_THROUGHPUT_SECONDS', '15')),
+  concurrency: THROUGHPUT.concurrency,
+  databaseUrl: arg('cluster-database-url', 'BENCH_CLUSTER_DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/test'),
+  redisUrl: arg('cluster-redis-url', 'BENCH_CLUSTER_REDIS_URL', 'redis://127.0.0.1:6379'),
   connect: CONNECT,
   phaseMs: PHASE_MS,
 };
@@ -276,13 +298,20 @@ async function main() {
     platform: `${process.platform} ${process.arch}`,
     loadAverageAtStart: loadavg().map((x) => Math.round(x * 100) / 100),
   };
-  const sized = SCENARIOS.some((s) => s !== 'storm');
+  if (SCENARIOS.includes('cluster') && !SCENARIOS_GIVEN && !clusterServicesReachable(CLUSTER)) {
+    console.warn(
+      `bench: cluster skipped: PostgreSQL (${CLUSTER.databaseUrl}) or Redis (${CLUSTER.redisUrl}) does not answer`,
+    );
+    SCENARIOS.splice(SCENARIOS.indexOf('cluster'), 1);
+  }
+  const sized = SCENARIOS.some((s) => s !== 'storm' && s !== 'cluster');
   console.log(
-    `bench: scenarios ${SCENARIOS.join(', ')}; ${sized ? `sizes ${SIZES.join(', ')}, ${ROUNDS} rounds, ` : `storm size ${STORM.size}, `}${WORKERS} receiver processes, ${CONCURRENCY} handshakes in flight each; ${machine.cpus} CPUs, node ${machine.node}`,
+    `bench: scenarios ${SCENARIOS.join(', ')}; ${sized ? `sizes ${SIZES.join(', ')}, ${ROUNDS} rounds, ` : ''}${SCENARIOS.includes('storm') ? `storm size ${STORM.size}, ` : ''}${SCENARIOS.includes('cluster') ? `cluster size ${CLUSTER.size}, ` : ''}${WORKERS} receiver processes, ${CONCURRENCY} handshakes in flight each; ${machine.cpus} CPUs, node ${machine.node}`,
   );
   const results = [];
   const throughput = [];
   let storm = null;
+  let cluster = null;
   mkdirSync(join(HERE, 'results'), { recursive: true });
   const file = join(HERE, 'results', `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   // Written after each scenario and size, so a run stopped part-way keeps what it measured.
@@ -314,6 +343,15 @@ async function main() {
               }
             : undefined,
           storm: storm ?? undefined,
+          clusterOptions: SCENARIOS.includes('cluster')
+            ? {
+                size: CLUSTER.size,
+                rounds: CLUSTER.rounds,
+                seconds: CLUSTER.seconds,
+                concurrency: CLUSTER.concurrency,
+              }
+            : undefined,
+          cluster: cluster ?? undefined,
         },
         null,
         2,
@@ -361,6 +399,23 @@ async function main() {
       console.log(`\n[N=${STORM.size}] reconnect storm: ${STORM.alerts} alerts queued during the outage …`);
       storm = await benchStorm(STORM.size, workers, STORM);
       printStorm(storm);
+      writeResults();
+    } finally {
+      workers.kill();
+    }
+  }
+  if (SCENARIOS.includes('cluster')) {
+    const workers = new Workers(WORKERS);
+    try {
+      console.log(
+        `\n[N=${CLUSTER.size}] two instances (PostgreSQL + Redis): ${CLUSTER.rounds} fan-out rounds, ` +
+          `${CLUSTER.seconds} s of private alerts …`,
+      );
+      cluster = await benchCluster(CLUSTER.size, workers, CLUSTER);
+      // The single-instance figures of this run, when those scenarios ran: same N for fan-out, any N for throughput.
+      const single = results.find((r) => r.n === CLUSTER.size)?.avisa ?? null;
+      const tp = throughput.find((t) => t.n === CLUSTER.size) ?? throughput.at(-1) ?? null;
+      printCluster(cluster, { single, throughput: tp });
       writeResults();
     } finally {
       workers.kill();

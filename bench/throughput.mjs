@@ -40,6 +40,50 @@ function spread(xs) {
   return { count: s.length, p50: pct(s, 50), p90: pct(s, 90), p99: pct(s, 99), max: s[s.length - 1] };
 }
 
+/**
+ * K lanes keep one `POST /api/v1/messages` each in flight for `seconds`, each a private alert
+ * (`target: {kind:'receiver'}`) to the next site of `names` round-robin. `post(body, seq)` sends one and answers
+ * `{status, body}` (the caller picks the connection pool, or the instance). Shared by the throughput and cluster
+ * scenarios.
+ */
+export async function privateAlertLoad({ names, seconds, concurrency, phaseMs, post }) {
+  const accepted = new Map(); // id -> site name
+  const latencies = []; // ms, 201 answers only
+  const statuses = {}; // HTTP status -> count
+  const failures = {}; // transport error -> count
+  const samples = []; // a few non-201 bodies
+  let notOnline = 0; // 201 answers that did not list the site as online
+  let sent = 0;
+  let acceptedInWindow = 0;
+  let lastAnswerAt = 0;
+  const t0 = now();
+  const windowEnd = t0 + seconds * 1000;
+  async function lane() {
+    while (now() < windowEnd) {
+      const seq = sent++;
+      const name = names[seq % names.length];
+      const started = now();
+      try {
+        const res = await post({ target: { kind: 'receiver', name }, text: `${TEXT} (#${seq + 1})` }, seq);
+        const t = now();
+        lastAnswerAt = Math.max(lastAnswerAt, t);
+        statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+        if (res.status === 201) {
+          latencies.push(t - started);
+          accepted.set(res.body.id, name);
+          if (!res.body.online?.includes(name)) notOnline++;
+          if (t <= windowEnd) acceptedInWindow++;
+        } else if (samples.length < 5) samples.push({ status: res.status, body: res.body });
+      } catch (error) {
+        const key = error?.code ?? error?.message ?? String(error);
+        failures[key] = (failures[key] ?? 0) + 1;
+      }
+    }
+  }
+  await within(seconds * 1000 + phaseMs, 'throughput load', Promise.all(Array.from({ length: concurrency }, lane)));
+  return { t0, accepted, latencies, statuses, failures, samples, notOnline, sent, acceptedInWindow, lastAnswerAt };
+}
+
 export async function benchThroughput(n, workers, { seconds, concurrency, connect, phaseMs }) {
   const server = await startAvisa();
   try {
@@ -67,51 +111,21 @@ export async function benchThroughput(n, workers, { seconds, concurrency, connec
       bodyTimeout: 60_000,
     });
     const names = creds.map((c) => c.name);
-    const accepted = new Map(); // id -> site name
-    const latencies = []; // ms, 201 answers only
-    const statuses = {}; // HTTP status -> count
-    const failures = {}; // transport error -> count
-    const samples = []; // a few non-201 bodies
-    let notOnline = 0; // 201 answers that did not list the site as online
-    let sent = 0;
-    let acceptedInWindow = 0;
-    let lastAnswerAt = 0;
-
     const cpuBefore = {
       server: cpuSeconds(server.child.pid),
       workers: sum(workers.pids().map(cpuSeconds)),
     };
     const meter = cpuMeter(server.child.pid, workers.pids());
     await sqlTraceMark(server); // statements of start-up and connecting end here
-    const t0 = now();
-    const windowEnd = t0 + seconds * 1000;
-    async function lane() {
-      while (now() < windowEnd) {
-        const seq = sent++;
-        const name = names[seq % names.length];
-        const started = now();
-        try {
-          const res = await server.api('POST', '/api/v1/messages', {
-            token: apiToken,
-            body: { target: { kind: 'receiver', name }, text: `${TEXT} (#${seq + 1})` },
-            via: pool,
-          });
-          const t = now();
-          lastAnswerAt = Math.max(lastAnswerAt, t);
-          statuses[res.status] = (statuses[res.status] ?? 0) + 1;
-          if (res.status === 201) {
-            latencies.push(t - started);
-            accepted.set(res.body.id, name);
-            if (!res.body.online?.includes(name)) notOnline++;
-            if (t <= windowEnd) acceptedInWindow++;
-          } else if (samples.length < 5) samples.push({ status: res.status, body: res.body });
-        } catch (error) {
-          const key = error?.code ?? error?.message ?? String(error);
-          failures[key] = (failures[key] ?? 0) + 1;
-        }
-      }
-    }
-    await within(seconds * 1000 + phaseMs, 'throughput load', Promise.all(Array.from({ length: concurrency }, lane)));
+    const load = await privateAlertLoad({
+      names,
+      seconds,
+      concurrency,
+      phaseMs,
+      post: (body) => server.api('POST', '/api/v1/messages', { token: apiToken, body, via: pool }),
+    });
+    const { t0, accepted, latencies, statuses, failures, samples, notOnline, sent, acceptedInWindow, lastAnswerAt } =
+      load;
     const loadEndedAt = now();
     const cpuLoad = {
       server: cpuSeconds(server.child.pid) - cpuBefore.server,

@@ -1,9 +1,10 @@
 import type { DeliveriesUpdatedPayload, DeliveryResponse, ReceiverResponse } from '@avisa/contracts';
+import { execFileSync } from 'node:child_process';
 import { TcpBalancer } from '../support/balancer';
 import { queryDb } from '../support/database';
 import { eventually } from '../support/eventually';
 import { SitePc, disposeSitePcs } from '../support/receiver';
-import { TestServer } from '../support/server';
+import { databaseNameFor, TEST_REDIS_URL, TestServer } from '../support/server';
 import { openSocket, type TestSocket } from '../support/test-socket';
 
 /**
@@ -93,7 +94,12 @@ describe('two instances on PostgreSQL and Redis', () => {
       pcs.set(name, pc);
       pc.start();
     }
-    expect(await poll(() => online(b), (names) => names.length === SITES.length)).toEqual([...SITES].sort());
+    expect(
+      await poll(
+        () => online(b),
+        (names) => names.length === SITES.length,
+      ),
+    ).toEqual([...SITES].sort());
   });
 
   afterAll(async () => {
@@ -116,10 +122,25 @@ describe('two instances on PostgreSQL and Redis', () => {
     expect(sent.status).toBe(201);
     expect([...sent.body.online].sort()).toEqual([...SITES].sort());
 
-    expect(await poll(() => shownEverywhere(text), (s) => Object.values(s).every((n) => n >= 1))).toEqual(once);
+    expect(
+      await poll(
+        () => shownEverywhere(text),
+        (s) => Object.values(s).every((n) => n >= 1),
+      ),
+    ).toEqual(once);
     const sorted = [...SITES].sort();
-    expect(await poll(() => seenAs(onB, sent.body.id, 'read'), (s) => s.length === SITES.length)).toEqual(sorted);
-    expect(await poll(() => seenAs(onA, sent.body.id, 'read'), (s) => s.length === SITES.length)).toEqual(sorted);
+    expect(
+      await poll(
+        () => seenAs(onB, sent.body.id, 'read'),
+        (s) => s.length === SITES.length,
+      ),
+    ).toEqual(sorted);
+    expect(
+      await poll(
+        () => seenAs(onA, sent.body.id, 'read'),
+        (s) => s.length === SITES.length,
+      ),
+    ).toEqual(sorted);
     expect(await deliveries(b, sent.body.id)).toEqual(Object.fromEntries(SITES.map((s) => [s, 'read'])));
     expect(shownEverywhere(text)).toEqual(once);
   });
@@ -134,13 +155,45 @@ describe('two instances on PostgreSQL and Redis', () => {
     const text = 'Solo para norte';
     const sent = await send(b, text, { kind: 'receiver', name: 'norte' });
     expect(sent.status).toBe(201);
-    expect(await poll(() => pcs.get('norte')!.shown(text), (n) => n === 1)).toBe(1);
+    expect(
+      await poll(
+        () => pcs.get('norte')!.shown(text),
+        (n) => n === 1,
+      ),
+    ).toBe(1);
     expect(
       queryDb<{ n: number }>(
         a,
         "SELECT COUNT(*) AS n FROM audit_events WHERE action = 'receiver.connection.refused' AND target = 'norte'",
       )[0].n,
     ).toBe(2);
+  });
+
+  it('writes its sites back when Redis lost everything (restarted empty); they stay reachable', async () => {
+    const redis = (...args: string[]) =>
+      execFileSync('redis-cli', ['-u', TEST_REDIS_URL, ...args], { encoding: 'utf8' });
+    const keysOfThisDeployment = redis('--scan', '--pattern', `${databaseNameFor(a.dir)}:*`)
+      .split('\n')
+      .filter(Boolean);
+    expect(keysOfThisDeployment.length).toBeGreaterThan(0);
+    redis('DEL', ...keysOfThisDeployment);
+
+    expect(
+      await poll(
+        () => online(b),
+        (names) => names.length === SITES.length,
+      ),
+    ).toEqual([...SITES].sort());
+    const text = 'Tras reiniciar Redis';
+    const sent = await send(a, text);
+    expect(sent.status).toBe(201);
+    expect([...sent.body.online].sort()).toEqual([...SITES].sort());
+    expect(
+      await poll(
+        () => shownEverywhere(text),
+        (s) => Object.values(s).every((n) => n >= 1),
+      ),
+    ).toEqual(once);
   });
 
   it('loses nothing when an instance is killed mid-fan-out: its sites move to the other and get every accepted alert once', async () => {
@@ -154,10 +207,20 @@ describe('two instances on PostgreSQL and Redis', () => {
       accepted.push({ id: response.body.id, text });
       if (i === 5) a.process.kill('SIGKILL');
     }
-    expect(await poll(() => online(b), (names) => names.length === SITES.length)).toEqual([...SITES].sort());
+    expect(
+      await poll(
+        () => online(b),
+        (names) => names.length === SITES.length,
+      ),
+    ).toEqual([...SITES].sort());
 
     for (const { text } of accepted) {
-      expect(await poll(() => shownEverywhere(text), (s) => Object.values(s).every((n) => n >= 1))).toEqual(once);
+      expect(
+        await poll(
+          () => shownEverywhere(text),
+          (s) => Object.values(s).every((n) => n >= 1),
+        ),
+      ).toEqual(once);
     }
     const states = await poll(
       () =>

@@ -17,12 +17,12 @@ export class TcpBalancer {
   ) {}
 
   static async start(backends: number[]): Promise<TcpBalancer> {
-    let balancer: TcpBalancer | undefined;
-    const server = createServer((client) => balancer!.accept(client));
+    const server = createServer();
     const port = await new Promise<number>((done) =>
       server.listen(0, '127.0.0.1', () => done((server.address() as { port: number }).port)),
     );
-    balancer = new TcpBalancer(server, port, backends);
+    const balancer = new TcpBalancer(server, port, backends);
+    server.on('connection', (client: Socket) => balancer.accept(client));
     return balancer;
   }
 

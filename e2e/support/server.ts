@@ -31,8 +31,10 @@ export const TEST_DATABASE_URL = process.env.AVISA_TEST_DATABASE_URL ?? '';
 export const TEST_REDIS_URL = process.env.AVISA_TEST_REDIS_URL ?? '';
 export const ON_POSTGRES = TEST_DATABASE_URL !== '';
 
-function databaseNameFor(dir: string): string {
-  return `avisa_${basename(dir).replace(/[^a-z0-9]/gi, '_').toLowerCase()}`;
+export function databaseNameFor(dir: string): string {
+  return `avisa_${basename(dir)
+    .replace(/[^a-z0-9]/gi, '_')
+    .toLowerCase()}`;
 }
 
 export function databaseUrlFor(dir: string): string {

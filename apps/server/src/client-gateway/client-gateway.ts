@@ -1,10 +1,5 @@
 import { Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import {
-  OnGatewayConnection,
-  OnGatewayDisconnect,
-  OnGatewayInit,
-  WebSocketGateway,
-} from '@nestjs/websockets';
+import { OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
 import {
   PROTOCOL_VERSION,
   RECEIVERS_NAMESPACE,
@@ -57,6 +52,7 @@ export class ClientGateway
   private readonly failures: AttemptWindow;
   private sweepTimer?: NodeJS.Timeout;
   private readonly sweepMs: number;
+  private readonly trustProxy: boolean;
 
   constructor(
     private readonly receivers: ReceiversService,
@@ -72,6 +68,7 @@ export class ClientGateway
     config: AppConfigService,
   ) {
     this.failures = windows.create('handshake', config.get('AVISA_RECEIVER_AUTH_FAILURES_PER_MINUTE'), 60_000);
+    this.trustProxy = config.get('AVISA_TRUST_PROXY');
     this.sweepMs = Math.max(1000, (config.get('AVISA_PRESENCE_TTL_SECONDS') * 1000) / 3);
   }
 
@@ -178,7 +175,7 @@ export class ClientGateway
   }
 
   private async authenticate(socket: ReceiverSocket): Promise<void> {
-    const address = socket.handshake.address ?? null;
+    const address = this.clientAddress(socket);
     const ipKey = address ?? 'unknown';
     const wait = await this.failures.retryAfterSeconds(ipKey, this.clock.now());
     if (wait) {
@@ -223,6 +220,13 @@ export class ClientGateway
       since,
       displaced: claim.displaced !== null,
     };
+  }
+
+  /** Behind the operator's own proxy (AVISA_TRUST_PROXY) the site's address is the first X-Forwarded-For entry, as for HTTP. */
+  private clientAddress(socket: ReceiverSocket): string | null {
+    const forwarded = this.trustProxy ? socket.handshake.headers['x-forwarded-for'] : undefined;
+    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
+    return first || socket.handshake.address || null;
   }
 
   private async refused(name: string, address: string | null, code: ReceiverConnectErrorCode): Promise<void> {

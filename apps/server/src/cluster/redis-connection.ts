@@ -1,6 +1,5 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { AppConfigService } from '../config/app-config.service';
 
@@ -13,13 +12,17 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('Redis');
   readonly client: Redis | null;
   readonly prefix: string;
-  /** This process among the instances: a restarted instance is a new one, its predecessor's presence expires. */
-  readonly instanceId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  /**
+   * This instance among the others: its host and port, so a restarted instance recognises what its previous run
+   * left in Redis and takes it back at once instead of waiting for that run's heartbeat to expire.
+   */
+  readonly instanceId: string;
   private readonly url: string;
 
   constructor(config: AppConfigService) {
     this.url = config.get('AVISA_REDIS_URL');
     this.prefix = config.get('AVISA_REDIS_PREFIX');
+    this.instanceId = `${hostname()}:${config.get('AVISA_PORT')}`;
     this.client = this.url ? this.connect('commands') : null;
   }
 

@@ -49,4 +49,25 @@ describe('validateEnvironment', () => {
       validateEnvironment({ AVISA_SESSION_IDLE_SECONDS: '100', AVISA_SESSION_ABSOLUTE_SECONDS: '50' }),
     ).toThrow(/AVISA_SESSION_IDLE_SECONDS/);
   });
+
+  it('takes PostgreSQL and Redis URLs, and refuses other schemes naming the variable', () => {
+    const env = validateEnvironment({
+      AVISA_DATABASE_URL: 'postgres://avisa:secret@db.internal:5432/avisa',
+      AVISA_REDIS_URL: 'redis://cache.internal:6379',
+    });
+    expect(env).toMatchObject({ AVISA_REDIS_PREFIX: 'avisa', AVISA_PRESENCE_TTL_SECONDS: 15 });
+    expect(() => validateEnvironment({ AVISA_DATABASE_URL: 'mysql://db/avisa' })).toThrow(
+      /AVISA_DATABASE_URL: must be a postgres:\/\/ URL/,
+    );
+    expect(() =>
+      validateEnvironment({ AVISA_DATABASE_URL: 'postgres://db/avisa', AVISA_REDIS_URL: 'http://cache' }),
+    ).toThrow(/AVISA_REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL/);
+    expect(() => validateEnvironment({ AVISA_REDIS_PREFIX: 'a b' })).toThrow(/AVISA_REDIS_PREFIX/);
+  });
+
+  it('refuses several instances without a shared database', () => {
+    expect(() => validateEnvironment({ AVISA_REDIS_URL: 'redis://cache:6379' })).toThrow(
+      /AVISA_REDIS_URL: several instances need one shared database; set AVISA_DATABASE_URL/,
+    );
+  });
 });

@@ -117,6 +117,11 @@ export function validateEnvironment(raw: Record<string, string | undefined>): Ap
       `Invalid configuration:\n  - ${missing}: must be set together with ${missing === 'AVISA_TLS_KEY' ? 'AVISA_TLS_CERT' : 'AVISA_TLS_KEY'}`,
     );
   }
+  if (value.AVISA_REDIS_URL && !value.AVISA_DATABASE_URL) {
+    throw new ConfigurationError(
+      'Invalid configuration:\n  - AVISA_REDIS_URL: several instances need one shared database; set AVISA_DATABASE_URL (PostgreSQL) too',
+    );
+  }
   if (value.AVISA_SESSION_IDLE_SECONDS > value.AVISA_SESSION_ABSOLUTE_SECONDS) {
     throw new ConfigurationError(
       'Invalid configuration:\n  - AVISA_SESSION_IDLE_SECONDS: must not exceed AVISA_SESSION_ABSOLUTE_SECONDS',

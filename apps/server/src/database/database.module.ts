@@ -1,6 +1,6 @@
 import { Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '@avisa/migrations';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -9,6 +9,21 @@ import { ENTITIES } from './entities';
 
 interface SqliteHandle {
   pragma(source: string): unknown;
+}
+
+/** Any fixed number: the PostgreSQL advisory lock every instance takes around its migrations. */
+const MIGRATION_LOCK = 4_710_0001;
+
+async function migrateUnderLock(dataSource: DataSource): Promise<void> {
+  const session = dataSource.createQueryRunner();
+  await session.connect();
+  try {
+    await session.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await dataSource.runMigrations({ transaction: 'each' });
+  } finally {
+    await session.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    await session.release();
+  }
 }
 
 @Module({
@@ -31,6 +46,8 @@ interface SqliteHandle {
             url,
             extra: { max: config.get('AVISA_DATABASE_POOL_SIZE') },
             ...shared,
+            // Run under a lock by the factory below: instances started together must not migrate at once.
+            migrationsRun: false,
           };
         }
         const database = config.databaseFile;
@@ -47,6 +64,11 @@ interface SqliteHandle {
           },
           ...shared,
         };
+      },
+      dataSourceFactory: async (options?: DataSourceOptions) => {
+        const dataSource = await new DataSource(options!).initialize();
+        if (options?.type === 'postgres') await migrateUnderLock(dataSource);
+        return dataSource;
       },
     }),
   ],

@@ -29,6 +29,15 @@ redis.call('SREM', KEYS[2], ARGV[1])
 return 1
 `;
 
+// KEYS: presence hash, this instance's members set. ARGV: instance id. What a previous run of this instance left.
+const RESET_OWN = `
+for _, name in ipairs(redis.call('SMEMBERS', KEYS[2])) do
+  local current = redis.call('HGET', KEYS[1], name)
+  if current and cjson.decode(current).instance == ARGV[1] then redis.call('HDEL', KEYS[1], name) end
+end
+redis.call('DEL', KEYS[2])
+`;
+
 // KEYS: presence hash, instances set. ARGV: key prefix ("avisa:").
 const SWEEP = `
 local lost = {}
@@ -86,7 +95,9 @@ export class RedisReceiverHub extends ReceiverHub implements OnModuleInit, OnApp
     return this.redis.key('members', id);
   }
 
+  /** Before this instance takes any connection: presence its previous run left behind is dropped. */
   async onModuleInit(): Promise<void> {
+    await this.client.eval(RESET_OWN, 2, this.presenceKey, this.membersKey(), this.redis.instanceId);
     await this.beat();
     await this.client.sadd(this.redis.key('instances'), this.redis.instanceId);
     this.heartbeat = setInterval(
@@ -102,8 +113,41 @@ export class RedisReceiverHub extends ReceiverHub implements OnModuleInit, OnApp
     await this.client.del(this.instanceKey()).catch(() => undefined);
   }
 
+  /**
+   * Renews this instance's heartbeat. If the key had gone (Redis restarted empty, or this process stalled past the
+   * TTL and was swept), the sites this instance still holds are written back, or they would look offline.
+   */
   private async beat(): Promise<void> {
-    await this.client.set(this.instanceKey(), String(Date.now()), 'PX', this.ttlMs);
+    const previous = await this.client.set(this.instanceKey(), String(Date.now()), 'PX', this.ttlMs, 'GET');
+    if (previous !== null || !this.namespace) return;
+    await this.client.sadd(this.redis.key('instances'), this.redis.instanceId);
+    let restored = 0;
+    for (const socket of this.namespace.sockets.values()) {
+      const data = socket.data as Partial<PresenceInfo>;
+      if (!data.name || data.receiverId === undefined) continue;
+      const entry: StoredPresence = {
+        name: data.name,
+        receiverId: data.receiverId,
+        connectionId: data.connectionId!,
+        since: data.since!,
+        clientVersion: data.clientVersion ?? null,
+        address: data.address ?? null,
+        instance: this.redis.instanceId,
+      };
+      const claimed = await this.client.eval(
+        CLAIM,
+        2,
+        this.presenceKey,
+        this.membersKey(),
+        data.name,
+        JSON.stringify(entry),
+        this.instanceKey(''),
+      );
+      // Taken meanwhile by another instance: the site is connected there, this socket is the stale one.
+      if (claimed === null) socket.disconnect(true);
+      else restored++;
+    }
+    if (restored) this.logger.warn(`heartbeat key was gone: wrote back the presence of ${restored} site(s)`);
   }
 
   attach(namespace: Namespace): void {

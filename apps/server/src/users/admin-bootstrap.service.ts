@@ -32,16 +32,22 @@ export class AdminBootstrapService implements OnApplicationBootstrap {
     }
     const password = configured || this.crypto.randomToken('', 18);
     const now = this.clock.now();
-    await this.users.create({
-      username: BUILTIN_ADMIN,
-      displayName: 'Administrator',
-      role: 'admin',
-      enabled: true,
-      builtin: true,
-      passwordHash: await this.crypto.hashPassword(password),
-      createdAt: now,
-      updatedAt: now,
-    });
+    try {
+      await this.users.create({
+        username: BUILTIN_ADMIN,
+        displayName: 'Administrator',
+        role: 'admin',
+        enabled: true,
+        builtin: true,
+        passwordHash: await this.crypto.hashPassword(password),
+        createdAt: now,
+        updatedAt: now,
+      });
+    } catch (error) {
+      // Several instances started together on a new database: another one created it first.
+      if (await this.users.findBuiltin()) return;
+      throw error;
+    }
     await this.events.emit('user.created', { actor: SYSTEM_ACTOR, target: BUILTIN_ADMIN, details: { role: 'admin' } });
     if (configured) {
       this.logger.log('Created the built-in "admin" account with the password from AVISA_ADMIN_PASSWORD');

@@ -1,4 +1,4 @@
-import { TestServer } from '../support/server';
+import { TestServer, sleep } from '../support/server';
 import { openSocket, type TestSocket } from '../support/test-socket';
 
 /**
@@ -64,5 +64,34 @@ describe('limits shared by two instances', () => {
     const refusal = await next.refused();
     expect(refusal.data?.code).toBe('too_many_attempts');
     expect(refusal.data?.retryAfterSeconds).toBeGreaterThan(0);
+  });
+});
+
+describe('background work on two instances', () => {
+  let a: TestServer;
+  let b: TestServer;
+  // Resend rounds every 500 ms on each instance (half the 1 s acknowledgement timeout).
+  const ENV_DEBUG = { AVISA_DELIVERY_ACK_TIMEOUT_SECONDS: '1', AVISA_LOG_LEVEL: 'debug' };
+
+  beforeAll(async () => {
+    a = await TestServer.start({ env: ENV_DEBUG });
+    b = await TestServer.startAnother(a, ENV_DEBUG);
+  });
+
+  afterAll(async () => {
+    await b?.dispose();
+    await a?.dispose();
+  });
+
+  const rounds = () => [a, b].map((server) => (server.text.match(/\[DeliveryScheduler\] resend round/g) ?? []).length);
+
+  it('runs each round once across instances, not once per instance', async () => {
+    const before = rounds();
+    await sleep(4000);
+    const during = rounds().map((n, i) => n - before[i]);
+    const total = during[0] + during[1];
+    // Each instance ticks 8 times in 4 s; with a lease per round the two together run about 8, never 16.
+    expect(total).toBeGreaterThanOrEqual(3);
+    expect(total).toBeLessThanOrEqual(10);
   });
 });

@@ -105,7 +105,11 @@ export class DeliveryScheduler implements OnApplicationBootstrap, OnApplicationS
       this.running.add(name);
       this.lease
         .acquire(name, ms)
-        .then((mine) => (mine ? job() : undefined))
+        .then((mine) => {
+          if (!mine) return;
+          this.logger.debug(`${name} round`);
+          return job();
+        })
         .catch((error: unknown) => this.logger.error(`${name} failed: ${String(error)}`))
         .finally(() => this.running.delete(name));
     }, ms);

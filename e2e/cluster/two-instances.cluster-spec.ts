@@ -145,6 +145,23 @@ describe('two instances on PostgreSQL and Redis', () => {
     expect(shownEverywhere(text)).toEqual(once);
   });
 
+  it("logging out through one instance ends that session's live view on the other", async () => {
+    const session = await a.login(OPERATOR.username, OPERATOR.password);
+    const onB = await operatorSocket(b);
+    const doomed = openSocket(b, '/operators', { token: session });
+    sockets.push(doomed);
+    await doomed.connected();
+    expect((await a.api('POST', '/api/v1/auth/logout', { token: session })).status).toBe(204);
+    expect(
+      await poll(
+        () => doomed.disconnectReason,
+        (r) => r !== null,
+      ),
+    ).toBe('io server disconnect');
+    expect(doomed.received('session.ended')).toEqual([{ reason: 'logged out' }]);
+    expect(onB.socket.connected).toBe(true);
+  });
+
   it('refuses a second connection under a connected name on either instance; the first keeps receiving', async () => {
     for (const server of [a, b]) {
       const copy = openSocket(server, '/receivers', { name: 'norte', key: keys.get('norte'), protocol: 1 });

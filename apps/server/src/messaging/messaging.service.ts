@@ -29,7 +29,7 @@ import { GroupsService } from '../groups/groups.service';
 import { ReceiversRepository } from '../receivers/receivers.repository';
 import { HistoryQueryDto, SendMessageDto, toDeliveryResponse, toMessageResponse } from './dto/message.dto';
 import { DeliveryEntity, MessageEntity } from './message.entity';
-import { MessagesRepository, type NewDelivery } from './messages.repository';
+import { type AlertMessage, MessagesRepository, type NewDelivery } from './messages.repository';
 
 /** An alert sent with ttlSeconds 0 still gets this long to reach the sites that were online. */
 const ONLINE_ONLY_GRACE_MS = 5 * 60_000;
@@ -45,7 +45,7 @@ export interface PendingAlert {
   payload: AlertPayload;
 }
 
-export function toAlertPayload(message: MessageEntity, reminder = 0): AlertPayload {
+export function toAlertPayload(message: AlertMessage, reminder = 0): AlertPayload {
   return {
     id: message.id,
     text: message.text,

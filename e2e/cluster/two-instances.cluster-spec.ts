@@ -58,6 +58,25 @@ describe('two instances on PostgreSQL and Redis', () => {
 
   const shownEverywhere = (text: string) => Object.fromEntries(SITES.map((name) => [name, pcs.get(name)!.shown(text)]));
   const once = Object.fromEntries(SITES.map((name) => [name, 1]));
+  const ALL = [...SITES].sort();
+
+  /** Waits until every site is online as `server` sees it, and says so. */
+  const expectAllOnline = async (server: TestServer) =>
+    expect(
+      await poll(
+        () => online(server),
+        (names) => names.length === SITES.length,
+      ),
+    ).toEqual(ALL);
+
+  /** Waits until `text` was shown at every site, and checks it was shown exactly once at each. */
+  const expectShownOnceEverywhere = async (text: string) =>
+    expect(
+      await poll(
+        () => shownEverywhere(text),
+        (s) => Object.values(s).every((n) => n >= 1),
+      ),
+    ).toEqual(once);
 
   const operatorSocket = async (server: TestServer) => {
     const socket = openSocket(server, '/operators', { token: operator });
@@ -94,12 +113,7 @@ describe('two instances on PostgreSQL and Redis', () => {
       pcs.set(name, pc);
       pc.start();
     }
-    expect(
-      await poll(
-        () => online(b),
-        (names) => names.length === SITES.length,
-      ),
-    ).toEqual([...SITES].sort());
+    await expectAllOnline(b);
   });
 
   afterAll(async () => {
@@ -120,27 +134,21 @@ describe('two instances on PostgreSQL and Redis', () => {
     const text = 'Retirada de lote: revisar estanterías';
     const sent = await send(a, text);
     expect(sent.status).toBe(201);
-    expect([...sent.body.online].sort()).toEqual([...SITES].sort());
+    expect([...sent.body.online].sort()).toEqual(ALL);
 
-    expect(
-      await poll(
-        () => shownEverywhere(text),
-        (s) => Object.values(s).every((n) => n >= 1),
-      ),
-    ).toEqual(once);
-    const sorted = [...SITES].sort();
+    await expectShownOnceEverywhere(text);
     expect(
       await poll(
         () => seenAs(onB, sent.body.id, 'read'),
         (s) => s.length === SITES.length,
       ),
-    ).toEqual(sorted);
+    ).toEqual(ALL);
     expect(
       await poll(
         () => seenAs(onA, sent.body.id, 'read'),
         (s) => s.length === SITES.length,
       ),
-    ).toEqual(sorted);
+    ).toEqual(ALL);
     expect(await deliveries(b, sent.body.id)).toEqual(Object.fromEntries(SITES.map((s) => [s, 'read'])));
     expect(shownEverywhere(text)).toEqual(once);
   });
@@ -195,22 +203,12 @@ describe('two instances on PostgreSQL and Redis', () => {
     expect(keysOfThisDeployment.length).toBeGreaterThan(0);
     redis('DEL', ...keysOfThisDeployment);
 
-    expect(
-      await poll(
-        () => online(b),
-        (names) => names.length === SITES.length,
-      ),
-    ).toEqual([...SITES].sort());
+    await expectAllOnline(b);
     const text = 'Tras reiniciar Redis';
     const sent = await send(a, text);
     expect(sent.status).toBe(201);
-    expect([...sent.body.online].sort()).toEqual([...SITES].sort());
-    expect(
-      await poll(
-        () => shownEverywhere(text),
-        (s) => Object.values(s).every((n) => n >= 1),
-      ),
-    ).toEqual(once);
+    expect([...sent.body.online].sort()).toEqual(ALL);
+    await expectShownOnceEverywhere(text);
   });
 
   it('loses nothing when an instance is killed mid-fan-out: its sites move to the other and get every accepted alert once', async () => {
@@ -224,20 +222,10 @@ describe('two instances on PostgreSQL and Redis', () => {
       accepted.push({ id: response.body.id, text });
       if (i === 5) a.process.kill('SIGKILL');
     }
-    expect(
-      await poll(
-        () => online(b),
-        (names) => names.length === SITES.length,
-      ),
-    ).toEqual([...SITES].sort());
+    await expectAllOnline(b);
 
     for (const { text } of accepted) {
-      expect(
-        await poll(
-          () => shownEverywhere(text),
-          (s) => Object.values(s).every((n) => n >= 1),
-        ),
-      ).toEqual(once);
+      await expectShownOnceEverywhere(text);
     }
     const states = await poll(
       () =>
@@ -258,6 +246,6 @@ describe('two instances on PostgreSQL and Redis', () => {
       `SELECT r.name, COUNT(*) AS n FROM receiver_connections c JOIN receivers r ON r.id = c.receiver_id
        WHERE c.disconnected_at IS NULL GROUP BY r.name ORDER BY r.name`,
     );
-    expect(open).toEqual([...SITES].sort().map((name) => ({ name, n: 1 })));
+    expect(open).toEqual(ALL.map((name) => ({ name, n: 1 })));
   });
 });

@@ -13,6 +13,7 @@ describe('AuditRepository on a real SQLite file', () => {
     repository = new AuditRepository(
       db.dataSource.getRepository(AuditEventEntity),
       db.dataSource.getRepository(AuditReadMarkerEntity),
+      db.dataSource,
     );
     const rows: [number, string, string, string | null, object][] = [
       [day, 'admin', 'user.created', 'marin', { role: 'operator' }],
@@ -85,5 +86,22 @@ describe('AuditRepository on a real SQLite file', () => {
     await repository.saveMarker({ userId: 1, lastReadId: 3, updatedAt: day + 1 });
     expect(await repository.findMarker(1)).toMatchObject({ lastReadId: 3 });
     expect(await repository.maxId()).toBe(4);
+  });
+
+  it('stores a batch of events in their order, each field as given, read back like any other event', async () => {
+    const batch = Array.from({ length: 450 }, (_, i) => ({
+      at: day + 10 * 86_400_000 + i,
+      actorKind: 'token' as const,
+      actorName: `token:script-${i % 3}`,
+      action: 'message.created',
+      target: i % 2 ? `site-${i}` : null,
+      ip: i % 5 ? '127.0.0.1' : null,
+      details: JSON.stringify({ n: i, text: 'it\'s "quoted"' }),
+    }));
+    await repository.insertMany(batch);
+    const stored = await repository.newest({ from: day + 10 * 86_400_000 }, 1000);
+    expect(stored).toHaveLength(450);
+    expect(stored.reverse().map(({ id: _id, ...rest }) => rest)).toEqual(batch);
+    expect(new Set(stored.map((e) => e.id)).size).toBe(450);
   });
 });

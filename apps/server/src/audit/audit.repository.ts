@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Brackets, Repository, SelectQueryBuilder } from 'typeorm';
+import { Brackets, DataSource, Repository, SelectQueryBuilder } from 'typeorm';
 import { chunks, containsPattern } from '../database/batches';
+import { EntityStatements } from '../database/entity-statements';
 import { AuditEventEntity, AuditReadMarkerEntity } from './audit-event.entity';
 
 /** Which events: epoch-millisecond bounds (inclusive), exact actor name, free text. */
@@ -19,10 +20,16 @@ export interface AuditFilter extends AuditCriteria {
 
 @Injectable()
 export class AuditRepository {
+  /** Every action writes a row. */
+  private readonly fixed: EntityStatements<AuditEventEntity>;
+
   constructor(
     @InjectRepository(AuditEventEntity) private readonly events: Repository<AuditEventEntity>,
     @InjectRepository(AuditReadMarkerEntity) private readonly markers: Repository<AuditReadMarkerEntity>,
-  ) {}
+    private readonly dataSource: DataSource,
+  ) {
+    this.fixed = new EntityStatements(dataSource, AuditEventEntity);
+  }
 
   insert(event: Omit<AuditEventEntity, 'id'>): Promise<AuditEventEntity> {
     return this.events.save(this.events.create(event));
@@ -30,7 +37,9 @@ export class AuditRepository {
 
   /** Several events in one statement (one commit), in their order. */
   async insertMany(events: Omit<AuditEventEntity, 'id'>[]): Promise<void> {
-    for (const batch of chunks(events)) await this.events.insert(batch);
+    await this.dataSource.transaction(async (manager) => {
+      for (const batch of chunks(events)) await this.fixed.insertMany(batch, manager);
+    });
   }
 
   async search(filter: AuditFilter): Promise<{ items: AuditEventEntity[]; total: number }> {

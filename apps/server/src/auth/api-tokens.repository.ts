@@ -1,11 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { DataSource, Repository } from 'typeorm';
+import { EntityStatements } from '../database/entity-statements';
 import { ApiTokenEntity } from './api-token.entity';
 
 @Injectable()
 export class ApiTokensRepository {
-  constructor(@InjectRepository(ApiTokenEntity) private readonly tokens: Repository<ApiTokenEntity>) {}
+  /** Every call by a script looks its token up. */
+  private readonly fixed: EntityStatements<ApiTokenEntity>;
+
+  constructor(
+    @InjectRepository(ApiTokenEntity) private readonly tokens: Repository<ApiTokenEntity>,
+    dataSource: DataSource,
+  ) {
+    this.fixed = new EntityStatements(dataSource, ApiTokenEntity);
+  }
 
   list(): Promise<ApiTokenEntity[]> {
     return this.tokens.find({ order: { id: 'ASC' } });
@@ -20,7 +29,7 @@ export class ApiTokensRepository {
   }
 
   findByHash(tokenHash: string): Promise<ApiTokenEntity | null> {
-    return this.tokens.findOneBy({ tokenHash });
+    return this.fixed.findOneBy('tokenHash', tokenHash);
   }
 
   create(token: Omit<ApiTokenEntity, 'id'>): Promise<ApiTokenEntity> {

@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { emptyDeliveryCounts, type DeliveryCounts, type DeliveryState, type ReceiptState } from '@avisa/contracts';
 import { Brackets, DataSource, EntityManager, In, Repository } from 'typeorm';
 import { chunks, containsPattern, valuesPlaceholders } from '../database/batches';
+import { EntityStatements } from '../database/entity-statements';
 import { DeliveryEntity, MessageEntity } from './message.entity';
 
 export interface ReceiptRow {
@@ -91,11 +92,18 @@ const NEW_DELIVERY_CHUNK = 1000;
 
 @Injectable()
 export class MessagesRepository {
+  /** Every alert and every receipt goes through these; see EntityStatements. */
+  private readonly fixedMessages: EntityStatements<MessageEntity>;
+  private readonly fixedDeliveries: EntityStatements<DeliveryEntity>;
+
   constructor(
     @InjectRepository(MessageEntity) private readonly messages: Repository<MessageEntity>,
     @InjectRepository(DeliveryEntity) private readonly deliveries: Repository<DeliveryEntity>,
     private readonly dataSource: DataSource,
-  ) {}
+  ) {
+    this.fixedMessages = new EntityStatements(dataSource, MessageEntity);
+    this.fixedDeliveries = new EntityStatements(dataSource, DeliveryEntity);
+  }
 
   /**
    * The message and every delivery row, in one transaction, before anything is pushed. A global alert is
@@ -110,10 +118,12 @@ export class MessagesRepository {
   async insertAccepted(alerts: readonly { message: MessageEntity; rows: readonly NewDelivery[] }[]): Promise<void> {
     const numbered = this.dataSource.options.type === 'postgres';
     await this.dataSource.transaction(async (manager) => {
-      await manager.insert(
-        MessageEntity,
-        alerts.map((a) => a.message),
-      );
+      for (const batch of chunks(alerts)) {
+        await this.fixedMessages.insertMany(
+          batch.map((a) => a.message),
+          manager,
+        );
+      }
       const rows = alerts.flatMap((a) => a.rows);
       for (const batch of chunks(rows, NEW_DELIVERY_CHUNK)) {
         const params = batch.flatMap((r) => [
@@ -173,10 +183,14 @@ export class MessagesRepository {
         if (ids) ids.push(row.id);
         else writes.set(key, [row.id]);
       }
+      const d = this.fixedDeliveries;
       for (const ids of writes.values()) {
         const { state, deliveredAt, readAt } = changed.get(ids[0])!;
         for (const batch of chunks(ids)) {
-          await manager.update(DeliveryEntity, { id: In(batch) }, { state, deliveredAt, readAt });
+          await manager.query(
+            `UPDATE ${d.table} SET state = ${d.param(1)}, delivered_at = ${d.param(2)}, read_at = ${d.param(3)} WHERE ${d.inList('id', batch.length, 4)}`,
+            [state, deliveredAt, readAt, ...batch],
+          );
         }
       }
       return [...changed.values()];
@@ -189,7 +203,12 @@ export class MessagesRepository {
     const rows = new Map<string, DeliveryEntity>();
     for (const [messageId, names] of byMessage) {
       for (const batch of chunks([...names])) {
-        const found = await manager.find(DeliveryEntity, { where: { messageId, receiverName: In(batch) } });
+        const d = this.fixedDeliveries;
+        const found = await d.select(
+          `message_id = ${d.param(1)} AND ${d.inList('receiver_name', batch.length, 2)}`,
+          [messageId, ...batch],
+          manager,
+        );
         for (const row of found) rows.set(receiptKey(row.messageId, row.receiverName), row);
       }
     }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, In, IsNull, Repository } from 'typeorm';
 import { chunks } from '../database/batches';
+import { EntityStatements } from '../database/entity-statements';
 import { ReceiverConnectionEntity, ReceiverEntity } from './receiver.entity';
 
 export interface OpenedEvent {
@@ -34,11 +35,16 @@ function runsOfKind(events: readonly ConnectionEvent[]): ConnectionEvent[][] {
 
 @Injectable()
 export class ReceiversRepository {
+  /** Every private alert looks its site up. */
+  private readonly fixed: EntityStatements<ReceiverEntity>;
+
   constructor(
     @InjectRepository(ReceiverEntity) private readonly receivers: Repository<ReceiverEntity>,
     @InjectRepository(ReceiverConnectionEntity) private readonly connections: Repository<ReceiverConnectionEntity>,
     private readonly dataSource: DataSource,
-  ) {}
+  ) {
+    this.fixed = new EntityStatements(dataSource, ReceiverEntity);
+  }
 
   list(): Promise<ReceiverEntity[]> {
     return this.receivers.find({ order: { name: 'ASC' } });
@@ -53,7 +59,7 @@ export class ReceiversRepository {
   }
 
   findByName(name: string): Promise<ReceiverEntity | null> {
-    return this.receivers.findOneBy({ name });
+    return this.fixed.findOneBy('name', name);
   }
 
   create(receiver: Omit<ReceiverEntity, 'id'>): Promise<ReceiverEntity> {
@@ -98,7 +104,11 @@ export class ReceiversRepository {
             );
           }
           for (const e of opened) {
-            await manager.update(ReceiverEntity, { id: e.receiverId }, { lastSeenAt: e.at, clientVersion: e.clientVersion });
+            await manager.update(
+              ReceiverEntity,
+              { id: e.receiverId },
+              { lastSeenAt: e.at, clientVersion: e.clientVersion },
+            );
           }
         } else {
           for (const e of run as ClosedEvent[]) {

@@ -127,6 +127,8 @@ export class ClientGateway
   async handleConnection(socket: ReceiverSocket): Promise<void> {
     const data = socket.data;
     if (!data.name) return;
+    // What the handshake gave is in socket.data now; the site's key need not stay in memory for the connection's life.
+    socket.handshake.auth = {};
     // A plain listener rather than @SubscribeMessage: Nest builds an RxJS pipeline per socket and handler,
     // which at ten thousand sites is a large share of the memory each connection costs.
     socket.on('receipt', (body: unknown, ack?: unknown) => {

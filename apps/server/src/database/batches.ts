@@ -25,3 +25,27 @@ export function valuesPlaceholders(rows: number, columns: number, numbered: bool
   }
   return groups.join(', ');
 }
+
+/**
+ * Splits rows into runs whose lengths are powers of two (1,000 → 512, 256, 128, 64, 32, 8), largest first. A
+ * multi-row statement then has one of a few shapes, each prepared once and kept in the statement cache, instead
+ * of one new statement (and cache entry) for every batch size.
+ */
+export function* powerOfTwoRuns<T>(items: readonly T[], max = 512): Generator<T[]> {
+  let i = 0;
+  while (i < items.length) {
+    let size = max;
+    while (size > items.length - i) size >>= 1;
+    yield items.slice(i, i + size);
+    i += size;
+  }
+}
+
+/** Values for an `IN (…)` list, padded by repeating the last one to a power of two: few shapes, same meaning. */
+export function paddedInValues<T>(values: readonly T[]): T[] {
+  let size = 1;
+  while (size < values.length) size <<= 1;
+  const padded = [...values];
+  while (padded.length < size) padded.push(values[values.length - 1]);
+  return padded;
+}

@@ -57,9 +57,9 @@ async function migrateUnderLock(dataSource: DataSource): Promise<void> {
           database,
           enableWAL: true,
           timeout: 5000,
-          // Batches of varying size make many statement shapes; with the default 100 they pushed the fixed
-          // hot statements out of the cache, to be prepared again on the next call.
-          statementCacheSize: 2000,
+          // Room for every statement shape the server uses (EntityStatements keeps them few); with the default
+          // 100 the hot statements were pushed out and prepared again on their next call.
+          statementCacheSize: 500,
           // FULL makes every commit durable across power loss, not only across a process crash.
           prepareDatabase: (db: SqliteHandle) => {
             db.pragma('busy_timeout = 5000');

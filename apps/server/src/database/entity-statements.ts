@@ -1,13 +1,15 @@
 import { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
-import { valuesPlaceholders } from './batches';
+import { paddedInValues, powerOfTwoRuns, valuesPlaceholders } from './batches';
 
 type Executor = Pick<EntityManager, 'query'>;
 
 /**
- * Fixed SQL for an entity's hottest reads and writes (every API call, every receipt). The ORM builds a new query
- * per call; these strings are built once per shape, so the driver prepares each once, and rows are converted
- * with the entity's own column metadata (names, booleans, arrays, transformers), as the ORM would.
+ * Fixed SQL for an entity's hottest reads and writes (every API call, receipt and site connection). The ORM
+ * builds a new query per call, and some of its updates inline their values, so each became a new prepared
+ * statement held in the driver's cache. Here values are always bound and lists come in a few sizes, so each
+ * shape is prepared once; rows are converted with the entity's own column metadata (names, booleans, arrays,
+ * transformers), as the ORM would.
  */
 export class EntityStatements<T extends ObjectLiteral> {
   readonly table: string;
@@ -35,10 +37,11 @@ export class EntityStatements<T extends ObjectLiteral> {
     return this.numbered ? `$${n}` : '?';
   }
 
-  /** `col IN (?, ?, …)` for `count` values, numbered from `first`. */
-  inList(column: string, count: number, first = 1): string {
-    const params = Array.from({ length: count }, (_, i) => this.param(first + i));
-    return `${this.dataSource.driver.escape(column)} IN (${params.join(', ')})`;
+  /** `col IN (?, ?, …)` for `values` (padded to a power of two), its parameters numbered from `first`. */
+  inList<V>(column: string, values: readonly V[], first = 1): { sql: string; params: V[] } {
+    const params = paddedInValues(values);
+    const marks = params.map((_, i) => this.param(first + i));
+    return { sql: `${this.dataSource.driver.escape(column)} IN (${marks.join(', ')})`, params };
   }
 
   hydrate(row: Record<string, unknown>): T {
@@ -71,20 +74,21 @@ export class EntityStatements<T extends ObjectLiteral> {
     return row ?? null;
   }
 
-  /** Rows in one multi-row INSERT per call; every column but the generated ones (the id) must be given. */
+  /** Multi-row INSERTs; every column but the generated ones (the id) must be given. */
   async insertMany(entities: readonly Partial<T>[], executor: Executor = this.dataSource): Promise<void> {
-    if (!entities.length) return;
     const driver = this.dataSource.driver;
-    const params: unknown[] = [];
-    for (const entity of entities) {
-      for (const column of this.insertable) {
-        const value = entity[column.propertyName as keyof T];
-        if (value === undefined) throw new Error(`${this.table}: no value for ${column.propertyName}`);
-        params.push(driver.preparePersistentValue(value, column));
-      }
-    }
     const names = this.insertable.map((c) => driver.escape(c.databaseName)).join(', ');
-    const values = valuesPlaceholders(entities.length, this.insertable.length, this.numbered);
-    await executor.query(`INSERT INTO ${this.table} (${names}) VALUES ${values}`, params);
+    for (const run of powerOfTwoRuns(entities)) {
+      const params: unknown[] = [];
+      for (const entity of run) {
+        for (const column of this.insertable) {
+          const value = entity[column.propertyName as keyof T];
+          if (value === undefined) throw new Error(`${this.table}: no value for ${column.propertyName}`);
+          params.push(driver.preparePersistentValue(value, column));
+        }
+      }
+      const values = valuesPlaceholders(run.length, this.insertable.length, this.numbered);
+      await executor.query(`INSERT INTO ${this.table} (${names}) VALUES ${values}`, params);
+    }
   }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { emptyDeliveryCounts, type DeliveryCounts, type DeliveryState, type ReceiptState } from '@avisa/contracts';
 import { Brackets, DataSource, EntityManager, In, Repository } from 'typeorm';
-import { chunks, containsPattern, valuesPlaceholders } from '../database/batches';
+import { chunks, containsPattern, powerOfTwoRuns, valuesPlaceholders } from '../database/batches';
 import { EntityStatements } from '../database/entity-statements';
 import { DeliveryEntity, MessageEntity } from './message.entity';
 
@@ -88,7 +88,6 @@ const NEW_DELIVERY_COLUMNS = [
   'ended_at',
   'attempts',
 ] as const;
-const NEW_DELIVERY_CHUNK = 1000;
 
 @Injectable()
 export class MessagesRepository {
@@ -118,14 +117,12 @@ export class MessagesRepository {
   async insertAccepted(alerts: readonly { message: MessageEntity; rows: readonly NewDelivery[] }[]): Promise<void> {
     const numbered = this.dataSource.options.type === 'postgres';
     await this.dataSource.transaction(async (manager) => {
-      for (const batch of chunks(alerts)) {
-        await this.fixedMessages.insertMany(
-          batch.map((a) => a.message),
-          manager,
-        );
-      }
+      await this.fixedMessages.insertMany(
+        alerts.map((a) => a.message),
+        manager,
+      );
       const rows = alerts.flatMap((a) => a.rows);
-      for (const batch of chunks(rows, NEW_DELIVERY_CHUNK)) {
+      for (const batch of powerOfTwoRuns(rows)) {
         const params = batch.flatMap((r) => [
           r.messageId,
           r.receiverId,
@@ -186,10 +183,11 @@ export class MessagesRepository {
       const d = this.fixedDeliveries;
       for (const ids of writes.values()) {
         const { state, deliveredAt, readAt } = changed.get(ids[0])!;
-        for (const batch of chunks(ids)) {
+        for (const batch of chunks(ids, 512)) {
+          const ids = d.inList('id', batch, 4);
           await manager.query(
-            `UPDATE ${d.table} SET state = ${d.param(1)}, delivered_at = ${d.param(2)}, read_at = ${d.param(3)} WHERE ${d.inList('id', batch.length, 4)}`,
-            [state, deliveredAt, readAt, ...batch],
+            `UPDATE ${d.table} SET state = ${d.param(1)}, delivered_at = ${d.param(2)}, read_at = ${d.param(3)} WHERE ${ids.sql}`,
+            [state, deliveredAt, readAt, ...ids.params],
           );
         }
       }
@@ -202,11 +200,12 @@ export class MessagesRepository {
     for (const r of receipts) byMessage.set(r.messageId, (byMessage.get(r.messageId) ?? new Set()).add(r.receiverName));
     const rows = new Map<string, DeliveryEntity>();
     for (const [messageId, names] of byMessage) {
-      for (const batch of chunks([...names])) {
+      for (const batch of chunks([...names], 512)) {
         const d = this.fixedDeliveries;
+        const inBatch = d.inList('receiver_name', batch, 2);
         const found = await d.select(
-          `message_id = ${d.param(1)} AND ${d.inList('receiver_name', batch.length, 2)}`,
-          [messageId, ...batch],
+          `message_id = ${d.param(1)} AND ${inBatch.sql}`,
+          [messageId, ...inBatch.params],
           manager,
         );
         for (const row of found) rows.set(receiptKey(row.messageId, row.receiverName), row);

@@ -35,8 +35,9 @@ function runsOfKind(events: readonly ConnectionEvent[]): ConnectionEvent[][] {
 
 @Injectable()
 export class ReceiversRepository {
-  /** Every private alert looks its site up. */
+  /** Every private alert looks its site up; every connection and disconnection is recorded. */
   private readonly fixed: EntityStatements<ReceiverEntity>;
+  private readonly fixedConnections: EntityStatements<ReceiverConnectionEntity>;
 
   constructor(
     @InjectRepository(ReceiverEntity) private readonly receivers: Repository<ReceiverEntity>,
@@ -44,6 +45,7 @@ export class ReceiversRepository {
     private readonly dataSource: DataSource,
   ) {
     this.fixed = new EntityStatements(dataSource, ReceiverEntity);
+    this.fixedConnections = new EntityStatements(dataSource, ReceiverConnectionEntity);
   }
 
   list(): Promise<ReceiverEntity[]> {
@@ -86,38 +88,31 @@ export class ReceiversRepository {
    * connection (the hub's claim), so a close ends that site's open row.
    */
   async recordConnections(events: readonly ConnectionEvent[]): Promise<void> {
+    const [sites, connections] = [this.fixed, this.fixedConnections];
+    const p = (n: number) => sites.param(n);
+    const seenAndVersion = `UPDATE ${sites.table} SET last_seen_at = ${p(1)}, client_version = ${p(2)} WHERE id = ${p(3)}`;
+    const seen = `UPDATE ${sites.table} SET last_seen_at = ${p(1)} WHERE id = ${p(2)}`;
+    const close = `UPDATE ${connections.table} SET disconnected_at = ${p(1)}, end_reason = ${p(2)} WHERE receiver_id = ${p(3)} AND disconnected_at IS NULL`;
     await this.dataSource.transaction(async (manager) => {
       for (const run of runsOfKind(events)) {
         if (run[0].kind === 'opened') {
           const opened = run as OpenedEvent[];
-          for (const batch of chunks(opened)) {
-            await manager.insert(
-              ReceiverConnectionEntity,
-              batch.map((e) => ({
-                receiverId: e.receiverId,
-                ip: e.ip,
-                clientVersion: e.clientVersion,
-                connectedAt: e.at,
-                disconnectedAt: null,
-                endReason: null,
-              })),
-            );
-          }
-          for (const e of opened) {
-            await manager.update(
-              ReceiverEntity,
-              { id: e.receiverId },
-              { lastSeenAt: e.at, clientVersion: e.clientVersion },
-            );
-          }
+          await connections.insertMany(
+            opened.map((e) => ({
+              receiverId: e.receiverId,
+              ip: e.ip,
+              clientVersion: e.clientVersion,
+              connectedAt: e.at,
+              disconnectedAt: null,
+              endReason: null,
+            })),
+            manager,
+          );
+          for (const e of opened) await manager.query(seenAndVersion, [e.at, e.clientVersion, e.receiverId]);
         } else {
           for (const e of run as ClosedEvent[]) {
-            await manager.update(
-              ReceiverConnectionEntity,
-              { receiverId: e.receiverId, disconnectedAt: IsNull() },
-              { disconnectedAt: e.at, endReason: e.reason },
-            );
-            await manager.update(ReceiverEntity, { id: e.receiverId }, { lastSeenAt: e.at });
+            await manager.query(close, [e.at, e.reason, e.receiverId]);
+            await manager.query(seen, [e.at, e.receiverId]);
           }
         }
       }

@@ -83,7 +83,13 @@ describe('MessagesRepository on a real SQLite file', () => {
     ]);
     const rows = await db.dataSource.getRepository(DeliveryEntity).find({ order: { receiverName: 'ASC' } });
     expect(rows).toEqual([
-      expect.objectContaining({ receiverName: 'offline', receiverId: null, state: 'queued', sentAt: null, attempts: 0 }),
+      expect.objectContaining({
+        receiverName: 'offline',
+        receiverId: null,
+        state: 'queued',
+        sentAt: null,
+        attempts: 0,
+      }),
       expect.objectContaining({ receiverName: 'online', receiverId: 7, state: 'sent', sentAt: T0, attempts: 1 }),
     ]);
     for (const row of rows) {
@@ -115,7 +121,9 @@ describe('MessagesRepository on a real SQLite file', () => {
   });
 
   it('moves states only forward: sent, delivered, read — and a late delivered does not undo read', async () => {
-    await repository.insertWithDeliveries(message('m1'), [delivery('m1', 'a', { state: 'sent', sentAt: T0 + 1, attempts: 1 })]);
+    await repository.insertWithDeliveries(message('m1'), [
+      delivery('m1', 'a', { state: 'sent', sentAt: T0 + 1, attempts: 1 }),
+    ]);
     expect(await stateOf('m1', 'a')).toBe('sent');
     await repository.applyReceipts([{ messageId: 'm1', receiverName: 'a', state: 'read', at: T0 + 5 }]);
     expect(await stateOf('m1', 'a')).toBe('read');
@@ -150,6 +158,24 @@ describe('MessagesRepository on a real SQLite file', () => {
       deliveredAt: T0 + 30,
       readAt: T0 + 30,
     });
+  });
+
+  it('marks pushed copies sent and counts every push, leaving copies already delivered in their state', async () => {
+    await repository.insertWithDeliveries(message('m1'), [
+      delivery('m1', 'a'),
+      delivery('m1', 'b', { state: 'sent', sentAt: T0 + 1, attempts: 1 }),
+      delivery('m1', 'c', { state: 'delivered', sentAt: T0 + 1, deliveredAt: T0 + 2, attempts: 1 }),
+    ]);
+    const rows = await repository.deliveriesOf('m1');
+    await repository.markDeliverySent(
+      rows.map((r) => r.id),
+      T0 + 50,
+    );
+    expect((await repository.deliveriesOf('m1')).map((r) => [r.receiverName, r.state, r.sentAt, r.attempts])).toEqual([
+      ['a', 'sent', T0 + 50, 1],
+      ['b', 'sent', T0 + 50, 2],
+      ['c', 'delivered', T0 + 1, 2],
+    ]);
   });
 
   it('ignores receipts for alerts the site was never sent', async () => {
@@ -216,11 +242,13 @@ describe('MessagesRepository on a real SQLite file', () => {
 
     // Copies that already went through receipts and reminders are seeded as rows, not sent.
     await db.dataSource.getRepository(MessageEntity).insert(message('u1', { priority: 'urgent' }));
-    await db.dataSource.getRepository(DeliveryEntity).insert([
-      delivery('u1', 'unread', { state: 'delivered', deliveredAt: T0 }),
-      delivery('u1', 'read', { state: 'read', deliveredAt: T0, readAt: T0 + 1 }),
-      delivery('u1', 'reminded', { state: 'delivered', deliveredAt: T0, remindedAt: T0 + 290_000, reminders: 1 }),
-    ]);
+    await db.dataSource
+      .getRepository(DeliveryEntity)
+      .insert([
+        delivery('u1', 'unread', { state: 'delivered', deliveredAt: T0 }),
+        delivery('u1', 'read', { state: 'read', deliveredAt: T0, readAt: T0 + 1 }),
+        delivery('u1', 'reminded', { state: 'delivered', deliveredAt: T0, remindedAt: T0 + 290_000, reminders: 1 }),
+      ]);
     const remind = await repository.urgentUnreadSince(T0 + 60_000, T0 + 300_000, 100);
     expect(remind.map((d) => d.receiverName)).toEqual(['unread']);
   });

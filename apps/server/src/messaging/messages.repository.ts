@@ -143,19 +143,17 @@ export class MessagesRepository {
   }
 
   async markDeliverySent(ids: readonly number[], at: number): Promise<void> {
-    for (const batch of chunks(ids)) {
-      await this.deliveries
-        .createQueryBuilder()
-        .update()
-        // Every push counts as an attempt, even when the site's receipt got in first; only open rows become `sent`.
-        .set({
-          attempts: () => 'attempts + 1',
-          state: () => "CASE WHEN state IN (:...open) THEN 'sent' ELSE state END",
-          sentAt: () => 'CASE WHEN state IN (:...open) THEN :at ELSE sent_at END',
-        })
-        .where('id IN (:...ids)', { ids: batch })
-        .setParameters({ open: OPEN_STATES, at })
-        .execute();
+    const d = this.fixedDeliveries;
+    for (const batch of chunks(ids, 512)) {
+      const inBatch = d.inList('id', batch, 6);
+      // Every push counts as an attempt, even when the site's receipt got in first; only open rows become `sent`.
+      await this.dataSource.query(
+        `UPDATE ${d.table} SET attempts = attempts + 1,
+                state = CASE WHEN state IN (${d.param(1)}, ${d.param(2)}) THEN 'sent' ELSE state END,
+                sent_at = CASE WHEN state IN (${d.param(3)}, ${d.param(4)}) THEN ${d.param(5)} ELSE sent_at END
+          WHERE ${inBatch.sql}`,
+        [...OPEN_STATES, ...OPEN_STATES, at, ...inBatch.params],
+      );
     }
   }
 

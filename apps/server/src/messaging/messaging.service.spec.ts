@@ -73,7 +73,9 @@ describe('MessagingService.send', () => {
     );
     expect(order).toEqual(['stored', 'pushed']);
     expect(result).toMatchObject({ online: ['centro', 'sur'], queued: ['norte'], dropped: [], unknown: [] });
-    const [[{ message, rows }]] = mocks.messages.insertAccepted.mock.calls[0] as [{ message: MessageEntity; rows: DeliveryEntity[] }[]];
+    const [[{ message, rows }]] = mocks.messages.insertAccepted.mock.calls[0] as [
+      { message: MessageEntity; rows: DeliveryEntity[] }[],
+    ];
     expect(message).toMatchObject({
       text: 'Actualizad el TPV',
       priority: 'urgent',

@@ -42,6 +42,10 @@ export class InProcessReceiverHub extends ReceiverHub {
     if (names.length) this.namespace?.to(names.map(receiverRoom)).emit('alert', payload);
   }
 
+  sendAlertToAll(payload: AlertPayload): void {
+    this.namespace?.emit('alert', payload);
+  }
+
   sendRetract(names: readonly string[], payload: RetractPayload): void {
     if (names.length) this.namespace?.to(names.map(receiverRoom)).emit('retract', payload);
   }

@@ -32,6 +32,11 @@ export abstract class ReceiverHub {
   abstract online(names: readonly string[]): Promise<Set<string>>;
   /** Pushes one alert to many receivers; encoded once. */
   abstract sendAlert(names: readonly string[], payload: AlertPayload): void;
+  /**
+   * Pushes one alert to every connected receiver, on every instance: each socket of the namespace is an
+   * authenticated, enabled site, so this is a global alert's push without a union of thousands of one-site rooms.
+   */
+  abstract sendAlertToAll(payload: AlertPayload): void;
   abstract sendRetract(names: readonly string[], payload: RetractPayload): void;
   /** Cuts a receiver's live connection. */
   abstract disconnect(name: string, reason: string): Promise<void>;

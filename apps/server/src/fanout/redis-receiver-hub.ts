@@ -196,6 +196,10 @@ export class RedisReceiverHub extends ReceiverHub implements OnModuleInit, OnApp
     if (names.length) this.namespace?.to(names.map(receiverRoom)).emit('alert', payload);
   }
 
+  sendAlertToAll(payload: AlertPayload): void {
+    this.namespace?.emit('alert', payload);
+  }
+
   sendRetract(names: readonly string[], payload: RetractPayload): void {
     if (names.length) this.namespace?.to(names.map(receiverRoom)).emit('retract', payload);
   }

@@ -65,7 +65,7 @@ describe('MessagingService.send', () => {
     const { sut, mocks, clock } = setup(['centro', 'sur']);
     const order: string[] = [];
     mocks.messages.insertAccepted.mockImplementation(async () => void order.push('stored'));
-    mocks.hub.sendAlert.mockImplementation(() => void order.push('pushed'));
+    mocks.hub.sendAlertToAll.mockImplementation(() => void order.push('pushed'));
     const result = await sut.send(
       { target: { kind: 'all' }, text: 'Actualizad el TPV', priority: 'urgent' },
       principal,
@@ -87,10 +87,8 @@ describe('MessagingService.send', () => {
       ['norte', 'queued', null, 0],
       ['sur', 'sent', clock.now(), 1],
     ]);
-    expect(mocks.hub.sendAlert).toHaveBeenCalledWith(
-      ['centro', 'sur'],
-      expect.objectContaining({ id: result.id, reminder: 0 }),
-    );
+    expect(mocks.hub.sendAlertToAll).toHaveBeenCalledWith(expect.objectContaining({ id: result.id, reminder: 0 }));
+    expect(mocks.hub.sendAlert).not.toHaveBeenCalled();
     expect(mocks.events.emit).toHaveBeenCalledWith('message.created', expect.objectContaining({ target: 'all' }));
   });
 
@@ -135,6 +133,8 @@ describe('MessagingService.send to a group', () => {
     );
     expect(result).toMatchObject({ online: ['norte'], queued: [], dropped: ['cerrada'], unknown: ['futura'] });
     expect(mocks.access.assertMaySend).toHaveBeenCalledWith(principal, adminActor, 'group', 'zona-norte');
+    expect(mocks.hub.sendAlert).toHaveBeenCalledWith(['norte'], expect.objectContaining({ id: result.id }));
+    expect(mocks.hub.sendAlertToAll).not.toHaveBeenCalled();
   });
 
   it('stores nothing when the caller may not send there', async () => {

@@ -125,7 +125,9 @@ export class MessagingService implements OnApplicationShutdown {
       };
     });
     await this.accepted.add({ message, rows });
-    this.hub.sendAlert(result.online, toAlertPayload(message));
+    const payload = toAlertPayload(message);
+    if (dto.target.kind === 'all') this.hub.sendAlertToAll(payload);
+    else this.hub.sendAlert(result.online, payload);
     await this.events.emit('message.created', {
       actor,
       target: dto.target.kind === 'all' ? 'all' : `${dto.target.kind}:${dto.target.name}`,

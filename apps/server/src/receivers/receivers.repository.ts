@@ -52,8 +52,13 @@ export class ReceiversRepository {
     return this.receivers.find({ order: { name: 'ASC' } });
   }
 
-  listEnabledNames(): Promise<{ id: number; name: string }[]> {
-    return this.receivers.find({ select: { id: true, name: true }, where: { enabled: true }, order: { name: 'ASC' } });
+  /** Every global alert starts here, on the path to the first site: plain rows, no entities. */
+  async listEnabledNames(): Promise<{ id: number; name: string }[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT id, name FROM ${this.fixed.table} WHERE enabled = ${this.fixed.param(1)} ORDER BY name ASC`,
+      [true],
+    )) as { id: number | string; name: string }[];
+    return rows.map((r) => ({ id: Number(r.id), name: r.name }));
   }
 
   findByNames(names: string[]): Promise<ReceiverEntity[]> {

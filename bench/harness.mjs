@@ -24,6 +24,11 @@ export const HERE = dirname(fileURLToPath(import.meta.url));
 export const ROOT = resolve(HERE, '..');
 export const SERVER_MAIN = join(ROOT, 'dist/apps/server/apps/server/src/main.js');
 export const ADMIN_PASSWORD = 'Avisa-bench-admin-Pw!';
+/**
+ * What the systemd unit in docs/deploy.md sets for the server process, given to Avisa and to the floor alike:
+ * glibc serves allocations of 64 KB and more from fresh pages (see docs/performance.md, change 11).
+ */
+export const SERVER_PROCESS_ENV = { MALLOC_MMAP_THRESHOLD_: '65536' };
 export const TEXT = 'Retirada urgente del lote 4711 de ibuprofeno 600 mg. Revisen el stock y apártenlo hoy.';
 
 export function arg(name, envName, fallback) {
@@ -333,6 +338,7 @@ export async function startAvisa(previous = null, { env = {}, certsFrom = null }
       AVISA_CERTS_DIR: join(dir, 'certs'),
       AVISA_RECEIVER_AUTH_FAILURES_PER_MINUTE: '1000000',
       AVISA_LOGIN_IP_LIMIT: '1000000',
+      ...SERVER_PROCESS_ENV,
       ...env,
     },
     stdio: ['ignore', log, log],

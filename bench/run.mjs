@@ -39,6 +39,7 @@ import { Agent, buildConnector, request } from 'undici';
 import {
   HERE,
   SERVER_MAIN,
+  SERVER_PROCESS_ENV,
   TEXT,
   Workers,
   adminLogin,
@@ -202,6 +203,7 @@ async function benchAvisa(n, workers) {
 async function benchFloor(n, workers, certFile, keyFile) {
   const port = await freePort();
   const child = fork(join(HERE, 'floor-server.mjs'), [certFile, keyFile, String(port)], {
+    env: { ...process.env, ...SERVER_PROCESS_ENV },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   children.add(child);

@@ -6,10 +6,10 @@ type Executor = Pick<EntityManager, 'query'>;
 
 /**
  * Fixed SQL for an entity's hottest reads and writes (every API call, receipt and site connection). The ORM
- * builds a new query per call, and some of its updates inline their values, so each became a new prepared
- * statement held in the driver's cache. Here values are always bound and lists come in a few sizes, so each
- * shape is prepared once; rows are converted with the entity's own column metadata (names, booleans, arrays,
- * transformers), as the ORM would.
+ * builds a new query per call, and its SQLite driver writes numbers into the SQL text, so each such call was a new
+ * statement to prepare and to hold in the driver's cache. Here values are always bound and lists come in a few
+ * sizes, so each shape is prepared once; rows are converted with the entity's own column metadata (names,
+ * booleans, arrays, transformers), as the ORM would.
  */
 export class EntityStatements<T extends ObjectLiteral> {
   readonly table: string;

@@ -182,10 +182,10 @@ export class MessagesRepository {
       for (const ids of writes.values()) {
         const { state, deliveredAt, readAt } = changed.get(ids[0])!;
         for (const batch of chunks(ids, 512)) {
-          const ids = d.inList('id', batch, 4);
+          const inBatch = d.inList('id', batch, 4);
           await manager.query(
-            `UPDATE ${d.table} SET state = ${d.param(1)}, delivered_at = ${d.param(2)}, read_at = ${d.param(3)} WHERE ${ids.sql}`,
-            [state, deliveredAt, readAt, ...ids.params],
+            `UPDATE ${d.table} SET state = ${d.param(1)}, delivered_at = ${d.param(2)}, read_at = ${d.param(3)} WHERE ${inBatch.sql}`,
+            [state, deliveredAt, readAt, ...inBatch.params],
           );
         }
       }
@@ -197,9 +197,9 @@ export class MessagesRepository {
     const byMessage = new Map<string, Set<string>>();
     for (const r of receipts) byMessage.set(r.messageId, (byMessage.get(r.messageId) ?? new Set()).add(r.receiverName));
     const rows = new Map<string, DeliveryEntity>();
+    const d = this.fixedDeliveries;
     for (const [messageId, names] of byMessage) {
       for (const batch of chunks([...names], 512)) {
-        const d = this.fixedDeliveries;
         const inBatch = d.inList('receiver_name', batch, 2);
         const found = await d.select(
           `message_id = ${d.param(1)} AND ${inBatch.sql}`,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, DataSource, Repository, SelectQueryBuilder } from 'typeorm';
-import { chunks, containsPattern } from '../database/batches';
+import { containsPattern } from '../database/batches';
 import { EntityStatements } from '../database/entity-statements';
 import { AuditEventEntity, AuditReadMarkerEntity } from './audit-event.entity';
 
@@ -35,11 +35,9 @@ export class AuditRepository {
     return this.events.save(this.events.create(event));
   }
 
-  /** Several events in one statement (one commit), in their order. */
+  /** Several events in one transaction (one commit), in their order. */
   async insertMany(events: Omit<AuditEventEntity, 'id'>[]): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      for (const batch of chunks(events)) await this.fixed.insertMany(batch, manager);
-    });
+    await this.dataSource.transaction((manager) => this.fixed.insertMany(events, manager));
   }
 
   async search(filter: AuditFilter): Promise<{ items: AuditEventEntity[]; total: number }> {

@@ -218,8 +218,7 @@ export class MessagesRepository {
    * statement, prepared once, rather than a built query plus a second one for the messages.
    */
   async pendingFor(receiverName: string, now: number): Promise<PendingDelivery[]> {
-    const numbered = this.dataSource.options.type === 'postgres';
-    const at = (n: number) => (numbered ? `$${n}` : '?');
+    const at = (n: number) => this.fixedDeliveries.param(n);
     const rows = (await this.dataSource.query(
       `SELECT d.id AS delivery_id, m.id, m.text, m.priority, m.sender_display, m.created_at, m.expires_at
          FROM deliveries d JOIN messages m ON m.id = d.message_id

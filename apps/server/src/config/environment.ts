@@ -8,6 +8,8 @@ export interface AppEnvironment {
   AVISA_DATABASE_FILE: string;
   AVISA_DATABASE_URL: string;
   AVISA_DATABASE_POOL_SIZE: number;
+  AVISA_DATABASE_BUSY_TIMEOUT_MS: number;
+  AVISA_DATABASE_MAX_MB: number;
   AVISA_REDIS_URL: string;
   AVISA_REDIS_PREFIX: string;
   AVISA_PRESENCE_TTL_SECONDS: number;
@@ -51,6 +53,8 @@ export const environmentSchema = Joi.object<AppEnvironment, true>({
     .default('')
     .messages({ 'string.uriCustomScheme': '"AVISA_DATABASE_URL" must be a postgres:// URL' }),
   AVISA_DATABASE_POOL_SIZE: Joi.number().integer().min(1).max(200).default(10),
+  AVISA_DATABASE_BUSY_TIMEOUT_MS: Joi.number().integer().min(0).max(5000).default(200),
+  AVISA_DATABASE_MAX_MB: Joi.number().integer().min(0).default(0),
   AVISA_REDIS_URL: Joi.string()
     .uri({ scheme: ['redis', 'rediss'] })
     .allow('')

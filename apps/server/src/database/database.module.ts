@@ -1,14 +1,16 @@
-import { Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
+import { Global, Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '@avisa/migrations';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { AppConfigService } from '../config/app-config.service';
+import { DatabaseHealth } from './database-faults';
 import { ENTITIES } from './entities';
+import { guardSqliteConnection } from './sqlite-connection';
 
 interface SqliteHandle {
-  pragma(source: string): unknown;
+  pragma(source: string, options?: { simple: boolean }): unknown;
 }
 
 /** Any fixed number: the PostgreSQL advisory lock every instance takes around its migrations. */
@@ -26,6 +28,7 @@ async function migrateUnderLock(dataSource: DataSource): Promise<void> {
   }
 }
 
+@Global()
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
@@ -51,19 +54,27 @@ async function migrateUnderLock(dataSource: DataSource): Promise<void> {
           };
         }
         const database = config.databaseFile;
+        // Short: better-sqlite3 waits for a lock synchronously, and the whole process waits with it. A write that
+        // cannot get the lock in time answers 503 with Retry-After instead.
+        const busyMs = config.get('AVISA_DATABASE_BUSY_TIMEOUT_MS');
+        const maxMb = config.get('AVISA_DATABASE_MAX_MB');
         mkdirSync(dirname(database), { recursive: true });
         return {
           type: 'better-sqlite3' as const,
           database,
           enableWAL: true,
-          timeout: 5000,
+          timeout: busyMs,
           // Room for every statement shape the server uses (EntityStatements keeps them few); with the default
           // 100 the hot statements were pushed out and prepared again on their next call.
           statementCacheSize: 500,
           // FULL makes every commit durable across power loss, not only across a process crash.
           prepareDatabase: (db: SqliteHandle) => {
-            db.pragma('busy_timeout = 5000');
+            db.pragma(`busy_timeout = ${busyMs}`);
             db.pragma('synchronous = FULL');
+            if (maxMb > 0) {
+              const pageSize = Number(db.pragma('page_size', { simple: true }));
+              db.pragma(`max_page_count = ${Math.floor((maxMb * 1024 * 1024) / pageSize)}`);
+            }
           },
           ...shared,
         };
@@ -75,12 +86,18 @@ async function migrateUnderLock(dataSource: DataSource): Promise<void> {
       },
     }),
   ],
+  providers: [DatabaseHealth],
+  exports: [DatabaseHealth],
 })
 export class DatabaseModule implements OnApplicationBootstrap {
   constructor(
     private readonly dataSource: DataSource,
     private readonly config: AppConfigService,
-  ) {}
+    health: DatabaseHealth,
+  ) {
+    // In the constructor: before any module's start-up work runs a query.
+    if (dataSource.options.type === 'better-sqlite3') guardSqliteConnection(dataSource, health);
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.dataSource.options.type === 'postgres') {

@@ -6,6 +6,7 @@ import { AccessGuard } from '../auth/access.guard';
 import { AuthService } from '../auth/auth.service';
 import type { Principal } from '../common/actor';
 import { HttpExceptionFilter } from '../common/http/http-exception.filter';
+import { DatabaseHealth } from '../database/database-faults';
 import { createValidationPipe } from '../common/http/validation';
 import { mockOf } from '../../test/utils';
 import { UsersController } from './users.controller';
@@ -38,6 +39,7 @@ describe('UsersController over HTTP, with the real pipe, guard and error filter'
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
+        DatabaseHealth,
       ],
     }).compile();
     app = moduleRef.createNestApplication({ logger: false });

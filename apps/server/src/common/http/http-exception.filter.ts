@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { ApiError } from '@avisa/contracts';
 import type { Response } from 'express';
 import { STATUS_CODES } from 'node:http';
+import { DatabaseHealth, databaseFault } from '../../database/database-faults';
 import { FieldValidationException } from './validation';
 
 interface BodyParserError {
@@ -15,8 +16,24 @@ interface BodyParserError {
 export class HttpExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpExceptionFilter');
 
+  constructor(private readonly database: DatabaseHealth) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
+    const fault = databaseFault(exception);
+    if (fault) {
+      // Told to the health check too: on PostgreSQL no connection guard sees the failure first.
+      this.database.failed(exception);
+      this.logger.warn(`request refused: ${fault.message}`);
+      response.setHeader('Retry-After', String(fault.retryAfterSeconds));
+      if (!response.headersSent) response.status(503).json({ statusCode: 503, error: 'Service Unavailable', message: fault.message });
+      return;
+    }
+    if (isHealthReport(exception)) {
+      // The health check's own report (which part is down and why), as load balancers and operators read it.
+      if (!response.headersSent) response.status(503).json(exception.getResponse());
+      return;
+    }
     const body = this.toApiError(exception);
     if (exception instanceof HttpException && exception.getStatus() === 429) {
       const retry = (exception.getResponse() as { retryAfterSeconds?: number }).retryAfterSeconds;
@@ -37,6 +54,12 @@ export class HttpExceptionFilter implements ExceptionFilter {
     this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     return { statusCode: 500, error: 'Internal Server Error', message: 'internal error; see the server log' };
   }
+}
+
+function isHealthReport(exception: unknown): exception is HttpException {
+  if (!(exception instanceof HttpException) || exception.getStatus() !== 503) return false;
+  const payload = exception.getResponse() as { status?: unknown; details?: unknown };
+  return payload?.status === 'error' && typeof payload.details === 'object';
 }
 
 /** Body-parser failures arrive wrapped, with the parser's error as the cause; say them in plain words. */

@@ -1,0 +1,181 @@
+import Database from 'better-sqlite3';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statfsSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ON_POSTGRES, TestServer } from './support/server';
+
+/** Only SQLite runs inside the server's process and shares its one connection; PostgreSQL is covered elsewhere. */
+const sqliteOnly = ON_POSTGRES ? describe.skip : describe;
+
+const SQLITE = { AVISA_DATABASE_URL: '', AVISA_REDIS_URL: '' };
+const TEXT = 'Retirada de lote: revisar existencias del lote indicado. '.repeat(35).slice(0, 2000);
+
+/** What a second program reading the file sees: only what was committed. */
+function committedMessageIds(file: string): Set<string> {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    return new Set((db.prepare('SELECT id FROM messages').all() as { id: string }[]).map((r) => r.id));
+  } finally {
+    db.close();
+  }
+}
+
+interface Outcome {
+  accepted: string[];
+  refused: { status: number; message: string }[];
+}
+
+/**
+ * Sends alerts one after another and in small bursts (so several share a group commit); after every 201 the alert
+ * must already be readable by another connection — the promise a 201 makes.
+ */
+async function sendAndCheck(server: TestServer, token: string, file: string, count: number): Promise<Outcome> {
+  const outcome: Outcome = { accepted: [], refused: [] };
+  for (let i = 0; i < count; i += 4) {
+    await Promise.all(
+      [0, 1, 2, 3].map(async (j) => {
+        const response = await server.api('POST', '/api/v1/messages', {
+          token,
+          body: { target: { kind: 'receiver', name: 'farmacia-norte' }, text: `${i + j} ${TEXT}`.slice(0, 2000) },
+        });
+        if (response.status === 201) {
+          expect(committedMessageIds(file).has(response.body.id)).toBe(true);
+          outcome.accepted.push(response.body.id);
+        } else {
+          outcome.refused.push({ status: response.status, message: response.body?.message });
+        }
+      }),
+    );
+  }
+  return outcome;
+}
+
+async function historyTotal(server: TestServer, token: string): Promise<number> {
+  const response = await server.api('GET', '/api/v1/messages?pageSize=1', { token });
+  expect(response.status).toBe(200);
+  return response.body.total;
+}
+
+sqliteOnly('a database that cannot write (SQLite)', () => {
+  it('never answers 201 for an alert it did not commit when the disk fills up, and writes again once space is freed', async () => {
+    const mount = mkdtempSync(join(tmpdir(), 'avisa-tmpfs-'));
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', mount]);
+    const server = await TestServer.start({ env: { ...SQLITE, AVISA_DATA_DIR: mount } });
+    const file = join(mount, 'avisa.sqlite');
+    const filler = join(mount, 'filler');
+    try {
+      const admin = await server.loginAdmin();
+      expect(
+        (await server.api('POST', '/api/v1/receivers', { token: admin, body: { name: 'farmacia-norte' } })).status,
+      ).toBe(201);
+      const { bavail, bsize } = statfsSync(mount);
+      writeFileSync(filler, Buffer.alloc(Math.max(0, bavail * bsize - 64 * 1024)));
+
+      const full = await sendAndCheck(server, admin, file, 80);
+      expect(full.refused.length).toBeGreaterThan(0);
+      for (const refusal of full.refused) {
+        expect(refusal).toEqual({ status: 503, message: expect.stringMatching(/database.*(full|cannot write)/i) });
+      }
+      const health = await server.api('GET', '/api/v1/health');
+      expect(health.status).toBe(503);
+      expect(health.body.details.database.status).toBe('down');
+
+      unlinkSync(filler);
+      const freed = await sendAndCheck(server, admin, file, 8);
+      expect(freed.refused).toEqual([]);
+      expect((await server.api('GET', '/api/v1/health')).status).toBe(200);
+      const site = await server.api('POST', '/api/v1/receivers', { token: admin, body: { name: 'farmacia-sur' } });
+      expect(site.status).toBe(201);
+
+      const accepted = [...full.accepted, ...freed.accepted];
+      expect(await historyTotal(server, admin)).toBe(accepted.length);
+      await server.stop('SIGKILL');
+      const restarted = await TestServer.start({ dir: server.dir, env: { ...SQLITE, AVISA_DATA_DIR: mount } });
+      try {
+        const again = await restarted.loginAdmin();
+        expect(await historyTotal(restarted, again)).toBe(accepted.length);
+        expect([...committedMessageIds(file)].sort()).toEqual([...accepted].sort());
+        const sites = await restarted.api('GET', '/api/v1/receivers', { token: again });
+        expect(sites.body.map((s: { name: string }) => s.name).sort()).toEqual([
+          'farmacia-norte',
+          'farmacia-sur',
+        ]);
+      } finally {
+        await restarted.stop();
+      }
+    } finally {
+      await server.dispose();
+      execFileSync('umount', [mount]);
+      rmSync(mount, { recursive: true, force: true });
+    }
+  });
+
+  it('answers 503 while the database is at its size limit, reports it in health, and recovers when rows are removed', async () => {
+    const server = await TestServer.start({ env: { ...SQLITE, AVISA_DATABASE_MAX_MB: '1' } });
+    const file = server.path('data', 'avisa.sqlite');
+    try {
+      const admin = await server.loginAdmin();
+      expect(
+        (await server.api('POST', '/api/v1/receivers', { token: admin, body: { name: 'farmacia-norte' } })).status,
+      ).toBe(201);
+      const ballast = Array.from({ length: 100 }, (_, i) => `${i} ${'Frase de relleno para ocupar sitio. '.repeat(5)}`);
+      expect((await server.api('PUT', '/api/v1/phrases', { token: admin, body: { phrases: ballast } })).status).toBe(
+        200,
+      );
+
+      let full: Outcome = { accepted: [], refused: [] };
+      for (let round = 0; round < 20 && !full.refused.length; round++) {
+        const more = await sendAndCheck(server, admin, file, 40);
+        full = { accepted: [...full.accepted, ...more.accepted], refused: more.refused };
+      }
+      expect(full.refused.length).toBeGreaterThan(0);
+      expect(full.refused[0]).toEqual({ status: 503, message: expect.stringMatching(/database.*full/i) });
+      const health = await server.api('GET', '/api/v1/health');
+      expect(health.status).toBe(503);
+      expect(health.body.details.database).toEqual(expect.objectContaining({ status: 'down' }));
+
+      expect((await server.api('PUT', '/api/v1/phrases', { token: admin, body: { phrases: [] } })).status).toBe(200);
+      const freed = await sendAndCheck(server, admin, file, 4);
+      expect(freed.refused).toEqual([]);
+      expect((await server.api('GET', '/api/v1/health')).status).toBe(200);
+      expect(await historyTotal(server, admin)).toBe(full.accepted.length + freed.accepted.length);
+    } finally {
+      await server.dispose();
+    }
+  });
+
+  it('answers 503 with Retry-After, not 500, while another program holds the write lock', async () => {
+    const server = await TestServer.start({ env: SQLITE });
+    try {
+      const admin = await server.loginAdmin();
+      const other = new Database(server.path('data', 'avisa.sqlite'));
+      other.exec('BEGIN IMMEDIATE');
+      try {
+        const response = await server.api('POST', '/api/v1/receivers', {
+          token: admin,
+          body: { name: 'farmacia-este' },
+        });
+        expect(response.status).toBe(503);
+        expect(response.headers['retry-after']).toBe('1');
+        expect(response.body.message).toMatch(/database is busy/i);
+        const health = await server.api('GET', '/api/v1/health');
+        expect(health.status).toBe(503);
+        expect(health.body.details.database).toEqual(
+          expect.objectContaining({ status: 'down', message: expect.stringMatching(/busy/) }),
+        );
+        // Reads go on: in WAL mode a writer elsewhere does not block them.
+        expect((await server.api('GET', '/api/v1/receivers', { token: admin })).status).toBe(200);
+      } finally {
+        other.exec('ROLLBACK');
+        other.close();
+      }
+      expect(
+        (await server.api('POST', '/api/v1/receivers', { token: admin, body: { name: 'farmacia-este' } })).status,
+      ).toBe(201);
+      expect((await server.api('GET', '/api/v1/health')).status).toBe(200);
+    } finally {
+      await server.dispose();
+    }
+  });
+});

@@ -97,10 +97,7 @@ sqliteOnly('a database that cannot write (SQLite)', () => {
         expect(await historyTotal(restarted, again)).toBe(accepted.length);
         expect([...committedMessageIds(file)].sort()).toEqual([...accepted].sort());
         const sites = await restarted.api('GET', '/api/v1/receivers', { token: again });
-        expect(sites.body.map((s: { name: string }) => s.name).sort()).toEqual([
-          'farmacia-norte',
-          'farmacia-sur',
-        ]);
+        expect(sites.body.map((s: { name: string }) => s.name).sort()).toEqual(['farmacia-norte', 'farmacia-sur']);
       } finally {
         await restarted.stop();
       }

@@ -15,7 +15,8 @@ const FULL: DatabaseFault = {
 };
 const BUSY: DatabaseFault = {
   kind: 'busy',
-  message: 'the database is busy (another program holds its write lock); nothing of this request was stored — try again',
+  message:
+    'the database is busy (another program holds its write lock); nothing of this request was stored — try again',
   retryAfterSeconds: 1,
 };
 const UNAVAILABLE: DatabaseFault = {

@@ -26,7 +26,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
       this.database.failed(exception);
       this.logger.warn(`request refused: ${fault.message}`);
       response.setHeader('Retry-After', String(fault.retryAfterSeconds));
-      if (!response.headersSent) response.status(503).json({ statusCode: 503, error: 'Service Unavailable', message: fault.message });
+      if (!response.headersSent)
+        response.status(503).json({ statusCode: 503, error: 'Service Unavailable', message: fault.message });
       return;
     }
     if (isHealthReport(exception)) {

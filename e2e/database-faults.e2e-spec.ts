@@ -8,7 +8,7 @@ import { ON_POSTGRES, TestServer } from './support/server';
 /** Only SQLite runs inside the server's process and shares its one connection; PostgreSQL is covered elsewhere. */
 const sqliteOnly = ON_POSTGRES ? describe.skip : describe;
 
-const SQLITE = { AVISA_DATABASE_URL: '', AVISA_REDIS_URL: '' };
+const SQLITE = { AVISA_DATABASE_URL: '', AVISA_REDIS_URL: '', AVISA_SEND_LIMIT_PER_MINUTE: '100000' };
 const TEXT = 'Retirada de lote: revisar existencias del lote indicado. '.repeat(35).slice(0, 2000);
 
 /** What a second program reading the file sees: only what was committed. */

@@ -9,6 +9,7 @@ const ENV = {
   AVISA_LOGIN_IP_LIMIT: '4',
   AVISA_LOGIN_MAX_FAILURES: '3',
   AVISA_RECEIVER_AUTH_FAILURES_PER_MINUTE: '3',
+  AVISA_SEND_LIMIT_PER_MINUTE: '3',
 };
 
 describe('limits shared by two instances', () => {
@@ -31,6 +32,19 @@ describe('limits shared by two instances', () => {
     for (const socket of sockets) socket.close();
     await b?.dispose();
     await a?.dispose();
+  });
+
+  it("counts one user's alerts on both instances against one limit per minute", async () => {
+    const turno = await a.login('turno', 'Turno-Noche-2026');
+    const send = (server: TestServer, text: string) =>
+      server.api('POST', '/api/v1/messages', {
+        token: turno,
+        body: { target: { kind: 'receiver', name: 'faro' }, text },
+      });
+    for (const [i, server] of [a, b, a].entries()) expect((await send(server, `aviso ${i}`)).status).toBe(201);
+    const fourth = await send(b, 'aviso 3');
+    expect(fourth.status).toBe(429);
+    expect(fourth.headers['retry-after']).toBeDefined();
   });
 
   it('counts login attempts from one address on both instances', async () => {

@@ -38,6 +38,8 @@ export interface AppEnvironment {
   AVISA_URGENT_REMINDER_SECONDS: number;
   AVISA_URGENT_MAX_REMINDERS: number;
   AVISA_RECEIVER_AUTH_FAILURES_PER_MINUTE: number;
+  AVISA_SEND_LIMIT_PER_MINUTE: number;
+  AVISA_PASSWORD_CHANGE_MAX_FAILURES: number;
 }
 
 const seconds = (min: number, def: number) => Joi.number().integer().min(min).default(def);
@@ -93,6 +95,8 @@ export const environmentSchema = Joi.object<AppEnvironment, true>({
   AVISA_URGENT_REMINDER_SECONDS: seconds(1, 300),
   AVISA_URGENT_MAX_REMINDERS: Joi.number().integer().min(0).max(100).default(3),
   AVISA_RECEIVER_AUTH_FAILURES_PER_MINUTE: Joi.number().integer().min(1).default(20),
+  AVISA_SEND_LIMIT_PER_MINUTE: Joi.number().integer().min(1).default(60),
+  AVISA_PASSWORD_CHANGE_MAX_FAILURES: Joi.number().integer().min(1).default(5),
 });
 
 export class ConfigurationError extends Error {}

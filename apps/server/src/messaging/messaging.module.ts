@@ -9,11 +9,12 @@ import { MessagesRepository } from './messages.repository';
 import { MessagingController } from './messaging.controller';
 import { MessagingService } from './messaging.service';
 import { ReceiptsService } from './receipts.service';
+import { SendLimit } from './send-limit';
 
 @Module({
   imports: [TypeOrmModule.forFeature([MessageEntity, DeliveryEntity]), ReceiversModule, GroupsModule],
   controllers: [MessagingController],
-  providers: [MessagesRepository, MessagingService, ReceiptsService, DeliveryScheduler, DeliveryAnnouncer],
+  providers: [MessagesRepository, MessagingService, ReceiptsService, DeliveryScheduler, DeliveryAnnouncer, SendLimit],
   exports: [MessagingService, ReceiptsService],
 })
 export class MessagingModule {}

@@ -9,6 +9,7 @@ import { FakeClock, adminActor, mockOf, testConfig } from '../../test/utils';
 import { DeliveryEntity, MessageEntity } from './message.entity';
 import { MessagesRepository } from './messages.repository';
 import { MessagingService } from './messaging.service';
+import { SendLimit } from './send-limit';
 
 const principal: Principal = {
   kind: 'user',
@@ -55,6 +56,7 @@ function setup(online: string[]) {
     mocks.events as unknown as EventBus,
     testConfig({ AVISA_MESSAGE_DEFAULT_TTL_SECONDS: '3600', AVISA_MESSAGE_MAX_TTL_SECONDS: '7200' }),
     mocks.groups as unknown as GroupsService,
+    mockOf<SendLimit>({ take: jest.fn(async () => undefined) }) as unknown as SendLimit,
     mocks.access as unknown as GroupAccessService,
   );
   return { sut, mocks, clock };

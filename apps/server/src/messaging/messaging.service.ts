@@ -20,6 +20,7 @@ import { Actor, Principal } from '../common/actor';
 import { rangeEnd, rangeStart } from '../common/date-range';
 import { EventBus } from '../common/events/event-bus';
 import { Clock } from '../common/system/clock';
+import { SendLimit } from './send-limit';
 import { AppConfigService } from '../config/app-config.service';
 import { toIso } from '../database/columns';
 import { WriteBatcher } from '../database/write-batcher';
@@ -78,6 +79,7 @@ export class MessagingService implements OnApplicationShutdown {
     private readonly events: EventBus,
     private readonly config: AppConfigService,
     private readonly groups: GroupsService,
+    private readonly sendLimit: SendLimit,
     private readonly access: GroupAccessService,
   ) {}
 
@@ -86,6 +88,7 @@ export class MessagingService implements OnApplicationShutdown {
     const maxTtl = this.config.get('AVISA_MESSAGE_MAX_TTL_SECONDS');
     if (ttlSeconds > maxTtl) throw new BadRequestException(`ttlSeconds must be at most ${maxTtl}`);
     await this.access.assertMaySend(principal, actor, dto.target.kind, dto.target.name);
+    await this.sendLimit.take(principal);
     const { recipients, unknown, disabled } = await this.resolveTargets(dto);
     const online = await this.hub.online(recipients.map((r) => r.name));
     const now = this.clock.now();

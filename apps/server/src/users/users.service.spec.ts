@@ -2,7 +2,9 @@ import { jest } from '@jest/globals';
 import { ConflictException, ForbiddenException } from '@nestjs/common';
 import { EventBus } from '../common/events/event-bus';
 import { CryptoService } from '../common/system/crypto.service';
-import { FakeClock, adminActor, mockOf } from '../../test/utils';
+import { FakeClock, adminActor, mockOf, testConfig } from '../../test/utils';
+import { AttemptWindows } from '../cluster/attempt-windows';
+import type { RedisConnection } from '../cluster/redis-connection';
 import { UserEntity } from './user.entity';
 import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
@@ -34,6 +36,8 @@ function setup(existing: UserEntity[]) {
     mocks.crypto as unknown as CryptoService,
     new FakeClock(),
     mocks.events as unknown as EventBus,
+    new AttemptWindows({ client: undefined } as RedisConnection),
+    testConfig({ AVISA_PASSWORD_CHANGE_MAX_FAILURES: '3' }),
   );
   return { sut, mocks };
 }
@@ -41,6 +45,31 @@ function setup(existing: UserEntity[]) {
 const builtinAdmin = make({ id: 1, username: 'admin', role: 'admin', builtin: true });
 
 describe('UsersService', () => {
+  it('audits each wrong current password, ends every session of the user at the limit, then answers 429', async () => {
+    const { sut, mocks } = setup([make({})]);
+    mocks.crypto.verifyPassword.mockImplementation(async () => false);
+    const principal = {
+      kind: 'user',
+      userId: 2,
+      username: 'marin',
+      displayName: 'marin',
+      role: 'operator',
+      sessionId: 's1',
+    } as const;
+    const change = () => sut.changeOwnPassword(principal, adminActor, 'guess', 'Bright-Orange-Lamp-9');
+    await expect(change()).rejects.toThrow('currentPassword is wrong');
+    await expect(change()).rejects.toThrow('currentPassword is wrong');
+    await expect(change()).rejects.toThrow(/sessions were ended/);
+    const emitted = mocks.events.emit.mock.calls.map(([name]) => name);
+    expect(emitted.filter((n) => n === 'auth.password.change_failed')).toHaveLength(3);
+    expect(mocks.events.emit).toHaveBeenCalledWith(
+      'sessions.revoked',
+      expect.objectContaining({ userId: 2, exceptSessionId: null }),
+    );
+    await expect(change()).rejects.toMatchObject({ status: 429 });
+    expect(mocks.crypto.verifyPassword).toHaveBeenCalledTimes(3);
+  });
+
   it('refuses a username that is taken', async () => {
     const { sut, mocks } = setup([make({})]);
     await expect(sut.create({ username: 'marin', role: 'operator', password: 'x' }, adminActor)).rejects.toBeInstanceOf(

@@ -9,21 +9,35 @@ import {
 import type { Role, UserResponse } from '@avisa/contracts';
 import { Actor, Principal } from '../common/actor';
 import { EventBus } from '../common/events/event-bus';
+import { RetryLaterException } from '../common/http/retry-later.exception';
 import { FieldValidationException } from '../common/http/validation';
 import { Clock } from '../common/system/clock';
 import { CryptoService } from '../common/system/crypto.service';
+import { AttemptWindow, AttemptWindows } from '../cluster/attempt-windows';
+import { AppConfigService } from '../config/app-config.service';
 import { CreateUserDto, toUserResponse } from './dto/user.dto';
 import { UserEntity } from './user.entity';
 import { UsersRepository } from './users.repository';
 
+const WRONG_CURRENT_WINDOW_MS = 15 * 60_000;
+
 @Injectable()
 export class UsersService {
+  /** Wrong current passwords per user; the window is shared by every instance. */
+  private readonly wrongCurrent: AttemptWindow;
+  private readonly maxWrongCurrent: number;
+
   constructor(
     private readonly users: UsersRepository,
     private readonly crypto: CryptoService,
     private readonly clock: Clock,
     private readonly events: EventBus,
-  ) {}
+    windows: AttemptWindows,
+    config: AppConfigService,
+  ) {
+    this.maxWrongCurrent = config.get('AVISA_PASSWORD_CHANGE_MAX_FAILURES');
+    this.wrongCurrent = windows.create('password-change', this.maxWrongCurrent, WRONG_CURRENT_WINDOW_MS);
+  }
 
   async list(): Promise<UserResponse[]> {
     return (await this.users.list()).map(toUserResponse);
@@ -115,8 +129,13 @@ export class UsersService {
   async changeOwnPassword(principal: Principal, actor: Actor, current: string, next: string): Promise<void> {
     if (principal.kind !== 'user') throw new ForbiddenException('API tokens have no password');
     const user = await this.require(principal.userId);
+    const key = `user:${user.id}`;
+    const wait = await this.wrongCurrent.retryAfterSeconds(key, this.clock.now());
+    if (wait > 0) {
+      throw new RetryLaterException(`too many wrong current passwords; try again in ${Math.ceil(wait / 60)} min`, wait);
+    }
     if (!(await this.crypto.verifyPassword(current, user.passwordHash))) {
-      throw new UnauthorizedException('currentPassword is wrong');
+      await this.refuseWrongCurrent(user, actor, key);
     }
     this.refuseSameAsUsername(user, next, 'newPassword');
     if (await this.crypto.verifyPassword(next, user.passwordHash)) {
@@ -128,6 +147,28 @@ export class UsersService {
     });
     await this.revokeSessions(user, actor, 'password changed', principal.sessionId);
     await this.events.emit('auth.password.changed', { actor, target: user.username });
+  }
+
+  /**
+   * A wrong current password is audited; after the limit every session of the user ends (a stolen session cannot
+   * go on guessing) and further tries wait out the window.
+   */
+  private async refuseWrongCurrent(user: UserEntity, actor: Actor, key: string): Promise<never> {
+    const now = this.clock.now();
+    await this.wrongCurrent.record(key, now);
+    const locked = (await this.wrongCurrent.retryAfterSeconds(key, now)) > 0;
+    await this.events.emit('auth.password.change_failed', {
+      actor,
+      target: user.username,
+      details: { reason: 'wrong current password', sessionsEnded: locked },
+    });
+    if (locked) {
+      await this.revokeSessions(user, actor, 'too many wrong current passwords', null);
+      throw new UnauthorizedException(
+        `currentPassword is wrong; after ${this.maxWrongCurrent} wrong tries your sessions were ended: log in again`,
+      );
+    }
+    throw new UnauthorizedException('currentPassword is wrong');
   }
 
   /** A policy violation like the DTO's own checks: 400 naming the field, not a 409 conflict. */

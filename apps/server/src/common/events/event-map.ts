@@ -14,6 +14,7 @@ export interface EventMap {
   'auth.login.locked': AuditedEvent;
   'auth.logout': AuditedEvent;
   'auth.password.changed': AuditedEvent;
+  'auth.password.change_failed': AuditedEvent;
   'user.created': AuditedEvent;
   'user.updated': AuditedEvent;
   'user.password.reset': AuditedEvent;
@@ -58,6 +59,7 @@ export const AUDITED_EVENTS: readonly AuditedEventName[] = [
   'auth.login.locked',
   'auth.logout',
   'auth.password.changed',
+  'auth.password.change_failed',
   'user.created',
   'user.updated',
   'user.password.reset',

@@ -10,18 +10,17 @@ export interface DatabaseFault {
 
 const FULL: DatabaseFault = {
   kind: 'full',
-  message: 'the database is full (no space left); nothing of this request was stored — free space and try again',
+  message: 'the database is full (no space left); the request was refused — free space and try again',
   retryAfterSeconds: 30,
 };
 const BUSY: DatabaseFault = {
   kind: 'busy',
-  message:
-    'the database is busy (another program holds its write lock); nothing of this request was stored — try again',
+  message: 'the database is busy (another program holds its write lock); the request was refused — try again',
   retryAfterSeconds: 1,
 };
 const UNAVAILABLE: DatabaseFault = {
   kind: 'unavailable',
-  message: 'the database cannot write right now; nothing of this request was stored — try again later',
+  message: 'the database cannot write right now; the request was refused — try again later',
   retryAfterSeconds: 10,
 };
 

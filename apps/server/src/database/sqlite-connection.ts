@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { DatabaseHealth } from './database-faults';
 
@@ -8,8 +7,20 @@ interface RawSqlite {
   exec(sql: string): unknown;
 }
 
-/** The fields of TypeORM's SQLite query runner that the guard repairs; TypeORM's internals stay in this file. */
-type SharedRunner = QueryRunner & { transactionDepth: number; isTransactionActive: boolean };
+/** The parts of TypeORM's better-sqlite3 query runner the guard relies on; TypeORM's internals stay in this file. */
+type SqliteRunner = QueryRunner & {
+  transactionDepth: number;
+  isTransactionActive: boolean;
+  stmtCache: Map<string, unknown>;
+};
+type SqliteRunnerClass = new (driver: DataSource['driver']) => SqliteRunner;
+
+/** A promise and its resolve function (Promise.withResolvers needs Node 22). */
+function signal(): { promise: Promise<void>; resolve: () => void } {
+  let resolve = () => {};
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
 
 const WRITE = /^\s*(INSERT|UPDATE|DELETE|REPLACE)\b/i;
 
@@ -23,34 +34,53 @@ const WRITE = /^\s*(INSERT|UPDATE|DELETE|REPLACE)\b/i;
  * - Statements of other requests that run while a transaction is open (between its awaits) join it, and are lost
  *   with it if it fails; a second transaction started meanwhile nests inside the first.
  *
- * So one transaction at a time owns the connection: it is owned by the async context that began it, every other
- * statement or transaction waits until it ends, and after any failure the connection is rolled back for real and
- * the runner reset, so the next write starts clean. Failures and commits are told to the health check.
+ * So every use of the connection gets a query runner of its own (sharing the one statement cache), one transaction
+ * at a time owns the connection, statements from any other runner wait until it ends, and after a failure the
+ * connection is rolled back for real, so the next write starts clean. Failures and commits are told to the health
+ * check. Inside a transaction, use only its EntityManager: a statement through another runner would wait for the
+ * transaction that waits for it.
  */
 export function guardSqliteConnection(dataSource: DataSource, health: DatabaseHealth): void {
-  const runner = dataSource.driver.createQueryRunner('master') as SharedRunner;
-  const raw = (dataSource.driver as unknown as { databaseConnection: RawSqlite }).databaseConnection;
-  const owner = new AsyncLocalStorage<symbol>();
-  const original = {
-    start: runner.startTransaction.bind(runner),
-    commit: runner.commitTransaction.bind(runner),
-    rollback: runner.rollbackTransaction.bind(runner),
-    query: runner.query.bind(runner),
+  const driver = dataSource.driver;
+  const shared = driver.createQueryRunner('master') as SqliteRunner;
+  const raw = (driver as unknown as { databaseConnection: RawSqlite }).databaseConnection;
+  const Base = shared.constructor as SqliteRunnerClass;
+  // One transaction owns the connection at a time; statements of other runners run only when none does (each
+  // of them is a transaction of its own then). A transaction waiting to start holds back new statements, so a
+  // steady stream of them cannot starve it.
+  let owner: SqliteRunner | undefined;
+  let statements = 0;
+  let waiting = 0;
+  let changed = signal();
+  const notify = () => {
+    const was = changed;
+    changed = signal();
+    was.resolve();
   };
-  let active: symbol | undefined;
-  let ended: Promise<void> = Promise.resolve();
-  let end = () => {};
-
-  const ours = () => active !== undefined && owner.getStore() === active;
-  const free = async () => {
-    while (active !== undefined && !ours()) await ended;
+  const enterStatement = async () => {
+    while (owner !== undefined || waiting > 0) await changed.promise;
+    statements++;
   };
-  const close = () => {
-    active = undefined;
-    end();
+  const leaveStatement = () => {
+    statements--;
+    if (statements === 0 && waiting > 0) notify();
+  };
+  const acquire = async (runner: SqliteRunner) => {
+    waiting++;
+    try {
+      while (owner !== undefined || statements > 0) await changed.promise;
+    } finally {
+      waiting--;
+    }
+    owner = runner;
+  };
+  const release = (runner: SqliteRunner) => {
+    if (owner !== runner) return;
+    owner = undefined;
+    notify();
   };
   /** Leaves the connection outside any transaction, whatever SQLite or TypeORM think happened. */
-  const reset = () => {
+  const reset = (runner: SqliteRunner) => {
     if (raw.inTransaction) {
       try {
         raw.exec('ROLLBACK');
@@ -62,60 +92,64 @@ export function guardSqliteConnection(dataSource: DataSource, health: DatabaseHe
     runner.transactionDepth = 0;
   };
 
-  runner.startTransaction = (isolation) => {
-    if (ours()) return original.start(isolation);
-    const token = Symbol('transaction');
-    // Marks the caller's context (TypeORM's own save() included) as the owner of what it runs next.
-    owner.enterWith(token);
-    return (async () => {
-      await free();
-      active = token;
-      ended = new Promise((resolve) => (end = resolve));
+  class GuardedRunner extends Base {
+    constructor() {
+      super(driver);
+      this.stmtCache = shared.stmtCache;
+    }
+
+    override async startTransaction(isolation?: Parameters<QueryRunner['startTransaction']>[0]): Promise<void> {
+      if (this.transactionDepth > 0) return super.startTransaction(isolation);
+      await acquire(this);
       try {
-        await original.start(isolation);
+        await super.startTransaction(isolation);
       } catch (error) {
-        reset();
-        close();
+        reset(this);
+        release(this);
         throw error;
       }
-    })();
-  };
-
-  runner.commitTransaction = async () => {
-    if (!ours()) throw new Error('the transaction was already rolled back after a database failure');
-    if (runner.transactionDepth > 1) return original.commit();
-    try {
-      await original.commit();
-      health.succeeded();
-    } catch (error) {
-      health.failed(error);
-      reset();
-      throw error;
-    } finally {
-      if (!runner.isTransactionActive) close();
     }
-  };
 
-  runner.rollbackTransaction = async () => {
-    if (!ours() || !runner.isTransactionActive) return;
-    if (runner.transactionDepth > 1 && raw.inTransaction) return original.rollback();
-    try {
-      if (raw.inTransaction) await original.rollback();
-    } finally {
-      reset();
-      close();
+    override async commitTransaction(): Promise<void> {
+      if (this.transactionDepth > 1) return super.commitTransaction();
+      try {
+        await super.commitTransaction();
+        health.succeeded();
+      } catch (error) {
+        health.failed(error);
+        reset(this);
+        throw error;
+      } finally {
+        if (!this.isTransactionActive) release(this);
+      }
     }
-  };
 
-  runner.query = (async (...args: Parameters<QueryRunner['query']>) => {
-    await free();
-    try {
-      const result: unknown = await original.query(...args);
-      if (!raw.inTransaction && WRITE.test(args[0])) health.succeeded();
-      return result;
-    } catch (error) {
-      health.failed(error);
-      throw error;
+    override async rollbackTransaction(): Promise<void> {
+      if (!this.isTransactionActive) return;
+      if (this.transactionDepth > 1 && raw.inTransaction) return super.rollbackTransaction();
+      try {
+        if (raw.inTransaction) await super.rollbackTransaction();
+      } finally {
+        reset(this);
+        release(this);
+      }
     }
-  }) as QueryRunner['query'];
+
+    override async query(...args: Parameters<QueryRunner['query']>): Promise<never> {
+      const inside = owner === this;
+      if (!inside) await enterStatement();
+      try {
+        const result = (await super.query(...args)) as never;
+        if (!inside && WRITE.test(args[0])) health.succeeded();
+        return result;
+      } catch (error) {
+        health.failed(error);
+        throw error;
+      } finally {
+        if (!inside) leaveStatement();
+      }
+    }
+  }
+
+  (driver as unknown as { createQueryRunner: () => QueryRunner }).createQueryRunner = () => new GuardedRunner();
 }

@@ -97,7 +97,7 @@ describe('background work on two instances', () => {
     await a?.dispose();
   });
 
-  const rounds = () => [a, b].map((server) => (server.text.match(/\[DeliveryScheduler\] resend round/g) ?? []).length);
+  const rounds = () => [a, b].map((server) => (server.text.match(/\[Jobs\] resend: round/g) ?? []).length);
 
   it('runs each round once across instances, not once per instance', async () => {
     const before = rounds();

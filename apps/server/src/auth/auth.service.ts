@@ -1,12 +1,4 @@
-import {
-  HttpException,
-  HttpStatus,
-  Injectable,
-  Logger,
-  OnModuleDestroy,
-  OnModuleInit,
-  UnauthorizedException,
-} from '@nestjs/common';
+import { HttpException, HttpStatus, Injectable, Logger, OnModuleInit, UnauthorizedException } from '@nestjs/common';
 import type { LoginResponse, WhoAmIResponse } from '@avisa/contracts';
 import { Actor, Principal } from '../common/actor';
 import { EventBus } from '../common/events/event-bus';
@@ -19,7 +11,7 @@ import { normalizeName } from '../users/username';
 import { ApiTokensService, API_TOKEN_PREFIX } from './api-tokens.service';
 import { ANY_ADDRESS, LoginAttemptsRepository } from './login-attempts.repository';
 import { SessionRepository } from './session.repository';
-import { JobLease } from '../cluster/job-lease';
+import { JobRunner } from '../cluster/job-runner';
 
 export const SESSION_TOKEN_PREFIX = 'avs_';
 const WRONG_CREDENTIALS = 'wrong username or password';
@@ -42,10 +34,9 @@ export class AccountLockedException extends HttpException {
 }
 
 @Injectable()
-export class AuthService implements OnModuleInit, OnModuleDestroy {
+export class AuthService implements OnModuleInit {
   private readonly logger = new Logger(AuthService.name);
   private dummyHash: Promise<string> | undefined;
-  private pruneTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly users: UsersRepository,
@@ -56,7 +47,7 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
     private readonly clock: Clock,
     private readonly events: EventBus,
     private readonly config: AppConfigService,
-    private readonly lease: JobLease,
+    private readonly jobs: JobRunner,
   ) {}
 
   onModuleInit(): void {
@@ -64,12 +55,7 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
       const count = await this.sessions.deleteForUser(userId, exceptSessionId);
       if (count) this.logger.log(`revoked ${count} session(s) of user ${userId}`);
     });
-    this.pruneTimer = setInterval(() => void this.prune(), PRUNE_MS);
-    this.pruneTimer.unref();
-  }
-
-  onModuleDestroy(): void {
-    clearInterval(this.pruneTimer);
+    this.jobs.every('auth-prune', PRUNE_MS, () => this.prune());
   }
 
   /** Checks a username and password, applying the lockouts; used by the passport-local strategy. */
@@ -209,12 +195,7 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
 
   private async prune(): Promise<void> {
     const now = this.clock.now();
-    try {
-      if (!(await this.lease.acquire('auth-prune', PRUNE_MS))) return;
-      await this.sessions.deleteExpired(now, now - this.config.get('AVISA_SESSION_IDLE_SECONDS') * 1000);
-      await this.attempts.prune(now, now - this.config.get('AVISA_LOGIN_LOCK_SECONDS') * 1000);
-    } catch (error) {
-      this.logger.error(`pruning sessions failed: ${String(error)}`);
-    }
+    await this.sessions.deleteExpired(now, now - this.config.get('AVISA_SESSION_IDLE_SECONDS') * 1000);
+    await this.attempts.prune(now, now - this.config.get('AVISA_LOGIN_LOCK_SECONDS') * 1000);
   }
 }

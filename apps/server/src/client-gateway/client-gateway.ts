@@ -1,4 +1,4 @@
-import { Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
 import {
   PROTOCOL_VERSION,
@@ -16,7 +16,7 @@ import { Clock } from '../common/system/clock';
 import { AppConfigService } from '../config/app-config.service';
 import { toIso } from '../database/columns';
 import { AttemptWindow, AttemptWindows } from '../cluster/attempt-windows';
-import { JobLease } from '../cluster/job-lease';
+import { JobRunner } from '../cluster/job-runner';
 import { PresenceInfo, ReceiverHub, receiverRoom } from '../fanout/receiver-hub';
 import { MessagingService } from '../messaging/messaging.service';
 import { ReceiptsService } from '../messaging/receipts.service';
@@ -45,12 +45,9 @@ function refusal(code: ReceiverConnectErrorCode, retryAfterSeconds?: number): Er
 
 /** The receivers' Socket.IO namespace: handshake authentication, presence, catch-up and receipts. */
 @WebSocketGateway({ ...SOCKET_OPTIONS, namespace: RECEIVERS_NAMESPACE })
-export class ClientGateway
-  implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnApplicationBootstrap, OnApplicationShutdown
-{
+export class ClientGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnApplicationBootstrap {
   private readonly logger = new Logger(ClientGateway.name);
   private readonly failures: AttemptWindow;
-  private sweepTimer?: NodeJS.Timeout;
   private readonly sweepMs: number;
   private readonly trustProxy: boolean;
 
@@ -61,7 +58,7 @@ export class ClientGateway
     private readonly messaging: MessagingService,
     private readonly receipts: ReceiptsService,
     private readonly hub: ReceiverHub,
-    private readonly lease: JobLease,
+    private readonly jobs: JobRunner,
     private readonly clock: Clock,
     private readonly events: EventBus,
     windows: AttemptWindows,
@@ -82,25 +79,15 @@ export class ClientGateway
     const stale = open.filter((id) => !present.has(id));
     const closed = await this.receiversRepository.closeOpen(stale, this.clock.now(), 'server restart');
     if (closed) this.logger.warn(`closed ${closed} connection record(s) left open by the previous run`);
-    this.sweepTimer = setInterval(() => void this.sweepLostPresence(), this.sweepMs);
-    this.sweepTimer.unref();
-  }
-
-  onApplicationShutdown(): void {
-    clearInterval(this.sweepTimer);
+    this.jobs.every('presence-sweep', this.sweepMs, () => this.sweepLostPresence());
   }
 
   /** Sites held by an instance that died: offline, their connection records closed (once, by one instance). */
   async sweepLostPresence(): Promise<void> {
-    try {
-      if (!(await this.lease.acquire('presence-sweep', this.sweepMs))) return;
-      const lost = await this.hub.sweepLost();
-      const now = this.clock.now();
-      for (const site of lost) await this.ended(site, now, 'server instance lost');
-      if (lost.length) this.logger.warn(`${lost.length} site(s) lost with a server instance`);
-    } catch (error) {
-      this.logger.warn(`presence sweep failed: ${String(error)}`);
-    }
+    const lost = await this.hub.sweepLost();
+    const now = this.clock.now();
+    for (const site of lost) await this.ended(site, now, 'server instance lost');
+    if (lost.length) this.logger.warn(`${lost.length} site(s) lost with a server instance`);
   }
 
   private async ended(site: Pick<PresenceInfo, 'name' | 'receiverId' | 'clientVersion'>, at: number, why: string) {

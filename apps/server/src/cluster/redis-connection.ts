@@ -28,7 +28,11 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
 
   /** A further connection, for the Socket.IO adapter's subscriptions (a subscribed connection runs no commands). */
   connect(purpose: string): Redis {
-    const client = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 3, connectionName: `avisa-${purpose}` });
+    const client = new Redis(this.url, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 3,
+      connectionName: `avisa-${purpose}`,
+    });
     client.on('error', (error: Error) => this.logger.warn(`${purpose}: ${error.message}`));
     return client;
   }

@@ -1,5 +1,5 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { JobLease } from '../cluster/job-lease';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { JobRunner } from '../cluster/job-runner';
 import { EventBus } from '../common/events/event-bus';
 import { Clock } from '../common/system/clock';
 import { AppConfigService } from '../config/app-config.service';
@@ -10,10 +10,8 @@ import { toAlertPayload } from './messaging.service';
 
 /** Background work: resend unconfirmed alerts, remind unread urgent ones, expire what waited too long. */
 @Injectable()
-export class DeliveryScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+export class DeliveryScheduler implements OnApplicationBootstrap {
   private readonly logger = new Logger(DeliveryScheduler.name);
-  private readonly timers: NodeJS.Timeout[] = [];
-  private running = new Set<string>();
 
   constructor(
     private readonly messages: MessagesRepository,
@@ -22,20 +20,16 @@ export class DeliveryScheduler implements OnApplicationBootstrap, OnApplicationS
     private readonly events: EventBus,
     private readonly announcer: DeliveryAnnouncer,
     private readonly config: AppConfigService,
-    private readonly lease: JobLease,
+    private readonly jobs: JobRunner,
   ) {}
 
   onApplicationBootstrap(): void {
     const ackMs = this.config.get('AVISA_DELIVERY_ACK_TIMEOUT_SECONDS') * 1000;
     const remindMs = this.config.get('AVISA_URGENT_REMINDER_SECONDS') * 1000;
-    this.every('resend', Math.max(500, Math.min(ackMs / 2, 10_000)), () => this.resendUnconfirmed());
-    this.every('remind', Math.max(500, Math.min(remindMs / 4, 15_000)), () => this.remindUrgent());
-    this.every('expire', 5_000, () => this.expire());
+    this.jobs.every('resend', Math.max(500, Math.min(ackMs / 2, 10_000)), () => this.resendUnconfirmed());
+    this.jobs.every('remind', Math.max(500, Math.min(remindMs / 4, 15_000)), () => this.remindUrgent());
+    this.jobs.every('expire', 5_000, () => this.expire());
     this.events.on('receiver.deleted', ({ name }) => this.messages.cancelOpenFor(name, this.clock.now()));
-  }
-
-  onApplicationShutdown(): void {
-    for (const timer of this.timers) clearInterval(timer);
   }
 
   async resendUnconfirmed(): Promise<void> {
@@ -96,24 +90,5 @@ export class DeliveryScheduler implements OnApplicationBootstrap, OnApplicationS
         flagged: false,
       })),
     );
-  }
-
-  /** Each round runs on one instance only: the one that takes the job's lease for the interval. */
-  private every(name: string, ms: number, job: () => Promise<void>): void {
-    const timer = setInterval(() => {
-      if (this.running.has(name)) return;
-      this.running.add(name);
-      this.lease
-        .acquire(name, ms)
-        .then((mine) => {
-          if (!mine) return;
-          this.logger.debug(`${name} round`);
-          return job();
-        })
-        .catch((error: unknown) => this.logger.error(`${name} failed: ${String(error)}`))
-        .finally(() => this.running.delete(name));
-    }, ms);
-    timer.unref();
-    this.timers.push(timer);
   }
 }

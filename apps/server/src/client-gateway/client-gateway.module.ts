@@ -2,6 +2,12 @@ import { Module } from '@nestjs/common';
 import { MessagingModule } from '../messaging/messaging.module';
 import { ReceiversModule } from '../receivers/receivers.module';
 import { ClientGateway } from './client-gateway';
+import { ReceiverCatchUp } from './receiver-catch-up';
+import { ReceiverHandshake } from './receiver-handshake';
+import { ReceiverPresence } from './receiver-presence';
 
-@Module({ imports: [ReceiversModule, MessagingModule], providers: [ClientGateway] })
+@Module({
+  imports: [ReceiversModule, MessagingModule],
+  providers: [ClientGateway, ReceiverHandshake, ReceiverPresence, ReceiverCatchUp],
+})
 export class ClientGatewayModule {}

@@ -192,6 +192,24 @@ export class ReceiversService {
     return this.crypto.randomToken(RECEIVER_KEY_PREFIX);
   }
 
+  /** A site connected: its connection record is opened (batched with others arriving together). */
+  connectionOpened(receiverId: number, at: number, address: string | null, clientVersion: string | null): void {
+    this.journal.opened(receiverId, at, address, clientVersion);
+  }
+
+  connectionClosed(receiverId: number, at: number, reason: string): void {
+    this.journal.closed(receiverId, at, reason);
+  }
+
+  /** Sites whose last connection record is still open. */
+  openConnectionReceivers(): Promise<number[]> {
+    return this.receivers.openConnectionReceivers();
+  }
+
+  closeOpenConnections(receiverIds: readonly number[], at: number, reason: string): Promise<number> {
+    return this.receivers.closeOpen(receiverIds, at, reason);
+  }
+
   private async require(rawName: string): Promise<ReceiverEntity> {
     const name = normalizeName(rawName);
     const receiver = await this.receivers.findByName(name);

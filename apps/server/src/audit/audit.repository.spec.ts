@@ -22,15 +22,17 @@ describe('AuditRepository on a real SQLite file', () => {
       [day + 2 * 86_400_000, 'jefa', 'user.created', '100%_real', {}],
     ];
     for (const [at, actorName, action, target, details] of rows) {
-      await repository.insert({
-        at,
-        actorKind: 'user',
-        actorName,
-        action,
-        target,
-        ip: '10.1.1.1',
-        details: JSON.stringify(details),
-      });
+      await repository.insertMany([
+        {
+          at,
+          actorKind: 'user',
+          actorName,
+          action,
+          target,
+          ip: '10.1.1.1',
+          details: JSON.stringify(details),
+        },
+      ]);
     }
   });
 

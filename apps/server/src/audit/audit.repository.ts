@@ -31,10 +31,6 @@ export class AuditRepository {
     this.fixed = new EntityStatements(dataSource, AuditEventEntity);
   }
 
-  insert(event: Omit<AuditEventEntity, 'id'>): Promise<AuditEventEntity> {
-    return this.events.save(this.events.create(event));
-  }
-
   /** Several events in one transaction (one commit), in their order. */
   async insertMany(events: Omit<AuditEventEntity, 'id'>[]): Promise<void> {
     await this.dataSource.transaction((manager) => this.fixed.insertMany(events, manager));

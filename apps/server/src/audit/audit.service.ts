@@ -73,10 +73,13 @@ function localDate(epochMs: number): string {
 export class AuditService {
   private readonly logger = new Logger(AuditService.name);
 
-  private readonly pending = new WriteBatcher<Omit<AuditEventEntity, 'id'>>((rows) => this.repository.insertMany(rows), {
-    delayMs: 2,
-    maxItems: 400,
-  });
+  private readonly pending = new WriteBatcher<Omit<AuditEventEntity, 'id'>>(
+    (rows) => this.repository.insertMany(rows),
+    {
+      delayMs: 2,
+      maxItems: 400,
+    },
+  );
 
   constructor(
     private readonly repository: AuditRepository,

@@ -24,23 +24,4 @@ export class AppConfigService {
     if (parsed.password) parsed.password = '***';
     return parsed.toString();
   }
-
-  get multiInstance(): boolean {
-    return this.get('AVISA_REDIS_URL') !== '';
-  }
-
-  get corsOrigins(): string[] {
-    return splitList(this.get('AVISA_CORS_ORIGINS'));
-  }
-
-  get tlsHostnames(): string[] {
-    return splitList(this.get('AVISA_TLS_HOSTNAMES'));
-  }
-}
-
-function splitList(value: string): string[] {
-  return value
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
 }

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { createTestDatabase } from '../../test/utils';
 import { DeliveryEntity, MessageEntity } from './message.entity';
-import { MessagesRepository } from './messages.repository';
+import { MessagesRepository, type NewDelivery } from './messages.repository';
 
 const T0 = Date.parse('2026-11-22T10:00:00Z');
 
@@ -52,6 +52,7 @@ function delivery(
 describe('MessagesRepository on a real SQLite file', () => {
   let db: { dataSource: DataSource; dispose: () => Promise<void> };
   let repository: MessagesRepository;
+  const insert = (m: MessageEntity, rows: NewDelivery[]) => repository.insertAccepted([{ message: m, rows }]);
 
   beforeEach(async () => {
     db = await createTestDatabase();
@@ -69,7 +70,7 @@ describe('MessagesRepository on a real SQLite file', () => {
 
   it('stores a message and a thousand delivery rows in one go', async () => {
     const names = Array.from({ length: 1000 }, (_, i) => `site-${i}`);
-    await repository.insertWithDeliveries(
+    await insert(
       message('m1'),
       names.map((n) => delivery('m1', n)),
     );
@@ -77,7 +78,7 @@ describe('MessagesRepository on a real SQLite file', () => {
   });
 
   it('stores what each new copy needs and leaves receipts, reminders and the flag at their defaults', async () => {
-    await repository.insertWithDeliveries(message('m1'), [
+    await insert(message('m1'), [
       delivery('m1', 'online', { receiverId: 7, state: 'sent', sentAt: T0, attempts: 1 }),
       delivery('m1', 'offline'),
     ]);
@@ -116,14 +117,12 @@ describe('MessagesRepository on a real SQLite file', () => {
 
   it('stores nothing when a delivery row fails', async () => {
     const rows = [delivery('m1', 'a'), { ...delivery('m1', 'b'), state: null as unknown as 'queued' }];
-    await expect(repository.insertWithDeliveries(message('m1'), rows)).rejects.toThrow();
+    await expect(insert(message('m1'), rows)).rejects.toThrow();
     expect(await repository.findMessage('m1')).toBeNull();
   });
 
   it('moves states only forward: sent, delivered, read — and a late delivered does not undo read', async () => {
-    await repository.insertWithDeliveries(message('m1'), [
-      delivery('m1', 'a', { state: 'sent', sentAt: T0 + 1, attempts: 1 }),
-    ]);
+    await insert(message('m1'), [delivery('m1', 'a', { state: 'sent', sentAt: T0 + 1, attempts: 1 })]);
     expect(await stateOf('m1', 'a')).toBe('sent');
     await repository.applyReceipts([{ messageId: 'm1', receiverName: 'a', state: 'read', at: T0 + 5 }]);
     expect(await stateOf('m1', 'a')).toBe('read');
@@ -137,11 +136,11 @@ describe('MessagesRepository on a real SQLite file', () => {
 
   it('applies a batch of receipts for many sites and alerts at once, in order within a site', async () => {
     const names = Array.from({ length: 900 }, (_, i) => `site-${i}`);
-    await repository.insertWithDeliveries(
+    await insert(
       message('m1'),
       names.map((n) => delivery('m1', n, { state: 'sent' })),
     );
-    await repository.insertWithDeliveries(message('m2'), [delivery('m2', 'site-0', { state: 'sent' })]);
+    await insert(message('m2'), [delivery('m2', 'site-0', { state: 'sent' })]);
     const changed = await repository.applyReceipts([
       ...names.map((n) => ({ messageId: 'm1', receiverName: n, state: 'delivered' as const, at: T0 + 10 })),
       { messageId: 'm1', receiverName: 'site-1', state: 'read', at: T0 + 20 },
@@ -161,7 +160,7 @@ describe('MessagesRepository on a real SQLite file', () => {
   });
 
   it('marks pushed copies sent and counts every push, leaving copies already delivered in their state', async () => {
-    await repository.insertWithDeliveries(message('m1'), [
+    await insert(message('m1'), [
       delivery('m1', 'a'),
       delivery('m1', 'b', { state: 'sent', sentAt: T0 + 1, attempts: 1 }),
       delivery('m1', 'c', { state: 'delivered', sentAt: T0 + 1, deliveredAt: T0 + 2, attempts: 1 }),
@@ -179,7 +178,7 @@ describe('MessagesRepository on a real SQLite file', () => {
   });
 
   it('ignores receipts for alerts the site was never sent', async () => {
-    await repository.insertWithDeliveries(message('m1'), [delivery('m1', 'a')]);
+    await insert(message('m1'), [delivery('m1', 'a')]);
     expect(
       await repository.applyReceipts([{ messageId: 'm1', receiverName: 'b', state: 'delivered', at: T0 }]),
     ).toEqual([]);
@@ -189,24 +188,18 @@ describe('MessagesRepository on a real SQLite file', () => {
   });
 
   it('hands a site its open alerts oldest first, without expired or retracted ones', async () => {
-    await repository.insertWithDeliveries(message('late', { createdAt: T0 + 20 }), [delivery('late', 'a')]);
-    await repository.insertWithDeliveries(message('early', { createdAt: T0 + 10 }), [
-      delivery('early', 'a', { state: 'sent' }),
-    ]);
-    await repository.insertWithDeliveries(message('gone', { createdAt: T0 }), [
-      delivery('gone', 'a', { expiresAt: T0 + 5 }),
-    ]);
-    await repository.insertWithDeliveries(message('pulled', { createdAt: T0 + 1 }), [delivery('pulled', 'a')]);
-    await repository.insertWithDeliveries(message('done', { createdAt: T0 + 2 }), [
-      delivery('done', 'a', { state: 'delivered' }),
-    ]);
+    await insert(message('late', { createdAt: T0 + 20 }), [delivery('late', 'a')]);
+    await insert(message('early', { createdAt: T0 + 10 }), [delivery('early', 'a', { state: 'sent' })]);
+    await insert(message('gone', { createdAt: T0 }), [delivery('gone', 'a', { expiresAt: T0 + 5 })]);
+    await insert(message('pulled', { createdAt: T0 + 1 }), [delivery('pulled', 'a')]);
+    await insert(message('done', { createdAt: T0 + 2 }), [delivery('done', 'a', { state: 'delivered' })]);
     await repository.retract('pulled', 'marin', T0 + 30);
     const pending = await repository.pendingFor('a', T0 + 100);
     expect(pending.map((p) => p.message.id)).toEqual(['early', 'late']);
   });
 
   it('expires open deliveries past their time, and leaves delivered ones alone', async () => {
-    await repository.insertWithDeliveries(message('m1'), [
+    await insert(message('m1'), [
       delivery('m1', 'a', { expiresAt: T0 + 10 }),
       delivery('m1', 'b', { expiresAt: T0 + 10, state: 'delivered' }),
     ]);
@@ -216,7 +209,7 @@ describe('MessagesRepository on a real SQLite file', () => {
   });
 
   it('retracts: open copies dropped, and answers the sites that had it in hand', async () => {
-    await repository.insertWithDeliveries(message('m1'), [
+    await insert(message('m1'), [
       delivery('m1', 'queued-site'),
       delivery('m1', 'sent-site', { state: 'sent' }),
       delivery('m1', 'delivered-site', { state: 'delivered', deliveredAt: T0 + 1 }),
@@ -232,7 +225,7 @@ describe('MessagesRepository on a real SQLite file', () => {
   });
 
   it('finds unconfirmed sends and unread urgent alerts due for a reminder', async () => {
-    await repository.insertWithDeliveries(message('n1'), [
+    await insert(message('n1'), [
       delivery('n1', 'slow', { state: 'sent', sentAt: T0 }),
       delivery('n1', 'fresh', { state: 'sent', sentAt: T0 + 50_000 }),
       delivery('n1', 'missed', { state: 'queued', createdAt: T0 }),
@@ -254,8 +247,8 @@ describe('MessagesRepository on a real SQLite file', () => {
   });
 
   it('filters history by sender, target, text and date, newest first', async () => {
-    await repository.insertWithDeliveries(message('a', { createdAt: T0, text: 'Caída del sistema' }), []);
-    await repository.insertWithDeliveries(
+    await insert(message('a', { createdAt: T0, text: 'Caída del sistema' }), []);
+    await insert(
       message('b', {
         createdAt: T0 + 86_400_000,
         senderName: 'lucia',

@@ -105,15 +105,10 @@ export class MessagesRepository {
   }
 
   /**
-   * The message and every delivery row, in one transaction, before anything is pushed. A global alert is
-   * thousands of rows on the path to the first site, so they are written as multi-row statements of the
-   * columns that vary; the others keep their schema defaults.
+   * Accepted alerts with every delivery row, in one transaction (one commit) for those that arrive together, before
+   * anything is pushed. A global alert is thousands of rows on the path to the first site, so they are written as
+   * multi-row statements of the columns that vary; the others keep their schema defaults.
    */
-  async insertWithDeliveries(message: MessageEntity, rows: NewDelivery[]): Promise<void> {
-    await this.insertAccepted([{ message, rows }]);
-  }
-
-  /** Several accepted alerts in one transaction (one commit), as they arrive together. */
   async insertAccepted(alerts: readonly { message: MessageEntity; rows: readonly NewDelivery[] }[]): Promise<void> {
     const numbered = this.dataSource.options.type === 'postgres';
     await this.dataSource.transaction(async (manager) => {

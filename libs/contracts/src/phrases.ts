@@ -18,3 +18,9 @@ export interface ReorderPhrasesRequest {
 
 /** The shared list never holds more phrases than this. */
 export const PHRASES_MAX = 500;
+
+/**
+ * Two phrases are one when they differ only in surrounding spaces, case, or how an accented letter is encoded; the
+ * server refuses the second and the web app says so before sending.
+ */
+export const phraseKey = (text: string): string => text.trim().normalize('NFC').toLowerCase();

@@ -1,5 +1,5 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { MESSAGE_TEXT_MAX, PHRASES_MAX, type PhraseResponse } from '@avisa/contracts';
+import { MESSAGE_TEXT_MAX, PHRASES_MAX, phraseKey, type PhraseResponse } from '@avisa/contracts';
 import { Actor } from '../common/actor';
 import { EventBus } from '../common/events/event-bus';
 import { FieldValidationException } from '../common/http/validation';
@@ -7,9 +7,6 @@ import { Clock } from '../common/system/clock';
 import { toPhraseResponse } from './dto/phrase.dto';
 import { PhraseEntity } from './phrase.entity';
 import { PhrasesRepository } from './phrases.repository';
-
-/** Two phrases are the same when they differ only in case (or in how an accented letter is encoded). */
-export const phraseKey = (text: string): string => text.normalize('NFC').toLowerCase();
 
 /**
  * The saving rules for a whole list: trim each phrase, drop empty ones and repeats (ignoring case, the first one

@@ -18,16 +18,13 @@ import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatTooltipModule } from '@angular/material/tooltip';
-import { MESSAGE_TEXT_MAX, PHRASES_MAX, type PhraseResponse } from '@avisa/contracts';
+import { MESSAGE_TEXT_MAX, PHRASES_MAX, phraseKey, type PhraseResponse } from '@avisa/contracts';
 import { TranslocoPipe, TranslocoService } from '@jsverse/transloco';
 import { Subject, catchError, concatMap, filter, finalize, map, of } from 'rxjs';
 import { type ApiProblem, fieldProblems, toApiProblem } from '../../core/api-error';
 import { ApiErrorComponent } from '../../core/ui/api-error.component';
 import { confirmAction } from '../../core/ui/confirm-dialog.component';
 import { PhrasesApi } from './phrases.api';
-
-/** Same rule as the server: phrases that differ only in case are one phrase. */
-const phraseKey = (text: string) => text.trim().normalize('NFC').toLowerCase();
 
 /** A failure tied to one phrase's row. */
 interface RowProblem {

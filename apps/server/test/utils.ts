@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { jest } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -33,6 +34,41 @@ export function mockOf<T extends object>(methods: Partial<Record<keyof T, unknow
       return target[key];
     },
   }) as Mocked<T>;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any constructor, whatever its parameters
+type Class<T = object> = abstract new (...args: any[]) => T;
+
+export interface TestService<T> {
+  /** The subject, built with a stand-in for every constructor parameter. */
+  sut: T;
+  /** The stand-in the subject got for `type`: a mock, or the object the test gave for it. */
+  mock<C extends object>(type: Class<C>): Mocked<C>;
+}
+
+/**
+ * Builds a service the way Nest would, in one line: every collaborator its constructor declares is a `mockOf` mock,
+ * except those given as `[Type, instance]` pairs (a FakeClock, a test config, a real repository). A mock's methods
+ * are set by the test through `mock(Type)`.
+ */
+export function newTestService<T>(
+  Service: new (...args: never[]) => T,
+  given: readonly (readonly [Class, object])[] = [],
+): TestService<T> {
+  const types = (Reflect.getMetadata('design:paramtypes', Service) ?? []) as Class[];
+  const byType = new Map<Class, object>(given);
+  const args = types.map((type) => {
+    if (!byType.has(type)) byType.set(type, mockOf());
+    return byType.get(type);
+  });
+  return {
+    sut: new (Service as new (...args: unknown[]) => T)(...args),
+    mock: <C extends object>(type: Class<C>) => {
+      const found = byType.get(type);
+      if (!found) throw new Error(`${Service.name} takes no ${type.name}`);
+      return found as Mocked<C>;
+    },
+  };
 }
 
 export class FakeClock {

@@ -1,8 +1,8 @@
-import { jest } from '@jest/globals';
 import { ConflictException, NotFoundException } from '@nestjs/common';
 import { EventBus } from '../common/events/event-bus';
 import { FieldValidationException } from '../common/http/validation';
-import { FakeClock, adminActor, mockOf } from '../../test/utils';
+import { FakeClock, adminActor, newTestService } from '../../test/utils';
+import { Clock } from '../common/system/clock';
 import { PhraseEntity } from './phrase.entity';
 import { PhrasesRepository } from './phrases.repository';
 import { PhrasesService, normalizePhrases, permutationProblem } from './phrases.service';
@@ -17,18 +17,11 @@ const phrase = (id: number, text: string, position: number): PhraseEntity => ({
 
 function setup(existing: PhraseEntity[]) {
   const clock = new FakeClock();
-  const mocks = {
-    phrases: mockOf<PhrasesRepository>({
-      list: jest.fn(async () => existing),
-      append: jest.fn(async () => 99),
-    }),
-    events: mockOf<EventBus>({ emit: jest.fn(async () => undefined) }),
-  };
-  const sut = new PhrasesService(
-    mocks.phrases as unknown as PhrasesRepository,
-    clock,
-    mocks.events as unknown as EventBus,
-  );
+  const { sut, mock } = newTestService(PhrasesService, [[Clock, clock]]);
+  const mocks = { phrases: mock(PhrasesRepository), events: mock(EventBus) };
+  mocks.phrases.list.mockImplementation(async () => existing);
+  mocks.phrases.append.mockImplementation(async () => 99);
+  mocks.events.emit.mockImplementation(async () => undefined);
   return { sut, mocks, clock };
 }
 

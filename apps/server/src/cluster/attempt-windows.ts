@@ -11,9 +11,15 @@ export interface AttemptWindow {
   retryAfterSeconds(key: string, now: number): Promise<number>;
 }
 
+/** The times of one key's attempts, in order; `head` is the first still in the window. */
+interface Attempts {
+  times: number[];
+  head: number;
+}
+
 /** Windows in this process's memory: one server. */
 export class LocalAttemptWindow implements AttemptWindow {
-  private readonly failures = new Map<string, number[]>();
+  private readonly attempts = new Map<string, Attempts>();
 
   constructor(
     private readonly limit: number,
@@ -21,25 +27,40 @@ export class LocalAttemptWindow implements AttemptWindow {
   ) {}
 
   async record(key: string, now: number): Promise<void> {
-    const recent = this.recent(key, now);
-    recent.push(now);
-    this.failures.set(key, recent);
-    if (this.failures.size > 10_000) this.prune(now);
+    const attempts = this.recent(key, now) ?? { times: [], head: 0 };
+    attempts.times.push(now);
+    this.attempts.set(key, attempts);
+    if (this.attempts.size > 10_000) this.prune(now);
   }
 
   async retryAfterSeconds(key: string, now: number): Promise<number> {
-    const recent = this.recent(key, now);
-    if (recent.length < this.limit) return 0;
-    return Math.max(1, Math.ceil((recent[0] + this.windowMs - now) / 1000));
+    const attempts = this.recent(key, now);
+    const count = attempts ? attempts.times.length - attempts.head : 0;
+    if (!attempts || count < this.limit) return 0;
+    const oldest = attempts.times[attempts.times.length - this.limit];
+    return Math.max(1, Math.ceil((oldest + this.windowMs - now) / 1000));
   }
 
-  private recent(key: string, now: number): number[] {
-    return (this.failures.get(key) ?? []).filter((t) => t > now - this.windowMs);
+  /**
+   * The key's attempts with those out of the window skipped. Times only grow, so this moves a start index rather
+   * than filtering: a high limit (the send limit) keeps thousands of times per key, checked on every request.
+   */
+  private recent(key: string, now: number): Attempts | undefined {
+    const attempts = this.attempts.get(key);
+    if (!attempts) return undefined;
+    const { times } = attempts;
+    while (attempts.head < times.length && times[attempts.head] <= now - this.windowMs) attempts.head++;
+    if (attempts.head > 64 && attempts.head * 2 > times.length) {
+      times.splice(0, attempts.head);
+      attempts.head = 0;
+    }
+    return attempts;
   }
 
   private prune(now: number): void {
-    for (const [key] of this.failures) {
-      if (!this.recent(key, now).length) this.failures.delete(key);
+    for (const key of [...this.attempts.keys()]) {
+      const attempts = this.recent(key, now);
+      if (attempts && attempts.head === attempts.times.length) this.attempts.delete(key);
     }
   }
 }

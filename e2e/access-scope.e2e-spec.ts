@@ -1,6 +1,6 @@
 import type { DeliveriesUpdatedPayload, MessageResponse, PresencePayload, ReceiverResponse } from '@avisa/contracts';
 import { eventually } from './support/eventually';
-import { ADMIN_PASSWORD, TestServer } from './support/server';
+import { TestServer } from './support/server';
 import { queryDb } from './support/database';
 import { openSocket, SOCKET_WAIT_MS as WAIT_MS, type TestSocket } from './support/test-socket';
 

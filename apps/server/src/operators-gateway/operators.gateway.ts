@@ -27,6 +27,7 @@ export class OperatorsGateway
   private readonly logger = new Logger(OperatorsGateway.name);
   private namespace?: Namespace<object, OperatorServerToClientEvents, object, OperatorSocketData>;
   private timer?: NodeJS.Timeout;
+  private lastBroadcast: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly auth: AuthService,
@@ -84,24 +85,27 @@ export class OperatorsGateway
   }
 
   /**
-   * Sends to every operator but those restricted to groups that `withheldFrom` names (one query, answered by the
-   * database, so a restriction changed on any instance counts at once). When it cannot be known, no one is told.
+   * Sends to every operator but those restricted to groups that `withheldFrom` names (asked of the database, so a
+   * restriction changed through any instance counts at once); when that cannot be read, no one is told. The questions
+   * run side by side, but events leave in the order they came: a site's "offline" never overtakes its "online".
    */
-  private async broadcast<K extends keyof OperatorServerToClientEvents>(
+  private broadcast<K extends keyof OperatorServerToClientEvents>(
     event: K,
     payload: Parameters<OperatorServerToClientEvents[K]>[0],
     withheldFrom: () => Promise<number[]>,
   ): Promise<void> {
-    if (!this.namespace) return;
-    let withheld: number[];
-    try {
-      withheld = await withheldFrom();
-    } catch (error) {
+    const withheld = withheldFrom().catch((error: unknown) => {
       this.logger.warn(`${event} not pushed: who may see it could not be read (${String(error)})`);
-      return;
-    }
-    const to = this.namespace.to(OPERATORS_ROOM).except(withheld.map(userRoom));
-    (to.emit as (e: string, p: unknown) => boolean).call(to, event, payload);
+      return null;
+    });
+    const sent = this.lastBroadcast.then(async () => {
+      const users = await withheld;
+      if (!users || !this.namespace) return;
+      const to = this.namespace.to(OPERATORS_ROOM).except(users.map(userRoom));
+      (to.emit as (e: string, p: unknown) => boolean).call(to, event, payload);
+    });
+    this.lastBroadcast = sent.catch(() => undefined);
+    return sent;
   }
 
   private async endSessions(room: string, reason: string, actor?: { id: number | null }): Promise<void> {

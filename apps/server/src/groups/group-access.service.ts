@@ -5,11 +5,12 @@ import { EventBus } from '../common/events/event-bus';
 import { Clock } from '../common/system/clock';
 import { UsersRepository } from '../users/users.repository';
 import { OperatorRestrictionsDto } from './dto/group.dto';
+import { GroupLimit } from './group-limit';
 import { normalizeGroupName } from './group-name';
 import { GroupsRepository } from './groups.repository';
 
-/** What a caller may see and send to: everything, or the groups an admin allowed. */
-export type GroupScope = { restricted: false } | { restricted: true; allowGlobal: boolean; groupIds: number[] };
+/** What a caller may see and send to: everything, or the groups an admin allowed (and its own alerts). */
+export type GroupScope = { restricted: false } | ({ restricted: true; allowGlobal: boolean } & GroupLimit);
 
 @Injectable()
 export class GroupAccessService {
@@ -27,8 +28,30 @@ export class GroupAccessService {
     return {
       restricted: true,
       allowGlobal: restriction.allowGlobal,
+      sender: principal.username,
       groupIds: await this.groups.allowedGroupIds(principal.userId),
     };
+  }
+
+  /** The sites a caller may see: all (null), or the members of its groups. */
+  async visibleSites(principal: Principal): Promise<Set<string> | null> {
+    const scope = await this.scopeOf(principal);
+    return scope.restricted ? this.groups.membersOf(scope.groupIds) : null;
+  }
+
+  async maySeeSite(principal: Principal, site: string): Promise<boolean> {
+    const scope = await this.scopeOf(principal);
+    return !scope.restricted || this.groups.siteInGroups(site, scope.groupIds);
+  }
+
+  /** The restricted operators the live view must not tell about this alert. */
+  withheldAlert(messageId: string): Promise<number[]> {
+    return this.groups.withheldAlert(messageId);
+  }
+
+  /** The restricted operators the live view must not tell about this site. */
+  withheldSite(site: string): Promise<number[]> {
+    return this.groups.withheldSite(site);
   }
 
   /** Refuses (403, audited) a send outside the caller's groups. */
@@ -46,8 +69,13 @@ export class GroupAccessService {
   }
 
   async refuse(actor: Actor, what: string): Promise<never> {
-    await this.events.emit('access.refused', { actor, target: what, details: { reason: 'group restriction' } });
+    await this.recordRefusal(actor, what);
     throw new ForbiddenException(`you are not allowed to ${what}: your account is limited to some groups`);
+  }
+
+  /** Audits an attempt outside the caller's groups; the caller answers it (403, or 404 where existence is not told). */
+  async recordRefusal(actor: Actor, what: string): Promise<void> {
+    await this.events.emit('access.refused', { actor, target: what, details: { reason: 'group restriction' } });
   }
 
   async get(userId: number): Promise<OperatorRestrictionsResponse> {

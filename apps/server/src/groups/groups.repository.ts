@@ -3,6 +3,10 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, Repository } from 'typeorm';
 import { chunks } from '../database/batches';
 import { GroupEntity, GroupMemberEntity, OperatorGroupEntity, OperatorRestrictionEntity } from './group.entity';
+import { alertWithinLimit, siteWithinLimit } from './group-limit';
+
+/** SQL for the groups of the restricted operator `r` in the queries below. */
+const GROUPS_OF_R = 'SELECT og.group_id FROM operator_groups og WHERE og.user_id = r.user_id';
 
 export interface GroupWithMembers {
   group: GroupEntity;
@@ -99,6 +103,39 @@ export class GroupsRepository {
   async siteInGroups(site: string, groupIds: number[]): Promise<boolean> {
     if (!groupIds.length) return false;
     return (await this.members.countBy({ memberName: site, groupId: In(groupIds) })) > 0;
+  }
+
+  /** The sites that are members of one of `groupIds`. */
+  async membersOf(groupIds: readonly number[]): Promise<Set<string>> {
+    const names = new Set<string>();
+    for (const batch of chunks(groupIds)) {
+      const rows = await this.members.find({ select: { memberName: true }, where: { groupId: In(batch) } });
+      for (const row of rows) names.add(row.memberName);
+    }
+    return names;
+  }
+
+  /** Restricted operators (an admin never is) who may not see this alert; see group-limit.ts. */
+  withheldAlert(messageId: string): Promise<number[]> {
+    return this.restrictedWhere(
+      `NOT EXISTS (SELECT 1 FROM messages m WHERE m.id = :messageId AND ${alertWithinLimit('m', 'u.username', GROUPS_OF_R)})`,
+      { messageId },
+    );
+  }
+
+  /** Restricted operators who may not see this site: it is in none of their groups. */
+  withheldSite(site: string): Promise<number[]> {
+    return this.restrictedWhere(`NOT ${siteWithinLimit(':site', GROUPS_OF_R)}`, { site });
+  }
+
+  /** Restricted operators `r` (with their user `u`) for whom `condition` holds. */
+  private async restrictedWhere(condition: string, params: Record<string, unknown>): Promise<number[]> {
+    const rows = await this.restrictions
+      .createQueryBuilder('r')
+      .select('r.user_id', 'userId')
+      .where(`EXISTS (SELECT 1 FROM users u WHERE u.id = r.user_id AND u.role <> 'admin' AND ${condition})`, params)
+      .getRawMany<{ userId: number | string }>();
+    return rows.map((row) => Number(row.userId));
   }
 
   private async insertGroup(manager: EntityManager, name: string, members: string[], at: number): Promise<GroupEntity> {

@@ -4,6 +4,7 @@ import { emptyDeliveryCounts, type DeliveryCounts, type DeliveryState, type Rece
 import { Brackets, DataSource, EntityManager, In, Repository } from 'typeorm';
 import { chunks, containsPattern, powerOfTwoRuns, valuesPlaceholders } from '../database/batches';
 import { EntityStatements } from '../database/entity-statements';
+import { type GroupLimit, alertWithinLimitQuery } from '../groups/group-limit';
 import { DeliveryEntity, MessageEntity } from './message.entity';
 
 export interface ReceiptRow {
@@ -45,6 +46,8 @@ export interface HistoryFilter {
   from?: number;
   to?: number;
   text?: string;
+  /** Only the alerts an operator restricted to some groups may see. */
+  within?: GroupLimit;
   offset: number;
   limit: number;
 }
@@ -310,8 +313,11 @@ export class MessagesRepository {
     await this.deliveries.update({ receiverName, state: In(OPEN_STATES) }, { state: 'cancelled', endedAt: at });
   }
 
-  findMessage(id: string): Promise<MessageEntity | null> {
-    return this.messages.findOneBy({ id });
+  /** The alert, if it exists (and, with `within`, lies within that operator's limit). */
+  findMessage(id: string, within?: GroupLimit): Promise<MessageEntity | null> {
+    if (!within) return this.messages.findOneBy({ id });
+    const { sql, params } = alertWithinLimitQuery('m', within);
+    return this.messages.createQueryBuilder('m').where('m.id = :id', { id }).andWhere(sql, params).getOne();
   }
 
   async findMessages(ids: string[]): Promise<Map<string, MessageEntity>> {
@@ -352,6 +358,10 @@ export class MessagesRepository {
     if (filter.targetName) query.andWhere('m.target_name = :name', { name: filter.targetName });
     if (filter.from !== undefined) query.andWhere('m.created_at >= :from', { from: filter.from });
     if (filter.to !== undefined) query.andWhere('m.created_at <= :to', { to: filter.to });
+    if (filter.within) {
+      const { sql, params } = alertWithinLimitQuery('m', filter.within);
+      query.andWhere(sql, params);
+    }
     if (filter.text) {
       query.andWhere("LOWER(m.text) LIKE :pattern ESCAPE '\\'", {
         pattern: containsPattern(filter.text),

@@ -23,25 +23,32 @@ export class MessagingController {
     return this.messaging.send(body, principal, actor);
   }
 
-  /** Sent alerts, newest first, with receipt counts. */
+  /** Sent alerts, newest first, with receipt counts (restricted: its own and those within its groups). */
   @Get()
   @Authenticated({ roles: ALL_ROLES, scopes: ['read'] })
-  history(@Query() query: HistoryQueryDto): Promise<Page<MessageResponse>> {
-    return this.messaging.history(query);
+  history(@Query() query: HistoryQueryDto, @CurrentPrincipal() principal: Principal): Promise<Page<MessageResponse>> {
+    return this.messaging.history(query, principal);
   }
 
-  /** One alert with each site's state and times. */
+  /** One alert with each site's state and times; 404 for one outside a restricted operator's groups. */
   @Get(':id')
   @Authenticated({ roles: ALL_ROLES, scopes: ['read'] })
-  get(@Param('id', new ParseUUIDPipe()) id: string): Promise<MessageDetailResponse> {
-    return this.messaging.get(id);
+  get(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<MessageDetailResponse> {
+    return this.messaging.get(id, principal);
   }
 
   /** Withdraws an alert: queued copies are dropped and sites that showed it are told. */
   @Post(':id/retract')
   @HttpCode(200)
   @Authenticated({ roles: ALL_ROLES })
-  retract(@Param('id', new ParseUUIDPipe()) id: string, @CurrentActor() actor: Actor): Promise<MessageResponse> {
-    return this.messaging.retract(id, actor);
+  retract(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @CurrentPrincipal() principal: Principal,
+    @CurrentActor() actor: Actor,
+  ): Promise<MessageResponse> {
+    return this.messaging.retract(id, principal, actor);
   }
 }

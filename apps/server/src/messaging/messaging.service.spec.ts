@@ -149,6 +149,40 @@ describe('MessagingService.send to a group', () => {
   });
 });
 
+describe('MessagingService for an operator restricted to some groups', () => {
+  const restricted: Principal = { ...principal, userId: 7, username: 'limitado', role: 'operator' };
+  const limit = { restricted: true as const, allowGlobal: false, sender: 'limitado', groupIds: [3] };
+  const stored = { id: 'a1', targetKind: 'group', targetName: 'sur', retractedAt: null } as MessageEntity;
+
+  function restrictedSetup() {
+    const { sut, mocks } = setup([]);
+    mocks.access.scopeOf.mockResolvedValue(limit);
+    // The alert exists, but not within the limit.
+    mocks.messages.findMessage.mockImplementation(async (_id: string, within?: unknown) => (within ? null : stored));
+    return { sut, mocks };
+  }
+
+  it('narrows the history in the query', async () => {
+    const { sut, mocks } = restrictedSetup();
+    mocks.messages.history.mockResolvedValue({ items: [], total: 0 });
+    mocks.messages.counts.mockResolvedValue(new Map());
+    await sut.history({ page: 2, pageSize: 10 }, restricted);
+    expect(mocks.messages.history).toHaveBeenCalledWith(expect.objectContaining({ within: limit, offset: 10 }));
+  });
+
+  it('answers 404 for an alert outside the limit, as for a missing one', async () => {
+    const { sut } = restrictedSetup();
+    await expect(sut.get('a1', restricted)).rejects.toThrow('alert a1 does not exist');
+  });
+
+  it('withdraws nothing outside the limit: 404, and the attempt audited', async () => {
+    const { sut, mocks } = restrictedSetup();
+    await expect(sut.retract('a1', restricted, adminActor)).rejects.toThrow('alert a1 does not exist');
+    expect(mocks.access.recordRefusal).toHaveBeenCalledWith(adminActor, 'withdraw alert a1');
+    expect(mocks.messages.retract).not.toHaveBeenCalled();
+  });
+});
+
 describe('MessagingService.validateReceipt', () => {
   it('names what is wrong with a receipt', () => {
     const { sut } = setup([]);

@@ -26,6 +26,7 @@ import { toIso } from '../database/columns';
 import { WriteBatcher } from '../database/write-batcher';
 import { ReceiverHub } from '../fanout/receiver-hub';
 import { GroupAccessService } from '../groups/group-access.service';
+import { normalizeGroupName } from '../groups/group-name';
 import { GroupsService } from '../groups/groups.service';
 import { ReceiversRepository } from '../receivers/receivers.repository';
 import { HistoryQueryDto, SendMessageDto, toDeliveryResponse, toMessageResponse } from './dto/message.dto';
@@ -98,7 +99,8 @@ export class MessagingService implements OnApplicationShutdown {
       senderName: actor.name,
       senderDisplay: principal.kind === 'user' ? principal.displayName : `token:${principal.name}`,
       targetKind: dto.target.kind,
-      targetName: dto.target.kind === 'all' ? null : (dto.target.name ?? null),
+      // A group target is stored under the group's own spelling, which the group limits compare with.
+      targetName: dto.target.kind === 'all' ? null : targetNameOf(dto.target.kind, dto.target.name ?? ''),
       text: dto.text,
       priority: dto.priority ?? 'normal',
       ttlSeconds,
@@ -162,8 +164,8 @@ export class MessagingService implements OnApplicationShutdown {
     await this.pushed.flush();
   }
 
-  async retract(id: string, actor: Actor): Promise<MessageResponse> {
-    const message = await this.requireMessage(id);
+  async retract(id: string, principal: Principal, actor: Actor): Promise<MessageResponse> {
+    const message = await this.requireVisible(id, principal, actor, 'withdraw');
     if (message.retractedAt !== null) throw new ConflictException('this alert was already withdrawn');
     const now = this.clock.now();
     const held = await this.messages.retract(id, actor.name, now);
@@ -174,21 +176,19 @@ export class MessagingService implements OnApplicationShutdown {
       messageId: id,
       details: { toldSites: held.length },
     });
-    return this.get(id);
+    return this.detail((await this.messages.findMessage(id))!);
   }
 
-  async get(id: string): Promise<MessageDetailResponse> {
-    const message = await this.requireMessage(id);
-    const deliveries = await this.messages.deliveriesOf(id);
-    return {
-      ...toMessageResponse(message, countsOf(deliveries)),
-      deliveries: deliveries.map(toDeliveryResponse),
-    };
+  /** One alert with every site's copy; outside a restricted operator's groups it answers as if it did not exist. */
+  async get(id: string, principal: Principal): Promise<MessageDetailResponse> {
+    return this.detail(await this.requireVisible(id, principal, null, 'see'));
   }
 
-  async history(query: HistoryQueryDto): Promise<Page<MessageResponse>> {
+  /** Sent alerts, newest first; a restricted operator's are narrowed in the query, so pages and totals agree. */
+  async history(query: HistoryQueryDto, principal: Principal): Promise<Page<MessageResponse>> {
     const page = query.page ?? 1;
     const pageSize = query.pageSize ?? 50;
+    const scope = await this.access.scopeOf(principal);
     const { items, total } = await this.messages.history({
       sender: query.sender,
       targetKind: query.targetKind,
@@ -196,6 +196,7 @@ export class MessagingService implements OnApplicationShutdown {
       from: query.from ? rangeStart(query.from) : undefined,
       to: query.to ? rangeEnd(query.to) : undefined,
       text: query.q,
+      within: scope.restricted ? scope : undefined,
       offset: (page - 1) * pageSize,
       limit: pageSize,
     });
@@ -244,12 +245,38 @@ export class MessagingService implements OnApplicationShutdown {
     }
   }
 
-  private async requireMessage(id: string): Promise<MessageEntity> {
+  /**
+   * The alert, if the caller may see it. One outside a restricted operator's groups answers 404 like a missing one,
+   * so its existence is not told; an attempt to act on it (`actor` given) is audited.
+   */
+  private async requireVisible(
+    id: string,
+    principal: Principal,
+    actor: Actor | null,
+    what: string,
+  ): Promise<MessageEntity> {
     const message = await this.messages.findMessage(id);
-    if (!message) throw new NotFoundException(`alert ${id} does not exist`);
+    if (!message) throw alertNotFound(id);
+    const scope = await this.access.scopeOf(principal);
+    if (scope.restricted && !(await this.messages.findMessage(id, scope))) {
+      if (actor) await this.access.recordRefusal(actor, `${what} alert ${id}`);
+      throw alertNotFound(id);
+    }
     return message;
   }
+
+  private async detail(message: MessageEntity): Promise<MessageDetailResponse> {
+    const deliveries = await this.messages.deliveriesOf(message.id);
+    return {
+      ...toMessageResponse(message, countsOf(deliveries)),
+      deliveries: deliveries.map(toDeliveryResponse),
+    };
+  }
 }
+
+const targetNameOf = (kind: 'receiver' | 'group', name: string) => (kind === 'group' ? normalizeGroupName(name) : name);
+
+const alertNotFound = (id: string) => new NotFoundException(`alert ${id} does not exist`);
 
 export function countsOf(deliveries: readonly Pick<DeliveryEntity, 'state'>[]): DeliveryCounts {
   const counts = emptyDeliveryCounts();

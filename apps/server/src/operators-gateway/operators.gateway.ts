@@ -6,9 +6,11 @@ import { AuthService } from '../auth/auth.service';
 import { Principal } from '../common/actor';
 import { EventBus } from '../common/events/event-bus';
 import { SOCKET_OPTIONS } from '../client-gateway/socket-options';
+import { GroupAccessService } from '../groups/group-access.service';
 
 const OPERATORS_ROOM = 'operators';
 const REVALIDATE_MS = 30_000;
+const userRoom = (userId: number) => `u:${userId}`;
 
 interface OperatorSocketData {
   principal: Extract<Principal, { kind: 'user' }>;
@@ -25,10 +27,12 @@ export class OperatorsGateway
   private readonly logger = new Logger(OperatorsGateway.name);
   private namespace?: Namespace<object, OperatorServerToClientEvents, object, OperatorSocketData>;
   private timer?: NodeJS.Timeout;
+  private lastBroadcast: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly auth: AuthService,
     private readonly events: EventBus,
+    private readonly access: GroupAccessService,
   ) {}
 
   afterInit(namespace: Namespace<object, OperatorServerToClientEvents, object, OperatorSocketData>): void {
@@ -57,14 +61,19 @@ export class OperatorsGateway
   async handleConnection(socket: OperatorSocket): Promise<void> {
     const principal = socket.data.principal;
     if (!principal) return;
-    await socket.join([OPERATORS_ROOM, `u:${principal.userId}`, `s:${principal.sessionId}`]);
+    await socket.join([OPERATORS_ROOM, userRoom(principal.userId), `s:${principal.sessionId}`]);
   }
 
   onApplicationBootstrap(): void {
-    this.events.on('receiver.presence', (p) => this.broadcast('receiver.presence', p));
-    this.events.on('deliveries.updated', (p) => this.broadcast('deliveries.updated', p));
-    this.events.on('message.created', (e) => this.broadcast('message.created', e.payload));
-    this.events.on('message.retracted', (e) => this.broadcast('message.retracted', { id: e.messageId }));
+    const alert = (id: string) => () => this.access.withheldAlert(id);
+    this.events.on('receiver.presence', (p) =>
+      this.broadcast('receiver.presence', p, () => this.access.withheldSite(p.name)),
+    );
+    this.events.on('deliveries.updated', (p) => this.broadcast('deliveries.updated', p, alert(p.messageId)));
+    this.events.on('message.created', (e) => this.broadcast('message.created', e.payload, alert(e.payload.id)));
+    this.events.on('message.retracted', (e) =>
+      this.broadcast('message.retracted', { id: e.messageId }, alert(e.messageId)),
+    );
     this.events.on('auth.logout', (e) => this.endSessions(`u:${e.actor.id}`, 'logged out', e.actor));
     this.events.on('sessions.revoked', (e) => this.endUserSessions(e.userId, e.exceptSessionId));
     this.timer = setInterval(() => void this.revalidate(), REVALIDATE_MS);
@@ -75,15 +84,28 @@ export class OperatorsGateway
     clearInterval(this.timer);
   }
 
+  /**
+   * Sends to every operator but those restricted to groups that `withheldFrom` names (asked of the database, so a
+   * restriction changed through any instance counts at once); when that cannot be read, no one is told. The questions
+   * run side by side, but events leave in the order they came: a site's "offline" never overtakes its "online".
+   */
   private broadcast<K extends keyof OperatorServerToClientEvents>(
     event: K,
     payload: Parameters<OperatorServerToClientEvents[K]>[0],
-  ): void {
-    (this.namespace?.to(OPERATORS_ROOM).emit as (e: string, p: unknown) => boolean)?.call(
-      this.namespace?.to(OPERATORS_ROOM),
-      event,
-      payload,
-    );
+    withheldFrom: () => Promise<number[]>,
+  ): Promise<void> {
+    const withheld = withheldFrom().catch((error: unknown) => {
+      this.logger.warn(`${event} not pushed: who may see it could not be read (${String(error)})`);
+      return null;
+    });
+    const sent = this.lastBroadcast.then(async () => {
+      const users = await withheld;
+      if (!users || !this.namespace) return;
+      const to = this.namespace.to(OPERATORS_ROOM).except(users.map(userRoom));
+      (to.emit as (e: string, p: unknown) => boolean).call(to, event, payload);
+    });
+    this.lastBroadcast = sent.catch(() => undefined);
+    return sent;
   }
 
   private async endSessions(room: string, reason: string, actor?: { id: number | null }): Promise<void> {

@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, Get, Header, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { ReceiverConnectionResponse, ReceiverResponse, ReceiverWithKeyResponse } from '@avisa/contracts';
-import { Actor } from '../common/actor';
+import { Actor, Principal } from '../common/actor';
 import { ALL_ROLES, Authenticated } from '../common/access/access.decorator';
-import { CurrentActor } from '../common/access/request-context';
+import { CurrentActor, CurrentPrincipal } from '../common/access/request-context';
 import { CreateReceiverDto, UpdateReceiverDto } from './dto/receiver.dto';
 import { ReceiversService } from './receivers.service';
 
@@ -13,11 +13,11 @@ import { ReceiversService } from './receivers.service';
 export class ReceiversController {
   constructor(private readonly receivers: ReceiversService) {}
 
-  /** Every site with its live state: online, connected since, last seen, client version. */
+  /** Every site with its live state: online, connected since, last seen, client version (restricted: its groups' sites). */
   @Get()
   @Authenticated({ roles: ALL_ROLES, scopes: ['read'] })
-  list(): Promise<ReceiverResponse[]> {
-    return this.receivers.list();
+  list(@CurrentPrincipal() principal: Principal): Promise<ReceiverResponse[]> {
+    return this.receivers.list(principal);
   }
 
   /** Creates a site; its key is in this answer only. */
@@ -41,8 +41,8 @@ export class ReceiversController {
 
   @Get(':name')
   @Authenticated({ roles: ALL_ROLES, scopes: ['read'] })
-  get(@Param('name') name: string): Promise<ReceiverResponse> {
-    return this.receivers.get(name);
+  get(@Param('name') name: string, @CurrentPrincipal() principal: Principal): Promise<ReceiverResponse> {
+    return this.receivers.get(name, principal);
   }
 
   /** Renames, enables or disables a site; disabling cuts its connection at once. */

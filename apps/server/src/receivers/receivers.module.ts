@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { GroupAccessModule } from '../groups/group-access.module';
 import { ConnectionJournal } from './connection-journal';
 import { ReceiverConnectionEntity, ReceiverEntity } from './receiver.entity';
 import { ReceiversController } from './receivers.controller';
@@ -7,7 +8,7 @@ import { ReceiversRepository } from './receivers.repository';
 import { ReceiversService } from './receivers.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ReceiverEntity, ReceiverConnectionEntity])],
+  imports: [TypeOrmModule.forFeature([ReceiverEntity, ReceiverConnectionEntity]), GroupAccessModule],
   controllers: [ReceiversController],
   providers: [ReceiversRepository, ReceiversService, ConnectionJournal],
   exports: [ReceiversService, ReceiversRepository, ConnectionJournal],

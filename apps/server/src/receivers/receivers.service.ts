@@ -2,11 +2,12 @@ import { BadRequestException, ConflictException, Injectable, NotFoundException }
 import type { ReceiverConnectionResponse, ReceiverResponse, ReceiverWithKeyResponse } from '@avisa/contracts';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
-import { Actor } from '../common/actor';
+import { Actor, Principal } from '../common/actor';
 import { EventBus } from '../common/events/event-bus';
 import { Clock } from '../common/system/clock';
 import { CryptoService } from '../common/system/crypto.service';
 import { ReceiverHub } from '../fanout/receiver-hub';
+import { GroupAccessService } from '../groups/group-access.service';
 import { NAME_PATTERN, normalizeName } from '../users/username';
 import { CreateReceiverDto, UpdateReceiverDto, toConnectionResponse, toReceiverResponse } from './dto/receiver.dto';
 import { ReceiverEntity } from './receiver.entity';
@@ -28,18 +29,26 @@ export class ReceiversService {
     private readonly clock: Clock,
     private readonly events: EventBus,
     private readonly journal: ConnectionJournal,
+    private readonly access: GroupAccessService,
   ) {}
 
-  async list(): Promise<ReceiverResponse[]> {
+  /** Every site, or for an operator restricted to some groups the sites of those groups. */
+  async list(principal: Principal): Promise<ReceiverResponse[]> {
     await this.journal.flush(); // last-seen times and versions still waiting in the batch
-    const [all, online] = await Promise.all([this.receivers.list(), this.hub.allPresence()]);
+    const [all, online, visible] = await Promise.all([
+      this.receivers.list(),
+      this.hub.allPresence(),
+      this.access.visibleSites(principal),
+    ]);
     const byName = new Map(online.map((p) => [p.name, p]));
-    return all.map((r) => toReceiverResponse(r, byName.get(r.name)));
+    return all.filter((r) => !visible || visible.has(r.name)).map((r) => toReceiverResponse(r, byName.get(r.name)));
   }
 
-  async get(name: string): Promise<ReceiverResponse> {
+  /** One site; outside a restricted operator's groups it answers as if it did not exist. */
+  async get(name: string, principal: Principal): Promise<ReceiverResponse> {
     await this.journal.flush();
     const receiver = await this.require(name);
+    if (!(await this.access.maySeeSite(principal, receiver.name))) throw notFound(receiver.name);
     return toReceiverResponse(receiver, await this.hub.presence(receiver.name));
   }
 
@@ -74,7 +83,9 @@ export class ReceiversService {
       if (changes.enabled === false) await this.hub.disconnect(receiver.name, 'disabled');
       await this.events.emit('receiver.updated', { actor, target: receiver.name, details: { ...changes } });
     }
-    return this.get(receiver.name);
+    await this.journal.flush();
+    const updated = await this.require(receiver.name);
+    return toReceiverResponse(updated, await this.hub.presence(updated.name));
   }
 
   async rotateKey(name: string, actor: Actor): Promise<ReceiverWithKeyResponse> {
@@ -213,7 +224,9 @@ export class ReceiversService {
   private async require(rawName: string): Promise<ReceiverEntity> {
     const name = normalizeName(rawName);
     const receiver = await this.receivers.findByName(name);
-    if (!receiver) throw new NotFoundException(`site "${name}" does not exist`);
+    if (!receiver) throw notFound(name);
     return receiver;
   }
 }
+
+const notFound = (name: string) => new NotFoundException(`site "${name}" does not exist`);

@@ -1,22 +1,23 @@
 import { BadRequestException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import type { OperatorRestrictionsResponse, TargetKind } from '@avisa/contracts';
+import { normalizeGroupName } from '@avisa/contracts';
 import { Actor, Principal } from '../common/actor';
 import { EventBus } from '../common/events/event-bus';
 import { Clock } from '../common/system/clock';
-import { UsersRepository } from '../users/users.repository';
+import { SiteScope } from '../receivers/site-scope';
+import { UsersService } from '../users/users.service';
 import { OperatorRestrictionsDto } from './dto/group.dto';
 import { GroupLimit } from './group-limit';
-import { normalizeGroupName } from './group-name';
 import { GroupsRepository } from './groups.repository';
 
 /** What a caller may see and send to: everything, or the groups an admin allowed (and its own alerts). */
 export type GroupScope = { restricted: false } | ({ restricted: true; allowGlobal: boolean } & GroupLimit);
 
 @Injectable()
-export class GroupAccessService {
+export class GroupAccessService implements SiteScope {
   constructor(
     private readonly groups: GroupsRepository,
-    private readonly users: UsersRepository,
+    private readonly users: UsersService,
     private readonly clock: Clock,
     private readonly events: EventBus,
   ) {}
@@ -114,9 +115,7 @@ export class GroupAccessService {
     return this.get(userId);
   }
 
-  private async requireUser(userId: number) {
-    const user = await this.users.findById(userId);
-    if (!user) throw new NotFoundException(`user ${userId} does not exist`);
-    return user;
+  private requireUser(userId: number) {
+    return this.users.get(userId);
   }
 }

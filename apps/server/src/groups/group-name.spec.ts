@@ -1,4 +1,4 @@
-import { normalizeGroupName } from './group-name';
+import { normalizeGroupName } from '@avisa/contracts';
 
 describe('group names', () => {
   it('trims, lowers and folds inner spaces', () => {

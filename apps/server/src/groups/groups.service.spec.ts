@@ -2,7 +2,7 @@ import { jest } from '@jest/globals';
 import type { Principal } from '../common/actor';
 import { EventBus } from '../common/events/event-bus';
 import { ReceiverHub } from '../fanout/receiver-hub';
-import { ReceiversRepository } from '../receivers/receivers.repository';
+import { ReceiversService } from '../receivers/receivers.service';
 import { FakeClock, adminActor, mockOf } from '../../test/utils';
 import { GroupAccessService } from './group-access.service';
 import { GroupImportException, GroupsService } from './groups.service';
@@ -23,15 +23,15 @@ function setup(existingGroups: string[] = [], sites: string[] = []) {
       existingNames: jest.fn(async (names: string[]) => new Set(names.filter((n) => existingGroups.includes(n)))),
     }),
     access: mockOf<GroupAccessService>({ scopeOf: jest.fn(async () => ({ restricted: false as const })) }),
-    receivers: mockOf<ReceiversRepository>({
-      findByNames: jest.fn(async (names: string[]) => names.filter((n) => sites.includes(n)).map((name) => ({ name }))),
+    receivers: mockOf<ReceiversService>({
+      findSites: jest.fn(async (names: string[]) => names.filter((n) => sites.includes(n)).map((name) => ({ name }))),
     }),
     events: mockOf<EventBus>({ emit: jest.fn(async () => undefined) }),
   };
   const sut = new GroupsService(
     mocks.groups as unknown as GroupsRepository,
     mocks.access as unknown as GroupAccessService,
-    mocks.receivers as unknown as ReceiversRepository,
+    mocks.receivers as unknown as ReceiversService,
     mockOf<ReceiverHub>() as unknown as ReceiverHub,
     new FakeClock(),
     mocks.events as unknown as EventBus,

@@ -1,5 +1,6 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import type { GroupImportReport, GroupInfoResponse, GroupResponse, ImportProblem } from '@avisa/contracts';
+import { normalizeGroupName } from '@avisa/contracts';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { Actor, Principal } from '../common/actor';
@@ -7,10 +8,9 @@ import { neutralizeFormula, restoreFormula } from '../common/csv-cells';
 import { EventBus } from '../common/events/event-bus';
 import { Clock } from '../common/system/clock';
 import { ReceiverHub } from '../fanout/receiver-hub';
-import { ReceiversRepository } from '../receivers/receivers.repository';
+import { ReceiversService } from '../receivers/receivers.service';
 import { GroupDto, toGroupResponse } from './dto/group.dto';
 import { GroupAccessService, GroupScope } from './group-access.service';
-import { normalizeGroupName } from './group-name';
 import { GroupWithMembers, GroupsRepository } from './groups.repository';
 
 const HEADER = /^(group|grupo|group_name|nombre_grupo|name|nombre)$/i;
@@ -26,7 +26,7 @@ export class GroupsService {
   constructor(
     private readonly groups: GroupsRepository,
     private readonly access: GroupAccessService,
-    private readonly receivers: ReceiversRepository,
+    private readonly receivers: ReceiversService,
     private readonly hub: ReceiverHub,
     private readonly clock: Clock,
     private readonly events: EventBus,
@@ -43,7 +43,7 @@ export class GroupsService {
 
   async info(rawName: string, principal: Principal, actor: Actor): Promise<GroupInfoResponse> {
     const { group, members } = await this.visible(rawName, principal, actor);
-    const sites = new Set((await this.receivers.findByNames(members)).map((r) => r.name));
+    const sites = new Set((await this.receivers.findSites(members)).map((r) => r.name));
     const online = await this.hub.online(members.filter((m) => sites.has(m)));
     return {
       name: group.name,
@@ -112,7 +112,7 @@ export class GroupsService {
       if (existing.has(g.name)) errors.push({ line: g.line, message: `group "${g.name}" already exists` });
     }
     const allMembers = [...new Set(groups.flatMap((g) => g.members))];
-    const sites = new Set((await this.receivers.findByNames(allMembers)).map((r) => r.name));
+    const sites = new Set((await this.receivers.findSites(allMembers)).map((r) => r.name));
     const warnings: ImportProblem[] = groups.flatMap((g) =>
       g.members
         .filter((m) => !sites.has(m))

@@ -4,7 +4,7 @@ import type { Principal } from '../common/actor';
 import { ReceiverHub } from '../fanout/receiver-hub';
 import { GroupAccessService } from '../groups/group-access.service';
 import { GroupsService } from '../groups/groups.service';
-import { ReceiversRepository } from '../receivers/receivers.repository';
+import { ReceiversService } from '../receivers/receivers.service';
 import { FakeClock, adminActor, mockOf, testConfig } from '../../test/utils';
 import { DeliveryEntity, MessageEntity } from './message.entity';
 import { MessagesRepository } from './messages.repository';
@@ -29,9 +29,9 @@ function setup(online: string[]) {
   const clock = new FakeClock();
   const mocks = {
     messages: mockOf<MessagesRepository>(),
-    receivers: mockOf<ReceiversRepository>({
-      listEnabledNames: jest.fn(async () => sites),
-      findByName: jest.fn(async (name: string) =>
+    receivers: mockOf<ReceiversService>({
+      enabledSites: jest.fn(async () => sites),
+      findSite: jest.fn(async (name: string) =>
         name === 'cerrada'
           ? { id: 9, name, enabled: false }
           : (sites.map((s) => ({ ...s, enabled: true })).find((s) => s.name === name) ?? null),
@@ -50,7 +50,7 @@ function setup(online: string[]) {
   };
   const sut = new MessagingService(
     mocks.messages as unknown as MessagesRepository,
-    mocks.receivers as unknown as ReceiversRepository,
+    mocks.receivers as unknown as ReceiversService,
     mocks.hub as unknown as ReceiverHub,
     clock,
     mocks.events as unknown as EventBus,
@@ -124,7 +124,7 @@ describe('MessagingService.send', () => {
 describe('MessagingService.send to a group', () => {
   it('sends to the enabled member sites and answers the members that are disabled or unknown', async () => {
     const { sut, mocks } = setup(['norte']);
-    mocks.receivers.findByNames.mockImplementation(async () => [
+    mocks.receivers.findSites.mockImplementation(async () => [
       { id: 2, name: 'norte', enabled: true },
       { id: 9, name: 'cerrada', enabled: false },
     ]);

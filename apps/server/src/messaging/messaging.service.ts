@@ -14,6 +14,7 @@ import {
   type Page,
   type ReceiptPayload,
   type SendMessageResponse,
+  normalizeGroupName,
 } from '@avisa/contracts';
 import { randomUUID } from 'node:crypto';
 import { Actor, Principal } from '../common/actor';
@@ -26,9 +27,8 @@ import { toIso } from '../database/columns';
 import { WriteBatcher } from '../database/write-batcher';
 import { ReceiverHub } from '../fanout/receiver-hub';
 import { GroupAccessService } from '../groups/group-access.service';
-import { normalizeGroupName } from '../groups/group-name';
 import { GroupsService } from '../groups/groups.service';
-import { ReceiversRepository } from '../receivers/receivers.repository';
+import { ReceiversService } from '../receivers/receivers.service';
 import { HistoryQueryDto, SendMessageDto, toDeliveryResponse, toMessageResponse } from './dto/message.dto';
 import { DeliveryEntity, MessageEntity } from './message.entity';
 import { type AlertMessage, MessagesRepository, type NewDelivery } from './messages.repository';
@@ -74,7 +74,7 @@ export class MessagingService implements OnApplicationShutdown {
 
   constructor(
     private readonly messages: MessagesRepository,
-    private readonly receivers: ReceiversRepository,
+    private readonly receivers: ReceiversService,
     private readonly hub: ReceiverHub,
     private readonly clock: Clock,
     private readonly events: EventBus,
@@ -215,12 +215,12 @@ export class MessagingService implements OnApplicationShutdown {
   private async resolveTargets(dto: SendMessageDto): Promise<Targets> {
     switch (dto.target.kind) {
       case 'all': {
-        const all = await this.receivers.listEnabledNames();
+        const all = await this.receivers.enabledSites();
         if (!all.length) throw new ConflictException('there are no enabled sites to send to');
         return { recipients: all, unknown: [], disabled: [] };
       }
       case 'receiver': {
-        const receiver = await this.receivers.findByName(dto.target.name ?? '');
+        const receiver = await this.receivers.findSite(dto.target.name ?? '');
         if (!receiver) throw new NotFoundException(`site "${dto.target.name}" does not exist`);
         if (!receiver.enabled) throw new ConflictException(`site "${receiver.name}" is disabled`);
         return { recipients: [{ id: receiver.id, name: receiver.name }], unknown: [], disabled: [] };
@@ -228,7 +228,7 @@ export class MessagingService implements OnApplicationShutdown {
       case 'group': {
         const group = await this.groups.membersForSending(dto.target.name ?? '');
         if (!group) throw new NotFoundException(`group "${dto.target.name}" does not exist`);
-        const sites = await this.receivers.findByNames(group.members);
+        const sites = await this.receivers.findSites(group.members);
         const known = new Map(sites.map((s) => [s.name, s]));
         const recipients = group.members
           .filter((m) => known.get(m)?.enabled)

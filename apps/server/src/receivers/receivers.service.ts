@@ -7,15 +7,22 @@ import { EventBus } from '../common/events/event-bus';
 import { Clock } from '../common/system/clock';
 import { CryptoService } from '../common/system/crypto.service';
 import { ReceiverHub } from '../fanout/receiver-hub';
-import { GroupAccessService } from '../groups/group-access.service';
 import { NAME_PATTERN, normalizeName } from '../users/username';
 import { CreateReceiverDto, UpdateReceiverDto, toConnectionResponse, toReceiverResponse } from './dto/receiver.dto';
 import { ReceiverEntity } from './receiver.entity';
 import { ReceiversRepository } from './receivers.repository';
 import { ConnectionJournal } from './connection-journal';
+import { SiteScope } from './site-scope';
 
 export const RECEIVER_KEY_PREFIX = 'avr_';
 const MAX_BULK = 20_000;
+
+/** A site as other modules need it to address alerts and check group members. */
+export interface SiteRecord {
+  id: number;
+  name: string;
+  enabled: boolean;
+}
 
 export type ReceiverAuthResult =
   { ok: true; receiver: ReceiverEntity } | { ok: false; code: 'invalid_credentials' | 'disabled' };
@@ -29,7 +36,7 @@ export class ReceiversService {
     private readonly clock: Clock,
     private readonly events: EventBus,
     private readonly journal: ConnectionJournal,
-    private readonly access: GroupAccessService,
+    private readonly access: SiteScope,
   ) {}
 
   /** Every site, or for an operator restricted to some groups the sites of those groups. */
@@ -201,6 +208,20 @@ export class ReceiversService {
 
   private newKey(): string {
     return this.crypto.randomToken(RECEIVER_KEY_PREFIX);
+  }
+
+  /** Every enabled site, by name. */
+  enabledSites(): Promise<{ id: number; name: string }[]> {
+    return this.receivers.listEnabledNames();
+  }
+
+  async findSite(name: string): Promise<SiteRecord | null> {
+    const receiver = await this.receivers.findByName(name);
+    return receiver && { id: receiver.id, name: receiver.name, enabled: receiver.enabled };
+  }
+
+  async findSites(names: string[]): Promise<SiteRecord[]> {
+    return (await this.receivers.findByNames(names)).map((r) => ({ id: r.id, name: r.name, enabled: r.enabled }));
   }
 
   /** A site connected: its connection record is opened (batched with others arriving together). */

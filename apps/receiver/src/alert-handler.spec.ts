@@ -295,7 +295,10 @@ describe('AlertHandler', () => {
     sut.handleAlert(alert());
     notifier.last.onShown('bus/owner/7');
     sut.handleAlert(alert({ reminder: 1 }));
-    expect(notifier.shown[1].notification).toMatchObject({ replaces: 'bus/owner/7', title: 'URGENTE — Soporte (recordatorio)' });
+    expect(notifier.shown[1].notification).toMatchObject({
+      replaces: 'bus/owner/7',
+      title: 'URGENTE — Soporte (recordatorio)',
+    });
   });
 
   describe('with no desktop session', () => {
@@ -367,6 +370,24 @@ describe('AlertHandler', () => {
       await Promise.resolve();
       expect(desktop).toEqual([{ available: false, reason: notifier.probeAnswer, waiting: 0 }]);
       expect(logger.lines.join('\n')).toContain('No desktop session to show alerts (no session bus');
+    });
+    it('keeps asking while idle, so the state follows a session that appears, and tries a new alert at once', async () => {
+      const { sut, notifier, desktop } = setup();
+      notifier.probeAnswer = 'no notification service on the session bus';
+      sut.resume();
+      await Promise.resolve();
+      expect(desktop.at(-1)).toMatchObject({ available: false });
+      notifier.probeAnswer = null;
+      jest.advanceTimersByTime(1000);
+      await Promise.resolve();
+      expect(desktop.at(-1)).toEqual({ available: true, reason: null, waiting: 0 });
+
+      const later = setup();
+      later.notifier.probeAnswer = 'no notification service on the session bus';
+      later.sut.resume();
+      await Promise.resolve();
+      later.sut.handleAlert(alert());
+      expect(later.notifier.keys).toEqual(['a1']);
     });
   });
 

@@ -84,23 +84,12 @@ export class AlertHandler {
       logger.info(`Alert ${entry.id} was on screen unread when the receiver stopped; showing it again`);
       this.enqueue(entry.id, { kind: 'again', id: entry.id });
     }
-    if (this.waiting.length === 0) {
-      void this.deps.notifier.probe().then((reason) => {
-        if (this.stopped || this.reported.available !== null) return;
-        if (reason === null) this.report(true, null);
-        else {
-          this.unavailable = reason;
-          logger.warn(`${capitalize(NO_DESKTOP_SESSION)} (${reason}); alerts will wait until one appears`);
-          this.report(false, reason);
-        }
-      });
-    }
+    if (this.waiting.length === 0) void this.probe();
   }
 
   stop(): void {
     this.stopped = true;
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.retryTimer = null;
+    this.cancelRetry();
   }
 
   handleAlert(payload: unknown): AlertOutcome {
@@ -155,6 +144,8 @@ export class AlertHandler {
     if (this.unavailable !== null && !this.displaying) {
       this.deps.logger.info(`Alert ${id} waits: ${NO_DESKTOP_SESSION}`);
     }
+    // Waiting only to check again whether anything could be shown: a new alert is tried now.
+    if (this.retryTimer && this.waiting.length === 1) this.cancelRetry();
     this.showNext();
     this.report(this.reported.available, this.reported.reason);
   }
@@ -286,7 +277,9 @@ export class AlertHandler {
     if (answer === 'lost') {
       const entry = seen.get(id);
       if (urgent && entry?.screen && entry.readAt === null && !entry.retracted && !this.showing.has(id)) {
-        logger.info(`Alert ${id}: its notification went away unread with the notification service; it will be shown again`);
+        logger.info(
+          `Alert ${id}: its notification went away unread with the notification service; it will be shown again`,
+        );
         this.enqueue(id, { kind: 'again', id });
       }
       return;
@@ -318,31 +311,58 @@ export class AlertHandler {
 
   private available(): void {
     if (this.unavailable !== null) {
-      this.deps.logger.info(
-        `Notifications can be shown again; ${this.showing.size} more alert(s) waiting to be shown`,
-      );
+      const left = this.showing.size;
+      this.deps.logger.info(`Notifications can be shown again${left > 0 ? `; ${left} alert(s) still to show` : ''}`);
     }
     this.unavailable = null;
     this.retries = 0;
     this.report(true, null);
   }
 
+  /**
+   * While nothing can be shown: with alerts waiting, they are tried again (waits up to `retry.capMs`); with none,
+   * the notifier is asked again now and then (up to 6 × that), so `status` follows a session that appeared.
+   */
   private scheduleRetry(): void {
     if (this.retryTimer || this.stopped) return;
-    const delay = backoffCeiling(this.retries++, this.deps.retry ?? SHOW_RETRY);
+    const options = this.deps.retry ?? SHOW_RETRY;
+    const idle = this.waiting.length === 0;
+    const delay = backoffCeiling(this.retries++, idle ? { ...options, capMs: options.capMs * 6 } : options);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
-      this.showNext();
+      if (this.waiting.length > 0) this.showNext();
+      else void this.probe();
     }, delay);
+  }
+
+  private cancelRetry(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
   }
 
   /** A notification service appeared: waiting alerts are tried at once rather than at the next retry. */
   private retryNow(): void {
     if (!this.retryTimer || this.stopped) return;
-    clearTimeout(this.retryTimer);
-    this.retryTimer = null;
+    this.cancelRetry();
     this.retries = 0;
-    this.showNext();
+    if (this.waiting.length > 0) this.showNext();
+    else void this.probe();
+  }
+
+  private async probe(): Promise<void> {
+    const reason = await this.deps.notifier.probe();
+    // An alert that came meanwhile is its own, fresher, answer.
+    if (this.stopped || this.displaying || this.waiting.length > 0) return;
+    if (reason === null) {
+      this.available();
+      return;
+    }
+    if (reason !== this.unavailable) {
+      this.deps.logger.warn(`${capitalize(NO_DESKTOP_SESSION)} (${reason}); alerts will wait until one appears`);
+    }
+    this.unavailable = reason;
+    this.report(false, reason);
+    this.scheduleRetry();
   }
 
   private report(available: boolean | null, reason: string | null): void {

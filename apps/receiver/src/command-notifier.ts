@@ -91,7 +91,9 @@ export class CommandNotifier implements Notifier {
         return;
       }
       const how = signal ? `was ended by ${signal}` : `exited with ${code}`;
-      handlers.onFailed(new NoDesktopSessionError(`${this.command} ${how}${stderr.trim() ? `: ${stderr.trim()}` : ''}`));
+      handlers.onFailed(
+        new NoDesktopSessionError(`${this.command} ${how}${stderr.trim() ? `: ${stderr.trim()}` : ''}`),
+      );
     });
   }
 

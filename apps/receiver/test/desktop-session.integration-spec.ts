@@ -7,6 +7,8 @@ import { join, resolve } from 'node:path';
 import { TestServer } from '../../../e2e/support/server';
 import {
   childrenOf,
+  DESKTOP_PACKAGES,
+  missingDesktopCommands,
   Display,
   Dunst,
   running,
@@ -210,6 +212,10 @@ describe('the receiver on a Linux desktop: D-Bus session bus, Xvfb and dunst', (
   beforeAll(async () => {
     if (!existsSync(join(ROOT, 'dist/apps/receiver/apps/receiver/src/main.js'))) {
       throw new Error('Build the receiver first: npm run build:receiver');
+    }
+    const missing = missingDesktopCommands();
+    if (missing.length > 0) {
+      throw new Error(`${missing.join(', ')} not found: apt-get install -y ${DESKTOP_PACKAGES}`);
     }
     server = await TestServer.start({
       env: {

@@ -10,6 +10,17 @@ import { join } from 'node:path';
 
 const live = new Set<ChildProcess>();
 
+/** The Debian packages these parts come from (also installed by .ci/run). */
+export const DESKTOP_PACKAGES = 'dbus dunst xvfb xdotool';
+
+/** The commands of DESKTOP_PACKAGES this machine lacks. */
+export function missingDesktopCommands(): string[] {
+  const dirs = (process.env.PATH ?? '').split(':').filter(Boolean);
+  return ['dbus-daemon', 'dbus-send', 'Xvfb', 'dunst', 'dunstctl', 'xdotool'].filter(
+    (command) => !dirs.some((dir) => existsSync(join(dir, command))),
+  );
+}
+
 /** Starts a process that belongs to the test; `stopAll()` ends whatever is still running. */
 export function startProcess(command: string, args: string[], env: Record<string, string>): ChildProcess {
   const child = spawn(command, args, {

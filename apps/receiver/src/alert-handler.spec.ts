@@ -1,7 +1,8 @@
 import type { AlertPayload, ReceiptPayload } from '@avisa/contracts';
+import { jest } from '@jest/globals';
 import { join } from 'node:path';
-import { AlertHandler } from './alert-handler';
-import { DesktopNotification, Notifier, ShowHandlers } from './notifier';
+import { AlertHandler, DesktopState } from './alert-handler';
+import { DesktopNotification, NoDesktopSessionError, Notifier, ShowHandlers } from './notifier';
 import { SeenStore } from './seen-store';
 import { FakeClock, MemoryLogger, tempDir } from '../test/utils';
 
@@ -14,6 +15,20 @@ class FakeNotifier implements Notifier {
   close(key: string): boolean {
     this.closed.push(key);
     return true;
+  }
+  availableListener: () => void = () => {};
+  onAvailable(listener: () => void): void {
+    this.availableListener = listener;
+  }
+  probeAnswer: string | null = null;
+  probe(): Promise<string | null> {
+    return Promise.resolve(this.probeAnswer);
+  }
+  dispose(): Promise<void> {
+    return Promise.resolve();
+  }
+  get keys(): string[] {
+    return this.shown.map((s) => s.notification.key);
   }
   get last(): ShowHandlers {
     return this.shown[this.shown.length - 1].handlers;
@@ -37,6 +52,7 @@ function setup() {
   const logger = new MemoryLogger();
   const receipts: ReceiptPayload[] = [];
   const notifier = new FakeNotifier();
+  const desktop: DesktopState[] = [];
   const seenPath = join(dir, 'seen.json');
   const build = () =>
     new AlertHandler({
@@ -46,8 +62,11 @@ function setup() {
       clock,
       logger,
       sound: () => true,
+      onDesktop: (state) => desktop.push(state),
+      retry: { baseMs: 1000, capMs: 4000 },
     });
-  return { sut: build(), restart: build, clock, notifier, receipts, logger };
+  const seen = () => SeenStore.open(seenPath, clock, logger);
+  return { sut: build(), restart: build, clock, notifier, receipts, logger, desktop, seen };
 }
 
 const states = (receipts: ReceiptPayload[]) => receipts.map((r) => `${r.state}:${r.id}@${r.at.slice(11, 19)}`);
@@ -62,10 +81,11 @@ describe('AlertHandler', () => {
       message: 'Revisad el TPV',
       urgent: true,
       sound: true,
+      replaces: null,
     });
     expect(receipts).toEqual([]);
     clock.advance(1000);
-    notifier.last.onShown();
+    notifier.last.onShown(null);
     expect(states(receipts)).toEqual(['delivered:a1@10:00:01']);
   });
 
@@ -78,35 +98,39 @@ describe('AlertHandler', () => {
   it('sends read when the notification is clicked or dismissed', () => {
     const { sut, notifier, receipts, clock } = setup();
     sut.handleAlert(alert());
-    notifier.last.onShown();
+    notifier.last.onShown(null);
     clock.advance(30_000);
     notifier.last.onAnswer('clicked');
     expect(states(receipts)).toEqual(['delivered:a1@10:00:00', 'read:a1@10:00:30']);
   });
 
-  it('does not count a timeout, nor an ambiguous close of a normal alert, as read', () => {
+  it('does not count an expiry, nor a close by a program (a replacement, a retraction), as read', () => {
     const { sut, notifier, receipts } = setup();
     sut.handleAlert(alert({ id: 'n1', priority: 'normal' }));
-    notifier.last.onShown();
-    notifier.last.onAnswer('closed');
+    notifier.last.onShown(null);
+    notifier.last.onAnswer('timeout');
     sut.handleAlert(alert({ id: 'u1' }));
-    notifier.last.onShown();
+    notifier.last.onShown(null);
     notifier.last.onAnswer('timeout');
     sut.handleAlert(alert({ id: 'u2' }));
-    notifier.last.onShown();
+    notifier.last.onShown(null);
     notifier.last.onAnswer('closed');
+    sut.handleAlert(alert({ id: 'u3' }));
+    notifier.last.onShown(null);
+    notifier.last.onAnswer('dismissed');
     expect(states(receipts).map((s) => s.split('@')[0])).toEqual([
       'delivered:n1',
       'delivered:u1',
       'delivered:u2',
-      'read:u2',
+      'delivered:u3',
+      'read:u3',
     ]);
   });
 
   it('does not show a duplicate but repeats its receipts with their original times', () => {
     const { sut, notifier, receipts, clock } = setup();
     sut.handleAlert(alert());
-    notifier.last.onShown();
+    notifier.last.onShown(null);
     clock.advance(5000);
     notifier.last.onAnswer('dismissed');
     receipts.length = 0;
@@ -119,7 +143,7 @@ describe('AlertHandler', () => {
   it('repeats only delivered for a duplicate that is not read yet', () => {
     const { sut, notifier, receipts } = setup();
     sut.handleAlert(alert());
-    notifier.last.onShown();
+    notifier.last.onShown(null);
     receipts.length = 0;
     expect(sut.handleAlert(alert())).toBe('duplicate');
     expect(states(receipts)).toEqual(['delivered:a1@10:00:00']);
@@ -136,11 +160,11 @@ describe('AlertHandler', () => {
   it('shows a higher reminder again while unread, and each reminder only once', () => {
     const { sut, notifier, receipts } = setup();
     sut.handleAlert(alert());
-    notifier.last.onShown();
+    notifier.last.onShown(null);
     expect(sut.handleAlert(alert({ reminder: 1 }))).toBe('reminder');
     expect(notifier.shown).toHaveLength(2);
     expect(notifier.shown[1].notification.title).toBe('URGENTE — Soporte (recordatorio)');
-    notifier.last.onShown();
+    notifier.last.onShown(null);
     expect(sut.handleAlert(alert({ reminder: 1 }))).toBe('duplicate');
     expect(sut.handleAlert(alert({ reminder: 0 }))).toBe('duplicate');
     expect(sut.handleAlert(alert({ reminder: 2 }))).toBe('reminder');
@@ -151,7 +175,7 @@ describe('AlertHandler', () => {
   it('does not show a reminder once the alert was read', () => {
     const { sut, notifier, receipts } = setup();
     sut.handleAlert(alert());
-    notifier.last.onShown();
+    notifier.last.onShown(null);
     notifier.last.onAnswer('clicked');
     receipts.length = 0;
     expect(sut.handleAlert(alert({ reminder: 1 }))).toBe('duplicate');
@@ -176,7 +200,7 @@ describe('AlertHandler', () => {
   it('does not show a reminder after expiry, but still repeats the receipts', () => {
     const { sut, notifier, receipts, clock } = setup();
     sut.handleAlert(alert({ expiresAt: '2026-11-22T10:01:00.000Z' }));
-    notifier.last.onShown();
+    notifier.last.onShown(null);
     clock.advance(120_000);
     receipts.length = 0;
     expect(sut.handleAlert(alert({ reminder: 1, expiresAt: '2026-11-22T10:01:00.000Z' }))).toBe('duplicate');
@@ -187,7 +211,7 @@ describe('AlertHandler', () => {
   it('never shows a retracted id afterwards and tries to close it if on screen', () => {
     const { sut, notifier, receipts } = setup();
     sut.handleAlert(alert());
-    notifier.last.onShown();
+    notifier.last.onShown(null);
     sut.handleRetract({ id: 'a1' });
     expect(notifier.closed).toEqual(['a1']);
     expect(sut.handleAlert(alert({ reminder: 1 }))).toBe('retracted');
@@ -200,10 +224,10 @@ describe('AlertHandler', () => {
   it('shows nothing twice after a restart, and remembers read and retracted', () => {
     const { sut, restart, notifier, receipts } = setup();
     sut.handleAlert(alert());
-    notifier.last.onShown();
+    notifier.last.onShown(null);
     notifier.last.onAnswer('clicked');
     sut.handleAlert(alert({ id: 'a2' }));
-    notifier.last.onShown();
+    notifier.last.onShown(null);
     sut.handleRetract({ id: 'a3' });
     receipts.length = 0;
 
@@ -239,11 +263,11 @@ describe('AlertHandler', () => {
     expect(sut.handleAlert(alert({ id: 'p3' }))).toBe('shown');
     expect(sut.handleAlert(alert({ id: 'p2' }))).toBe('in-progress');
     expect(notifier.shown.map((s) => s.notification.key)).toEqual(['p1']);
-    notifier.last.onShown();
+    notifier.last.onShown(null);
     expect(notifier.shown.map((s) => s.notification.key)).toEqual(['p1', 'p2']);
     notifier.last.onFailed(new Error('no notification daemon'));
     expect(notifier.shown.map((s) => s.notification.key)).toEqual(['p1', 'p2', 'p3']);
-    notifier.last.onShown();
+    notifier.last.onShown(null);
     notifier.shown[0].handlers.onAnswer('clicked');
     expect(states(receipts).map((s) => s.split('@')[0])).toEqual(['delivered:p1', 'delivered:p3', 'read:p1']);
     expect(sut.handleAlert(alert({ id: 'p2' }))).toBe('shown');
@@ -258,12 +282,169 @@ describe('AlertHandler', () => {
     sut.handleAlert(alert({ id: 'last' }));
     sut.handleRetract({ id: 'withdrawn' });
     clock.advance(6000);
-    notifier.last.onShown();
+    notifier.last.onShown(null);
     expect(notifier.shown.map((s) => s.notification.key)).toEqual(['first', 'last']);
-    notifier.last.onShown();
+    notifier.last.onShown(null);
     expect(states(receipts).map((s) => s.split('@')[0])).toEqual(['delivered:first', 'delivered:last']);
     expect(sut.handleAlert(alert({ id: 'withdrawn' }))).toBe('retracted');
     expect(sut.handleAlert(alert({ id: 'expiring', expiresAt: '2026-11-22T10:00:05.000Z' }))).toBe('expired');
+  });
+
+  it('replaces a notification still on screen with its reminder', () => {
+    const { sut, notifier } = setup();
+    sut.handleAlert(alert());
+    notifier.last.onShown('bus/owner/7');
+    sut.handleAlert(alert({ reminder: 1 }));
+    expect(notifier.shown[1].notification).toMatchObject({
+      replaces: 'bus/owner/7',
+      title: 'URGENTE — Soporte (recordatorio)',
+    });
+  });
+
+  describe('with no desktop session', () => {
+    beforeEach(() => jest.useFakeTimers());
+    afterEach(() => jest.useRealTimers());
+
+    const noSession = () => new NoDesktopSessionError('no notification service on the session bus');
+
+    it('keeps the alert waiting without a receipt, says why, and shows it when a retry finds a session', () => {
+      const { sut, notifier, receipts, logger, desktop, clock, seen } = setup();
+      sut.handleAlert(alert({ id: 'p1' }));
+      notifier.last.onFailed(noSession());
+      expect(receipts).toEqual([]);
+      expect(seen().get('p1')).toBeUndefined();
+      expect(logger.lines.join('\n')).toContain(
+        'No desktop session to show alerts (no notification service on the session bus); alert p1 will be shown',
+      );
+      expect(desktop.at(-1)).toEqual({
+        available: false,
+        reason: 'no notification service on the session bus',
+        waiting: 1,
+      });
+
+      expect(sut.handleAlert(alert({ id: 'p1' }))).toBe('in-progress');
+      expect(sut.handleAlert(alert({ id: 'p2' }))).toBe('shown');
+      expect(notifier.keys).toEqual(['p1']);
+      expect(desktop.at(-1)?.waiting).toBe(2);
+
+      jest.advanceTimersByTime(999);
+      expect(notifier.keys).toEqual(['p1']);
+      jest.advanceTimersByTime(1);
+      expect(notifier.keys).toEqual(['p1', 'p1']);
+      notifier.last.onFailed(noSession());
+      jest.advanceTimersByTime(1999);
+      expect(notifier.keys).toEqual(['p1', 'p1']);
+      jest.advanceTimersByTime(1);
+      clock.advance(3000);
+      notifier.last.onShown(null);
+      expect(notifier.keys).toEqual(['p1', 'p1', 'p1', 'p2']);
+      notifier.last.onShown(null);
+      expect(states(receipts)).toEqual(['delivered:p1@10:00:03', 'delivered:p2@10:00:03']);
+      expect(desktop.at(-1)).toEqual({ available: true, reason: null, waiting: 0 });
+      expect(logger.lines.join('\n')).toContain('Notifications can be shown again');
+    });
+
+    it('tries at once when the notifier says a notification service appeared', () => {
+      const { sut, notifier } = setup();
+      sut.handleAlert(alert());
+      notifier.last.onFailed(noSession());
+      notifier.availableListener();
+      expect(notifier.keys).toEqual(['a1', 'a1']);
+    });
+
+    it('still drops a waiting alert that is retracted or expires meanwhile', () => {
+      const { sut, notifier, clock } = setup();
+      sut.handleAlert(alert({ id: 'gone' }));
+      sut.handleAlert(alert({ id: 'late', expiresAt: '2026-11-22T10:00:02.000Z' }));
+      notifier.last.onFailed(noSession());
+      sut.handleRetract({ id: 'gone' });
+      clock.advance(5000);
+      jest.advanceTimersByTime(1000);
+      expect(notifier.keys).toEqual(['gone']);
+    });
+
+    it('reports at start, before any alert, that nothing can be shown', async () => {
+      const { sut, notifier, desktop, logger } = setup();
+      notifier.probeAnswer = 'no session bus: DBUS_SESSION_BUS_ADDRESS is not set and /run/user/0/bus does not exist';
+      sut.resume();
+      await Promise.resolve();
+      expect(desktop).toEqual([{ available: false, reason: notifier.probeAnswer, waiting: 0 }]);
+      expect(logger.lines.join('\n')).toContain('No desktop session to show alerts (no session bus');
+    });
+    it('keeps asking while idle, so the state follows a session that appears, and tries a new alert at once', async () => {
+      const { sut, notifier, desktop } = setup();
+      notifier.probeAnswer = 'no notification service on the session bus';
+      sut.resume();
+      await Promise.resolve();
+      expect(desktop.at(-1)).toMatchObject({ available: false });
+      notifier.probeAnswer = null;
+      jest.advanceTimersByTime(1000);
+      await Promise.resolve();
+      expect(desktop.at(-1)).toEqual({ available: true, reason: null, waiting: 0 });
+
+      const later = setup();
+      later.notifier.probeAnswer = 'no notification service on the session bus';
+      later.sut.resume();
+      await Promise.resolve();
+      later.sut.handleAlert(alert());
+      expect(later.notifier.keys).toEqual(['a1']);
+    });
+  });
+
+  describe('an urgent notification that leaves the screen unread', () => {
+    it('is shown again, without another delivered, when the notification service went away with it', () => {
+      const { sut, notifier, receipts } = setup();
+      sut.handleAlert(alert());
+      notifier.last.onShown('bus/old/3');
+      notifier.last.onAnswer('lost');
+      expect(notifier.shown[1].notification).toMatchObject({
+        key: 'a1',
+        title: 'URGENTE — Soporte',
+        message: 'Revisad el TPV',
+        urgent: true,
+        replaces: 'bus/old/3',
+      });
+      notifier.last.onShown('bus/new/1');
+      notifier.last.onAnswer('dismissed');
+      expect(states(receipts).map((s) => s.split('@')[0])).toEqual(['delivered:a1', 'read:a1']);
+    });
+
+    it('is not shown again when it was a normal alert', () => {
+      const { sut, notifier } = setup();
+      sut.handleAlert(alert({ priority: 'normal' }));
+      notifier.last.onShown(null);
+      notifier.last.onAnswer('lost');
+      expect(notifier.keys).toEqual(['a1']);
+    });
+
+    it('is shown again in its place after a restart, and its dismissal then counts as read', () => {
+      const { sut, restart, notifier, receipts, clock } = setup();
+      sut.handleAlert(alert({ id: 'u1' }));
+      notifier.last.onShown('bus/dunst/5');
+      sut.handleAlert(alert({ id: 'u2', expiresAt: '2026-11-22T10:00:30.000Z' }));
+      notifier.last.onShown('bus/dunst/6');
+      sut.handleAlert(alert({ id: 'read' }));
+      notifier.last.onShown('bus/dunst/7');
+      notifier.last.onAnswer('clicked');
+      sut.handleAlert(alert({ id: 'normal', priority: 'normal' }));
+      notifier.last.onShown('bus/dunst/8');
+      sut.handleAlert(alert({ id: 'withdrawn' }));
+      notifier.last.onShown('bus/dunst/9');
+      sut.handleRetract({ id: 'withdrawn' });
+      clock.advance(60_000);
+      receipts.length = 0;
+
+      const after = restart();
+      after.resume();
+      expect(notifier.keys.slice(5)).toEqual(['u1']);
+      expect(notifier.last).toBe(notifier.shown[5].handlers);
+      expect(notifier.shown[5].notification).toMatchObject({ title: 'URGENTE — Soporte', replaces: 'bus/dunst/5' });
+      expect(after.handleAlert(alert({ id: 'u1' }))).toBe('duplicate');
+      notifier.last.onShown('bus/dunst/5');
+      expect(notifier.keys.slice(5)).toEqual(['u1']);
+      notifier.last.onAnswer('dismissed');
+      expect(states(receipts).map((s) => s.split('@')[0])).toEqual(['delivered:u1', 'read:u1']);
+    });
   });
 
   it('ignores malformed payloads', () => {

@@ -77,7 +77,7 @@ async function run(configPath: string, io: CliIo): Promise<number> {
   if (typeof receiver === 'number') return receiver;
   io.onStop(
     (signal) => receiver.stop(signal),
-    () => receiver.releaseLock(),
+    () => receiver.cleanUpAtExit(),
   );
   return receiver.serve();
 }

@@ -16,6 +16,7 @@ runCli(process.argv.slice(2), {
   env: process.env,
   platform: process.platform,
   pid: process.pid,
+  uid: process.getuid?.() ?? 0,
   version,
   packageDir: packageDir ?? resolve(__dirname, '..'),
   out: (text) => process.stdout.write(`${text}\n`),
@@ -33,7 +34,7 @@ runCli(process.argv.slice(2), {
 })
   .then((code) => {
     process.exitCode = code;
-    // Notifier commands still waiting for a click (notify-send --wait, SnoreToast) would keep the process alive.
+    // On Windows, SnoreToast processes still waiting for a click would keep the process alive.
     setTimeout(() => process.exit(code), 1000).unref();
   })
   .catch((error: unknown) => {

@@ -1,6 +1,5 @@
 import type { AlertPayload } from '@avisa/contracts';
 import NotificationCenter from 'node-notifier/notifiers/notificationcenter';
-import NotifySend from 'node-notifier/notifiers/notifysend';
 import WindowsToaster from 'node-notifier/notifiers/toaster';
 import { Logger } from './logger';
 
@@ -10,24 +9,44 @@ export interface DesktopNotification {
   message: string;
   urgent: boolean;
   sound: boolean;
+  /** The handle `onShown` gave for this alert's notification still on screen: replace it in place. */
+  replaces?: string | null;
 }
 
 /**
- * How a notification ended. `closed` is a close whose cause is unknown (a person or the expiry timer): on Linux
- * it only counts as read for urgent alerts, which never expire.
+ * How a notification ended. `clicked` (its default action) and `dismissed` (closed by the person) are a reading;
+ * `timeout` (it expired), `closed` (closed by a program: a retraction, a daemon replacing it) and `lost` (the
+ * notification service went away with it) are not.
  */
-export type NotifierAnswer = 'clicked' | 'dismissed' | 'closed' | 'timeout' | 'none';
+export type NotifierAnswer = 'clicked' | 'dismissed' | 'closed' | 'timeout' | 'lost' | 'none';
 
 export interface ShowHandlers {
-  onShown(): void;
+  /** On screen, as the notification service confirmed; `handle` identifies it for a later replacement, if any. */
+  onShown(handle: string | null): void;
   onAnswer(answer: NotifierAnswer): void;
   onFailed(error: Error): void;
+}
+
+export const NO_DESKTOP_SESSION = 'no desktop session to show alerts';
+
+/** Nothing can be shown now (no session bus, no notification service, or one that failed): the alert must wait. */
+export class NoDesktopSessionError extends Error {
+  constructor(readonly reason: string) {
+    super(`${NO_DESKTOP_SESSION} (${reason})`);
+    this.name = 'NoDesktopSessionError';
+  }
 }
 
 export interface Notifier {
   show(notification: DesktopNotification, handlers: ShowHandlers): void;
   /** Best effort; false when the platform's notifier cannot close a notification. */
   close(key: string): boolean;
+  /** `listener` runs whenever a notification service appears, so waiting alerts are tried at once. */
+  onAvailable(listener: () => void): void;
+  /** Whether notifications can be shown now: null if so, else why not. */
+  probe(): Promise<string | null>;
+  /** Lets go of the session bus and ends any notifier process still running. */
+  dispose(): Promise<void>;
 }
 
 export interface NotifierBackend {
@@ -56,11 +75,12 @@ export function toNotification(alert: AlertPayload, sound: boolean): DesktopNoti
   };
 }
 
-export function isRead(answer: NotifierAnswer, urgent: boolean): boolean {
-  return answer === 'clicked' || answer === 'dismissed' || (answer === 'closed' && urgent);
+export function isRead(answer: NotifierAnswer): boolean {
+  return answer === 'clicked' || answer === 'dismissed';
 }
 
 /**
+ * Windows and macOS, through node-notifier.
  * Turns a notifier run into exactly one of shown / failed, then at most one answer. node-notifier only calls back
  * when the notifier process ends, which for a notification that waits for the user is when someone acts on it; a
  * run still going after `shownAfterMs` without an error therefore means the notification is on screen.
@@ -81,7 +101,7 @@ export class DesktopNotifier implements Notifier {
       action();
       return true;
     };
-    const timer = setTimeout(() => settle(() => handlers.onShown()), this.shownAfterMs);
+    const timer = setTimeout(() => settle(() => handlers.onShown(null)), this.shownAfterMs);
     const done = (error: Error | null, answer: NotifierAnswer) => {
       if (ended) return;
       ended = true;
@@ -92,7 +112,7 @@ export class DesktopNotifier implements Notifier {
         }
         return;
       }
-      settle(() => handlers.onShown());
+      settle(() => handlers.onShown(null));
       if (answer !== 'none') handlers.onAnswer(answer);
     };
     try {
@@ -105,27 +125,16 @@ export class DesktopNotifier implements Notifier {
   close(key: string): boolean {
     return this.backend.close(key);
   }
-}
 
-/** The body as plain text for notify-send: it expands backslash escapes and daemons render body markup. */
-export function plainNotifySendBody(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
+  onAvailable(): void {}
 
-/** What the notify-send command printed last: our wrapper prints `activated` or `closed`, notify-send an action name. */
-export function parseCommandAnswer(stdout: unknown): NotifierAnswer {
-  const last =
-    String(stdout ?? '')
-      .trim()
-      .split(/\r?\n/)
-      .pop()
-      ?.trim()
-      .toLowerCase() ?? '';
-  if (['activated', 'activate', 'clicked', 'default'].includes(last)) return 'clicked';
-  if (last === 'dismissed') return 'dismissed';
-  if (last === 'closed') return 'closed';
-  if (['timeout', 'timedout', 'expired'].includes(last)) return 'timeout';
-  return 'none';
+  probe(): Promise<string | null> {
+    return Promise.resolve(null);
+  }
+
+  dispose(): Promise<void> {
+    return Promise.resolve();
+  }
 }
 
 export function parseNodeNotifierAnswer(response: unknown): NotifierAnswer {
@@ -139,40 +148,6 @@ export function parseNodeNotifierAnswer(response: unknown): NotifierAnswer {
       return 'timeout';
     default:
       return 'none';
-  }
-}
-
-export function notifySendOptions(n: DesktopNotification): NotifySend.Notification & { 'app-name': string } {
-  return {
-    title: n.title,
-    message: plainNotifySendBody(n.message),
-    urgency: n.urgent ? 'critical' : 'normal',
-    // node-notifier turns `wait: true` into a 5-second expiry on notify-send, so it is not used; 0 means "never".
-    timeout: n.urgent ? 0 : 10,
-    hint: n.sound ? 'string:sound-name:message-new-instant' : 'boolean:suppress-sound:true',
-    'app-name': 'Avisa',
-  };
-}
-
-/**
- * Linux and BSD: node-notifier's NotifySend runs `notify-send` from PATH (it has no customPath) and hands back
- * its stdout; clicks come back only through a command that waits and prints the answer (bin/avisa-notify-send).
- */
-export class NotifySendBackend implements NotifierBackend {
-  private readonly notifier = new NotifySend({ withFallback: false });
-
-  constructor(private readonly logger: Logger) {}
-
-  notify(n: DesktopNotification, done: (error: Error | null, answer: NotifierAnswer) => void): void {
-    this.notifier.notify(notifySendOptions(n), (error: unknown, stdout: unknown) => {
-      if (error instanceof Error) return done(error, 'none');
-      if (typeof error === 'string' && error.trim()) this.logger.debug(`notify-send said: ${error.trim()}`);
-      done(null, parseCommandAnswer(stdout));
-    });
-  }
-
-  close(): boolean {
-    return false;
   }
 }
 
@@ -222,12 +197,6 @@ export class NotificationCenterBackend implements NotifierBackend {
   }
 }
 
-export function createNotifierBackend(
-  platform: NodeJS.Platform,
-  command: string | null,
-  logger: Logger,
-): NotifierBackend {
-  if (platform === 'win32') return new ToasterBackend(command);
-  if (platform === 'darwin') return new NotificationCenterBackend(command);
-  return new NotifySendBackend(logger);
+export function createNotifierBackend(platform: 'win32' | 'darwin', command: string | null): NotifierBackend {
+  return platform === 'win32' ? new ToasterBackend(command) : new NotificationCenterBackend(command);
 }

@@ -1,5 +1,5 @@
 import type { ReceiptPayload } from '@avisa/contracts';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { io } from 'socket.io-client';
 import { AlertHandler } from './alert-handler';
@@ -9,8 +9,10 @@ import { ConfigError, loadConfig, ReceiverConfig } from './config';
 import { ReceiverConnection, SocketFactory } from './connection';
 import { LOCK_FILE, LockFile, LockHeldError } from './lock-file';
 import { createReceiverLogger, ReceiverLogger } from './logger';
-import { createNotifierBackend, DesktopNotifier } from './notifier';
-import { installNotifySendShim } from './notify-send-shim';
+import { CommandNotifier } from './command-notifier';
+import { FreedesktopNotifier } from './freedesktop-notifier';
+import { createNotifierBackend, DesktopNotifier, Notifier } from './notifier';
+import { connectSessionBus, sessionBusAddress } from './session-bus';
 import { Outbox } from './outbox';
 import { SeenStore } from './seen-store';
 import { excerpt, STATUS_FILE, StatusWriter } from './status';
@@ -18,11 +20,13 @@ import { excerpt, STATUS_FILE, StatusWriter } from './status';
 export interface ReceiverEnvironment {
   configPath: string;
   version: string;
-  /** apps/receiver, where bin/avisa-notify-send lives. */
+  /** apps/receiver. */
   packageDir: string;
   platform: NodeJS.Platform;
   env: NodeJS.ProcessEnv;
   pid: number;
+  /** The account's uid, to find its session bus at /run/user/<uid>/bus. */
+  uid: number;
   clock?: Clock;
   createSocket?: SocketFactory;
   err(text: string): void;
@@ -45,6 +49,8 @@ export class Receiver {
     private readonly outbox: Outbox,
     private readonly status: StatusWriter,
     private readonly connection: ReceiverConnection,
+    private readonly handler: AlertHandler,
+    private readonly notifier: Notifier,
   ) {
     this.stopping = new Promise((done) => (this.requestStop = done));
   }
@@ -85,8 +91,7 @@ export class Receiver {
     const logger = createReceiverLogger(config.logDir, () => [...keys]);
     logger.info(`avisa-receiver ${environment.version} starting (PID ${environment.pid}, config ${config.configPath})`);
 
-    const notifyCommand = Receiver.notifyCommand(environment, config, logger);
-    const notifier = new DesktopNotifier(createNotifierBackend(environment.platform, notifyCommand, logger), logger);
+    const notifier = Receiver.notifier(environment, config, logger);
     const seen = SeenStore.open(join(config.dataDir, 'seen.json'), clock, logger);
     const outbox = Outbox.open(join(config.dataDir, 'outbox.json'), clock, logger);
     const status = new StatusWriter(join(config.dataDir, STATUS_FILE), clock, {
@@ -131,6 +136,7 @@ export class Receiver {
             excerpt: excerpt(alert.text),
           },
         }),
+      onDesktop: (desktop) => status.updateDesktop(desktop.available, desktop.reason, desktop.waiting),
     });
     const guarded =
       (what: string, action: (payload: unknown) => void) =>
@@ -169,27 +175,26 @@ export class Receiver {
       },
       config,
     );
-    const receiver = new Receiver(lock, logger, outbox, status, connection);
+    const receiver = new Receiver(lock, logger, outbox, status, connection, handler, notifier);
     receiver.flushTimer = setInterval(() => void flush(), PERIODIC_FLUSH_MS);
+    handler.resume();
     return receiver;
   }
 
-  /** On Linux the command reaches node-notifier through PATH; elsewhere it is node-notifier's customPath. */
-  private static notifyCommand(
-    environment: ReceiverEnvironment,
-    config: ReceiverConfig,
-    logger: ReceiverLogger,
-  ): string | null {
-    if (environment.platform === 'win32' || environment.platform === 'darwin') return config.notifyCommand;
-    const wrapper = join(environment.packageDir, 'bin', 'avisa-notify-send');
-    const command = config.notifyCommand ?? (existsSync(wrapper) ? wrapper : null);
-    if (command) {
-      installNotifySendShim(config.dataDir, command, environment.env);
-      logger.info(`Notifications through ${command} (as notify-send)`);
-    } else {
-      logger.warn('bin/avisa-notify-send not found; using notify-send directly, clicks will not be reported');
+  /**
+   * Linux and BSD: the desktop's notification service over the session bus, or `notifyCommand` when set.
+   * Windows and macOS: node-notifier, with `notifyCommand` as its customPath.
+   */
+  private static notifier(environment: ReceiverEnvironment, config: ReceiverConfig, logger: ReceiverLogger): Notifier {
+    const { platform, env, uid } = environment;
+    if (platform === 'win32' || platform === 'darwin') {
+      return new DesktopNotifier(createNotifierBackend(platform, config.notifyCommand), logger);
     }
-    return command;
+    if (config.notifyCommand) {
+      logger.info(`Notifications through ${config.notifyCommand}`);
+      return new CommandNotifier(config.notifyCommand, logger);
+    }
+    return new FreedesktopNotifier(() => connectSessionBus(sessionBusAddress(env, uid)), logger);
   }
 
   stop(signal: string): void {
@@ -197,7 +202,9 @@ export class Receiver {
     this.requestStop();
   }
 
-  releaseLock(): void {
+  /** The last moments of the process (an uncaught error, exit): no notifier process and no lock left behind. */
+  cleanUpAtExit(): void {
+    if (this.notifier instanceof CommandNotifier) this.notifier.killAll();
     this.lock.release();
   }
 
@@ -205,6 +212,8 @@ export class Receiver {
     const running = this.connection.run();
     await this.stopping;
     if (this.flushTimer) clearInterval(this.flushTimer);
+    this.handler.stop();
+    await this.notifier.dispose();
     if (this.connection.connected && this.outbox.size > 0) {
       await Promise.race([
         this.outbox.flush((receipt) => this.connection.sendReceipt(receipt)),

@@ -76,6 +76,39 @@ describe('SeenStore', () => {
     expect(reopened.get('a3')).toMatchObject({ retracted: true });
   });
 
+  it('keeps what an unread urgent notification on screen showed, across restarts, until it is read or retracted', () => {
+    const { sut, open, path } = setup();
+    const screen = { handle: 'bus/:1.7/5', title: 'URGENTE — Soporte', message: 'Hola', expiresAt: null };
+    for (const id of ['u1', 'u2', 'u3']) {
+      sut.beginShow(id, 0);
+      sut.markShown(id);
+      sut.setScreen(id, screen);
+    }
+    sut.markRead('u2');
+    sut.markRetracted('u3');
+    expect(open().onScreen()).toEqual([expect.objectContaining({ id: 'u1', screen })]);
+    expect(open().get('u2')?.screen).toBeNull();
+    sut.setScreen('u1', null);
+    expect(open().onScreen()).toEqual([]);
+
+    // A file written before the field existed still loads.
+    writeFileSync(
+      path,
+      JSON.stringify([
+        {
+          id: 'old',
+          reminder: 0,
+          firstSeenAt: 0,
+          updatedAt: Date.parse('2026-11-22T09:00:00Z'),
+          shownAt: 1,
+          readAt: null,
+          retracted: false,
+        },
+      ]),
+    );
+    expect(open().get('old')).toMatchObject({ id: 'old', screen: null });
+  });
+
   it('prunes entries older than the age limit when opened', () => {
     const { sut, open, clock, path } = setup();
     sut.beginShow('old', 0);

@@ -2,6 +2,15 @@ import { readJson, setAside, writeJsonAtomic } from './atomic-file';
 import { Clock } from './clock';
 import { Logger } from './logger';
 
+/** An urgent alert's notification while it is on screen unread: enough to show it again after a restart. */
+export interface ScreenRecord {
+  /** The notifier's handle of the notification, to replace it in place; null when the notifier gives none. */
+  handle: string | null;
+  title: string;
+  message: string;
+  expiresAt: string | null;
+}
+
 export interface SeenEntry {
   id: string;
   /** Highest reminder index shown or being shown; 0 is the alert itself. */
@@ -12,6 +21,7 @@ export interface SeenEntry {
   shownAt: number | null;
   readAt: number | null;
   retracted: boolean;
+  screen: ScreenRecord | null;
 }
 
 export interface SeenLimits {
@@ -37,7 +47,7 @@ export class SeenStore {
       logger.warn(`${path} is unreadable (${read.error}); moved to ${setAside(path, clock.now())}, starting empty`);
     } else if (read.kind === 'ok' && Array.isArray(read.data)) {
       for (const item of read.data) {
-        if (isEntry(item)) entries.set(item.id, item);
+        if (isEntry(item)) entries.set(item.id, { ...item, screen: item.screen ?? null });
       }
     }
     const store = new SeenStore(path, entries, clock, limits);
@@ -54,6 +64,21 @@ export class SeenStore {
     return entry && { ...entry };
   }
 
+  /** Entries whose notification was left on screen unread, oldest first. */
+  onScreen(): SeenEntry[] {
+    return [...this.entries.values()]
+      .filter((entry) => entry.screen !== null && entry.readAt === null && !entry.retracted)
+      .sort((a, b) => (a.shownAt ?? 0) - (b.shownAt ?? 0))
+      .map((entry) => ({ ...entry }));
+  }
+
+  setScreen(id: string, screen: ScreenRecord | null): void {
+    const entry = this.entries.get(id);
+    if (!entry || (entry.screen === null && screen === null)) return;
+    entry.screen = screen;
+    this.save();
+  }
+
   /** Records the attempt before the notifier runs; returns the reminder index to go back to if it fails. */
   beginShow(id: string, reminder: number): number {
     const now = this.clock.now();
@@ -67,6 +92,7 @@ export class SeenStore {
       shownAt: entry?.shownAt ?? null,
       readAt: entry?.readAt ?? null,
       retracted: entry?.retracted ?? false,
+      screen: entry?.screen ?? null,
     });
     this.prune();
     this.save();
@@ -94,6 +120,7 @@ export class SeenStore {
     if (entry.readAt !== null) return null;
     entry.readAt = this.clock.now();
     entry.updatedAt = entry.readAt;
+    entry.screen = null;
     this.save();
     return entry.readAt;
   }
@@ -104,6 +131,7 @@ export class SeenStore {
     if (entry) {
       entry.retracted = true;
       entry.updatedAt = now;
+      entry.screen = null;
     } else {
       this.entries.set(id, {
         id,
@@ -113,6 +141,7 @@ export class SeenStore {
         shownAt: null,
         readAt: null,
         retracted: true,
+        screen: null,
       });
     }
     this.save();
@@ -153,6 +182,19 @@ function isEntry(value: unknown): value is SeenEntry {
     typeof v.updatedAt === 'number' &&
     (v.shownAt === null || typeof v.shownAt === 'number') &&
     (v.readAt === null || typeof v.readAt === 'number') &&
-    typeof v.retracted === 'boolean'
+    typeof v.retracted === 'boolean' &&
+    (v.screen === undefined || v.screen === null || isScreen(v.screen))
+  );
+}
+
+function isScreen(value: unknown): value is ScreenRecord {
+  const v = value as Partial<ScreenRecord> | null;
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    (v.handle === null || typeof v.handle === 'string') &&
+    typeof v.title === 'string' &&
+    typeof v.message === 'string' &&
+    (v.expiresAt === null || typeof v.expiresAt === 'string')
   );
 }

@@ -61,6 +61,23 @@ describe('status', () => {
     expect(report(false)).toMatchObject({ connected: false, text: expect.stringContaining('no está en ejecución') });
   });
 
+  it('says whether notifications can be shown, and why not, with the alerts waiting', () => {
+    const { writer, clock, lockPath, report } = setup();
+    writeFileSync(lockPath, '4242\n');
+    writer.update({ state: 'connected' });
+    expect(report(true).text).toContain('Notificaciones:     sin comprobar todavía');
+    writer.updateDesktop(false, 'no notification service on the session bus', 0);
+    clock.advance(90_000);
+    writer.updateDesktop(false, 'no notification service on the session bus', 2);
+    expect(report(true).text).toContain(
+      'Notificaciones:     no desktop session to show alerts (no notification service on the session bus), ' +
+        'desde 2026-11-22T10:00:00.000Z (hace 1 min); 2 aviso(s) esperando a mostrarse',
+    );
+    writer.updateDesktop(true, null, 0);
+    expect(report(true).text).toContain('Notificaciones:     se muestran');
+    expect(report(false).text).not.toContain('Notificaciones');
+  });
+
   it('shortens the alert text to one line', () => {
     expect(excerpt('  uno\n dos  ')).toBe('uno dos');
     expect(excerpt('x'.repeat(100), 10)).toBe(`${'x'.repeat(9)}…`);

@@ -1,6 +1,7 @@
 import { readJson, writeJsonAtomic } from './atomic-file';
 import { Clock, iso } from './clock';
 import { lockOwner, PidProbe } from './lock-file';
+import { NO_DESKTOP_SESSION } from './notifier';
 
 export const STATUS_FILE = 'status.json';
 
@@ -12,6 +13,15 @@ export interface LastAlert {
   priority: string;
   sender: string;
   excerpt: string;
+}
+
+/** Whether this PC can show notifications now, as the last attempt found. */
+export interface DesktopStatus {
+  state: 'unknown' | 'available' | 'unavailable';
+  reason: string | null;
+  since: string | null;
+  /** Alerts received and not shown yet (their 'delivered' is not sent). */
+  waitingAlerts: number;
 }
 
 export interface ReceiverStatus {
@@ -26,6 +36,7 @@ export interface ReceiverStatus {
   nextAttemptAt: string | null;
   lastAlert: LastAlert | null;
   pendingReceipts: number;
+  desktop: DesktopStatus;
   updatedAt: string;
 }
 
@@ -48,6 +59,7 @@ export class StatusWriter {
       nextAttemptAt: null,
       lastAlert: null,
       pendingReceipts: 0,
+      desktop: { state: 'unknown', reason: null, since: null, waitingAlerts: 0 },
       updatedAt: now,
     };
     this.write();
@@ -55,6 +67,13 @@ export class StatusWriter {
 
   get current(): ReceiverStatus {
     return { ...this.status };
+  }
+
+  updateDesktop(available: boolean | null, reason: string | null, waitingAlerts: number): void {
+    const state = available === null ? 'unknown' : available ? 'available' : 'unavailable';
+    const previous = this.status.desktop;
+    const since = state === previous.state && reason === previous.reason ? previous.since : iso(this.clock.now());
+    this.update({ desktop: { state, reason, since, waitingAlerts } });
   }
 
   update(change: Partial<Omit<ReceiverStatus, 'pid' | 'version' | 'since' | 'updatedAt'>>): void {
@@ -111,9 +130,21 @@ export function statusReport(lockPath: string, statusPath: string, isAlive: PidP
     const alert = status.lastAlert;
     row('Último aviso', alert ? `${alert.receivedAt} [${alert.id}] ${alert.sender}: "${alert.excerpt}"` : 'ninguno');
     row('Recibos por enviar', status.pendingReceipts);
+    const desktop = status.desktop as DesktopStatus | undefined;
+    if (running && desktop) row('Notificaciones', desktopLine(desktop, now));
   }
   const connected = running && status?.pid === pid && status.state === 'connected';
   return { connected, text: lines.join('\n') };
+}
+
+function desktopLine(desktop: DesktopStatus, now: number): string {
+  const waiting = desktop.waitingAlerts > 0 ? `; ${desktop.waitingAlerts} aviso(s) esperando a mostrarse` : '';
+  if (desktop.state === 'unavailable') {
+    const since = desktop.since ? `, desde ${desktop.since} (${ago(desktop.since, now)})` : '';
+    return `${NO_DESKTOP_SESSION} (${desktop.reason ?? 'sin detalle'})${since}${waiting}`;
+  }
+  if (desktop.state === 'available') return `se muestran${waiting}`;
+  return `sin comprobar todavía${waiting}`;
 }
 
 function ago(when: string, now: number): string {

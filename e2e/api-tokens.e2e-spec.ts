@@ -180,6 +180,76 @@ describe('API tokens', () => {
     expect(countRows(server, 'audit_events')).toBe(auditBefore);
   });
 
+  describe("a token lives as long as its creator's account", () => {
+    let creatorId: number;
+    let creator: string;
+    let send: { id: number; token: string };
+    const alert = (token: string) =>
+      server.api('POST', '/api/v1/messages', { token, body: { target: { kind: 'all' }, text: 'desde zabbix' } });
+    const listed = async (id: number) =>
+      ((await server.api('GET', '/api/v1/api-tokens', { token: admin })).body as Record<string, unknown>[]).find(
+        (t) => t.id === id,
+      )!;
+    const setEnabled = (enabled: boolean) =>
+      server.api('PUT', `/api/v1/users/${creatorId}/enabled`, { token: admin, body: { enabled } });
+
+    beforeAll(async () => {
+      // An alert to every site needs one site at least.
+      expect(
+        (await server.api('POST', '/api/v1/receivers', { token: admin, body: { name: 'farmacia-1' } })).status,
+      ).toBe(201);
+      creatorId = (await server.createUser(admin, 'jefa', 'admin', 'Jefa-Admin-2026')).id;
+      creator = await server.login('jefa', 'Jefa-Admin-2026');
+      const created = await server.api('POST', '/api/v1/api-tokens', {
+        token: creator,
+        body: { name: 'erp', scopes: ['messages:send', 'read'] },
+      });
+      expect(created.status).toBe(201);
+      expect(created.body).toMatchObject({ createdBy: 'jefa', createdById: creatorId, creatorStatus: 'active' });
+      send = { id: created.body.id, token: created.body.token };
+    });
+
+    it('lists each token with its creator and last use, written at most once a minute', async () => {
+      expect(await listed(send.id)).toMatchObject({ createdBy: 'jefa', creatorStatus: 'active', lastUsedAt: null });
+      expect((await alert(send.token)).status).toBe(201);
+      const first = tokenRow('erp').last_used_at;
+      expect(first).toEqual(expect.any(Number));
+      expect((await listed(send.id)).lastUsedAt).toBe(new Date(Number(first)).toISOString());
+      expect((await server.api('GET', '/api/v1/auth/me', { token: send.token })).status).toBe(200);
+      expect(tokenRow('erp').last_used_at).toBe(first);
+    });
+
+    it('stops working while its creator is disabled, and works again once re-enabled', async () => {
+      const auditBefore = countRows(server, 'audit_events');
+      expect((await setEnabled(false)).status).toBe(200);
+      const refused = await alert(send.token);
+      expect(refused.status).toBe(401);
+      expect(refused.body.message).toBe('the account that created this API token is disabled; ask an administrator');
+      expect((await server.api('GET', '/api/v1/auth/me', { token: send.token })).status).toBe(401);
+      expect(await listed(send.id)).toMatchObject({ createdBy: 'jefa', creatorStatus: 'disabled', revokedAt: null });
+      // Only the user change is audited, as before.
+      expect(countRows(server, 'audit_events')).toBe(auditBefore + 1);
+
+      expect((await setEnabled(true)).status).toBe(200);
+      expect((await alert(send.token)).status).toBe(201);
+      expect((await listed(send.id)).creatorStatus).toBe('active');
+    });
+
+    it('stops working for good once its creator is deleted, even if an account of the same name comes back', async () => {
+      expect((await server.api('DELETE', `/api/v1/users/${creatorId}`, { token: admin })).status).toBe(204);
+      const refused = await alert(send.token);
+      expect(refused.status).toBe(401);
+      expect(refused.body.message).toBe(
+        'the account that created this API token no longer exists; ask an administrator for a new token',
+      );
+      expect(await listed(send.id)).toMatchObject({ createdBy: 'jefa', creatorStatus: 'deleted' });
+
+      await server.createUser(admin, 'jefa', 'admin', 'Jefa-Admin-2027');
+      expect((await alert(send.token)).status).toBe(401);
+      expect((await listed(send.id)).creatorStatus).toBe('deleted');
+    });
+  });
+
   // No route a token may call changes state yet (the only token route is GET /auth/me; logout refuses tokens, see
   // above), so there is no "token:<name>" audit actor to check until one exists.
 });

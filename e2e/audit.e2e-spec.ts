@@ -2,6 +2,7 @@ import { parse } from 'csv-parse/sync';
 import { eventually } from './support/eventually';
 import { TestServer } from './support/server';
 import { countRows, queryDb } from './support/database';
+import { openSocket } from './support/test-socket';
 
 interface AuditItem {
   id: number;
@@ -390,6 +391,78 @@ describe('audit API and logs', () => {
       expect(lines.length).toBeGreaterThan(5);
       expect(lines[0]).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} - (INFO|WARN|ERROR|DEBUG) /);
       expect(lines.some((l) => /INFO \[Bootstrap\] Avisa listening on https:\/\/127\.0\.0\.1:\d+$/.test(l))).toBe(true);
+    });
+  });
+
+  describe('hostile values in log lines', () => {
+    const FORGED = 'zz\r\n2026-12-02 10:00:00 - admin - FAKELOGIN';
+    const ANSI = '\u001b[2J\u001b[31mroot\u001b[0m';
+    // Any control character but the line feed that ends each line.
+    // eslint-disable-next-line no-control-regex -- finding control characters is the point
+    const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f]/;
+    const STAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} - /;
+
+    it('keeps an attempted username with CR/LF or ANSI escapes as data in the audit row, one escaped acciones.log line each', async () => {
+      for (const username of [FORGED, ANSI]) {
+        const response = await server.api('POST', '/api/v1/auth/login', {
+          body: { username, password: 'Wrong-Pass-2026' },
+        });
+        expect(response.status).toBe(401);
+      }
+      const failed = queryDb<{ actor_kind: string; actor_name: string; target: string }>(
+        server,
+        "SELECT actor_kind, actor_name, target FROM audit_events WHERE action = 'auth.login.failed' AND actor_name <> 'marin' ORDER BY id",
+      );
+      // Stored as sent (normalized like every login name: trimmed, lower case), control characters and all.
+      expect(failed).toEqual([
+        { actor_kind: 'anonymous', actor_name: FORGED.toLowerCase(), target: FORGED.toLowerCase() },
+        { actor_kind: 'anonymous', actor_name: ANSI.toLowerCase(), target: ANSI.toLowerCase() },
+      ]);
+      const listed = await search('?q=fakelogin');
+      expect(listed.body.items.map((i: AuditItem) => i.actor)).toEqual([FORGED.toLowerCase()]);
+
+      const total = countRows(server, 'audit_events');
+      const text = await eventually(
+        () => server.readLog('acciones.log'),
+        (t) => t.includes('[31mroot'),
+      );
+      const lines = text.replace(/\n$/, '').split('\n');
+      expect(lines).toHaveLength(total);
+      for (const line of lines) expect(line).toMatch(STAMP);
+      expect(text).not.toMatch(CONTROL);
+      expect(text).not.toMatch(/^2026-12-02 10:00:00/m);
+      // The name is written quoted and escaped, so it cannot pass for the "user" field of another line.
+      expect(text).toContain(' - "zz\\r\\n2026-12-02 10:00:00 - admin - fakelogin" - auth.login.failed ');
+      expect(text).toContain(' - "\\u001b[2j\\u001b[31mroot\\u001b[0m" - auth.login.failed ');
+    });
+
+    it('bounds the attempted username at 64 characters: a longer one is refused before any audit row', async () => {
+      const before = countRows(server, 'audit_events');
+      const long = await server.api('POST', '/api/v1/auth/login', {
+        body: { username: `${'\r\n'.repeat(32)}x`, password: 'Wrong-Pass-2026' },
+      });
+      expect(long.status).toBe(400);
+      expect(long.body.fields).toEqual({ username: ['username must be shorter than or equal to 64 characters'] });
+      expect(countRows(server, 'audit_events')).toBe(before);
+    });
+
+    it('escapes control characters in servidor.log too: a refused site name stays on its line', async () => {
+      const name = 'x\r\n2026-12-02 10:00:00 - ERROR [Bootstrap] \u001b[31mforged';
+      const socket = openSocket(server, '/receivers', { name, key: 'avr_not-a-key' });
+      await socket.refused();
+      socket.close();
+      const text = await eventually(
+        () => server.readLog('servidor.log'),
+        (t) => t.includes('refused site connection'),
+      );
+      const lines = text.replace(/\n$/, '').split('\n');
+      for (const line of lines)
+        expect(line).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} - (INFO|WARN|ERROR|DEBUG|VERBOSE|FATAL) /);
+      expect(text).not.toMatch(CONTROL);
+      expect(text).not.toMatch(/^2026-12-02 10:00:00/m);
+      expect(text).toContain(
+        'refused site connection "x\\r\\n2026-12-02 10:00:00 - ERROR [Bootstrap] \\u001b[31mforged"',
+      );
     });
   });
 });

@@ -28,6 +28,8 @@ interface Case {
 }
 
 const PASSWORD = 'Valid-Pass-2026';
+/** `depth` arrays, one inside the other: `[[[]]]` for 3. */
+const nested = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
 
 const CASES: Case[] = [
   // unknown fields
@@ -206,6 +208,33 @@ const CASES: Case[] = [
     status: 400,
     message: /^request body must be a JSON object$/,
   },
+  // nested too deep (a depth limit of 32 before any validation)
+  {
+    what: 'JSON nested 20,000 levels deep on login',
+    method: 'POST',
+    path: '/api/v1/auth/login',
+    anonymous: true,
+    raw: `{"username":${nested(20_000)},"password":"x"}`,
+    status: 400,
+    message: /^request body is nested deeper than 32 levels$/,
+  },
+  {
+    what: 'JSON nested 33 levels deep on PATCH /users/:id',
+    method: 'PATCH',
+    path: '/api/v1/users/:id',
+    raw: `{"displayName":${nested(32)}}`,
+    status: 400,
+    message: /^request body is nested deeper than 32 levels$/,
+  },
+  {
+    what: 'JSON nested exactly 32 levels deep on PATCH /users/:id (past the limit check, refused by validation)',
+    method: 'PATCH',
+    path: '/api/v1/users/:id',
+    raw: `{"displayName":${nested(31)}}`,
+    status: 400,
+    message: /^displayName must be a string/,
+    fields: ['displayName'],
+  },
   // too big
   {
     what: 'a body over 100kb on POST /users',
@@ -319,6 +348,12 @@ describe('bad input', () => {
     expect(response.body.message).toMatch(c.message);
     if (c.fields) expect(Object.keys(response.body.fields).sort()).toEqual([...c.fields].sort());
     expect(snapshot()).toEqual(before);
+  });
+
+  it('writes no stack trace and no error line to servidor.log for any of these requests', () => {
+    const log = server.readLog('servidor.log');
+    expect(log).not.toMatch(/RangeError|Maximum call stack|HttpExceptionFilter/);
+    expect(log).not.toMatch(/^\s+at /m);
   });
 
   it('still works afterwards: the same requests with good input succeed', async () => {

@@ -81,6 +81,25 @@ describe('groups: CRUD, info, sending, CSV import/export and per-group permissio
       expect(countRows(server, 'groups')).toBe(0);
     });
 
+    it.each([
+      ['markup', '"><svg/onload=alert(1)>', 'members[1] may contain only letters, digits, ".", "_" and "-"'],
+      ['a space', 'farmacia 9', 'members[1] may contain only letters, digits, ".", "_" and "-"'],
+      ['one character', 'x', 'members[1] must be at least 2 characters long'],
+      ['65 characters', 'f'.repeat(65), 'members[1] must be at most 64 characters long'],
+    ])(
+      'refuses a member with %s (members follow the site-name rules), storing nothing',
+      async (_what, member, message) => {
+        const response = await api('POST', '/api/v1/groups', operator, {
+          name: 'zona xss',
+          members: ['farmacia-1', member],
+        });
+        expect(response.status).toBe(400);
+        expect(response.body.fields).toEqual({ members: [message] });
+        expect(countRows(server, 'groups')).toBe(0);
+        expect(countRows(server, 'group_members')).toBe(0);
+      },
+    );
+
     it('refuses a name that collides with another group after normalization', async () => {
       expect(
         (await api('POST', '/api/v1/groups', operator, { name: 'zona sur', members: ['farmacia-4'] })).status,
@@ -111,10 +130,11 @@ describe('groups: CRUD, info, sending, CSV import/export and per-group permissio
         'zona a,farmacia-4',
         'repetido,farmacia-1,Farmacia-1',
         ',farmacia-2',
+        'marcado,farmacia-1,<svg/onload=alert(1)>,farmacia 2',
       ].join('\n');
       const response = await importCsv(csv);
       expect(response.status).toBe(400);
-      expect(response.body.message).toMatch(/nothing was imported: 5 problem/);
+      expect(response.body.message).toMatch(/nothing was imported: 7 problem/);
       expect(response.body.report.imported).toBe(false);
       expect(response.body.report.errors).toEqual([
         { line: 3, message: 'group "existente" already exists' },
@@ -122,6 +142,8 @@ describe('groups: CRUD, info, sending, CSV import/export and per-group permissio
         { line: 5, message: 'group "zona a" also appears on line 2' },
         { line: 6, message: 'member "farmacia-1" is listed twice in group "repetido"' },
         { line: 7, message: 'the group name is empty' },
+        { line: 8, message: 'member "<svg/onload=alert(1)>" may contain only letters, digits, ".", "_" and "-"' },
+        { line: 8, message: 'member "farmacia 2" may contain only letters, digits, ".", "_" and "-"' },
       ]);
       expect(countRows(server, 'groups')).toBe(1);
     });
@@ -150,14 +172,14 @@ describe('groups: CRUD, info, sending, CSV import/export and per-group permissio
     });
 
     it('exports with formula injection neutralised, and the export imports back unchanged', async () => {
-      await api('POST', '/api/v1/groups', admin, { name: '=cmd()', members: ['@farmacia-1', 'farmacia-2', '-x'] });
+      await api('POST', '/api/v1/groups', admin, { name: '=cmd()', members: ['-farmacia-1', 'farmacia-2', '-x'] });
       await api('POST', '/api/v1/groups', admin, { name: 'normal', members: ['farmacia-3'] });
       const before = (await api('GET', '/api/v1/groups', admin)).body as unknown[];
       const exported = await server.api('GET', '/api/v1/groups/export', { token: admin });
       expect(exported.status).toBe(200);
       expect(exported.headers['content-type']).toMatch(/text\/csv/);
       const text = exported.body as string;
-      expect(text.split('\n')).toContain("'=cmd(),'-x,'@farmacia-1,farmacia-2");
+      expect(text.split('\n')).toContain("'=cmd(),'-farmacia-1,'-x,farmacia-2");
       expect(text).not.toMatch(/(^|,)=/m);
       for (const g of before as { name: string }[])
         await api('DELETE', `/api/v1/groups/${encodeURIComponent(g.name)}`, admin);

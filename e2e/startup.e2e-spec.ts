@@ -81,6 +81,20 @@ function servedFingerprint(port: number): Promise<string> {
   });
 }
 
+/** The protocol and cipher the server agrees to, or the handshake error, for a client offering only `options`. */
+function negotiate(port: number, options: { ciphers?: string; maxVersion?: 'TLSv1.2' | 'TLSv1.3' }) {
+  return new Promise<{ protocol: string | null; cipher: string }>((done, fail) => {
+    const socket = tlsConnect(
+      { host: '127.0.0.1', port, servername: 'localhost', rejectUnauthorized: false, ...options },
+      () => {
+        done({ protocol: socket.getProtocol(), cipher: socket.getCipher().name });
+        socket.end();
+      },
+    );
+    socket.once('error', fail);
+  });
+}
+
 function plainHttpGet(port: number): Promise<number> {
   return new Promise((done, fail) => {
     const req = httpGet({ host: '127.0.0.1', port, path: '/api/v1/health', timeout: 5000 }, (res) => {
@@ -219,6 +233,22 @@ describe('start-up and configuration', () => {
       expect(await servedFingerprint(server.port)).toBe(expected);
       await expect(plainHttpGet(server.port)).rejects.toThrow();
       expect((await server.api('GET', '/api/v1/health')).status).toBe(200);
+    });
+
+    it('offers only AEAD cipher suites on TLS 1.2 (ECDHE with AES-GCM or ChaCha20-Poly1305), and TLS 1.3', async () => {
+      await expect(
+        negotiate(server.port, { maxVersion: 'TLSv1.2', ciphers: 'ECDHE-ECDSA-AES128-SHA:ECDHE-RSA-AES128-SHA' }),
+      ).rejects.toThrow(/handshake failure|no shared cipher/i);
+      await expect(
+        negotiate(server.port, { maxVersion: 'TLSv1.2', ciphers: 'ECDHE-ECDSA-AES256-SHA384:AES128-GCM-SHA256' }),
+      ).rejects.toThrow(/handshake failure|no shared cipher/i);
+      for (const cipher of ['ECDHE-ECDSA-AES128-GCM-SHA256', 'ECDHE-ECDSA-CHACHA20-POLY1305']) {
+        expect(await negotiate(server.port, { maxVersion: 'TLSv1.2', ciphers: cipher })).toEqual({
+          protocol: 'TLSv1.2',
+          cipher,
+        });
+      }
+      expect((await negotiate(server.port, {})).protocol).toBe('TLSv1.3');
     });
 
     it('after a restart on the same folder: no new password, the same one works, data and certificate survive', async () => {

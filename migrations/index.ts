@@ -2,6 +2,13 @@ import { Init1763830000000 } from './1763830000000-Init';
 import { Delivery1763840000000 } from './1763840000000-Delivery';
 import { GroupsPhrases1763850000000 } from './1763850000000-GroupsPhrases';
 import { DeliveryLookup1763860000000 } from './1763860000000-DeliveryLookup';
+import { ApiTokenCreator1763880000000 } from './1763880000000-ApiTokenCreator';
 
 /** Every migration, oldest first; listed by class so a bundled build finds them too. */
-export const MIGRATIONS = [Init1763830000000, Delivery1763840000000, GroupsPhrases1763850000000, DeliveryLookup1763860000000];
+export const MIGRATIONS = [
+  Init1763830000000,
+  Delivery1763840000000,
+  GroupsPhrases1763850000000,
+  DeliveryLookup1763860000000,
+  ApiTokenCreator1763880000000,
+];

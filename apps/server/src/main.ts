@@ -7,9 +7,11 @@ import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:https';
 import { AppModule } from './app.module';
 import { RedisIoAdapter } from './cluster/redis-io-adapter';
+import { jsonDepthLimit } from './common/http/json-depth';
 import { AppEnvironment, ConfigurationError, readEnvironment } from './config/environment';
 import { createServerLogger } from './logging/server-logger';
 import { loadOrCreateCertificate } from './tls/tls-certificate';
+import { TLS_SERVER_OPTIONS } from './tls/tls-options';
 import { serveWebApp } from './web/web-app';
 
 export const API_PREFIX = 'api/v1';
@@ -27,7 +29,7 @@ export async function createApp(env: AppEnvironment): Promise<NestExpressApplica
       .filter(Boolean),
   });
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env), {
-    httpsOptions: { cert: tls.cert, key: tls.key },
+    httpsOptions: { ...TLS_SERVER_OPTIONS, cert: tls.cert, key: tls.key },
     logger,
     bodyParser: false,
     abortOnError: false,
@@ -35,6 +37,7 @@ export async function createApp(env: AppEnvironment): Promise<NestExpressApplica
   if (env.AVISA_TRUST_PROXY) app.set('trust proxy', true);
   app.disable('x-powered-by');
   app.useBodyParser('json', { limit: env.AVISA_BODY_LIMIT });
+  app.use(jsonDepthLimit());
   app.useBodyParser('text', { limit: env.AVISA_BODY_LIMIT, type: ['text/csv', 'text/plain'] });
   app.use(
     helmet({

@@ -47,7 +47,7 @@ export interface OperatorRestrictionsRequest {
   groups?: string[];
 }
 
-/** "  Zona   NORTE " and "zona norte" are one group; members are normalized the same way. */
+/** "  Zona   NORTE " and "zona norte" are one group; members are site names (`normalizeName`). */
 export function normalizeGroupName(value: string): string {
   return value.trim().toLowerCase().replace(/\s+/g, ' ');
 }

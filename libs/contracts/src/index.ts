@@ -9,3 +9,4 @@ export * from './messages';
 export * from './operator-protocol';
 export * from './phrases';
 export * from './groups';
+export * from './names';

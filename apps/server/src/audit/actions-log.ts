@@ -3,6 +3,10 @@ import { join } from 'node:path';
 import * as winston from 'winston';
 import DailyRotateFile from 'winston-daily-rotate-file';
 import { AppConfigService } from '../config/app-config.service';
+import { oneLine } from '../logging/log-line';
+
+/** Account, site and token names as the server creates them; anything else came from a request as typed. */
+const PLAIN_ACTOR = /^[a-z0-9._:-]+$/;
 
 /** `acciones.log`: one line per audited action, `YYYY-MM-DD HH:mm:ss - user - action`, rotated daily. */
 @Injectable()
@@ -13,7 +17,7 @@ export class ActionsLog implements OnApplicationShutdown {
     this.logger = winston.createLogger({
       format: winston.format.combine(
         winston.format.timestamp({ format: 'YYYY-MM-DD HH:mm:ss' }),
-        winston.format.printf(({ timestamp, message }) => `${String(timestamp)} - ${String(message)}`),
+        oneLine(({ timestamp, message }) => `${String(timestamp)} - ${String(message)}`),
       ),
       transports: [
         new DailyRotateFile({
@@ -29,8 +33,9 @@ export class ActionsLog implements OnApplicationShutdown {
     });
   }
 
+  /** An actor that is not a plain name (an attempted login name) is quoted, so it cannot pass for the "user" field. */
   write(actor: string, action: string): void {
-    this.logger.info(`${actor} - ${action}`);
+    this.logger.info(`${PLAIN_ACTOR.test(actor) ? actor : JSON.stringify(actor)} - ${action}`);
   }
 
   onApplicationShutdown(): Promise<void> {

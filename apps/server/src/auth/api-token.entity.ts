@@ -22,6 +22,10 @@ export class ApiTokenEntity {
   @Column({ name: 'created_by', type: 'varchar', length: 64 })
   createdBy!: string;
 
+  /** The token works only while this account exists and is enabled; null when it no longer existed at migration. */
+  @Column({ name: 'created_by_id', type: 'integer', nullable: true })
+  createdById!: number | null;
+
   @EpochColumn({ name: 'created_at' })
   createdAt!: number;
 

@@ -1,26 +1,41 @@
 import { ConflictException, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
-import type { ApiTokenResponse, CreatedApiTokenResponse } from '@avisa/contracts';
+import type { ApiTokenResponse, CreatedApiTokenResponse, TokenCreatorStatus } from '@avisa/contracts';
 import { Actor, Principal } from '../common/actor';
 import { EventBus } from '../common/events/event-bus';
 import { Clock } from '../common/system/clock';
 import { CryptoService } from '../common/system/crypto.service';
+import { UserEntity } from '../users/user.entity';
+import { UsersRepository } from '../users/users.repository';
+import { ApiTokenEntity } from './api-token.entity';
 import { ApiTokensRepository } from './api-tokens.repository';
 import { CreateApiTokenDto, toApiTokenResponse } from './dto/api-token.dto';
 
 export const API_TOKEN_PREFIX = 'avt_';
 const DAY_MS = 86_400_000;
+/** Last use is for people reading the list: written at most once a minute per token, not on every call. */
+const LAST_USE_PRECISION_MS = 60_000;
+
+function creatorStatusOf(creator: UserEntity | null | undefined): TokenCreatorStatus {
+  if (!creator) return 'deleted';
+  return creator.enabled ? 'active' : 'disabled';
+}
 
 @Injectable()
 export class ApiTokensService {
   constructor(
     private readonly tokens: ApiTokensRepository,
+    private readonly users: UsersRepository,
     private readonly crypto: CryptoService,
     private readonly clock: Clock,
     private readonly events: EventBus,
   ) {}
 
   async list(): Promise<ApiTokenResponse[]> {
-    return (await this.tokens.list()).map(toApiTokenResponse);
+    const [tokens, users] = await Promise.all([this.tokens.list(), this.users.list()]);
+    const byId = new Map(users.map((u) => [u.id, u]));
+    return tokens.map((t) =>
+      toApiTokenResponse(t, creatorStatusOf(t.createdById === null ? null : byId.get(t.createdById))),
+    );
   }
 
   async create(dto: CreateApiTokenDto, actor: Actor): Promise<CreatedApiTokenResponse> {
@@ -35,6 +50,7 @@ export class ApiTokensService {
       prefix: token.slice(0, 12),
       scopes: [...new Set(dto.scopes)],
       createdBy: actor.name,
+      createdById: actor.id,
       createdAt: now,
       lastUsedAt: null,
       expiresAt: dto.expiresInDays ? now + dto.expiresInDays * DAY_MS : null,
@@ -45,7 +61,7 @@ export class ApiTokensService {
       target: entity.name,
       details: { scopes: entity.scopes, expiresAt: entity.expiresAt ? new Date(entity.expiresAt).toISOString() : null },
     });
-    return { ...toApiTokenResponse(entity), token };
+    return { ...toApiTokenResponse(entity, 'active'), token };
   }
 
   async revoke(id: number, actor: Actor): Promise<ApiTokenResponse> {
@@ -56,9 +72,13 @@ export class ApiTokensService {
       await this.tokens.update(id, { revokedAt: entity.revokedAt });
       await this.events.emit('api-token.revoked', { actor, target: entity.name });
     }
-    return toApiTokenResponse(entity);
+    return toApiTokenResponse(entity, creatorStatusOf(await this.creatorOf(entity)));
   }
 
+  /**
+   * A token works while it is neither revoked nor expired and the account that created it exists and is enabled.
+   * Checked on every call, so re-enabling that account brings its tokens back; deleting it ends them for good.
+   */
   async authenticate(token: string): Promise<Principal> {
     const entity = await this.tokens.findByHash(this.crypto.sha256(token));
     if (!entity) throw new UnauthorizedException('unknown API token');
@@ -66,9 +86,22 @@ export class ApiTokensService {
     if (entity.revokedAt !== null) throw new UnauthorizedException('this API token has been revoked');
     if (entity.expiresAt !== null && now >= entity.expiresAt)
       throw new UnauthorizedException('this API token has expired');
-    if (entity.lastUsedAt === null || now - entity.lastUsedAt > 60_000) {
+    const status = creatorStatusOf(await this.creatorOf(entity));
+    if (status === 'disabled') {
+      throw new UnauthorizedException('the account that created this API token is disabled; ask an administrator');
+    }
+    if (status === 'deleted') {
+      throw new UnauthorizedException(
+        'the account that created this API token no longer exists; ask an administrator for a new token',
+      );
+    }
+    if (entity.lastUsedAt === null || now - entity.lastUsedAt >= LAST_USE_PRECISION_MS) {
       await this.tokens.update(entity.id, { lastUsedAt: now });
     }
     return { kind: 'token', tokenId: entity.id, name: entity.name, scopes: entity.scopes };
+  }
+
+  private creatorOf(entity: ApiTokenEntity): Promise<UserEntity | null> {
+    return entity.createdById === null ? Promise.resolve(null) : this.users.findById(entity.createdById);
   }
 }

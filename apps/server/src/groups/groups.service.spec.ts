@@ -1,6 +1,7 @@
 import { jest } from '@jest/globals';
 import type { Principal } from '../common/actor';
 import { EventBus } from '../common/events/event-bus';
+import { FieldValidationException } from '../common/http/validation';
 import { ReceiverHub } from '../fanout/receiver-hub';
 import { ReceiversService } from '../receivers/receivers.service';
 import { FakeClock, adminActor, mockOf } from '../../test/utils';
@@ -72,5 +73,32 @@ describe('GroupsService.import', () => {
     expect((await reportOf(sut.import('\n\n', null, admin, adminActor))).errors).toEqual([
       { line: 0, message: 'the file lists no groups' },
     ]);
+  });
+
+  it('holds members to the site-name rules, naming each bad one with its line', async () => {
+    const { sut, mocks } = setup();
+    const report = await reportOf(sut.import('zona a,f-1,<b>,x\nzona b,F 2\n', null, admin, adminActor));
+    expect(report.errors).toEqual([
+      { line: 1, message: 'member "<b>" may contain only letters, digits, ".", "_" and "-"' },
+      { line: 1, message: 'member "x" must be at least 2 characters long' },
+      { line: 2, message: 'member "f 2" may contain only letters, digits, ".", "_" and "-"' },
+    ]);
+    expect(mocks.groups.createMany).not.toHaveBeenCalled();
+  });
+});
+
+describe('GroupsService.create', () => {
+  it('refuses members that are not site names, naming each by its index, and stores nothing', async () => {
+    const { sut, mocks } = setup();
+    const error = await sut
+      .create({ name: 'zona', members: ['f-1', '"><svg/onload=alert(1)>', ' ', 'F'] }, admin, adminActor)
+      .catch((e: unknown) => e);
+    expect((error as FieldValidationException).fields).toEqual({
+      members: [
+        'members[1] may contain only letters, digits, ".", "_" and "-"',
+        'members[3] must be at least 2 characters long',
+      ],
+    });
+    expect(mocks.groups.create).not.toHaveBeenCalled();
   });
 });

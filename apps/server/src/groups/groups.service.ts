@@ -1,11 +1,20 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import type { GroupImportReport, GroupInfoResponse, GroupResponse, ImportProblem } from '@avisa/contracts';
-import { normalizeGroupName } from '@avisa/contracts';
+import {
+  NAME_PROBLEM_TEXT,
+  nameProblem,
+  normalizeGroupName,
+  normalizeName,
+  type GroupImportReport,
+  type GroupInfoResponse,
+  type GroupResponse,
+  type ImportProblem,
+} from '@avisa/contracts';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { Actor, Principal } from '../common/actor';
 import { neutralizeFormula, restoreFormula } from '../common/csv-cells';
 import { EventBus } from '../common/events/event-bus';
+import { FieldValidationException } from '../common/http/validation';
 import { Clock } from '../common/system/clock';
 import { ReceiverHub } from '../fanout/receiver-hub';
 import { ReceiversService } from '../receivers/receivers.service';
@@ -14,6 +23,7 @@ import { GroupAccessService, GroupScope } from './group-access.service';
 import { GroupWithMembers, GroupsRepository } from './groups.repository';
 
 const HEADER = /^(group|grupo|group_name|nombre_grupo|name|nombre)$/i;
+const shown = (text: string) => (text.length > 64 ? `${text.slice(0, 40)}…` : text);
 
 export class GroupImportException extends BadRequestException {
   constructor(readonly report: GroupImportReport) {
@@ -165,9 +175,9 @@ export class GroupsService {
     const groups: { line: number; name: string; members: string[] }[] = [];
     for (const { record, info } of rows) {
       const line = info.lines;
-      const cells = record.map((c) => normalizeGroupName(restoreFormula(c)));
-      const name = cells[0] ?? '';
-      const members = cells.slice(1).filter(Boolean);
+      const cells = record.map(restoreFormula);
+      const name = normalizeGroupName(cells[0] ?? '');
+      const members = cells.slice(1).map(normalizeName).filter(Boolean);
       if (!name) {
         errors.push({ line, message: 'the group name is empty' });
         continue;
@@ -177,6 +187,10 @@ export class GroupsService {
       if (seen.has(name)) errors.push({ line, message: `group "${name}" also appears on line ${seen.get(name)}` });
       else seen.set(name, line);
       if (!members.length) errors.push({ line, message: `group "${name}" has no members` });
+      for (const m of new Set(members)) {
+        const problem = nameProblem(m);
+        if (problem) errors.push({ line, message: `member "${shown(m)}" ${NAME_PROBLEM_TEXT[problem]}` });
+      }
       const twice = members.filter((m, i) => members.indexOf(m) !== i);
       for (const m of new Set(twice))
         errors.push({ line, message: `member "${m}" is listed twice in group "${name}"` });
@@ -188,8 +202,14 @@ export class GroupsService {
   private validated(dto: GroupDto): { name: string; members: string[] } {
     const name = normalizeGroupName(dto.name);
     if (!name) throw new BadRequestException('name must not be empty');
-    const members = dto.members.map(normalizeGroupName).filter(Boolean);
+    const members = dto.members.map(normalizeName).filter(Boolean);
     if (!members.length) throw new BadRequestException('members must list at least one site');
+    const invalid = dto.members.flatMap((raw, i) => {
+      const member = normalizeName(raw);
+      const problem = member ? nameProblem(member) : null;
+      return problem ? [`members[${i}] ${NAME_PROBLEM_TEXT[problem]}`] : [];
+    });
+    if (invalid.length) throw new FieldValidationException({ members: invalid });
     const twice = [...new Set(members.filter((m, i) => members.indexOf(m) !== i))];
     if (twice.length)
       throw new BadRequestException(`members lists ${twice.map((m) => `"${m}"`).join(', ')} more than once`);

@@ -2,8 +2,10 @@ import { LoggerService } from '@nestjs/common';
 import { WinstonModule } from 'nest-winston';
 import { join } from 'node:path';
 import * as winston from 'winston';
+import { oneLine } from './log-line';
 
-const line = winston.format.printf(({ timestamp, level, message, context, stack }) => {
+// A stack trace stays in its event's line too: its line breaks are escaped like any other.
+const line = oneLine(({ timestamp, level, message, context, stack }) => {
   const where = context ? ` [${String(context)}]` : '';
   const text = stack ? `${String(message)}\n${String(stack)}` : String(message);
   return `${String(timestamp)} - ${level.toUpperCase()}${where} ${text}`;

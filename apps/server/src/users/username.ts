@@ -1,20 +1,16 @@
 import { Transform } from 'class-transformer';
 import { Matches, MaxLength, MinLength, IsString } from 'class-validator';
 import { applyDecorators } from '@nestjs/common';
+import { NAME_MAX, NAME_MIN, NAME_PATTERN, NAME_PROBLEM_TEXT, normalizeName } from '@avisa/contracts';
 
-/** "  MARIN " and "marin" are one name. */
-export function normalizeName(value: string): string {
-  return value.trim().toLowerCase();
-}
-
-export const NAME_PATTERN = /^[a-z0-9._-]+$/;
+export { NAME_PATTERN, normalizeName };
 
 /** A login or site name: trimmed, lower case, letters, digits, `.`, `_`, `-`. */
 export const IsNormalizedName = (field: string) =>
   applyDecorators(
     Transform(({ value }) => (typeof value === 'string' ? normalizeName(value) : value)),
     IsString({ message: `${field} must be a string` }),
-    MinLength(2, { message: `${field} must be at least 2 characters long` }),
-    MaxLength(64, { message: `${field} must be at most 64 characters long` }),
-    Matches(NAME_PATTERN, { message: `${field} may contain only letters, digits, ".", "_" and "-"` }),
+    MinLength(NAME_MIN, { message: `${field} ${NAME_PROBLEM_TEXT.tooShort}` }),
+    MaxLength(NAME_MAX, { message: `${field} ${NAME_PROBLEM_TEXT.tooLong}` }),
+    Matches(NAME_PATTERN, { message: `${field} ${NAME_PROBLEM_TEXT.pattern}` }),
   );

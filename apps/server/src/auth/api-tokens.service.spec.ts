@@ -3,7 +3,7 @@ import { UnauthorizedException } from '@nestjs/common';
 import { EventBus } from '../common/events/event-bus';
 import { CryptoService } from '../common/system/crypto.service';
 import { UserEntity } from '../users/user.entity';
-import { UsersRepository } from '../users/users.repository';
+import { UsersService } from '../users/users.service';
 import { FakeClock, mockOf } from '../../test/utils';
 import { ApiTokenEntity } from './api-token.entity';
 import { ApiTokensRepository } from './api-tokens.repository';
@@ -27,13 +27,13 @@ function setup(token: Partial<ApiTokenEntity>, creator: Partial<UserEntity> | nu
       findByHash: jest.fn(async () => entity),
       update: jest.fn(async (_id: number, changes: Partial<ApiTokenEntity>) => void Object.assign(entity, changes)),
     }),
-    users: mockOf<UsersRepository>({
-      findById: jest.fn(async () => (creator ? ({ id: 3, username: 'jefa', ...creator } as UserEntity) : null)),
+    users: mockOf<UsersService>({
+      findAccount: jest.fn(async () => (creator ? ({ id: 3, username: 'jefa', ...creator } as UserEntity) : null)),
     }),
   };
   const sut = new ApiTokensService(
     mocks.tokens as unknown as ApiTokensRepository,
-    mocks.users as unknown as UsersRepository,
+    mocks.users as unknown as UsersService,
     mockOf<CryptoService>({ sha256: jest.fn(() => 'hash') }) as unknown as CryptoService,
     clock,
     mockOf<EventBus>() as unknown as EventBus,
@@ -56,7 +56,7 @@ describe('ApiTokensService.authenticate', () => {
     clock.advance(1);
     await sut.authenticate('avt_x');
     expect(mocks.tokens.update).toHaveBeenCalledTimes(2);
-    expect(mocks.users.findById).toHaveBeenCalledWith(3);
+    expect(mocks.users.findAccount).toHaveBeenCalledWith(3);
   });
 
   it.each([

@@ -4,8 +4,7 @@ import { Actor, Principal } from '../common/actor';
 import { EventBus } from '../common/events/event-bus';
 import { Clock } from '../common/system/clock';
 import { CryptoService } from '../common/system/crypto.service';
-import { UserEntity } from '../users/user.entity';
-import { UsersRepository } from '../users/users.repository';
+import { UserAccount, UsersService } from '../users/users.service';
 import { ApiTokenEntity } from './api-token.entity';
 import { ApiTokensRepository } from './api-tokens.repository';
 import { CreateApiTokenDto, toApiTokenResponse } from './dto/api-token.dto';
@@ -15,7 +14,7 @@ const DAY_MS = 86_400_000;
 /** Last use is for people reading the list: written at most once a minute per token, not on every call. */
 const LAST_USE_PRECISION_MS = 60_000;
 
-function creatorStatusOf(creator: UserEntity | null | undefined): TokenCreatorStatus {
+function creatorStatusOf(creator: UserAccount | null | undefined): TokenCreatorStatus {
   if (!creator) return 'deleted';
   return creator.enabled ? 'active' : 'disabled';
 }
@@ -24,14 +23,14 @@ function creatorStatusOf(creator: UserEntity | null | undefined): TokenCreatorSt
 export class ApiTokensService {
   constructor(
     private readonly tokens: ApiTokensRepository,
-    private readonly users: UsersRepository,
+    private readonly users: UsersService,
     private readonly crypto: CryptoService,
     private readonly clock: Clock,
     private readonly events: EventBus,
   ) {}
 
   async list(): Promise<ApiTokenResponse[]> {
-    const [tokens, users] = await Promise.all([this.tokens.list(), this.users.list()]);
+    const [tokens, users] = await Promise.all([this.tokens.list(), this.users.listAccounts()]);
     const byId = new Map(users.map((u) => [u.id, u]));
     return tokens.map((t) =>
       toApiTokenResponse(t, creatorStatusOf(t.createdById === null ? null : byId.get(t.createdById))),
@@ -101,7 +100,7 @@ export class ApiTokensService {
     return { kind: 'token', tokenId: entity.id, name: entity.name, scopes: entity.scopes };
   }
 
-  private creatorOf(entity: ApiTokenEntity): Promise<UserEntity | null> {
-    return entity.createdById === null ? Promise.resolve(null) : this.users.findById(entity.createdById);
+  private creatorOf(entity: ApiTokenEntity): Promise<UserAccount | null> {
+    return entity.createdById === null ? Promise.resolve(null) : this.users.findAccount(entity.createdById);
   }
 }

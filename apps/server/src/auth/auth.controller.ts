@@ -5,7 +5,7 @@ import type { LoginResponse, WhoAmIResponse } from '@avisa/contracts';
 import { Actor, Principal } from '../common/actor';
 import { ALL_ROLES, Authenticated, Public } from '../common/access/access.decorator';
 import { AvisaRequest, CurrentActor, CurrentPrincipal, clientIp } from '../common/access/request-context';
-import { UserEntity } from '../users/user.entity';
+import type { UserAccount } from '../users/users.service';
 import { AuthService } from './auth.service';
 import { LoginDto } from './dto/login.dto';
 import { LocalAuthGuard } from './local-auth.guard';
@@ -25,7 +25,7 @@ export class AuthController {
     description: 'Locked out after repeated failures, or too many attempts from this address',
   })
   login(
-    @Req() request: AvisaRequest & { user: UserEntity },
+    @Req() request: AvisaRequest & { user: UserAccount },
     @Headers('user-agent') userAgent: string | undefined,
   ): Promise<LoginResponse> {
     return this.auth.createSession(request.user, clientIp(request), userAgent);

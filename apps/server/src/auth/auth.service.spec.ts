@@ -4,7 +4,7 @@ import { UnauthorizedException } from '@nestjs/common';
 import { EventBus } from '../common/events/event-bus';
 import { CryptoService } from '../common/system/crypto.service';
 import { UserEntity } from '../users/user.entity';
-import { UsersRepository } from '../users/users.repository';
+import { UsersService } from '../users/users.service';
 import { FakeClock, mockOf, testConfig } from '../../test/utils';
 import { ApiTokensService } from './api-tokens.service';
 import { AccountLockedException, AuthService } from './auth.service';
@@ -27,7 +27,7 @@ const user: UserEntity = {
 function setup() {
   const clock = new FakeClock();
   const mocks = {
-    users: mockOf<UsersRepository>(),
+    users: mockOf<UsersService>(),
     sessions: mockOf<SessionRepository>(),
     attempts: mockOf<LoginAttemptsRepository>(),
     apiTokens: mockOf<ApiTokensService>(),
@@ -42,7 +42,7 @@ function setup() {
   mocks.attempts.activeLock.mockResolvedValue(null);
   mocks.attempts.countFailures.mockResolvedValue(1);
   const sut = new AuthService(
-    mocks.users as unknown as UsersRepository,
+    mocks.users as unknown as UsersService,
     mocks.sessions as unknown as SessionRepository,
     mocks.attempts as unknown as LoginAttemptsRepository,
     mocks.apiTokens as unknown as ApiTokensService,
@@ -69,16 +69,16 @@ const session = (overrides: Partial<SessionEntity> = {}): SessionEntity => ({
 describe('AuthService.verifyCredentials', () => {
   it('returns the user for the right password and clears the failures of that pair', async () => {
     const { sut, mocks } = setup();
-    mocks.users.findByUsername.mockResolvedValue(user);
+    mocks.users.findAccountByUsername.mockResolvedValue(user);
     mocks.crypto.verifyPassword.mockResolvedValue(true);
     await expect(sut.verifyCredentials(' MARIN ', 'pw', '10.0.0.1')).resolves.toBe(user);
-    expect(mocks.users.findByUsername).toHaveBeenCalledWith('marin');
+    expect(mocks.users.findAccountByUsername).toHaveBeenCalledWith('marin');
     expect(mocks.attempts.clearFailures).toHaveBeenCalledWith('marin', '10.0.0.1');
   });
 
   it('answers the same for an unknown user and a wrong password, after a bcrypt comparison either way', async () => {
     const { sut, mocks } = setup();
-    mocks.users.findByUsername.mockResolvedValue(null);
+    mocks.users.findAccountByUsername.mockResolvedValue(null);
     mocks.crypto.verifyPassword.mockResolvedValue(false);
     await expect(sut.verifyCredentials('ghost', 'pw', '10.0.0.1')).rejects.toThrow('wrong username or password');
     expect(mocks.crypto.verifyPassword).toHaveBeenCalledWith('pw', 'dummy');
@@ -90,7 +90,7 @@ describe('AuthService.verifyCredentials', () => {
 
   it('locks the account for that address at the fifth failure', async () => {
     const { sut, mocks } = setup();
-    mocks.users.findByUsername.mockResolvedValue(user);
+    mocks.users.findAccountByUsername.mockResolvedValue(user);
     mocks.crypto.verifyPassword.mockResolvedValue(false);
     mocks.attempts.countFailures.mockResolvedValue(5);
     await expect(sut.verifyCredentials('marin', 'bad', '10.0.0.1')).rejects.toBeInstanceOf(AccountLockedException);
@@ -100,7 +100,7 @@ describe('AuthService.verifyCredentials', () => {
 
   it('locks the whole account when failures from all addresses reach the ceiling', async () => {
     const { sut, mocks } = setup();
-    mocks.users.findByUsername.mockResolvedValue(user);
+    mocks.users.findAccountByUsername.mockResolvedValue(user);
     mocks.crypto.verifyPassword.mockResolvedValue(false);
     mocks.attempts.countFailures.mockImplementation(async (_u: string, ip: string | null) => (ip ? 1 : 50));
     await expect(sut.verifyCredentials('marin', 'bad', '10.0.0.2')).rejects.toBeInstanceOf(UnauthorizedException);
@@ -123,7 +123,7 @@ describe('AuthService.verifyCredentials', () => {
 
   it('refuses a disabled account with the right password', async () => {
     const { sut, mocks } = setup();
-    mocks.users.findByUsername.mockResolvedValue({ ...user, enabled: false });
+    mocks.users.findAccountByUsername.mockResolvedValue({ ...user, enabled: false });
     mocks.crypto.verifyPassword.mockResolvedValue(true);
     await expect(sut.verifyCredentials('marin', 'pw', '10.0.0.1')).rejects.toThrow(/disabled/);
   });
@@ -143,7 +143,7 @@ describe('AuthService.authenticate', () => {
     mocks.sessions.findById.mockResolvedValue(
       session({ lastSeenAt: mocks.clock.now() - 30_000, expiresAt: mocks.clock.now() + 1000 }),
     );
-    mocks.users.findById.mockResolvedValue(user);
+    mocks.users.findAccount.mockResolvedValue(user);
     await expect(sut.authenticate('avs_x')).resolves.toMatchObject({
       kind: 'user',
       username: 'marin',
@@ -172,7 +172,7 @@ describe('AuthService.authenticate', () => {
     mocks.sessions.findById.mockResolvedValue(
       session({ lastSeenAt: mocks.clock.now(), expiresAt: mocks.clock.now() + 1000 }),
     );
-    mocks.users.findById.mockResolvedValue({ ...user, enabled: false });
+    mocks.users.findAccount.mockResolvedValue({ ...user, enabled: false });
     await expect(sut.authenticate('avs_x')).rejects.toThrow(/no longer active/);
   });
 

@@ -5,9 +5,8 @@ import { EventBus } from '../common/events/event-bus';
 import { Clock } from '../common/system/clock';
 import { CryptoService } from '../common/system/crypto.service';
 import { AppConfigService } from '../config/app-config.service';
-import { UserEntity } from '../users/user.entity';
-import { UsersRepository } from '../users/users.repository';
-import { normalizeName } from '../users/username';
+import { UserAccount, UsersService } from '../users/users.service';
+import { normalizeName } from '@avisa/contracts';
 import { ApiTokensService, API_TOKEN_PREFIX } from './api-tokens.service';
 import { ANY_ADDRESS, LoginAttemptsRepository } from './login-attempts.repository';
 import { SessionRepository } from './session.repository';
@@ -39,7 +38,7 @@ export class AuthService implements OnModuleInit {
   private dummyHash: Promise<string> | undefined;
 
   constructor(
-    private readonly users: UsersRepository,
+    private readonly users: UsersService,
     private readonly sessions: SessionRepository,
     private readonly attempts: LoginAttemptsRepository,
     private readonly apiTokens: ApiTokensService,
@@ -59,7 +58,7 @@ export class AuthService implements OnModuleInit {
   }
 
   /** Checks a username and password, applying the lockouts; used by the passport-local strategy. */
-  async verifyCredentials(rawUsername: string, password: string, ip: string): Promise<UserEntity> {
+  async verifyCredentials(rawUsername: string, password: string, ip: string): Promise<UserAccount> {
     const username = normalizeName(rawUsername).slice(0, 64);
     const now = this.clock.now();
     const actor: Actor = { kind: 'anonymous', id: null, name: username || 'anonymous', ip };
@@ -71,7 +70,7 @@ export class AuthService implements OnModuleInit {
         lock.ip === ANY_ADDRESS ? 'account' : 'address',
       );
     }
-    const user = await this.users.findByUsername(username);
+    const user = await this.users.findAccountByUsername(username);
     const matches = await this.crypto.verifyPassword(password, user?.passwordHash ?? (await this.getDummyHash()));
     if (user && matches) {
       if (!user.enabled) {
@@ -85,7 +84,7 @@ export class AuthService implements OnModuleInit {
     throw new UnauthorizedException(WRONG_CREDENTIALS);
   }
 
-  async createSession(user: UserEntity, ip: string | null, userAgent: string | undefined): Promise<LoginResponse> {
+  async createSession(user: UserAccount, ip: string | null, userAgent: string | undefined): Promise<LoginResponse> {
     const token = this.crypto.randomToken(SESSION_TOKEN_PREFIX);
     const now = this.clock.now();
     const expiresAt = now + this.config.get('AVISA_SESSION_ABSOLUTE_SECONDS') * 1000;
@@ -126,7 +125,7 @@ export class AuthService implements OnModuleInit {
       await this.sessions.delete(id);
       throw new UnauthorizedException('session expired after inactivity; log in again');
     }
-    const user = await this.users.findById(session.userId);
+    const user = await this.users.findAccount(session.userId);
     if (!user || !user.enabled) {
       await this.sessions.delete(id);
       throw new UnauthorizedException('this account is no longer active');

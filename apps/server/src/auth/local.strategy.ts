@@ -3,7 +3,7 @@ import { PassportStrategy } from '@nestjs/passport';
 import { Strategy } from 'passport-local';
 import type { Request } from 'express';
 import { clientIp } from '../common/access/request-context';
-import { UserEntity } from '../users/user.entity';
+import type { UserAccount } from '../users/users.service';
 import { AuthService } from './auth.service';
 
 @Injectable()
@@ -12,7 +12,7 @@ export class LocalStrategy extends PassportStrategy(Strategy) {
     super({ passReqToCallback: true });
   }
 
-  validate(request: Request, username: string, password: string): Promise<UserEntity> {
+  validate(request: Request, username: string, password: string): Promise<UserAccount> {
     return this.auth.verifyCredentials(username, password, clientIp(request) ?? 'unknown');
   }
 }

@@ -7,7 +7,7 @@ import { EventBus } from '../common/events/event-bus';
 import { Clock } from '../common/system/clock';
 import { CryptoService } from '../common/system/crypto.service';
 import { ReceiverHub } from '../fanout/receiver-hub';
-import { NAME_PATTERN, normalizeName } from '../users/username';
+import { NAME_PATTERN, normalizeName } from '@avisa/contracts';
 import { CreateReceiverDto, UpdateReceiverDto, toConnectionResponse, toReceiverResponse } from './dto/receiver.dto';
 import { ReceiverEntity } from './receiver.entity';
 import { ReceiversRepository } from './receivers.repository';

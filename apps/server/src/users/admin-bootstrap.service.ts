@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { passwordProblem } from '../auth/password-policy';
+import { passwordProblem } from '../common/password-policy';
 import { SYSTEM_ACTOR } from '../common/actor';
 import { EventBus } from '../common/events/event-bus';
 import { Clock } from '../common/system/clock';

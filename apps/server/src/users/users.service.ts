@@ -21,6 +21,11 @@ import { UsersRepository } from './users.repository';
 
 const WRONG_CURRENT_WINDOW_MS = 15 * 60_000;
 
+/** What sign-in, sessions and API tokens need of an account: the users module owns the table, auth reads this. */
+export type UserAccount = Readonly<
+  Pick<UserEntity, 'id' | 'username' | 'displayName' | 'role' | 'enabled' | 'builtin' | 'passwordHash'>
+>;
+
 @Injectable()
 export class UsersService {
   /** Wrong current passwords per user; the window is shared by every instance. */
@@ -41,6 +46,18 @@ export class UsersService {
 
   async list(): Promise<UserResponse[]> {
     return (await this.users.list()).map(toUserResponse);
+  }
+
+  findAccount(id: number): Promise<UserAccount | null> {
+    return this.users.findById(id);
+  }
+
+  findAccountByUsername(username: string): Promise<UserAccount | null> {
+    return this.users.findByUsername(username);
+  }
+
+  listAccounts(): Promise<UserAccount[]> {
+    return this.users.list();
   }
 
   async get(id: number): Promise<UserResponse> {

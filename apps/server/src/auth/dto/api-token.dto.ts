@@ -1,7 +1,7 @@
 import { TOKEN_SCOPES, type ApiTokenResponse, type TokenCreatorStatus, type TokenScope } from '@avisa/contracts';
 import { ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { toIso } from '../../database/columns';
-import { IsNormalizedName } from '../../users/username';
+import { IsNormalizedName } from '../../common/http/names';
 import { ApiTokenEntity } from '../api-token.entity';
 
 export class CreateApiTokenDto {

@@ -3,7 +3,7 @@ import { IsBoolean, IsOptional } from 'class-validator';
 import { IsDisplayName } from '../../common/http/display-name';
 import { toIso } from '../../database/columns';
 import type { PresenceInfo } from '../../fanout/receiver-hub';
-import { IsNormalizedName } from '../../users/username';
+import { IsNormalizedName } from '../../common/http/names';
 import { ReceiverConnectionEntity, ReceiverEntity } from '../receiver.entity';
 
 export class CreateReceiverDto {

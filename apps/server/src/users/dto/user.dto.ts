@@ -1,10 +1,10 @@
 import { ROLES, type Role, type UserResponse } from '@avisa/contracts';
 import { IsBoolean, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
-import { IsAcceptablePassword } from '../../auth/password-policy';
+import { IsAcceptablePassword } from '../../common/password-policy';
 import { IsDisplayName } from '../../common/http/display-name';
 import { toIso } from '../../database/columns';
 import { UserEntity } from '../user.entity';
-import { IsNormalizedName } from '../username';
+import { IsNormalizedName } from '../../common/http/names';
 
 export class CreateUserDto {
   /** Login name; stored trimmed and in lower case. */

@@ -3,8 +3,6 @@ import { Matches, MaxLength, MinLength, IsString } from 'class-validator';
 import { applyDecorators } from '@nestjs/common';
 import { NAME_MAX, NAME_MIN, NAME_PATTERN, NAME_PROBLEM_TEXT, normalizeName } from '@avisa/contracts';
 
-export { NAME_PATTERN, normalizeName };
-
 /** A login or site name: trimmed, lower case, letters, digits, `.`, `_`, `-`. */
 export const IsNormalizedName = (field: string) =>
   applyDecorators(

@@ -1,6 +1,7 @@
 import { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
-import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
-import { paddedInValues, powerOfTwoRuns, valuesPlaceholders } from './batches';
+import { powerOfTwoRuns, valuesPlaceholders } from './batches';
+import { Sql, Statement, verbatim } from './sql';
+import { ColumnCodec, columnCodecs, tableName } from './typeorm-internals';
 
 type Executor = Pick<EntityManager, 'query'>;
 
@@ -13,78 +14,63 @@ type Executor = Pick<EntityManager, 'query'>;
  */
 export class EntityStatements<T extends ObjectLiteral> {
   readonly table: string;
-  private readonly columns: readonly ColumnMetadata[];
-  private readonly insertable: readonly ColumnMetadata[];
+  private readonly columns: readonly ColumnCodec[];
+  private readonly insertable: readonly ColumnCodec[];
   private readonly selectList: string;
   private readonly numbered: boolean;
-  private readonly findSql = new Map<string, string>();
+  private readonly findColumn = new Map<string, ReturnType<typeof verbatim>>();
+  private readonly sql: Sql;
 
   constructor(
     private readonly dataSource: DataSource,
     entity: EntityTarget<T>,
   ) {
-    const metadata = dataSource.getMetadata(entity);
-    const driver = dataSource.driver;
-    this.table = driver.escape(metadata.tableName);
-    this.columns = metadata.columns;
-    this.insertable = metadata.columns.filter((c) => !c.isGenerated);
-    this.selectList = this.columns.map((c) => driver.escape(c.databaseName)).join(', ');
+    this.table = tableName(dataSource, entity);
+    this.columns = columnCodecs(dataSource, entity);
+    this.insertable = this.columns.filter((c) => !c.generated);
+    this.selectList = this.columns.map((c) => c.escaped).join(', ');
     this.numbered = dataSource.options.type === 'postgres';
-  }
-
-  /** The n-th (1-based) bound parameter of a statement. */
-  param(n: number): string {
-    return this.numbered ? `$${n}` : '?';
-  }
-
-  /** `col IN (?, ?, …)` for `values` (padded to a power of two), its parameters numbered from `first`. */
-  inList<V>(column: string, values: readonly V[], first = 1): { sql: string; params: V[] } {
-    const params = paddedInValues(values);
-    const marks = params.map((_, i) => this.param(first + i));
-    return { sql: `${this.dataSource.driver.escape(column)} IN (${marks.join(', ')})`, params };
+    this.sql = Sql.for(dataSource);
   }
 
   hydrate(row: Record<string, unknown>): T {
     const entity: Record<string, unknown> = {};
-    for (const column of this.columns) {
-      entity[column.propertyName] = this.dataSource.driver.prepareHydratedValue(row[column.databaseName], column);
-    }
+    for (const column of this.columns) entity[column.property] = column.fromDatabase(row[column.name]);
     return entity as T;
   }
 
-  /** Entities matching `where` (SQL over the table's columns, its parameters numbered from 1). */
-  async select(where: string, params: unknown[], executor: Executor = this.dataSource): Promise<T[]> {
+  /** Entities matching `where`, a condition over the table's columns written with `Sql.statement`. */
+  async select(where: Statement, executor: Executor = this.dataSource): Promise<T[]> {
     const rows = (await executor.query(
-      `SELECT ${this.selectList} FROM ${this.table} WHERE ${where}`,
-      params,
+      `SELECT ${this.selectList} FROM ${this.table} WHERE ${where.text}`,
+      where.params,
     )) as Record<string, unknown>[];
     return rows.map((row) => this.hydrate(row));
   }
 
   /** The one row whose unique column `property` equals `value`. */
   async findOneBy(property: keyof T & string, value: unknown): Promise<T | null> {
-    let sql = this.findSql.get(property);
-    if (!sql) {
-      const column = this.columns.find((c) => c.propertyName === property);
-      if (!column) throw new Error(`${this.table} has no column for ${property}`);
-      sql = `${this.dataSource.driver.escape(column.databaseName)} = ${this.param(1)} LIMIT 1`;
-      this.findSql.set(property, sql);
+    let column = this.findColumn.get(property);
+    if (!column) {
+      const found = this.columns.find((c) => c.property === property);
+      if (!found) throw new Error(`${this.table} has no column for ${property}`);
+      column = verbatim(found.escaped);
+      this.findColumn.set(property, column);
     }
-    const [row] = await this.select(sql, [value]);
+    const [row] = await this.select(this.sql.statement`${column} = ${value} LIMIT 1`);
     return row ?? null;
   }
 
   /** Multi-row INSERTs; every column but the generated ones (the id) must be given. */
   async insertMany(entities: readonly Partial<T>[], executor: Executor = this.dataSource): Promise<void> {
-    const driver = this.dataSource.driver;
-    const names = this.insertable.map((c) => driver.escape(c.databaseName)).join(', ');
+    const names = this.insertable.map((c) => c.escaped).join(', ');
     for (const run of powerOfTwoRuns(entities)) {
       const params: unknown[] = [];
       for (const entity of run) {
         for (const column of this.insertable) {
-          const value = entity[column.propertyName as keyof T];
-          if (value === undefined) throw new Error(`${this.table}: no value for ${column.propertyName}`);
-          params.push(driver.preparePersistentValue(value, column));
+          const value = entity[column.property as keyof T];
+          if (value === undefined) throw new Error(`${this.table}: no value for ${column.property}`);
+          params.push(column.toDatabase(value));
         }
       }
       const values = valuesPlaceholders(run.length, this.insertable.length, this.numbered);

@@ -1,19 +1,6 @@
 import type { DataSource, QueryRunner } from 'typeorm';
+import { SqliteRunner, sqliteDriverParts } from './typeorm-internals';
 import { DatabaseHealth } from './database-faults';
-
-/** better-sqlite3's own handle, under TypeORM's driver. */
-interface RawSqlite {
-  readonly inTransaction: boolean;
-  exec(sql: string): unknown;
-}
-
-/** The parts of TypeORM's better-sqlite3 query runner the guard relies on; TypeORM's internals stay in this file. */
-type SqliteRunner = QueryRunner & {
-  transactionDepth: number;
-  isTransactionActive: boolean;
-  stmtCache: Map<string, unknown>;
-};
-type SqliteRunnerClass = new (driver: DataSource['driver']) => SqliteRunner;
 
 /** A promise and its resolve function (Promise.withResolvers needs Node 22). */
 function signal(): { promise: Promise<void>; resolve: () => void } {
@@ -42,9 +29,7 @@ const WRITE = /^\s*(INSERT|UPDATE|DELETE|REPLACE)\b/i;
  */
 export function guardSqliteConnection(dataSource: DataSource, health: DatabaseHealth): void {
   const driver = dataSource.driver;
-  const shared = driver.createQueryRunner('master') as SqliteRunner;
-  const raw = (driver as unknown as { databaseConnection: RawSqlite }).databaseConnection;
-  const Base = shared.constructor as SqliteRunnerClass;
+  const { shared, Runner: Base, raw, useRunners } = sqliteDriverParts(dataSource);
   // One transaction owns the connection at a time; statements of other runners run only when none does (each
   // of them is a transaction of its own then). A transaction waiting to start holds back new statements, so a
   // steady stream of them cannot starve it.
@@ -151,5 +136,5 @@ export function guardSqliteConnection(dataSource: DataSource, health: DatabaseHe
     }
   }
 
-  (driver as unknown as { createQueryRunner: () => QueryRunner }).createQueryRunner = () => new GuardedRunner();
+  useRunners(() => new GuardedRunner());
 }

@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { emptyDeliveryCounts, type DeliveryCounts, type DeliveryState, type ReceiptState } from '@avisa/contracts';
 import { Brackets, DataSource, EntityManager, In, Repository } from 'typeorm';
 import { chunks, containsPattern, powerOfTwoRuns, valuesPlaceholders } from '../database/batches';
+import { Sql, inList } from '../database/sql';
 import { EntityStatements } from '../database/entity-statements';
 import { type GroupLimit, alertWithinLimitQuery } from '../groups/group-limit';
 import { DeliveryEntity, MessageEntity } from './message.entity';
@@ -97,12 +98,14 @@ export class MessagesRepository {
   /** Every alert and every receipt goes through these; see EntityStatements. */
   private readonly fixedMessages: EntityStatements<MessageEntity>;
   private readonly fixedDeliveries: EntityStatements<DeliveryEntity>;
+  private readonly sql: Sql;
 
   constructor(
     @InjectRepository(MessageEntity) private readonly messages: Repository<MessageEntity>,
     @InjectRepository(DeliveryEntity) private readonly deliveries: Repository<DeliveryEntity>,
     private readonly dataSource: DataSource,
   ) {
+    this.sql = Sql.for(dataSource);
     this.fixedMessages = new EntityStatements(dataSource, MessageEntity);
     this.fixedDeliveries = new EntityStatements(dataSource, DeliveryEntity);
   }
@@ -141,17 +144,13 @@ export class MessagesRepository {
   }
 
   async markDeliverySent(ids: readonly number[], at: number): Promise<void> {
-    const d = this.fixedDeliveries;
     for (const batch of chunks(ids, 512)) {
-      const inBatch = d.inList('id', batch, 6);
       // Every push counts as an attempt, even when the site's receipt got in first; only open rows become `sent`.
-      await this.dataSource.query(
-        `UPDATE ${d.table} SET attempts = attempts + 1,
-                state = CASE WHEN state IN (${d.param(1)}, ${d.param(2)}) THEN 'sent' ELSE state END,
-                sent_at = CASE WHEN state IN (${d.param(3)}, ${d.param(4)}) THEN ${d.param(5)} ELSE sent_at END
-          WHERE ${inBatch.sql}`,
-        [...OPEN_STATES, ...OPEN_STATES, at, ...inBatch.params],
-      );
+      const s = this.sql.statement`UPDATE deliveries SET attempts = attempts + 1,
+                state = CASE WHEN state IN (${inList(OPEN_STATES)}) THEN 'sent' ELSE state END,
+                sent_at = CASE WHEN state IN (${inList(OPEN_STATES)}) THEN ${at} ELSE sent_at END
+          WHERE id IN (${inList(batch)})`;
+      await this.dataSource.query(s.text, s.params);
     }
   }
 
@@ -176,15 +175,12 @@ export class MessagesRepository {
         if (ids) ids.push(row.id);
         else writes.set(key, [row.id]);
       }
-      const d = this.fixedDeliveries;
       for (const ids of writes.values()) {
         const { state, deliveredAt, readAt } = changed.get(ids[0])!;
         for (const batch of chunks(ids, 512)) {
-          const inBatch = d.inList('id', batch, 4);
-          await manager.query(
-            `UPDATE ${d.table} SET state = ${d.param(1)}, delivered_at = ${d.param(2)}, read_at = ${d.param(3)} WHERE ${inBatch.sql}`,
-            [state, deliveredAt, readAt, ...inBatch.params],
-          );
+          const s = this.sql.statement`UPDATE deliveries SET state = ${state}, delivered_at = ${deliveredAt},
+            read_at = ${readAt} WHERE id IN (${inList(batch)})`;
+          await manager.query(s.text, s.params);
         }
       }
       return [...changed.values()];
@@ -198,10 +194,8 @@ export class MessagesRepository {
     const d = this.fixedDeliveries;
     for (const [messageId, names] of byMessage) {
       for (const batch of chunks([...names], 512)) {
-        const inBatch = d.inList('receiver_name', batch, 2);
         const found = await d.select(
-          `message_id = ${d.param(1)} AND ${inBatch.sql}`,
-          [messageId, ...inBatch.params],
+          this.sql.statement`message_id = ${messageId} AND receiver_name IN (${inList(batch)})`,
           manager,
         );
         for (const row of found) rows.set(receiptKey(row.messageId, row.receiverName), row);
@@ -216,15 +210,13 @@ export class MessagesRepository {
    * statement, prepared once, rather than a built query plus a second one for the messages.
    */
   async pendingFor(receiverName: string, now: number): Promise<PendingDelivery[]> {
-    const at = (n: number) => this.fixedDeliveries.param(n);
-    const rows = (await this.dataSource.query(
-      `SELECT d.id AS delivery_id, m.id, m.text, m.priority, m.sender_display, m.created_at, m.expires_at
+    const s = this.sql.statement`SELECT d.id AS delivery_id, m.id, m.text, m.priority, m.sender_display,
+             m.created_at, m.expires_at
          FROM deliveries d JOIN messages m ON m.id = d.message_id
-        WHERE d.receiver_name = ${at(1)} AND d.state IN (${at(2)}, ${at(3)}) AND d.expires_at > ${at(4)}
+        WHERE d.receiver_name = ${receiverName} AND d.state IN (${inList(OPEN_STATES)}) AND d.expires_at > ${now}
           AND m.retracted_at IS NULL
-        ORDER BY m.created_at ASC, d.id ASC`,
-      [receiverName, ...OPEN_STATES, now],
-    )) as PendingRow[];
+        ORDER BY m.created_at ASC, d.id ASC`;
+    const rows = (await this.dataSource.query(s.text, s.params)) as PendingRow[];
     return rows.map((r) => ({
       deliveryId: Number(r.delivery_id),
       message: {

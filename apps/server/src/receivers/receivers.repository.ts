@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, In, IsNull, Repository } from 'typeorm';
+import { DataSource, EntityManager, In, IsNull, Repository } from 'typeorm';
 import { chunks } from '../database/batches';
 import { EntityStatements } from '../database/entity-statements';
+import { Sql, Statement } from '../database/sql';
 import { ReceiverConnectionEntity, ReceiverEntity } from './receiver.entity';
 
 export interface OpenedEvent {
@@ -38,12 +39,14 @@ export class ReceiversRepository {
   /** Every private alert looks its site up; every connection and disconnection is recorded. */
   private readonly fixed: EntityStatements<ReceiverEntity>;
   private readonly fixedConnections: EntityStatements<ReceiverConnectionEntity>;
+  private readonly sql: Sql;
 
   constructor(
     @InjectRepository(ReceiverEntity) private readonly receivers: Repository<ReceiverEntity>,
     @InjectRepository(ReceiverConnectionEntity) private readonly connections: Repository<ReceiverConnectionEntity>,
     private readonly dataSource: DataSource,
   ) {
+    this.sql = Sql.for(dataSource);
     this.fixed = new EntityStatements(dataSource, ReceiverEntity);
     this.fixedConnections = new EntityStatements(dataSource, ReceiverConnectionEntity);
   }
@@ -54,10 +57,8 @@ export class ReceiversRepository {
 
   /** Every global alert starts here, on the path to the first site: plain rows, no entities. */
   async listEnabledNames(): Promise<{ id: number; name: string }[]> {
-    const rows = (await this.dataSource.query(
-      `SELECT id, name FROM ${this.fixed.table} WHERE enabled = ${this.fixed.param(1)} ORDER BY name ASC`,
-      [true],
-    )) as { id: number | string; name: string }[];
+    const s = this.sql.statement`SELECT id, name FROM receivers WHERE enabled = ${true} ORDER BY name ASC`;
+    const rows = (await this.dataSource.query(s.text, s.params)) as { id: number | string; name: string }[];
     return rows.map((r) => ({ id: Number(r.id), name: r.name }));
   }
 
@@ -93,15 +94,20 @@ export class ReceiversRepository {
    * connection (the hub's claim), so a close ends that site's open row.
    */
   async recordConnections(events: readonly ConnectionEvent[]): Promise<void> {
-    const [sites, connections] = [this.fixed, this.fixedConnections];
-    const p = (n: number) => sites.param(n);
-    const seenAndVersion = `UPDATE ${sites.table} SET last_seen_at = ${p(1)}, client_version = ${p(2)} WHERE id = ${p(3)}`;
-    const seen = `UPDATE ${sites.table} SET last_seen_at = ${p(1)} WHERE id = ${p(2)}`;
-    const close = `UPDATE ${connections.table} SET disconnected_at = ${p(1)}, end_reason = ${p(2)} WHERE receiver_id = ${p(3)} AND disconnected_at IS NULL`;
+    const connections = this.fixedConnections;
+    const seenAndVersion = (e: OpenedEvent) =>
+      this.sql.statement`UPDATE receivers SET last_seen_at = ${e.at}, client_version = ${e.clientVersion}
+        WHERE id = ${e.receiverId}`;
+    const seen = (e: ClosedEvent) =>
+      this.sql.statement`UPDATE receivers SET last_seen_at = ${e.at} WHERE id = ${e.receiverId}`;
+    const close = (e: ClosedEvent) =>
+      this.sql.statement`UPDATE receiver_connections SET disconnected_at = ${e.at}, end_reason = ${e.reason}
+        WHERE receiver_id = ${e.receiverId} AND disconnected_at IS NULL`;
+    const run = (executor: EntityManager, s: Statement) => executor.query(s.text, s.params);
     await this.dataSource.transaction(async (manager) => {
-      for (const run of runsOfKind(events)) {
-        if (run[0].kind === 'opened') {
-          const opened = run as OpenedEvent[];
+      for (const batch of runsOfKind(events)) {
+        if (batch[0].kind === 'opened') {
+          const opened = batch as OpenedEvent[];
           await connections.insertMany(
             opened.map((e) => ({
               receiverId: e.receiverId,
@@ -113,11 +119,11 @@ export class ReceiversRepository {
             })),
             manager,
           );
-          for (const e of opened) await manager.query(seenAndVersion, [e.at, e.clientVersion, e.receiverId]);
+          for (const e of opened) await run(manager, seenAndVersion(e));
         } else {
-          for (const e of run as ClosedEvent[]) {
-            await manager.query(close, [e.at, e.reason, e.receiverId]);
-            await manager.query(seen, [e.at, e.receiverId]);
+          for (const e of batch as ClosedEvent[]) {
+            await run(manager, close(e));
+            await run(manager, seen(e));
           }
         }
       }

@@ -1,0 +1,52 @@
+import type { DataSource } from 'typeorm';
+import { paddedInValues } from './batches';
+
+/** SQL text placed as written: table and column names from the code, never a value from a request. */
+class Verbatim {
+  constructor(readonly text: string) {}
+}
+
+/** Values of an `IN (…)` list, padded to a power of two so a few statement shapes serve every length. */
+class ValueList {
+  constructor(readonly values: readonly unknown[]) {}
+}
+
+export const verbatim = (text: string): Verbatim => new Verbatim(text);
+export const inList = (values: readonly unknown[]): ValueList => new ValueList(values);
+
+export interface Statement {
+  text: string;
+  params: unknown[];
+}
+
+/**
+ * The one way to write a statement by hand: a tagged template whose values become bound parameters, numbered
+ * for the dialect (`?` on SQLite, `$1…` on PostgreSQL), so nobody counts placeholders. The same template with
+ * lists of the same padded length always gives the same text, so each shape is prepared once and stays in the
+ * statement cache.
+ *
+ *     sql.statement`UPDATE deliveries SET state = ${state} WHERE id IN (${inList(ids)})`
+ */
+export class Sql {
+  constructor(private readonly numbered: boolean) {}
+
+  static for(dataSource: DataSource): Sql {
+    return new Sql(dataSource.options.type === 'postgres');
+  }
+
+  statement(strings: TemplateStringsArray, ...values: unknown[]): Statement {
+    const params: unknown[] = [];
+    const bind = (value: unknown) => {
+      params.push(value);
+      return this.numbered ? `$${params.length}` : '?';
+    };
+    let text = strings[0];
+    values.forEach((value, i) => {
+      if (value instanceof Verbatim) text += value.text;
+      else if (value instanceof ValueList) text += paddedInValues(value.values).map(bind).join(', ');
+      else text += bind(value);
+      text += strings[i + 1];
+    });
+    return { text, params };
+  }
+}

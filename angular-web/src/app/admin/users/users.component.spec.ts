@@ -222,7 +222,7 @@ describe('UsersComponent', () => {
     // No token of theirs: nothing to confirm.
     http.expectOne('/api/v1/api-tokens').flush([token(5, 'cron', 2)]);
     await fixture.whenStable();
-    expect(byTestId(overlay(), 'confirm')).toBeNull();
+    expect(document.querySelector('[data-testid="confirm"]')).toBeNull();
 
     const request = http.expectOne('/api/v1/users/3/enabled');
     expect(request.request.method).toBe('PUT');

@@ -1,23 +1,24 @@
 import type { AbstractControl, ValidationErrors, ValidatorFn } from '@angular/forms';
+import { NAME_MAX, NAME_MIN, NAME_PATTERN, nameProblem as problemOf, normalizeName } from '@avisa/contracts';
 
-/** The server stores site and token names trimmed and in lower case; "  Farmacia-1 " and "farmacia-1" are one name. */
-export function normalizeName(value: string): string {
-  return value.trim().toLowerCase();
-}
-
-export const NAME_PATTERN = /^[a-z0-9._-]+$/;
-export const NAME_MIN = 2;
-export const NAME_MAX = 64;
+export { NAME_MAX, NAME_MIN, NAME_PATTERN, normalizeName };
 export const DISPLAY_NAME_MAX = 128;
 
+/** Translation keys of the form errors. */
 export type NameProblem = 'required' | 'nameLength' | 'namePattern';
 
 export function nameProblem(raw: string): NameProblem | null {
-  const name = normalizeName(raw);
-  if (!name) return 'required';
-  if (name.length < NAME_MIN || name.length > NAME_MAX) return 'nameLength';
-  if (!NAME_PATTERN.test(name)) return 'namePattern';
-  return null;
+  switch (problemOf(normalizeName(raw))) {
+    case 'empty':
+      return 'required';
+    case 'tooShort':
+    case 'tooLong':
+      return 'nameLength';
+    case 'pattern':
+      return 'namePattern';
+    default:
+      return null;
+  }
 }
 
 /** The server's naming rule (2–64 lower-case letters, digits, ".", "_", "-"), checked before sending. */

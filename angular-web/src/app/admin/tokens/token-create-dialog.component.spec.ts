@@ -14,6 +14,8 @@ const CREATED: CreatedApiTokenResponse = {
   prefix: 'avt_abcdefgh',
   scopes: ['messages:send'],
   createdBy: 'admin',
+  createdById: 1,
+  creatorStatus: 'active',
   createdAt: '2026-11-22T10:00:00.000Z',
   lastUsedAt: null,
   expiresAt: '2027-02-20T10:00:00.000Z',

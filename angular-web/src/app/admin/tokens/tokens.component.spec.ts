@@ -16,6 +16,8 @@ const token = (id: number, name: string, extra: Partial<ApiTokenResponse> = {}):
   prefix: `avt_${name.slice(0, 8)}`,
   scopes: ['messages:send'],
   createdBy: 'admin',
+  createdById: 1,
+  creatorStatus: 'active',
   createdAt: '2026-11-01T10:00:00.000Z',
   lastUsedAt: null,
   expiresAt: null,
@@ -27,6 +29,8 @@ const TOKENS = [
   token(1, 'zabbix', { scopes: ['messages:send', 'read'], lastUsedAt: '2026-11-22T09:00:00.000Z' }),
   token(2, 'viejo', { revokedAt: '2026-11-10T10:00:00.000Z' }),
   token(3, 'caducado', { expiresAt: '2020-01-01T00:00:00.000Z' }),
+  token(4, 'erp', { createdBy: 'jefa', createdById: 2, creatorStatus: 'disabled' }),
+  token(5, 'cron', { createdBy: 'antiguo', createdById: 9, creatorStatus: 'deleted' }),
 ];
 
 async function setup(confirmed = true) {
@@ -56,7 +60,13 @@ describe('TokensComponent', () => {
 
   it('lists the tokens with scopes, state, last use and expiry', async () => {
     const { el, row } = await setup();
-    expect(allByTestId(el, 'token-row').map((r) => r.dataset['token'])).toEqual(['zabbix', 'viejo', 'caducado']);
+    expect(allByTestId(el, 'token-row').map((r) => r.dataset['token'])).toEqual([
+      'zabbix',
+      'viejo',
+      'caducado',
+      'erp',
+      'cron',
+    ]);
     expect(row('zabbix').textContent).toContain('Enviar avisos');
     expect(row('zabbix').textContent).toContain('Consultar');
     expect(row('zabbix').textContent).toContain('No caduca');
@@ -64,6 +74,20 @@ describe('TokensComponent', () => {
     expect(row('viejo').textContent).toContain('Nunca');
     expect(row('caducado').textContent).toContain('Caducado');
     expect((byTestId(row('viejo'), 'token-revoke') as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it("shows each token's creator, and a token stopped because its creator is disabled or deleted", async () => {
+    const { el, row } = await setup();
+    expect(byTestId(el, 'token-creator-rule')!.textContent).toContain(
+      'Un token funciona solo mientras la cuenta que lo creó esté activa',
+    );
+    expect(byTestId(row('zabbix'), 'token-creator')!.textContent!.trim()).toBe('admin');
+    expect(byTestId(row('erp'), 'token-creator')!.textContent!.trim()).toBe('jefa');
+    expect(row('erp').dataset['state']).toBe('creatorDisabled');
+    expect(row('erp').textContent).toContain('Creador desactivado');
+    expect(row('cron').dataset['state']).toBe('creatorDeleted');
+    expect(row('cron').textContent).toContain('Creador eliminado');
+    expect(row('zabbix').dataset['state']).toBe('active');
   });
 
   it('revokes a token after confirmation', async () => {

@@ -15,9 +15,8 @@ import { Notifier } from '../../core/notifier';
 import { ApiErrorComponent } from '../../core/ui/api-error.component';
 import { confirmAction } from '../../core/ui/confirm-dialog.component';
 import { TokenCreateDialogComponent } from './token-create-dialog.component';
+import { type TokenState, tokenState } from './token-state';
 import { TokensApi } from './tokens.api';
-
-type TokenState = 'active' | 'expired' | 'revoked';
 
 /** API tokens for other systems (monitoring, scripts): create, list, revoke. */
 @Component({
@@ -47,6 +46,7 @@ type TokenState = 'active' | 'expired' | 'revoked';
         </button>
       </header>
       <p class="av-muted">{{ 'tokens.intro' | transloco }}</p>
+      <p class="av-muted" data-testid="token-creator-rule">{{ 'tokens.creatorRule' | transloco }}</p>
       @if (loading()) {
         <mat-progress-bar mode="indeterminate" />
       }
@@ -89,7 +89,7 @@ type TokenState = 'active' | 'expired' | 'revoked';
                     <div class="av-muted small">{{ t.revokedAt | avDateTime }}</div>
                   }
                 </td>
-                <td>{{ t.createdBy }}</td>
+                <td data-testid="token-creator">{{ t.createdBy }}</td>
                 <td>{{ t.createdAt | avDateTime }}</td>
                 <td>
                   @if (t.lastUsedAt) {
@@ -176,9 +176,7 @@ export class TokensComponent {
   }
 
   protected stateOf(t: ApiTokenResponse): TokenState {
-    if (t.revokedAt) return 'revoked';
-    if (t.expiresAt && Date.parse(t.expiresAt) <= Date.now()) return 'expired';
-    return 'active';
+    return tokenState(t);
   }
 
   protected scopeKey(scope: string): string {

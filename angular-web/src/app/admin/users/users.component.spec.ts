@@ -4,7 +4,7 @@ import { provideZonelessChangeDetection } from '@angular/core';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { MATERIAL_ANIMATIONS } from '@angular/material/core';
 import { MAT_DIALOG_DATA, MatDialogRef } from '@angular/material/dialog';
-import type { UserResponse } from '@avisa/contracts';
+import type { ApiTokenResponse, UserResponse } from '@avisa/contracts';
 import { vi } from 'vitest';
 import { SessionStore } from '../../core/session.store';
 import { UserDialogComponent, type UserDialogData } from './user-dialog.component';
@@ -27,6 +27,35 @@ const ADMIN = user(1, 'admin', { role: 'admin', builtin: true });
 const JEFA = user(2, 'jefa', { role: 'admin' });
 const MARIN = user(3, 'marin');
 const USERS = [ADMIN, JEFA, MARIN];
+
+const token = (
+  id: number,
+  name: string,
+  createdById: number,
+  extra: Partial<ApiTokenResponse> = {},
+): ApiTokenResponse => ({
+  id,
+  name,
+  prefix: `avt_${name}`,
+  scopes: ['messages:send'],
+  createdBy: USERS.find((u) => u.id === createdById)?.username ?? 'otro',
+  createdById,
+  creatorStatus: 'active',
+  createdAt: '2026-11-01T10:00:00.000Z',
+  lastUsedAt: null,
+  expiresAt: null,
+  revokedAt: null,
+  ...extra,
+});
+/** marin created two working tokens, one revoked and one expired; jefa one. */
+const TOKENS = [
+  token(1, 'zabbix', 3),
+  token(2, 'erp', 3),
+  token(3, 'viejo', 3, { revokedAt: '2026-11-10T10:00:00.000Z' }),
+  token(4, 'caducado', 3, { expiresAt: '2020-01-01T00:00:00.000Z' }),
+  token(5, 'cron', 2),
+];
+const overlay = () => document.querySelector('.cdk-overlay-container')!;
 
 function configure(providers: unknown[] = []) {
   TestBed.configureTestingModule({
@@ -124,7 +153,10 @@ describe('UsersComponent', () => {
     const { fixture, http, el } = await setup();
     byTestId(row(el, 'marin'), 'user-delete')!.click();
     await fixture.whenStable();
-    expect(document.querySelector('.cdk-overlay-container')!.textContent).toContain('¿Eliminar a marin?');
+    http.expectOne('/api/v1/api-tokens').flush([token(5, 'cron', 2)]);
+    await fixture.whenStable();
+    expect(overlay().textContent).toContain('¿Eliminar a marin?');
+    expect(document.querySelector('[data-testid="confirm-warning"]')).toBeNull();
     document.querySelector<HTMLElement>('[data-testid="confirm"]')!.click();
     await fixture.whenStable();
 
@@ -135,11 +167,62 @@ describe('UsersComponent', () => {
     expect(el.querySelector('[data-username="marin"]')).toBeNull();
   });
 
+  it('says before deleting which API tokens of that user will stop working for good', async () => {
+    const { fixture, http, el } = await setup();
+    byTestId(row(el, 'marin'), 'user-delete')!.click();
+    await fixture.whenStable();
+    http.expectOne('/api/v1/api-tokens').flush(TOKENS);
+    await fixture.whenStable();
+    expect(byTestId(overlay(), 'confirm-warning')!.textContent!.trim()).toBe(
+      'Los 2 tokens de API que creó este usuario (zabbix, erp) dejarán de funcionar para siempre.',
+    );
+    overlay().querySelector<HTMLElement>('button:not([data-testid="confirm"])')!.click();
+    await fixture.whenStable();
+    http.expectNone((r) => r.method === 'DELETE');
+    expect(row(el, 'marin')).not.toBeNull();
+  });
+
+  it('asks before disabling a user who created API tokens, and puts the switch back when cancelled', async () => {
+    const { fixture, http, el } = await setup();
+    const toggle = byTestId(row(el, 'marin'), 'user-enabled')!.querySelector('button')!;
+    toggle.click();
+    await fixture.whenStable();
+    http.expectOne('/api/v1/api-tokens').flush(TOKENS);
+    await fixture.whenStable();
+    expect(overlay().textContent).toContain('¿Desactivar a marin?');
+    expect(byTestId(overlay(), 'confirm-warning')!.textContent!.trim()).toBe(
+      'Los 2 tokens de API que creó este usuario (zabbix, erp) dejarán de funcionar mientras esté desactivado.',
+    );
+    overlay().querySelector<HTMLElement>('button:not([data-testid="confirm"])')!.click();
+    await fixture.whenStable();
+    http.expectNone('/api/v1/users/3/enabled');
+    expect(toggle.getAttribute('aria-checked')).toBe('true');
+
+    toggle.click();
+    await fixture.whenStable();
+    http.expectOne('/api/v1/api-tokens').flush([token(1, 'zabbix', 3)]);
+    await fixture.whenStable();
+    expect(byTestId(overlay(), 'confirm-warning')!.textContent!.trim()).toBe(
+      'El token de API que creó este usuario (zabbix) dejará de funcionar mientras esté desactivado.',
+    );
+    byTestId(overlay(), 'confirm')!.click();
+    await fixture.whenStable();
+    const request = http.expectOne('/api/v1/users/3/enabled');
+    expect(request.request.body).toEqual({ enabled: false });
+    request.flush({ ...MARIN, enabled: false });
+    await fixture.whenStable();
+    expect(toggle.getAttribute('aria-checked')).toBe('false');
+  });
+
   it('disables a user with PUT enabled, and shows a refusal next to that row, putting the switch back', async () => {
     const { fixture, http, el } = await setup();
     const toggle = byTestId(row(el, 'marin'), 'user-enabled')!.querySelector('button')!;
     toggle.click();
     await fixture.whenStable();
+    // No token of theirs: nothing to confirm.
+    http.expectOne('/api/v1/api-tokens').flush([token(5, 'cron', 2)]);
+    await fixture.whenStable();
+    expect(document.querySelector('[data-testid="confirm"]')).toBeNull();
 
     const request = http.expectOne('/api/v1/users/3/enabled');
     expect(request.request.method).toBe('PUT');

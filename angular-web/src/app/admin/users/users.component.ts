@@ -9,18 +9,22 @@ import { type MatSlideToggleChange, MatSlideToggleModule } from '@angular/materi
 import { MatTooltipModule } from '@angular/material/tooltip';
 import { ROLES, type Role, type UserResponse } from '@avisa/contracts';
 import { TranslocoPipe } from '@jsverse/transloco';
-import { filter, finalize, switchMap } from 'rxjs';
+import { type Observable, filter, finalize, map, of, switchMap } from 'rxjs';
 import { type ApiProblem, toApiProblem } from '../../core/api-error';
 import { DateTimePipe } from '../../core/format';
 import { Notifier } from '../../core/notifier';
 import { SessionStore } from '../../core/session.store';
 import { ApiErrorComponent } from '../../core/ui/api-error.component';
 import { confirmAction } from '../../core/ui/confirm-dialog.component';
+import { tokensCreatedBy } from '../tokens/token-state';
+import { TokensApi } from '../tokens/tokens.api';
 import { UserDialogComponent, type UserDialogData } from './user-dialog.component';
 import { UsersApi } from './users.api';
 
 /** Why a change is not offered for a user: a translation key, or null when it is allowed. */
 type Block = string | null;
+
+const TOKEN_NAMES_SHOWN = 5;
 
 /** Accounts of the web app: create, set password, role, enable/disable, delete. */
 @Component({
@@ -185,6 +189,7 @@ type Block = string | null;
 })
 export class UsersComponent {
   private readonly api = inject(UsersApi);
+  private readonly tokens = inject(TokensApi);
   private readonly dialog = inject(MatDialog);
   private readonly notifier = inject(Notifier);
   private readonly session = inject(SessionStore);
@@ -245,25 +250,26 @@ export class UsersComponent {
   }
 
   protected changeEnabled(user: UserResponse, event: MatSlideToggleChange): void {
-    this.run(
-      user,
-      this.api.setEnabled(user.id, event.checked),
-      () => (event.source.checked = user.enabled),
-      event.checked ? 'users.enabledDone' : 'users.disabledDone',
-    );
+    const revert = () => (event.source.checked = user.enabled);
+    if (event.checked) {
+      this.run(user, this.api.setEnabled(user.id, true), revert, 'users.enabledDone');
+      return;
+    }
+    this.confirmTokens(user, 'disable').subscribe({
+      next: (yes) =>
+        yes ? this.run(user, this.api.setEnabled(user.id, false), revert, 'users.disabledDone') : revert(),
+      error: (error: unknown) => {
+        revert();
+        this.setRowProblem(user, toApiProblem(error));
+      },
+    });
   }
 
   protected remove(user: UserResponse): void {
     if (this.deleteBlocked(user)) return;
-    confirmAction(this.dialog, {
-      titleKey: 'users.deleteTitle',
-      messageKey: 'users.deleteMessage',
-      params: { name: user.username },
-      confirmKey: 'common.delete',
-      danger: true,
-    })
+    this.confirmTokens(user, 'delete')
       .pipe(
-        filter((yes) => yes === true),
+        filter((yes) => yes),
         switchMap(() => {
           this.start(user);
           return this.api.delete(user.id).pipe(finalize(() => this.finish(user)));
@@ -276,6 +282,32 @@ export class UsersComponent {
         },
         error: (error: unknown) => this.setRowProblem(user, toApiProblem(error)),
       });
+  }
+
+  /**
+   * API tokens stop working while their creator is disabled, and for good once it is deleted: the admin is told
+   * which before confirming. Disabling a user without tokens needs no confirmation, as before.
+   */
+  private confirmTokens(user: UserResponse, action: 'disable' | 'delete'): Observable<boolean> {
+    this.start(user);
+    return this.tokens.list().pipe(
+      finalize(() => this.finish(user)),
+      map((list) => tokensCreatedBy(list, user.id)),
+      switchMap((owned) => {
+        if (action === 'disable' && !owned.length) return of(true);
+        const names = owned.slice(0, TOKEN_NAMES_SHOWN).map((t) => t.name);
+        if (owned.length > TOKEN_NAMES_SHOWN) names.push('…');
+        const warning = action === 'disable' ? 'users.tokensPaused' : 'users.tokensEnded';
+        return confirmAction(this.dialog, {
+          titleKey: action === 'disable' ? 'users.disableTitle' : 'users.deleteTitle',
+          messageKey: action === 'disable' ? 'users.disableMessage' : 'users.deleteMessage',
+          warningKey: owned.length ? `${warning}${owned.length === 1 ? 'One' : 'Many'}` : undefined,
+          params: { name: user.username, count: owned.length, names: names.join(', ') },
+          confirmKey: action === 'disable' ? 'users.disable' : 'common.delete',
+          danger: true,
+        }).pipe(map((yes) => yes === true));
+      }),
+    );
   }
 
   private load(): void {

@@ -9,6 +9,8 @@ export interface ConfirmData {
   titleKey: string;
   messageKey: string;
   params?: Record<string, unknown>;
+  /** A consequence to stress, shown under the message with the same parameters. */
+  warningKey?: string;
   confirmKey?: string;
   danger?: boolean;
 }
@@ -19,7 +21,12 @@ export interface ConfirmData {
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <h2 mat-dialog-title>{{ data.titleKey | transloco: data.params ?? {} }}</h2>
-    <mat-dialog-content>{{ data.messageKey | transloco: data.params ?? {} }}</mat-dialog-content>
+    <mat-dialog-content>
+      {{ data.messageKey | transloco: data.params ?? {} }}
+      @if (data.warningKey) {
+        <p class="warning" data-testid="confirm-warning">{{ data.warningKey | transloco: data.params ?? {} }}</p>
+      }
+    </mat-dialog-content>
     <mat-dialog-actions align="end">
       <button mat-button [mat-dialog-close]="false">{{ 'common.cancel' | transloco }}</button>
       <button
@@ -34,6 +41,7 @@ export interface ConfirmData {
     </mat-dialog-actions>
   `,
   styles: `
+    .warning { margin: 12px 0 0; color: var(--mat-sys-error); font-weight: 500; }
     .danger { --mat-button-filled-container-color: var(--mat-sys-error); --mat-button-filled-label-text-color: var(--mat-sys-on-error); }
   `,
 })

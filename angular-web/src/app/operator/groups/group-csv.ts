@@ -1,4 +1,6 @@
-/** Same rule as the server: "  Zona   NORTE " and "zona norte" are one group (or one member). */
+import { nameProblem, normalizeName as normalizeSiteName } from '@avisa/contracts';
+
+/** Same rule as the server: "  Zona   NORTE " and "zona norte" are one group. Members are site names. */
 export function normalizeName(value: string): string {
   return value.trim().toLowerCase().replace(/\s+/g, ' ');
 }
@@ -10,7 +12,7 @@ const FORMULA_START = /^[=+\-@\t\r]/;
 
 /** A problem the preview spotted; `key` and `params` are for translation (`groups.import.problems.*`). */
 export interface PreviewProblem {
-  key: 'emptyName' | 'nameTooLong' | 'repeatedGroup' | 'noMembers' | 'repeatedMember';
+  key: 'emptyName' | 'nameTooLong' | 'repeatedGroup' | 'noMembers' | 'repeatedMember' | 'badMember';
   params: Record<string, string | number>;
 }
 
@@ -120,9 +122,9 @@ export function previewGroupsCsv(text: string): CsvPreview {
   const headerSkipped = HEADER.test(records[0]?.cells[0] ?? '');
   const seen = new Map<string, number>();
   const rows = (headerSkipped ? records.slice(1) : records).map(({ cells, line }): PreviewRow => {
-    const normalized = cells.map((c) => normalizeName(restoreFormula(c)));
-    const name = normalized[0] ?? '';
-    const listed = normalized.slice(1).filter(Boolean);
+    const restored = cells.map(restoreFormula);
+    const name = normalizeName(restored[0] ?? '');
+    const listed = restored.slice(1).map(normalizeSiteName).filter(Boolean);
     const problems: PreviewProblem[] = [];
     if (!name) return { line, name, members: listed, problems: [{ key: 'emptyName', params: {} }] };
     if (name.length > NAME_MAX) problems.push({ key: 'nameTooLong', params: { max: NAME_MAX } });
@@ -132,6 +134,9 @@ export function previewGroupsCsv(text: string): CsvPreview {
     if (!listed.length) problems.push({ key: 'noMembers', params: {} });
     for (const member of new Set(listed.filter((m, index) => listed.indexOf(m) !== index))) {
       problems.push({ key: 'repeatedMember', params: { member } });
+    }
+    for (const member of new Set(listed.filter((m) => nameProblem(m)))) {
+      problems.push({ key: 'badMember', params: { member } });
     }
     return { line, name, members: [...new Set(listed)], problems };
   });

@@ -91,6 +91,16 @@ describe('GroupEditDialogComponent', () => {
     expect(byTestId(el, 'member-notice')!.textContent).toContain('Ya estaba en la lista: farmacia-1');
   });
 
+  it('refuses a member that is not a site name and says so, adding no chip', async () => {
+    const { fixture, el, chipInput } = await setup();
+    await addMember(chipInput, '"><svg/onload=alert(1)>');
+    await fixture.whenStable();
+    expect(chips(el)).toEqual([]);
+    expect(byTestId(el, 'member-notice')!.textContent).toContain(
+      'No son nombres de sitio válidos (de 2 a 64 letras sin tildes, números, «.», «_» o «-», sin espacios): "><svg/onload=alert(1)>',
+    );
+  });
+
   it('adds many members from a pasted comma or newline separated list', async () => {
     const { fixture, el } = await setup();
     const input = byTestId(el, 'group-member-input') as HTMLInputElement;

@@ -14,7 +14,12 @@ import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
-import type { GroupRequest, GroupResponse } from '@avisa/contracts';
+import {
+  nameProblem,
+  normalizeName as normalizeSiteName,
+  type GroupRequest,
+  type GroupResponse,
+} from '@avisa/contracts';
 import { TranslocoPipe } from '@jsverse/transloco';
 import { finalize } from 'rxjs';
 import { type ApiProblem, fieldProblems, toApiProblem } from '../../core/api-error';
@@ -242,15 +247,15 @@ export class GroupEditDialogComponent {
     const current = this.form.controls.members.value;
     const added: string[] = [];
     const repeated: string[] = [];
-    const tooLong: string[] = [];
-    for (const name of raw.map(normalizeName).filter(Boolean)) {
-      if (name.length > NAME_MAX) tooLong.push(name);
+    const invalid: string[] = [];
+    for (const name of raw.map(normalizeSiteName).filter(Boolean)) {
+      if (nameProblem(name)) invalid.push(name);
       else if (current.includes(name) || added.includes(name)) repeated.push(name);
       else added.push(name);
     }
     if (added.length) this.setMembers([...current, ...added]);
-    if (tooLong.length) {
-      this.memberNotice.set({ key: 'groups.edit.memberTooLong', params: { max: NAME_MAX, name: tooLong[0] } });
+    if (invalid.length) {
+      this.memberNotice.set({ key: 'groups.edit.memberInvalid', params: { names: [...new Set(invalid)].join(', ') } });
     } else if (repeated.length) {
       this.memberNotice.set({ key: 'groups.edit.memberRepeated', params: { names: [...new Set(repeated)].join(', ') } });
     } else {

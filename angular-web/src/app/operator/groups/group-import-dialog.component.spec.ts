@@ -72,11 +72,13 @@ describe('GroupImportDialogComponent', () => {
 
   it('points out problems in the preview, row by row', async () => {
     const { fixture, el } = setup();
-    await paste(fixture, 'norte\nsur,a,a');
+    await paste(fixture, 'norte\nsur,f-a,f-a,<b>x</b>');
     const rows = allByTestId(el, 'import-preview-row');
     expect(rows[0].textContent).toContain('El grupo no tiene miembros');
-    expect(rows[1].textContent).toContain('«a» está repetido');
-    expect(byTestId(el, 'import-preview')!.textContent).toContain('Problemas en la vista previa: 2');
+    expect(rows[1].textContent).toContain('«f-a» está repetido');
+    expect(rows[1].textContent).toContain('«<b>x</b>» no es un nombre de sitio válido');
+    expect(rows[1].querySelector('b')).toBeNull();
+    expect(byTestId(el, 'import-preview')!.textContent).toContain('Problemas en la vista previa: 3');
   });
 
   it('sends the raw text as text/csv and, when refused, lists every error with its line and the warnings', async () => {

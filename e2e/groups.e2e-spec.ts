@@ -148,6 +148,31 @@ describe('groups: CRUD, info, sending, CSV import/export and per-group permissio
       expect(countRows(server, 'groups')).toBe(1);
     });
 
+    it('checks a file with ?dryRun=true: the same report with 200, nothing imported and nothing audited', async () => {
+      const auditBefore = countRows(server, 'audit_events');
+      const check = (csv: string) =>
+        server.api('POST', '/api/v1/groups/import?dryRun=true&filename=prueba.csv', {
+          token: admin,
+          raw: csv,
+          headers: { 'content-type': 'text/csv' },
+        });
+      const good = await check('zona a,farmacia-1,farmacia-nueva\nzona b;farmacia-2');
+      expect(good.status).toBe(200);
+      expect(good.body).toEqual({
+        file: 'prueba.csv',
+        imported: false,
+        groups: 2,
+        members: 3,
+        errors: [],
+        warnings: [{ line: 1, message: '"farmacia-nueva" is not a known site (imported anyway)' }],
+      });
+      const bad = await check('zona a,farmacia-1\nzona a,farmacia-2');
+      expect(bad.status).toBe(200);
+      expect(bad.body.errors).toEqual([{ line: 2, message: 'group "zona a" also appears on line 1' }]);
+      expect(countRows(server, 'groups')).toBe(0);
+      expect(countRows(server, 'audit_events')).toBe(auditBefore);
+    });
+
     it('accepts a Spanish spreadsheet file: BOM, ";" separators, CRLF and quoted fields; unknown members are warnings', async () => {
       const csv = '\uFEFFZona Norte;farmacia-1;"farmacia-2"\r\n"Zona, Centro";farmacia-3;farmacia-nueva\r\n';
       const response = await importCsv(csv, admin, 'zonas.csv');

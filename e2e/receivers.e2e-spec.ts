@@ -442,6 +442,43 @@ describe('receivers admin API', () => {
     expect(receiverCount()).toBe(before);
   });
 
+  it('checks a bulk CSV with ?dryRun=true: the sites it would create and each problem by line, creating nothing', async () => {
+    const before = receiverCount();
+    const auditBefore = countRows(server, 'audit_events');
+    const check = (raw: string) =>
+      server.api('POST', '/api/v1/receivers/bulk?dryRun=true', {
+        token: admin,
+        raw,
+        headers: { 'content-type': 'text/csv' },
+      });
+    const good = await check('name\nsite-x\nsite-y,Farmacia Y\n');
+    expect(good.status).toBe(200);
+    expect(good.body).toEqual({
+      sites: [
+        { line: 2, name: 'site-x', displayName: 'site-x' },
+        { line: 3, name: 'site-y', displayName: 'Farmacia Y' },
+      ],
+      errors: [],
+    });
+    const bad = await check('name\nsite-c\nsite-c\nsite-a\n');
+    expect(bad.status).toBe(200);
+    expect(bad.body).toEqual({
+      sites: [],
+      errors: [
+        { line: 3, message: 'line 3: site "site-c" is already listed on line 2' },
+        { line: 4, message: 'line 4: site "site-a" already exists' },
+      ],
+    });
+    const wrongFlag = await server.api('POST', '/api/v1/receivers/bulk?dryRun=maybe', {
+      token: admin,
+      raw: 'site-z\n',
+      headers: { 'content-type': 'text/csv' },
+    });
+    expect(wrongFlag.status).toBe(400);
+    expect(receiverCount()).toBe(before);
+    expect(countRows(server, 'audit_events')).toBe(auditBefore);
+  });
+
   it('a key rotation or a disabling while the site is offline does not become the end reason of its next connection', async () => {
     expect(
       await eventually(

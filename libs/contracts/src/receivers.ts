@@ -34,3 +34,9 @@ export interface ReceiverConnectionResponse {
   disconnectedAt: string | null;
   endReason: string | null;
 }
+
+/** The answer of `POST /receivers/bulk?dryRun=true`: what the file would create, and every problem by line. */
+export interface BulkSitesReport {
+  sites: { line: number; name: string; displayName: string }[];
+  errors: { line: number; message: string }[];
+}

@@ -1,4 +1,16 @@
-import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Header,
+  HttpCode,
+  Param,
+  ParseBoolPipe,
+  Post,
+  Put,
+  Query,
+} from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { GroupImportReport, GroupInfoResponse, GroupResponse } from '@avisa/contracts';
 import { Actor, Principal } from '../common/actor';
@@ -43,14 +55,22 @@ export class GroupsController {
   @HttpCode(200)
   @ApiConsumes('text/csv')
   @ApiQuery({ name: 'filename', required: false, description: 'Name of the uploaded file, for the audit trail' })
+  @ApiQuery({
+    name: 'dryRun',
+    required: false,
+    type: Boolean,
+    description: 'Check the file only: the same report, nothing imported, problems answered with 200',
+  })
   @ApiBody({ schema: { type: 'string', example: 'zona norte,farmacia-1,farmacia-2\nzona sur;farmacia-3' } })
   import(
     @Body() csv: unknown,
     @Query('filename') filename: string | undefined,
+    @Query('dryRun', new ParseBoolPipe({ optional: true })) dryRun: boolean | undefined,
     @CurrentPrincipal() principal: Principal,
     @CurrentActor() actor: Actor,
   ): Promise<GroupImportReport> {
-    return this.groups.import(typeof csv === 'string' ? csv : '', filename?.slice(0, 200) ?? null, principal, actor);
+    const file = filename?.slice(0, 200) ?? null;
+    return this.groups.import(typeof csv === 'string' ? csv : '', file, principal, actor, dryRun ?? false);
   }
 
   @Get(':name')

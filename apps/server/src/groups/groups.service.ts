@@ -114,7 +114,14 @@ export class GroupsService {
   }
 
   /** Validates the whole file first; imports all of it in one transaction, or nothing. */
-  async import(csv: string, file: string | null, principal: Principal, actor: Actor): Promise<GroupImportReport> {
+  /** With `dryRun` the report is the same and nothing is imported or audited; problems are in it, not thrown. */
+  async import(
+    csv: string,
+    file: string | null,
+    principal: Principal,
+    actor: Actor,
+    dryRun = false,
+  ): Promise<GroupImportReport> {
     await this.mayManage(principal, actor, 'import groups');
     const { groups, errors } = this.parseImport(csv);
     const existing = await this.groups.existingNames(groups.map((g) => g.name));
@@ -138,8 +145,10 @@ export class GroupsService {
     };
     if (report.errors.length || !groups.length) {
       if (!groups.length && !report.errors.length) report.errors.push({ line: 0, message: 'the file lists no groups' });
+      if (dryRun) return report;
       throw new GroupImportException(report);
     }
+    if (dryRun) return report;
     await this.groups.createMany(groups, this.clock.now());
     report.imported = true;
     await this.events.emit('groups.imported', {

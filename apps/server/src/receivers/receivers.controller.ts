@@ -1,6 +1,12 @@
-import { Body, Controller, Delete, Get, Header, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { ReceiverConnectionResponse, ReceiverResponse, ReceiverWithKeyResponse } from '@avisa/contracts';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseBoolPipe, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import type {
+  BulkSitesReport,
+  ReceiverConnectionResponse,
+  ReceiverResponse,
+  ReceiverWithKeyResponse,
+} from '@avisa/contracts';
 import { Actor, Principal } from '../common/actor';
 import { ALL_ROLES, Authenticated } from '../common/access/access.decorator';
 import { CurrentActor, CurrentPrincipal } from '../common/access/request-context';
@@ -26,17 +32,33 @@ export class ReceiversController {
     return this.receivers.create(body, actor);
   }
 
-  /** Creates many sites from a CSV of names (`name[,display name]`); answers a CSV of `name,key`, shown once. */
+  /**
+   * Creates many sites from a CSV of names (`name[,display name]`); answers a CSV of `name,key`, shown once.
+   * With `?dryRun=true` nothing is created: the answer (JSON) lists the sites the file would create and every
+   * problem by line, which is how the web app previews a file.
+   */
   @Post('bulk')
   @HttpCode(201)
   @ApiConsumes('text/csv')
-  @ApiProduces('text/csv')
+  @ApiProduces('text/csv', 'application/json')
+  @ApiQuery({ name: 'dryRun', required: false, type: Boolean })
   @ApiBody({ schema: { type: 'string', example: 'name\nfarmacia-centro\nfarmacia-norte,Farmacia Norte' } })
-  @Header('content-type', 'text/csv; charset=utf-8')
-  @Header('content-disposition', 'attachment; filename="avisa-receiver-keys.csv"')
-  @Header('cache-control', 'no-store')
-  provision(@Body() csv: string, @CurrentActor() actor: Actor): Promise<string> {
-    return this.receivers.provision(typeof csv === 'string' ? csv : '', actor);
+  async provision(
+    @Body() csv: string,
+    @Query('dryRun', new ParseBoolPipe({ optional: true })) dryRun: boolean | undefined,
+    @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<string | BulkSitesReport> {
+    const text = typeof csv === 'string' ? csv : '';
+    if (dryRun) {
+      response.status(200);
+      return this.receivers.previewProvisioning(text);
+    }
+    const keys = await this.receivers.provision(text, actor);
+    response.setHeader('content-type', 'text/csv; charset=utf-8');
+    response.setHeader('content-disposition', 'attachment; filename="avisa-receiver-keys.csv"');
+    response.setHeader('cache-control', 'no-store');
+    return keys;
   }
 
   @Get(':name')

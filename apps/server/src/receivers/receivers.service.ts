@@ -1,5 +1,10 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import type { ReceiverConnectionResponse, ReceiverResponse, ReceiverWithKeyResponse } from '@avisa/contracts';
+import type {
+  BulkSitesReport,
+  ReceiverConnectionResponse,
+  ReceiverResponse,
+  ReceiverWithKeyResponse,
+} from '@avisa/contracts';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { Actor, Principal } from '../common/actor';
@@ -123,14 +128,19 @@ export class ReceiversService {
    * CSV in: one site per line, `name[,display name]`, optional header. All or nothing.
    * CSV out: `name,key`, the only time those keys are shown.
    */
+  /** What `provision` would create from this file, and every problem by line; creates nothing. */
+  async previewProvisioning(csv: string): Promise<BulkSitesReport> {
+    const { rows, problems } = await this.checkProvisioning(csv);
+    return {
+      sites: problems.length
+        ? []
+        : rows.map((r) => ({ line: r.line, name: r.name, displayName: r.displayName ?? r.name })),
+      errors: problems.map((p) => ({ line: p.line, message: p.text })),
+    };
+  }
+
   async provision(csv: string, actor: Actor): Promise<string> {
-    const { rows, problems } = this.parseProvisioning(csv);
-    // Every problem in one answer: lines already listed or invalid, and sites that already exist.
-    const existing = await this.receivers.findByNames(rows.filter((r) => r.valid).map((r) => r.name));
-    const taken = new Set(existing.map((r) => r.name));
-    for (const r of rows.filter((row) => row.valid && taken.has(row.name))) {
-      problems.push({ line: r.line, text: `line ${r.line}: site "${r.name}" already exists` });
-    }
+    const { rows, problems } = await this.checkProvisioning(csv);
     if (problems.length) {
       const listed = problems.sort((a, b) => a.line - b.line).map((p) => p.text);
       throw new BadRequestException(`nothing was created: ${listed.join('; ')}`);
@@ -161,6 +171,18 @@ export class ReceiversService {
     }
     if (!receiver.enabled) return { ok: false, code: 'disabled' };
     return { ok: true, receiver };
+  }
+
+  /** Every problem in one answer: lines already listed or invalid, and sites that already exist. */
+  private async checkProvisioning(csv: string) {
+    const { rows, problems } = this.parseProvisioning(csv);
+    const existing = await this.receivers.findByNames(rows.filter((r) => r.valid).map((r) => r.name));
+    const taken = new Set(existing.map((r) => r.name));
+    for (const r of rows.filter((row) => row.valid && taken.has(row.name))) {
+      problems.push({ line: r.line, text: `line ${r.line}: site "${r.name}" already exists` });
+    }
+    problems.sort((a, b) => a.line - b.line);
+    return { rows, problems };
   }
 
   private parseProvisioning(csv: string): {

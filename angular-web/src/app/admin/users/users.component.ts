@@ -26,6 +26,12 @@ type Block = string | null;
 
 const TOKEN_NAMES_SHOWN = 5;
 
+function tokenWarningKey(action: 'disable' | 'delete', count: number): string | undefined {
+  if (!count) return undefined;
+  if (action === 'disable') return count === 1 ? 'users.tokensPausedOne' : 'users.tokensPausedMany';
+  return count === 1 ? 'users.tokensEndedOne' : 'users.tokensEndedMany';
+}
+
 /** Accounts of the web app: create, set password, role, enable/disable, delete. */
 @Component({
   selector: 'av-users',
@@ -297,11 +303,10 @@ export class UsersComponent {
         if (action === 'disable' && !owned.length) return of(true);
         const names = owned.slice(0, TOKEN_NAMES_SHOWN).map((t) => t.name);
         if (owned.length > TOKEN_NAMES_SHOWN) names.push('…');
-        const warning = action === 'disable' ? 'users.tokensPaused' : 'users.tokensEnded';
         return confirmAction(this.dialog, {
           titleKey: action === 'disable' ? 'users.disableTitle' : 'users.deleteTitle',
           messageKey: action === 'disable' ? 'users.disableMessage' : 'users.deleteMessage',
-          warningKey: owned.length ? `${warning}${owned.length === 1 ? 'One' : 'Many'}` : undefined,
+          warningKey: tokenWarningKey(action, owned.length),
           params: { name: user.username, count: owned.length, names: names.join(', ') },
           confirmKey: action === 'disable' ? 'users.disable' : 'common.delete',
           danger: true,

@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, DataSource, Repository, SelectQueryBuilder } from 'typeorm';
 import { containsPattern } from '../database/batches';
 import { EntityStatements } from '../database/entity-statements';
+import { WriteBatcher } from '../database/write-batcher';
 import { AuditEventEntity, AuditReadMarkerEntity } from './audit-event.entity';
 
 /** Which events: epoch-millisecond bounds (inclusive), exact actor name, free text. */
@@ -29,6 +30,17 @@ export class AuditRepository {
     private readonly dataSource: DataSource,
   ) {
     this.fixed = new EntityStatements(dataSource, AuditEventEntity);
+  }
+
+  /** Actions that happen together (a login storm, a bulk import) share one commit. */
+  private readonly pending = new WriteBatcher<Omit<AuditEventEntity, 'id'>>((rows) => this.insertMany(rows), {
+    delayMs: 2,
+    maxItems: 400,
+  });
+
+  /** Stores one event with the others arriving meanwhile; resolves once committed. */
+  async add(event: Omit<AuditEventEntity, 'id'>): Promise<void> {
+    await this.pending.add(event);
   }
 
   /** Several events in one transaction (one commit), in their order. */

@@ -7,7 +7,6 @@ import { rangeEnd, rangeStart } from '../common/date-range';
 import { EventBus } from '../common/events/event-bus';
 import { Clock } from '../common/system/clock';
 import { toIso } from '../database/columns';
-import { WriteBatcher } from '../database/write-batcher';
 import { ActionsLog } from './actions-log';
 import { AuditEventEntity } from './audit-event.entity';
 import { AuditCriteria, AuditRepository } from './audit.repository';
@@ -73,14 +72,6 @@ function localDate(epochMs: number): string {
 export class AuditService {
   private readonly logger = new Logger(AuditService.name);
 
-  private readonly pending = new WriteBatcher<Omit<AuditEventEntity, 'id'>>(
-    (rows) => this.repository.insertMany(rows),
-    {
-      delayMs: 2,
-      maxItems: 400,
-    },
-  );
-
   constructor(
     private readonly repository: AuditRepository,
     private readonly actionsLog: ActionsLog,
@@ -91,7 +82,7 @@ export class AuditService {
   /** Stored before the action is answered; actions that happen together share one commit. */
   async record(entry: AuditEntry): Promise<void> {
     const details = redact(entry.details);
-    await this.pending.add({
+    await this.repository.add({
       at: this.clock.now(),
       actorKind: entry.actor.kind,
       actorName: entry.actor.name,

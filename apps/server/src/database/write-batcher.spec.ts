@@ -26,7 +26,7 @@ describe('WriteBatcher', () => {
     });
     const sut = new WriteBatcher<number>(write, { delayMs: 1, maxItems: 100 });
     await expect(sut.add(13)).rejects.toThrow('disk full');
-    await expect(sut.add(14)).resolves.toBeUndefined();
+    await expect(sut.add(14)).resolves.toEqual([]);
     expect(write).toHaveBeenCalledTimes(2);
   });
 
@@ -37,5 +37,17 @@ describe('WriteBatcher', () => {
     await sut.flush();
     await pending;
     expect(writes).toEqual([[7]]);
+  });
+});
+
+describe('WriteBatcher with results', () => {
+  it('gives each caller the results of its own items, in order', async () => {
+    const sut = new WriteBatcher<number, string>(async (items) => items.map((n) => `row ${n}`), {
+      delayMs: 5,
+      maxItems: 100,
+    });
+    const [a, b] = await Promise.all([sut.add(1), sut.add(2, 3)]);
+    expect(a).toEqual(['row 1']);
+    expect(b).toEqual(['row 2', 'row 3']);
   });
 });

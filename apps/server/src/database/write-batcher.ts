@@ -1,6 +1,6 @@
-interface Waiting<T> {
+interface Waiting<T, R> {
   items: readonly T[];
-  done: (error?: Error) => void;
+  done: (error: Error | undefined, results: R[]) => void;
 }
 
 export interface WriteBatcherOptions {
@@ -13,23 +13,25 @@ export interface WriteBatcherOptions {
 /**
  * Collects writes that arrive in bursts (thousands of receipts or connections after a global alert or a
  * restart) and stores each batch with one call — one transaction, one disk sync — instead of one per item.
- * A caller's promise settles once its items are stored; batches are written one after another, in order.
+ * A caller's promise settles once its items are stored, with what the write answered for each of them (when it
+ * answers one result per item, in order); batches are written one after another, in order. Repositories own
+ * their batchers: a read of theirs that must see pending writes flushes first.
  */
-export class WriteBatcher<T> {
-  private queue: Waiting<T>[] = [];
+export class WriteBatcher<T, R = void> {
+  private queue: Waiting<T, R>[] = [];
   private queued = 0;
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly write: (items: T[]) => Promise<void>,
+    private readonly write: (items: T[]) => Promise<R[] | void>,
     private readonly options: WriteBatcherOptions,
   ) {}
 
-  add(...items: T[]): Promise<void> {
-    if (!items.length) return Promise.resolve();
+  add(...items: T[]): Promise<R[]> {
+    if (!items.length) return Promise.resolve([]);
     return new Promise((resolve, reject) => {
-      this.queue.push({ items, done: (error) => (error ? reject(error) : resolve()) });
+      this.queue.push({ items, done: (error, results) => (error ? reject(error) : resolve(results)) });
       this.queued += items.length;
       this.schedule(this.queued >= this.options.maxItems ? 0 : this.options.delayMs);
     });
@@ -45,13 +47,22 @@ export class WriteBatcher<T> {
       this.queued = 0;
       if (!batch.length) return;
       try {
-        await this.write(batch.flatMap((w) => w.items));
-        for (const w of batch) w.done();
+        const results = (await this.write(batch.flatMap((w) => w.items))) ?? [];
+        let offset = 0;
+        for (const w of batch) {
+          w.done(undefined, results.slice(offset, offset + w.items.length));
+          offset += w.items.length;
+        }
       } catch (error) {
-        for (const w of batch) w.done(error instanceof Error ? error : new Error(String(error)));
+        for (const w of batch) w.done(error instanceof Error ? error : new Error(String(error)), []);
       }
     });
     return this.writing;
+  }
+
+  /** True when nothing waits to be written. */
+  get idle(): boolean {
+    return this.queued === 0;
   }
 
   private schedule(delay: number): void {

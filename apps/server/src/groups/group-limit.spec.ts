@@ -92,7 +92,7 @@ describe('what an operator restricted to some groups may see', () => {
       message('token-all', 'token:limitado', 'all'),
       message('own-sur', 'vacio', 'group', 'sur'),
     ]) {
-      await messages.insertAccepted([{ message: m, rows: [] }]);
+      await messages.insertAccepted({ message: m, rows: [] });
     }
   });
 
@@ -136,7 +136,7 @@ describe('what an operator restricted to some groups may see', () => {
   it('judges a group target by the group as it is named now: after a rename, older alerts to it are withheld', async () => {
     await groups.update(groupIds.get('norte')!, 'zona norte', ['norte-1', 'norte-2'], T0 + 1);
     expect(await visibleTo('limitado')).toEqual(['own-all', 'site-norte-1']);
-    await messages.insertAccepted([{ message: message('group-renamed', 'jefa', 'group', 'zona norte'), rows: [] }]);
+    await messages.insertAccepted({ message: message('group-renamed', 'jefa', 'group', 'zona norte'), rows: [] });
     expect(await visibleTo('limitado')).toContain('group-renamed');
   });
 });

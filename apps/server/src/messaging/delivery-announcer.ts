@@ -2,7 +2,7 @@ import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import type { DeliveryState } from '@avisa/contracts';
 import { EventBus } from '../common/events/event-bus';
 import { toIso } from '../database/columns';
-import { WriteBatcher } from '../database/write-batcher';
+import { Debouncer } from '../common/events/debouncer';
 import { MessagesRepository } from './messages.repository';
 
 export interface DeliveryChange {
@@ -25,10 +25,11 @@ const ANNOUNCE_EVERY_MS = 200;
 @Injectable()
 export class DeliveryAnnouncer implements OnApplicationShutdown {
   private readonly logger = new Logger(DeliveryAnnouncer.name);
-  private readonly batcher = new WriteBatcher<DeliveryChange>((changes) => this.emit(changes), {
-    delayMs: ANNOUNCE_EVERY_MS,
-    maxItems: 100_000,
-  });
+  private readonly gathered = new Debouncer<DeliveryChange>(
+    (changes) => this.emit(changes),
+    ANNOUNCE_EVERY_MS,
+    (error, changes) => this.logger.warn(`announcing ${changes.length} change(s) failed: ${String(error)}`),
+  );
 
   constructor(
     private readonly messages: MessagesRepository,
@@ -36,15 +37,12 @@ export class DeliveryAnnouncer implements OnApplicationShutdown {
   ) {}
 
   announce(changes: readonly DeliveryChange[]): void {
-    if (!changes.length) return;
-    this.batcher
-      .add(...changes)
-      .catch((error: unknown) => this.logger.warn(`announcing ${changes.length} change(s) failed: ${String(error)}`));
+    this.gathered.push(...changes);
   }
 
   /** Sends what is gathered now. */
   flush(): Promise<void> {
-    return this.batcher.flush();
+    return this.gathered.flush();
   }
 
   onApplicationShutdown(): Promise<void> {

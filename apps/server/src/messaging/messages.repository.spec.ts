@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { createTestDatabase } from '../../test/utils';
 import { DeliveryEntity, MessageEntity } from './message.entity';
-import { MessagesRepository, type NewDelivery } from './messages.repository';
+import { MessagesRepository, type NewDelivery, type ReceiptRow } from './messages.repository';
 
 const T0 = Date.parse('2026-11-22T10:00:00Z');
 
@@ -52,7 +52,12 @@ function delivery(
 describe('MessagesRepository on a real SQLite file', () => {
   let db: { dataSource: DataSource; dispose: () => Promise<void> };
   let repository: MessagesRepository;
-  const insert = (m: MessageEntity, rows: NewDelivery[]) => repository.insertAccepted([{ message: m, rows }]);
+  const insert = (m: MessageEntity, rows: NewDelivery[]) => repository.insertAccepted({ message: m, rows });
+  /** The delivery rows some of `receipts` changed, as stored. */
+  const applyReceipts = async (receipts: ReceiptRow[]) => {
+    const changed = (await Promise.all(receipts.map((r) => repository.applyReceipt(r)))).filter((r) => r !== null);
+    return [...new Map(changed.map((r) => [r.id, r])).values()];
+  };
 
   beforeEach(async () => {
     db = await createTestDatabase();
@@ -100,18 +105,18 @@ describe('MessagesRepository on a real SQLite file', () => {
   });
 
   it('stores alerts accepted together in one transaction, all or none', async () => {
-    await repository.insertAccepted([
-      { message: message('m1'), rows: [delivery('m1', 'a'), delivery('m1', 'b')] },
-      { message: message('m2'), rows: [delivery('m2', 'a')] },
+    await Promise.all([
+      repository.insertAccepted({ message: message('m1'), rows: [delivery('m1', 'a'), delivery('m1', 'b')] }),
+      repository.insertAccepted({ message: message('m2'), rows: [delivery('m2', 'a')] }),
     ]);
     const counts = await repository.counts(['m1', 'm2']);
     expect([counts.get('m1')?.total, counts.get('m2')?.total]).toEqual([2, 1]);
-    await expect(
-      repository.insertAccepted([
-        { message: message('m3'), rows: [delivery('m3', 'a')] },
-        { message: message('m1'), rows: [delivery('m1', 'c')] },
-      ]),
-    ).rejects.toThrow();
+    const together = [
+      repository.insertAccepted({ message: message('m3'), rows: [delivery('m3', 'a')] }),
+      repository.insertAccepted({ message: message('m1'), rows: [delivery('m1', 'c')] }),
+    ];
+    await expect(Promise.all(together)).rejects.toThrow();
+    await expect(together[0]).rejects.toThrow();
     expect(await repository.findMessage('m3')).toBeNull();
   });
 
@@ -124,11 +129,9 @@ describe('MessagesRepository on a real SQLite file', () => {
   it('moves states only forward: sent, delivered, read — and a late delivered does not undo read', async () => {
     await insert(message('m1'), [delivery('m1', 'a', { state: 'sent', sentAt: T0 + 1, attempts: 1 })]);
     expect(await stateOf('m1', 'a')).toBe('sent');
-    await repository.applyReceipts([{ messageId: 'm1', receiverName: 'a', state: 'read', at: T0 + 5 }]);
+    await applyReceipts([{ messageId: 'm1', receiverName: 'a', state: 'read', at: T0 + 5 }]);
     expect(await stateOf('m1', 'a')).toBe('read');
-    const changed = await repository.applyReceipts([
-      { messageId: 'm1', receiverName: 'a', state: 'delivered', at: T0 + 9 },
-    ]);
+    const changed = await applyReceipts([{ messageId: 'm1', receiverName: 'a', state: 'delivered', at: T0 + 9 }]);
     expect(changed).toHaveLength(0);
     const row = await db.dataSource.getRepository(DeliveryEntity).findOneByOrFail({ messageId: 'm1' });
     expect(row).toMatchObject({ state: 'read', deliveredAt: T0 + 5, readAt: T0 + 5, attempts: 1 });
@@ -141,7 +144,7 @@ describe('MessagesRepository on a real SQLite file', () => {
       names.map((n) => delivery('m1', n, { state: 'sent' })),
     );
     await insert(message('m2'), [delivery('m2', 'site-0', { state: 'sent' })]);
-    const changed = await repository.applyReceipts([
+    const changed = await applyReceipts([
       ...names.map((n) => ({ messageId: 'm1', receiverName: n, state: 'delivered' as const, at: T0 + 10 })),
       { messageId: 'm1', receiverName: 'site-1', state: 'read', at: T0 + 20 },
       { messageId: 'm2', receiverName: 'site-0', state: 'read', at: T0 + 30 },
@@ -179,12 +182,8 @@ describe('MessagesRepository on a real SQLite file', () => {
 
   it('ignores receipts for alerts the site was never sent', async () => {
     await insert(message('m1'), [delivery('m1', 'a')]);
-    expect(
-      await repository.applyReceipts([{ messageId: 'm1', receiverName: 'b', state: 'delivered', at: T0 }]),
-    ).toEqual([]);
-    expect(
-      await repository.applyReceipts([{ messageId: 'zz', receiverName: 'a', state: 'delivered', at: T0 }]),
-    ).toEqual([]);
+    expect(await applyReceipts([{ messageId: 'm1', receiverName: 'b', state: 'delivered', at: T0 }])).toEqual([]);
+    expect(await applyReceipts([{ messageId: 'zz', receiverName: 'a', state: 'delivered', at: T0 }])).toEqual([]);
   });
 
   it('hands a site its open alerts oldest first, without expired or retracted ones', async () => {

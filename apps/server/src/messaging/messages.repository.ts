@@ -1,9 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { emptyDeliveryCounts, type DeliveryCounts, type DeliveryState, type ReceiptState } from '@avisa/contracts';
 import { Brackets, DataSource, EntityManager, In, Repository } from 'typeorm';
 import { chunks, containsPattern, powerOfTwoRuns, valuesPlaceholders } from '../database/batches';
 import { Sql, inList } from '../database/sql';
+import { WriteBatcher } from '../database/write-batcher';
 import { EntityStatements } from '../database/entity-statements';
 import { type GroupLimit, alertWithinLimitQuery } from '../groups/group-limit';
 import { DeliveryEntity, MessageEntity } from './message.entity';
@@ -77,6 +78,11 @@ interface PendingRow {
 }
 
 /** A delivery row as an alert is accepted: nothing received yet, no reminders. */
+export interface AcceptedAlert {
+  message: MessageEntity;
+  rows: readonly NewDelivery[];
+}
+
 export type NewDelivery = Pick<
   DeliveryEntity,
   'messageId' | 'receiverId' | 'receiverName' | 'state' | 'createdAt' | 'expiresAt' | 'sentAt' | 'endedAt' | 'attempts'
@@ -94,7 +100,8 @@ const NEW_DELIVERY_COLUMNS = [
 ] as const;
 
 @Injectable()
-export class MessagesRepository {
+export class MessagesRepository implements OnApplicationShutdown {
+  private readonly logger = new Logger(MessagesRepository.name);
   /** Every alert and every receipt goes through these; see EntityStatements. */
   private readonly fixedMessages: EntityStatements<MessageEntity>;
   private readonly fixedDeliveries: EntityStatements<DeliveryEntity>;
@@ -110,12 +117,60 @@ export class MessagesRepository {
     this.fixedDeliveries = new EntityStatements(dataSource, DeliveryEntity);
   }
 
+  /** Alerts posted together (scripts, several operators) share one commit; a lone alert waits 1 ms at most. */
+  private readonly accepted = new WriteBatcher<AcceptedAlert>((alerts) => this.insertAcceptedNow(alerts), {
+    delayMs: 1,
+    maxItems: 200,
+  });
+  /** Catch-up after a restart pushes to thousands of sites at once; their `sent` marks share transactions. */
+  private readonly pushed = new WriteBatcher<{ id: number; at: number }>(
+    (marks) =>
+      this.markDeliverySent(
+        marks.map((m) => m.id),
+        Math.max(...marks.map((m) => m.at)),
+      ),
+    { delayMs: 20, maxItems: 2000 },
+  );
+  /** A global alert's receipts arrive from thousands of sites within a second: one transaction per batch. */
+  private readonly receipts = new WriteBatcher<ReceiptRow, DeliveryEntity | null>(
+    (rows) =>
+      this.applyReceiptsNow(rows).catch((error: unknown) => {
+        // Once per batch: every site of it is told to send its receipt again.
+        this.logger.warn(`storing ${rows.length} receipt(s) failed: ${String(error)}`);
+        throw error;
+      }),
+    { delayMs: 20, maxItems: 500 },
+  );
+
+  /** Stores an accepted alert and its delivery rows with the others arriving meanwhile; resolves once committed. */
+  async insertAccepted(alert: AcceptedAlert): Promise<void> {
+    await this.accepted.add(alert);
+  }
+
+  /** Marks deliveries pushed (catch-up), batched with the marks of other sites connecting meanwhile. */
+  async markPushed(ids: readonly number[], at: number): Promise<void> {
+    await this.pushed.add(...ids.map((id) => ({ id, at })));
+  }
+
+  /**
+   * Applies one receipt, in a transaction with the receipts arriving meanwhile; resolves once stored, with the
+   * delivery row as it is now if this receipt changed it.
+   */
+  async applyReceipt(receipt: ReceiptRow): Promise<DeliveryEntity | null> {
+    const [changed] = await this.receipts.add(receipt);
+    return changed ?? null;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([this.accepted.flush(), this.pushed.flush(), this.receipts.flush()]);
+  }
+
   /**
    * Accepted alerts with every delivery row, in one transaction (one commit) for those that arrive together, before
    * anything is pushed. A global alert is thousands of rows on the path to the first site, so they are written as
    * multi-row statements of the columns that vary; the others keep their schema defaults.
    */
-  async insertAccepted(alerts: readonly { message: MessageEntity; rows: readonly NewDelivery[] }[]): Promise<void> {
+  private async insertAcceptedNow(alerts: readonly AcceptedAlert[]): Promise<void> {
     const numbered = this.dataSource.options.type === 'postgres';
     await this.dataSource.transaction(async (manager) => {
       await this.fixedMessages.insertMany(
@@ -156,17 +211,19 @@ export class MessagesRepository {
 
   /**
    * Applies a batch of receipts in one transaction. States only move forward:
-   * queued → sent → delivered → read. Returns the rows that changed.
+   * queued → sent → delivered → read. Answers, for each receipt, its delivery row as stored if it changed it.
    */
-  async applyReceipts(receipts: readonly ReceiptRow[]): Promise<DeliveryEntity[]> {
+  private async applyReceiptsNow(receipts: readonly ReceiptRow[]): Promise<(DeliveryEntity | null)[]> {
     if (!receipts.length) return [];
     return this.dataSource.transaction(async (manager) => {
       const rows = await this.loadForReceipts(manager, receipts);
       const changed = new Map<number, DeliveryEntity>();
-      for (const r of receipts) {
+      const results = receipts.map((r) => {
         const row = rows.get(receiptKey(r.messageId, r.receiverName));
-        if (row && applyReceipt(row, r)) changed.set(row.id, row);
-      }
+        if (!row || !applyReceipt(row, r)) return null;
+        changed.set(row.id, row);
+        return row;
+      });
       // Rows that end in the same state and times are written by one statement.
       const writes = new Map<string, number[]>();
       for (const row of changed.values()) {
@@ -183,7 +240,7 @@ export class MessagesRepository {
           await manager.query(s.text, s.params);
         }
       }
-      return [...changed.values()];
+      return results;
     });
   }
 

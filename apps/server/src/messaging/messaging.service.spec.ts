@@ -75,8 +75,8 @@ describe('MessagingService.send', () => {
     );
     expect(order).toEqual(['stored', 'pushed']);
     expect(result).toMatchObject({ online: ['centro', 'sur'], queued: ['norte'], dropped: [], unknown: [] });
-    const [[{ message, rows }]] = mocks.messages.insertAccepted.mock.calls[0] as [
-      { message: MessageEntity; rows: DeliveryEntity[] }[],
+    const [{ message, rows }] = mocks.messages.insertAccepted.mock.calls[0] as [
+      { message: MessageEntity; rows: DeliveryEntity[] },
     ];
     expect(message).toMatchObject({
       text: 'Actualizad el TPV',
@@ -98,7 +98,7 @@ describe('MessagingService.send', () => {
     const { sut, mocks } = setup(['centro']);
     const result = await sut.send({ target: { kind: 'all' }, text: 'ahora', ttlSeconds: 0 }, principal, adminActor);
     expect(result).toMatchObject({ online: ['centro'], queued: [], dropped: ['norte', 'sur'] });
-    const [[{ rows }]] = mocks.messages.insertAccepted.mock.calls[0] as [{ rows: DeliveryEntity[] }[]];
+    const [{ rows }] = mocks.messages.insertAccepted.mock.calls[0] as [{ rows: DeliveryEntity[] }];
     expect(rows.filter((r) => r.state === 'expired').map((r) => r.receiverName)).toEqual(['norte', 'sur']);
   });
 

@@ -1,10 +1,4 @@
-import {
-  BadRequestException,
-  ConflictException,
-  Injectable,
-  NotFoundException,
-  OnApplicationShutdown,
-} from '@nestjs/common';
+import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import {
   emptyDeliveryCounts,
   type AlertPayload,
@@ -24,7 +18,6 @@ import { Clock } from '../common/system/clock';
 import { SendLimit } from './send-limit';
 import { AppConfigService } from '../config/app-config.service';
 import { toIso } from '../database/columns';
-import { WriteBatcher } from '../database/write-batcher';
 import { ReceiverHub } from '../fanout/receiver-hub';
 import { GroupAccessService } from '../groups/group-access.service';
 import { GroupsService } from '../groups/groups.service';
@@ -60,18 +53,7 @@ export function toAlertPayload(message: AlertMessage, reminder = 0): AlertPayloa
 }
 
 @Injectable()
-export class MessagingService implements OnApplicationShutdown {
-  private readonly pushed = new WriteBatcher<number>((ids) => this.messages.markDeliverySent(ids, this.clock.now()), {
-    delayMs: 20,
-    maxItems: 2000,
-  });
-
-  /** Alerts posted together (scripts, several operators) share one commit; a lone alert waits 1 ms at most. */
-  private readonly accepted = new WriteBatcher<{ message: MessageEntity; rows: NewDelivery[] }>(
-    (alerts) => this.messages.insertAccepted(alerts),
-    { delayMs: 1, maxItems: 200 },
-  );
-
+export class MessagingService {
   constructor(
     private readonly messages: MessagesRepository,
     private readonly receivers: ReceiversService,
@@ -129,7 +111,7 @@ export class MessagingService implements OnApplicationShutdown {
         attempts: isOnline ? 1 : 0,
       };
     });
-    await this.accepted.add({ message, rows });
+    await this.messages.insertAccepted({ message, rows });
     const payload = toAlertPayload(message);
     if (dto.target.kind === 'all') this.hub.sendAlertToAll(payload);
     else this.hub.sendAlert(result.online, payload);
@@ -155,13 +137,8 @@ export class MessagingService implements OnApplicationShutdown {
     return rows.map((r) => ({ deliveryId: r.deliveryId, payload: toAlertPayload(r.message) }));
   }
 
-  /** Catch-up after a restart pushes to thousands of sites at once; their `sent` marks share transactions. */
   markPushed(deliveryIds: readonly number[]): Promise<void> {
-    return this.pushed.add(...deliveryIds);
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.pushed.flush();
+    return this.messages.markPushed(deliveryIds, this.clock.now());
   }
 
   async retract(id: string, principal: Principal, actor: Actor): Promise<MessageResponse> {

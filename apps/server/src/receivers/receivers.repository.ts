@@ -1,9 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, IsNull, Repository } from 'typeorm';
 import { chunks } from '../database/batches';
 import { EntityStatements } from '../database/entity-statements';
 import { Sql, Statement } from '../database/sql';
+import { WriteBatcher } from '../database/write-batcher';
 import { ReceiverConnectionEntity, ReceiverEntity } from './receiver.entity';
 
 export interface OpenedEvent {
@@ -35,7 +36,8 @@ function runsOfKind(events: readonly ConnectionEvent[]): ConnectionEvent[][] {
 }
 
 @Injectable()
-export class ReceiversRepository {
+export class ReceiversRepository implements OnApplicationShutdown {
+  private readonly logger = new Logger(ReceiversRepository.name);
   /** Every private alert looks its site up; every connection and disconnection is recorded. */
   private readonly fixed: EntityStatements<ReceiverEntity>;
   private readonly fixedConnections: EntityStatements<ReceiverConnectionEntity>;
@@ -51,7 +53,38 @@ export class ReceiversRepository {
     this.fixedConnections = new EntityStatements(dataSource, ReceiverConnectionEntity);
   }
 
-  list(): Promise<ReceiverEntity[]> {
+  /**
+   * The connection history and each site's last-seen time, written in batches: after a restart thousands of sites
+   * connect within seconds, and one transaction per handshake would cost one disk sync each. A crash may lose the
+   * last few milliseconds of history; open rows left by it are closed at the next start. The reads that show
+   * last-seen times or history write what waits first.
+   */
+  private readonly journal = new WriteBatcher<ConnectionEvent>((events) => this.recordConnections(events), {
+    delayMs: 25,
+    maxItems: 1000,
+  });
+
+  connectionOpened(receiverId: number, at: number, ip: string | null, clientVersion: string | null): void {
+    this.journalize({ kind: 'opened', receiverId, at, ip, clientVersion });
+  }
+
+  connectionClosed(receiverId: number, at: number, reason: string): void {
+    this.journalize({ kind: 'closed', receiverId, at, reason });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.journal.flush();
+  }
+
+  private journalize(event: ConnectionEvent): void {
+    this.journal
+      .add(event)
+      .catch((error: unknown) => this.logger.warn(`could not record a site's connection: ${String(error)}`));
+  }
+
+  /** Every site, with its latest last-seen time and version. */
+  async list(): Promise<ReceiverEntity[]> {
+    await this.journal.flush();
     return this.receivers.find({ order: { name: 'ASC' } });
   }
 
@@ -66,6 +99,13 @@ export class ReceiversRepository {
     return names.length ? this.receivers.findBy({ name: In(names) }) : Promise.resolve([]);
   }
 
+  /** The site with its latest last-seen time and version. */
+  async current(name: string): Promise<ReceiverEntity | null> {
+    await this.journal.flush();
+    return this.findByName(name);
+  }
+
+  /** The site as stored (last-seen times may lag by the journal's batch: for handshakes and lookups). */
   findByName(name: string): Promise<ReceiverEntity | null> {
     return this.fixed.findOneBy('name', name);
   }
@@ -86,6 +126,7 @@ export class ReceiversRepository {
   }
 
   async delete(id: number): Promise<void> {
+    await this.journal.flush();
     await this.receivers.delete({ id });
   }
 
@@ -93,7 +134,7 @@ export class ReceiversRepository {
    * Records sites connecting and disconnecting, in order, in one transaction. A site has at most one open
    * connection (the hub's claim), so a close ends that site's open row.
    */
-  async recordConnections(events: readonly ConnectionEvent[]): Promise<void> {
+  private async recordConnections(events: readonly ConnectionEvent[]): Promise<void> {
     const connections = this.fixedConnections;
     const seenAndVersion = (e: OpenedEvent) =>
       this.sql.statement`UPDATE receivers SET last_seen_at = ${e.at}, client_version = ${e.clientVersion}
@@ -153,7 +194,8 @@ export class ReceiversRepository {
     return closed;
   }
 
-  lastConnections(receiverId: number, limit: number): Promise<ReceiverConnectionEntity[]> {
+  async lastConnections(receiverId: number, limit: number): Promise<ReceiverConnectionEntity[]> {
+    await this.journal.flush();
     return this.connections.find({ where: { receiverId }, order: { connectedAt: 'DESC', id: 'DESC' }, take: limit });
   }
 }

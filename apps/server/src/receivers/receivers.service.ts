@@ -16,7 +16,6 @@ import { NAME_PATTERN, normalizeName } from '@avisa/contracts';
 import { CreateReceiverDto, UpdateReceiverDto, toConnectionResponse, toReceiverResponse } from './dto/receiver.dto';
 import { ReceiverEntity } from './receiver.entity';
 import { ReceiversRepository } from './receivers.repository';
-import { ConnectionJournal } from './connection-journal';
 import { SiteScope } from './site-scope';
 
 export const RECEIVER_KEY_PREFIX = 'avr_';
@@ -40,13 +39,11 @@ export class ReceiversService {
     private readonly crypto: CryptoService,
     private readonly clock: Clock,
     private readonly events: EventBus,
-    private readonly journal: ConnectionJournal,
     private readonly access: SiteScope,
   ) {}
 
   /** Every site, or for an operator restricted to some groups the sites of those groups. */
   async list(principal: Principal): Promise<ReceiverResponse[]> {
-    await this.journal.flush(); // last-seen times and versions still waiting in the batch
     const [all, online, visible] = await Promise.all([
       this.receivers.list(),
       this.hub.allPresence(),
@@ -58,8 +55,7 @@ export class ReceiversService {
 
   /** One site; outside a restricted operator's groups it answers as if it did not exist. */
   async get(name: string, principal: Principal): Promise<ReceiverResponse> {
-    await this.journal.flush();
-    const receiver = await this.require(name);
+    const receiver = await this.require(name, { current: true });
     if (!(await this.access.maySeeSite(principal, receiver.name))) throw notFound(receiver.name);
     return toReceiverResponse(receiver, await this.hub.presence(receiver.name));
   }
@@ -95,8 +91,7 @@ export class ReceiversService {
       if (changes.enabled === false) await this.hub.disconnect(receiver.name, 'disabled');
       await this.events.emit('receiver.updated', { actor, target: receiver.name, details: { ...changes } });
     }
-    await this.journal.flush();
-    const updated = await this.require(receiver.name);
+    const updated = await this.require(receiver.name, { current: true });
     return toReceiverResponse(updated, await this.hub.presence(updated.name));
   }
 
@@ -113,14 +108,12 @@ export class ReceiversService {
     const receiver = await this.require(name);
     await this.hub.disconnect(receiver.name, 'deleted');
     // Connection rows still waiting to be written must land before their site goes.
-    await this.journal.flush();
     await this.receivers.delete(receiver.id);
     await this.events.emit('receiver.deleted', { actor, target: receiver.name, name: receiver.name });
   }
 
   async connections(name: string, limit = 100): Promise<ReceiverConnectionResponse[]> {
     const receiver = await this.require(name);
-    await this.journal.flush();
     return (await this.receivers.lastConnections(receiver.id, limit)).map(toConnectionResponse);
   }
 
@@ -248,11 +241,11 @@ export class ReceiversService {
 
   /** A site connected: its connection record is opened (batched with others arriving together). */
   connectionOpened(receiverId: number, at: number, address: string | null, clientVersion: string | null): void {
-    this.journal.opened(receiverId, at, address, clientVersion);
+    this.receivers.connectionOpened(receiverId, at, address, clientVersion);
   }
 
   connectionClosed(receiverId: number, at: number, reason: string): void {
-    this.journal.closed(receiverId, at, reason);
+    this.receivers.connectionClosed(receiverId, at, reason);
   }
 
   /** Sites whose last connection record is still open. */
@@ -264,9 +257,10 @@ export class ReceiversService {
     return this.receivers.closeOpen(receiverIds, at, reason);
   }
 
-  private async require(rawName: string): Promise<ReceiverEntity> {
+  /** `current`: with the latest last-seen time and version, for an answer that shows them. */
+  private async require(rawName: string, options: { current?: boolean } = {}): Promise<ReceiverEntity> {
     const name = normalizeName(rawName);
-    const receiver = await this.receivers.findByName(name);
+    const receiver = await (options.current ? this.receivers.current(name) : this.receivers.findByName(name));
     if (!receiver) throw notFound(name);
     return receiver;
   }

@@ -11,7 +11,9 @@ import type { AppEnvironment } from '../src/config/environment';
 import { validateEnvironment } from '../src/config/environment';
 import type { AppConfigService } from '../src/config/app-config.service';
 
-export type Mocked<T> = { [K in keyof T]: T[K] extends (...args: infer A) => infer R ? jest.Mock<R, A> : T[K] };
+export type Mocked<T> = {
+  [K in keyof T]: T[K] extends (...args: infer A) => infer R ? jest.Mock<(...args: A) => R> : T[K];
+};
 
 // Left undefined so a mock is not mistaken for a promise or given lifecycle hooks by Nest.
 const NOT_MOCKED = new Set([

@@ -1,10 +1,9 @@
-import { jest } from '@jest/globals';
 import { UnauthorizedException } from '@nestjs/common';
-import { EventBus } from '../common/events/event-bus';
 import { CryptoService } from '../common/system/crypto.service';
 import { UserEntity } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
-import { FakeClock, mockOf } from '../../test/utils';
+import { FakeClock, newTestService } from '../../test/utils';
+import { Clock } from '../common/system/clock';
 import { ApiTokenEntity } from './api-token.entity';
 import { ApiTokensRepository } from './api-tokens.repository';
 import { ApiTokensService } from './api-tokens.service';
@@ -22,22 +21,16 @@ function setup(token: Partial<ApiTokenEntity>, creator: Partial<UserEntity> | nu
     revokedAt: null,
     ...token,
   } as ApiTokenEntity;
-  const mocks = {
-    tokens: mockOf<ApiTokensRepository>({
-      findByHash: jest.fn(async () => entity),
-      update: jest.fn(async (_id: number, changes: Partial<ApiTokenEntity>) => void Object.assign(entity, changes)),
-    }),
-    users: mockOf<UsersService>({
-      findAccount: jest.fn(async () => (creator ? ({ id: 3, username: 'jefa', ...creator } as UserEntity) : null)),
-    }),
-  };
-  const sut = new ApiTokensService(
-    mocks.tokens as unknown as ApiTokensRepository,
-    mocks.users as unknown as UsersService,
-    mockOf<CryptoService>({ sha256: jest.fn(() => 'hash') }) as unknown as CryptoService,
-    clock,
-    mockOf<EventBus>() as unknown as EventBus,
+  const { sut, mock } = newTestService(ApiTokensService, [[Clock, clock]]);
+  const mocks = { tokens: mock(ApiTokensRepository), users: mock(UsersService) };
+  mocks.tokens.findByHash.mockImplementation(async () => entity);
+  mocks.tokens.update.mockImplementation(async (_id: number, changes: Partial<ApiTokenEntity>) => {
+    Object.assign(entity, changes);
+  });
+  mocks.users.findAccount.mockImplementation(async () =>
+    creator ? ({ id: 3, username: 'jefa', ...creator } as UserEntity) : null,
   );
+  mock(CryptoService).sha256.mockImplementation(() => 'hash');
   return { sut, mocks, clock };
 }
 

@@ -1,11 +1,11 @@
-import { LocalJobLease } from '../cluster/job-lease';
-import { jest } from '@jest/globals';
 import { UnauthorizedException } from '@nestjs/common';
 import { EventBus } from '../common/events/event-bus';
 import { CryptoService } from '../common/system/crypto.service';
 import { UserEntity } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
-import { FakeClock, mockOf, testConfig } from '../../test/utils';
+import { FakeClock, newTestService, testConfig } from '../../test/utils';
+import { Clock } from '../common/system/clock';
+import { AppConfigService } from '../config/app-config.service';
 import { ApiTokensService } from './api-tokens.service';
 import { AccountLockedException, AuthService } from './auth.service';
 import { LoginAttemptsRepository } from './login-attempts.repository';
@@ -26,32 +26,25 @@ const user: UserEntity = {
 
 function setup() {
   const clock = new FakeClock();
+  const { sut, mock } = newTestService(AuthService, [
+    [Clock, clock],
+    [AppConfigService, testConfig({ AVISA_SESSION_IDLE_SECONDS: '60', AVISA_SESSION_ABSOLUTE_SECONDS: '600' })],
+  ]);
   const mocks = {
-    users: mockOf<UsersService>(),
-    sessions: mockOf<SessionRepository>(),
-    attempts: mockOf<LoginAttemptsRepository>(),
-    apiTokens: mockOf<ApiTokensService>(),
-    crypto: mockOf<CryptoService>({
-      sha256: jest.fn((v: string) => `sha(${v})`),
-      randomToken: jest.fn((prefix: string) => `${prefix}random`),
-      hashPassword: jest.fn(async () => 'dummy'),
-    }),
-    events: mockOf<EventBus>({ emit: jest.fn(async () => undefined) }),
+    users: mock(UsersService),
+    sessions: mock(SessionRepository),
+    attempts: mock(LoginAttemptsRepository),
+    apiTokens: mock(ApiTokensService),
+    crypto: mock(CryptoService),
+    events: mock(EventBus),
     clock,
   };
+  mocks.crypto.sha256.mockImplementation((v: string) => `sha(${v})`);
+  mocks.crypto.randomToken.mockImplementation((prefix: string) => `${prefix}random`);
+  mocks.crypto.hashPassword.mockImplementation(async () => 'dummy');
+  mocks.events.emit.mockImplementation(async () => undefined);
   mocks.attempts.activeLock.mockResolvedValue(null);
   mocks.attempts.countFailures.mockResolvedValue(1);
-  const sut = new AuthService(
-    mocks.users as unknown as UsersService,
-    mocks.sessions as unknown as SessionRepository,
-    mocks.attempts as unknown as LoginAttemptsRepository,
-    mocks.apiTokens as unknown as ApiTokensService,
-    mocks.crypto as unknown as CryptoService,
-    clock,
-    mocks.events as unknown as EventBus,
-    testConfig({ AVISA_SESSION_IDLE_SECONDS: '60', AVISA_SESSION_ABSOLUTE_SECONDS: '600' }),
-    new LocalJobLease(),
-  );
   return { sut, mocks };
 }
 

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { createTestDatabase } from '../../test/utils';
 import { DatabaseHealth } from './database-faults';
 import { guardSqliteConnection } from './sqlite-connection';
+import { sqliteDriverParts } from './typeorm-internals';
 
 /** Against TypeORM's real better-sqlite3 driver: this spec fails if the runner internals the guard repairs change. */
 describe('guardSqliteConnection', () => {
@@ -18,7 +19,7 @@ describe('guardSqliteConnection', () => {
       reader.close();
     }
   };
-  const raw = () => (dataSource.driver as unknown as { databaseConnection: Database.Database }).databaseConnection;
+  const raw = () => sqliteDriverParts(dataSource).raw;
 
   beforeEach(async () => {
     ({ dataSource, dispose } = await createTestDatabase());
@@ -64,7 +65,7 @@ describe('guardSqliteConnection', () => {
 
   it('tells the health check when a write fails on a held lock, and when writes work again', async () => {
     const other = new Database(dataSource.options.database as string);
-    raw().pragma('busy_timeout = 10');
+    await dataSource.query('PRAGMA busy_timeout = 10');
     other.exec('BEGIN IMMEDIATE');
     await expect(dataSource.query('INSERT INTO probe (n) VALUES (1)')).rejects.toThrow(/locked|busy/);
     expect(health.current()?.kind).toBe('busy');

@@ -36,7 +36,7 @@ describe('TypeORM internals Avisa relies on', () => {
   });
 
   it('writes numbers into the SQL text of ORM queries on SQLite (why the hot statements are written by hand)', () => {
-    const [text] = dataSource.driver.escapeQueryWithParameters('SELECT * FROM t WHERE id = :id', { id: 42 }, {});
+    const [text] = dataSource.driver.escapeQueryWithParameters('SELECT * FROM t WHERE id = :id', { id: 42 });
     expect(text).toBe('SELECT * FROM t WHERE id = 42');
   });
 });

@@ -1,10 +1,9 @@
-import { jest } from '@jest/globals';
 import type { Principal } from '../common/actor';
 import { EventBus } from '../common/events/event-bus';
 import { FieldValidationException } from '../common/http/validation';
-import { ReceiverHub } from '../fanout/receiver-hub';
 import { ReceiversService } from '../receivers/receivers.service';
-import { FakeClock, adminActor, mockOf } from '../../test/utils';
+import { Clock } from '../common/system/clock';
+import { FakeClock, adminActor, newTestService } from '../../test/utils';
 import { GroupAccessService } from './group-access.service';
 import { GroupImportException, GroupsService } from './groups.service';
 import { GroupsRepository } from './groups.repository';
@@ -19,24 +18,21 @@ const admin: Principal = {
 };
 
 function setup(existingGroups: string[] = [], sites: string[] = []) {
+  const { sut, mock } = newTestService(GroupsService, [[Clock, new FakeClock()]]);
   const mocks = {
-    groups: mockOf<GroupsRepository>({
-      existingNames: jest.fn(async (names: string[]) => new Set(names.filter((n) => existingGroups.includes(n)))),
-    }),
-    access: mockOf<GroupAccessService>({ scopeOf: jest.fn(async () => ({ restricted: false as const })) }),
-    receivers: mockOf<ReceiversService>({
-      findSites: jest.fn(async (names: string[]) => names.filter((n) => sites.includes(n)).map((name) => ({ name }))),
-    }),
-    events: mockOf<EventBus>({ emit: jest.fn(async () => undefined) }),
+    groups: mock(GroupsRepository),
+    access: mock(GroupAccessService),
+    receivers: mock(ReceiversService),
+    events: mock(EventBus),
   };
-  const sut = new GroupsService(
-    mocks.groups as unknown as GroupsRepository,
-    mocks.access as unknown as GroupAccessService,
-    mocks.receivers as unknown as ReceiversService,
-    mockOf<ReceiverHub>() as unknown as ReceiverHub,
-    new FakeClock(),
-    mocks.events as unknown as EventBus,
+  mocks.groups.existingNames.mockImplementation(
+    async (names: string[]) => new Set(names.filter((n) => existingGroups.includes(n))),
   );
+  mocks.access.scopeOf.mockImplementation(async () => ({ restricted: false as const }));
+  mocks.receivers.findSites.mockImplementation(async (names: string[]) =>
+    names.filter((n) => sites.includes(n)).map((name, id) => ({ id, name, enabled: true })),
+  );
+  mocks.events.emit.mockImplementation(async () => undefined);
   return { sut, mocks };
 }
 

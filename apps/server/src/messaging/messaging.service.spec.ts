@@ -1,12 +1,13 @@
-import { jest } from '@jest/globals';
 import { EventBus } from '../common/events/event-bus';
 import type { Principal } from '../common/actor';
 import { ReceiverHub } from '../fanout/receiver-hub';
 import { GroupAccessService } from '../groups/group-access.service';
 import { GroupsService } from '../groups/groups.service';
 import { ReceiversService } from '../receivers/receivers.service';
-import { FakeClock, adminActor, mockOf, testConfig } from '../../test/utils';
-import { DeliveryEntity, MessageEntity } from './message.entity';
+import { FakeClock, adminActor, newTestService, testConfig } from '../../test/utils';
+import { Clock } from '../common/system/clock';
+import { AppConfigService } from '../config/app-config.service';
+import { MessageEntity } from './message.entity';
 import { MessagesRepository } from './messages.repository';
 import { MessagingService } from './messaging.service';
 import { SendLimit } from './send-limit';
@@ -27,38 +28,36 @@ const sites = [
 
 function setup(online: string[]) {
   const clock = new FakeClock();
+  const { sut, mock } = newTestService(MessagingService, [
+    [Clock, clock],
+    [
+      AppConfigService,
+      testConfig({ AVISA_MESSAGE_DEFAULT_TTL_SECONDS: '3600', AVISA_MESSAGE_MAX_TTL_SECONDS: '7200' }),
+    ],
+  ]);
   const mocks = {
-    messages: mockOf<MessagesRepository>(),
-    receivers: mockOf<ReceiversService>({
-      enabledSites: jest.fn(async () => sites),
-      findSite: jest.fn(async (name: string) =>
-        name === 'cerrada'
-          ? { id: 9, name, enabled: false }
-          : (sites.map((s) => ({ ...s, enabled: true })).find((s) => s.name === name) ?? null),
-      ),
-    }),
-    hub: mockOf<ReceiverHub>({
-      online: jest.fn(async (names: readonly string[]) => new Set(names.filter((n) => online.includes(n)))),
-    }),
-    events: mockOf<EventBus>({ emit: jest.fn(async () => undefined) }),
-    groups: mockOf<GroupsService>({
-      membersForSending: jest.fn(async (name: string) =>
-        name === 'zona-norte' ? { members: ['norte', 'cerrada', 'futura'] } : null,
-      ),
-    }),
-    access: mockOf<GroupAccessService>({ assertMaySend: jest.fn(async () => undefined) }),
+    messages: mock(MessagesRepository),
+    receivers: mock(ReceiversService),
+    hub: mock(ReceiverHub),
+    events: mock(EventBus),
+    groups: mock(GroupsService),
+    access: mock(GroupAccessService),
   };
-  const sut = new MessagingService(
-    mocks.messages as unknown as MessagesRepository,
-    mocks.receivers as unknown as ReceiversService,
-    mocks.hub as unknown as ReceiverHub,
-    clock,
-    mocks.events as unknown as EventBus,
-    testConfig({ AVISA_MESSAGE_DEFAULT_TTL_SECONDS: '3600', AVISA_MESSAGE_MAX_TTL_SECONDS: '7200' }),
-    mocks.groups as unknown as GroupsService,
-    mockOf<SendLimit>({ take: jest.fn(async () => undefined) }) as unknown as SendLimit,
-    mocks.access as unknown as GroupAccessService,
+  mocks.receivers.enabledSites.mockImplementation(async () => sites);
+  mocks.receivers.findSite.mockImplementation(async (name: string) =>
+    name === 'cerrada'
+      ? { id: 9, name, enabled: false }
+      : (sites.map((s) => ({ ...s, enabled: true })).find((s) => s.name === name) ?? null),
   );
+  mocks.hub.online.mockImplementation(
+    async (names: readonly string[]) => new Set(names.filter((n) => online.includes(n))),
+  );
+  mocks.events.emit.mockImplementation(async () => undefined);
+  mocks.groups.membersForSending.mockImplementation(async (name: string) =>
+    name === 'zona-norte' ? { members: ['norte', 'cerrada', 'futura'] } : null,
+  );
+  mocks.access.assertMaySend.mockImplementation(async () => undefined);
+  mock(SendLimit).take.mockImplementation(async () => undefined);
   return { sut, mocks, clock };
 }
 
@@ -75,9 +74,7 @@ describe('MessagingService.send', () => {
     );
     expect(order).toEqual(['stored', 'pushed']);
     expect(result).toMatchObject({ online: ['centro', 'sur'], queued: ['norte'], dropped: [], unknown: [] });
-    const [{ message, rows }] = mocks.messages.insertAccepted.mock.calls[0] as [
-      { message: MessageEntity; rows: DeliveryEntity[] },
-    ];
+    const [{ message, rows }] = mocks.messages.insertAccepted.mock.calls[0];
     expect(message).toMatchObject({
       text: 'Actualizad el TPV',
       priority: 'urgent',
@@ -98,7 +95,7 @@ describe('MessagingService.send', () => {
     const { sut, mocks } = setup(['centro']);
     const result = await sut.send({ target: { kind: 'all' }, text: 'ahora', ttlSeconds: 0 }, principal, adminActor);
     expect(result).toMatchObject({ online: ['centro'], queued: [], dropped: ['norte', 'sur'] });
-    const [{ rows }] = mocks.messages.insertAccepted.mock.calls[0] as [{ rows: DeliveryEntity[] }];
+    const [{ rows }] = mocks.messages.insertAccepted.mock.calls[0];
     expect(rows.filter((r) => r.state === 'expired').map((r) => r.receiverName)).toEqual(['norte', 'sur']);
   });
 

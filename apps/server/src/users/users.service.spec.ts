@@ -1,10 +1,11 @@
-import { jest } from '@jest/globals';
 import { ConflictException, ForbiddenException } from '@nestjs/common';
 import { EventBus } from '../common/events/event-bus';
 import { CryptoService } from '../common/system/crypto.service';
-import { FakeClock, adminActor, mockOf, testConfig } from '../../test/utils';
+import { FakeClock, adminActor, newTestService, testConfig } from '../../test/utils';
+import { Clock } from '../common/system/clock';
+import { AppConfigService } from '../config/app-config.service';
 import { AttemptWindows } from '../cluster/attempt-windows';
-import type { RedisConnection } from '../cluster/redis-connection';
+import { RedisConnection } from '../cluster/redis-connection';
 import { UserEntity } from './user.entity';
 import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
@@ -23,22 +24,18 @@ const make = (overrides: Partial<UserEntity>): UserEntity => ({
 });
 
 function setup(existing: UserEntity[]) {
-  const mocks = {
-    users: mockOf<UsersRepository>({
-      findById: jest.fn(async (id: number) => existing.find((u) => u.id === id) ?? null),
-      findByUsername: jest.fn(async (name: string) => existing.find((u) => u.username === name) ?? null),
-    }),
-    crypto: mockOf<CryptoService>({ hashPassword: jest.fn(async () => 'new-hash') }),
-    events: mockOf<EventBus>({ emit: jest.fn(async () => undefined) }),
-  };
-  const sut = new UsersService(
-    mocks.users as unknown as UsersRepository,
-    mocks.crypto as unknown as CryptoService,
-    new FakeClock(),
-    mocks.events as unknown as EventBus,
-    new AttemptWindows({ client: undefined } as RedisConnection),
-    testConfig({ AVISA_PASSWORD_CHANGE_MAX_FAILURES: '3' }),
+  const { sut, mock } = newTestService(UsersService, [
+    [Clock, new FakeClock()],
+    [AttemptWindows, new AttemptWindows(new RedisConnection(testConfig()))],
+    [AppConfigService, testConfig({ AVISA_PASSWORD_CHANGE_MAX_FAILURES: '3' })],
+  ]);
+  const mocks = { users: mock(UsersRepository), crypto: mock(CryptoService), events: mock(EventBus) };
+  mocks.users.findById.mockImplementation(async (id: number) => existing.find((u) => u.id === id) ?? null);
+  mocks.users.findByUsername.mockImplementation(
+    async (name: string) => existing.find((u) => u.username === name) ?? null,
   );
+  mocks.crypto.hashPassword.mockImplementation(async () => 'new-hash');
+  mocks.events.emit.mockImplementation(async () => undefined);
   return { sut, mocks };
 }
 

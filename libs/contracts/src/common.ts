@@ -14,9 +14,3 @@ export interface Page<T> {
   page: number;
   pageSize: number;
 }
-
-export interface HealthResponse {
-  status: 'ok' | 'error';
-  info?: Record<string, { status: string }>;
-  error?: Record<string, { status: string }>;
-}

@@ -1,5 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { RECEIVER_CONNECT_ERRORS, type ReceiverConnectErrorCode } from '@avisa/contracts';
+import {
+  RECEIVER_CONNECT_ERRORS,
+  type ReceiverConnectErrorCode,
+  type ReceiverConnectErrorData,
+} from '@avisa/contracts';
 import { randomUUID } from 'node:crypto';
 import { AttemptWindow, AttemptWindows } from '../cluster/attempt-windows';
 import { EventBus } from '../common/events/event-bus';
@@ -9,8 +13,12 @@ import { ReceiverHub } from '../fanout/receiver-hub';
 import { ReceiversService } from '../receivers/receivers.service';
 import type { ReceiverSocket } from './receiver-socket';
 
-function refusal(code: ReceiverConnectErrorCode, retryAfterSeconds?: number): Error & { data: object } {
-  return Object.assign(new Error(RECEIVER_CONNECT_ERRORS[code]), { data: { code, retryAfterSeconds } });
+function refusal(
+  code: ReceiverConnectErrorCode,
+  retryAfterSeconds?: number,
+): Error & { data: ReceiverConnectErrorData } {
+  const data: ReceiverConnectErrorData = { code, retryAfterSeconds };
+  return Object.assign(new Error(RECEIVER_CONNECT_ERRORS[code]), { data });
 }
 
 /**

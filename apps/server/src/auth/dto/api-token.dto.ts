@@ -1,10 +1,16 @@
-import { TOKEN_SCOPES, type ApiTokenResponse, type TokenCreatorStatus, type TokenScope } from '@avisa/contracts';
+import {
+  TOKEN_SCOPES,
+  type ApiTokenResponse,
+  type TokenCreatorStatus,
+  type TokenScope,
+  type CreateApiTokenRequest,
+} from '@avisa/contracts';
 import { ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { toIso } from '../../database/columns';
 import { IsNormalizedName } from '../../common/http/names';
 import { ApiTokenEntity } from '../api-token.entity';
 
-export class CreateApiTokenDto {
+export class CreateApiTokenDto implements CreateApiTokenRequest {
   /** A name saying what uses the token, e.g. `zabbix`. */
   @IsNormalizedName('name')
   name!: string;

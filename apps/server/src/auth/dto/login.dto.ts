@@ -1,6 +1,7 @@
+import type { LoginRequest } from '@avisa/contracts';
 import { IsString, MaxLength, MinLength } from 'class-validator';
 
-export class LoginDto {
+export class LoginDto implements LoginRequest {
   @IsString()
   @MinLength(1)
   @MaxLength(64)

@@ -1,9 +1,14 @@
-import type { GroupResponse, OperatorRestrictionsResponse } from '@avisa/contracts';
+import type {
+  GroupResponse,
+  OperatorRestrictionsResponse,
+  GroupRequest,
+  OperatorRestrictionsRequest,
+} from '@avisa/contracts';
 import { ArrayMaxSize, IsArray, IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
 import { toIso } from '../../database/columns';
 import type { GroupWithMembers } from '../groups.repository';
 
-export class GroupDto {
+export class GroupDto implements GroupRequest {
   /** Group name; stored trimmed, in lower case, with inner runs of spaces folded. */
   @IsString()
   @MaxLength(128)
@@ -16,7 +21,7 @@ export class GroupDto {
   members!: string[];
 }
 
-export class OperatorRestrictionsDto {
+export class OperatorRestrictionsDto implements OperatorRestrictionsRequest {
   /** false lifts every restriction. */
   @IsBoolean()
   restricted!: boolean;

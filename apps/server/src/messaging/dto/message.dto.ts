@@ -7,6 +7,7 @@ import {
   type MessageResponse,
   type Priority,
   type TargetKind,
+  type SendMessageRequest,
 } from '@avisa/contracts';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -40,7 +41,7 @@ export class TargetDto {
   name?: string;
 }
 
-export class SendMessageDto {
+export class SendMessageDto implements SendMessageRequest {
   @IsObject({ message: 'target must be an object such as { "kind": "all" }' })
   @ValidateNested()
   @Type(() => TargetDto)

@@ -1,4 +1,9 @@
-import type { ReceiverConnectionResponse, ReceiverResponse } from '@avisa/contracts';
+import type {
+  ReceiverConnectionResponse,
+  ReceiverResponse,
+  CreateReceiverRequest,
+  UpdateReceiverRequest,
+} from '@avisa/contracts';
 import { IsBoolean, IsOptional } from 'class-validator';
 import { IsDisplayName } from '../../common/http/display-name';
 import { toIso } from '../../database/columns';
@@ -6,7 +11,7 @@ import type { PresenceInfo } from '../../fanout/receiver-hub';
 import { IsNormalizedName } from '../../common/http/names';
 import { ReceiverConnectionEntity, ReceiverEntity } from '../receiver.entity';
 
-export class CreateReceiverDto {
+export class CreateReceiverDto implements CreateReceiverRequest {
   /** Site name, e.g. `farmacia-centro`; stored trimmed and in lower case. */
   @IsNormalizedName('name')
   name!: string;
@@ -16,7 +21,7 @@ export class CreateReceiverDto {
   displayName?: string;
 }
 
-export class UpdateReceiverDto {
+export class UpdateReceiverDto implements UpdateReceiverRequest {
   @IsOptional()
   @IsDisplayName()
   displayName?: string;

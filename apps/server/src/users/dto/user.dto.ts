@@ -1,4 +1,14 @@
-import { ROLES, type Role, type UserResponse } from '@avisa/contracts';
+import {
+  ROLES,
+  type Role,
+  type UserResponse,
+  type CreateUserRequest,
+  type UpdateUserRequest,
+  type SetPasswordRequest,
+  type SetRoleRequest,
+  type SetEnabledRequest,
+  type ChangeOwnPasswordRequest,
+} from '@avisa/contracts';
 import { IsBoolean, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { IsAcceptablePassword } from '../../common/password-policy';
 import { IsDisplayName } from '../../common/http/display-name';
@@ -6,7 +16,7 @@ import { toIso } from '../../database/columns';
 import { UserEntity } from '../user.entity';
 import { IsNormalizedName } from '../../common/http/names';
 
-export class CreateUserDto {
+export class CreateUserDto implements CreateUserRequest {
   /** Login name; stored trimmed and in lower case. */
   @IsNormalizedName('username')
   username!: string;
@@ -24,27 +34,27 @@ export class CreateUserDto {
   password!: string;
 }
 
-export class UpdateUserDto {
+export class UpdateUserDto implements UpdateUserRequest {
   @IsDisplayName()
   displayName!: string;
 }
 
-export class SetPasswordDto {
+export class SetPasswordDto implements SetPasswordRequest {
   @IsAcceptablePassword()
   password!: string;
 }
 
-export class SetRoleDto {
+export class SetRoleDto implements SetRoleRequest {
   @IsIn(ROLES, { message: `role must be one of: ${ROLES.join(', ')}` })
   role!: Role;
 }
 
-export class SetEnabledDto {
+export class SetEnabledDto implements SetEnabledRequest {
   @IsBoolean()
   enabled!: boolean;
 }
 
-export class ChangeOwnPasswordDto {
+export class ChangeOwnPasswordDto implements ChangeOwnPasswordRequest {
   @IsString()
   @MaxLength(1024)
   currentPassword!: string;

@@ -1,5 +1,6 @@
-import { Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { OnGatewayConnection, OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
+import { JobRunner } from '../cluster/job-runner';
 import { OPERATORS_NAMESPACE, type OperatorServerToClientEvents } from '@avisa/contracts';
 import type { Namespace, Socket } from 'socket.io';
 import { AuthService } from '../auth/auth.service';
@@ -21,15 +22,13 @@ type OperatorSocket = Socket<object, OperatorServerToClientEvents, object, Opera
 
 /** The operators' live view: presence and receipts pushed to the web app, so it never polls. */
 @WebSocketGateway({ ...SOCKET_OPTIONS, namespace: OPERATORS_NAMESPACE })
-export class OperatorsGateway
-  implements OnGatewayInit, OnGatewayConnection, OnApplicationBootstrap, OnApplicationShutdown
-{
+export class OperatorsGateway implements OnGatewayInit, OnGatewayConnection, OnApplicationBootstrap {
   private readonly logger = new Logger(OperatorsGateway.name);
   private namespace?: Namespace<object, OperatorServerToClientEvents, object, OperatorSocketData>;
-  private timer?: NodeJS.Timeout;
   private lastBroadcast: Promise<void> = Promise.resolve();
 
   constructor(
+    private readonly jobs: JobRunner,
     private readonly auth: AuthService,
     private readonly events: EventBus,
     private readonly access: GroupAccessService,
@@ -76,12 +75,8 @@ export class OperatorsGateway
     );
     this.events.on('auth.logout', (e) => this.endSessions(`u:${e.actor.id}`, 'logged out', e.actor));
     this.events.on('sessions.revoked', (e) => this.endUserSessions(e.userId, e.exceptSessionId));
-    this.timer = setInterval(() => void this.revalidate(), REVALIDATE_MS);
-    this.timer.unref();
-  }
-
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
+    // Each instance checks the sockets it holds itself: no lease.
+    this.jobs.every('operator-sessions', REVALIDATE_MS, () => this.revalidate(), { perInstance: true });
   }
 
   /**

@@ -118,8 +118,14 @@ const ADMIN_NAV: NavItem[] = [
         <mat-nav-list>
           <h3 matSubheader>{{ 'nav.operator' | transloco }}</h3>
           @for (item of operatorNav; track item.path) {
-            <a mat-list-item [routerLink]="item.path" routerLinkActive #rla="routerLinkActive" [activated]="rla.isActive"
-               (click)="narrow() && drawer.close()">
+            <a
+              mat-list-item
+              [routerLink]="item.path"
+              routerLinkActive
+              #rla="routerLinkActive"
+              [activated]="rla.isActive"
+              (click)="narrow() && drawer.close()"
+            >
               <mat-icon matListItemIcon>{{ item.icon }}</mat-icon>
               <span matListItemTitle>{{ item.labelKey | transloco }}</span>
             </a>
@@ -127,8 +133,14 @@ const ADMIN_NAV: NavItem[] = [
           @if (session.isAdmin()) {
             <h3 matSubheader>{{ 'nav.admin' | transloco }}</h3>
             @for (item of adminNav; track item.path) {
-              <a mat-list-item [routerLink]="item.path" routerLinkActive #rla="routerLinkActive" [activated]="rla.isActive"
-                 (click)="narrow() && drawer.close()">
+              <a
+                mat-list-item
+                [routerLink]="item.path"
+                routerLinkActive
+                #rla="routerLinkActive"
+                [activated]="rla.isActive"
+                (click)="narrow() && drawer.close()"
+              >
                 <mat-icon matListItemIcon>{{ item.icon }}</mat-icon>
                 <span matListItemTitle>{{ item.labelKey | transloco }}</span>
               </a>
@@ -144,14 +156,45 @@ const ADMIN_NAV: NavItem[] = [
     </mat-sidenav-container>
   `,
   styles: `
-    :host { display: flex; flex-direction: column; height: 100%; }
-    .toolbar { position: sticky; top: 0; z-index: 3; gap: 4px; }
-    .brand { display: inline-flex; align-items: center; gap: 8px; color: inherit; text-decoration: none; font: var(--mat-sys-title-large); }
-    .spacer { flex: 1 1 auto; }
-    .container { flex: 1 1 auto; }
-    .nav { width: 232px; }
-    .connection-lost { display: flex; align-items: center; gap: 8px; padding: 8px 16px; background: var(--mat-sys-error-container); color: var(--mat-sys-on-error-container); }
-    .user-info { opacity: 1; }
+    :host {
+      display: flex;
+      flex-direction: column;
+      height: 100%;
+    }
+    .toolbar {
+      position: sticky;
+      top: 0;
+      z-index: 3;
+      gap: 4px;
+    }
+    .brand {
+      display: inline-flex;
+      align-items: center;
+      gap: 8px;
+      color: inherit;
+      text-decoration: none;
+      font: var(--mat-sys-title-large);
+    }
+    .spacer {
+      flex: 1 1 auto;
+    }
+    .container {
+      flex: 1 1 auto;
+    }
+    .nav {
+      width: 232px;
+    }
+    .connection-lost {
+      display: flex;
+      align-items: center;
+      gap: 8px;
+      padding: 8px 16px;
+      background: var(--mat-sys-error-container);
+      color: var(--mat-sys-on-error-container);
+    }
+    .user-info {
+      opacity: 1;
+    }
   `,
 })
 export class ShellComponent {

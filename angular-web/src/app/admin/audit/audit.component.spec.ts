@@ -34,10 +34,7 @@ async function setup(first: AuditPage) {
   // Only intervals are faked: the countdown is driven by hand, everything else runs as usual.
   vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
   TestBed.configureTestingModule({
-    imports: [
-      AuditComponent,
-      translocoTesting(),
-    ],
+    imports: [AuditComponent, translocoTesting()],
     providers: [
       provideZonelessChangeDetection(),
       provideHttpClient(),

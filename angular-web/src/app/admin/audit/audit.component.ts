@@ -18,14 +18,7 @@ import { DateTimePipe } from '../../core/format';
 import { Notifier } from '../../core/notifier';
 import { ApiErrorComponent } from '../../core/ui/api-error.component';
 import { AuditApi } from './audit.api';
-import {
-  EMPTY_FILTERS,
-  actionLabelKey,
-  attachmentName,
-  clock,
-  compactDetails,
-  toAuditQuery,
-} from './audit-query';
+import { EMPTY_FILTERS, actionLabelKey, attachmentName, clock, compactDetails, toAuditQuery } from './audit-query';
 
 /** Seconds between automatic refreshes. */
 export const AUDIT_REFRESH_SECONDS = 300;
@@ -62,7 +55,13 @@ const PAGE_SIZES = [25, 50, 100, 200];
           <mat-icon>refresh</mat-icon>
           {{ 'common.refresh' | transloco }}
         </button>
-        <button mat-stroked-button type="button" (click)="exportCsv()" [disabled]="exporting()" data-testid="audit-export">
+        <button
+          mat-stroked-button
+          type="button"
+          (click)="exportCsv()"
+          [disabled]="exporting()"
+          data-testid="audit-export"
+        >
           <mat-icon>download</mat-icon>
           {{ 'common.export' | transloco }}
         </button>
@@ -129,7 +128,9 @@ const PAGE_SIZES = [25, 50, 100, 200];
               @if (i === lineIndex()) {
                 <tr class="last-read" data-testid="audit-last-read">
                   <td colspan="6">
-                    <div class="line"><span class="label">{{ 'audit.lastRead' | transloco }}</span></div>
+                    <div class="line">
+                      <span class="label">{{ 'audit.lastRead' | transloco }}</span>
+                    </div>
                   </td>
                 </tr>
               }
@@ -195,37 +196,117 @@ const PAGE_SIZES = [25, 50, 100, 200];
     </section>
   `,
   styles: `
-    .countdown { font: var(--mat-sys-body-medium); font-variant-numeric: tabular-nums; }
-    .filters { display: flex; flex-wrap: wrap; gap: 0 12px; align-items: baseline; }
-    .filters mat-form-field { flex: 1 1 180px; min-width: 180px; }
-    .filters .text { flex: 2 1 240px; }
-    .filter-actions { display: flex; gap: 8px; align-items: center; }
-    .audit-table { width: 100%; border-collapse: collapse; font: var(--mat-sys-body-medium); }
+    .countdown {
+      font: var(--mat-sys-body-medium);
+      font-variant-numeric: tabular-nums;
+    }
+    .filters {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0 12px;
+      align-items: baseline;
+    }
+    .filters mat-form-field {
+      flex: 1 1 180px;
+      min-width: 180px;
+    }
+    .filters .text {
+      flex: 2 1 240px;
+    }
+    .filter-actions {
+      display: flex;
+      gap: 8px;
+      align-items: center;
+    }
+    .audit-table {
+      width: 100%;
+      border-collapse: collapse;
+      font: var(--mat-sys-body-medium);
+    }
     th {
-      text-align: left; font: var(--mat-sys-title-small); color: var(--mat-sys-on-surface-variant);
-      padding: 12px 8px; border-bottom: 1px solid var(--mat-sys-outline-variant);
+      text-align: left;
+      font: var(--mat-sys-title-small);
+      color: var(--mat-sys-on-surface-variant);
+      padding: 12px 8px;
+      border-bottom: 1px solid var(--mat-sys-outline-variant);
     }
-    td { padding: 6px 8px; border-bottom: 1px solid var(--mat-sys-outline-variant); vertical-align: top; }
-    tr.unread td { background: color-mix(in srgb, var(--mat-sys-primary) 8%, transparent); }
-    tr.unread td:first-child { box-shadow: inset 3px 0 0 var(--mat-sys-primary); }
-    tr.last-read td { padding: 0; border-bottom: none; }
-    .line { display: flex; align-items: center; height: 20px; }
-    .line::after { content: ''; flex: 1 1 auto; border-top: 2px solid var(--mat-sys-error); }
+    td {
+      padding: 6px 8px;
+      border-bottom: 1px solid var(--mat-sys-outline-variant);
+      vertical-align: top;
+    }
+    tr.unread td {
+      background: color-mix(in srgb, var(--mat-sys-primary) 8%, transparent);
+    }
+    tr.unread td:first-child {
+      box-shadow: inset 3px 0 0 var(--mat-sys-primary);
+    }
+    tr.last-read td {
+      padding: 0;
+      border-bottom: none;
+    }
+    .line {
+      display: flex;
+      align-items: center;
+      height: 20px;
+    }
+    .line::after {
+      content: '';
+      flex: 1 1 auto;
+      border-top: 2px solid var(--mat-sys-error);
+    }
     .label {
-      padding: 1px 8px; border-radius: 8px; font: var(--mat-sys-label-small);
-      background: var(--mat-sys-error); color: var(--mat-sys-on-error);
+      padding: 1px 8px;
+      border-radius: 8px;
+      font: var(--mat-sys-label-small);
+      background: var(--mat-sys-error);
+      color: var(--mat-sys-on-error);
     }
-    .nowrap { white-space: nowrap; }
-    .kind { font: var(--mat-sys-body-small); }
-    .action { display: block; }
-    code { font-size: 12px; }
-    .target { overflow-wrap: anywhere; }
-    .details { min-width: 200px; max-width: 420px; }
-    .details-cell { display: flex; align-items: flex-start; gap: 4px; }
-    .compact { flex: 1 1 auto; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; max-width: 360px; }
-    .details-cell button { margin: -12px 0; }
-    pre { flex: 1 1 auto; margin: 0; font-size: 12px; white-space: pre-wrap; overflow-wrap: anywhere; }
-    .empty { padding: 24px 8px; text-align: center; }
+    .nowrap {
+      white-space: nowrap;
+    }
+    .kind {
+      font: var(--mat-sys-body-small);
+    }
+    .action {
+      display: block;
+    }
+    code {
+      font-size: 12px;
+    }
+    .target {
+      overflow-wrap: anywhere;
+    }
+    .details {
+      min-width: 200px;
+      max-width: 420px;
+    }
+    .details-cell {
+      display: flex;
+      align-items: flex-start;
+      gap: 4px;
+    }
+    .compact {
+      flex: 1 1 auto;
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
+      max-width: 360px;
+    }
+    .details-cell button {
+      margin: -12px 0;
+    }
+    pre {
+      flex: 1 1 auto;
+      margin: 0;
+      font-size: 12px;
+      white-space: pre-wrap;
+      overflow-wrap: anywhere;
+    }
+    .empty {
+      padding: 24px 8px;
+      text-align: center;
+    }
   `,
 })
 export class AuditComponent {

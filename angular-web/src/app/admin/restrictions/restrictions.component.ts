@@ -8,7 +8,12 @@ import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSlideToggleModule } from '@angular/material/slide-toggle';
-import type { GroupResponse, OperatorRestrictionsRequest, OperatorRestrictionsResponse, UserResponse } from '@avisa/contracts';
+import type {
+  GroupResponse,
+  OperatorRestrictionsRequest,
+  OperatorRestrictionsResponse,
+  UserResponse,
+} from '@avisa/contracts';
 import { TranslocoPipe } from '@jsverse/transloco';
 import { catchError, finalize, forkJoin, map, of, startWith, switchMap } from 'rxjs';
 import { type ApiProblem, toApiProblem } from '../../core/api-error';
@@ -57,9 +62,19 @@ const FILTER_FROM = 10;
             </thead>
             <tbody>
               @for (u of operators(); track u.id) {
-                <tr data-testid="restriction-operator" [attr.data-user]="u.username" [class.selected]="selected()?.id === u.id">
+                <tr
+                  data-testid="restriction-operator"
+                  [attr.data-user]="u.username"
+                  [class.selected]="selected()?.id === u.id"
+                >
                   <td>
-                    <button type="button" class="pick" (click)="select(u)" [attr.aria-pressed]="selected()?.id === u.id" data-testid="restriction-select">
+                    <button
+                      type="button"
+                      class="pick"
+                      (click)="select(u)"
+                      [attr.aria-pressed]="selected()?.id === u.id"
+                      data-testid="restriction-select"
+                    >
                       <span class="user">{{ u.displayName }}</span>
                       <span class="av-muted mono">{{ u.username }}</span>
                       @if (!u.enabled) {
@@ -76,7 +91,10 @@ const FILTER_FROM = 10;
                     } @else if (!r.restricted) {
                       {{ 'restrictions.summary.none' | transloco }}
                     } @else {
-                      {{ (r.groups.length === 1 ? 'restrictions.summary.oneGroup' : 'restrictions.summary.groups') | transloco: { count: r.groups.length } }}
+                      {{
+                        (r.groups.length === 1 ? 'restrictions.summary.oneGroup' : 'restrictions.summary.groups')
+                          | transloco: { count: r.groups.length }
+                      }}
                       @if (r.allowGlobal) {
                         {{ 'restrictions.summary.plusGlobal' | transloco }}
                       }
@@ -114,10 +132,20 @@ const FILTER_FROM = 10;
                 @if (allGroups().length >= filterFrom) {
                   <mat-form-field class="av-full-width">
                     <mat-label>{{ 'restrictions.filterGroups' | transloco }}</mat-label>
-                    <input matInput [ngModel]="groupQuery()" (ngModelChange)="groupQuery.set($event)" [ngModelOptions]="{ standalone: true }" />
+                    <input
+                      matInput
+                      [ngModel]="groupQuery()"
+                      (ngModelChange)="groupQuery.set($event)"
+                      [ngModelOptions]="{ standalone: true }"
+                    />
                   </mat-form-field>
                 }
-                <div class="groups" role="group" aria-labelledby="restriction-groups-label" data-testid="restriction-groups">
+                <div
+                  class="groups"
+                  role="group"
+                  aria-labelledby="restriction-groups-label"
+                  data-testid="restriction-groups"
+                >
                   @for (g of visibleGroups(); track g) {
                     <mat-checkbox
                       [checked]="chosen().has(g)"
@@ -128,7 +156,9 @@ const FILTER_FROM = 10;
                       {{ g }}
                     </mat-checkbox>
                   } @empty {
-                    <p class="av-muted">{{ (allGroups().length ? 'restrictions.noGroupMatch' : 'restrictions.noGroups') | transloco }}</p>
+                    <p class="av-muted">
+                      {{ (allGroups().length ? 'restrictions.noGroupMatch' : 'restrictions.noGroups') | transloco }}
+                    </p>
                   }
                 </div>
                 <p class="av-muted">{{ 'restrictions.chosenCount' | transloco: { count: chosen().size } }}</p>
@@ -142,14 +172,23 @@ const FILTER_FROM = 10;
               </fieldset>
 
               @if (restricted() && !chosen().size && !form.controls.allowGlobal.value) {
-                <p class="av-error" role="status" data-testid="restriction-nothing">{{ 'restrictions.sendsNothing' | transloco }}</p>
+                <p class="av-error" role="status" data-testid="restriction-nothing">
+                  {{ 'restrictions.sendsNothing' | transloco }}
+                </p>
               }
               @if (saveProblem(); as p) {
                 <av-api-error [problem]="p" />
               }
               <div class="actions">
-                <button mat-button type="button" (click)="select(user)">{{ 'restrictions.discard' | transloco }}</button>
-                <button mat-flat-button type="submit" [disabled]="saving() || loadingOne()" data-testid="restriction-save">
+                <button mat-button type="button" (click)="select(user)">
+                  {{ 'restrictions.discard' | transloco }}
+                </button>
+                <button
+                  mat-flat-button
+                  type="submit"
+                  [disabled]="saving() || loadingOne()"
+                  data-testid="restriction-save"
+                >
                   {{ 'common.save' | transloco }}
                 </button>
               </div>
@@ -162,26 +201,87 @@ const FILTER_FROM = 10;
     </section>
   `,
   styles: `
-    .layout { display: flex; flex-wrap: wrap; gap: 24px; align-items: flex-start; }
-    .operators { flex: 1 1 340px; }
-    .editor { flex: 1 1 380px; }
-    table { border-collapse: collapse; width: 100%; }
-    th, td { text-align: start; padding: 6px 8px; border-bottom: 1px solid var(--mat-sys-outline-variant); }
-    th { font: var(--mat-sys-title-small); color: var(--mat-sys-on-surface-variant); }
-    tr.selected td { background: var(--mat-sys-secondary-container); color: var(--mat-sys-on-secondary-container); }
-    .pick {
-      all: unset; cursor: pointer; display: flex; flex-wrap: wrap; gap: 0 8px; width: 100%; padding: 4px 0;
-      &:focus-visible { outline: 2px solid var(--mat-sys-primary); outline-offset: 2px; }
+    .layout {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 24px;
+      align-items: flex-start;
     }
-    .user { font: var(--mat-sys-body-large); }
-    .mono { font-family: 'Roboto Mono', ui-monospace, monospace; }
-    .empty { padding: 16px; }
-    h2 { font: var(--mat-sys-title-large); margin: 0 0 12px; }
-    .help { margin: 4px 0 12px; font: var(--mat-sys-body-small); }
-    fieldset { border: 1px solid var(--mat-sys-outline-variant); border-radius: 8px; padding: 8px 12px; margin: 0 0 12px; }
-    legend { padding: 0 4px; font: var(--mat-sys-title-small); }
-    .groups { display: flex; flex-direction: column; max-height: 320px; overflow-y: auto; }
-    .actions { display: flex; justify-content: flex-end; gap: 8px; }
+    .operators {
+      flex: 1 1 340px;
+    }
+    .editor {
+      flex: 1 1 380px;
+    }
+    table {
+      border-collapse: collapse;
+      width: 100%;
+    }
+    th,
+    td {
+      text-align: start;
+      padding: 6px 8px;
+      border-bottom: 1px solid var(--mat-sys-outline-variant);
+    }
+    th {
+      font: var(--mat-sys-title-small);
+      color: var(--mat-sys-on-surface-variant);
+    }
+    tr.selected td {
+      background: var(--mat-sys-secondary-container);
+      color: var(--mat-sys-on-secondary-container);
+    }
+    .pick {
+      all: unset;
+      cursor: pointer;
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0 8px;
+      width: 100%;
+      padding: 4px 0;
+      &:focus-visible {
+        outline: 2px solid var(--mat-sys-primary);
+        outline-offset: 2px;
+      }
+    }
+    .user {
+      font: var(--mat-sys-body-large);
+    }
+    .mono {
+      font-family: 'Roboto Mono', ui-monospace, monospace;
+    }
+    .empty {
+      padding: 16px;
+    }
+    h2 {
+      font: var(--mat-sys-title-large);
+      margin: 0 0 12px;
+    }
+    .help {
+      margin: 4px 0 12px;
+      font: var(--mat-sys-body-small);
+    }
+    fieldset {
+      border: 1px solid var(--mat-sys-outline-variant);
+      border-radius: 8px;
+      padding: 8px 12px;
+      margin: 0 0 12px;
+    }
+    legend {
+      padding: 0 4px;
+      font: var(--mat-sys-title-small);
+    }
+    .groups {
+      display: flex;
+      flex-direction: column;
+      max-height: 320px;
+      overflow-y: auto;
+    }
+    .actions {
+      display: flex;
+      justify-content: flex-end;
+      gap: 8px;
+    }
   `,
 })
 export class RestrictionsComponent {

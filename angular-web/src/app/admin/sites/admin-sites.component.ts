@@ -68,20 +68,37 @@ type StateFilter = 'all' | 'online' | 'offline' | 'disabled';
         <mat-form-field>
           <mat-label>{{ 'common.search' | transloco }}</mat-label>
           <mat-icon matPrefix>search</mat-icon>
-          <input matInput [ngModel]="query()" (ngModelChange)="query.set($event); pageIndex.set(0)" data-testid="site-filter" />
+          <input
+            matInput
+            [ngModel]="query()"
+            (ngModelChange)="query.set($event); pageIndex.set(0)"
+            data-testid="site-filter"
+          />
         </mat-form-field>
         <mat-form-field>
           <mat-label>{{ 'manageSites.stateFilter' | transloco }}</mat-label>
-          <mat-select [ngModel]="state()" (ngModelChange)="state.set($event); pageIndex.set(0)" data-testid="site-state-filter">
+          <mat-select
+            [ngModel]="state()"
+            (ngModelChange)="state.set($event); pageIndex.set(0)"
+            data-testid="site-state-filter"
+          >
             @for (s of states; track s) {
               <mat-option [value]="s">{{ 'manageSites.states.' + s | transloco }}</mat-option>
             }
           </mat-select>
         </mat-form-field>
         <span class="av-muted" data-testid="site-counts">
-          {{ 'manageSites.counts' | transloco: { shown: filtered().length, total: sites().length, online: onlineCount() } }}
+          {{
+            'manageSites.counts' | transloco: { shown: filtered().length, total: sites().length, online: onlineCount() }
+          }}
         </span>
-        <button mat-icon-button type="button" (click)="load()" [attr.aria-label]="'common.refresh' | transloco" [matTooltip]="'common.refresh' | transloco">
+        <button
+          mat-icon-button
+          type="button"
+          (click)="load()"
+          [attr.aria-label]="'common.refresh' | transloco"
+          [matTooltip]="'common.refresh' | transloco"
+        >
           <mat-icon>refresh</mat-icon>
         </button>
       </div>
@@ -117,7 +134,12 @@ type StateFilter = 'all' | 'online' | 'offline' | 'disabled';
           <ng-container matColumnDef="online">
             <th mat-header-cell *matHeaderCellDef>{{ 'manageSites.columns.online' | transloco }}</th>
             <td mat-cell *matCellDef="let s">
-              <span class="av-state" [class.av-state-online]="s.online" [class.av-state-offline]="!s.online" data-testid="site-online">
+              <span
+                class="av-state"
+                [class.av-state-online]="s.online"
+                [class.av-state-offline]="!s.online"
+                data-testid="site-online"
+              >
                 {{ (s.online ? 'manageSites.online' : 'manageSites.offline') | transloco }}
               </span>
               @if (narrow() && s.lastSeenAt) {
@@ -141,20 +163,47 @@ type StateFilter = 'all' | 'online' | 'offline' | 'disabled';
             <th mat-header-cell *matHeaderCellDef>{{ 'common.actions' | transloco }}</th>
             <td mat-cell *matCellDef="let s">
               <div class="actions">
-                <button mat-icon-button type="button" (click)="openEdit(s)" data-testid="site-edit"
-                  [attr.aria-label]="'manageSites.actions.edit' | transloco: { name: s.name }" [matTooltip]="'manageSites.actions.edit' | transloco: { name: s.name }">
+                <button
+                  mat-icon-button
+                  type="button"
+                  (click)="openEdit(s)"
+                  data-testid="site-edit"
+                  [attr.aria-label]="'manageSites.actions.edit' | transloco: { name: s.name }"
+                  [matTooltip]="'manageSites.actions.edit' | transloco: { name: s.name }"
+                >
                   <mat-icon>edit</mat-icon>
                 </button>
-                <button mat-icon-button type="button" (click)="openConnections(s)" data-testid="site-connections"
-                  [attr.aria-label]="'manageSites.actions.connections' | transloco: { name: s.name }" [matTooltip]="'manageSites.actions.connections' | transloco: { name: s.name }">
+                <button
+                  mat-icon-button
+                  type="button"
+                  (click)="openConnections(s)"
+                  data-testid="site-connections"
+                  [attr.aria-label]="'manageSites.actions.connections' | transloco: { name: s.name }"
+                  [matTooltip]="'manageSites.actions.connections' | transloco: { name: s.name }"
+                >
                   <mat-icon>history</mat-icon>
                 </button>
-                <button mat-icon-button type="button" (click)="rotate(s)" [disabled]="pending().has(s.name)" data-testid="site-rotate"
-                  [attr.aria-label]="'manageSites.actions.rotate' | transloco: { name: s.name }" [matTooltip]="'manageSites.actions.rotate' | transloco: { name: s.name }">
+                <button
+                  mat-icon-button
+                  type="button"
+                  (click)="rotate(s)"
+                  [disabled]="pending().has(s.name)"
+                  data-testid="site-rotate"
+                  [attr.aria-label]="'manageSites.actions.rotate' | transloco: { name: s.name }"
+                  [matTooltip]="'manageSites.actions.rotate' | transloco: { name: s.name }"
+                >
                   <mat-icon>key</mat-icon>
                 </button>
-                <button mat-icon-button type="button" class="danger" (click)="remove(s)" [disabled]="pending().has(s.name)" data-testid="site-delete"
-                  [attr.aria-label]="'manageSites.actions.delete' | transloco: { name: s.name }" [matTooltip]="'manageSites.actions.delete' | transloco: { name: s.name }">
+                <button
+                  mat-icon-button
+                  type="button"
+                  class="danger"
+                  (click)="remove(s)"
+                  [disabled]="pending().has(s.name)"
+                  data-testid="site-delete"
+                  [attr.aria-label]="'manageSites.actions.delete' | transloco: { name: s.name }"
+                  [matTooltip]="'manageSites.actions.delete' | transloco: { name: s.name }"
+                >
                   <mat-icon>delete</mat-icon>
                 </button>
               </div>
@@ -164,7 +213,13 @@ type StateFilter = 'all' | 'online' | 'offline' | 'disabled';
             </td>
           </ng-container>
           <tr mat-header-row *matHeaderRowDef="columns()"></tr>
-          <tr mat-row *matRowDef="let s; columns: columns()" data-testid="admin-site-row" [attr.data-site]="s.name" [class.disabled]="!s.enabled"></tr>
+          <tr
+            mat-row
+            *matRowDef="let s; columns: columns()"
+            data-testid="admin-site-row"
+            [attr.data-site]="s.name"
+            [class.disabled]="!s.enabled"
+          ></tr>
           <tr class="mat-row" *matNoDataRow>
             <td class="mat-cell empty av-muted" [attr.colspan]="columns().length">
               {{ (sites().length ? 'manageSites.noMatch' : 'manageSites.empty') | transloco }}
@@ -183,14 +238,36 @@ type StateFilter = 'all' | 'online' | 'offline' | 'disabled';
     </section>
   `,
   styles: `
-    .filters { display: flex; flex-wrap: wrap; align-items: center; gap: 8px 16px; margin-bottom: 8px; }
-    .filters mat-form-field { flex: 0 1 280px; }
-    .actions { display: flex; flex-wrap: nowrap; }
-    .mono { font-family: 'Roboto Mono', ui-monospace, monospace; white-space: nowrap; }
-    .danger:not([disabled]) { color: var(--mat-sys-error); }
-    tr.disabled td { color: var(--mat-sys-on-surface-variant); }
-    .empty { padding: 16px; }
-    .small { font: var(--mat-sys-body-small); }
+    .filters {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: center;
+      gap: 8px 16px;
+      margin-bottom: 8px;
+    }
+    .filters mat-form-field {
+      flex: 0 1 280px;
+    }
+    .actions {
+      display: flex;
+      flex-wrap: nowrap;
+    }
+    .mono {
+      font-family: 'Roboto Mono', ui-monospace, monospace;
+      white-space: nowrap;
+    }
+    .danger:not([disabled]) {
+      color: var(--mat-sys-error);
+    }
+    tr.disabled td {
+      color: var(--mat-sys-on-surface-variant);
+    }
+    .empty {
+      padding: 16px;
+    }
+    .small {
+      font: var(--mat-sys-body-small);
+    }
   `,
 })
 export class AdminSitesComponent {

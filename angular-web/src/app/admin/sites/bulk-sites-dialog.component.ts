@@ -58,9 +58,17 @@ const SHOWN_PROBLEMS = 200;
         }
       } @else {
         <p>{{ 'manageSites.bulk.help' | transloco }}</p>
-        <pre class="example" aria-hidden="true">name,display name&#10;farmacia-centro,Farmacia Centro&#10;farmacia-norte</pre>
+        <pre class="example" aria-hidden="true">
+name,display name&#10;farmacia-centro,Farmacia Centro&#10;farmacia-norte</pre>
         <div class="file">
-          <input #file type="file" accept=".csv,.txt,text/csv,text/plain" (change)="pick(file)" hidden data-testid="bulk-file" />
+          <input
+            #file
+            type="file"
+            accept=".csv,.txt,text/csv,text/plain"
+            (change)="pick(file)"
+            hidden
+            data-testid="bulk-file"
+          />
           <button mat-stroked-button type="button" (click)="file.click()">
             <mat-icon>upload_file</mat-icon>
             {{ 'manageSites.bulk.pickFile' | transloco }}
@@ -82,15 +90,22 @@ const SHOWN_PROBLEMS = 200;
         @if (problems().length) {
           <div [attr.role]="refused() ? 'alert' : 'status'">
             <p class="av-error">
-              {{ (refused() ? 'manageSites.bulk.refused' : 'manageSites.bulk.fixFirst') | transloco: { count: problems().length } }}
+              {{
+                (refused() ? 'manageSites.bulk.refused' : 'manageSites.bulk.fixFirst')
+                  | transloco: { count: problems().length }
+              }}
             </p>
             <ul class="problems">
               @for (p of shownProblems(); track $index) {
-                <li class="av-error" data-testid="bulk-error" [attr.data-line]="p.line">{{ 'manageSites.bulk.problems.' + p.kind | transloco: p }}</li>
+                <li class="av-error" data-testid="bulk-error" [attr.data-line]="p.line">
+                  {{ 'manageSites.bulk.problems.' + p.kind | transloco: p }}
+                </li>
               }
             </ul>
             @if (problems().length > shownProblems().length) {
-              <p class="av-muted">{{ 'manageSites.bulk.moreProblems' | transloco: { count: problems().length - shownProblems().length } }}</p>
+              <p class="av-muted">
+                {{ 'manageSites.bulk.moreProblems' | transloco: { count: problems().length - shownProblems().length } }}
+              </p>
             }
           </div>
         }
@@ -98,7 +113,11 @@ const SHOWN_PROBLEMS = 200;
           <p data-testid="bulk-count">{{ 'manageSites.bulk.count' | transloco: { count: rows().length } }}</p>
           <div class="av-table-wrap preview">
             <table data-testid="bulk-preview">
-              <caption class="av-muted">{{ 'manageSites.bulk.preview' | transloco: { shown: previewRows().length, count: rows().length } }}</caption>
+              <caption class="av-muted">
+                {{
+                  'manageSites.bulk.preview' | transloco: { shown: previewRows().length, count: rows().length }
+                }}
+              </caption>
               <thead>
                 <tr>
                   <th scope="col">{{ 'manageSites.bulk.line' | transloco }}</th>
@@ -126,29 +145,75 @@ const SHOWN_PROBLEMS = 200;
     </mat-dialog-content>
     <mat-dialog-actions align="end">
       @if (keysCsv()) {
-        <button mat-button type="button" (click)="close()" data-testid="bulk-close">{{ 'common.close' | transloco }}</button>
+        <button mat-button type="button" (click)="close()" data-testid="bulk-close">
+          {{ 'common.close' | transloco }}
+        </button>
       } @else {
         <button mat-button type="button" mat-dialog-close>{{ 'common.cancel' | transloco }}</button>
-        <button mat-flat-button type="button" (click)="submit()" [disabled]="busy() || localProblems().length > 0" data-testid="bulk-submit">
+        <button
+          mat-flat-button
+          type="button"
+          (click)="submit()"
+          [disabled]="busy() || localProblems().length > 0"
+          data-testid="bulk-submit"
+        >
           {{ 'manageSites.bulk.submit' | transloco: { count: rows().length } }}
         </button>
       }
     </mat-dialog-actions>
   `,
   styles: `
-    mat-dialog-content { min-width: min(560px, 85vw); }
-    .warning {
-      display: flex; gap: 8px; align-items: flex-start; padding: 8px 12px; border-radius: 8px;
-      background: var(--mat-sys-error-container); color: var(--mat-sys-on-error-container);
+    mat-dialog-content {
+      min-width: min(560px, 85vw);
     }
-    .example { margin: 0 0 12px; padding: 8px; border-radius: 8px; background: var(--mat-sys-surface-container-high); }
-    .file { display: flex; flex-wrap: wrap; align-items: center; gap: 8px; margin-bottom: 12px; }
-    .preview { max-height: 240px; overflow-y: auto; margin-bottom: 8px; }
-    table { border-collapse: collapse; width: 100%; }
-    caption { text-align: start; font: var(--mat-sys-body-small); }
-    th, td { text-align: start; padding: 4px 8px; border-bottom: 1px solid var(--mat-sys-outline-variant); }
-    tr.bad td { color: var(--mat-sys-error); }
-    .problems { margin: 0; padding-inline-start: 20px; }
+    .warning {
+      display: flex;
+      gap: 8px;
+      align-items: flex-start;
+      padding: 8px 12px;
+      border-radius: 8px;
+      background: var(--mat-sys-error-container);
+      color: var(--mat-sys-on-error-container);
+    }
+    .example {
+      margin: 0 0 12px;
+      padding: 8px;
+      border-radius: 8px;
+      background: var(--mat-sys-surface-container-high);
+    }
+    .file {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: center;
+      gap: 8px;
+      margin-bottom: 12px;
+    }
+    .preview {
+      max-height: 240px;
+      overflow-y: auto;
+      margin-bottom: 8px;
+    }
+    table {
+      border-collapse: collapse;
+      width: 100%;
+    }
+    caption {
+      text-align: start;
+      font: var(--mat-sys-body-small);
+    }
+    th,
+    td {
+      text-align: start;
+      padding: 4px 8px;
+      border-bottom: 1px solid var(--mat-sys-outline-variant);
+    }
+    tr.bad td {
+      color: var(--mat-sys-error);
+    }
+    .problems {
+      margin: 0;
+      padding-inline-start: 20px;
+    }
   `,
 })
 export class BulkSitesDialogComponent {
@@ -169,7 +234,9 @@ export class BulkSitesDialogComponent {
   /** The server's line report after a refusal, until the text changes. */
   private readonly serverProblems = signal<{ text: string; problems: BulkProblem[] } | null>(null);
   protected readonly refused = computed(() => this.serverProblems()?.text === this.text());
-  protected readonly problems = computed(() => (this.refused() ? this.serverProblems()!.problems : this.localProblems()));
+  protected readonly problems = computed(() =>
+    this.refused() ? this.serverProblems()!.problems : this.localProblems(),
+  );
   protected readonly shownProblems = computed(() => this.problems().slice(0, SHOWN_PROBLEMS));
   protected readonly badLines = computed(() => new Set(this.problems().map((p) => p.line)));
 

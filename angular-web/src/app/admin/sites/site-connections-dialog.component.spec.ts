@@ -37,11 +37,13 @@ async function setup() {
 describe('SiteConnectionsDialogComponent', () => {
   it('lists the connections with their duration and why they ended, in plain words', async () => {
     const { fixture, el, http } = await setup();
-    http.expectOne('/api/v1/receivers/farmacia-norte/connections').flush([
-      connection(3, {}),
-      connection(2, { disconnectedAt: '2026-11-22T11:05:00.000Z', endReason: 'key rotated' }),
-      connection(1, { disconnectedAt: '2026-11-22T10:00:42.000Z', endReason: 'something new' }),
-    ]);
+    http
+      .expectOne('/api/v1/receivers/farmacia-norte/connections')
+      .flush([
+        connection(3, {}),
+        connection(2, { disconnectedAt: '2026-11-22T11:05:00.000Z', endReason: 'key rotated' }),
+        connection(1, { disconnectedAt: '2026-11-22T10:00:42.000Z', endReason: 'something new' }),
+      ]);
     await fixture.whenStable();
     const rows = allByTestId(el, 'connection-row').map((r) => r.textContent ?? '');
     expect(rows[0]).toContain('Sigue conectado');
@@ -59,8 +61,17 @@ describe('SiteConnectionsDialogComponent', () => {
   });
 
   it('measures durations in days, hours, minutes or seconds', () => {
-    expect(duration('2026-11-20T10:00:00Z', '2026-11-22T13:00:00Z')).toEqual({ key: 'manageSites.duration.days', params: { d: 2, h: 3 } });
-    expect(duration('2026-11-22T10:00:00Z', '2026-11-22T10:03:07Z')).toEqual({ key: 'manageSites.duration.minutes', params: { m: 3, s: 7 } });
-    expect(duration('2026-11-22T10:00:00Z', null, Date.parse('2026-11-22T10:00:09Z'))).toEqual({ key: 'manageSites.duration.seconds', params: { s: 9 } });
+    expect(duration('2026-11-20T10:00:00Z', '2026-11-22T13:00:00Z')).toEqual({
+      key: 'manageSites.duration.days',
+      params: { d: 2, h: 3 },
+    });
+    expect(duration('2026-11-22T10:00:00Z', '2026-11-22T10:03:07Z')).toEqual({
+      key: 'manageSites.duration.minutes',
+      params: { m: 3, s: 7 },
+    });
+    expect(duration('2026-11-22T10:00:00Z', null, Date.parse('2026-11-22T10:00:09Z'))).toEqual({
+      key: 'manageSites.duration.seconds',
+      params: { s: 9 },
+    });
   });
 });

@@ -80,7 +80,9 @@ export function duration(fromIso: string, toIso: string | null, now = Date.now()
                       @if (c.disconnectedAt) {
                         {{ c.disconnectedAt | avDateTime: 'medium' }}
                       } @else {
-                        <span class="av-state av-state-online">{{ 'manageSites.connections.ongoing' | transloco }}</span>
+                        <span class="av-state av-state-online">{{
+                          'manageSites.connections.ongoing' | transloco
+                        }}</span>
                       }
                     </td>
                     <td>{{ span.key | transloco: span.params }}</td>
@@ -113,9 +115,20 @@ export function duration(fromIso: string, toIso: string | null, now = Date.now()
     </mat-dialog-actions>
   `,
   styles: `
-    table { border-collapse: collapse; width: 100%; }
-    th, td { text-align: start; padding: 6px 8px; border-bottom: 1px solid var(--mat-sys-outline-variant); white-space: nowrap; }
-    th { font: var(--mat-sys-title-small); }
+    table {
+      border-collapse: collapse;
+      width: 100%;
+    }
+    th,
+    td {
+      text-align: start;
+      padding: 6px 8px;
+      border-bottom: 1px solid var(--mat-sys-outline-variant);
+      white-space: nowrap;
+    }
+    th {
+      font: var(--mat-sys-title-small);
+    }
   `,
 })
 export class SiteConnectionsDialogComponent {

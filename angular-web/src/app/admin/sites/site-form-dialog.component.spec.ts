@@ -101,7 +101,12 @@ describe('SiteFormDialogComponent', () => {
     http
       .expectOne('/api/v1/receivers')
       .flush(
-        { statusCode: 400, error: 'Bad Request', message: 'x', fields: { name: ['name must be at most 64 characters long'] } },
+        {
+          statusCode: 400,
+          error: 'Bad Request',
+          message: 'x',
+          fields: { name: ['name must be at most 64 characters long'] },
+        },
         { status: 400, statusText: 'Bad Request' },
       );
     await fixture.whenStable();

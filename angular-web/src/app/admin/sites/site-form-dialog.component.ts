@@ -35,12 +35,22 @@ export interface SiteFormData {
   template: `
     <form [formGroup]="form" (ngSubmit)="submit()" data-testid="site-form">
       <h2 mat-dialog-title>
-        {{ (editing ? 'manageSites.form.editTitle' : 'manageSites.form.createTitle') | transloco: { name: editing?.name ?? '' } }}
+        {{
+          (editing ? 'manageSites.form.editTitle' : 'manageSites.form.createTitle')
+            | transloco: { name: editing?.name ?? '' }
+        }}
       </h2>
       <mat-dialog-content>
         <mat-form-field class="av-full-width">
           <mat-label>{{ 'manageSites.form.name' | transloco }}</mat-label>
-          <input matInput formControlName="name" autocomplete="off" spellcheck="false" data-testid="site-name" required />
+          <input
+            matInput
+            formControlName="name"
+            autocomplete="off"
+            spellcheck="false"
+            data-testid="site-name"
+            required
+          />
           <mat-hint>{{ 'manageSites.form.nameHint' | transloco }}</mat-hint>
           @if (form.controls.name.hasError('required')) {
             <mat-error>{{ 'common.required' | transloco }}</mat-error>
@@ -58,7 +68,13 @@ export interface SiteFormData {
         }
         <mat-form-field class="av-full-width">
           <mat-label>{{ 'manageSites.form.displayName' | transloco }}</mat-label>
-          <input matInput formControlName="displayName" autocomplete="off" data-testid="site-display-name" [required]="!!editing" />
+          <input
+            matInput
+            formControlName="displayName"
+            autocomplete="off"
+            data-testid="site-display-name"
+            [required]="!!editing"
+          />
           @if (!editing) {
             <mat-hint>{{ 'manageSites.form.displayNameHint' | transloco }}</mat-hint>
           }
@@ -87,8 +103,15 @@ export interface SiteFormData {
     </form>
   `,
   styles: `
-    mat-dialog-content { min-width: min(420px, 80vw); display: flex; flex-direction: column; gap: 12px; }
-    .field-problem { margin: -8px 0 0; }
+    mat-dialog-content {
+      min-width: min(420px, 80vw);
+      display: flex;
+      flex-direction: column;
+      gap: 12px;
+    }
+    .field-problem {
+      margin: -8px 0 0;
+    }
   `,
 })
 export class SiteFormDialogComponent {
@@ -104,7 +127,9 @@ export class SiteFormDialogComponent {
     name: [{ value: this.editing?.name ?? '', disabled: !!this.editing }, nameValidator],
     displayName: [
       this.editing?.displayName ?? '',
-      this.editing ? [Validators.required, Validators.maxLength(DISPLAY_NAME_MAX)] : Validators.maxLength(DISPLAY_NAME_MAX),
+      this.editing
+        ? [Validators.required, Validators.maxLength(DISPLAY_NAME_MAX)]
+        : Validators.maxLength(DISPLAY_NAME_MAX),
     ],
   });
 

@@ -21,7 +21,10 @@ export interface SiteKeyData {
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <h2 mat-dialog-title>
-      {{ (data.rotated ? 'manageSites.key.rotatedTitle' : 'manageSites.key.createdTitle') | transloco: { name: data.site.name } }}
+      {{
+        (data.rotated ? 'manageSites.key.rotatedTitle' : 'manageSites.key.createdTitle')
+          | transloco: { name: data.site.name }
+      }}
     </h2>
     <mat-dialog-content>
       <p class="warning" role="alert" data-testid="key-warning">
@@ -51,10 +54,17 @@ export interface SiteKeyData {
   `,
   styles: `
     .warning {
-      display: flex; gap: 8px; align-items: flex-start; padding: 8px 12px; border-radius: 8px;
-      background: var(--mat-sys-error-container); color: var(--mat-sys-on-error-container);
+      display: flex;
+      gap: 8px;
+      align-items: flex-start;
+      padding: 8px 12px;
+      border-radius: 8px;
+      background: var(--mat-sys-error-container);
+      color: var(--mat-sys-on-error-container);
     }
-    mat-dialog-content { max-width: 640px; }
+    mat-dialog-content {
+      max-width: 640px;
+    }
   `,
 })
 export class SiteKeyDialogComponent {

@@ -50,15 +50,27 @@ const atLeastOne = (control: AbstractControl<Record<TokenScope, boolean>>): Vali
           <mat-icon aria-hidden="true">warning</mat-icon>
           <span>{{ 'tokens.created.onceWarning' | transloco }}</span>
         </p>
-        <av-one-time-secret [value]="t.token" [label]="'tokens.created.label' | transloco" valueTestId="token-value" copyTestId="copy-token" />
+        <av-one-time-secret
+          [value]="t.token"
+          [label]="'tokens.created.label' | transloco"
+          valueTestId="token-value"
+          copyTestId="copy-token"
+        />
         <h3>{{ 'tokens.created.exampleTitle' | transloco }}</h3>
         <p class="av-muted">
           {{ (canSend() ? 'tokens.created.exampleSend' : 'tokens.created.exampleRead') | transloco }}
         </p>
-        <av-one-time-secret [value]="curl()" [label]="'tokens.created.exampleTitle' | transloco" valueTestId="token-curl" copyTestId="copy-curl" />
+        <av-one-time-secret
+          [value]="curl()"
+          [label]="'tokens.created.exampleTitle' | transloco"
+          valueTestId="token-curl"
+          copyTestId="copy-curl"
+        />
       </mat-dialog-content>
       <mat-dialog-actions align="end">
-        <button mat-flat-button type="button" [mat-dialog-close]="t" data-testid="token-close">{{ 'tokens.created.done' | transloco }}</button>
+        <button mat-flat-button type="button" [mat-dialog-close]="t" data-testid="token-close">
+          {{ 'tokens.created.done' | transloco }}
+        </button>
       </mat-dialog-actions>
     } @else {
       <form [formGroup]="form" (ngSubmit)="submit()" data-testid="token-form">
@@ -66,7 +78,14 @@ const atLeastOne = (control: AbstractControl<Record<TokenScope, boolean>>): Vali
         <mat-dialog-content>
           <mat-form-field class="av-full-width">
             <mat-label>{{ 'tokens.form.name' | transloco }}</mat-label>
-            <input matInput formControlName="name" autocomplete="off" spellcheck="false" required data-testid="token-name" />
+            <input
+              matInput
+              formControlName="name"
+              autocomplete="off"
+              spellcheck="false"
+              required
+              data-testid="token-name"
+            />
             <mat-hint>{{ 'tokens.form.nameHint' | transloco }}</mat-hint>
             @if (form.controls.name.hasError('required')) {
               <mat-error>{{ 'common.required' | transloco }}</mat-error>
@@ -87,7 +106,11 @@ const atLeastOne = (control: AbstractControl<Record<TokenScope, boolean>>): Vali
             <legend>{{ 'tokens.form.scopes' | transloco }}</legend>
             @for (scope of scopes; track scope) {
               <div class="scope">
-                <mat-checkbox [formControlName]="scope" [attr.data-scope]="scope" [attr.data-testid]="'token-scope-' + scope">
+                <mat-checkbox
+                  [formControlName]="scope"
+                  [attr.data-scope]="scope"
+                  [attr.data-testid]="'token-scope-' + scope"
+                >
                   {{ 'tokens.scopes.' + scopeKey(scope) + '.label' | transloco }}
                   <code>{{ scope }}</code>
                 </mat-checkbox>
@@ -95,7 +118,9 @@ const atLeastOne = (control: AbstractControl<Record<TokenScope, boolean>>): Vali
               </div>
             }
             @if (form.controls.scopes.hasError('noScope') && form.controls.scopes.touched) {
-              <p class="av-error" role="alert" data-testid="token-scope-error">{{ 'tokens.form.noScope' | transloco }}</p>
+              <p class="av-error" role="alert" data-testid="token-scope-error">
+                {{ 'tokens.form.noScope' | transloco }}
+              </p>
             }
             @for (message of scopeProblems(); track message) {
               <p class="av-error">{{ message }}</p>
@@ -124,22 +149,51 @@ const atLeastOne = (control: AbstractControl<Record<TokenScope, boolean>>): Vali
         </mat-dialog-content>
         <mat-dialog-actions align="end">
           <button mat-button type="button" mat-dialog-close>{{ 'common.cancel' | transloco }}</button>
-          <button mat-flat-button type="submit" [disabled]="busy()" data-testid="token-submit">{{ 'common.create' | transloco }}</button>
+          <button mat-flat-button type="submit" [disabled]="busy()" data-testid="token-submit">
+            {{ 'common.create' | transloco }}
+          </button>
         </mat-dialog-actions>
       </form>
     }
   `,
   styles: `
-    mat-dialog-content { min-width: min(480px, 85vw); max-width: 680px; }
-    fieldset { border: 1px solid var(--mat-sys-outline-variant); border-radius: 8px; margin: 12px 0 16px; padding: 8px 12px; }
-    legend { padding: 0 4px; font: var(--mat-sys-title-small); }
-    .explain { margin: 0 0 8px 40px; font: var(--mat-sys-body-small); }
-    code { margin-inline-start: 6px; font-size: 0.85em; }
-    .field-problem { margin: 0 0 8px; }
-    h3 { font: var(--mat-sys-title-small); margin: 16px 0 4px; }
+    mat-dialog-content {
+      min-width: min(480px, 85vw);
+      max-width: 680px;
+    }
+    fieldset {
+      border: 1px solid var(--mat-sys-outline-variant);
+      border-radius: 8px;
+      margin: 12px 0 16px;
+      padding: 8px 12px;
+    }
+    legend {
+      padding: 0 4px;
+      font: var(--mat-sys-title-small);
+    }
+    .explain {
+      margin: 0 0 8px 40px;
+      font: var(--mat-sys-body-small);
+    }
+    code {
+      margin-inline-start: 6px;
+      font-size: 0.85em;
+    }
+    .field-problem {
+      margin: 0 0 8px;
+    }
+    h3 {
+      font: var(--mat-sys-title-small);
+      margin: 16px 0 4px;
+    }
     .warning {
-      display: flex; gap: 8px; align-items: flex-start; padding: 8px 12px; border-radius: 8px;
-      background: var(--mat-sys-error-container); color: var(--mat-sys-on-error-container);
+      display: flex;
+      gap: 8px;
+      align-items: flex-start;
+      padding: 8px 12px;
+      border-radius: 8px;
+      background: var(--mat-sys-error-container);
+      color: var(--mat-sys-on-error-container);
     }
   `,
 })
@@ -180,7 +234,10 @@ export class TokenCreateDialogComponent {
     const token = this.created()?.token ?? '';
     const auth = `-H "Authorization: Bearer ${token}"`;
     if (!this.canSend()) return `curl --cacert server.crt ${auth} ${this.origin}/api/v1/receivers`;
-    const body = JSON.stringify({ target: { kind: 'all' }, text: this.transloco.translate('tokens.created.exampleText') });
+    const body = JSON.stringify({
+      target: { kind: 'all' },
+      text: this.transloco.translate('tokens.created.exampleText'),
+    });
     return `curl --cacert server.crt ${auth} -H 'content-type: application/json' -d '${body}' ${this.origin}/api/v1/messages`;
   });
 

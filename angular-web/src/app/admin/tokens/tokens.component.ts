@@ -37,7 +37,11 @@ import { TokensApi } from './tokens.api';
     <section class="av-page">
       <header class="av-page-header">
         <h1>{{ 'nav.tokens' | transloco }}</h1>
-        <mat-slide-toggle [checked]="showInactive()" (change)="showInactive.set($event.checked)" data-testid="token-show-inactive">
+        <mat-slide-toggle
+          [checked]="showInactive()"
+          (change)="showInactive.set($event.checked)"
+          data-testid="token-show-inactive"
+        >
           {{ 'tokens.showInactive' | transloco }}
         </mat-slide-toggle>
         <button mat-flat-button type="button" (click)="openCreate()" data-testid="token-create">
@@ -69,7 +73,12 @@ import { TokensApi } from './tokens.api';
           <tbody>
             @for (t of shown(); track t.id) {
               @let state = stateOf(t);
-              <tr data-testid="token-row" [attr.data-token]="t.name" [attr.data-state]="state" [class.inactive]="state !== 'active'">
+              <tr
+                data-testid="token-row"
+                [attr.data-token]="t.name"
+                [attr.data-state]="state"
+                [class.inactive]="state !== 'active'"
+              >
                 <td class="mono">{{ t.name }}</td>
                 <td class="mono">{{ t.prefix }}…</td>
                 <td>
@@ -82,7 +91,11 @@ import { TokensApi } from './tokens.api';
                   </mat-chip-set>
                 </td>
                 <td>
-                  <span class="av-state" [class.av-state-online]="state === 'active'" [class.av-state-offline]="state !== 'active'">
+                  <span
+                    class="av-state"
+                    [class.av-state-online]="state === 'active'"
+                    [class.av-state-offline]="state !== 'active'"
+                  >
                     {{ 'tokens.states.' + state | transloco }}
                   </span>
                   @if (t.revokedAt) {
@@ -134,14 +147,37 @@ import { TokensApi } from './tokens.api';
     </section>
   `,
   styles: `
-    table { border-collapse: collapse; width: 100%; }
-    th, td { text-align: start; padding: 8px; border-bottom: 1px solid var(--mat-sys-outline-variant); vertical-align: middle; }
-    th { font: var(--mat-sys-title-small); color: var(--mat-sys-on-surface-variant); }
-    .mono { font-family: 'Roboto Mono', ui-monospace, monospace; white-space: nowrap; }
-    tr.inactive td { color: var(--mat-sys-on-surface-variant); }
-    .small { font: var(--mat-sys-body-small); }
-    .empty { padding: 16px; }
-    .danger:not([disabled]) { color: var(--mat-sys-error); }
+    table {
+      border-collapse: collapse;
+      width: 100%;
+    }
+    th,
+    td {
+      text-align: start;
+      padding: 8px;
+      border-bottom: 1px solid var(--mat-sys-outline-variant);
+      vertical-align: middle;
+    }
+    th {
+      font: var(--mat-sys-title-small);
+      color: var(--mat-sys-on-surface-variant);
+    }
+    .mono {
+      font-family: 'Roboto Mono', ui-monospace, monospace;
+      white-space: nowrap;
+    }
+    tr.inactive td {
+      color: var(--mat-sys-on-surface-variant);
+    }
+    .small {
+      font: var(--mat-sys-body-small);
+    }
+    .empty {
+      padding: 16px;
+    }
+    .danger:not([disabled]) {
+      color: var(--mat-sys-error);
+    }
   `,
 })
 export class TokensComponent {

@@ -67,7 +67,9 @@ const FIELDS = ['username', 'displayName', 'role', 'password'] as const;
             @if (username.hasError('required')) {
               <mat-error>{{ 'users.errors.usernameRequired' | transloco }}</mat-error>
             } @else if (username.hasError('nameLength')) {
-              <mat-error>{{ 'users.errors.usernameLength' | transloco: { min: usernameMin, max: usernameMax } }}</mat-error>
+              <mat-error>{{
+                'users.errors.usernameLength' | transloco: { min: usernameMin, max: usernameMax }
+              }}</mat-error>
             } @else if (username.hasError('namePattern')) {
               <mat-error>{{ 'users.errors.usernamePattern' | transloco }}</mat-error>
             } @else if (username.hasError('taken')) {
@@ -169,7 +171,12 @@ const FIELDS = ['username', 'displayName', 'role', 'password'] as const;
     </form>
   `,
   styles: `
-    .fields { display: flex; flex-direction: column; gap: 4px; min-width: min(420px, 80vw); }
+    .fields {
+      display: flex;
+      flex-direction: column;
+      gap: 4px;
+      min-width: min(420px, 80vw);
+    }
   `,
 })
 export class UserDialogComponent {

@@ -59,9 +59,7 @@ const overlay = () => document.querySelector('.cdk-overlay-container')!;
 
 function configure(providers: unknown[] = []) {
   TestBed.configureTestingModule({
-    imports: [
-      translocoTesting(),
-    ],
+    imports: [translocoTesting()],
     providers: [
       provideZonelessChangeDetection(),
       provideHttpClient(),

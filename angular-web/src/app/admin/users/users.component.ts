@@ -70,7 +70,9 @@ function tokenWarningKey(action: 'disable' | 'delete', count: number): string | 
               <th scope="col">{{ 'users.fields.role' | transloco }}</th>
               <th scope="col">{{ 'users.fields.enabled' | transloco }}</th>
               <th scope="col">{{ 'users.fields.createdAt' | transloco }}</th>
-              <th scope="col"><span class="cdk-visually-hidden">{{ 'common.actions' | transloco }}</span></th>
+              <th scope="col">
+                <span class="cdk-visually-hidden">{{ 'common.actions' | transloco }}</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -150,7 +152,7 @@ function tokenWarningKey(action: 'disable' | 'delete', count: number): string | 
                     (click)="remove(u)"
                     [disabled]="!!deleteBlock || busy().has(u.id)"
                     [disabledInteractive]="!!deleteBlock"
-                    [matTooltip]="(deleteBlock ?? 'users.delete') | transloco"
+                    [matTooltip]="deleteBlock ?? 'users.delete' | transloco"
                     [attr.aria-label]="'users.deleteOf' | transloco: { name: u.username }"
                     data-testid="user-delete"
                   >
@@ -176,21 +178,56 @@ function tokenWarningKey(action: 'disable' | 'delete', count: number): string | 
     </section>
   `,
   styles: `
-    .users-table { width: 100%; border-collapse: collapse; font: var(--mat-sys-body-medium); }
-    th {
-      text-align: left; font: var(--mat-sys-title-small); color: var(--mat-sys-on-surface-variant);
-      padding: 12px 8px; border-bottom: 1px solid var(--mat-sys-outline-variant);
+    .users-table {
+      width: 100%;
+      border-collapse: collapse;
+      font: var(--mat-sys-body-medium);
     }
-    td { padding: 4px 8px; border-bottom: 1px solid var(--mat-sys-outline-variant); vertical-align: middle; }
-    tr.row-problem td { border-bottom-color: var(--mat-sys-error); }
-    tr.disabled .username { color: var(--mat-sys-on-surface-variant); text-decoration: line-through; }
-    .username { font-weight: 500; }
-    .builtin { margin-left: 8px; white-space: nowrap; }
-    .tip { display: inline-block; }
-    .role { width: 160px; --mat-form-field-container-vertical-padding: 8px; --mat-form-field-container-height: 40px; }
-    .nowrap { white-space: nowrap; }
-    .actions { white-space: nowrap; text-align: right; }
-    .empty { padding: 24px 8px; text-align: center; }
+    th {
+      text-align: left;
+      font: var(--mat-sys-title-small);
+      color: var(--mat-sys-on-surface-variant);
+      padding: 12px 8px;
+      border-bottom: 1px solid var(--mat-sys-outline-variant);
+    }
+    td {
+      padding: 4px 8px;
+      border-bottom: 1px solid var(--mat-sys-outline-variant);
+      vertical-align: middle;
+    }
+    tr.row-problem td {
+      border-bottom-color: var(--mat-sys-error);
+    }
+    tr.disabled .username {
+      color: var(--mat-sys-on-surface-variant);
+      text-decoration: line-through;
+    }
+    .username {
+      font-weight: 500;
+    }
+    .builtin {
+      margin-left: 8px;
+      white-space: nowrap;
+    }
+    .tip {
+      display: inline-block;
+    }
+    .role {
+      width: 160px;
+      --mat-form-field-container-vertical-padding: 8px;
+      --mat-form-field-container-height: 40px;
+    }
+    .nowrap {
+      white-space: nowrap;
+    }
+    .actions {
+      white-space: nowrap;
+      text-align: right;
+    }
+    .empty {
+      padding: 24px 8px;
+      text-align: center;
+    }
   `,
 })
 export class UsersComponent {
@@ -329,12 +366,7 @@ export class UsersComponent {
       });
   }
 
-  private run(
-    user: UserResponse,
-    request: ReturnType<UsersApi['setRole']>,
-    revert: () => void,
-    doneKey: string,
-  ): void {
+  private run(user: UserResponse, request: ReturnType<UsersApi['setRole']>, revert: () => void, doneKey: string): void {
     this.start(user);
     request.pipe(finalize(() => this.finish(user))).subscribe({
       next: (updated) => {

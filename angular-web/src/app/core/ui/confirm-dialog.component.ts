@@ -41,8 +41,15 @@ export interface ConfirmData {
     </mat-dialog-actions>
   `,
   styles: `
-    .warning { margin: 12px 0 0; color: var(--mat-sys-error); font-weight: 500; }
-    .danger { --mat-button-filled-container-color: var(--mat-sys-error); --mat-button-filled-label-text-color: var(--mat-sys-on-error); }
+    .warning {
+      margin: 12px 0 0;
+      color: var(--mat-sys-error);
+      font-weight: 500;
+    }
+    .danger {
+      --mat-button-filled-container-color: var(--mat-sys-error);
+      --mat-button-filled-label-text-color: var(--mat-sys-on-error);
+    }
   `,
 })
 export class ConfirmDialogComponent {

@@ -1,4 +1,14 @@
-import { ChangeDetectionStrategy, Component, DestroyRef, ElementRef, computed, inject, signal, viewChild, type WritableSignal } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  DestroyRef,
+  ElementRef,
+  computed,
+  inject,
+  signal,
+  viewChild,
+  type WritableSignal,
+} from '@angular/core';
 import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
 import { AbstractControl, FormBuilder, ReactiveFormsModule, ValidationErrors } from '@angular/forms';
 import { MatAutocompleteModule } from '@angular/material/autocomplete';
@@ -94,7 +104,11 @@ function nameValidator(control: AbstractControl<string>): ValidationErrors | nul
         <form class="compose" [formGroup]="form" (submit)="$event.preventDefault()" data-testid="compose-form">
           <div class="target" role="group" [attr.aria-label]="'compose.target' | transloco">
             <span class="label">{{ 'compose.target' | transloco }}</span>
-            <mat-button-toggle-group formControlName="kind" [attr.aria-label]="'compose.target' | transloco" hideSingleSelectionIndicator>
+            <mat-button-toggle-group
+              formControlName="kind"
+              [attr.aria-label]="'compose.target' | transloco"
+              hideSingleSelectionIndicator
+            >
               <mat-button-toggle value="all" data-testid="target-all">
                 <mat-icon>public</mat-icon> {{ 'compose.kinds.all' | transloco }}
               </mat-button-toggle>
@@ -113,7 +127,9 @@ function nameValidator(control: AbstractControl<string>): ValidationErrors | nul
             </p>
           } @else {
             <mat-form-field class="av-full-width">
-              <mat-label>{{ (kind() === 'receiver' ? 'compose.siteName' : 'compose.groupName') | transloco }}</mat-label>
+              <mat-label>{{
+                (kind() === 'receiver' ? 'compose.siteName' : 'compose.groupName') | transloco
+              }}</mat-label>
               <input
                 matInput
                 formControlName="name"
@@ -133,7 +149,9 @@ function nameValidator(control: AbstractControl<string>): ValidationErrors | nul
                       <span class="av-muted"> · {{ option.displayName }}</span>
                     }
                     @if (option.online !== null) {
-                      <span class="cdk-visually-hidden">({{ (option.online ? 'siteList.online' : 'siteList.offline') | transloco }})</span>
+                      <span class="cdk-visually-hidden"
+                        >({{ (option.online ? 'siteList.online' : 'siteList.offline') | transloco }})</span
+                      >
                     }
                     @if (option.members !== null) {
                       <span class="av-muted"> · {{ 'compose.members' | transloco: { count: option.members } }}</span>
@@ -142,7 +160,9 @@ function nameValidator(control: AbstractControl<string>): ValidationErrors | nul
                 }
               </mat-autocomplete>
               @if (form.controls.name.hasError('required')) {
-                <mat-error>{{ (kind() === 'receiver' ? 'compose.siteRequired' : 'compose.groupRequired') | transloco }}</mat-error>
+                <mat-error>{{
+                  (kind() === 'receiver' ? 'compose.siteRequired' : 'compose.groupRequired') | transloco
+                }}</mat-error>
               } @else if (form.controls.name.hasError('tooLong')) {
                 <mat-error>{{ 'compose.nameTooLong' | transloco }}</mat-error>
               } @else if (form.controls.name.hasError('server')) {
@@ -209,7 +229,9 @@ function nameValidator(control: AbstractControl<string>): ValidationErrors | nul
               <mat-label>{{ 'compose.priority' | transloco }}</mat-label>
               <mat-select formControlName="priority" [errorStateMatcher]="errorState" data-testid="compose-priority">
                 @for (p of priorities; track p) {
-                  <mat-option [value]="p" [attr.data-testid]="'priority-' + p">{{ 'priorities.' + p | transloco }}</mat-option>
+                  <mat-option [value]="p" [attr.data-testid]="'priority-' + p">{{
+                    'priorities.' + p | transloco
+                  }}</mat-option>
                 }
               </mat-select>
               @if (form.controls.priority.hasError('server')) {
@@ -222,13 +244,17 @@ function nameValidator(control: AbstractControl<string>): ValidationErrors | nul
               <mat-label>{{ 'compose.ttl' | transloco }}</mat-label>
               <mat-select formControlName="ttlSeconds" [errorStateMatcher]="errorState" data-testid="compose-ttl">
                 @for (seconds of ttlPresets; track seconds) {
-                  <mat-option [value]="seconds" [attr.data-testid]="'ttl-' + seconds">{{ 'compose.ttls.' + seconds | transloco }}</mat-option>
+                  <mat-option [value]="seconds" [attr.data-testid]="'ttl-' + seconds">{{
+                    'compose.ttls.' + seconds | transloco
+                  }}</mat-option>
                 }
               </mat-select>
               @if (form.controls.ttlSeconds.hasError('server')) {
                 <mat-error>{{ ttlProblems().join(' ') }}</mat-error>
               } @else {
-                <mat-hint>{{ (ttlSeconds() === 0 ? 'compose.ttlOnlineOnly' : 'compose.ttlHint') | transloco }}</mat-hint>
+                <mat-hint>{{
+                  (ttlSeconds() === 0 ? 'compose.ttlOnlineOnly' : 'compose.ttlHint') | transloco
+                }}</mat-hint>
               }
             </mat-form-field>
           </div>
@@ -275,7 +301,9 @@ function nameValidator(control: AbstractControl<string>): ValidationErrors | nul
                     }
                   </ul>
                   @if (section.names.length > listMax) {
-                    <p class="av-muted">{{ 'compose.result.more' | transloco: { count: section.names.length - listMax } }}</p>
+                    <p class="av-muted">
+                      {{ 'compose.result.more' | transloco: { count: section.names.length - listMax } }}
+                    </p>
                   }
                 }
               }
@@ -295,28 +323,108 @@ function nameValidator(control: AbstractControl<string>): ValidationErrors | nul
     </section>
   `,
   styles: `
-    .layout { display: grid; grid-template-columns: minmax(0, 3fr) minmax(260px, 2fr); gap: 24px; align-items: start; }
-    .layout:not(:has(.result)) { grid-template-columns: minmax(0, 1fr); max-width: 820px; }
-    .compose { display: flex; flex-direction: column; gap: 12px; }
-    .target { display: flex; flex-wrap: wrap; align-items: center; gap: 8px 16px; }
-    .label { font: var(--mat-sys-label-large); color: var(--mat-sys-on-surface-variant); }
-    .summary { margin: 0; }
-    .phrases { display: flex; flex-wrap: wrap; align-items: center; gap: 8px; }
-    .phrase { max-width: 100%; }
-    .phrase ::ng-deep .mdc-button__label { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; max-width: 28ch; }
-    .counter-row { display: flex; justify-content: space-between; gap: 8px; margin-top: -8px; font: var(--mat-sys-body-small); }
-    .counter { font-variant-numeric: tabular-nums; }
-    .counter.av-error { font-weight: 500; }
-    .options { display: flex; flex-wrap: wrap; align-items: flex-start; gap: 12px 16px; }
-    .options mat-form-field { flex: 1 1 220px; }
-    .actions { display: flex; gap: 8px; }
-    .dot { display: inline-block; width: 8px; height: 8px; border-radius: 50%; margin-right: 8px; background: var(--mat-sys-outline); }
-    .dot.online { background: light-dark(#2e7d32, #81c784); }
-    .result ul { margin: 4px 0 12px; padding-left: 20px; max-height: 240px; overflow: auto; }
-    .result h3 { font: var(--mat-sys-title-small); margin: 12px 0 0; }
-    .result h3.unknown, .result h3.dropped { color: var(--mat-sys-error); }
-    p { margin: 0; }
-    @media (max-width: 959.98px) { .layout { grid-template-columns: minmax(0, 1fr); } }
+    .layout {
+      display: grid;
+      grid-template-columns: minmax(0, 3fr) minmax(260px, 2fr);
+      gap: 24px;
+      align-items: start;
+    }
+    .layout:not(:has(.result)) {
+      grid-template-columns: minmax(0, 1fr);
+      max-width: 820px;
+    }
+    .compose {
+      display: flex;
+      flex-direction: column;
+      gap: 12px;
+    }
+    .target {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: center;
+      gap: 8px 16px;
+    }
+    .label {
+      font: var(--mat-sys-label-large);
+      color: var(--mat-sys-on-surface-variant);
+    }
+    .summary {
+      margin: 0;
+    }
+    .phrases {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: center;
+      gap: 8px;
+    }
+    .phrase {
+      max-width: 100%;
+    }
+    .phrase ::ng-deep .mdc-button__label {
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
+      max-width: 28ch;
+    }
+    .counter-row {
+      display: flex;
+      justify-content: space-between;
+      gap: 8px;
+      margin-top: -8px;
+      font: var(--mat-sys-body-small);
+    }
+    .counter {
+      font-variant-numeric: tabular-nums;
+    }
+    .counter.av-error {
+      font-weight: 500;
+    }
+    .options {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: flex-start;
+      gap: 12px 16px;
+    }
+    .options mat-form-field {
+      flex: 1 1 220px;
+    }
+    .actions {
+      display: flex;
+      gap: 8px;
+    }
+    .dot {
+      display: inline-block;
+      width: 8px;
+      height: 8px;
+      border-radius: 50%;
+      margin-right: 8px;
+      background: var(--mat-sys-outline);
+    }
+    .dot.online {
+      background: light-dark(#2e7d32, #81c784);
+    }
+    .result ul {
+      margin: 4px 0 12px;
+      padding-left: 20px;
+      max-height: 240px;
+      overflow: auto;
+    }
+    .result h3 {
+      font: var(--mat-sys-title-small);
+      margin: 12px 0 0;
+    }
+    .result h3.unknown,
+    .result h3.dropped {
+      color: var(--mat-sys-error);
+    }
+    p {
+      margin: 0;
+    }
+    @media (max-width: 959.98px) {
+      .layout {
+        grid-template-columns: minmax(0, 1fr);
+      }
+    }
   `,
 })
 export class ComposeComponent {
@@ -408,9 +516,11 @@ export class ComposeComponent {
       this.form.controls.name.markAsUntouched();
     });
     this.loadLists();
-    this.live.presence$.pipe(takeUntilDestroyed()).subscribe((p) =>
-      this.receivers.update((list) => list.map((r) => (r.name === p.name ? { ...r, online: p.online } : r))),
-    );
+    this.live.presence$
+      .pipe(takeUntilDestroyed())
+      .subscribe((p) =>
+        this.receivers.update((list) => list.map((r) => (r.name === p.name ? { ...r, online: p.online } : r))),
+      );
     this.live.resynced$.pipe(takeUntilDestroyed()).subscribe(() => this.loadLists());
   }
 
@@ -475,7 +585,8 @@ export class ComposeComponent {
       control.setErrors({ ...control.errors, server: true });
       control.markAsTouched();
     };
-    const targetRefused = kind !== 'all' && [403, 404, 409].includes(problem.status) && !Object.keys(problem.fields).length;
+    const targetRefused =
+      kind !== 'all' && [403, 404, 409].includes(problem.status) && !Object.keys(problem.fields).length;
     flag(this.form.controls.name, kind !== 'all' && (fieldProblems(problem, 'target').length > 0 || targetRefused));
     flag(this.form.controls.text, this.textProblems().length > 0);
     flag(this.form.controls.priority, this.priorityProblems().length > 0);

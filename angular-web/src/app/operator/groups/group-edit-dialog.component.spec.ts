@@ -23,10 +23,7 @@ const existing: GroupResponse = {
 async function setup(data: GroupEditData = {}) {
   const close = vi.fn();
   TestBed.configureTestingModule({
-    imports: [
-      GroupEditDialogComponent,
-      translocoTesting(),
-    ],
+    imports: [GroupEditDialogComponent, translocoTesting()],
     providers: [
       provideZonelessChangeDetection(),
       provideHttpClient(),

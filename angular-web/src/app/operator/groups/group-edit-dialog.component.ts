@@ -58,12 +58,21 @@ function atLeastOne(control: AbstractControl<string[]>): ValidationErrors | null
   template: `
     <form [formGroup]="form" (ngSubmit)="submit()" data-testid="group-form" novalidate>
       <h2 mat-dialog-title>
-        {{ (editing ? 'groups.edit.titleEdit' : 'groups.edit.titleCreate') | transloco: { name: data.group?.name ?? '' } }}
+        {{
+          (editing ? 'groups.edit.titleEdit' : 'groups.edit.titleCreate') | transloco: { name: data.group?.name ?? '' }
+        }}
       </h2>
       <mat-dialog-content>
         <mat-form-field class="av-full-width">
           <mat-label>{{ 'groups.name' | transloco }}</mat-label>
-          <input matInput formControlName="name" required [maxlength]="nameMax" data-testid="group-name" cdkFocusInitial />
+          <input
+            matInput
+            formControlName="name"
+            required
+            [maxlength]="nameMax"
+            data-testid="group-name"
+            cdkFocusInitial
+          />
           <mat-hint>{{ 'groups.edit.nameHint' | transloco }}</mat-hint>
           @if (form.controls.name.hasError('required')) {
             <mat-error>{{ 'groups.edit.nameRequired' | transloco }}</mat-error>
@@ -226,7 +235,10 @@ export class GroupEditDialogComponent {
     }
     this.form.markAllAsTouched();
     if (this.form.invalid || this.saving()) return;
-    const body: GroupRequest = { name: this.form.controls.name.value.trim(), members: this.form.controls.members.value };
+    const body: GroupRequest = {
+      name: this.form.controls.name.value.trim(),
+      members: this.form.controls.members.value,
+    };
     const request = this.data.group ? this.api.update(this.data.group.name, body) : this.api.create(body);
     this.problem.set(null);
     this.saving.set(true);
@@ -257,7 +269,10 @@ export class GroupEditDialogComponent {
     if (invalid.length) {
       this.memberNotice.set({ key: 'groups.edit.memberInvalid', params: { names: [...new Set(invalid)].join(', ') } });
     } else if (repeated.length) {
-      this.memberNotice.set({ key: 'groups.edit.memberRepeated', params: { names: [...new Set(repeated)].join(', ') } });
+      this.memberNotice.set({
+        key: 'groups.edit.memberRepeated',
+        params: { names: [...new Set(repeated)].join(', ') },
+      });
     } else {
       this.memberNotice.set(null);
     }

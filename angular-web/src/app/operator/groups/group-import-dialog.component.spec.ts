@@ -13,10 +13,7 @@ const CSV = 'grupo,miembros\nzona norte,farmacia-1,farmacia-2\nzona sur;farmacia
 function setup() {
   const close = vi.fn();
   TestBed.configureTestingModule({
-    imports: [
-      GroupImportDialogComponent,
-      translocoTesting(),
-    ],
+    imports: [GroupImportDialogComponent, translocoTesting()],
     providers: [
       provideZonelessChangeDetection(),
       provideHttpClient(),

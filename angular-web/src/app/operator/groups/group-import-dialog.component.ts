@@ -91,7 +91,10 @@ function isReport(value: unknown): value is GroupImportReport {
             <h3>
               {{ 'groups.import.preview' | transloco }}
               <span class="av-muted">
-                {{ 'groups.import.previewCounts' | transloco: { groups: preview().rows.length, members: previewMembers() } }}
+                {{
+                  'groups.import.previewCounts'
+                    | transloco: { groups: preview().rows.length, members: previewMembers() }
+                }}
               </span>
             </h3>
             <p class="av-muted">{{ 'groups.import.previewNote' | transloco }}</p>
@@ -134,7 +137,9 @@ function isReport(value: unknown): value is GroupImportReport {
                 </p>
               }
               @if (previewProblems() > 0) {
-                <p class="av-error">{{ 'groups.import.previewHasProblems' | transloco: { count: previewProblems() } }}</p>
+                <p class="av-error">
+                  {{ 'groups.import.previewHasProblems' | transloco: { count: previewProblems() } }}
+                </p>
               }
             }
           </section>
@@ -158,7 +163,9 @@ function isReport(value: unknown): value is GroupImportReport {
             </p>
             <ul class="problems">
               @for (e of r.errors; track $index) {
-                <li class="av-error" data-testid="import-error">{{ lineLabel(e.line) | transloco: { line: e.line, message: e.message } }}</li>
+                <li class="av-error" data-testid="import-error">
+                  {{ lineLabel(e.line) | transloco: { line: e.line, message: e.message } }}
+                </li>
               }
             </ul>
           }
@@ -166,7 +173,9 @@ function isReport(value: unknown): value is GroupImportReport {
             <h3>{{ 'groups.import.warnings' | transloco: { count: r.warnings.length } }}</h3>
             <ul class="problems">
               @for (w of r.warnings; track $index) {
-                <li class="warning" data-testid="import-warning">{{ lineLabel(w.line) | transloco: { line: w.line, message: w.message } }}</li>
+                <li class="warning" data-testid="import-warning">
+                  {{ lineLabel(w.line) | transloco: { line: w.line, message: w.message } }}
+                </li>
               }
             </ul>
           }
@@ -192,20 +201,77 @@ function isReport(value: unknown): value is GroupImportReport {
     </mat-dialog-actions>
   `,
   styles: `
-    .help { margin-top: 0; }
-    .example { margin: 0 0 12px; padding: 8px; border-radius: 8px; background: var(--mat-sys-surface-container); font: var(--mat-sys-body-small); font-family: monospace; white-space: pre-wrap; }
-    .file-row { display: flex; flex-wrap: wrap; align-items: center; gap: 8px 12px; margin-bottom: 12px; }
-    .file-input { position: absolute; width: 1px; height: 1px; opacity: 0; overflow: hidden; }
-    .preview h3, .report h3 { font: var(--mat-sys-title-small); margin: 12px 0 4px; }
-    .preview h3 .av-muted { font: var(--mat-sys-body-small); margin-left: 8px; }
-    .preview-table { border-collapse: collapse; width: 100%; font: var(--mat-sys-body-medium); }
-    .preview-table th, .preview-table td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--mat-sys-outline-variant); vertical-align: top; }
-    .preview-table th { font: var(--mat-sys-title-small); }
-    .preview-table td:first-child { width: 4em; color: var(--mat-sys-on-surface-variant); }
-    .has-problem { background: var(--mat-sys-error-container); color: var(--mat-sys-on-error-container); }
-    .problems { margin: 4px 0; padding-left: 20px; }
-    .warning { color: var(--mat-sys-on-surface-variant); }
-    .ok { display: flex; align-items: center; gap: 8px; color: var(--mat-sys-primary); }
+    .help {
+      margin-top: 0;
+    }
+    .example {
+      margin: 0 0 12px;
+      padding: 8px;
+      border-radius: 8px;
+      background: var(--mat-sys-surface-container);
+      font: var(--mat-sys-body-small);
+      font-family: monospace;
+      white-space: pre-wrap;
+    }
+    .file-row {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: center;
+      gap: 8px 12px;
+      margin-bottom: 12px;
+    }
+    .file-input {
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      opacity: 0;
+      overflow: hidden;
+    }
+    .preview h3,
+    .report h3 {
+      font: var(--mat-sys-title-small);
+      margin: 12px 0 4px;
+    }
+    .preview h3 .av-muted {
+      font: var(--mat-sys-body-small);
+      margin-left: 8px;
+    }
+    .preview-table {
+      border-collapse: collapse;
+      width: 100%;
+      font: var(--mat-sys-body-medium);
+    }
+    .preview-table th,
+    .preview-table td {
+      text-align: left;
+      padding: 4px 8px;
+      border-bottom: 1px solid var(--mat-sys-outline-variant);
+      vertical-align: top;
+    }
+    .preview-table th {
+      font: var(--mat-sys-title-small);
+    }
+    .preview-table td:first-child {
+      width: 4em;
+      color: var(--mat-sys-on-surface-variant);
+    }
+    .has-problem {
+      background: var(--mat-sys-error-container);
+      color: var(--mat-sys-on-error-container);
+    }
+    .problems {
+      margin: 4px 0;
+      padding-left: 20px;
+    }
+    .warning {
+      color: var(--mat-sys-on-surface-variant);
+    }
+    .ok {
+      display: flex;
+      align-items: center;
+      gap: 8px;
+      color: var(--mat-sys-primary);
+    }
   `,
 })
 export class GroupImportDialogComponent {
@@ -275,7 +341,8 @@ export class GroupImportDialogComponent {
   private showReport(report: GroupImportReport): void {
     this.report.set(report);
     afterNextRender(
-      () => this.host.nativeElement.querySelector('[data-testid="import-report"]')?.scrollIntoView?.({ block: 'start' }),
+      () =>
+        this.host.nativeElement.querySelector('[data-testid="import-report"]')?.scrollIntoView?.({ block: 'start' }),
       { injector: this.injector },
     );
   }

@@ -21,10 +21,7 @@ describe('GroupInfoDialogComponent', () => {
   it('lists online, offline and unknown members with counts and follows live presence', async () => {
     const live = { presence$: new Subject<PresencePayload>(), resynced$: new Subject<void>() };
     TestBed.configureTestingModule({
-      imports: [
-        GroupInfoDialogComponent,
-        translocoTesting(),
-      ],
+      imports: [GroupInfoDialogComponent, translocoTesting()],
       providers: [
         provideZonelessChangeDetection(),
         provideHttpClient(),

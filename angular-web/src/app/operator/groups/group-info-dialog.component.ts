@@ -59,12 +59,34 @@ type Column = 'online' | 'offline' | 'unknown';
     </mat-dialog-actions>
   `,
   styles: `
-    .columns { display: grid; grid-template-columns: repeat(auto-fit, minmax(180px, 1fr)); gap: 16px; }
-    h3 { display: flex; align-items: center; gap: 8px; font: var(--mat-sys-title-small); margin: 8px 0; }
-    ul { margin: 0; padding-left: 20px; max-height: 40vh; overflow-y: auto; }
-    .empty { margin: 0; }
-    .av-state-unknown { background: var(--mat-sys-error-container); color: var(--mat-sys-on-error-container); }
-    .note { font: var(--mat-sys-body-small); }
+    .columns {
+      display: grid;
+      grid-template-columns: repeat(auto-fit, minmax(180px, 1fr));
+      gap: 16px;
+    }
+    h3 {
+      display: flex;
+      align-items: center;
+      gap: 8px;
+      font: var(--mat-sys-title-small);
+      margin: 8px 0;
+    }
+    ul {
+      margin: 0;
+      padding-left: 20px;
+      max-height: 40vh;
+      overflow-y: auto;
+    }
+    .empty {
+      margin: 0;
+    }
+    .av-state-unknown {
+      background: var(--mat-sys-error-container);
+      color: var(--mat-sys-on-error-container);
+    }
+    .note {
+      font: var(--mat-sys-body-small);
+    }
   `,
 })
 export class GroupInfoDialogComponent {

@@ -58,7 +58,13 @@ interface RowProblem {
             <mat-icon>upload</mat-icon>
             {{ 'common.import' | transloco }}
           </button>
-          <button mat-stroked-button type="button" (click)="exportCsv()" [disabled]="exporting()" data-testid="groups-export">
+          <button
+            mat-stroked-button
+            type="button"
+            (click)="exportCsv()"
+            [disabled]="exporting()"
+            data-testid="groups-export"
+          >
             <mat-icon>download</mat-icon>
             {{ 'common.export' | transloco }}
           </button>
@@ -159,18 +165,56 @@ interface RowProblem {
     </section>
   `,
   styles: `
-    .actions { display: flex; flex-wrap: wrap; gap: 8px; }
-    .filter { width: min(100%, 420px); }
-    .count { margin: 4px 0 8px; font: var(--mat-sys-body-small); }
-    .groups-table { width: 100%; border-collapse: collapse; font: var(--mat-sys-body-medium); }
-    .groups-table th, .groups-table td { padding: 6px 12px; text-align: left; border-bottom: 1px solid var(--mat-sys-outline-variant); vertical-align: middle; }
-    .groups-table thead th { font: var(--mat-sys-title-small); color: var(--mat-sys-on-surface-variant); }
-    .groups-table tbody tr:hover { background: var(--mat-sys-surface-container-low); }
-    .name { font-weight: 500; white-space: nowrap; }
-    .num { text-align: right; width: 6em; }
-    .members { min-width: 200px; }
-    .actions-col { white-space: nowrap; text-align: right; width: 1%; }
-    .row-problem td { padding-top: 0; }
+    .actions {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 8px;
+    }
+    .filter {
+      width: min(100%, 420px);
+    }
+    .count {
+      margin: 4px 0 8px;
+      font: var(--mat-sys-body-small);
+    }
+    .groups-table {
+      width: 100%;
+      border-collapse: collapse;
+      font: var(--mat-sys-body-medium);
+    }
+    .groups-table th,
+    .groups-table td {
+      padding: 6px 12px;
+      text-align: left;
+      border-bottom: 1px solid var(--mat-sys-outline-variant);
+      vertical-align: middle;
+    }
+    .groups-table thead th {
+      font: var(--mat-sys-title-small);
+      color: var(--mat-sys-on-surface-variant);
+    }
+    .groups-table tbody tr:hover {
+      background: var(--mat-sys-surface-container-low);
+    }
+    .name {
+      font-weight: 500;
+      white-space: nowrap;
+    }
+    .num {
+      text-align: right;
+      width: 6em;
+    }
+    .members {
+      min-width: 200px;
+    }
+    .actions-col {
+      white-space: nowrap;
+      text-align: right;
+      width: 1%;
+    }
+    .row-problem td {
+      padding-top: 0;
+    }
   `,
 })
 export class GroupsComponent {

@@ -71,7 +71,9 @@ const COLUMNS = ['createdAt', 'sender', 'target', 'text', 'delivered', 'read', '
             <th mat-header-cell *matHeaderCellDef>{{ 'history.columns.text' | transloco }}</th>
             <td mat-cell *matCellDef="let m" class="text" [title]="m.text">
               @if (m.retractedAt) {
-                <span class="av-state av-state-retracted" data-testid="history-retracted">{{ 'history.retracted' | transloco }}</span>
+                <span class="av-state av-state-retracted" data-testid="history-retracted">{{
+                  'history.retracted' | transloco
+                }}</span>
               }
               <span class="truncate">{{ m.text }}</span>
             </td>
@@ -90,20 +92,37 @@ const COLUMNS = ['createdAt', 'sender', 'target', 'text', 'delivered', 'read', '
           </ng-container>
           <ng-container matColumnDef="read">
             <th mat-header-cell *matHeaderCellDef>{{ 'history.columns.read' | transloco }}</th>
-            <td mat-cell *matCellDef="let m" class="count" data-testid="history-read">{{ m.counts.read }}/{{ m.counts.total }}</td>
+            <td mat-cell *matCellDef="let m" class="count" data-testid="history-read">
+              {{ m.counts.read }}/{{ m.counts.total }}
+            </td>
           </ng-container>
           <ng-container matColumnDef="open">
-            <th mat-header-cell *matHeaderCellDef><span class="cdk-visually-hidden">{{ 'history.open' | transloco }}</span></th>
+            <th mat-header-cell *matHeaderCellDef>
+              <span class="cdk-visually-hidden">{{ 'history.open' | transloco }}</span>
+            </th>
             <td mat-cell *matCellDef="let m">
-              <a mat-icon-button [routerLink]="['/operator/history', m.id]" (click)="$event.stopPropagation()"
-                 [attr.aria-label]="'history.open' | transloco" [matTooltip]="'history.open' | transloco" data-testid="history-open">
+              <a
+                mat-icon-button
+                [routerLink]="['/operator/history', m.id]"
+                (click)="$event.stopPropagation()"
+                [attr.aria-label]="'history.open' | transloco"
+                [matTooltip]="'history.open' | transloco"
+                data-testid="history-open"
+              >
                 <mat-icon>chevron_right</mat-icon>
               </a>
             </td>
           </ng-container>
           <tr mat-header-row *matHeaderRowDef="columns; sticky: true"></tr>
-          <tr mat-row *matRowDef="let m; columns: columns" class="row" [class.retracted]="m.retractedAt"
-              (click)="open(m)" data-testid="history-row" [attr.data-message-id]="m.id"></tr>
+          <tr
+            mat-row
+            *matRowDef="let m; columns: columns"
+            class="row"
+            [class.retracted]="m.retractedAt"
+            (click)="open(m)"
+            data-testid="history-row"
+            [attr.data-message-id]="m.id"
+          ></tr>
           <tr class="mat-mdc-row" *matNoDataRow>
             <td class="mat-mdc-cell empty av-muted" [attr.colspan]="columns.length" data-testid="history-empty">
               {{ (query() ? 'history.noMatch' : 'history.none') | transloco }}
@@ -122,21 +141,55 @@ const COLUMNS = ['createdAt', 'sender', 'target', 'text', 'delivered', 'read', '
     </section>
   `,
   styles: `
-    .search { flex: 0 1 320px; }
-    .row { cursor: pointer; }
-    .row:hover { background: var(--mat-sys-surface-container); }
-    .row.retracted .truncate { text-decoration: line-through; color: var(--mat-sys-on-surface-variant); }
-    .text { max-width: 360px; }
-    .truncate { display: block; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
-    .text .av-state { margin-bottom: 2px; }
-    .nowrap, .count { white-space: nowrap; }
-    .count { font-variant-numeric: tabular-nums; }
-    .urgent { color: var(--mat-sys-error); font-weight: 500; }
-    .empty { padding: 16px; }
-    table { min-width: 680px; }
+    .search {
+      flex: 0 1 320px;
+    }
+    .row {
+      cursor: pointer;
+    }
+    .row:hover {
+      background: var(--mat-sys-surface-container);
+    }
+    .row.retracted .truncate {
+      text-decoration: line-through;
+      color: var(--mat-sys-on-surface-variant);
+    }
+    .text {
+      max-width: 360px;
+    }
+    .truncate {
+      display: block;
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
+    }
+    .text .av-state {
+      margin-bottom: 2px;
+    }
+    .nowrap,
+    .count {
+      white-space: nowrap;
+    }
+    .count {
+      font-variant-numeric: tabular-nums;
+    }
+    .urgent {
+      color: var(--mat-sys-error);
+      font-weight: 500;
+    }
+    .empty {
+      padding: 16px;
+    }
+    table {
+      min-width: 680px;
+    }
     @media (max-width: 959.98px) {
-      .mat-column-sender { display: none; }
-      .text { max-width: 220px; }
+      .mat-column-sender {
+        display: none;
+      }
+      .text {
+        max-width: 220px;
+      }
     }
   `,
 })
@@ -164,18 +217,20 @@ export class HistoryComponent {
       .pipe(
         tap(() => this.loading.set(true)),
         switchMap(() =>
-          this.api.history({ page: this.pageIndex() + 1, pageSize: this.pageSize(), q: this.query().trim() || undefined }).pipe(
-            tap((page) => {
-              this.items.set(page.items);
-              this.total.set(page.total);
-              this.problem.set(null);
-            }),
-            catchError((error: unknown) => {
-              this.problem.set(toApiProblem(error));
-              return of(null);
-            }),
-            finalize(() => this.loading.set(false)),
-          ),
+          this.api
+            .history({ page: this.pageIndex() + 1, pageSize: this.pageSize(), q: this.query().trim() || undefined })
+            .pipe(
+              tap((page) => {
+                this.items.set(page.items);
+                this.total.set(page.total);
+                this.problem.set(null);
+              }),
+              catchError((error: unknown) => {
+                this.problem.set(toApiProblem(error));
+                return of(null);
+              }),
+              finalize(() => this.loading.set(false)),
+            ),
         ),
         takeUntilDestroyed(),
       )
@@ -185,14 +240,18 @@ export class HistoryComponent {
       this.pageIndex.set(0);
       this.reload$.next();
     });
-    this.live.deliveryUpdated$.pipe(takeUntilDestroyed()).subscribe((u) =>
-      this.items.update((list) => list.map((m) => (m.id === u.messageId ? { ...m, counts: u.counts } : m))),
-    );
-    this.live.messageRetracted$.pipe(takeUntilDestroyed()).subscribe(({ id }) =>
-      this.items.update((list) =>
-        list.map((m) => (m.id === id && !m.retractedAt ? { ...m, retractedAt: new Date().toISOString() } : m)),
-      ),
-    );
+    this.live.deliveryUpdated$
+      .pipe(takeUntilDestroyed())
+      .subscribe((u) =>
+        this.items.update((list) => list.map((m) => (m.id === u.messageId ? { ...m, counts: u.counts } : m))),
+      );
+    this.live.messageRetracted$
+      .pipe(takeUntilDestroyed())
+      .subscribe(({ id }) =>
+        this.items.update((list) =>
+          list.map((m) => (m.id === id && !m.retractedAt ? { ...m, retractedAt: new Date().toISOString() } : m)),
+        ),
+      );
     // A script may send many alerts at once: one reload per burst.
     this.live.messageCreated$.pipe(auditTime(500), takeUntilDestroyed()).subscribe(() => this.reload$.next());
     this.live.resynced$.pipe(takeUntilDestroyed()).subscribe(() => this.reload$.next());

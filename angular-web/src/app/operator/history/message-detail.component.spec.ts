@@ -52,7 +52,11 @@ function message(deliveries: DeliveryResponse[], retractedAt: string | null = nu
   };
 }
 
-const OPEN = message([delivery('farmacia-centro', 'delivered'), delivery('farmacia-norte', 'queued'), delivery('farmacia-sur', 'read')]);
+const OPEN = message([
+  delivery('farmacia-centro', 'delivered'),
+  delivery('farmacia-norte', 'queued'),
+  delivery('farmacia-sur', 'read'),
+]);
 
 async function setup(confirmed: boolean | undefined = true) {
   const live = new FakeLive();
@@ -78,7 +82,9 @@ async function setup(confirmed: boolean | undefined = true) {
   await fixture.whenStable();
   const el = fixture.nativeElement as HTMLElement;
   const state = (receiver: string) =>
-    el.querySelector<HTMLElement>(`[data-testid="delivery-row"][data-receiver="${receiver}"] [data-testid="delivery-state"]`);
+    el.querySelector<HTMLElement>(
+      `[data-testid="delivery-row"][data-receiver="${receiver}"] [data-testid="delivery-state"]`,
+    );
   const text = (testId: string) => el.querySelector(`[data-testid="${testId}"]`)?.textContent?.trim();
   return { fixture, http, live, dialog, el, state, text };
 }
@@ -135,12 +141,19 @@ describe('MessageDetailComponent', () => {
     const { fixture, http, dialog, el, state, text } = await setup(true);
     el.querySelector<HTMLButtonElement>('[data-testid="retract"]')!.click();
     await fixture.whenStable();
-    expect(dialog.open).toHaveBeenCalledWith(ConfirmDialogComponent, expect.objectContaining({ data: expect.objectContaining({ danger: true }) }));
+    expect(dialog.open).toHaveBeenCalledWith(
+      ConfirmDialogComponent,
+      expect.objectContaining({ data: expect.objectContaining({ danger: true }) }),
+    );
 
     const retract = http.expectOne(`${URL}/retract`);
     expect(retract.request.method).toBe('POST');
     const retracted = message(
-      [delivery('farmacia-centro', 'delivered'), { ...delivery('farmacia-norte', 'queued'), state: 'retracted' }, delivery('farmacia-sur', 'read')],
+      [
+        delivery('farmacia-centro', 'delivered'),
+        { ...delivery('farmacia-norte', 'queued'), state: 'retracted' },
+        delivery('farmacia-sur', 'read'),
+      ],
       '2026-11-22T10:10:00.000Z',
     );
     retract.flush(retracted);
@@ -167,7 +180,10 @@ describe('MessageDetailComponent', () => {
     await fixture.whenStable();
     http
       .expectOne(`${URL}/retract`)
-      .flush({ statusCode: 409, error: 'Conflict', message: 'this alert was already withdrawn' }, { status: 409, statusText: 'Conflict' });
+      .flush(
+        { statusCode: 409, error: 'Conflict', message: 'this alert was already withdrawn' },
+        { status: 409, statusText: 'Conflict' },
+      );
     await fixture.whenStable();
     expect(text('api-error')).toContain('this alert was already withdrawn');
   });
@@ -175,7 +191,11 @@ describe('MessageDetailComponent', () => {
   it('offers no withdrawal when every copy has ended', async () => {
     const { fixture, http, live, el } = await setup();
     live.resynced$.next();
-    http.expectOne(URL).flush(message([delivery('farmacia-sur', 'read'), { ...delivery('farmacia-norte', 'queued'), state: 'expired' }]));
+    http
+      .expectOne(URL)
+      .flush(
+        message([delivery('farmacia-sur', 'read'), { ...delivery('farmacia-norte', 'queued'), state: 'expired' }]),
+      );
     await fixture.whenStable();
     expect(el.querySelector<HTMLButtonElement>('[data-testid="retract"]')?.disabled).toBe(true);
     expect(el.querySelector('[data-testid="retract-unavailable"]')).not.toBeNull();

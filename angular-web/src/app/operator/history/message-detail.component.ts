@@ -41,15 +41,26 @@ const PAGE_SIZE = 100;
   template: `
     <section class="av-page">
       <header class="av-page-header">
-        <a mat-icon-button routerLink="/operator/history" [attr.aria-label]="'history.back' | transloco"
-           [matTooltip]="'history.back' | transloco" data-testid="history-back">
+        <a
+          mat-icon-button
+          routerLink="/operator/history"
+          [attr.aria-label]="'history.back' | transloco"
+          [matTooltip]="'history.back' | transloco"
+          data-testid="history-back"
+        >
           <mat-icon>arrow_back</mat-icon>
         </a>
         <h1>{{ 'history.detail.title' | transloco }}</h1>
         @if (detail(); as d) {
           @if (!d.retractedAt) {
-            <button mat-stroked-button type="button" class="retract" [disabled]="!retractable() || retracting()"
-                    (click)="retract()" data-testid="retract">
+            <button
+              mat-stroked-button
+              type="button"
+              class="retract"
+              [disabled]="!retractable() || retracting()"
+              (click)="retract()"
+              data-testid="retract"
+            >
               <mat-icon>undo</mat-icon>
               {{ 'history.retract.button' | transloco }}
             </button>
@@ -65,7 +76,9 @@ const PAGE_SIZE = 100;
           @if (d.retractedAt) {
             <p class="retracted-banner" role="status" data-testid="detail-retracted">
               <mat-icon>undo</mat-icon>
-              {{ 'history.detail.retractedBy' | transloco: { by: d.retractedBy ?? '—', at: (d.retractedAt | avDateTime) } }}
+              {{
+                'history.detail.retractedBy' | transloco: { by: d.retractedBy ?? '—', at: (d.retractedAt | avDateTime) }
+              }}
             </p>
           } @else if (!retractable()) {
             <p class="av-muted" data-testid="retract-unavailable">{{ 'history.retract.unavailable' | transloco }}</p>
@@ -73,25 +86,47 @@ const PAGE_SIZE = 100;
           <av-api-error [problem]="retractProblem()" />
           <blockquote class="text" data-testid="detail-text">{{ d.text }}</blockquote>
           <dl class="meta">
-            <div><dt>{{ 'history.columns.sender' | transloco }}</dt><dd data-testid="detail-sender">{{ d.senderDisplay || d.sender }}
-              @if (d.senderDisplay && d.senderDisplay !== d.sender) { <span class="av-muted">({{ d.sender }})</span> }</dd></div>
-            <div><dt>{{ 'history.columns.target' | transloco }}</dt>
-              <dd data-testid="detail-target">{{ 'targets.' + d.target.kind | transloco: { name: d.target.name } }}</dd></div>
-            <div><dt>{{ 'history.columns.priority' | transloco }}</dt>
-              <dd [class.urgent]="d.priority === 'urgent'" data-testid="detail-priority">{{ 'priorities.' + d.priority | transloco }}</dd></div>
-            <div><dt>{{ 'history.detail.createdAt' | transloco }}</dt><dd>{{ d.createdAt | avDateTime: 'medium' }}</dd></div>
-            <div><dt>{{ 'history.detail.expiresAt' | transloco }}</dt>
+            <div>
+              <dt>{{ 'history.columns.sender' | transloco }}</dt>
+              <dd data-testid="detail-sender">
+                {{ d.senderDisplay || d.sender }}
+                @if (d.senderDisplay && d.senderDisplay !== d.sender) {
+                  <span class="av-muted">({{ d.sender }})</span>
+                }
+              </dd>
+            </div>
+            <div>
+              <dt>{{ 'history.columns.target' | transloco }}</dt>
+              <dd data-testid="detail-target">{{ 'targets.' + d.target.kind | transloco: { name: d.target.name } }}</dd>
+            </div>
+            <div>
+              <dt>{{ 'history.columns.priority' | transloco }}</dt>
+              <dd [class.urgent]="d.priority === 'urgent'" data-testid="detail-priority">
+                {{ 'priorities.' + d.priority | transloco }}
+              </dd>
+            </div>
+            <div>
+              <dt>{{ 'history.detail.createdAt' | transloco }}</dt>
+              <dd>{{ d.createdAt | avDateTime: 'medium' }}</dd>
+            </div>
+            <div>
+              <dt>{{ 'history.detail.expiresAt' | transloco }}</dt>
               <dd>
                 @if (d.ttlSeconds === 0) {
                   {{ 'history.detail.onlineOnly' | transloco }}
                 } @else {
                   {{ d.expiresAt | avDateTime: 'medium' }}
                 }
-              </dd></div>
-            <div><dt>{{ 'history.columns.delivered' | transloco }}</dt>
-              <dd class="count" data-testid="detail-delivered">{{ delivered() }}/{{ d.counts.total }}</dd></div>
-            <div><dt>{{ 'history.columns.read' | transloco }}</dt>
-              <dd class="count" data-testid="detail-read">{{ d.counts.read }}/{{ d.counts.total }}</dd></div>
+              </dd>
+            </div>
+            <div>
+              <dt>{{ 'history.columns.delivered' | transloco }}</dt>
+              <dd class="count" data-testid="detail-delivered">{{ delivered() }}/{{ d.counts.total }}</dd>
+            </div>
+            <div>
+              <dt>{{ 'history.columns.read' | transloco }}</dt>
+              <dd class="count" data-testid="detail-read">{{ d.counts.read }}/{{ d.counts.total }}</dd>
+            </div>
           </dl>
           <p class="breakdown av-muted" data-testid="detail-breakdown">
             @for (s of breakdown(); track s.state) {
@@ -119,11 +154,15 @@ const PAGE_SIZE = 100;
             </ng-container>
             <ng-container matColumnDef="deliveredAt">
               <th mat-header-cell *matHeaderCellDef>{{ 'history.detail.columns.deliveredAt' | transloco }}</th>
-              <td mat-cell *matCellDef="let r" class="nowrap" data-testid="delivery-delivered-at">{{ r.deliveredAt | avDateTime: 'medium' }}</td>
+              <td mat-cell *matCellDef="let r" class="nowrap" data-testid="delivery-delivered-at">
+                {{ r.deliveredAt | avDateTime: 'medium' }}
+              </td>
             </ng-container>
             <ng-container matColumnDef="readAt">
               <th mat-header-cell *matHeaderCellDef>{{ 'history.detail.columns.readAt' | transloco }}</th>
-              <td mat-cell *matCellDef="let r" class="nowrap" data-testid="delivery-read-at">{{ r.readAt | avDateTime: 'medium' }}</td>
+              <td mat-cell *matCellDef="let r" class="nowrap" data-testid="delivery-read-at">
+                {{ r.readAt | avDateTime: 'medium' }}
+              </td>
             </ng-container>
             <ng-container matColumnDef="attempts">
               <th mat-header-cell *matHeaderCellDef>{{ 'history.detail.columns.attempts' | transloco }}</th>
@@ -137,44 +176,115 @@ const PAGE_SIZE = 100;
               <th mat-header-cell *matHeaderCellDef>{{ 'history.detail.columns.flagged' | transloco }}</th>
               <td mat-cell *matCellDef="let r" data-testid="delivery-flagged">
                 @if (r.flagged) {
-                  <mat-icon class="flag" [matTooltip]="'history.detail.flagged' | transloco"
-                            [attr.aria-label]="'history.detail.flagged' | transloco">flag</mat-icon>
+                  <mat-icon
+                    class="flag"
+                    [matTooltip]="'history.detail.flagged' | transloco"
+                    [attr.aria-label]="'history.detail.flagged' | transloco"
+                    >flag</mat-icon
+                  >
                 }
               </td>
             </ng-container>
             <tr mat-header-row *matHeaderRowDef="columns; sticky: true"></tr>
-            <tr mat-row *matRowDef="let r; columns: columns" data-testid="delivery-row" [attr.data-receiver]="r.receiver"></tr>
+            <tr
+              mat-row
+              *matRowDef="let r; columns: columns"
+              data-testid="delivery-row"
+              [attr.data-receiver]="r.receiver"
+            ></tr>
             <tr class="mat-mdc-row" *matNoDataRow>
-              <td class="mat-mdc-cell empty av-muted" [attr.colspan]="columns.length">{{ 'history.detail.noSites' | transloco }}</td>
+              <td class="mat-mdc-cell empty av-muted" [attr.colspan]="columns.length">
+                {{ 'history.detail.noSites' | transloco }}
+              </td>
             </tr>
           </table>
         </div>
         @if (d.deliveries.length > pageSize) {
-          <mat-paginator [length]="d.deliveries.length" [pageIndex]="pageIndex()" [pageSize]="pageSize" [hidePageSize]="true"
-                         (page)="onPage($event)" />
+          <mat-paginator
+            [length]="d.deliveries.length"
+            [pageIndex]="pageIndex()"
+            [pageSize]="pageSize"
+            [hidePageSize]="true"
+            (page)="onPage($event)"
+          />
         }
       }
     </section>
   `,
   styles: `
-    .message { display: flex; flex-direction: column; gap: 8px; margin-bottom: 16px; }
-    .text { margin: 0; padding: 12px 16px; border-left: 4px solid var(--mat-sys-primary); background: var(--mat-sys-surface-container);
-      border-radius: 0 8px 8px 0; white-space: pre-wrap; overflow-wrap: anywhere; font: var(--mat-sys-body-large); }
-    .meta { display: grid; grid-template-columns: repeat(auto-fill, minmax(180px, 1fr)); gap: 8px 16px; margin: 0; }
-    dt { font: var(--mat-sys-label-medium); color: var(--mat-sys-on-surface-variant); }
-    dd { margin: 0; }
-    .breakdown { display: flex; flex-wrap: wrap; gap: 4px 16px; margin: 0; }
-    .retracted-banner { display: flex; align-items: center; gap: 8px; margin: 0; padding: 8px 12px; border-radius: 8px;
-      background: var(--mat-sys-surface-container-high); }
-    .retract { --mat-button-outlined-label-text-color: var(--mat-sys-error); }
-    .urgent { color: var(--mat-sys-error); font-weight: 500; }
-    .count { font-variant-numeric: tabular-nums; }
-    .nowrap { white-space: nowrap; }
-    .name { font-weight: 500; }
-    .flag { color: var(--mat-sys-error); }
-    .empty { padding: 16px; }
-    h2 { font: var(--mat-sys-title-medium); margin: 8px 0; }
-    table { min-width: 820px; }
+    .message {
+      display: flex;
+      flex-direction: column;
+      gap: 8px;
+      margin-bottom: 16px;
+    }
+    .text {
+      margin: 0;
+      padding: 12px 16px;
+      border-left: 4px solid var(--mat-sys-primary);
+      background: var(--mat-sys-surface-container);
+      border-radius: 0 8px 8px 0;
+      white-space: pre-wrap;
+      overflow-wrap: anywhere;
+      font: var(--mat-sys-body-large);
+    }
+    .meta {
+      display: grid;
+      grid-template-columns: repeat(auto-fill, minmax(180px, 1fr));
+      gap: 8px 16px;
+      margin: 0;
+    }
+    dt {
+      font: var(--mat-sys-label-medium);
+      color: var(--mat-sys-on-surface-variant);
+    }
+    dd {
+      margin: 0;
+    }
+    .breakdown {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 4px 16px;
+      margin: 0;
+    }
+    .retracted-banner {
+      display: flex;
+      align-items: center;
+      gap: 8px;
+      margin: 0;
+      padding: 8px 12px;
+      border-radius: 8px;
+      background: var(--mat-sys-surface-container-high);
+    }
+    .retract {
+      --mat-button-outlined-label-text-color: var(--mat-sys-error);
+    }
+    .urgent {
+      color: var(--mat-sys-error);
+      font-weight: 500;
+    }
+    .count {
+      font-variant-numeric: tabular-nums;
+    }
+    .nowrap {
+      white-space: nowrap;
+    }
+    .name {
+      font-weight: 500;
+    }
+    .flag {
+      color: var(--mat-sys-error);
+    }
+    .empty {
+      padding: 16px;
+    }
+    h2 {
+      font: var(--mat-sys-title-medium);
+      margin: 8px 0;
+    }
+    table {
+      min-width: 820px;
+    }
   `,
 })
 export class MessageDetailComponent {
@@ -286,7 +396,9 @@ export class MessageDetailComponent {
       )
       .subscribe({
         next: (message) => {
-          this.detail.update((current) => (current ? { ...current, ...message, deliveries: current.deliveries } : current));
+          this.detail.update((current) =>
+            current ? { ...current, ...message, deliveries: current.deliveries } : current,
+          );
           this.reload$.next();
         },
         error: (error: unknown) => this.retractProblem.set(toApiProblem(error)),
@@ -299,7 +411,9 @@ export class MessageDetailComponent {
         ? {
             ...d,
             counts: update.counts,
-            deliveries: d.deliveries.map((row) => (row.receiver === update.receiver ? applyDeliveryUpdate(row, update) : row)),
+            deliveries: d.deliveries.map((row) =>
+              row.receiver === update.receiver ? applyDeliveryUpdate(row, update) : row,
+            ),
           }
         : d,
     );

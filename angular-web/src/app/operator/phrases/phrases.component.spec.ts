@@ -14,10 +14,7 @@ const INITIAL = phrases('Receta lista', 'Llamar al médico', 'Falta stock');
 
 async function setup(list = INITIAL) {
   TestBed.configureTestingModule({
-    imports: [
-      PhrasesComponent,
-      translocoTesting(),
-    ],
+    imports: [PhrasesComponent, translocoTesting()],
     providers: [
       provideZonelessChangeDetection(),
       provideHttpClient(),

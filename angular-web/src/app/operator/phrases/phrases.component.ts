@@ -73,13 +73,7 @@ function phraseValidator(others: () => PhraseResponse[], exceptId: () => number 
       <form class="add" (submit)="add($event)" novalidate>
         <mat-form-field class="add-field">
           <mat-label>{{ 'quickPhrases.new' | transloco }}</mat-label>
-          <input
-            matInput
-            [formControl]="newText"
-            [maxlength]="max"
-            autocomplete="off"
-            data-testid="phrase-new"
-          />
+          <input matInput [formControl]="newText" [maxlength]="max" autocomplete="off" data-testid="phrase-new" />
           <mat-hint align="end" data-testid="phrase-new-counter">{{ newLength() }} / {{ max }}</mat-hint>
           @if (newText.hasError('required')) {
             <mat-error>{{ 'quickPhrases.required' | transloco }}</mat-error>
@@ -240,22 +234,78 @@ function phraseValidator(others: () => PhraseResponse[], exceptId: () => number 
     </section>
   `,
   styles: `
-    .intro { margin-top: 0; }
-    .add { display: flex; flex-wrap: wrap; align-items: flex-start; gap: 8px 12px; }
-    .add-field { flex: 1 1 320px; }
-    .add button { margin-top: 8px; }
-    .hint { font: var(--mat-sys-body-small); }
-    .phrase-list { list-style: none; margin: 0; padding: 0; max-width: 960px; }
-    .phrase { padding: 4px 8px; border-bottom: 1px solid var(--mat-sys-outline-variant); background: var(--mat-sys-surface); }
-    .line { display: flex; align-items: center; gap: 8px; min-height: 48px; }
-    .handle { cursor: grab; color: var(--mat-sys-on-surface-variant); flex: none; }
-    .position { width: 2em; text-align: right; color: var(--mat-sys-on-surface-variant); font: var(--mat-sys-label-large); flex: none; }
-    .text { flex: 1 1 auto; overflow-wrap: anywhere; white-space: pre-wrap; }
-    .buttons { display: flex; flex: none; }
-    .edit-field { flex: 1 1 auto; margin-top: 4px; }
-    .cdk-drag-preview { box-shadow: var(--mat-sys-level3); border-radius: 8px; background: var(--mat-sys-surface-container-high); }
-    .cdk-drag-placeholder { opacity: 0.4; }
-    .cdk-drag-animating, .phrase-list.cdk-drop-list-dragging .phrase:not(.cdk-drag-placeholder) { transition: transform 200ms ease; }
+    .intro {
+      margin-top: 0;
+    }
+    .add {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: flex-start;
+      gap: 8px 12px;
+    }
+    .add-field {
+      flex: 1 1 320px;
+    }
+    .add button {
+      margin-top: 8px;
+    }
+    .hint {
+      font: var(--mat-sys-body-small);
+    }
+    .phrase-list {
+      list-style: none;
+      margin: 0;
+      padding: 0;
+      max-width: 960px;
+    }
+    .phrase {
+      padding: 4px 8px;
+      border-bottom: 1px solid var(--mat-sys-outline-variant);
+      background: var(--mat-sys-surface);
+    }
+    .line {
+      display: flex;
+      align-items: center;
+      gap: 8px;
+      min-height: 48px;
+    }
+    .handle {
+      cursor: grab;
+      color: var(--mat-sys-on-surface-variant);
+      flex: none;
+    }
+    .position {
+      width: 2em;
+      text-align: right;
+      color: var(--mat-sys-on-surface-variant);
+      font: var(--mat-sys-label-large);
+      flex: none;
+    }
+    .text {
+      flex: 1 1 auto;
+      overflow-wrap: anywhere;
+      white-space: pre-wrap;
+    }
+    .buttons {
+      display: flex;
+      flex: none;
+    }
+    .edit-field {
+      flex: 1 1 auto;
+      margin-top: 4px;
+    }
+    .cdk-drag-preview {
+      box-shadow: var(--mat-sys-level3);
+      border-radius: 8px;
+      background: var(--mat-sys-surface-container-high);
+    }
+    .cdk-drag-placeholder {
+      opacity: 0.4;
+    }
+    .cdk-drag-animating,
+    .phrase-list.cdk-drop-list-dragging .phrase:not(.cdk-drag-placeholder) {
+      transition: transform 200ms ease;
+    }
   `,
 })
 export class PhrasesComponent {
@@ -427,7 +477,14 @@ export class PhrasesComponent {
     const target = index + delta;
     if (!this.reorder(index, target)) return;
     const moved = this.all()[target];
-    const next = delta < 0 ? (target === 0 ? 'phrase-down' : 'phrase-up') : target === this.all().length - 1 ? 'phrase-up' : 'phrase-down';
+    const next =
+      delta < 0
+        ? target === 0
+          ? 'phrase-down'
+          : 'phrase-up'
+        : target === this.all().length - 1
+          ? 'phrase-up'
+          : 'phrase-down';
     this.focusLater(moved.id, `[data-testid="${next}"]`);
   }
 

@@ -63,8 +63,14 @@ function sortValue(r: ReceiverResponse, key: SortKey): string | number {
         <span class="counts" data-testid="sites-counts" aria-live="polite">
           {{ 'siteList.counts' | transloco: counts() }}
         </span>
-        <button mat-icon-button type="button" (click)="load()" [attr.aria-label]="'common.refresh' | transloco"
-                [matTooltip]="'common.refresh' | transloco" data-testid="sites-refresh">
+        <button
+          mat-icon-button
+          type="button"
+          (click)="load()"
+          [attr.aria-label]="'common.refresh' | transloco"
+          [matTooltip]="'common.refresh' | transloco"
+          data-testid="sites-refresh"
+        >
           <mat-icon>refresh</mat-icon>
         </button>
       </header>
@@ -92,12 +98,24 @@ function sortValue(r: ReceiverResponse, key: SortKey): string | number {
         <mat-progress-bar mode="indeterminate" />
       }
       <div class="av-table-wrap">
-        <table mat-table [dataSource]="rows()" matSort [matSortActive]="sort().active" [matSortDirection]="sort().direction"
-               (matSortChange)="sort.set($event)" [trackBy]="trackByName">
+        <table
+          mat-table
+          [dataSource]="rows()"
+          matSort
+          [matSortActive]="sort().active"
+          [matSortDirection]="sort().direction"
+          (matSortChange)="sort.set($event)"
+          [trackBy]="trackByName"
+        >
           <ng-container matColumnDef="state">
             <th mat-header-cell *matHeaderCellDef mat-sort-header>{{ 'siteList.columns.state' | transloco }}</th>
             <td mat-cell *matCellDef="let r">
-              <span class="av-state" [class.av-state-online]="r.online" [class.av-state-offline]="!r.online" data-testid="site-state">
+              <span
+                class="av-state"
+                [class.av-state-online]="r.online"
+                [class.av-state-offline]="!r.online"
+                data-testid="site-state"
+              >
                 {{ (r.online ? 'siteList.online' : 'siteList.offline') | transloco }}
               </span>
             </td>
@@ -116,7 +134,9 @@ function sortValue(r: ReceiverResponse, key: SortKey): string | number {
             <td mat-cell *matCellDef="let r">{{ r.displayName }}</td>
           </ng-container>
           <ng-container matColumnDef="connectedSince">
-            <th mat-header-cell *matHeaderCellDef mat-sort-header>{{ 'siteList.columns.connectedSince' | transloco }}</th>
+            <th mat-header-cell *matHeaderCellDef mat-sort-header>
+              {{ 'siteList.columns.connectedSince' | transloco }}
+            </th>
             <td mat-cell *matCellDef="let r" data-testid="site-connected-since">
               {{ (r.online ? r.connectedSince : null) | avDateTime }}
             </td>
@@ -126,12 +146,19 @@ function sortValue(r: ReceiverResponse, key: SortKey): string | number {
             <td mat-cell *matCellDef="let r" data-testid="site-last-seen">{{ r.lastSeenAt | avDateTime }}</td>
           </ng-container>
           <ng-container matColumnDef="clientVersion">
-            <th mat-header-cell *matHeaderCellDef mat-sort-header>{{ 'siteList.columns.clientVersion' | transloco }}</th>
+            <th mat-header-cell *matHeaderCellDef mat-sort-header>
+              {{ 'siteList.columns.clientVersion' | transloco }}
+            </th>
             <td mat-cell *matCellDef="let r" data-testid="site-version">{{ r.clientVersion ?? '—' }}</td>
           </ng-container>
           <tr mat-header-row *matHeaderRowDef="columns; sticky: true"></tr>
-          <tr mat-row *matRowDef="let r; columns: columns" data-testid="site-row" [attr.data-site]="r.name"
-              [attr.data-online]="r.online"></tr>
+          <tr
+            mat-row
+            *matRowDef="let r; columns: columns"
+            data-testid="site-row"
+            [attr.data-site]="r.name"
+            [attr.data-online]="r.online"
+          ></tr>
           <tr class="mat-mdc-row" *matNoDataRow>
             <td class="mat-mdc-cell empty av-muted" [attr.colspan]="columns.length" data-testid="sites-empty">
               {{ (all().length ? 'siteList.noMatch' : 'siteList.none') | transloco }}
@@ -142,13 +169,34 @@ function sortValue(r: ReceiverResponse, key: SortKey): string | number {
     </section>
   `,
   styles: `
-    .counts { font: var(--mat-sys-title-medium); color: var(--mat-sys-on-surface-variant); }
-    .filters { display: flex; flex-wrap: wrap; align-items: center; gap: 8px 16px; margin-bottom: 8px; }
-    .search { flex: 1 1 260px; max-width: 420px; }
-    .name { font-weight: 500; }
-    .disabled { font-weight: 400; margin-left: 4px; }
-    .empty { padding: 16px; }
-    table { min-width: 720px; }
+    .counts {
+      font: var(--mat-sys-title-medium);
+      color: var(--mat-sys-on-surface-variant);
+    }
+    .filters {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: center;
+      gap: 8px 16px;
+      margin-bottom: 8px;
+    }
+    .search {
+      flex: 1 1 260px;
+      max-width: 420px;
+    }
+    .name {
+      font-weight: 500;
+    }
+    .disabled {
+      font-weight: 400;
+      margin-left: 4px;
+    }
+    .empty {
+      padding: 16px;
+    }
+    table {
+      min-width: 720px;
+    }
   `,
 })
 export class SitesComponent {

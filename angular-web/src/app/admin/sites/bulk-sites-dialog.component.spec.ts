@@ -119,16 +119,14 @@ describe('BulkSitesDialogComponent', () => {
     const { fixture, el, http, paste, submit } = await setup();
     await paste('farmacia-centro\n');
     await submit();
-    http
-      .expectOne(URL_BULK)
-      .flush(
-        JSON.stringify({
-          statusCode: 413,
-          error: 'Payload Too Large',
-          message: 'request body is larger than the limit of 100 bytes',
-        }),
-        { status: 413, statusText: 'Payload Too Large' },
-      );
+    http.expectOne(URL_BULK).flush(
+      JSON.stringify({
+        statusCode: 413,
+        error: 'Payload Too Large',
+        message: 'request body is larger than the limit of 100 bytes',
+      }),
+      { status: 413, statusText: 'Payload Too Large' },
+    );
     await fixture.whenStable();
     expect(byTestId(el, 'api-error')?.textContent).toContain('Es demasiado grande');
     expect(byTestId(el, 'api-error')?.textContent).toContain('larger than the limit');

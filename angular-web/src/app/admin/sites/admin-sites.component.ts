@@ -15,13 +15,13 @@ import { MatTableModule } from '@angular/material/table';
 import { MatTooltipModule } from '@angular/material/tooltip';
 import type { PresencePayload, ReceiverResponse, ReceiverWithKeyResponse } from '@avisa/contracts';
 import { TranslocoPipe } from '@jsverse/transloco';
-import { type Observable, filter, finalize, map } from 'rxjs';
-import { type ApiProblem, toApiProblem } from '../../core/api-error';
+import { filter, map } from 'rxjs';
 import { DateTimePipe } from '../../core/format';
 import { LiveService } from '../../core/live.service';
 import { Notifier } from '../../core/notifier';
 import { ApiErrorComponent } from '../../core/ui/api-error.component';
-import { confirmAction } from '../../core/ui/confirm-dialog.component';
+import { confirmThen, dangerConfirm } from '../../core/ui/confirm-dialog.component';
+import { apiResource, rowActions } from '../../core/api-resource';
 import { AdminSitesApi } from './admin-sites.api';
 import { type BulkSitesData, BulkSitesDialogComponent } from './bulk-sites-dialog.component';
 import { SiteConnectionsDialogComponent } from './site-connections-dialog.component';
@@ -72,12 +72,10 @@ export class AdminSitesComponent {
       : ['name', 'displayName', 'enabled', 'online', 'lastSeen', 'clientVersion', 'created', 'actions'],
   );
   protected readonly states: StateFilter[] = ['all', 'online', 'offline', 'disabled'];
-  protected readonly sites = signal<ReceiverResponse[]>([]);
-  protected readonly loading = signal(false);
-  protected readonly loadProblem = signal<ApiProblem | null>(null);
-  protected readonly rowProblem = signal<{ name: string; problem: ApiProblem } | null>(null);
-  /** Sites with a change on its way to the server. */
-  protected readonly pending = signal<ReadonlySet<string>>(new Set());
+  protected readonly list = apiResource(() => this.api.list(), { initial: [], reloadOn: this.live.resynced$ });
+  protected readonly sites = this.list.value;
+  /** Sites with a change on its way to the server, and each one's last failure. */
+  protected readonly rows = rowActions<string>();
   protected readonly query = signal('');
   protected readonly state = signal<StateFilter>('all');
   protected readonly pageIndex = signal(0);
@@ -104,21 +102,7 @@ export class AdminSitesComponent {
   protected readonly trackByName = (_: number, s: ReceiverResponse) => s.name;
 
   constructor() {
-    this.load();
     this.live.presence$.pipe(takeUntilDestroyed()).subscribe((p) => this.applyPresence(p));
-    this.live.resynced$.pipe(takeUntilDestroyed()).subscribe(() => this.load());
-  }
-
-  protected load(): void {
-    this.loading.set(true);
-    this.loadProblem.set(null);
-    this.api
-      .list()
-      .pipe(finalize(() => this.loading.set(false)))
-      .subscribe({
-        next: (list) => this.sites.set(list),
-        error: (error: unknown) => this.loadProblem.set(toApiProblem(error)),
-      });
   }
 
   protected onPage(event: PageEvent): void {
@@ -158,7 +142,7 @@ export class AdminSitesComponent {
       })
       .afterClosed()
       .pipe(filter((created) => !!created))
-      .subscribe(() => this.load());
+      .subscribe(() => this.list.reload());
   }
 
   protected openConnections(site: ReceiverResponse): void {
@@ -167,52 +151,40 @@ export class AdminSitesComponent {
 
   protected setEnabled(site: ReceiverResponse, toggle: MatSlideToggle): void {
     const enabled = toggle.checked;
-    this.run(site.name, this.api.update(site.name, { enabled }), {
+    this.rows.run(site.name, this.api.update(site.name, { enabled }), {
       next: (updated) => {
         this.replace(updated);
         this.notifier.info(enabled ? 'manageSites.enabledDone' : 'manageSites.disabledDone', { name: site.name });
       },
-      error: () => (toggle.checked = site.enabled),
+      problem: (problem) => {
+        toggle.checked = site.enabled;
+        this.rows.setProblem(site.name, problem);
+      },
     });
   }
 
   protected rotate(site: ReceiverResponse): void {
-    confirmAction(this.dialog, {
-      titleKey: 'manageSites.rotateConfirm.title',
-      messageKey: 'manageSites.rotateConfirm.message',
-      confirmKey: 'manageSites.rotateConfirm.confirm',
-      params: { name: site.name },
-      danger: true,
-    })
-      .pipe(filter((yes) => !!yes))
-      .subscribe(() =>
-        this.run(site.name, this.api.rotateKey(site.name), {
-          next: (rotated) => {
-            const { key: _key, ...updated } = rotated;
-            this.replace(updated);
-            this.showKey(rotated, true);
-          },
-        }),
-      );
+    const data = dangerConfirm('manageSites.rotateConfirm', { name: site.name }, 'manageSites.rotateConfirm.confirm');
+    confirmThen(this.dialog, data, () =>
+      this.rows.run(site.name, this.api.rotateKey(site.name), {
+        next: (rotated) => {
+          const { key: _key, ...updated } = rotated;
+          this.replace(updated);
+          this.showKey(rotated, true);
+        },
+      }),
+    );
   }
 
   protected remove(site: ReceiverResponse): void {
-    confirmAction(this.dialog, {
-      titleKey: 'manageSites.deleteConfirm.title',
-      messageKey: 'manageSites.deleteConfirm.message',
-      confirmKey: 'common.delete',
-      params: { name: site.name },
-      danger: true,
-    })
-      .pipe(filter((yes) => !!yes))
-      .subscribe(() =>
-        this.run(site.name, this.api.delete(site.name), {
-          next: () => {
-            this.sites.update((list) => list.filter((s) => s.name !== site.name));
-            this.notifier.info('manageSites.deleted', { name: site.name });
-          },
-        }),
-      );
+    confirmThen(this.dialog, dangerConfirm('manageSites.dangerConfirm', { name: site.name }), () =>
+      this.rows.run(site.name, this.api.delete(site.name), {
+        next: () => {
+          this.sites.update((list) => list.filter((s) => s.name !== site.name));
+          this.notifier.info('manageSites.deleted', { name: site.name });
+        },
+      }),
+    );
   }
 
   private showKey(site: ReceiverWithKeyResponse, rotated: boolean): void {
@@ -222,32 +194,6 @@ export class AdminSitesComponent {
       disableClose: true,
       maxWidth: '95vw',
     });
-  }
-
-  private run<T>(
-    name: string,
-    request: Observable<T>,
-    handlers: { next: (value: T) => void; error?: () => void },
-  ): void {
-    this.rowProblem.set(null);
-    this.pending.update((set) => new Set(set).add(name));
-    request
-      .pipe(
-        finalize(() =>
-          this.pending.update((set) => {
-            const next = new Set(set);
-            next.delete(name);
-            return next;
-          }),
-        ),
-      )
-      .subscribe({
-        next: handlers.next,
-        error: (error: unknown) => {
-          handlers.error?.();
-          this.rowProblem.set({ name, problem: toApiProblem(error) });
-        },
-      });
   }
 
   private replace(updated: ReceiverResponse): void {

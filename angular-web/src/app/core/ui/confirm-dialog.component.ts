@@ -60,3 +60,19 @@ export class ConfirmDialogComponent {
 export function confirmAction(dialog: MatDialog, data: ConfirmData): Observable<boolean | undefined> {
   return dialog.open<ConfirmDialogComponent, ConfirmData, boolean>(ConfirmDialogComponent, { data }).afterClosed();
 }
+
+/** Asks first, then runs `confirmed`: the one shape of every delete, revoke and disable. */
+export function confirmThen(dialog: MatDialog, data: ConfirmData, confirmed: () => void): void {
+  confirmAction(dialog, data).subscribe((yes) => {
+    if (yes) confirmed();
+  });
+}
+
+/** Something that cannot be undone, asked with `<prefix>.title` and `<prefix>.message`. */
+export function dangerConfirm(
+  prefix: string,
+  params: Record<string, unknown>,
+  confirmKey = 'common.delete',
+): ConfirmData {
+  return { titleKey: `${prefix}.title`, messageKey: `${prefix}.message`, params, confirmKey, danger: true };
+}

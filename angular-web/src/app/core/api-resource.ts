@@ -1,0 +1,106 @@
+import { DestroyRef, type Signal, type WritableSignal, inject, signal } from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { type Observable, finalize } from 'rxjs';
+import { type ApiProblem, toApiProblem } from './api-error';
+
+/** Something a screen loads from the API: the last value, whether a load runs, and its problem in plain words. */
+export interface ApiResource<T> {
+  /** The last value loaded; kept while reloading and after a failed reload. Writable for local edits. */
+  readonly value: WritableSignal<T>;
+  readonly loading: Signal<boolean>;
+  readonly problem: Signal<ApiProblem | null>;
+  reload(): void;
+}
+
+export interface ApiResourceOptions<T> {
+  initial: T;
+  /** Loads again whenever this emits (e.g. the live socket's `resynced$`). */
+  reloadOn?: Observable<unknown>;
+}
+
+/**
+ * Loads at once (in the constructor's injection context) and on `reload()`. Not Angular's `rxResource`: that one
+ * holds a pending task while loading, so `whenStable()` would wait for the server's answer, and specs that answer
+ * with HttpTestingController after `whenStable()` could never answer.
+ */
+export function apiResource<T>(load: () => Observable<T>, options: ApiResourceOptions<T>): ApiResource<T> {
+  const destroyRef = inject(DestroyRef);
+  const value = signal(options.initial);
+  const loading = signal(false);
+  const problem = signal<ApiProblem | null>(null);
+  const reload = () => {
+    loading.set(true);
+    problem.set(null);
+    load()
+      .pipe(
+        finalize(() => loading.set(false)),
+        takeUntilDestroyed(destroyRef),
+      )
+      .subscribe({ next: (loaded) => value.set(loaded), error: (error: unknown) => problem.set(toApiProblem(error)) });
+  };
+  options.reloadOn?.pipe(takeUntilDestroyed(destroyRef)).subscribe(() => reload());
+  reload();
+  return { value, loading: loading.asReadonly(), problem: problem.asReadonly(), reload };
+}
+
+/** What to do with an answer; `problem` replaces showing the failure (e.g. to show a report it carries). */
+export interface ActionHandlers<T> {
+  next?: (value: T) => void;
+  problem?: (problem: ApiProblem) => void;
+}
+
+/** One request at a time from a form, dialog or toolbar: busy while it runs, its failure in plain words. */
+export function apiAction() {
+  const busy = signal(false);
+  const problem = signal<ApiProblem | null>(null);
+  return {
+    busy: busy.asReadonly(),
+    problem,
+    run<T>(request: Observable<T>, handlers: ActionHandlers<T> = {}): void {
+      problem.set(null);
+      busy.set(true);
+      request.pipe(finalize(() => busy.set(false))).subscribe({
+        next: (value) => handlers.next?.(value),
+        error: (error: unknown) => (handlers.problem ?? problem.set)(toApiProblem(error)),
+      });
+    },
+  };
+}
+
+/** Requests about the rows of a table (delete, revoke, disable): which rows are busy, each row's last failure. */
+export function rowActions<K>() {
+  const busy = signal<ReadonlySet<K>>(new Set());
+  const problems = signal<ReadonlyMap<K, ApiProblem>>(new Map());
+  const setProblem = (key: K, problem: ApiProblem | null) => {
+    const next = new Map(problems());
+    if (problem) next.set(key, problem);
+    else next.delete(key);
+    problems.set(next);
+  };
+  const mark = (key: K, on: boolean) => {
+    const next = new Set(busy());
+    if (on) next.add(key);
+    else next.delete(key);
+    busy.set(next);
+  };
+  return {
+    isBusy: (key: K) => busy().has(key),
+    problemFor: (key: K) => problems().get(key) ?? null,
+    setProblem,
+    /** Marks the row busy until `request` settles; a failure is shown on the row unless `handlers.problem` takes it. */
+    run<T>(key: K, request: Observable<T>, handlers: ActionHandlers<T> = {}): void {
+      setProblem(key, null);
+      mark(key, true);
+      request.pipe(finalize(() => mark(key, false))).subscribe({
+        next: (value) => handlers.next?.(value),
+        error: (error: unknown) => {
+          const problem = toApiProblem(error);
+          if (handlers.problem) handlers.problem(problem);
+          else setProblem(key, problem);
+        },
+      });
+    },
+  };
+}
+
+export type RowActions<K> = ReturnType<typeof rowActions<K>>;

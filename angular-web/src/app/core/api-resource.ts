@@ -1,6 +1,6 @@
-import { DestroyRef, type Signal, type WritableSignal, inject, signal } from '@angular/core';
-import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import { type Observable, finalize } from 'rxjs';
+import { DestroyRef, type Signal, type WritableSignal, computed, inject, signal } from '@angular/core';
+import { takeUntilDestroyed, toObservable } from '@angular/core/rxjs-interop';
+import { type Observable, catchError, debounceTime, finalize, map, of, switchMap } from 'rxjs';
 import { type ApiProblem, toApiProblem } from './api-error';
 
 /** Something a screen loads from the API: the last value, whether a load runs, and its problem in plain words. */
@@ -104,3 +104,43 @@ export function rowActions<K>() {
 }
 
 export type RowActions<K> = ReturnType<typeof rowActions<K>>;
+
+/** The server's verdict on one text: its answer, or the failure of asking. */
+export interface TextCheck<R> {
+  text: string;
+  value: R | null;
+  problem: ApiProblem | null;
+}
+
+export const TEXT_CHECK_DEBOUNCE_MS = 250;
+
+/**
+ * Asks the server about a text as it changes (a dry run), a moment after typing stops; a blank text is not sent.
+ * `pending` is true until the answer for the current text is in.
+ */
+export function textCheck<R>(text: Signal<string>, check: (text: string) => Observable<R>) {
+  const result = signal<TextCheck<R> | null>(null);
+  toObservable(text)
+    .pipe(
+      debounceTime(TEXT_CHECK_DEBOUNCE_MS),
+      switchMap((current) =>
+        current.trim()
+          ? check(current).pipe(
+              map((value): TextCheck<R> => ({ text: current, value, problem: null })),
+              catchError((error: unknown) => of({ text: current, value: null, problem: toApiProblem(error) })),
+            )
+          : of(null),
+      ),
+      takeUntilDestroyed(),
+    )
+    .subscribe((checked) => result.set(checked));
+  const current = computed(() => {
+    const checked = result();
+    return checked?.text === text() ? checked : null;
+  });
+  return {
+    /** The answer for the text as it is now, or null while asking (or when blank). */
+    current,
+    pending: computed(() => text().trim() !== '' && current() === null),
+  };
+}

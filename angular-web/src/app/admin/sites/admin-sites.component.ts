@@ -23,7 +23,7 @@ import { ApiErrorComponent } from '../../core/ui/api-error.component';
 import { confirmThen, dangerConfirm } from '../../core/ui/confirm-dialog.component';
 import { apiResource, rowActions } from '../../core/api-resource';
 import { AdminSitesApi } from './admin-sites.api';
-import { type BulkSitesData, BulkSitesDialogComponent } from './bulk-sites-dialog.component';
+import { BulkSitesDialogComponent } from './bulk-sites-dialog.component';
 import { SiteConnectionsDialogComponent } from './site-connections-dialog.component';
 import { type SiteFormData, SiteFormDialogComponent } from './site-form-dialog.component';
 import { type SiteKeyData, SiteKeyDialogComponent } from './site-key-dialog.component';
@@ -135,8 +135,7 @@ export class AdminSitesComponent {
 
   protected openBulk(): void {
     this.dialog
-      .open<BulkSitesDialogComponent, BulkSitesData, number>(BulkSitesDialogComponent, {
-        data: { existing: this.sites().map((s) => s.name) },
+      .open<BulkSitesDialogComponent, void, number>(BulkSitesDialogComponent, {
         width: '720px',
         maxWidth: '95vw',
       })

@@ -2,25 +2,18 @@ import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@a
 import { toSignal } from '@angular/core/rxjs-interop';
 import { FormControl, ReactiveFormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
-import { MAT_DIALOG_DATA, MatDialog, MatDialogModule, MatDialogRef } from '@angular/material/dialog';
+import { MatDialog, MatDialogModule, MatDialogRef } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { TranslocoPipe } from '@jsverse/transloco';
-import { finalize } from 'rxjs';
-import { type ApiProblem, toApiProblem } from '../../core/api-error';
+import { apiAction, textCheck } from '../../core/api-resource';
 import { downloadText } from '../../core/download';
 import { ApiErrorComponent } from '../../core/ui/api-error.component';
-import { confirmAction } from '../../core/ui/confirm-dialog.component';
-import { normalizeName } from '../shared/names';
+import { confirmThen } from '../../core/ui/confirm-dialog.component';
 import { AdminSitesApi } from './admin-sites.api';
-import { type BulkProblem, checkBulkRows, parseBulkCsv, parseBulkRefusal } from './bulk-csv';
-
-export interface BulkSitesData {
-  /** Names of the sites that exist already, to point them out before sending. */
-  existing: string[];
-}
+import { type BulkProblem, parseBulkRefusal, toBulkProblem } from './bulk-problems';
 
 export const BULK_KEYS_FILE = 'avisa-claves-sitios.csv';
 const PREVIEW_ROWS = 100;
@@ -48,22 +41,22 @@ export class BulkSitesDialogComponent {
   private readonly api = inject(AdminSitesApi);
   private readonly dialog = inject(MatDialog);
   private readonly dialogRef = inject(MatDialogRef<BulkSitesDialogComponent, number>);
-  private readonly existing = new Set(
-    (inject<BulkSitesData | null>(MAT_DIALOG_DATA, { optional: true })?.existing ?? []).map(normalizeName),
-  );
   protected readonly keysFile = BULK_KEYS_FILE;
-  protected readonly normalize = normalizeName;
 
   protected readonly csv = new FormControl('', { nonNullable: true });
   private readonly text = toSignal(this.csv.valueChanges, { initialValue: '' });
-  protected readonly rows = computed(() => parseBulkCsv(this.text()));
+  /** The server's dry run of the text: the sites it would create and each problem by line. */
+  protected readonly check = textCheck(this.text, (text) => this.api.checkBulk(text));
+  protected readonly rows = computed(() => this.check.current()?.value?.sites ?? []);
   protected readonly previewRows = computed(() => this.rows().slice(0, PREVIEW_ROWS));
-  protected readonly localProblems = computed(() => checkBulkRows(this.rows(), this.existing));
+  protected readonly checkedProblems = computed(() =>
+    (this.check.current()?.value?.errors ?? []).map((e) => toBulkProblem(e.line, e.message)),
+  );
   /** The server's line report after a refusal, until the text changes. */
   private readonly serverProblems = signal<{ text: string; problems: BulkProblem[] } | null>(null);
   protected readonly refused = computed(() => this.serverProblems()?.text === this.text());
   protected readonly problems = computed(() =>
-    this.refused() ? this.serverProblems()!.problems : this.localProblems(),
+    this.refused() ? this.serverProblems()!.problems : this.checkedProblems(),
   );
   protected readonly shownProblems = computed(() => this.problems().slice(0, SHOWN_PROBLEMS));
   protected readonly badLines = computed(() => new Set(this.problems().map((p) => p.line)));
@@ -71,8 +64,7 @@ export class BulkSitesDialogComponent {
   protected readonly touched = signal(false);
   protected readonly fileName = signal<string | null>(null);
   protected readonly fileProblem = signal(false);
-  protected readonly busy = signal(false);
-  protected readonly problem = signal<ApiProblem | null>(null);
+  protected readonly sending = apiAction();
   protected readonly keysCsv = signal<string | null>(null);
   protected readonly created = signal(0);
   protected readonly downloaded = signal(false);
@@ -93,29 +85,24 @@ export class BulkSitesDialogComponent {
   }
 
   protected submit(): void {
-    if (this.busy()) return;
+    if (this.sending.busy() || this.check.pending()) return;
     this.touched.set(true);
-    this.problem.set(null);
-    if (!this.rows().length || this.localProblems().length) return;
+    this.sending.problem.set(null);
+    if (!this.rows().length || this.checkedProblems().length) return;
     const text = this.text();
-    this.busy.set(true);
-    this.api
-      .provision(text)
-      .pipe(finalize(() => this.busy.set(false)))
-      .subscribe({
-        next: (keys) => {
-          // Closing by accident would lose the keys: only the close button, which asks first.
-          this.dialogRef.disableClose = true;
-          this.keysCsv.set(keys);
-          this.created.set(this.rows().length);
-        },
-        error: (error: unknown) => {
-          const problem = toApiProblem(error);
-          const lines = problem.status === 400 ? parseBulkRefusal(problem.detail) : null;
-          if (lines) this.serverProblems.set({ text, problems: lines });
-          else this.problem.set(problem);
-        },
-      });
+    this.sending.run(this.api.provision(text), {
+      next: (keys) => {
+        // Closing by accident would lose the keys: only the close button, which asks first.
+        this.dialogRef.disableClose = true;
+        this.keysCsv.set(keys);
+        this.created.set(this.rows().length);
+      },
+      problem: (problem) => {
+        const lines = problem.status === 400 ? parseBulkRefusal(problem.detail) : null;
+        if (lines) this.serverProblems.set({ text, problems: lines });
+        else this.sending.problem.set(problem);
+      },
+    });
   }
 
   protected download(csv: string): void {
@@ -128,11 +115,12 @@ export class BulkSitesDialogComponent {
       this.dialogRef.close(this.created());
       return;
     }
-    confirmAction(this.dialog, {
+    const data = {
       titleKey: 'manageSites.bulk.closeTitle',
       messageKey: 'manageSites.bulk.closeMessage',
       confirmKey: 'manageSites.bulk.closeConfirm',
       danger: true,
-    }).subscribe((yes) => yes && this.dialogRef.close(this.created()));
+    };
+    confirmThen(this.dialog, data, () => this.dialogRef.close(this.created()));
   }
 }

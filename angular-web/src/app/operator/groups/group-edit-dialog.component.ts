@@ -16,6 +16,7 @@ import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import {
   nameProblem,
+  normalizeGroupName,
   normalizeName as normalizeSiteName,
   type GroupRequest,
   type GroupResponse,
@@ -24,8 +25,7 @@ import { TranslocoPipe } from '@jsverse/transloco';
 import { finalize } from 'rxjs';
 import { type ApiProblem, fieldProblems, toApiProblem } from '../../core/api-error';
 import { ApiErrorComponent } from '../../core/ui/api-error.component';
-import { NAME_MAX, normalizeName } from './group-csv';
-import { GroupsApi } from './groups.api';
+import { GROUP_NAME_MAX, GroupsApi } from './groups.api';
 
 export interface GroupEditData {
   /** The group to change; none to create one. */
@@ -65,11 +65,11 @@ export class GroupEditDialogComponent {
   private readonly memberInput = viewChild<ElementRef<HTMLInputElement>>('memberInput');
 
   protected readonly editing = this.data.group !== undefined;
-  protected readonly nameMax = NAME_MAX;
+  protected readonly nameMax = GROUP_NAME_MAX;
   protected readonly separators = [ENTER, COMMA, SEMICOLON];
 
   protected readonly form = inject(FormBuilder).nonNullable.group({
-    name: [this.data.group?.name ?? '', [Validators.required, Validators.maxLength(NAME_MAX)]],
+    name: [this.data.group?.name ?? '', [Validators.required, Validators.maxLength(GROUP_NAME_MAX)]],
     members: [[...(this.data.group?.members ?? [])], [atLeastOne]],
   });
 
@@ -84,7 +84,7 @@ export class GroupEditDialogComponent {
   });
 
   protected readonly suggestions = computed(() => {
-    const query = normalizeName(this.query());
+    const query = normalizeGroupName(this.query());
     // Only once something is typed: a long site list would otherwise cover the dialog after every chip.
     if (!query) return [];
     const taken = new Set(this.members());

@@ -16,13 +16,12 @@ import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import type { GroupImportReport } from '@avisa/contracts';
 import { TranslocoPipe } from '@jsverse/transloco';
-import { finalize } from 'rxjs';
-import { type ApiProblem, toApiProblem } from '../../core/api-error';
+import { apiAction, textCheck } from '../../core/api-resource';
 import { ApiErrorComponent } from '../../core/ui/api-error.component';
-import { previewGroupsCsv } from './group-csv';
 import { GroupsApi } from './groups.api';
+import { problemLines } from './import-problems';
 
-const PREVIEW_ROWS = 200;
+const PREVIEW_LINES = 200;
 
 function isReport(value: unknown): value is GroupImportReport {
   if (typeof value !== 'object' || value === null) return false;
@@ -56,14 +55,17 @@ export class GroupImportDialogComponent {
   protected readonly text = signal('');
   protected readonly fileName = signal<string | null>(null);
   protected readonly readProblem = signal(false);
-  protected readonly sending = signal(false);
+  protected readonly sending = apiAction();
   protected readonly report = signal<GroupImportReport | null>(null);
-  protected readonly problem = signal<ApiProblem | null>(null);
 
-  protected readonly preview = computed(() => previewGroupsCsv(this.text()));
-  protected readonly shownRows = computed(() => this.preview().rows.slice(0, PREVIEW_ROWS));
-  protected readonly previewMembers = computed(() => this.preview().rows.reduce((n, r) => n + r.members.length, 0));
-  protected readonly previewProblems = computed(() => this.preview().rows.reduce((n, r) => n + r.problems.length, 0));
+  /** The server's dry run of the text: the same report an import would give, nothing imported. */
+  protected readonly check = textCheck(this.text, (text) => this.api.import(text, null, true));
+  protected readonly preview = computed(() => this.check.current()?.value ?? null);
+  protected readonly previewLines = computed(() => {
+    const preview = this.preview();
+    return preview ? problemLines(preview) : [];
+  });
+  protected readonly shownLines = computed(() => this.previewLines().slice(0, PREVIEW_LINES));
 
   protected fileChosen(input: HTMLInputElement): void {
     const file = input.files?.[0];
@@ -90,20 +92,14 @@ export class GroupImportDialogComponent {
   }
 
   protected submit(): void {
-    this.problem.set(null);
     this.report.set(null);
-    this.sending.set(true);
-    this.api
-      .import(this.text(), this.fileName())
-      .pipe(finalize(() => this.sending.set(false)))
-      .subscribe({
-        next: (report) => this.showReport(report),
-        error: (error: unknown) => {
-          const problem = toApiProblem(error);
-          if (isReport(problem.report)) this.showReport(problem.report);
-          else this.problem.set(problem);
-        },
-      });
+    this.sending.run(this.api.import(this.text(), this.fileName()), {
+      next: (report) => this.showReport(report),
+      problem: (problem) => {
+        if (isReport(problem.report)) this.showReport(problem.report);
+        else this.sending.problem.set(problem);
+      },
+    });
   }
 
   protected close(): void {
@@ -123,6 +119,6 @@ export class GroupImportDialogComponent {
   private setText(value: string): void {
     this.text.set(value);
     this.report.set(null);
-    this.problem.set(null);
+    this.sending.problem.set(null);
   }
 }

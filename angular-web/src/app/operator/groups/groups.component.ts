@@ -6,7 +6,7 @@ import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatTooltipModule } from '@angular/material/tooltip';
-import type { GroupResponse } from '@avisa/contracts';
+import { type GroupResponse, normalizeGroupName } from '@avisa/contracts';
 import { TranslocoPipe } from '@jsverse/transloco';
 import { filter } from 'rxjs';
 import { apiAction, apiResource, rowActions } from '../../core/api-resource';
@@ -16,7 +16,6 @@ import { LiveService } from '../../core/live.service';
 import { Notifier } from '../../core/notifier';
 import { ApiErrorComponent } from '../../core/ui/api-error.component';
 import { confirmThen, dangerConfirm } from '../../core/ui/confirm-dialog.component';
-import { normalizeName } from './group-csv';
 import { GroupEditDialogComponent, type GroupEditData } from './group-edit-dialog.component';
 import { GroupImportDialogComponent } from './group-import-dialog.component';
 import { GroupInfoDialogComponent, type GroupInfoData } from './group-info-dialog.component';
@@ -56,7 +55,7 @@ export class GroupsComponent {
   protected readonly rows = rowActions<string>();
 
   protected readonly shown = computed(() => {
-    const query = normalizeName(this.query());
+    const query = normalizeGroupName(this.query());
     const groups = this.list.value() ?? [];
     if (!query) return groups;
     return groups.filter((g) => g.name.includes(query) || g.members.some((m) => m.includes(query)));

@@ -1,11 +1,10 @@
-import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MAT_DIALOG_DATA, MatDialogModule } from '@angular/material/dialog';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import type { ReceiverConnectionResponse, ReceiverResponse } from '@avisa/contracts';
 import { TranslocoPipe } from '@jsverse/transloco';
-import { finalize } from 'rxjs';
-import { type ApiProblem, toApiProblem } from '../../core/api-error';
+import { apiResource } from '../../core/api-resource';
 import { DateTimePipe } from '../../core/format';
 import { ApiErrorComponent } from '../../core/ui/api-error.component';
 import { AdminSitesApi } from './admin-sites.api';
@@ -53,11 +52,11 @@ export function duration(fromIso: string, toIso: string | null, now = Date.now()
   template: `
     <h2 mat-dialog-title>{{ 'manageSites.connections.title' | transloco: { name: site.displayName } }}</h2>
     <mat-dialog-content>
-      @if (loading()) {
+      @if (connections.loading()) {
         <mat-progress-bar mode="indeterminate" />
       }
-      <av-api-error [problem]="problem()" />
-      @if (connections(); as list) {
+      <av-api-error [problem]="connections.problem()" />
+      @if (connections.value(); as list) {
         @if (list.length) {
           <div class="av-table-wrap">
             <table data-testid="connections-table">
@@ -110,7 +109,7 @@ export function duration(fromIso: string, toIso: string | null, now = Date.now()
       }
     </mat-dialog-content>
     <mat-dialog-actions align="end">
-      <button mat-button type="button" (click)="load()">{{ 'common.refresh' | transloco }}</button>
+      <button mat-button type="button" (click)="connections.reload()">{{ 'common.refresh' | transloco }}</button>
       <button mat-flat-button type="button" mat-dialog-close>{{ 'common.close' | transloco }}</button>
     </mat-dialog-actions>
   `,
@@ -134,25 +133,10 @@ export function duration(fromIso: string, toIso: string | null, now = Date.now()
 export class SiteConnectionsDialogComponent {
   private readonly api = inject(AdminSitesApi);
   protected readonly site = inject<ReceiverResponse>(MAT_DIALOG_DATA);
-  protected readonly connections = signal<ReceiverConnectionResponse[] | null>(null);
-  protected readonly loading = signal(false);
-  protected readonly problem = signal<ApiProblem | null>(null);
-
-  constructor() {
-    this.load();
-  }
-
-  protected load(): void {
-    this.loading.set(true);
-    this.problem.set(null);
-    this.api
-      .connections(this.site.name)
-      .pipe(finalize(() => this.loading.set(false)))
-      .subscribe({
-        next: (list) => this.connections.set(list),
-        error: (error: unknown) => this.problem.set(toApiProblem(error)),
-      });
-  }
+  protected readonly connections = apiResource<ReceiverConnectionResponse[] | null>(
+    () => this.api.connections(this.site.name),
+    { initial: null },
+  );
 
   protected durationOf(c: ReceiverConnectionResponse): Duration {
     return duration(c.connectedAt, c.disconnectedAt);

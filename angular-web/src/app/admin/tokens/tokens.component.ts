@@ -8,12 +8,12 @@ import { MatSlideToggleModule } from '@angular/material/slide-toggle';
 import { MatTooltipModule } from '@angular/material/tooltip';
 import type { ApiTokenResponse } from '@avisa/contracts';
 import { TranslocoPipe } from '@jsverse/transloco';
-import { filter, finalize } from 'rxjs';
-import { type ApiProblem, toApiProblem } from '../../core/api-error';
+import { filter } from 'rxjs';
 import { DateTimePipe } from '../../core/format';
 import { Notifier } from '../../core/notifier';
 import { ApiErrorComponent } from '../../core/ui/api-error.component';
-import { confirmAction } from '../../core/ui/confirm-dialog.component';
+import { confirmThen, dangerConfirm } from '../../core/ui/confirm-dialog.component';
+import { apiResource, rowActions } from '../../core/api-resource';
 import { TokenCreateDialogComponent } from './token-create-dialog.component';
 import { type TokenState, tokenState } from './token-state';
 import { TokensApi } from './tokens.api';
@@ -41,31 +41,13 @@ export class TokensComponent {
   private readonly dialog = inject(MatDialog);
   private readonly notifier = inject(Notifier);
 
-  protected readonly tokens = signal<ApiTokenResponse[]>([]);
+  protected readonly list = apiResource(() => this.api.list(), { initial: [] });
+  protected readonly tokens = this.list.value;
   protected readonly showInactive = signal(true);
   protected readonly shown = computed(() =>
     this.showInactive() ? this.tokens() : this.tokens().filter((t) => this.stateOf(t) === 'active'),
   );
-  protected readonly loading = signal(false);
-  protected readonly loadProblem = signal<ApiProblem | null>(null);
-  protected readonly revoking = signal<number | null>(null);
-  protected readonly rowProblem = signal<{ id: number; problem: ApiProblem } | null>(null);
-
-  constructor() {
-    this.load();
-  }
-
-  protected load(): void {
-    this.loading.set(true);
-    this.loadProblem.set(null);
-    this.api
-      .list()
-      .pipe(finalize(() => this.loading.set(false)))
-      .subscribe({
-        next: (list) => this.tokens.set(list),
-        error: (error: unknown) => this.loadProblem.set(toApiProblem(error)),
-      });
-  }
+  protected readonly rows = rowActions<number>();
 
   protected stateOf(t: ApiTokenResponse): TokenState {
     return tokenState(t);
@@ -80,31 +62,17 @@ export class TokensComponent {
       .open(TokenCreateDialogComponent, { maxWidth: '95vw' })
       .afterClosed()
       .pipe(filter((created) => !!created))
-      .subscribe(() => this.load());
+      .subscribe(() => this.list.reload());
   }
 
   protected revoke(token: ApiTokenResponse): void {
-    confirmAction(this.dialog, {
-      titleKey: 'tokens.revokeConfirm.title',
-      messageKey: 'tokens.revokeConfirm.message',
-      confirmKey: 'tokens.revoke',
-      params: { name: token.name },
-      danger: true,
-    })
-      .pipe(filter((yes) => !!yes))
-      .subscribe(() => {
-        this.revoking.set(token.id);
-        this.rowProblem.set(null);
-        this.api
-          .revoke(token.id)
-          .pipe(finalize(() => this.revoking.set(null)))
-          .subscribe({
-            next: (revoked) => {
-              this.tokens.update((list) => list.map((t) => (t.id === revoked.id ? revoked : t)));
-              this.notifier.info('tokens.revoked', { name: token.name });
-            },
-            error: (error: unknown) => this.rowProblem.set({ id: token.id, problem: toApiProblem(error) }),
-          });
-      });
+    confirmThen(this.dialog, dangerConfirm('tokens.revokeConfirm', { name: token.name }, 'tokens.revoke'), () =>
+      this.rows.run(token.id, this.api.revoke(token.id), {
+        next: (revoked) => {
+          this.tokens.update((list) => list.map((t) => (t.id === revoked.id ? revoked : t)));
+          this.notifier.info('tokens.revoked', { name: token.name });
+        },
+      }),
+    );
   }
 }

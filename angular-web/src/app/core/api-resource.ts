@@ -69,7 +69,8 @@ export function apiAction() {
 
 /** Requests about the rows of a table (delete, revoke, disable): which rows are busy, each row's last failure. */
 export function rowActions<K>() {
-  const busy = signal<ReadonlySet<K>>(new Set());
+  /** Requests in flight per row: a confirmation's look-up and the change it leads to may overlap. */
+  const busy = signal<ReadonlyMap<K, number>>(new Map());
   const problems = signal<ReadonlyMap<K, ApiProblem>>(new Map());
   const setProblem = (key: K, problem: ApiProblem | null) => {
     const next = new Map(problems());
@@ -77,21 +78,22 @@ export function rowActions<K>() {
     else next.delete(key);
     problems.set(next);
   };
-  const mark = (key: K, on: boolean) => {
-    const next = new Set(busy());
-    if (on) next.add(key);
+  const mark = (key: K, delta: 1 | -1) => {
+    const next = new Map(busy());
+    const count = (next.get(key) ?? 0) + delta;
+    if (count > 0) next.set(key, count);
     else next.delete(key);
     busy.set(next);
   };
   return {
-    isBusy: (key: K) => busy().has(key),
+    isBusy: (key: K) => (busy().get(key) ?? 0) > 0,
     problemFor: (key: K) => problems().get(key) ?? null,
     setProblem,
     /** Marks the row busy until `request` settles; a failure is shown on the row unless `handlers.problem` takes it. */
     run<T>(key: K, request: Observable<T>, handlers: ActionHandlers<T> = {}): void {
       setProblem(key, null);
-      mark(key, true);
-      request.pipe(finalize(() => mark(key, false))).subscribe({
+      mark(key, 1);
+      request.pipe(finalize(() => mark(key, -1))).subscribe({
         next: (value) => handlers.next?.(value),
         error: (error: unknown) => {
           const problem = toApiProblem(error);

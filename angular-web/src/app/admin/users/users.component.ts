@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
@@ -9,9 +9,9 @@ import { type MatSlideToggleChange, MatSlideToggleModule } from '@angular/materi
 import { MatTooltipModule } from '@angular/material/tooltip';
 import { ROLES, type Role, type UserResponse } from '@avisa/contracts';
 import { TranslocoPipe } from '@jsverse/transloco';
-import { type Observable, filter, finalize, map, of, switchMap } from 'rxjs';
-import { type ApiProblem, toApiProblem } from '../../core/api-error';
+import { filter } from 'rxjs';
 import { DateTimePipe } from '../../core/format';
+import { apiResource, rowActions } from '../../core/api-resource';
 import { Notifier } from '../../core/notifier';
 import { SessionStore } from '../../core/session.store';
 import { ApiErrorComponent } from '../../core/ui/api-error.component';
@@ -59,16 +59,10 @@ export class UsersComponent {
   private readonly session = inject(SessionStore);
 
   protected readonly roles = ROLES;
-  protected readonly users = signal<UserResponse[]>([]);
-  protected readonly loading = signal(false);
-  protected readonly problem = signal<ApiProblem | null>(null);
-  protected readonly rowProblems = signal<Record<number, ApiProblem>>({});
-  protected readonly busy = signal<ReadonlySet<number>>(new Set());
+  protected readonly list = apiResource(() => this.api.list(), { initial: [] });
+  protected readonly users = this.list.value;
+  protected readonly rows = rowActions<number>();
   protected readonly ownId = computed(() => this.session.user()?.id ?? null);
-
-  constructor() {
-    this.load();
-  }
 
   protected roleBlocked(u: UserResponse): Block {
     if (u.builtin) return 'users.blocked.builtinRole';
@@ -119,103 +113,68 @@ export class UsersComponent {
       this.run(user, this.api.setEnabled(user.id, true), revert, 'users.enabledDone');
       return;
     }
-    this.confirmTokens(user, 'disable').subscribe({
-      next: (yes) =>
-        yes ? this.run(user, this.api.setEnabled(user.id, false), revert, 'users.disabledDone') : revert(),
-      error: (error: unknown) => {
-        revert();
-        this.setRowProblem(user, toApiProblem(error));
-      },
-    });
+    this.confirmTokens(
+      user,
+      'disable',
+      () => this.run(user, this.api.setEnabled(user.id, false), revert, 'users.disabledDone'),
+      revert,
+    );
   }
 
   protected remove(user: UserResponse): void {
     if (this.deleteBlocked(user)) return;
-    this.confirmTokens(user, 'delete')
-      .pipe(
-        filter((yes) => yes),
-        switchMap(() => {
-          this.start(user);
-          return this.api.delete(user.id).pipe(finalize(() => this.finish(user)));
-        }),
-      )
-      .subscribe({
+    this.confirmTokens(user, 'delete', () =>
+      this.rows.run(user.id, this.api.delete(user.id), {
         next: () => {
           this.users.set(this.users().filter((u) => u.id !== user.id));
           this.notifier.info('users.deleted', { name: user.username });
         },
-        error: (error: unknown) => this.setRowProblem(user, toApiProblem(error)),
-      });
+      }),
+    );
   }
 
   /**
    * API tokens stop working while their creator is disabled, and for good once it is deleted: the admin is told
    * which before confirming. Disabling a user without tokens needs no confirmation, as before.
    */
-  private confirmTokens(user: UserResponse, action: 'disable' | 'delete'): Observable<boolean> {
-    this.start(user);
-    return this.tokens.list().pipe(
-      finalize(() => this.finish(user)),
-      map((list) => tokensCreatedBy(list, user.id)),
-      switchMap((owned) => {
-        if (action === 'disable' && !owned.length) return of(true);
+  private confirmTokens(
+    user: UserResponse,
+    action: 'disable' | 'delete',
+    confirmed: () => void,
+    refused: () => void = () => undefined,
+  ): void {
+    this.rows.run(user.id, this.tokens.list(), {
+      next: (list) => {
+        const owned = tokensCreatedBy(list, user.id);
+        if (action === 'disable' && !owned.length) return confirmed();
         const names = owned.slice(0, TOKEN_NAMES_SHOWN).map((t) => t.name);
         if (owned.length > TOKEN_NAMES_SHOWN) names.push('…');
-        return confirmAction(this.dialog, {
+        confirmAction(this.dialog, {
           titleKey: action === 'disable' ? 'users.disableTitle' : 'users.deleteTitle',
           messageKey: action === 'disable' ? 'users.disableMessage' : 'users.deleteMessage',
           warningKey: tokenWarningKey(action, owned.length),
           params: { name: user.username, count: owned.length, names: names.join(', ') },
           confirmKey: action === 'disable' ? 'users.disable' : 'common.delete',
           danger: true,
-        }).pipe(map((yes) => yes === true));
-      }),
-    );
-  }
-
-  private load(): void {
-    this.loading.set(true);
-    this.api
-      .list()
-      .pipe(finalize(() => this.loading.set(false)))
-      .subscribe({
-        next: (users) => {
-          this.users.set(users);
-          this.problem.set(null);
-        },
-        error: (error: unknown) => this.problem.set(toApiProblem(error)),
-      });
-  }
-
-  private run(user: UserResponse, request: ReturnType<UsersApi['setRole']>, revert: () => void, doneKey: string): void {
-    this.start(user);
-    request.pipe(finalize(() => this.finish(user))).subscribe({
-      next: (updated) => {
-        this.users.set(this.users().map((u) => (u.id === updated.id ? updated : u)));
-        this.notifier.info(doneKey, { name: updated.username });
+        }).subscribe((yes) => (yes ? confirmed() : refused()));
       },
-      error: (error: unknown) => {
-        revert();
-        this.setRowProblem(user, toApiProblem(error));
+      problem: (problem) => {
+        refused();
+        this.rows.setProblem(user.id, problem);
       },
     });
   }
 
-  private start(user: UserResponse): void {
-    this.setRowProblem(user, null);
-    this.busy.set(new Set([...this.busy(), user.id]));
-  }
-
-  private finish(user: UserResponse): void {
-    const next = new Set(this.busy());
-    next.delete(user.id);
-    this.busy.set(next);
-  }
-
-  private setRowProblem(user: UserResponse, problem: ApiProblem | null): void {
-    const next = { ...this.rowProblems() };
-    if (problem) next[user.id] = problem;
-    else delete next[user.id];
-    this.rowProblems.set(next);
+  private run(user: UserResponse, request: ReturnType<UsersApi['setRole']>, revert: () => void, doneKey: string): void {
+    this.rows.run(user.id, request, {
+      next: (updated) => {
+        this.users.set(this.users().map((u) => (u.id === updated.id ? updated : u)));
+        this.notifier.info(doneKey, { name: updated.username });
+      },
+      problem: (problem) => {
+        revert();
+        this.rows.setProblem(user.id, problem);
+      },
+    });
   }
 }

@@ -1,11 +1,10 @@
-import { provideHttpClient } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
-import { provideZonelessChangeDetection } from '@angular/core';
+import { configureTestBed } from '../../core/testing';
+import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import type { GroupResponse, OperatorRestrictionsResponse, UserResponse } from '@avisa/contracts';
 import { vi } from 'vitest';
 import { Notifier } from '../../core/notifier';
-import { allByTestId, byTestId, translocoTesting } from '../shared/testing';
+import { allByTestId, byTestId } from '../shared/testing';
 import { RestrictionsComponent } from './restrictions.component';
 
 const user = (id: number, username: string, role: UserResponse['role'] = 'operator'): UserResponse => ({
@@ -44,15 +43,7 @@ const LUIS: OperatorRestrictionsResponse = {
 
 async function setup() {
   const notifier = { info: vi.fn() };
-  TestBed.configureTestingModule({
-    imports: [RestrictionsComponent, translocoTesting()],
-    providers: [
-      provideZonelessChangeDetection(),
-      provideHttpClient(),
-      provideHttpClientTesting(),
-      { provide: Notifier, useValue: notifier },
-    ],
-  });
+  configureTestBed([RestrictionsComponent], [{ provide: Notifier, useValue: notifier }]);
   const fixture = TestBed.createComponent(RestrictionsComponent);
   const http = TestBed.inject(HttpTestingController);
   await fixture.whenStable();

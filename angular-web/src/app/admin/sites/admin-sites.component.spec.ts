@@ -1,6 +1,5 @@
-import { provideHttpClient } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
-import { provideZonelessChangeDetection } from '@angular/core';
+import { configureTestBed } from '../../core/testing';
+import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import { MatDialog } from '@angular/material/dialog';
 import type { ReceiverResponse, ReceiverWithKeyResponse } from '@avisa/contracts';
@@ -9,7 +8,7 @@ import { vi } from 'vitest';
 import { LiveService } from '../../core/live.service';
 import { Notifier } from '../../core/notifier';
 import { ConfirmDialogComponent } from '../../core/ui/confirm-dialog.component';
-import { FakeLive, allByTestId, byTestId, translocoTesting, typeInto } from '../shared/testing';
+import { FakeLive, allByTestId, byTestId, typeInto } from '../shared/testing';
 import { AdminSitesComponent } from './admin-sites.component';
 import { SiteConnectionsDialogComponent } from './site-connections-dialog.component';
 import { SiteFormDialogComponent } from './site-form-dialog.component';
@@ -44,16 +43,13 @@ async function setup(answers = new Map<unknown, unknown>()) {
   const live = new FakeLive();
   const dialog = fakeDialog(answers);
   const notifier = { info: vi.fn() };
-  TestBed.configureTestingModule({
-    imports: [AdminSitesComponent, translocoTesting()],
-    providers: [
-      provideZonelessChangeDetection(),
-      provideHttpClient(),
-      provideHttpClientTesting(),
+  configureTestBed(
+    [AdminSitesComponent],
+    [
       { provide: LiveService, useValue: live },
       { provide: Notifier, useValue: notifier },
     ],
-  });
+  );
   TestBed.overrideProvider(MatDialog, { useValue: dialog });
   const fixture = TestBed.createComponent(AdminSitesComponent);
   const http = TestBed.inject(HttpTestingController);

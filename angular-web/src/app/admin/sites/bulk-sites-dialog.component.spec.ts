@@ -1,12 +1,11 @@
-import { provideHttpClient } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
-import { provideZonelessChangeDetection } from '@angular/core';
+import { configureTestBed } from '../../core/testing';
+import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import { MatDialog, MatDialogRef } from '@angular/material/dialog';
 import type { BulkSitesReport } from '@avisa/contracts';
 import { of } from 'rxjs';
 import { vi } from 'vitest';
-import { allByTestId, byTestId, captureDownloads, translocoTesting, typeInto } from '../shared/testing';
+import { allByTestId, byTestId, captureDownloads, typeInto } from '../shared/testing';
 import { BulkSitesDialogComponent } from './bulk-sites-dialog.component';
 
 const URL_BULK = '/api/v1/receivers/bulk';
@@ -20,15 +19,7 @@ const fine = (...names: string[]): BulkSitesReport => ({
 async function setup(confirmClose = true) {
   const dialogRef = { close: vi.fn(), disableClose: false };
   const dialog = { open: vi.fn(() => ({ afterClosed: () => of(confirmClose) })) };
-  TestBed.configureTestingModule({
-    imports: [BulkSitesDialogComponent, translocoTesting()],
-    providers: [
-      provideZonelessChangeDetection(),
-      provideHttpClient(),
-      provideHttpClientTesting(),
-      { provide: MatDialogRef, useValue: dialogRef },
-    ],
-  });
+  configureTestBed([BulkSitesDialogComponent], [{ provide: MatDialogRef, useValue: dialogRef }]);
   // MatDialogModule, imported by the component, provides its own MatDialog: override it everywhere.
   TestBed.overrideProvider(MatDialog, { useValue: dialog });
   const fixture = TestBed.createComponent(BulkSitesDialogComponent);

@@ -1,10 +1,9 @@
-import { provideHttpClient } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
-import { provideZonelessChangeDetection } from '@angular/core';
+import { configureTestBed } from '../../core/testing';
+import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import { MAT_DIALOG_DATA } from '@angular/material/dialog';
 import type { ReceiverConnectionResponse, ReceiverResponse } from '@avisa/contracts';
-import { allByTestId, byTestId, translocoTesting } from '../shared/testing';
+import { allByTestId, byTestId } from '../shared/testing';
 import { SiteConnectionsDialogComponent, duration } from './site-connections-dialog.component';
 
 const SITE = { name: 'farmacia-norte', displayName: 'Farmacia Norte' } as ReceiverResponse;
@@ -20,15 +19,7 @@ const connection = (id: number, extra: Partial<ReceiverConnectionResponse>): Rec
 });
 
 async function setup() {
-  TestBed.configureTestingModule({
-    imports: [SiteConnectionsDialogComponent, translocoTesting()],
-    providers: [
-      provideZonelessChangeDetection(),
-      provideHttpClient(),
-      provideHttpClientTesting(),
-      { provide: MAT_DIALOG_DATA, useValue: SITE },
-    ],
-  });
+  configureTestBed([SiteConnectionsDialogComponent], [{ provide: MAT_DIALOG_DATA, useValue: SITE }]);
   const fixture = TestBed.createComponent(SiteConnectionsDialogComponent);
   await fixture.whenStable();
   return { fixture, el: fixture.nativeElement as HTMLElement, http: TestBed.inject(HttpTestingController) };

@@ -1,11 +1,10 @@
-import { provideHttpClient } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
-import { provideZonelessChangeDetection } from '@angular/core';
+import { configureTestBed } from '../../core/testing';
+import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import { MatDialogRef } from '@angular/material/dialog';
 import type { CreatedApiTokenResponse } from '@avisa/contracts';
 import { vi } from 'vitest';
-import { byTestId, mockClipboard, translocoTesting, typeInto } from '../shared/testing';
+import { byTestId, mockClipboard, typeInto } from '../shared/testing';
 import { TokenCreateDialogComponent } from './token-create-dialog.component';
 
 const CREATED: CreatedApiTokenResponse = {
@@ -25,15 +24,7 @@ const CREATED: CreatedApiTokenResponse = {
 
 async function setup() {
   const dialogRef = { close: vi.fn(), disableClose: false };
-  TestBed.configureTestingModule({
-    imports: [TokenCreateDialogComponent, translocoTesting()],
-    providers: [
-      provideZonelessChangeDetection(),
-      provideHttpClient(),
-      provideHttpClientTesting(),
-      { provide: MatDialogRef, useValue: dialogRef },
-    ],
-  });
+  configureTestBed([TokenCreateDialogComponent], [{ provide: MatDialogRef, useValue: dialogRef }]);
   const fixture = TestBed.createComponent(TokenCreateDialogComponent);
   await fixture.whenStable();
   const el = fixture.nativeElement as HTMLElement;

@@ -1,12 +1,12 @@
-import { provideHttpClient } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { configureTestBed } from '../../core/testing';
+import { HttpTestingController } from '@angular/common/http/testing';
 import { provideZonelessChangeDetection } from '@angular/core';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
 import type { GroupResponse, PhraseResponse, ReceiverResponse, SendMessageResponse } from '@avisa/contracts';
 import { LiveService } from '../../core/live.service';
 import { SESSION_STORAGE, SessionStore } from '../../core/session.store';
-import { FakeLive, loggedInStorage, translocoTesting } from '../../core/testing';
+import { FakeLive, loggedInStorage } from '../../core/testing';
 import { ComposeComponent } from './compose.component';
 import { ComposeDraftStore, type ComposeDraft } from './compose-draft.store';
 
@@ -43,17 +43,10 @@ const PHRASES: PhraseResponse[] = [{ id: 1, text: 'Revisad la nevera', position:
 async function setup(draft?: ComposeDraft) {
   const storage = loggedInStorage(draft ? { [DRAFT_KEY]: JSON.stringify({ owner: 1, draft }) } : {});
   const live = new FakeLive();
-  TestBed.configureTestingModule({
-    imports: [ComposeComponent, translocoTesting()],
-    providers: [
-      provideZonelessChangeDetection(),
-      provideHttpClient(),
-      provideHttpClientTesting(),
-      provideRouter([]),
-      { provide: SESSION_STORAGE, useValue: storage },
-      { provide: LiveService, useValue: live },
-    ],
-  });
+  configureTestBed(
+    [ComposeComponent],
+    [provideRouter([]), { provide: SESSION_STORAGE, useValue: storage }, { provide: LiveService, useValue: live }],
+  );
   const fixture = TestBed.createComponent(ComposeComponent);
   const http = TestBed.inject(HttpTestingController);
   fixture.detectChanges();

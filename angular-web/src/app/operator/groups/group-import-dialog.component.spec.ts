@@ -1,26 +1,17 @@
-import { type HttpRequest, provideHttpClient } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
-import { provideZonelessChangeDetection } from '@angular/core';
+import { configureTestBed } from '../../core/testing';
+import { type HttpRequest } from '@angular/common/http';
+import { HttpTestingController } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { MatDialogRef } from '@angular/material/dialog';
 import type { GroupImportReport } from '@avisa/contracts';
 import { vi } from 'vitest';
 import { GroupImportDialogComponent } from './group-import-dialog.component';
-import { translocoTesting } from '../../core/testing';
 
 const CSV = 'grupo,miembros\nzona norte,farmacia-1,farmacia-2\nzona sur;farmacia-3\n';
 
 function setup() {
   const close = vi.fn();
-  TestBed.configureTestingModule({
-    imports: [GroupImportDialogComponent, translocoTesting()],
-    providers: [
-      provideZonelessChangeDetection(),
-      provideHttpClient(),
-      provideHttpClientTesting(),
-      { provide: MatDialogRef, useValue: { close } },
-    ],
-  });
+  configureTestBed([GroupImportDialogComponent], [{ provide: MatDialogRef, useValue: { close } }]);
   const fixture = TestBed.createComponent(GroupImportDialogComponent);
   return { fixture, http: TestBed.inject(HttpTestingController), close, el: fixture.nativeElement as HTMLElement };
 }

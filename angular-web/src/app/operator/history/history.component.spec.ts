@@ -1,13 +1,12 @@
-import { provideHttpClient } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
-import { provideZonelessChangeDetection } from '@angular/core';
+import { configureTestBed } from '../../core/testing';
+import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import { Router, provideRouter } from '@angular/router';
 import { emptyDeliveryCounts, type MessageResponse, type Page } from '@avisa/contracts';
 import { vi } from 'vitest';
 import { LiveService } from '../../core/live.service';
 import { SESSION_STORAGE } from '../../core/session.store';
-import { FakeLive, loggedInStorage, translocoTesting } from '../../core/testing';
+import { FakeLive, loggedInStorage } from '../../core/testing';
 import { HistoryComponent } from './history.component';
 
 const alert = (id: string, text: string, counts: Partial<MessageResponse['counts']>): MessageResponse => ({
@@ -36,17 +35,14 @@ const SECOND = alert('a2', 'Revisad la nevera', { total: 1, queued: 1 });
 
 async function setup() {
   const live = new FakeLive();
-  TestBed.configureTestingModule({
-    imports: [HistoryComponent, translocoTesting()],
-    providers: [
-      provideZonelessChangeDetection(),
-      provideHttpClient(),
-      provideHttpClientTesting(),
+  configureTestBed(
+    [HistoryComponent],
+    [
       provideRouter([]),
       { provide: SESSION_STORAGE, useValue: loggedInStorage() },
       { provide: LiveService, useValue: live },
     ],
-  });
+  );
   const fixture = TestBed.createComponent(HistoryComponent);
   const http = TestBed.inject(HttpTestingController);
   fixture.detectChanges();

@@ -1,6 +1,5 @@
-import { provideHttpClient } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
-import { provideZonelessChangeDetection } from '@angular/core';
+import { configureTestBed } from '../../core/testing';
+import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import { MatDialog } from '@angular/material/dialog';
 import { provideRouter } from '@angular/router';
@@ -10,7 +9,7 @@ import { vi } from 'vitest';
 import { LiveService } from '../../core/live.service';
 import { SESSION_STORAGE } from '../../core/session.store';
 import { ConfirmDialogComponent } from '../../core/ui/confirm-dialog.component';
-import { FakeLive, loggedInStorage, translocoTesting } from '../../core/testing';
+import { FakeLive, loggedInStorage } from '../../core/testing';
 import { MessageDetailComponent } from './message-detail.component';
 
 const ID = '0b6f3c1e-5a2d-4c8e-9f7a-1d2e3f4a5b6c';
@@ -61,18 +60,15 @@ const OPEN = message([
 async function setup(confirmed: boolean | undefined = true) {
   const live = new FakeLive();
   const dialog = { open: vi.fn(() => ({ afterClosed: () => of(confirmed) })) };
-  TestBed.configureTestingModule({
-    imports: [MessageDetailComponent, translocoTesting()],
-    providers: [
-      provideZonelessChangeDetection(),
-      provideHttpClient(),
-      provideHttpClientTesting(),
+  configureTestBed(
+    [MessageDetailComponent],
+    [
       provideRouter([]),
       { provide: SESSION_STORAGE, useValue: loggedInStorage() },
       { provide: LiveService, useValue: live },
       { provide: MatDialog, useValue: dialog },
     ],
-  });
+  );
   const fixture = TestBed.createComponent(MessageDetailComponent);
   fixture.componentRef.setInput('id', ID);
   const http = TestBed.inject(HttpTestingController);

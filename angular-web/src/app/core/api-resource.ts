@@ -1,6 +1,6 @@
 import { DestroyRef, type Signal, type WritableSignal, computed, inject, signal } from '@angular/core';
 import { takeUntilDestroyed, toObservable } from '@angular/core/rxjs-interop';
-import { type Observable, catchError, debounceTime, finalize, map, of, switchMap } from 'rxjs';
+import { type Observable, Subject, catchError, debounceTime, finalize, map, of, switchMap, tap } from 'rxjs';
 import { type ApiProblem, toApiProblem } from './api-error';
 
 /** Something a screen loads from the API: the last value, whether a load runs, and its problem in plain words. */
@@ -28,16 +28,28 @@ export function apiResource<T>(load: () => Observable<T>, options: ApiResourceOp
   const value = signal(options.initial);
   const loading = signal(false);
   const problem = signal<ApiProblem | null>(null);
-  const reload = () => {
-    loading.set(true);
-    problem.set(null);
-    load()
-      .pipe(
-        finalize(() => loading.set(false)),
-        takeUntilDestroyed(destroyRef),
-      )
-      .subscribe({ next: (loaded) => value.set(loaded), error: (error: unknown) => problem.set(toApiProblem(error)) });
-  };
+  const loads = new Subject<void>();
+  // The latest load wins: one still on its way when another starts is dropped.
+  loads
+    .pipe(
+      tap(() => {
+        loading.set(true);
+        problem.set(null);
+      }),
+      switchMap(() =>
+        load().pipe(
+          tap((loaded) => value.set(loaded)),
+          catchError((error: unknown) => {
+            problem.set(toApiProblem(error));
+            return of(null);
+          }),
+          finalize(() => loading.set(false)),
+        ),
+      ),
+      takeUntilDestroyed(destroyRef),
+    )
+    .subscribe();
+  const reload = () => loads.next();
   options.reloadOn?.pipe(takeUntilDestroyed(destroyRef)).subscribe(() => reload());
   reload();
   return { value, loading: loading.asReadonly(), problem: problem.asReadonly(), reload };

@@ -11,8 +11,7 @@ import { MatTableModule } from '@angular/material/table';
 import { MatTooltipModule } from '@angular/material/tooltip';
 import type { PresencePayload, ReceiverResponse } from '@avisa/contracts';
 import { TranslocoPipe } from '@jsverse/transloco';
-import { finalize } from 'rxjs';
-import { type ApiProblem, toApiProblem } from '../../core/api-error';
+import { apiResource } from '../../core/api-resource';
 import { DateTimePipe } from '../../core/format';
 import { LiveService } from '../../core/live.service';
 import { ApiErrorComponent } from '../../core/ui/api-error.component';
@@ -66,12 +65,11 @@ export class SitesComponent {
 
   protected readonly columns = COLUMNS;
   protected readonly stateFilters: StateFilter[] = ['all', 'online', 'offline'];
-  protected readonly all = signal<ReceiverResponse[]>([]);
+  protected readonly list = apiResource(() => this.api.receivers(), { initial: [], reloadOn: this.live.resynced$ });
+  protected readonly all = this.list.value;
   protected readonly filter = signal('');
   protected readonly stateFilter = signal<StateFilter>('all');
   protected readonly sort = signal<Sort>({ active: 'name', direction: 'asc' });
-  protected readonly loading = signal(false);
-  protected readonly problem = signal<ApiProblem | null>(null);
 
   protected readonly counts = computed(() => {
     const list = this.all();
@@ -101,26 +99,7 @@ export class SitesComponent {
   protected readonly trackByName = (_: number, r: ReceiverResponse) => r.name;
 
   constructor() {
-    this.load();
     this.live.presence$.pipe(takeUntilDestroyed()).subscribe((p) => this.applyPresence(p));
-    this.live.resynced$.pipe(takeUntilDestroyed()).subscribe(() => this.load());
-  }
-
-  protected load(): void {
-    this.loading.set(true);
-    this.api
-      .receivers()
-      .pipe(
-        finalize(() => this.loading.set(false)),
-        takeUntilDestroyed(this.destroyRef),
-      )
-      .subscribe({
-        next: (list) => {
-          this.all.set(list);
-          this.problem.set(null);
-        },
-        error: (error: unknown) => this.problem.set(toApiProblem(error)),
-      });
   }
 
   protected onFilter(event: Event): void {
@@ -130,7 +109,7 @@ export class SitesComponent {
   private applyPresence(p: PresencePayload): void {
     if (!this.all().some((r) => r.name === p.name)) {
       // A site created since the list was loaded.
-      this.load();
+      this.list.reload();
       return;
     }
     this.all.update((list) =>

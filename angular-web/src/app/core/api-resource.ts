@@ -16,6 +16,8 @@ export interface ApiResourceOptions<T> {
   initial: T;
   /** Loads again whenever this emits (e.g. the live socket's `resynced$`). */
   reloadOn?: Observable<unknown>;
+  /** Waits for the first `reload()` (e.g. until a required input is set) instead of loading at once. */
+  lazy?: boolean;
 }
 
 /**
@@ -51,7 +53,7 @@ export function apiResource<T>(load: () => Observable<T>, options: ApiResourceOp
     .subscribe();
   const reload = () => loads.next();
   options.reloadOn?.pipe(takeUntilDestroyed(destroyRef)).subscribe(() => reload());
-  reload();
+  if (!options.lazy) reload();
   return { value, loading: loading.asReadonly(), problem: problem.asReadonly(), reload };
 }
 
@@ -63,6 +65,7 @@ export interface ActionHandlers<T> {
 
 /** One request at a time from a form, dialog or toolbar: busy while it runs, its failure in plain words. */
 export function apiAction() {
+  const destroyRef = inject(DestroyRef);
   const busy = signal(false);
   const problem = signal<ApiProblem | null>(null);
   return {
@@ -71,16 +74,22 @@ export function apiAction() {
     run<T>(request: Observable<T>, handlers: ActionHandlers<T> = {}): void {
       problem.set(null);
       busy.set(true);
-      request.pipe(finalize(() => busy.set(false))).subscribe({
-        next: (value) => handlers.next?.(value),
-        error: (error: unknown) => (handlers.problem ?? problem.set)(toApiProblem(error)),
-      });
+      request
+        .pipe(
+          finalize(() => busy.set(false)),
+          takeUntilDestroyed(destroyRef),
+        )
+        .subscribe({
+          next: (value) => handlers.next?.(value),
+          error: (error: unknown) => (handlers.problem ?? problem.set)(toApiProblem(error)),
+        });
     },
   };
 }
 
 /** Requests about the rows of a table (delete, revoke, disable): which rows are busy, each row's last failure. */
 export function rowActions<K>() {
+  const destroyRef = inject(DestroyRef);
   /** Requests in flight per row: a confirmation's look-up and the change it leads to may overlap. */
   const busy = signal<ReadonlyMap<K, number>>(new Map());
   const problems = signal<ReadonlyMap<K, ApiProblem>>(new Map());
@@ -105,14 +114,19 @@ export function rowActions<K>() {
     run<T>(key: K, request: Observable<T>, handlers: ActionHandlers<T> = {}): void {
       setProblem(key, null);
       mark(key, 1);
-      request.pipe(finalize(() => mark(key, -1))).subscribe({
-        next: (value) => handlers.next?.(value),
-        error: (error: unknown) => {
-          const problem = toApiProblem(error);
-          if (handlers.problem) handlers.problem(problem);
-          else setProblem(key, problem);
-        },
-      });
+      request
+        .pipe(
+          finalize(() => mark(key, -1)),
+          takeUntilDestroyed(destroyRef),
+        )
+        .subscribe({
+          next: (value) => handlers.next?.(value),
+          error: (error: unknown) => {
+            const problem = toApiProblem(error);
+            if (handlers.problem) handlers.problem(problem);
+            else setProblem(key, problem);
+          },
+        });
     },
   };
 }

@@ -10,12 +10,12 @@ import { MatTooltipModule } from '@angular/material/tooltip';
 import { RouterLink } from '@angular/router';
 import type { DeliveryResponse, DeliveryUpdatePayload, MessageDetailResponse } from '@avisa/contracts';
 import { TranslocoPipe } from '@jsverse/transloco';
-import { Subject, catchError, filter, finalize, map, merge, of, switchMap, tap } from 'rxjs';
-import { type ApiProblem, toApiProblem } from '../../core/api-error';
+import { filter, merge } from 'rxjs';
+import { apiAction, apiResource } from '../../core/api-resource';
 import { DateTimePipe } from '../../core/format';
 import { LiveService } from '../../core/live.service';
 import { ApiErrorComponent } from '../../core/ui/api-error.component';
-import { confirmAction } from '../../core/ui/confirm-dialog.component';
+import { confirmThen, dangerConfirm } from '../../core/ui/confirm-dialog.component';
 import { applyDeliveryUpdate, deliveredCount, isRetractable } from '../shared/deliveries';
 import { OperatorApi } from '../shared/operator.api';
 
@@ -52,11 +52,13 @@ export class MessageDetailComponent {
 
   protected readonly columns = COLUMNS;
   protected readonly pageSize = PAGE_SIZE;
-  protected readonly detail = signal<MessageDetailResponse | null>(null);
-  protected readonly loading = signal(false);
-  protected readonly problem = signal<ApiProblem | null>(null);
-  protected readonly retracting = signal(false);
-  protected readonly retractProblem = signal<ApiProblem | null>(null);
+  protected readonly message = apiResource<MessageDetailResponse | null>(() => this.api.message(this.id()), {
+    initial: null,
+    reloadOn: merge(this.live.resynced$, this.live.messageRetracted$.pipe(filter(({ id }) => id === this.id()))),
+    lazy: true,
+  });
+  protected readonly detail = this.message.value;
+  protected readonly retracting = apiAction();
   protected readonly pageIndex = signal(0);
 
   protected readonly delivered = computed(() => {
@@ -81,48 +83,20 @@ export class MessageDetailComponent {
   });
   protected readonly trackByReceiver = (_: number, d: DeliveryResponse) => d.receiver;
 
-  private readonly reload$ = new Subject<void>();
-
   constructor() {
-    const id$ = toObservable(this.id).pipe(
-      tap(() => {
+    toObservable(this.id)
+      .pipe(takeUntilDestroyed())
+      .subscribe(() => {
         this.detail.set(null);
         this.pageIndex.set(0);
-      }),
-    );
-    merge(id$, this.reload$)
-      .pipe(
-        map(() => this.id()),
-        tap(() => this.loading.set(true)),
-        switchMap((id) =>
-          this.api.message(id).pipe(
-            tap((detail) => {
-              this.detail.set(detail);
-              this.problem.set(null);
-            }),
-            catchError((error: unknown) => {
-              this.problem.set(toApiProblem(error));
-              return of(null);
-            }),
-            finalize(() => this.loading.set(false)),
-          ),
-        ),
-        takeUntilDestroyed(),
-      )
-      .subscribe();
+        this.message.reload();
+      });
     this.live.deliveryUpdated$
       .pipe(
         filter((u) => u.messageId === this.detail()?.id),
         takeUntilDestroyed(),
       )
       .subscribe((u) => this.applyUpdate(u));
-    this.live.messageRetracted$
-      .pipe(
-        filter(({ id }) => id === this.id()),
-        takeUntilDestroyed(),
-      )
-      .subscribe(() => this.reload$.next());
-    this.live.resynced$.pipe(takeUntilDestroyed()).subscribe(() => this.reload$.next());
   }
 
   protected onPage(event: PageEvent): void {
@@ -132,31 +106,21 @@ export class MessageDetailComponent {
   protected retract(): void {
     const d = this.detail();
     if (!d) return;
-    confirmAction(this.dialog, {
-      titleKey: 'history.retract.title',
-      messageKey: 'history.retract.message',
-      params: { text: d.text.length > 80 ? `${d.text.slice(0, 80)}…` : d.text },
-      confirmKey: 'history.retract.confirm',
-      danger: true,
-    })
-      .pipe(
-        filter((confirmed) => confirmed === true),
-        tap(() => {
-          this.retracting.set(true);
-          this.retractProblem.set(null);
-        }),
-        switchMap(() => this.api.retract(d.id).pipe(finalize(() => this.retracting.set(false)))),
-        takeUntilDestroyed(this.destroyRef),
-      )
-      .subscribe({
+    const data = dangerConfirm(
+      'history.retract',
+      { text: d.text.length > 80 ? `${d.text.slice(0, 80)}…` : d.text },
+      'history.retract.confirm',
+    );
+    confirmThen(this.dialog, data, () =>
+      this.retracting.run(this.api.retract(d.id), {
         next: (message) => {
           this.detail.update((current) =>
             current ? { ...current, ...message, deliveries: current.deliveries } : current,
           );
-          this.reload$.next();
+          this.message.reload();
         },
-        error: (error: unknown) => this.retractProblem.set(toApiProblem(error)),
-      });
+      }),
+    );
   }
 
   private applyUpdate(update: DeliveryUpdatePayload): void {

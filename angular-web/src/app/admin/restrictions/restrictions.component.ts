@@ -15,8 +15,9 @@ import type {
   UserResponse,
 } from '@avisa/contracts';
 import { TranslocoPipe } from '@jsverse/transloco';
-import { catchError, finalize, forkJoin, map, of, startWith, switchMap } from 'rxjs';
-import { type ApiProblem, toApiProblem } from '../../core/api-error';
+import { type Observable, catchError, forkJoin, map, of, startWith, switchMap } from 'rxjs';
+import type { ApiProblem } from '../../core/api-error';
+import { apiAction, apiResource } from '../../core/api-resource';
 import { Notifier } from '../../core/notifier';
 import { ApiErrorComponent } from '../../core/ui/api-error.component';
 import { RestrictionsApi } from './restrictions.api';
@@ -52,15 +53,13 @@ export class RestrictionsComponent {
   protected readonly operators = computed(() => this.users().filter((u) => u.role === 'operator'));
   protected readonly groupNames = signal<string[]>([]);
   /** Per operator id: its restrictions, null when they could not be read, missing while loading. */
-  protected readonly summaries = signal<Record<number, OperatorRestrictionsResponse | null>>({});
-  protected readonly loading = signal(false);
-  protected readonly loadProblem = signal<ApiProblem | null>(null);
+  protected readonly summaries = apiResource(() => this.loadAll(), {
+    initial: {} as Record<number, OperatorRestrictionsResponse | null>,
+  });
 
   protected readonly selected = signal<UserResponse | null>(null);
-  protected readonly loadingOne = signal(false);
-  protected readonly oneProblem = signal<ApiProblem | null>(null);
-  protected readonly saving = signal(false);
-  protected readonly saveProblem = signal<ApiProblem | null>(null);
+  protected readonly one = apiAction();
+  protected readonly saving = apiAction();
   /** An unknown group is about the group list; anything else about the whole form. */
   protected readonly groupProblem = signal<ApiProblem | null>(null);
 
@@ -86,56 +85,43 @@ export class RestrictionsComponent {
       else this.form.controls.allowGlobal.disable({ emitEvent: false });
     });
     this.form.controls.allowGlobal.disable({ emitEvent: false });
-    this.load();
   }
 
-  protected load(): void {
-    this.loading.set(true);
-    this.loadProblem.set(null);
-    forkJoin({ users: this.api.users(), groups: this.api.groups() })
-      .pipe(
-        switchMap(({ users, groups }) => {
-          this.users.set(users);
-          this.groupNames.set(groups.map((g: GroupResponse) => g.name));
-          const operators = users.filter((u) => u.role === 'operator');
-          if (!operators.length) return of([] as (readonly [number, OperatorRestrictionsResponse | null])[]);
-          return forkJoin(
-            operators.map((u) =>
-              this.api.get(u.id).pipe(
-                map((r) => [u.id, r] as const),
-                catchError(() => of([u.id, null] as const)),
-              ),
+  /** Users and groups first (the list shows at once), then each operator's restrictions. */
+  private loadAll(): Observable<Record<number, OperatorRestrictionsResponse | null>> {
+    return forkJoin({ users: this.api.users(), groups: this.api.groups() }).pipe(
+      switchMap(({ users, groups }) => {
+        this.users.set(users);
+        this.groupNames.set(groups.map((g: GroupResponse) => g.name));
+        const operators = users.filter((u) => u.role === 'operator');
+        if (!operators.length) return of([] as (readonly [number, OperatorRestrictionsResponse | null])[]);
+        return forkJoin(
+          operators.map((u) =>
+            this.api.get(u.id).pipe(
+              map((r) => [u.id, r] as const),
+              catchError(() => of([u.id, null] as const)),
             ),
-          );
-        }),
-        finalize(() => this.loading.set(false)),
-      )
-      .subscribe({
-        next: (pairs) => this.summaries.set(Object.fromEntries(pairs)),
-        error: (error: unknown) => this.loadProblem.set(toApiProblem(error)),
-      });
+          ),
+        );
+      }),
+      map((pairs) => Object.fromEntries(pairs)),
+    );
   }
 
   protected select(user: UserResponse): void {
     this.selected.set(user);
-    this.oneProblem.set(null);
-    this.saveProblem.set(null);
+    this.saving.problem.set(null);
     this.groupProblem.set(null);
     this.groupQuery.set('');
-    const known = this.summaries()[user.id];
+    const known = this.summaries.value()[user.id];
     if (known) this.show(known);
-    this.loadingOne.set(true);
-    this.api
-      .get(user.id)
-      .pipe(finalize(() => this.loadingOne.set(false)))
-      .subscribe({
-        next: (r) => {
-          if (this.selected()?.id !== user.id) return;
-          this.show(r);
-          this.summaries.update((all) => ({ ...all, [user.id]: r }));
-        },
-        error: (error: unknown) => this.oneProblem.set(toApiProblem(error)),
-      });
+    this.one.run(this.api.get(user.id), {
+      next: (r) => {
+        if (this.selected()?.id !== user.id) return;
+        this.show(r);
+        this.summaries.value.update((all) => ({ ...all, [user.id]: r }));
+      },
+    });
   }
 
   protected toggleGroup(name: string, on: boolean): void {
@@ -148,29 +134,23 @@ export class RestrictionsComponent {
   }
 
   protected save(user: UserResponse): void {
-    if (this.saving()) return;
+    if (this.saving.busy()) return;
     const { restricted, allowGlobal } = this.form.getRawValue();
     const body: OperatorRestrictionsRequest = restricted
       ? { restricted: true, allowGlobal, groups: [...this.chosen()].sort((a, b) => a.localeCompare(b)) }
       : { restricted: false };
-    this.saving.set(true);
-    this.saveProblem.set(null);
     this.groupProblem.set(null);
-    this.api
-      .set(user.id, body)
-      .pipe(finalize(() => this.saving.set(false)))
-      .subscribe({
-        next: (r) => {
-          this.summaries.update((all) => ({ ...all, [user.id]: r }));
-          if (this.selected()?.id === user.id) this.show(r);
-          this.notifier.info('restrictions.saved', { name: user.displayName });
-        },
-        error: (error: unknown) => {
-          const problem = toApiProblem(error);
-          if (problem.status === 404 && problem.detail.startsWith('no such group')) this.groupProblem.set(problem);
-          else this.saveProblem.set(problem);
-        },
-      });
+    this.saving.run(this.api.set(user.id, body), {
+      next: (r) => {
+        this.summaries.value.update((all) => ({ ...all, [user.id]: r }));
+        if (this.selected()?.id === user.id) this.show(r);
+        this.notifier.info('restrictions.saved', { name: user.displayName });
+      },
+      problem: (problem) => {
+        if (problem.status === 404 && problem.detail.startsWith('no such group')) this.groupProblem.set(problem);
+        else this.saving.problem.set(problem);
+      },
+    });
   }
 
   private show(r: OperatorRestrictionsResponse): void {

@@ -9,10 +9,11 @@ import { MatInputModule } from '@angular/material/input';
 import { MatPaginatorModule, type PageEvent } from '@angular/material/paginator';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatTooltipModule } from '@angular/material/tooltip';
-import type { AuditEventResponse, AuditExportQuery } from '@avisa/contracts';
+import type { AuditEventResponse, AuditExportQuery, AuditPage } from '@avisa/contracts';
 import { TranslocoPipe } from '@jsverse/transloco';
-import { Subject, catchError, finalize, interval, of, switchMap, tap } from 'rxjs';
-import { type ApiProblem, toApiProblem } from '../../core/api-error';
+import { type Observable, catchError, interval, tap, throwError } from 'rxjs';
+import { toApiProblem } from '../../core/api-error';
+import { apiAction, apiResource } from '../../core/api-resource';
 import { downloadText } from '../../core/download';
 import { DateTimePipe } from '../../core/format';
 import { Notifier } from '../../core/notifier';
@@ -56,18 +57,16 @@ export class AuditComponent {
   protected readonly filters = inject(FormBuilder).nonNullable.group({ ...EMPTY_FILTERS });
 
   private readonly applied = signal<AuditExportQuery>({});
-  protected readonly items = signal<AuditEventResponse[]>([]);
-  protected readonly total = signal(0);
   protected readonly pageIndex = signal(0);
   protected readonly pageSize = signal(50);
   protected readonly lastReadId = signal<number | null>(null);
-  protected readonly loading = signal(false);
-  protected readonly problem = signal<ApiProblem | null>(null);
-  protected readonly actionProblem = signal<ApiProblem | null>(null);
-  protected readonly exporting = signal(false);
-  protected readonly marking = signal(false);
-  protected readonly expanded = signal<ReadonlySet<number>>(new Set());
   private readonly secondsLeft = signal(AUDIT_REFRESH_SECONDS);
+  protected readonly page = apiResource<AuditPage | null>(() => this.search(), { initial: null });
+  protected readonly items = computed(() => this.page.value()?.items ?? []);
+  protected readonly total = computed(() => this.page.value()?.total ?? 0);
+  protected readonly exporting = apiAction();
+  protected readonly marking = apiAction();
+  protected readonly expanded = signal<ReadonlySet<number>>(new Set());
   protected readonly countdown = computed(() => clock(this.secondsLeft()));
 
   /** Where the line goes: before the first row already read, unless that row opens a later page. */
@@ -84,39 +83,7 @@ export class AuditComponent {
     return newest !== undefined && (marker === null || newest > marker);
   });
 
-  private readonly loads = new Subject<void>();
-
   constructor() {
-    this.loads
-      .pipe(
-        tap(() => {
-          this.loading.set(true);
-          this.secondsLeft.set(AUDIT_REFRESH_SECONDS);
-        }),
-        switchMap(() =>
-          this.api.search({ ...this.applied(), page: this.pageIndex() + 1, pageSize: this.pageSize() }).pipe(
-            tap((page) => {
-              this.items.set(page.items);
-              this.total.set(page.total);
-              this.lastReadId.set(page.lastReadId);
-              this.problem.set(null);
-            }),
-            catchError((error: unknown) => {
-              const problem = toApiProblem(error);
-              this.problem.set(problem);
-              // Refused filters: the rows of the previous ones would read as the answer to these.
-              if (problem.status === 400) {
-                this.items.set([]);
-                this.total.set(0);
-              }
-              return of(null);
-            }),
-            finalize(() => this.loading.set(false)),
-          ),
-        ),
-        takeUntilDestroyed(),
-      )
-      .subscribe();
     // Hidden tabs do not count down: a background tab does not poll the server.
     interval(1000)
       .pipe(takeUntilDestroyed())
@@ -126,7 +93,6 @@ export class AuditComponent {
         if (left <= 0) this.refresh();
         else this.secondsLeft.set(left);
       });
-    this.refresh();
   }
 
   protected apply(): void {
@@ -141,7 +107,7 @@ export class AuditComponent {
   }
 
   protected refresh(): void {
-    this.loads.next();
+    this.page.reload();
   }
 
   protected onPage(event: PageEvent): void {
@@ -152,36 +118,39 @@ export class AuditComponent {
 
   protected markAllRead(): void {
     const newest = this.items()[0]?.id;
-    if (newest === undefined || this.marking()) return;
-    this.marking.set(true);
-    this.actionProblem.set(null);
-    this.api
-      .setLastRead(newest)
-      .pipe(finalize(() => this.marking.set(false)))
-      .subscribe({
-        next: (marker) => {
-          this.lastReadId.set(marker.lastReadId);
-          this.notifier.info('audit.markedRead');
-        },
-        error: (error: unknown) => this.actionProblem.set(toApiProblem(error)),
-      });
+    if (newest === undefined || this.marking.busy()) return;
+    this.exporting.problem.set(null);
+    this.marking.run(this.api.setLastRead(newest), {
+      next: (marker) => {
+        this.lastReadId.set(marker.lastReadId);
+        this.notifier.info('audit.markedRead');
+      },
+    });
   }
 
   protected exportCsv(): void {
-    if (this.exporting()) return;
-    this.exporting.set(true);
-    this.actionProblem.set(null);
+    if (this.exporting.busy()) return;
+    this.marking.problem.set(null);
     const fallback = `avisa-auditoria-${new Date().toISOString().slice(0, 10)}.csv`;
-    this.api
-      .export(this.applied())
-      .pipe(finalize(() => this.exporting.set(false)))
-      .subscribe({
-        next: (response) => {
-          downloadText(attachmentName(response.headers.get('content-disposition'), fallback), response.body ?? '');
-          this.notifier.info('audit.exported');
-        },
-        error: (error: unknown) => this.actionProblem.set(toApiProblem(error)),
-      });
+    this.exporting.run(this.api.export(this.applied()), {
+      next: (response) => {
+        downloadText(attachmentName(response.headers.get('content-disposition'), fallback), response.body ?? '');
+        this.notifier.info('audit.exported');
+      },
+    });
+  }
+
+  /** One page with the applied filters; each load starts the countdown to the next again. */
+  private search(): Observable<AuditPage> {
+    this.secondsLeft.set(AUDIT_REFRESH_SECONDS);
+    return this.api.search({ ...this.applied(), page: this.pageIndex() + 1, pageSize: this.pageSize() }).pipe(
+      tap((page) => this.lastReadId.set(page.lastReadId)),
+      catchError((error: unknown) => {
+        // Refused filters: the rows of the previous ones would read as the answer to these.
+        if (toApiProblem(error).status === 400) this.page.value.set(null);
+        return throwError(() => error);
+      }),
+    );
   }
 
   protected toggle(id: number): void {

@@ -20,10 +20,11 @@ import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatTooltipModule } from '@angular/material/tooltip';
 import { MESSAGE_TEXT_MAX, PHRASES_MAX, phraseKey, type PhraseResponse } from '@avisa/contracts';
 import { TranslocoPipe, TranslocoService } from '@jsverse/transloco';
-import { Subject, catchError, concatMap, filter, finalize, map, of } from 'rxjs';
+import { Subject, catchError, concatMap, finalize, map, of } from 'rxjs';
 import { type ApiProblem, fieldProblems, toApiProblem } from '../../core/api-error';
 import { ApiErrorComponent } from '../../core/ui/api-error.component';
-import { confirmAction } from '../../core/ui/confirm-dialog.component';
+import { confirmThen } from '../../core/ui/confirm-dialog.component';
+import { apiAction, apiResource } from '../../core/api-resource';
 import { PhrasesApi } from './phrases.api';
 
 /** A failure tied to one phrase's row. */
@@ -75,14 +76,12 @@ export class PhrasesComponent {
 
   protected readonly max = MESSAGE_TEXT_MAX;
   protected readonly maxPhrases = PHRASES_MAX;
-  protected readonly phrases = signal<PhraseResponse[] | null>(null);
-  protected readonly loading = signal(false);
-  protected readonly adding = signal(false);
+  protected readonly list = apiResource<PhraseResponse[] | null>(() => this.api.list(), { initial: null });
+  protected readonly phrases = this.list.value;
+  protected readonly adding = apiAction();
   protected readonly saving = signal(false);
   protected readonly editingId = signal<number | null>(null);
-  protected readonly listProblem = signal<ApiProblem | null>(null);
   protected readonly orderProblem = signal<ApiProblem | null>(null);
-  protected readonly addProblem = signal<ApiProblem | null>(null);
   protected readonly rowProblem = signal<RowProblem | null>(null);
   protected readonly announcement = signal('');
 
@@ -102,9 +101,9 @@ export class PhrasesComponent {
   protected readonly editLength = computed(() => this.editValue().length);
   protected readonly full = computed(() => this.all().length >= PHRASES_MAX);
 
-  protected readonly addFieldProblems = computed(() => fieldProblems(this.addProblem(), 'text'));
+  protected readonly addFieldProblems = computed(() => fieldProblems(this.adding.problem(), 'text'));
   protected readonly addGeneralProblem = computed(() => {
-    const p = this.addProblem();
+    const p = this.adding.problem();
     return p && !fieldProblems(p, 'text').length ? p : null;
   });
   protected readonly editFieldProblems = computed(() => fieldProblems(this.rowProblem()?.problem ?? null, 'text'));
@@ -132,12 +131,11 @@ export class PhrasesComponent {
         this.pendingOrders--;
         if ('error' in result) {
           this.orderProblem.set(toApiProblem(result.error));
-          this.load();
+          this.list.reload();
         } else if (this.pendingOrders === 0) {
           this.phrases.set(result.list);
         }
       });
-    this.load();
   }
 
   protected short(text: string): string {
@@ -148,23 +146,18 @@ export class PhrasesComponent {
     event.preventDefault();
     this.newText.markAsTouched();
     this.newText.updateValueAndValidity();
-    if (this.newText.invalid || this.adding()) return;
-    this.addProblem.set(null);
-    this.adding.set(true);
-    this.api
-      .create(this.newText.value.trim())
-      .pipe(finalize(() => this.adding.set(false)))
-      .subscribe({
-        next: (list) => {
-          this.phrases.set(list);
-          this.newText.reset();
-          this.announce('quickPhrases.added');
-        },
-        error: (error: unknown) => {
-          this.addProblem.set(toApiProblem(error));
-          this.newText.setErrors({ server: true });
-        },
-      });
+    if (this.newText.invalid || this.adding.busy()) return;
+    this.adding.run(this.api.create(this.newText.value.trim()), {
+      next: (list) => {
+        this.phrases.set(list);
+        this.newText.reset();
+        this.announce('quickPhrases.added');
+      },
+      problem: (problem) => {
+        this.adding.problem.set(problem);
+        this.newText.setErrors({ server: true });
+      },
+    });
   }
 
   protected startEdit(phrase: PhraseResponse): void {
@@ -211,24 +204,23 @@ export class PhrasesComponent {
   }
 
   protected remove(phrase: PhraseResponse): void {
-    confirmAction(this.dialog, {
+    const data = {
       titleKey: 'quickPhrases.deleteTitle',
       messageKey: 'quickPhrases.deleteMessage',
       params: { text: this.short(phrase.text) },
       confirmKey: 'common.delete',
       danger: true,
-    })
-      .pipe(filter(Boolean))
-      .subscribe(() => {
-        this.rowProblem.set(null);
-        this.api.delete(phrase.id).subscribe({
-          next: () => {
-            this.phrases.update((list) => list?.filter((p) => p.id !== phrase.id) ?? null);
-            this.announce('quickPhrases.deleted');
-          },
-          error: (error: unknown) => this.rowProblem.set({ id: phrase.id, problem: toApiProblem(error) }),
-        });
+    };
+    confirmThen(this.dialog, data, () => {
+      this.rowProblem.set(null);
+      this.api.delete(phrase.id).subscribe({
+        next: () => {
+          this.phrases.update((list) => list?.filter((p) => p.id !== phrase.id) ?? null);
+          this.announce('quickPhrases.deleted');
+        },
+        error: (error: unknown) => this.rowProblem.set({ id: phrase.id, problem: toApiProblem(error) }),
       });
+    });
   }
 
   protected move(index: number, delta: -1 | 1): void {
@@ -260,20 +252,6 @@ export class PhrasesComponent {
     this.pendingOrders++;
     this.orders.next(list.map((p) => p.id));
     return true;
-  }
-
-  private load(): void {
-    this.loading.set(true);
-    this.api
-      .list()
-      .pipe(finalize(() => this.loading.set(false)))
-      .subscribe({
-        next: (list) => {
-          this.phrases.set(list);
-          this.listProblem.set(null);
-        },
-        error: (error: unknown) => this.listProblem.set(toApiProblem(error)),
-      });
   }
 
   private announce(key: string, params?: Record<string, unknown>): void {

@@ -7,7 +7,6 @@ import {
   inject,
   signal,
   viewChild,
-  type WritableSignal,
 } from '@angular/core';
 import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
 import { AbstractControl, FormBuilder, ReactiveFormsModule, ValidationErrors } from '@angular/forms';
@@ -24,16 +23,14 @@ import { RouterLink } from '@angular/router';
 import {
   MESSAGE_TEXT_MAX,
   PRIORITIES,
-  type GroupResponse,
-  type PhraseResponse,
-  type ReceiverResponse,
   type SendMessageRequest,
   type SendMessageResponse,
   type TargetKind,
 } from '@avisa/contracts';
 import { TranslocoPipe } from '@jsverse/transloco';
-import { Observable, catchError, finalize, map, of } from 'rxjs';
-import { type ApiProblem, fieldProblems, toApiProblem } from '../../core/api-error';
+import { Observable, catchError, map, of } from 'rxjs';
+import { apiAction, apiResource } from '../../core/api-resource';
+import { type ApiProblem, fieldProblems } from '../../core/api-error';
 import { LiveService } from '../../core/live.service';
 import { ApiErrorComponent } from '../../core/ui/api-error.component';
 import { OperatorApi } from '../shared/operator.api';
@@ -130,11 +127,20 @@ export class ComposeComponent {
   protected readonly length = computed(() => textLength(this.value().text));
   protected readonly overLimit = computed(() => this.length() > MESSAGE_TEXT_MAX);
 
-  protected readonly receivers = signal<ReceiverResponse[]>([]);
-  protected readonly groups = signal<GroupResponse[]>([]);
-  protected readonly phrases = signal<PhraseResponse[]>([]);
-  protected readonly busy = signal(false);
-  protected readonly problem = signal<ApiProblem | null>(null);
+  // The pickers are a help, not the point: a list that cannot be read is shown empty.
+  protected readonly receivers = apiResource(() => orEmpty(this.api.receivers()), {
+    initial: [],
+    reloadOn: this.live.resynced$,
+  }).value;
+  protected readonly groups = apiResource(() => orEmpty(this.api.groups()), {
+    initial: [],
+    reloadOn: this.live.resynced$,
+  }).value;
+  protected readonly phrases = apiResource(() => orEmpty(this.api.phrases()), {
+    initial: [],
+    reloadOn: this.live.resynced$,
+  }).value;
+  protected readonly sending = apiAction();
   protected readonly result = signal<SentResult | null>(null);
 
   protected readonly options = computed<TargetOption[]>(() => {
@@ -172,13 +178,13 @@ export class ComposeComponent {
   });
 
   protected readonly nameProblems = computed(() => {
-    const p = this.problem();
+    const p = this.sending.problem();
     const fields = fieldProblems(p, 'target');
     return fields.length || !p ? fields : [p.detail];
   });
-  protected readonly textProblems = computed(() => fieldProblems(this.problem(), 'text'));
-  protected readonly priorityProblems = computed(() => fieldProblems(this.problem(), 'priority'));
-  protected readonly ttlProblems = computed(() => fieldProblems(this.problem(), 'ttlSeconds'));
+  protected readonly textProblems = computed(() => fieldProblems(this.sending.problem(), 'text'));
+  protected readonly priorityProblems = computed(() => fieldProblems(this.sending.problem(), 'priority'));
+  protected readonly ttlProblems = computed(() => fieldProblems(this.sending.problem(), 'ttlSeconds'));
 
   constructor() {
     this.form.valueChanges.pipe(takeUntilDestroyed()).subscribe(() => this.draftStore.save(this.form.getRawValue()));
@@ -186,13 +192,11 @@ export class ComposeComponent {
       this.form.controls.name.setValue('');
       this.form.controls.name.markAsUntouched();
     });
-    this.loadLists();
     this.live.presence$
       .pipe(takeUntilDestroyed())
       .subscribe((p) =>
         this.receivers.update((list) => list.map((r) => (r.name === p.name ? { ...r, online: p.online } : r))),
       );
-    this.live.resynced$.pipe(takeUntilDestroyed()).subscribe(() => this.loadLists());
   }
 
   protected insertPhrase(phrase: string): void {
@@ -217,7 +221,7 @@ export class ComposeComponent {
 
   protected send(event?: Event): void {
     event?.preventDefault();
-    if (this.busy()) return;
+    if (this.sending.busy()) return;
     if (this.form.invalid) {
       this.form.markAllAsTouched();
       return;
@@ -231,26 +235,18 @@ export class ComposeComponent {
       priority: draft.priority,
       ttlSeconds: draft.ttlSeconds,
     };
-    this.busy.set(true);
-    this.problem.set(null);
-    this.api
-      .send(request)
-      .pipe(
-        finalize(() => this.busy.set(false)),
-        takeUntilDestroyed(this.destroyRef),
-      )
-      .subscribe({
-        next: (response) => {
-          this.result.set({ response, target });
-          this.form.controls.text.reset('');
-          this.draftStore.clearText();
-        },
-        error: (error: unknown) => this.showProblem(toApiProblem(error), draft.kind),
-      });
+    this.sending.run(this.api.send(request), {
+      next: (response) => {
+        this.result.set({ response, target });
+        this.form.controls.text.reset('');
+        this.draftStore.clearText();
+      },
+      problem: (problem) => this.showProblem(problem, draft.kind),
+    });
   }
 
   private showProblem(problem: ApiProblem, kind: TargetKind): void {
-    this.problem.set(problem);
+    this.sending.problem.set(problem);
     const flag = (control: AbstractControl, on: boolean) => {
       if (!on) return;
       control.setErrors({ ...control.errors, server: true });
@@ -264,19 +260,9 @@ export class ComposeComponent {
     flag(this.form.controls.ttlSeconds, this.ttlProblems().length > 0);
   }
 
-  private loadLists(): void {
-    this.loadInto(this.api.receivers(), this.receivers);
-    this.loadInto(this.api.groups(), this.groups);
-    this.loadInto(this.api.phrases(), this.phrases);
-  }
-
   /** Suggestions and phrases only help: if they cannot be loaded, the form works without them. */
-  private loadInto<T>(source: Observable<T[]>, target: WritableSignal<T[]>): void {
-    source
-      .pipe(
-        catchError(() => of<T[]>([])),
-        takeUntilDestroyed(this.destroyRef),
-      )
-      .subscribe((list) => target.set(list));
-  }
+}
+
+function orEmpty<T>(list: Observable<T[]>): Observable<T[]> {
+  return list.pipe(catchError(() => of<T[]>([])));
 }

@@ -1,33 +1,20 @@
 import { HttpClient } from '@angular/common/http';
 import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
-import { FormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
-import { MatButtonModule } from '@angular/material/button';
+import { FormBuilder, Validators } from '@angular/forms';
 import { MatButtonToggleModule } from '@angular/material/button-toggle';
 import { MatDialogModule, MatDialogRef } from '@angular/material/dialog';
-import { MatFormFieldModule } from '@angular/material/form-field';
-import { MatInputModule } from '@angular/material/input';
-import { MatProgressBarModule } from '@angular/material/progress-bar';
 import type { LoginResponse } from '@avisa/contracts';
-import { TranslocoPipe } from '@jsverse/transloco';
 import { finalize } from 'rxjs';
 import { type ApiProblem, toApiProblem } from './api-error';
 import { API_BASE } from './auth.interceptor';
 import { LanguageService, type Language } from './i18n';
 import { SessionStore } from './session.store';
+import { SCREEN_KIT, FORM_KIT } from './ui/kit';
 
 /** Asks for the username and password; closes with true once this tab has a session. */
 @Component({
   selector: 'av-login-dialog',
-  imports: [
-    ReactiveFormsModule,
-    MatDialogModule,
-    MatFormFieldModule,
-    MatInputModule,
-    MatButtonModule,
-    MatButtonToggleModule,
-    MatProgressBarModule,
-    TranslocoPipe,
-  ],
+  imports: [SCREEN_KIT, FORM_KIT, MatDialogModule, MatButtonToggleModule],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <form [formGroup]="form" (ngSubmit)="submit()" data-testid="login-form">

@@ -2,21 +2,18 @@ import { BreakpointObserver } from '@angular/cdk/layout';
 import { HttpClient } from '@angular/common/http';
 import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
-import { MatButtonModule } from '@angular/material/button';
-import { MatIconModule } from '@angular/material/icon';
 import { MatListModule } from '@angular/material/list';
 import { MatMenuModule } from '@angular/material/menu';
 import { MatSidenavModule } from '@angular/material/sidenav';
 import { MatToolbarModule } from '@angular/material/toolbar';
-import { MatTooltipModule } from '@angular/material/tooltip';
 import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
-import { TranslocoPipe } from '@jsverse/transloco';
 import { map } from 'rxjs';
 import { API_BASE } from './auth.interceptor';
 import { ConnectionStatus } from './connection-status';
 import { LANGUAGES, LanguageService } from './i18n';
 import { SessionStore } from './session.store';
 import { ThemeService } from './theme.service';
+import { SCREEN_KIT } from './ui/kit';
 
 interface NavItem {
   path: string;
@@ -43,17 +40,14 @@ const ADMIN_NAV: NavItem[] = [
 @Component({
   selector: 'av-shell',
   imports: [
+    SCREEN_KIT,
     RouterOutlet,
     RouterLink,
     RouterLinkActive,
     MatToolbarModule,
     MatSidenavModule,
     MatListModule,
-    MatIconModule,
-    MatButtonModule,
     MatMenuModule,
-    MatTooltipModule,
-    TranslocoPipe,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './shell.component.html',

@@ -1,25 +1,17 @@
 import { DOCUMENT } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import { FormBuilder, ReactiveFormsModule } from '@angular/forms';
-import { MatButtonModule } from '@angular/material/button';
-import { MatFormFieldModule } from '@angular/material/form-field';
-import { MatIconModule } from '@angular/material/icon';
-import { MatInputModule } from '@angular/material/input';
+import { FormBuilder } from '@angular/forms';
 import { MatPaginatorModule, type PageEvent } from '@angular/material/paginator';
-import { MatProgressBarModule } from '@angular/material/progress-bar';
-import { MatTooltipModule } from '@angular/material/tooltip';
 import type { AuditEventResponse, AuditExportQuery, AuditPage } from '@avisa/contracts';
-import { TranslocoPipe } from '@jsverse/transloco';
 import { type Observable, catchError, interval, tap, throwError } from 'rxjs';
 import { toApiProblem } from '../../core/api-error';
 import { apiAction, apiResource } from '../../core/api-resource';
 import { downloadText } from '../../core/download';
-import { DateTimePipe } from '../../core/format';
 import { Notifier } from '../../core/notifier';
-import { ApiErrorComponent } from '../../core/ui/api-error.component';
 import { AuditApi } from './audit.api';
 import { EMPTY_FILTERS, actionLabelKey, attachmentName, clock, compactDetails, toAuditQuery } from './audit-query';
+import { SCREEN_KIT, FORM_KIT } from '../../core/ui/kit';
 
 /** Seconds between automatic refreshes. */
 export const AUDIT_REFRESH_SECONDS = 300;
@@ -31,19 +23,7 @@ const PAGE_SIZES = [25, 50, 100, 200];
  */
 @Component({
   selector: 'av-audit',
-  imports: [
-    ReactiveFormsModule,
-    MatButtonModule,
-    MatFormFieldModule,
-    MatIconModule,
-    MatInputModule,
-    MatPaginatorModule,
-    MatProgressBarModule,
-    MatTooltipModule,
-    TranslocoPipe,
-    DateTimePipe,
-    ApiErrorComponent,
-  ],
+  imports: [SCREEN_KIT, FORM_KIT, MatPaginatorModule],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './audit.component.html',
   styleUrl: './audit.component.scss',

@@ -1,12 +1,7 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
-import { FormBuilder, FormsModule, ReactiveFormsModule } from '@angular/forms';
-import { MatButtonModule } from '@angular/material/button';
+import { FormBuilder, FormsModule } from '@angular/forms';
 import { MatCheckboxModule } from '@angular/material/checkbox';
-import { MatFormFieldModule } from '@angular/material/form-field';
-import { MatIconModule } from '@angular/material/icon';
-import { MatInputModule } from '@angular/material/input';
-import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSlideToggleModule } from '@angular/material/slide-toggle';
 import type {
   GroupResponse,
@@ -14,32 +9,19 @@ import type {
   OperatorRestrictionsResponse,
   UserResponse,
 } from '@avisa/contracts';
-import { TranslocoPipe } from '@jsverse/transloco';
 import { type Observable, catchError, forkJoin, map, of, startWith, switchMap } from 'rxjs';
 import type { ApiProblem } from '../../core/api-error';
 import { apiAction, apiResource } from '../../core/api-resource';
 import { Notifier } from '../../core/notifier';
-import { ApiErrorComponent } from '../../core/ui/api-error.component';
 import { RestrictionsApi } from './restrictions.api';
+import { SCREEN_KIT, FORM_KIT } from '../../core/ui/kit';
 
 const FILTER_FROM = 10;
 
 /** Limits operators to some groups (and, optionally, alerts to every site), or lifts the limit. */
 @Component({
   selector: 'av-restrictions',
-  imports: [
-    FormsModule,
-    ReactiveFormsModule,
-    MatButtonModule,
-    MatCheckboxModule,
-    MatFormFieldModule,
-    MatIconModule,
-    MatInputModule,
-    MatProgressBarModule,
-    MatSlideToggleModule,
-    ApiErrorComponent,
-    TranslocoPipe,
-  ],
+  imports: [SCREEN_KIT, FORM_KIT, FormsModule, MatCheckboxModule, MatSlideToggleModule],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './restrictions.component.html',
   styleUrl: './restrictions.component.scss',

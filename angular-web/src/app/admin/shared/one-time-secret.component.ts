@@ -1,7 +1,5 @@
 import { ChangeDetectionStrategy, Component, ElementRef, input, signal, viewChild } from '@angular/core';
-import { MatButtonModule } from '@angular/material/button';
-import { MatIconModule } from '@angular/material/icon';
-import { TranslocoPipe } from '@jsverse/transloco';
+import { SCREEN_KIT } from '../../core/ui/kit';
 
 /**
  * A secret (site key, API token) or a command, with a copy button. When the browser refuses the clipboard
@@ -9,7 +7,7 @@ import { TranslocoPipe } from '@jsverse/transloco';
  */
 @Component({
   selector: 'av-one-time-secret',
-  imports: [MatButtonModule, MatIconModule, TranslocoPipe],
+  imports: [SCREEN_KIT],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <div class="box">

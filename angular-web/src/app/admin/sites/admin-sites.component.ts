@@ -2,24 +2,15 @@ import { BreakpointObserver } from '@angular/cdk/layout';
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
 import { FormsModule } from '@angular/forms';
-import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
-import { MatFormFieldModule } from '@angular/material/form-field';
-import { MatIconModule } from '@angular/material/icon';
-import { MatInputModule } from '@angular/material/input';
 import { MatPaginatorModule, type PageEvent } from '@angular/material/paginator';
-import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
 import { type MatSlideToggle, MatSlideToggleModule } from '@angular/material/slide-toggle';
 import { MatTableModule } from '@angular/material/table';
-import { MatTooltipModule } from '@angular/material/tooltip';
 import type { PresencePayload, ReceiverResponse, ReceiverWithKeyResponse } from '@avisa/contracts';
-import { TranslocoPipe } from '@jsverse/transloco';
 import { filter, map } from 'rxjs';
-import { DateTimePipe } from '../../core/format';
 import { LiveService } from '../../core/live.service';
 import { Notifier } from '../../core/notifier';
-import { ApiErrorComponent } from '../../core/ui/api-error.component';
 import { confirmThen, dangerConfirm } from '../../core/ui/confirm-dialog.component';
 import { apiResource, rowActions } from '../../core/api-resource';
 import { AdminSitesApi } from './admin-sites.api';
@@ -27,6 +18,7 @@ import { BulkSitesDialogComponent } from './bulk-sites-dialog.component';
 import { SiteConnectionsDialogComponent } from './site-connections-dialog.component';
 import { type SiteFormData, SiteFormDialogComponent } from './site-form-dialog.component';
 import { type SiteKeyData, SiteKeyDialogComponent } from './site-key-dialog.component';
+import { SCREEN_KIT, FORM_KIT } from '../../core/ui/kit';
 
 type StateFilter = 'all' | 'online' | 'offline' | 'disabled';
 
@@ -34,20 +26,13 @@ type StateFilter = 'all' | 'online' | 'offline' | 'disabled';
 @Component({
   selector: 'av-admin-sites',
   imports: [
+    SCREEN_KIT,
+    FORM_KIT,
     FormsModule,
     MatTableModule,
     MatPaginatorModule,
-    MatButtonModule,
-    MatIconModule,
-    MatFormFieldModule,
-    MatInputModule,
     MatSelectModule,
     MatSlideToggleModule,
-    MatTooltipModule,
-    MatProgressBarModule,
-    ApiErrorComponent,
-    DateTimePipe,
-    TranslocoPipe,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './admin-sites.component.html',

@@ -1,19 +1,13 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
-import { FormControl, ReactiveFormsModule } from '@angular/forms';
-import { MatButtonModule } from '@angular/material/button';
+import { FormControl } from '@angular/forms';
 import { MatDialog, MatDialogModule, MatDialogRef } from '@angular/material/dialog';
-import { MatFormFieldModule } from '@angular/material/form-field';
-import { MatIconModule } from '@angular/material/icon';
-import { MatInputModule } from '@angular/material/input';
-import { MatProgressBarModule } from '@angular/material/progress-bar';
-import { TranslocoPipe } from '@jsverse/transloco';
 import { apiAction, textCheck } from '../../core/api-resource';
 import { downloadText } from '../../core/download';
-import { ApiErrorComponent } from '../../core/ui/api-error.component';
 import { confirmThen } from '../../core/ui/confirm-dialog.component';
 import { AdminSitesApi } from './admin-sites.api';
 import { type BulkProblem, parseBulkRefusal, toBulkProblem } from './bulk-problems';
+import { SCREEN_KIT, FORM_KIT } from '../../core/ui/kit';
 
 export const BULK_KEYS_FILE = 'avisa-claves-sitios.csv';
 const PREVIEW_ROWS = 100;
@@ -22,17 +16,7 @@ const SHOWN_PROBLEMS = 200;
 /** Creates many sites from a CSV of names; the CSV of keys it answers can be downloaded from here only. */
 @Component({
   selector: 'av-bulk-sites-dialog',
-  imports: [
-    ReactiveFormsModule,
-    MatDialogModule,
-    MatFormFieldModule,
-    MatInputModule,
-    MatButtonModule,
-    MatIconModule,
-    MatProgressBarModule,
-    ApiErrorComponent,
-    TranslocoPipe,
-  ],
+  imports: [SCREEN_KIT, FORM_KIT, MatDialogModule],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './bulk-sites-dialog.component.html',
   styleUrl: './bulk-sites-dialog.component.scss',

@@ -1,13 +1,9 @@
 import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
-import { MatButtonModule } from '@angular/material/button';
 import { MAT_DIALOG_DATA, MatDialogModule } from '@angular/material/dialog';
-import { MatProgressBarModule } from '@angular/material/progress-bar';
 import type { ReceiverConnectionResponse, ReceiverResponse } from '@avisa/contracts';
-import { TranslocoPipe } from '@jsverse/transloco';
 import { apiResource } from '../../core/api-resource';
-import { DateTimePipe } from '../../core/format';
-import { ApiErrorComponent } from '../../core/ui/api-error.component';
 import { AdminSitesApi } from './admin-sites.api';
+import { SCREEN_KIT } from '../../core/ui/kit';
 
 /** Why a connection ended, as the server records it: the hub's own reasons and Socket.IO's. */
 const END_REASONS: Record<string, string> = {
@@ -47,7 +43,7 @@ export function duration(fromIso: string, toIso: string | null, now = Date.now()
 /** A site's latest connections, newest first. */
 @Component({
   selector: 'av-site-connections-dialog',
-  imports: [MatDialogModule, MatButtonModule, MatProgressBarModule, ApiErrorComponent, DateTimePipe, TranslocoPipe],
+  imports: [SCREEN_KIT, MatDialogModule],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <h2 mat-dialog-title>{{ 'manageSites.connections.title' | transloco: { name: site.displayName } }}</h2>

@@ -1,17 +1,12 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
-import { FormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
-import { MatButtonModule } from '@angular/material/button';
+import { FormBuilder, Validators } from '@angular/forms';
 import { MAT_DIALOG_DATA, MatDialogModule, MatDialogRef } from '@angular/material/dialog';
-import { MatFormFieldModule } from '@angular/material/form-field';
-import { MatInputModule } from '@angular/material/input';
-import { MatProgressBarModule } from '@angular/material/progress-bar';
 import type { ReceiverResponse } from '@avisa/contracts';
-import { TranslocoPipe } from '@jsverse/transloco';
 import { Observable, finalize } from 'rxjs';
 import { type ApiProblem, fieldProblems, toApiProblem } from '../../core/api-error';
-import { ApiErrorComponent } from '../../core/ui/api-error.component';
 import { DISPLAY_NAME_MAX, NAME_MAX, NAME_MIN, nameValidator, normalizeName } from '../shared/names';
 import { AdminSitesApi } from './admin-sites.api';
+import { SCREEN_KIT, FORM_KIT } from '../../core/ui/kit';
 
 export interface SiteFormData {
   /** The site whose display name is edited; none to create a site. */
@@ -21,16 +16,7 @@ export interface SiteFormData {
 /** Creates a site (closes with the answer, key included) or changes a site's display name. */
 @Component({
   selector: 'av-site-form-dialog',
-  imports: [
-    ReactiveFormsModule,
-    MatDialogModule,
-    MatFormFieldModule,
-    MatInputModule,
-    MatButtonModule,
-    MatProgressBarModule,
-    ApiErrorComponent,
-    TranslocoPipe,
-  ],
+  imports: [SCREEN_KIT, FORM_KIT, MatDialogModule],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <form [formGroup]="form" (ngSubmit)="submit()" data-testid="site-form">

@@ -1,22 +1,17 @@
 import { DOCUMENT } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
-import { FormBuilder, ReactiveFormsModule, type AbstractControl, type ValidationErrors } from '@angular/forms';
-import { MatButtonModule } from '@angular/material/button';
+import { FormBuilder, type AbstractControl, type ValidationErrors } from '@angular/forms';
 import { MatCheckboxModule } from '@angular/material/checkbox';
 import { MatDialogModule, MatDialogRef } from '@angular/material/dialog';
-import { MatFormFieldModule } from '@angular/material/form-field';
-import { MatIconModule } from '@angular/material/icon';
-import { MatInputModule } from '@angular/material/input';
-import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
 import { TOKEN_SCOPES, type CreatedApiTokenResponse, type TokenScope } from '@avisa/contracts';
-import { TranslocoPipe, TranslocoService } from '@jsverse/transloco';
+import { TranslocoService } from '@jsverse/transloco';
 import { finalize } from 'rxjs';
 import { type ApiProblem, fieldProblems, toApiProblem } from '../../core/api-error';
-import { ApiErrorComponent } from '../../core/ui/api-error.component';
 import { NAME_MAX, NAME_MIN, nameValidator, normalizeName } from '../shared/names';
 import { OneTimeSecretComponent } from '../shared/one-time-secret.component';
 import { TokensApi } from './tokens.api';
+import { SCREEN_KIT, FORM_KIT } from '../../core/ui/kit';
 
 /** Expiry choices in days; 0 is "never". The API takes 1 to 3650. */
 export const EXPIRY_CHOICES = [0, 30, 90, 180, 365, 730] as const;
@@ -27,20 +22,7 @@ const atLeastOne = (control: AbstractControl<Record<TokenScope, boolean>>): Vali
 /** Creates an API token, then shows it the only time the server gives it out, with a curl example. */
 @Component({
   selector: 'av-token-create-dialog',
-  imports: [
-    ReactiveFormsModule,
-    MatDialogModule,
-    MatFormFieldModule,
-    MatInputModule,
-    MatSelectModule,
-    MatCheckboxModule,
-    MatButtonModule,
-    MatIconModule,
-    MatProgressBarModule,
-    ApiErrorComponent,
-    OneTimeSecretComponent,
-    TranslocoPipe,
-  ],
+  imports: [SCREEN_KIT, FORM_KIT, MatDialogModule, MatSelectModule, MatCheckboxModule, OneTimeSecretComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './token-create-dialog.component.html',
   styleUrl: './token-create-dialog.component.scss',

@@ -1,37 +1,21 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
-import { MatButtonModule } from '@angular/material/button';
 import { MatChipsModule } from '@angular/material/chips';
 import { MatDialog } from '@angular/material/dialog';
-import { MatIconModule } from '@angular/material/icon';
-import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSlideToggleModule } from '@angular/material/slide-toggle';
-import { MatTooltipModule } from '@angular/material/tooltip';
 import type { ApiTokenResponse } from '@avisa/contracts';
-import { TranslocoPipe } from '@jsverse/transloco';
 import { filter } from 'rxjs';
-import { DateTimePipe } from '../../core/format';
 import { Notifier } from '../../core/notifier';
-import { ApiErrorComponent } from '../../core/ui/api-error.component';
 import { confirmThen, dangerConfirm } from '../../core/ui/confirm-dialog.component';
 import { apiResource, rowActions } from '../../core/api-resource';
 import { TokenCreateDialogComponent } from './token-create-dialog.component';
 import { type TokenState, tokenState } from './token-state';
 import { TokensApi } from './tokens.api';
+import { SCREEN_KIT } from '../../core/ui/kit';
 
 /** API tokens for other systems (monitoring, scripts): create, list, revoke. */
 @Component({
   selector: 'av-tokens',
-  imports: [
-    MatButtonModule,
-    MatChipsModule,
-    MatIconModule,
-    MatProgressBarModule,
-    MatSlideToggleModule,
-    MatTooltipModule,
-    ApiErrorComponent,
-    DateTimePipe,
-    TranslocoPipe,
-  ],
+  imports: [SCREEN_KIT, MatChipsModule, MatSlideToggleModule],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './tokens.component.html',
   styleUrl: './tokens.component.scss',

@@ -1,21 +1,15 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import { FormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
-import { MatButtonModule } from '@angular/material/button';
+import { FormBuilder, Validators } from '@angular/forms';
 import { MAT_DIALOG_DATA, MatDialogModule, MatDialogRef } from '@angular/material/dialog';
-import { MatFormFieldModule } from '@angular/material/form-field';
-import { MatIconModule } from '@angular/material/icon';
-import { MatInputModule } from '@angular/material/input';
-import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
 import { ROLES, type CreateUserRequest, type Role, type UserResponse } from '@avisa/contracts';
-import { TranslocoPipe } from '@jsverse/transloco';
 import { type Observable, finalize } from 'rxjs';
 import { type ApiProblem, fieldProblems, toApiProblem } from '../../core/api-error';
-import { ApiErrorComponent } from '../../core/ui/api-error.component';
 import { DISPLAY_NAME_MAX, NAME_MAX, NAME_MIN, nameValidator, normalizeName } from '../shared/names';
 import { PASSWORD_MAX_BYTES, PASSWORD_MIN_BYTES, passwordBytesValidator, sameAs } from './password';
 import { UsersApi } from './users.api';
+import { SCREEN_KIT, FORM_KIT } from '../../core/ui/kit';
 
 export interface UserDialogData {
   /** Whose password to set; without one, the dialog creates a user. */
@@ -27,18 +21,7 @@ const FIELDS = ['username', 'displayName', 'role', 'password'] as const;
 /** Creates a user, or sets a user's password; either way the password is typed twice. Closes with the user. */
 @Component({
   selector: 'av-user-dialog',
-  imports: [
-    ReactiveFormsModule,
-    MatDialogModule,
-    MatButtonModule,
-    MatFormFieldModule,
-    MatIconModule,
-    MatInputModule,
-    MatProgressBarModule,
-    MatSelectModule,
-    TranslocoPipe,
-    ApiErrorComponent,
-  ],
+  imports: [SCREEN_KIT, FORM_KIT, MatDialogModule, MatSelectModule],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './user-dialog.component.html',
   styleUrl: './user-dialog.component.scss',

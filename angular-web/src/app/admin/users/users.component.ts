@@ -1,25 +1,19 @@
 import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
-import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
-import { MatIconModule } from '@angular/material/icon';
-import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { type MatSelectChange, MatSelectModule } from '@angular/material/select';
 import { type MatSlideToggleChange, MatSlideToggleModule } from '@angular/material/slide-toggle';
-import { MatTooltipModule } from '@angular/material/tooltip';
 import { ROLES, type Role, type UserResponse } from '@avisa/contracts';
-import { TranslocoPipe } from '@jsverse/transloco';
 import { filter } from 'rxjs';
-import { DateTimePipe } from '../../core/format';
 import { apiResource, rowActions } from '../../core/api-resource';
 import { Notifier } from '../../core/notifier';
 import { SessionStore } from '../../core/session.store';
-import { ApiErrorComponent } from '../../core/ui/api-error.component';
 import { confirmAction } from '../../core/ui/confirm-dialog.component';
 import { tokensCreatedBy } from '../tokens/token-state';
 import { TokensApi } from '../tokens/tokens.api';
 import { UserDialogComponent, type UserDialogData } from './user-dialog.component';
 import { UsersApi } from './users.api';
+import { SCREEN_KIT } from '../../core/ui/kit';
 
 /** Why a change is not offered for a user: a translation key, or null when it is allowed. */
 type Block = string | null;
@@ -35,18 +29,7 @@ function tokenWarningKey(action: 'disable' | 'delete', count: number): string | 
 /** Accounts of the web app: create, set password, role, enable/disable, delete. */
 @Component({
   selector: 'av-users',
-  imports: [
-    MatButtonModule,
-    MatFormFieldModule,
-    MatIconModule,
-    MatProgressBarModule,
-    MatSelectModule,
-    MatSlideToggleModule,
-    MatTooltipModule,
-    TranslocoPipe,
-    DateTimePipe,
-    ApiErrorComponent,
-  ],
+  imports: [SCREEN_KIT, MatFormFieldModule, MatSelectModule, MatSlideToggleModule],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './users.component.html',
   styleUrl: './users.component.scss',

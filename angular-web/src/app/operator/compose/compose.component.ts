@@ -1,23 +1,9 @@
-import {
-  ChangeDetectionStrategy,
-  Component,
-  DestroyRef,
-  ElementRef,
-  computed,
-  inject,
-  signal,
-  viewChild,
-} from '@angular/core';
+import { ChangeDetectionStrategy, Component, ElementRef, computed, inject, signal, viewChild } from '@angular/core';
 import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
-import { AbstractControl, FormBuilder, ReactiveFormsModule, ValidationErrors } from '@angular/forms';
+import { AbstractControl, FormBuilder, ValidationErrors } from '@angular/forms';
 import { MatAutocompleteModule } from '@angular/material/autocomplete';
-import { MatButtonModule } from '@angular/material/button';
 import { MatButtonToggleModule } from '@angular/material/button-toggle';
 import { MatCardModule } from '@angular/material/card';
-import { MatFormFieldModule } from '@angular/material/form-field';
-import { MatIconModule } from '@angular/material/icon';
-import { MatInputModule } from '@angular/material/input';
-import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
 import { RouterLink } from '@angular/router';
 import {
@@ -27,15 +13,14 @@ import {
   type SendMessageResponse,
   type TargetKind,
 } from '@avisa/contracts';
-import { TranslocoPipe } from '@jsverse/transloco';
 import { Observable, catchError, map, of } from 'rxjs';
 import { apiAction, apiResource } from '../../core/api-resource';
 import { type ApiProblem, fieldProblems } from '../../core/api-error';
 import { LiveService } from '../../core/live.service';
-import { ApiErrorComponent } from '../../core/ui/api-error.component';
 import { OperatorApi } from '../shared/operator.api';
 import { touchedErrorState } from '../shared/touched-error-state';
 import { ComposeDraftStore, type ComposeDraft } from './compose-draft.store';
+import { SCREEN_KIT, FORM_KIT } from '../../core/ui/kit';
 
 /** Validity presets; 0 = only the sites online now get it. */
 const TTL_PRESETS = [0, 3_600, 14_400, 86_400, 259_200, 604_800] as const;
@@ -77,19 +62,13 @@ function nameValidator(control: AbstractControl<string>): ValidationErrors | nul
 @Component({
   selector: 'av-compose',
   imports: [
-    ReactiveFormsModule,
+    SCREEN_KIT,
+    FORM_KIT,
     RouterLink,
     MatAutocompleteModule,
-    MatButtonModule,
     MatButtonToggleModule,
     MatCardModule,
-    MatFormFieldModule,
-    MatIconModule,
-    MatInputModule,
-    MatProgressBarModule,
     MatSelectModule,
-    TranslocoPipe,
-    ApiErrorComponent,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './compose.component.html',
@@ -99,7 +78,6 @@ export class ComposeComponent {
   private readonly api = inject(OperatorApi);
   private readonly draftStore = inject(ComposeDraftStore);
   private readonly live = inject(LiveService);
-  private readonly destroyRef = inject(DestroyRef);
   private readonly textArea = viewChild<ElementRef<HTMLTextAreaElement>>('textArea');
 
   protected readonly max = MESSAGE_TEXT_MAX;

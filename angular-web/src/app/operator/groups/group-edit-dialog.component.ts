@@ -1,19 +1,14 @@
 import { ChangeDetectionStrategy, Component, ElementRef, computed, inject, signal, viewChild } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
-import { AbstractControl, FormBuilder, ReactiveFormsModule, ValidationErrors, Validators } from '@angular/forms';
+import { AbstractControl, FormBuilder, ValidationErrors, Validators } from '@angular/forms';
 import { COMMA, ENTER, SEMICOLON } from '@angular/cdk/keycodes';
 import {
   MatAutocompleteModule,
   MatAutocompleteSelectedEvent,
   MatAutocompleteTrigger,
 } from '@angular/material/autocomplete';
-import { MatButtonModule } from '@angular/material/button';
 import { MatChipInputEvent, MatChipsModule } from '@angular/material/chips';
 import { MAT_DIALOG_DATA, MatDialogModule, MatDialogRef } from '@angular/material/dialog';
-import { MatFormFieldModule } from '@angular/material/form-field';
-import { MatIconModule } from '@angular/material/icon';
-import { MatInputModule } from '@angular/material/input';
-import { MatProgressBarModule } from '@angular/material/progress-bar';
 import {
   nameProblem,
   normalizeGroupName,
@@ -21,11 +16,10 @@ import {
   type GroupRequest,
   type GroupResponse,
 } from '@avisa/contracts';
-import { TranslocoPipe } from '@jsverse/transloco';
 import { finalize } from 'rxjs';
 import { type ApiProblem, fieldProblems, toApiProblem } from '../../core/api-error';
-import { ApiErrorComponent } from '../../core/ui/api-error.component';
 import { GROUP_NAME_MAX, GroupsApi } from './groups.api';
+import { SCREEN_KIT, FORM_KIT } from '../../core/ui/kit';
 
 export interface GroupEditData {
   /** The group to change; none to create one. */
@@ -41,19 +35,7 @@ function atLeastOne(control: AbstractControl<string[]>): ValidationErrors | null
 /** Creates or changes a group; closes with the saved group. */
 @Component({
   selector: 'av-group-edit-dialog',
-  imports: [
-    ReactiveFormsModule,
-    MatDialogModule,
-    MatFormFieldModule,
-    MatInputModule,
-    MatChipsModule,
-    MatAutocompleteModule,
-    MatIconModule,
-    MatButtonModule,
-    MatProgressBarModule,
-    TranslocoPipe,
-    ApiErrorComponent,
-  ],
+  imports: [SCREEN_KIT, FORM_KIT, MatDialogModule, MatChipsModule, MatAutocompleteModule],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './group-edit-dialog.component.html',
 })

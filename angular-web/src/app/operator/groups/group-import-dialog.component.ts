@@ -8,18 +8,12 @@ import {
   inject,
   signal,
 } from '@angular/core';
-import { MatButtonModule } from '@angular/material/button';
 import { MatDialogModule, MatDialogRef } from '@angular/material/dialog';
-import { MatFormFieldModule } from '@angular/material/form-field';
-import { MatIconModule } from '@angular/material/icon';
-import { MatInputModule } from '@angular/material/input';
-import { MatProgressBarModule } from '@angular/material/progress-bar';
 import type { GroupImportReport } from '@avisa/contracts';
-import { TranslocoPipe } from '@jsverse/transloco';
 import { apiAction, textCheck } from '../../core/api-resource';
-import { ApiErrorComponent } from '../../core/ui/api-error.component';
 import { GroupsApi } from './groups.api';
 import { problemLines } from './import-problems';
+import { SCREEN_KIT, FORM_KIT } from '../../core/ui/kit';
 
 const PREVIEW_LINES = 200;
 
@@ -32,16 +26,7 @@ function isReport(value: unknown): value is GroupImportReport {
 /** CSV import: pick or paste, look at the preview, send; shows the server's report line by line. Closes with true once something was imported. */
 @Component({
   selector: 'av-group-import-dialog',
-  imports: [
-    MatDialogModule,
-    MatButtonModule,
-    MatFormFieldModule,
-    MatInputModule,
-    MatIconModule,
-    MatProgressBarModule,
-    TranslocoPipe,
-    ApiErrorComponent,
-  ],
+  imports: [SCREEN_KIT, FORM_KIT, MatDialogModule],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './group-import-dialog.component.html',
   styleUrl: './group-import-dialog.component.scss',

@@ -1,15 +1,11 @@
 import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import { MatButtonModule } from '@angular/material/button';
 import { MAT_DIALOG_DATA, MatDialogModule } from '@angular/material/dialog';
-import { MatIconModule } from '@angular/material/icon';
-import { MatProgressBarModule } from '@angular/material/progress-bar';
 import type { GroupInfoResponse, PresencePayload } from '@avisa/contracts';
-import { TranslocoPipe } from '@jsverse/transloco';
 import { apiResource } from '../../core/api-resource';
 import { LiveService } from '../../core/live.service';
-import { ApiErrorComponent } from '../../core/ui/api-error.component';
 import { GroupsApi } from './groups.api';
+import { SCREEN_KIT } from '../../core/ui/kit';
 
 export interface GroupInfoData {
   name: string;
@@ -20,7 +16,7 @@ type Column = 'online' | 'offline' | 'unknown';
 /** A group's members split into online, offline and unknown, kept current by the live presence events. */
 @Component({
   selector: 'av-group-info-dialog',
-  imports: [MatDialogModule, MatButtonModule, MatIconModule, MatProgressBarModule, TranslocoPipe, ApiErrorComponent],
+  imports: [SCREEN_KIT, MatDialogModule],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <h2 mat-dialog-title>{{ 'groups.info.title' | transloco: { name: data.name } }}</h2>

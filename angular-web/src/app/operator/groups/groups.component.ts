@@ -1,41 +1,23 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
-import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
-import { MatFormFieldModule } from '@angular/material/form-field';
-import { MatIconModule } from '@angular/material/icon';
-import { MatInputModule } from '@angular/material/input';
-import { MatProgressBarModule } from '@angular/material/progress-bar';
-import { MatTooltipModule } from '@angular/material/tooltip';
 import { type GroupResponse, normalizeGroupName } from '@avisa/contracts';
-import { TranslocoPipe } from '@jsverse/transloco';
 import { filter } from 'rxjs';
 import { apiAction, apiResource, rowActions } from '../../core/api-resource';
 import { downloadText } from '../../core/download';
-import { DateTimePipe } from '../../core/format';
 import { LiveService } from '../../core/live.service';
 import { Notifier } from '../../core/notifier';
-import { ApiErrorComponent } from '../../core/ui/api-error.component';
 import { confirmThen, dangerConfirm } from '../../core/ui/confirm-dialog.component';
 import { GroupEditDialogComponent, type GroupEditData } from './group-edit-dialog.component';
 import { GroupImportDialogComponent } from './group-import-dialog.component';
 import { GroupInfoDialogComponent, type GroupInfoData } from './group-info-dialog.component';
 import { GroupsApi } from './groups.api';
+import { SCREEN_KIT, FORM_KIT } from '../../core/ui/kit';
 
 const PREVIEW_MEMBERS = 6;
 
 @Component({
   selector: 'av-groups',
-  imports: [
-    MatButtonModule,
-    MatFormFieldModule,
-    MatInputModule,
-    MatIconModule,
-    MatProgressBarModule,
-    MatTooltipModule,
-    TranslocoPipe,
-    DateTimePipe,
-    ApiErrorComponent,
-  ],
+  imports: [SCREEN_KIT, FORM_KIT],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './groups.component.html',
   styleUrl: './groups.component.scss',

@@ -1,43 +1,22 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import { MatButtonModule } from '@angular/material/button';
-import { MatFormFieldModule } from '@angular/material/form-field';
-import { MatIconModule } from '@angular/material/icon';
-import { MatInputModule } from '@angular/material/input';
 import { MatPaginatorModule, type PageEvent } from '@angular/material/paginator';
-import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatTableModule } from '@angular/material/table';
-import { MatTooltipModule } from '@angular/material/tooltip';
 import { Router, RouterLink } from '@angular/router';
 import type { MessageResponse, Page } from '@avisa/contracts';
-import { TranslocoPipe } from '@jsverse/transloco';
 import { Subject, auditTime, debounceTime, distinctUntilChanged } from 'rxjs';
 import { apiResource } from '../../core/api-resource';
-import { DateTimePipe } from '../../core/format';
 import { LiveService } from '../../core/live.service';
-import { ApiErrorComponent } from '../../core/ui/api-error.component';
 import { deliveredCount } from '../shared/deliveries';
 import { OperatorApi } from '../shared/operator.api';
+import { SCREEN_KIT, FORM_KIT } from '../../core/ui/kit';
 
 const COLUMNS = ['createdAt', 'sender', 'target', 'text', 'delivered', 'read', 'priority', 'open'];
 
 /** Sent alerts, newest first; receipt counts follow the live socket. */
 @Component({
   selector: 'av-history',
-  imports: [
-    RouterLink,
-    MatButtonModule,
-    MatFormFieldModule,
-    MatIconModule,
-    MatInputModule,
-    MatPaginatorModule,
-    MatProgressBarModule,
-    MatTableModule,
-    MatTooltipModule,
-    TranslocoPipe,
-    DateTimePipe,
-    ApiErrorComponent,
-  ],
+  imports: [SCREEN_KIT, FORM_KIT, RouterLink, MatPaginatorModule, MatTableModule],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './history.component.html',
   styleUrl: './history.component.scss',

@@ -1,23 +1,17 @@
-import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, input, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, input, signal } from '@angular/core';
 import { takeUntilDestroyed, toObservable } from '@angular/core/rxjs-interop';
-import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
-import { MatIconModule } from '@angular/material/icon';
 import { MatPaginatorModule, type PageEvent } from '@angular/material/paginator';
-import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatTableModule } from '@angular/material/table';
-import { MatTooltipModule } from '@angular/material/tooltip';
 import { RouterLink } from '@angular/router';
 import type { DeliveryResponse, DeliveryUpdatePayload, MessageDetailResponse } from '@avisa/contracts';
-import { TranslocoPipe } from '@jsverse/transloco';
 import { filter, merge } from 'rxjs';
 import { apiAction, apiResource } from '../../core/api-resource';
-import { DateTimePipe } from '../../core/format';
 import { LiveService } from '../../core/live.service';
-import { ApiErrorComponent } from '../../core/ui/api-error.component';
 import { confirmThen, dangerConfirm } from '../../core/ui/confirm-dialog.component';
 import { applyDeliveryUpdate, deliveredCount, isRetractable } from '../shared/deliveries';
 import { OperatorApi } from '../shared/operator.api';
+import { SCREEN_KIT } from '../../core/ui/kit';
 
 const COLUMNS = ['receiver', 'state', 'sentAt', 'deliveredAt', 'readAt', 'attempts', 'reminders', 'flagged'];
 const PAGE_SIZE = 100;
@@ -25,18 +19,7 @@ const PAGE_SIZE = 100;
 /** One alert: what was sent and each site's copy, following receipts live; it can be withdrawn from here. */
 @Component({
   selector: 'av-message-detail',
-  imports: [
-    RouterLink,
-    MatButtonModule,
-    MatIconModule,
-    MatPaginatorModule,
-    MatProgressBarModule,
-    MatTableModule,
-    MatTooltipModule,
-    TranslocoPipe,
-    DateTimePipe,
-    ApiErrorComponent,
-  ],
+  imports: [SCREEN_KIT, RouterLink, MatPaginatorModule, MatTableModule],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './message-detail.component.html',
   styleUrl: './message-detail.component.scss',
@@ -48,7 +31,6 @@ export class MessageDetailComponent {
   private readonly api = inject(OperatorApi);
   private readonly live = inject(LiveService);
   private readonly dialog = inject(MatDialog);
-  private readonly destroyRef = inject(DestroyRef);
 
   protected readonly columns = COLUMNS;
   protected readonly pageSize = PAGE_SIZE;

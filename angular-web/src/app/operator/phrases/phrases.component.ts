@@ -10,22 +10,16 @@ import {
   signal,
 } from '@angular/core';
 import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
-import { AbstractControl, FormControl, ReactiveFormsModule, ValidationErrors, ValidatorFn } from '@angular/forms';
-import { MatButtonModule } from '@angular/material/button';
+import { AbstractControl, FormControl, ValidationErrors, ValidatorFn } from '@angular/forms';
 import { MatDialog } from '@angular/material/dialog';
-import { MatFormFieldModule } from '@angular/material/form-field';
-import { MatIconModule } from '@angular/material/icon';
-import { MatInputModule } from '@angular/material/input';
-import { MatProgressBarModule } from '@angular/material/progress-bar';
-import { MatTooltipModule } from '@angular/material/tooltip';
 import { MESSAGE_TEXT_MAX, PHRASES_MAX, phraseKey, type PhraseResponse } from '@avisa/contracts';
-import { TranslocoPipe, TranslocoService } from '@jsverse/transloco';
+import { TranslocoService } from '@jsverse/transloco';
 import { Subject, catchError, concatMap, finalize, map, of } from 'rxjs';
 import { type ApiProblem, fieldProblems, toApiProblem } from '../../core/api-error';
-import { ApiErrorComponent } from '../../core/ui/api-error.component';
 import { confirmThen } from '../../core/ui/confirm-dialog.component';
 import { apiAction, apiResource } from '../../core/api-resource';
 import { PhrasesApi } from './phrases.api';
+import { SCREEN_KIT, FORM_KIT } from '../../core/ui/kit';
 
 /** A failure tied to one phrase's row. */
 interface RowProblem {
@@ -49,20 +43,7 @@ function phraseValidator(others: () => PhraseResponse[], exceptId: () => number 
 
 @Component({
   selector: 'av-phrases',
-  imports: [
-    ReactiveFormsModule,
-    CdkDropList,
-    CdkDrag,
-    CdkDragHandle,
-    MatButtonModule,
-    MatFormFieldModule,
-    MatInputModule,
-    MatIconModule,
-    MatProgressBarModule,
-    MatTooltipModule,
-    TranslocoPipe,
-    ApiErrorComponent,
-  ],
+  imports: [SCREEN_KIT, FORM_KIT, CdkDropList, CdkDrag, CdkDragHandle],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './phrases.component.html',
   styleUrl: './phrases.component.scss',

@@ -1,21 +1,13 @@
-import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import { MatButtonModule } from '@angular/material/button';
 import { MatButtonToggleModule } from '@angular/material/button-toggle';
-import { MatFormFieldModule } from '@angular/material/form-field';
-import { MatIconModule } from '@angular/material/icon';
-import { MatInputModule } from '@angular/material/input';
-import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSortModule, type Sort } from '@angular/material/sort';
 import { MatTableModule } from '@angular/material/table';
-import { MatTooltipModule } from '@angular/material/tooltip';
 import type { PresencePayload, ReceiverResponse } from '@avisa/contracts';
-import { TranslocoPipe } from '@jsverse/transloco';
 import { apiResource } from '../../core/api-resource';
-import { DateTimePipe } from '../../core/format';
 import { LiveService } from '../../core/live.service';
-import { ApiErrorComponent } from '../../core/ui/api-error.component';
 import { OperatorApi } from '../shared/operator.api';
+import { SCREEN_KIT, FORM_KIT } from '../../core/ui/kit';
 
 export type StateFilter = 'all' | 'online' | 'offline';
 type SortKey = 'state' | 'name' | 'displayName' | 'connectedSince' | 'lastSeenAt' | 'clientVersion';
@@ -40,20 +32,7 @@ function sortValue(r: ReceiverResponse, key: SortKey): string | number {
 /** The sites with their live state: the list follows presence events in place, without reloading. */
 @Component({
   selector: 'av-sites',
-  imports: [
-    MatButtonModule,
-    MatButtonToggleModule,
-    MatFormFieldModule,
-    MatIconModule,
-    MatInputModule,
-    MatProgressBarModule,
-    MatSortModule,
-    MatTableModule,
-    MatTooltipModule,
-    TranslocoPipe,
-    DateTimePipe,
-    ApiErrorComponent,
-  ],
+  imports: [SCREEN_KIT, FORM_KIT, MatButtonToggleModule, MatSortModule, MatTableModule],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './sites.component.html',
   styleUrl: './sites.component.scss',
@@ -61,7 +40,6 @@ function sortValue(r: ReceiverResponse, key: SortKey): string | number {
 export class SitesComponent {
   private readonly api = inject(OperatorApi);
   private readonly live = inject(LiveService);
-  private readonly destroyRef = inject(DestroyRef);
 
   protected readonly columns = COLUMNS;
   protected readonly stateFilters: StateFilter[] = ['all', 'online', 'offline'];

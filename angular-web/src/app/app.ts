@@ -21,7 +21,12 @@ import { ThemeService } from './core/theme.service';
       <av-shell />
     }
   `,
-  styles: `:host { display: block; height: 100%; }`,
+  styles: `
+    :host {
+      display: block;
+      height: 100%;
+    }
+  `,
 })
 export class App {
   protected readonly session = inject(SessionStore);

@@ -15,7 +15,12 @@ export interface ApiProblem {
 
 export function toApiProblem(error: unknown): ApiProblem {
   if (!(error instanceof HttpErrorResponse)) {
-    return { status: -1, leadKey: 'errors.unexpected', detail: error instanceof Error ? error.message : '', fields: {} };
+    return {
+      status: -1,
+      leadKey: 'errors.unexpected',
+      detail: error instanceof Error ? error.message : '',
+      fields: {},
+    };
   }
   const body = (typeof error.error === 'object' && error.error ? error.error : {}) as Partial<ApiError>;
   const retry = Number(error.headers?.get('Retry-After'));

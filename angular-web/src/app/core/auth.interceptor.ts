@@ -13,7 +13,8 @@ export const authInterceptor: HttpInterceptorFn = (request, next) => {
   const token = session.token();
   const isApi = request.url.startsWith(API_BASE);
   const isLogin = request.url === `${API_BASE}/auth/login`;
-  const outgoing = isApi && token && !isLogin ? request.clone({ setHeaders: { Authorization: `Bearer ${token}` } }) : request;
+  const outgoing =
+    isApi && token && !isLogin ? request.clone({ setHeaders: { Authorization: `Bearer ${token}` } }) : request;
   return next(outgoing).pipe(
     tap(() => isApi && connection.httpResult(true)),
     catchError((error: unknown) => {

@@ -1,33 +1,20 @@
 import { HttpClient } from '@angular/common/http';
 import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
-import { FormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
-import { MatButtonModule } from '@angular/material/button';
+import { FormBuilder, Validators } from '@angular/forms';
 import { MatButtonToggleModule } from '@angular/material/button-toggle';
 import { MatDialogModule, MatDialogRef } from '@angular/material/dialog';
-import { MatFormFieldModule } from '@angular/material/form-field';
-import { MatInputModule } from '@angular/material/input';
-import { MatProgressBarModule } from '@angular/material/progress-bar';
 import type { LoginResponse } from '@avisa/contracts';
-import { TranslocoPipe } from '@jsverse/transloco';
 import { finalize } from 'rxjs';
 import { type ApiProblem, toApiProblem } from './api-error';
 import { API_BASE } from './auth.interceptor';
 import { LanguageService, type Language } from './i18n';
 import { SessionStore } from './session.store';
+import { SCREEN_KIT, FORM_KIT } from './ui/kit';
 
 /** Asks for the username and password; closes with true once this tab has a session. */
 @Component({
   selector: 'av-login-dialog',
-  imports: [
-    ReactiveFormsModule,
-    MatDialogModule,
-    MatFormFieldModule,
-    MatInputModule,
-    MatButtonModule,
-    MatButtonToggleModule,
-    MatProgressBarModule,
-    TranslocoPipe,
-  ],
+  imports: [SCREEN_KIT, FORM_KIT, MatDialogModule, MatButtonToggleModule],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <form [formGroup]="form" (ngSubmit)="submit()" data-testid="login-form">
@@ -42,28 +29,43 @@ import { SessionStore } from './session.store';
           }
         }
         <div class="fields">
-        <mat-form-field class="av-full-width">
-          <mat-label>{{ 'login.username' | transloco }}</mat-label>
-          <input matInput formControlName="username" autocomplete="username" name="username" required />
-          @if (form.controls.username.hasError('required')) {
-            <mat-error>{{ 'login.usernameRequired' | transloco }}</mat-error>
-          }
-        </mat-form-field>
-        <mat-form-field class="av-full-width">
-          <mat-label>{{ 'login.password' | transloco }}</mat-label>
-          <input matInput type="password" formControlName="password" autocomplete="current-password" name="password" required />
-          @if (form.controls.password.hasError('required')) {
-            <mat-error>{{ 'login.passwordRequired' | transloco }}</mat-error>
-          }
-        </mat-form-field>
+          <mat-form-field class="av-full-width">
+            <mat-label>{{ 'login.username' | transloco }}</mat-label>
+            <input matInput formControlName="username" autocomplete="username" name="username" required />
+            @if (form.controls.username.hasError('required')) {
+              <mat-error>{{ 'login.usernameRequired' | transloco }}</mat-error>
+            }
+          </mat-form-field>
+          <mat-form-field class="av-full-width">
+            <mat-label>{{ 'login.password' | transloco }}</mat-label>
+            <input
+              matInput
+              type="password"
+              formControlName="password"
+              autocomplete="current-password"
+              name="password"
+              required
+            />
+            @if (form.controls.password.hasError('required')) {
+              <mat-error>{{ 'login.passwordRequired' | transloco }}</mat-error>
+            }
+          </mat-form-field>
         </div>
         @if (problem(); as p) {
           <p class="av-error" role="alert" data-testid="login-error">
             @switch (p.status) {
-              @case (401) { {{ 'login.wrongCredentials' | transloco }} }
-              @case (429) { {{ 'login.locked' | transloco: { minutes: lockedMinutes(p) } }} }
-              @case (0) { {{ 'errors.offline' | transloco }} }
-              @default { {{ p.leadKey | transloco }} {{ p.detail }} }
+              @case (401) {
+                {{ 'login.wrongCredentials' | transloco }}
+              }
+              @case (429) {
+                {{ 'login.locked' | transloco: { minutes: lockedMinutes(p) } }}
+              }
+              @case (0) {
+                {{ 'errors.offline' | transloco }}
+              }
+              @default {
+                {{ p.leadKey | transloco }} {{ p.detail }}
+              }
             }
           </p>
         }
@@ -79,7 +81,9 @@ import { SessionStore } from './session.store';
           hideSingleSelectionIndicator
         >
           @for (l of languages; track l) {
-            <mat-button-toggle [value]="l" [attr.data-testid]="'login-lang-' + l">{{ l.toUpperCase() }}</mat-button-toggle>
+            <mat-button-toggle [value]="l" [attr.data-testid]="'login-lang-' + l">{{
+              l.toUpperCase()
+            }}</mat-button-toggle>
           }
         </mat-button-toggle-group>
         <span class="spacer"></span>
@@ -90,11 +94,22 @@ import { SessionStore } from './session.store';
     </form>
   `,
   styles: `
-    .notice { background: var(--mat-sys-secondary-container); color: var(--mat-sys-on-secondary-container); padding: 8px 12px; border-radius: 8px; }
-    .spacer { flex: 1 1 auto; }
-    mat-dialog-content { min-width: min(360px, 80vw); }
+    .notice {
+      background: var(--mat-sys-secondary-container);
+      color: var(--mat-sys-on-secondary-container);
+      padding: 8px 12px;
+      border-radius: 8px;
+    }
+    .spacer {
+      flex: 1 1 auto;
+    }
+    mat-dialog-content {
+      min-width: min(360px, 80vw);
+    }
     /* room for the outlined field's floating label, which the scrolling content would clip */
-    .fields { padding-top: 8px; }
+    .fields {
+      padding-top: 8px;
+    }
   `,
 })
 export class LoginDialogComponent {

@@ -1,3 +1,8 @@
+import { provideHttpClient } from '@angular/common/http';
+import { provideHttpClientTesting } from '@angular/common/http/testing';
+import { provideZonelessChangeDetection } from '@angular/core';
+import { TestBed } from '@angular/core/testing';
+import { MATERIAL_ANIMATIONS } from '@angular/material/core';
 import type { DeliveryUpdatePayload, MessageCreatedPayload, PresencePayload } from '@avisa/contracts';
 import { TranslocoTestingModule } from '@jsverse/transloco';
 import { Subject } from 'rxjs';
@@ -41,5 +46,22 @@ export function translocoTesting() {
     langs: { es: TRANSLATIONS.es },
     translocoConfig: { availableLangs: ['es'], defaultLang: 'es' },
     preloadLangs: true,
+  });
+}
+
+/**
+ * The TestBed a component spec starts from: zoneless, HttpClient answered by HttpTestingController, the real
+ * Spanish strings and no animations; `imports` and `providers` add the subject and what it needs besides.
+ */
+export function configureTestBed(imports: unknown[] = [], providers: unknown[] = []): void {
+  TestBed.configureTestingModule({
+    imports: [translocoTesting(), ...(imports as never[])],
+    providers: [
+      provideZonelessChangeDetection(),
+      provideHttpClient(),
+      provideHttpClientTesting(),
+      { provide: MATERIAL_ANIMATIONS, useValue: { animationsDisabled: true } },
+      ...(providers as never[]),
+    ],
   });
 }

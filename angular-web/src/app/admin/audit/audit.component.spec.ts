@@ -1,12 +1,9 @@
-import { provideHttpClient } from '@angular/common/http';
-import { HttpTestingController, TestRequest, provideHttpClientTesting } from '@angular/common/http/testing';
-import { provideZonelessChangeDetection } from '@angular/core';
+import { configureTestBed } from '../../core/testing';
+import { HttpTestingController, TestRequest } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
-import { MATERIAL_ANIMATIONS } from '@angular/material/core';
 import type { AuditEventResponse, AuditPage } from '@avisa/contracts';
 import { vi } from 'vitest';
 import { AuditComponent } from './audit.component';
-import { translocoTesting } from '../../core/testing';
 
 const event = (id: number, overrides: Partial<AuditEventResponse> = {}): AuditEventResponse => ({
   id,
@@ -33,18 +30,7 @@ const isList = (r: { url: string; method: string }) => r.method === 'GET' && r.u
 async function setup(first: AuditPage) {
   // Only intervals are faked: the countdown is driven by hand, everything else runs as usual.
   vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
-  TestBed.configureTestingModule({
-    imports: [
-      AuditComponent,
-      translocoTesting(),
-    ],
-    providers: [
-      provideZonelessChangeDetection(),
-      provideHttpClient(),
-      provideHttpClientTesting(),
-      { provide: MATERIAL_ANIMATIONS, useValue: { animationsDisabled: true } },
-    ],
-  });
+  configureTestBed([AuditComponent]);
   const fixture = TestBed.createComponent(AuditComponent);
   const http = TestBed.inject(HttpTestingController);
   await fixture.whenStable();

@@ -1,11 +1,10 @@
-import { provideHttpClient } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
-import { provideZonelessChangeDetection } from '@angular/core';
+import { configureTestBed } from '../../core/testing';
+import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import type { GroupResponse, OperatorRestrictionsResponse, UserResponse } from '@avisa/contracts';
 import { vi } from 'vitest';
 import { Notifier } from '../../core/notifier';
-import { allByTestId, byTestId, translocoTesting } from '../shared/testing';
+import { allByTestId, byTestId } from '../shared/testing';
 import { RestrictionsComponent } from './restrictions.component';
 
 const user = (id: number, username: string, role: UserResponse['role'] = 'operator'): UserResponse => ({
@@ -29,20 +28,22 @@ const group = (id: number, name: string): GroupResponse => ({
 
 const USERS = [user(1, 'admin', 'admin'), user(2, 'ana'), user(3, 'luis')];
 const GROUPS = [group(1, 'zona norte'), group(2, 'zona sur'), group(3, 'zona este')];
-const FREE = (userId: number): OperatorRestrictionsResponse => ({ userId, restricted: false, allowGlobal: true, groups: [] });
-const LUIS: OperatorRestrictionsResponse = { userId: 3, restricted: true, allowGlobal: true, groups: ['zona norte', 'zona sur', 'zona este'] };
+const FREE = (userId: number): OperatorRestrictionsResponse => ({
+  userId,
+  restricted: false,
+  allowGlobal: true,
+  groups: [],
+});
+const LUIS: OperatorRestrictionsResponse = {
+  userId: 3,
+  restricted: true,
+  allowGlobal: true,
+  groups: ['zona norte', 'zona sur', 'zona este'],
+};
 
 async function setup() {
   const notifier = { info: vi.fn() };
-  TestBed.configureTestingModule({
-    imports: [RestrictionsComponent, translocoTesting()],
-    providers: [
-      provideZonelessChangeDetection(),
-      provideHttpClient(),
-      provideHttpClientTesting(),
-      { provide: Notifier, useValue: notifier },
-    ],
-  });
+  configureTestBed([RestrictionsComponent], [{ provide: Notifier, useValue: notifier }]);
   const fixture = TestBed.createComponent(RestrictionsComponent);
   const http = TestBed.inject(HttpTestingController);
   await fixture.whenStable();
@@ -53,7 +54,8 @@ async function setup() {
   http.expectOne('/api/v1/users/3/restrictions').flush(LUIS);
   await fixture.whenStable();
   const el = fixture.nativeElement as HTMLElement;
-  const row = (username: string) => el.querySelector<HTMLElement>(`[data-testid="restriction-operator"][data-user="${username}"]`)!;
+  const row = (username: string) =>
+    el.querySelector<HTMLElement>(`[data-testid="restriction-operator"][data-user="${username}"]`)!;
   const stable = () => fixture.whenStable();
   const select = async (username: string, answer: OperatorRestrictionsResponse) => {
     byTestId(row(username), 'restriction-select')!.click();
@@ -137,7 +139,10 @@ describe('RestrictionsComponent', () => {
     await tick('restriction-save');
     http
       .expectOne('/api/v1/users/2/restrictions')
-      .flush({ statusCode: 404, error: 'Not Found', message: 'no such group: "zona norte"' }, { status: 404, statusText: 'Not Found' });
+      .flush(
+        { statusCode: 404, error: 'Not Found', message: 'no such group: "zona norte"' },
+        { status: 404, statusText: 'Not Found' },
+      );
     await stable();
     const error = el.querySelector('fieldset [data-testid="api-error"]');
     expect(error?.textContent).toContain('no such group');
@@ -149,7 +154,11 @@ describe('RestrictionsComponent', () => {
     await tick('restriction-toggle');
     await tick('restriction-save');
     http.expectOne('/api/v1/users/2/restrictions').flush(
-      { statusCode: 400, error: 'Bad Request', message: 'admins see and send everything; only operators can be restricted' },
+      {
+        statusCode: 400,
+        error: 'Bad Request',
+        message: 'admins see and send everything; only operators can be restricted',
+      },
       { status: 400, statusText: 'Bad Request' },
     );
     await stable();

@@ -1,7 +1,5 @@
 import { ChangeDetectionStrategy, Component, ElementRef, input, signal, viewChild } from '@angular/core';
-import { MatButtonModule } from '@angular/material/button';
-import { MatIconModule } from '@angular/material/icon';
-import { TranslocoPipe } from '@jsverse/transloco';
+import { SCREEN_KIT } from '../../core/ui/kit';
 
 /**
  * A secret (site key, API token) or a command, with a copy button. When the browser refuses the clipboard
@@ -9,7 +7,7 @@ import { TranslocoPipe } from '@jsverse/transloco';
  */
 @Component({
   selector: 'av-one-time-secret',
-  imports: [MatButtonModule, MatIconModule, TranslocoPipe],
+  imports: [SCREEN_KIT],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <div class="box">
@@ -37,13 +35,27 @@ import { TranslocoPipe } from '@jsverse/transloco';
     </p>
   `,
   styles: `
-    .box { display: flex; flex-wrap: wrap; align-items: center; gap: 8px; }
-    code {
-      flex: 1 1 260px; padding: 8px 12px; border-radius: 8px; word-break: break-all; user-select: all;
-      font-family: 'Roboto Mono', ui-monospace, monospace;
-      background: var(--mat-sys-surface-container-highest); color: var(--mat-sys-on-surface);
+    .box {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: center;
+      gap: 8px;
     }
-    .status { min-height: 1.25em; margin: 4px 0 0; font: var(--mat-sys-body-small); }
+    code {
+      flex: 1 1 260px;
+      padding: 8px 12px;
+      border-radius: 8px;
+      word-break: break-all;
+      user-select: all;
+      font-family: 'Roboto Mono', ui-monospace, monospace;
+      background: var(--mat-sys-surface-container-highest);
+      color: var(--mat-sys-on-surface);
+    }
+    .status {
+      min-height: 1.25em;
+      margin: 4px 0 0;
+      font: var(--mat-sys-body-small);
+    }
   `,
 })
 export class OneTimeSecretComponent {

@@ -16,8 +16,10 @@ export function captureDownloads() {
   Object.defineProperty(URL, 'createObjectURL', {
     value: (blob: Blob) => (blobs.push(blob), 'blob:test'),
     configurable: true,
+    // Writable, so a spec in the same worker that assigns these later still can.
+    writable: true,
   });
-  Object.defineProperty(URL, 'revokeObjectURL', { value: () => undefined, configurable: true });
+  Object.defineProperty(URL, 'revokeObjectURL', { value: () => undefined, configurable: true, writable: true });
   vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
     names.push(this.download);
   });

@@ -1,6 +1,7 @@
 import { HttpClient } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import type {
+  BulkSitesReport,
   CreateReceiverRequest,
   ReceiverConnectionResponse,
   ReceiverResponse,
@@ -23,6 +24,14 @@ export class AdminSitesApi {
 
   create(body: CreateReceiverRequest): Observable<ReceiverWithKeyResponse> {
     return this.http.post<ReceiverWithKeyResponse>(BASE, body);
+  }
+
+  /** What the CSV would create and each problem by line; creates nothing (the server's dry run). */
+  checkBulk(csv: string): Observable<BulkSitesReport> {
+    return this.http.post<BulkSitesReport>(`${BASE}/bulk`, csv, {
+      headers: { 'content-type': 'text/csv' },
+      params: { dryRun: true },
+    });
   }
 
   /** Sends the CSV of names; answers the CSV of `name,key`. */

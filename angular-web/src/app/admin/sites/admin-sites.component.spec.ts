@@ -1,6 +1,5 @@
-import { provideHttpClient } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
-import { provideZonelessChangeDetection } from '@angular/core';
+import { configureTestBed } from '../../core/testing';
+import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import { MatDialog } from '@angular/material/dialog';
 import type { ReceiverResponse, ReceiverWithKeyResponse } from '@avisa/contracts';
@@ -9,7 +8,7 @@ import { vi } from 'vitest';
 import { LiveService } from '../../core/live.service';
 import { Notifier } from '../../core/notifier';
 import { ConfirmDialogComponent } from '../../core/ui/confirm-dialog.component';
-import { FakeLive, allByTestId, byTestId, translocoTesting, typeInto } from '../shared/testing';
+import { FakeLive, allByTestId, byTestId, typeInto } from '../shared/testing';
 import { AdminSitesComponent } from './admin-sites.component';
 import { SiteConnectionsDialogComponent } from './site-connections-dialog.component';
 import { SiteFormDialogComponent } from './site-form-dialog.component';
@@ -29,7 +28,11 @@ const site = (name: string, extra: Partial<ReceiverResponse> = {}): ReceiverResp
   ...extra,
 });
 
-const SITES = [site('farmacia-centro', { online: true, clientVersion: '1.0.0' }), site('farmacia-norte'), site('farmacia-sur', { enabled: false })];
+const SITES = [
+  site('farmacia-centro', { online: true, clientVersion: '1.0.0' }),
+  site('farmacia-norte'),
+  site('farmacia-sur', { enabled: false }),
+];
 
 /** MatDialog stand-in: each open answers what `answers` says for that dialog. */
 function fakeDialog(answers: Map<unknown, unknown>) {
@@ -40,16 +43,13 @@ async function setup(answers = new Map<unknown, unknown>()) {
   const live = new FakeLive();
   const dialog = fakeDialog(answers);
   const notifier = { info: vi.fn() };
-  TestBed.configureTestingModule({
-    imports: [AdminSitesComponent, translocoTesting()],
-    providers: [
-      provideZonelessChangeDetection(),
-      provideHttpClient(),
-      provideHttpClientTesting(),
+  configureTestBed(
+    [AdminSitesComponent],
+    [
       { provide: LiveService, useValue: live },
       { provide: Notifier, useValue: notifier },
     ],
-  });
+  );
   TestBed.overrideProvider(MatDialog, { useValue: dialog });
   const fixture = TestBed.createComponent(AdminSitesComponent);
   const http = TestBed.inject(HttpTestingController);
@@ -67,7 +67,11 @@ describe('AdminSitesComponent', () => {
 
   it('lists every site with its state, and filters by name', async () => {
     const { el, row, stable } = await setup();
-    expect(allByTestId(el, 'admin-site-row').map((r) => r.dataset['site'])).toEqual(['farmacia-centro', 'farmacia-norte', 'farmacia-sur']);
+    expect(allByTestId(el, 'admin-site-row').map((r) => r.dataset['site'])).toEqual([
+      'farmacia-centro',
+      'farmacia-norte',
+      'farmacia-sur',
+    ]);
     expect(byTestId(row('farmacia-centro'), 'site-online')?.textContent).toContain('Conectado');
     expect(row('farmacia-centro').textContent).toContain('1.0.0');
     typeInto(byTestId(el, 'site-filter'), 'NORTE');
@@ -77,7 +81,13 @@ describe('AdminSitesComponent', () => {
 
   it('follows the live presence of the sites', async () => {
     const { live, row, stable } = await setup();
-    live.presence$.next({ name: 'farmacia-norte', online: true, connectedSince: '2026-11-22T10:00:00.000Z', lastSeenAt: '2026-11-22T10:00:00.000Z', clientVersion: '1.2.0' });
+    live.presence$.next({
+      name: 'farmacia-norte',
+      online: true,
+      connectedSince: '2026-11-22T10:00:00.000Z',
+      lastSeenAt: '2026-11-22T10:00:00.000Z',
+      clientVersion: '1.2.0',
+    });
     await stable();
     expect(byTestId(row('farmacia-norte'), 'site-online')?.textContent).toContain('Conectado');
     expect(row('farmacia-norte').textContent).toContain('1.2.0');
@@ -88,7 +98,11 @@ describe('AdminSitesComponent', () => {
     const { el, dialog, stable } = await setup(new Map([[SiteFormDialogComponent, created]]));
     byTestId(el, 'site-create')!.click();
     await stable();
-    expect(dialog.open).toHaveBeenNthCalledWith(2, SiteKeyDialogComponent, expect.objectContaining({ data: { site: created, rotated: false }, disableClose: true }));
+    expect(dialog.open).toHaveBeenNthCalledWith(
+      2,
+      SiteKeyDialogComponent,
+      expect.objectContaining({ data: { site: created, rotated: false }, disableClose: true }),
+    );
     expect(allByTestId(el, 'admin-site-row').map((r) => r.dataset['site'])).toContain('farmacia-este');
   });
 
@@ -109,7 +123,12 @@ describe('AdminSitesComponent', () => {
     const toggle = () => row('farmacia-norte').querySelector<HTMLButtonElement>('[data-testid="site-enabled"] button')!;
     toggle().click();
     await stable();
-    http.expectOne('/api/v1/receivers/farmacia-norte').flush({ statusCode: 404, error: 'Not Found', message: 'site "farmacia-norte" does not exist' }, { status: 404, statusText: 'Not Found' });
+    http
+      .expectOne('/api/v1/receivers/farmacia-norte')
+      .flush(
+        { statusCode: 404, error: 'Not Found', message: 'site "farmacia-norte" does not exist' },
+        { status: 404, statusText: 'Not Found' },
+      );
     await stable();
     expect(byTestId(row('farmacia-norte'), 'api-error')?.textContent).toContain('does not exist');
     expect(toggle().getAttribute('aria-checked')).toBe('true');
@@ -124,7 +143,10 @@ describe('AdminSitesComponent', () => {
     const rotated = { ...SITES[0], online: false, key: 'avr_rotated' };
     req.flush(rotated);
     await stable();
-    expect(dialog.open).toHaveBeenLastCalledWith(SiteKeyDialogComponent, expect.objectContaining({ data: { site: rotated, rotated: true } }));
+    expect(dialog.open).toHaveBeenLastCalledWith(
+      SiteKeyDialogComponent,
+      expect.objectContaining({ data: { site: rotated, rotated: true } }),
+    );
     expect(byTestId(row('farmacia-centro'), 'site-online')?.textContent).toContain('Desconectado');
   });
 
@@ -143,13 +165,19 @@ describe('AdminSitesComponent', () => {
     expect(req.request.method).toBe('DELETE');
     req.flush(null, { status: 204, statusText: 'No Content' });
     await stable();
-    expect(allByTestId(el, 'admin-site-row').map((r) => r.dataset['site'])).toEqual(['farmacia-centro', 'farmacia-norte']);
+    expect(allByTestId(el, 'admin-site-row').map((r) => r.dataset['site'])).toEqual([
+      'farmacia-centro',
+      'farmacia-norte',
+    ]);
   });
 
   it('opens the connection history of a site', async () => {
     const { row, dialog, stable } = await setup();
     byTestId(row('farmacia-norte'), 'site-connections')!.click();
     await stable();
-    expect(dialog.open).toHaveBeenCalledWith(SiteConnectionsDialogComponent, expect.objectContaining({ data: SITES[1] }));
+    expect(dialog.open).toHaveBeenCalledWith(
+      SiteConnectionsDialogComponent,
+      expect.objectContaining({ data: SITES[1] }),
+    );
   });
 });

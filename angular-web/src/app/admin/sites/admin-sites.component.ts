@@ -2,31 +2,23 @@ import { BreakpointObserver } from '@angular/cdk/layout';
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
 import { FormsModule } from '@angular/forms';
-import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
-import { MatFormFieldModule } from '@angular/material/form-field';
-import { MatIconModule } from '@angular/material/icon';
-import { MatInputModule } from '@angular/material/input';
 import { MatPaginatorModule, type PageEvent } from '@angular/material/paginator';
-import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
 import { type MatSlideToggle, MatSlideToggleModule } from '@angular/material/slide-toggle';
 import { MatTableModule } from '@angular/material/table';
-import { MatTooltipModule } from '@angular/material/tooltip';
 import type { PresencePayload, ReceiverResponse, ReceiverWithKeyResponse } from '@avisa/contracts';
-import { TranslocoPipe } from '@jsverse/transloco';
-import { type Observable, filter, finalize, map } from 'rxjs';
-import { type ApiProblem, toApiProblem } from '../../core/api-error';
-import { DateTimePipe } from '../../core/format';
+import { filter, map } from 'rxjs';
 import { LiveService } from '../../core/live.service';
 import { Notifier } from '../../core/notifier';
-import { ApiErrorComponent } from '../../core/ui/api-error.component';
-import { confirmAction } from '../../core/ui/confirm-dialog.component';
+import { confirmThen, dangerConfirm } from '../../core/ui/confirm-dialog.component';
+import { apiResource, rowActions } from '../../core/api-resource';
 import { AdminSitesApi } from './admin-sites.api';
-import { type BulkSitesData, BulkSitesDialogComponent } from './bulk-sites-dialog.component';
+import { BulkSitesDialogComponent } from './bulk-sites-dialog.component';
 import { SiteConnectionsDialogComponent } from './site-connections-dialog.component';
 import { type SiteFormData, SiteFormDialogComponent } from './site-form-dialog.component';
 import { type SiteKeyData, SiteKeyDialogComponent } from './site-key-dialog.component';
+import { SCREEN_KIT, FORM_KIT } from '../../core/ui/kit';
 
 type StateFilter = 'all' | 'online' | 'offline' | 'disabled';
 
@@ -34,164 +26,17 @@ type StateFilter = 'all' | 'online' | 'offline' | 'disabled';
 @Component({
   selector: 'av-admin-sites',
   imports: [
+    SCREEN_KIT,
+    FORM_KIT,
     FormsModule,
     MatTableModule,
     MatPaginatorModule,
-    MatButtonModule,
-    MatIconModule,
-    MatFormFieldModule,
-    MatInputModule,
     MatSelectModule,
     MatSlideToggleModule,
-    MatTooltipModule,
-    MatProgressBarModule,
-    ApiErrorComponent,
-    DateTimePipe,
-    TranslocoPipe,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
-  template: `
-    <section class="av-page">
-      <header class="av-page-header">
-        <h1>{{ 'nav.adminSites' | transloco }}</h1>
-        <button mat-stroked-button type="button" (click)="openBulk()" data-testid="sites-bulk">
-          <mat-icon>upload_file</mat-icon>
-          {{ 'manageSites.bulkButton' | transloco }}
-        </button>
-        <button mat-flat-button type="button" (click)="openCreate()" data-testid="site-create">
-          <mat-icon>add</mat-icon>
-          {{ 'manageSites.createButton' | transloco }}
-        </button>
-      </header>
-
-      <div class="filters">
-        <mat-form-field>
-          <mat-label>{{ 'common.search' | transloco }}</mat-label>
-          <mat-icon matPrefix>search</mat-icon>
-          <input matInput [ngModel]="query()" (ngModelChange)="query.set($event); pageIndex.set(0)" data-testid="site-filter" />
-        </mat-form-field>
-        <mat-form-field>
-          <mat-label>{{ 'manageSites.stateFilter' | transloco }}</mat-label>
-          <mat-select [ngModel]="state()" (ngModelChange)="state.set($event); pageIndex.set(0)" data-testid="site-state-filter">
-            @for (s of states; track s) {
-              <mat-option [value]="s">{{ 'manageSites.states.' + s | transloco }}</mat-option>
-            }
-          </mat-select>
-        </mat-form-field>
-        <span class="av-muted" data-testid="site-counts">
-          {{ 'manageSites.counts' | transloco: { shown: filtered().length, total: sites().length, online: onlineCount() } }}
-        </span>
-        <button mat-icon-button type="button" (click)="load()" [attr.aria-label]="'common.refresh' | transloco" [matTooltip]="'common.refresh' | transloco">
-          <mat-icon>refresh</mat-icon>
-        </button>
-      </div>
-
-      @if (loading()) {
-        <mat-progress-bar mode="indeterminate" />
-      }
-      <av-api-error [problem]="loadProblem()" />
-
-      <div class="av-table-wrap">
-        <table mat-table [dataSource]="page()" [trackBy]="trackByName">
-          <ng-container matColumnDef="name">
-            <th mat-header-cell *matHeaderCellDef>{{ 'manageSites.columns.name' | transloco }}</th>
-            <td mat-cell *matCellDef="let s" class="mono">{{ s.name }}</td>
-          </ng-container>
-          <ng-container matColumnDef="displayName">
-            <th mat-header-cell *matHeaderCellDef>{{ 'manageSites.columns.displayName' | transloco }}</th>
-            <td mat-cell *matCellDef="let s">{{ s.displayName }}</td>
-          </ng-container>
-          <ng-container matColumnDef="enabled">
-            <th mat-header-cell *matHeaderCellDef>{{ 'manageSites.columns.enabled' | transloco }}</th>
-            <td mat-cell *matCellDef="let s">
-              <mat-slide-toggle
-                #toggle
-                [checked]="s.enabled"
-                [disabled]="pending().has(s.name)"
-                (change)="setEnabled(s, toggle)"
-                [attr.aria-label]="'manageSites.enabledLabel' | transloco: { name: s.name }"
-                data-testid="site-enabled"
-              />
-            </td>
-          </ng-container>
-          <ng-container matColumnDef="online">
-            <th mat-header-cell *matHeaderCellDef>{{ 'manageSites.columns.online' | transloco }}</th>
-            <td mat-cell *matCellDef="let s">
-              <span class="av-state" [class.av-state-online]="s.online" [class.av-state-offline]="!s.online" data-testid="site-online">
-                {{ (s.online ? 'manageSites.online' : 'manageSites.offline') | transloco }}
-              </span>
-              @if (narrow() && s.lastSeenAt) {
-                <div class="av-muted small">{{ s.lastSeenAt | avDateTime }}</div>
-              }
-            </td>
-          </ng-container>
-          <ng-container matColumnDef="lastSeen">
-            <th mat-header-cell *matHeaderCellDef>{{ 'manageSites.columns.lastSeen' | transloco }}</th>
-            <td mat-cell *matCellDef="let s">{{ s.lastSeenAt | avDateTime }}</td>
-          </ng-container>
-          <ng-container matColumnDef="clientVersion">
-            <th mat-header-cell *matHeaderCellDef>{{ 'manageSites.columns.clientVersion' | transloco }}</th>
-            <td mat-cell *matCellDef="let s">{{ s.clientVersion ?? '—' }}</td>
-          </ng-container>
-          <ng-container matColumnDef="created">
-            <th mat-header-cell *matHeaderCellDef>{{ 'manageSites.columns.created' | transloco }}</th>
-            <td mat-cell *matCellDef="let s">{{ s.createdAt | avDateTime }}</td>
-          </ng-container>
-          <ng-container matColumnDef="actions">
-            <th mat-header-cell *matHeaderCellDef>{{ 'common.actions' | transloco }}</th>
-            <td mat-cell *matCellDef="let s">
-              <div class="actions">
-                <button mat-icon-button type="button" (click)="openEdit(s)" data-testid="site-edit"
-                  [attr.aria-label]="'manageSites.actions.edit' | transloco: { name: s.name }" [matTooltip]="'manageSites.actions.edit' | transloco: { name: s.name }">
-                  <mat-icon>edit</mat-icon>
-                </button>
-                <button mat-icon-button type="button" (click)="openConnections(s)" data-testid="site-connections"
-                  [attr.aria-label]="'manageSites.actions.connections' | transloco: { name: s.name }" [matTooltip]="'manageSites.actions.connections' | transloco: { name: s.name }">
-                  <mat-icon>history</mat-icon>
-                </button>
-                <button mat-icon-button type="button" (click)="rotate(s)" [disabled]="pending().has(s.name)" data-testid="site-rotate"
-                  [attr.aria-label]="'manageSites.actions.rotate' | transloco: { name: s.name }" [matTooltip]="'manageSites.actions.rotate' | transloco: { name: s.name }">
-                  <mat-icon>key</mat-icon>
-                </button>
-                <button mat-icon-button type="button" class="danger" (click)="remove(s)" [disabled]="pending().has(s.name)" data-testid="site-delete"
-                  [attr.aria-label]="'manageSites.actions.delete' | transloco: { name: s.name }" [matTooltip]="'manageSites.actions.delete' | transloco: { name: s.name }">
-                  <mat-icon>delete</mat-icon>
-                </button>
-              </div>
-              @if (rowProblem()?.name === s.name) {
-                <av-api-error [problem]="rowProblem()!.problem" />
-              }
-            </td>
-          </ng-container>
-          <tr mat-header-row *matHeaderRowDef="columns()"></tr>
-          <tr mat-row *matRowDef="let s; columns: columns()" data-testid="admin-site-row" [attr.data-site]="s.name" [class.disabled]="!s.enabled"></tr>
-          <tr class="mat-row" *matNoDataRow>
-            <td class="mat-cell empty av-muted" [attr.colspan]="columns().length">
-              {{ (sites().length ? 'manageSites.noMatch' : 'manageSites.empty') | transloco }}
-            </td>
-          </tr>
-        </table>
-      </div>
-      <mat-paginator
-        [length]="filtered().length"
-        [pageIndex]="pageIndex()"
-        [pageSize]="pageSize()"
-        [pageSizeOptions]="[25, 50, 100, 500]"
-        (page)="onPage($event)"
-        showFirstLastButtons
-      />
-    </section>
-  `,
-  styles: `
-    .filters { display: flex; flex-wrap: wrap; align-items: center; gap: 8px 16px; margin-bottom: 8px; }
-    .filters mat-form-field { flex: 0 1 280px; }
-    .actions { display: flex; flex-wrap: nowrap; }
-    .mono { font-family: 'Roboto Mono', ui-monospace, monospace; white-space: nowrap; }
-    .danger:not([disabled]) { color: var(--mat-sys-error); }
-    tr.disabled td { color: var(--mat-sys-on-surface-variant); }
-    .empty { padding: 16px; }
-    .small { font: var(--mat-sys-body-small); }
-  `,
+  templateUrl: './admin-sites.component.html',
+  styleUrl: './admin-sites.component.scss',
 })
 export class AdminSitesComponent {
   private readonly api = inject(AdminSitesApi);
@@ -212,12 +57,10 @@ export class AdminSitesComponent {
       : ['name', 'displayName', 'enabled', 'online', 'lastSeen', 'clientVersion', 'created', 'actions'],
   );
   protected readonly states: StateFilter[] = ['all', 'online', 'offline', 'disabled'];
-  protected readonly sites = signal<ReceiverResponse[]>([]);
-  protected readonly loading = signal(false);
-  protected readonly loadProblem = signal<ApiProblem | null>(null);
-  protected readonly rowProblem = signal<{ name: string; problem: ApiProblem } | null>(null);
-  /** Sites with a change on its way to the server. */
-  protected readonly pending = signal<ReadonlySet<string>>(new Set());
+  protected readonly list = apiResource(() => this.api.list(), { initial: [], reloadOn: this.live.resynced$ });
+  protected readonly sites = this.list.value;
+  /** Sites with a change on its way to the server, and each one's last failure. */
+  protected readonly rows = rowActions<string>();
   protected readonly query = signal('');
   protected readonly state = signal<StateFilter>('all');
   protected readonly pageIndex = signal(0);
@@ -244,21 +87,7 @@ export class AdminSitesComponent {
   protected readonly trackByName = (_: number, s: ReceiverResponse) => s.name;
 
   constructor() {
-    this.load();
     this.live.presence$.pipe(takeUntilDestroyed()).subscribe((p) => this.applyPresence(p));
-    this.live.resynced$.pipe(takeUntilDestroyed()).subscribe(() => this.load());
-  }
-
-  protected load(): void {
-    this.loading.set(true);
-    this.loadProblem.set(null);
-    this.api
-      .list()
-      .pipe(finalize(() => this.loading.set(false)))
-      .subscribe({
-        next: (list) => this.sites.set(list),
-        error: (error: unknown) => this.loadProblem.set(toApiProblem(error)),
-      });
   }
 
   protected onPage(event: PageEvent): void {
@@ -291,14 +120,13 @@ export class AdminSitesComponent {
 
   protected openBulk(): void {
     this.dialog
-      .open<BulkSitesDialogComponent, BulkSitesData, number>(BulkSitesDialogComponent, {
-        data: { existing: this.sites().map((s) => s.name) },
+      .open<BulkSitesDialogComponent, void, number>(BulkSitesDialogComponent, {
         width: '720px',
         maxWidth: '95vw',
       })
       .afterClosed()
       .pipe(filter((created) => !!created))
-      .subscribe(() => this.load());
+      .subscribe(() => this.list.reload());
   }
 
   protected openConnections(site: ReceiverResponse): void {
@@ -307,52 +135,40 @@ export class AdminSitesComponent {
 
   protected setEnabled(site: ReceiverResponse, toggle: MatSlideToggle): void {
     const enabled = toggle.checked;
-    this.run(site.name, this.api.update(site.name, { enabled }), {
+    this.rows.run(site.name, this.api.update(site.name, { enabled }), {
       next: (updated) => {
         this.replace(updated);
         this.notifier.info(enabled ? 'manageSites.enabledDone' : 'manageSites.disabledDone', { name: site.name });
       },
-      error: () => (toggle.checked = site.enabled),
+      problem: (problem) => {
+        toggle.checked = site.enabled;
+        this.rows.setProblem(site.name, problem);
+      },
     });
   }
 
   protected rotate(site: ReceiverResponse): void {
-    confirmAction(this.dialog, {
-      titleKey: 'manageSites.rotateConfirm.title',
-      messageKey: 'manageSites.rotateConfirm.message',
-      confirmKey: 'manageSites.rotateConfirm.confirm',
-      params: { name: site.name },
-      danger: true,
-    })
-      .pipe(filter((yes) => !!yes))
-      .subscribe(() =>
-        this.run(site.name, this.api.rotateKey(site.name), {
-          next: (rotated) => {
-            const { key: _key, ...updated } = rotated;
-            this.replace(updated);
-            this.showKey(rotated, true);
-          },
-        }),
-      );
+    const data = dangerConfirm('manageSites.rotateConfirm', { name: site.name }, 'manageSites.rotateConfirm.confirm');
+    confirmThen(this.dialog, data, () =>
+      this.rows.run(site.name, this.api.rotateKey(site.name), {
+        next: (rotated) => {
+          const { key: _key, ...updated } = rotated;
+          this.replace(updated);
+          this.showKey(rotated, true);
+        },
+      }),
+    );
   }
 
   protected remove(site: ReceiverResponse): void {
-    confirmAction(this.dialog, {
-      titleKey: 'manageSites.deleteConfirm.title',
-      messageKey: 'manageSites.deleteConfirm.message',
-      confirmKey: 'common.delete',
-      params: { name: site.name },
-      danger: true,
-    })
-      .pipe(filter((yes) => !!yes))
-      .subscribe(() =>
-        this.run(site.name, this.api.delete(site.name), {
-          next: () => {
-            this.sites.update((list) => list.filter((s) => s.name !== site.name));
-            this.notifier.info('manageSites.deleted', { name: site.name });
-          },
-        }),
-      );
+    confirmThen(this.dialog, dangerConfirm('manageSites.dangerConfirm', { name: site.name }), () =>
+      this.rows.run(site.name, this.api.delete(site.name), {
+        next: () => {
+          this.sites.update((list) => list.filter((s) => s.name !== site.name));
+          this.notifier.info('manageSites.deleted', { name: site.name });
+        },
+      }),
+    );
   }
 
   private showKey(site: ReceiverWithKeyResponse, rotated: boolean): void {
@@ -362,32 +178,6 @@ export class AdminSitesComponent {
       disableClose: true,
       maxWidth: '95vw',
     });
-  }
-
-  private run<T>(
-    name: string,
-    request: Observable<T>,
-    handlers: { next: (value: T) => void; error?: () => void },
-  ): void {
-    this.rowProblem.set(null);
-    this.pending.update((set) => new Set(set).add(name));
-    request
-      .pipe(
-        finalize(() =>
-          this.pending.update((set) => {
-            const next = new Set(set);
-            next.delete(name);
-            return next;
-          }),
-        ),
-      )
-      .subscribe({
-        next: handlers.next,
-        error: (error: unknown) => {
-          handlers.error?.();
-          this.rowProblem.set({ name, problem: toApiProblem(error) });
-        },
-      });
   }
 
   private replace(updated: ReceiverResponse): void {

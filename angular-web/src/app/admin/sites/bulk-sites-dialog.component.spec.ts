@@ -1,36 +1,39 @@
-import { provideHttpClient } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
-import { provideZonelessChangeDetection } from '@angular/core';
+import { configureTestBed } from '../../core/testing';
+import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
-import { MAT_DIALOG_DATA, MatDialog, MatDialogRef } from '@angular/material/dialog';
+import { MatDialog, MatDialogRef } from '@angular/material/dialog';
+import type { BulkSitesReport } from '@avisa/contracts';
 import { of } from 'rxjs';
 import { vi } from 'vitest';
-import { allByTestId, byTestId, captureDownloads, translocoTesting, typeInto } from '../shared/testing';
+import { allByTestId, byTestId, captureDownloads, typeInto } from '../shared/testing';
 import { BulkSitesDialogComponent } from './bulk-sites-dialog.component';
 
 const URL_BULK = '/api/v1/receivers/bulk';
 
-async function setup(existing: string[] = [], confirmClose = true) {
+/** The server's dry run when every line is fine: one site a line, from line 1. */
+const fine = (...names: string[]): BulkSitesReport => ({
+  sites: names.map((name, i) => ({ line: i + 1, name, displayName: name })),
+  errors: [],
+});
+
+async function setup(confirmClose = true) {
   const dialogRef = { close: vi.fn(), disableClose: false };
   const dialog = { open: vi.fn(() => ({ afterClosed: () => of(confirmClose) })) };
-  TestBed.configureTestingModule({
-    imports: [BulkSitesDialogComponent, translocoTesting()],
-    providers: [
-      provideZonelessChangeDetection(),
-      provideHttpClient(),
-      provideHttpClientTesting(),
-      { provide: MAT_DIALOG_DATA, useValue: { existing } },
-      { provide: MatDialogRef, useValue: dialogRef },
-    ],
-  });
+  configureTestBed([BulkSitesDialogComponent], [{ provide: MatDialogRef, useValue: dialogRef }]);
   // MatDialogModule, imported by the component, provides its own MatDialog: override it everywhere.
   TestBed.overrideProvider(MatDialog, { useValue: dialog });
   const fixture = TestBed.createComponent(BulkSitesDialogComponent);
   await fixture.whenStable();
   const el = fixture.nativeElement as HTMLElement;
   const http = TestBed.inject(HttpTestingController);
-  const paste = async (csv: string) => {
+  /** Types the CSV and answers the dry run the dialog asks for, a moment after typing stops. */
+  const paste = async (csv: string, report: BulkSitesReport) => {
     typeInto(byTestId(el, 'bulk-csv'), csv);
+    await fixture.whenStable();
+    const check = await vi.waitFor(() =>
+      http.expectOne((r) => r.url === URL_BULK && r.params.get('dryRun') === 'true'),
+    );
+    check.flush(report);
     await fixture.whenStable();
   };
   const submit = async () => {
@@ -48,7 +51,13 @@ describe('BulkSitesDialogComponent', () => {
 
   it('previews the lines of the CSV, header skipped, names as the server will store them', async () => {
     const { el, paste } = await setup();
-    await paste('nombre,nombre visible\r\nFarmacia-Centro,Farmacia Centro\r\n\r\nfarmacia-norte\r\n');
+    await paste('nombre,nombre visible\r\nFarmacia-Centro,Farmacia Centro\r\n\r\nfarmacia-norte\r\n', {
+      sites: [
+        { line: 2, name: 'farmacia-centro', displayName: 'Farmacia Centro' },
+        { line: 4, name: 'farmacia-norte', displayName: 'farmacia-norte' },
+      ],
+      errors: [],
+    });
     expect(byTestId(el, 'bulk-count')?.textContent).toContain('Sitios en el archivo: 2');
     const rows = [...el.querySelectorAll('[data-testid="bulk-preview"] tbody tr')].map((r) =>
       [...r.querySelectorAll('td')].map((td) => td.textContent?.trim()),
@@ -63,7 +72,7 @@ describe('BulkSitesDialogComponent', () => {
     const { blobs, names } = captureDownloads();
     const { fixture, el, http, paste, submit, dialogRef } = await setup();
     const csv = 'name\nfarmacia-centro,Farmacia Centro\nfarmacia-norte\n';
-    await paste(csv);
+    await paste(csv, fine('farmacia-centro', 'farmacia-norte'));
     await submit();
     const req = http.expectOne(URL_BULK);
     expect(req.request.method).toBe('POST');
@@ -83,7 +92,10 @@ describe('BulkSitesDialogComponent', () => {
 
   it('lists, line by line, why the server refused the file', async () => {
     const { fixture, el, http, paste, submit } = await setup();
-    await paste('farmacia-centro\nfarmacia-norte\nfarmacia-sur\n');
+    await paste(
+      'farmacia-centro\nfarmacia-norte\nfarmacia-sur\n',
+      fine('farmacia-centro', 'farmacia-norte', 'farmacia-sur'),
+    );
     await submit();
     http.expectOne(URL_BULK).flush(
       JSON.stringify({
@@ -105,8 +117,18 @@ describe('BulkSitesDialogComponent', () => {
   });
 
   it('points out bad names, repeated names and existing sites before sending anything', async () => {
-    const { el, paste } = await setup(['farmacia-sur']);
-    await paste('farmacia centro\nfarmacia-norte\nFARMACIA-NORTE\nfarmacia-sur\n');
+    const { el, paste } = await setup();
+    await paste('farmacia centro\nfarmacia-norte\nFARMACIA-NORTE\nfarmacia-sur\n', {
+      sites: [],
+      errors: [
+        {
+          line: 1,
+          message: 'line 1: "farmacia centro" is not a valid site name (2-64 letters, digits, ".", "_", "-")',
+        },
+        { line: 3, message: 'line 3: site "farmacia-norte" is already listed on line 2' },
+        { line: 4, message: 'line 4: site "farmacia-sur" already exists' },
+      ],
+    });
     expect((byTestId(el, 'bulk-submit') as HTMLButtonElement).disabled).toBe(true);
     expect(allByTestId(el, 'bulk-error').map((li) => li.textContent?.trim())).toEqual([
       'Línea 1: «farmacia centro» no es un nombre de sitio válido (de 2 a 64 letras minúsculas, dígitos, «.», «_» o «-»).',
@@ -117,10 +139,14 @@ describe('BulkSitesDialogComponent', () => {
 
   it('shows a refusal that is not about lines in plain words', async () => {
     const { fixture, el, http, paste, submit } = await setup();
-    await paste('farmacia-centro\n');
+    await paste('farmacia-centro\n', fine('farmacia-centro'));
     await submit();
     http.expectOne(URL_BULK).flush(
-      JSON.stringify({ statusCode: 413, error: 'Payload Too Large', message: 'request body is larger than the limit of 100 bytes' }),
+      JSON.stringify({
+        statusCode: 413,
+        error: 'Payload Too Large',
+        message: 'request body is larger than the limit of 100 bytes',
+      }),
       { status: 413, statusText: 'Payload Too Large' },
     );
     await fixture.whenStable();
@@ -129,8 +155,8 @@ describe('BulkSitesDialogComponent', () => {
   });
 
   it('asks before closing when the keys were not downloaded', async () => {
-    const { fixture, el, http, paste, submit, dialog, dialogRef } = await setup([], false);
-    await paste('farmacia-centro\n');
+    const { fixture, el, http, paste, submit, dialog, dialogRef } = await setup(false);
+    await paste('farmacia-centro\n', fine('farmacia-centro'));
     await submit();
     http.expectOne(URL_BULK).flush('name,key\nfarmacia-centro,avr_one\n');
     await fixture.whenStable();
@@ -142,7 +168,7 @@ describe('BulkSitesDialogComponent', () => {
   it('closes with the number of sites created once the keys were downloaded', async () => {
     captureDownloads();
     const { fixture, el, http, paste, submit, dialog, dialogRef } = await setup();
-    await paste('farmacia-centro\nfarmacia-norte\n');
+    await paste('farmacia-centro\nfarmacia-norte\n', fine('farmacia-centro', 'farmacia-norte'));
     await submit();
     http.expectOne(URL_BULK).flush('name,key\nfarmacia-centro,avr_one\nfarmacia-norte,avr_two\n');
     await fixture.whenStable();
@@ -153,8 +179,10 @@ describe('BulkSitesDialogComponent', () => {
   });
 
   it('refuses to send an empty file', async () => {
-    const { el, paste, submit } = await setup();
-    await paste('\n\n');
+    const { fixture, el, submit } = await setup();
+    // A blank text is not sent for a dry run.
+    typeInto(byTestId(el, 'bulk-csv'), '\n\n');
+    await fixture.whenStable();
     await submit();
     expect(el.textContent).toContain('El CSV no tiene ningún sitio.');
   });

@@ -1,14 +1,9 @@
-import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
-import { MatButtonModule } from '@angular/material/button';
+import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
 import { MAT_DIALOG_DATA, MatDialogModule } from '@angular/material/dialog';
-import { MatProgressBarModule } from '@angular/material/progress-bar';
 import type { ReceiverConnectionResponse, ReceiverResponse } from '@avisa/contracts';
-import { TranslocoPipe } from '@jsverse/transloco';
-import { finalize } from 'rxjs';
-import { type ApiProblem, toApiProblem } from '../../core/api-error';
-import { DateTimePipe } from '../../core/format';
-import { ApiErrorComponent } from '../../core/ui/api-error.component';
+import { apiResource } from '../../core/api-resource';
 import { AdminSitesApi } from './admin-sites.api';
+import { SCREEN_KIT } from '../../core/ui/kit';
 
 /** Why a connection ended, as the server records it: the hub's own reasons and Socket.IO's. */
 const END_REASONS: Record<string, string> = {
@@ -48,16 +43,16 @@ export function duration(fromIso: string, toIso: string | null, now = Date.now()
 /** A site's latest connections, newest first. */
 @Component({
   selector: 'av-site-connections-dialog',
-  imports: [MatDialogModule, MatButtonModule, MatProgressBarModule, ApiErrorComponent, DateTimePipe, TranslocoPipe],
+  imports: [SCREEN_KIT, MatDialogModule],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <h2 mat-dialog-title>{{ 'manageSites.connections.title' | transloco: { name: site.displayName } }}</h2>
     <mat-dialog-content>
-      @if (loading()) {
+      @if (connections.loading()) {
         <mat-progress-bar mode="indeterminate" />
       }
-      <av-api-error [problem]="problem()" />
-      @if (connections(); as list) {
+      <av-api-error [problem]="connections.problem()" />
+      @if (connections.value(); as list) {
         @if (list.length) {
           <div class="av-table-wrap">
             <table data-testid="connections-table">
@@ -80,7 +75,9 @@ export function duration(fromIso: string, toIso: string | null, now = Date.now()
                       @if (c.disconnectedAt) {
                         {{ c.disconnectedAt | avDateTime: 'medium' }}
                       } @else {
-                        <span class="av-state av-state-online">{{ 'manageSites.connections.ongoing' | transloco }}</span>
+                        <span class="av-state av-state-online">{{
+                          'manageSites.connections.ongoing' | transloco
+                        }}</span>
                       }
                     </td>
                     <td>{{ span.key | transloco: span.params }}</td>
@@ -108,38 +105,34 @@ export function duration(fromIso: string, toIso: string | null, now = Date.now()
       }
     </mat-dialog-content>
     <mat-dialog-actions align="end">
-      <button mat-button type="button" (click)="load()">{{ 'common.refresh' | transloco }}</button>
+      <button mat-button type="button" (click)="connections.reload()">{{ 'common.refresh' | transloco }}</button>
       <button mat-flat-button type="button" mat-dialog-close>{{ 'common.close' | transloco }}</button>
     </mat-dialog-actions>
   `,
   styles: `
-    table { border-collapse: collapse; width: 100%; }
-    th, td { text-align: start; padding: 6px 8px; border-bottom: 1px solid var(--mat-sys-outline-variant); white-space: nowrap; }
-    th { font: var(--mat-sys-title-small); }
+    table {
+      border-collapse: collapse;
+      width: 100%;
+    }
+    th,
+    td {
+      text-align: start;
+      padding: 6px 8px;
+      border-bottom: 1px solid var(--mat-sys-outline-variant);
+      white-space: nowrap;
+    }
+    th {
+      font: var(--mat-sys-title-small);
+    }
   `,
 })
 export class SiteConnectionsDialogComponent {
   private readonly api = inject(AdminSitesApi);
   protected readonly site = inject<ReceiverResponse>(MAT_DIALOG_DATA);
-  protected readonly connections = signal<ReceiverConnectionResponse[] | null>(null);
-  protected readonly loading = signal(false);
-  protected readonly problem = signal<ApiProblem | null>(null);
-
-  constructor() {
-    this.load();
-  }
-
-  protected load(): void {
-    this.loading.set(true);
-    this.problem.set(null);
-    this.api
-      .connections(this.site.name)
-      .pipe(finalize(() => this.loading.set(false)))
-      .subscribe({
-        next: (list) => this.connections.set(list),
-        error: (error: unknown) => this.problem.set(toApiProblem(error)),
-      });
-  }
+  protected readonly connections = apiResource<ReceiverConnectionResponse[] | null>(
+    () => this.api.connections(this.site.name),
+    { initial: null },
+  );
 
   protected durationOf(c: ReceiverConnectionResponse): Duration {
     return duration(c.connectedAt, c.disconnectedAt);

@@ -1,11 +1,10 @@
-import { provideHttpClient } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
-import { provideZonelessChangeDetection } from '@angular/core';
+import { configureTestBed } from '../../core/testing';
+import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import { MAT_DIALOG_DATA, MatDialogRef } from '@angular/material/dialog';
 import type { ReceiverResponse } from '@avisa/contracts';
 import { vi } from 'vitest';
-import { byTestId, translocoTesting, typeInto } from '../shared/testing';
+import { byTestId, typeInto } from '../shared/testing';
 import { type SiteFormData, SiteFormDialogComponent } from './site-form-dialog.component';
 
 const SITE: ReceiverResponse = {
@@ -23,16 +22,13 @@ const SITE: ReceiverResponse = {
 
 async function setup(data: SiteFormData = {}) {
   const dialogRef = { close: vi.fn() };
-  TestBed.configureTestingModule({
-    imports: [SiteFormDialogComponent, translocoTesting()],
-    providers: [
-      provideZonelessChangeDetection(),
-      provideHttpClient(),
-      provideHttpClientTesting(),
+  configureTestBed(
+    [SiteFormDialogComponent],
+    [
       { provide: MAT_DIALOG_DATA, useValue: data },
       { provide: MatDialogRef, useValue: dialogRef },
     ],
-  });
+  );
   const fixture = TestBed.createComponent(SiteFormDialogComponent);
   await fixture.whenStable();
   const el = fixture.nativeElement as HTMLElement;
@@ -98,12 +94,15 @@ describe('SiteFormDialogComponent', () => {
     const { fixture, el, http, submit } = await setup();
     typeInto(byTestId(el, 'site-name'), 'farmacia-oeste');
     await submit();
-    http
-      .expectOne('/api/v1/receivers')
-      .flush(
-        { statusCode: 400, error: 'Bad Request', message: 'x', fields: { name: ['name must be at most 64 characters long'] } },
-        { status: 400, statusText: 'Bad Request' },
-      );
+    http.expectOne('/api/v1/receivers').flush(
+      {
+        statusCode: 400,
+        error: 'Bad Request',
+        message: 'x',
+        fields: { name: ['name must be at most 64 characters long'] },
+      },
+      { status: 400, statusText: 'Bad Request' },
+    );
     await fixture.whenStable();
     expect(byTestId(el, 'site-name-error')?.textContent).toContain('name must be at most 64 characters long');
   });

@@ -1,17 +1,12 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
-import { FormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
-import { MatButtonModule } from '@angular/material/button';
+import { FormBuilder, Validators } from '@angular/forms';
 import { MAT_DIALOG_DATA, MatDialogModule, MatDialogRef } from '@angular/material/dialog';
-import { MatFormFieldModule } from '@angular/material/form-field';
-import { MatInputModule } from '@angular/material/input';
-import { MatProgressBarModule } from '@angular/material/progress-bar';
 import type { ReceiverResponse } from '@avisa/contracts';
-import { TranslocoPipe } from '@jsverse/transloco';
 import { Observable, finalize } from 'rxjs';
 import { type ApiProblem, fieldProblems, toApiProblem } from '../../core/api-error';
-import { ApiErrorComponent } from '../../core/ui/api-error.component';
 import { DISPLAY_NAME_MAX, NAME_MAX, NAME_MIN, nameValidator, normalizeName } from '../shared/names';
 import { AdminSitesApi } from './admin-sites.api';
+import { SCREEN_KIT, FORM_KIT } from '../../core/ui/kit';
 
 export interface SiteFormData {
   /** The site whose display name is edited; none to create a site. */
@@ -21,26 +16,27 @@ export interface SiteFormData {
 /** Creates a site (closes with the answer, key included) or changes a site's display name. */
 @Component({
   selector: 'av-site-form-dialog',
-  imports: [
-    ReactiveFormsModule,
-    MatDialogModule,
-    MatFormFieldModule,
-    MatInputModule,
-    MatButtonModule,
-    MatProgressBarModule,
-    ApiErrorComponent,
-    TranslocoPipe,
-  ],
+  imports: [SCREEN_KIT, FORM_KIT, MatDialogModule],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <form [formGroup]="form" (ngSubmit)="submit()" data-testid="site-form">
       <h2 mat-dialog-title>
-        {{ (editing ? 'manageSites.form.editTitle' : 'manageSites.form.createTitle') | transloco: { name: editing?.name ?? '' } }}
+        {{
+          (editing ? 'manageSites.form.editTitle' : 'manageSites.form.createTitle')
+            | transloco: { name: editing?.name ?? '' }
+        }}
       </h2>
       <mat-dialog-content>
         <mat-form-field class="av-full-width">
           <mat-label>{{ 'manageSites.form.name' | transloco }}</mat-label>
-          <input matInput formControlName="name" autocomplete="off" spellcheck="false" data-testid="site-name" required />
+          <input
+            matInput
+            formControlName="name"
+            autocomplete="off"
+            spellcheck="false"
+            data-testid="site-name"
+            required
+          />
           <mat-hint>{{ 'manageSites.form.nameHint' | transloco }}</mat-hint>
           @if (form.controls.name.hasError('required')) {
             <mat-error>{{ 'common.required' | transloco }}</mat-error>
@@ -58,7 +54,13 @@ export interface SiteFormData {
         }
         <mat-form-field class="av-full-width">
           <mat-label>{{ 'manageSites.form.displayName' | transloco }}</mat-label>
-          <input matInput formControlName="displayName" autocomplete="off" data-testid="site-display-name" [required]="!!editing" />
+          <input
+            matInput
+            formControlName="displayName"
+            autocomplete="off"
+            data-testid="site-display-name"
+            [required]="!!editing"
+          />
           @if (!editing) {
             <mat-hint>{{ 'manageSites.form.displayNameHint' | transloco }}</mat-hint>
           }
@@ -87,8 +89,15 @@ export interface SiteFormData {
     </form>
   `,
   styles: `
-    mat-dialog-content { min-width: min(420px, 80vw); display: flex; flex-direction: column; gap: 12px; }
-    .field-problem { margin: -8px 0 0; }
+    mat-dialog-content {
+      min-width: min(420px, 80vw);
+      display: flex;
+      flex-direction: column;
+      gap: 12px;
+    }
+    .field-problem {
+      margin: -8px 0 0;
+    }
   `,
 })
 export class SiteFormDialogComponent {
@@ -104,7 +113,9 @@ export class SiteFormDialogComponent {
     name: [{ value: this.editing?.name ?? '', disabled: !!this.editing }, nameValidator],
     displayName: [
       this.editing?.displayName ?? '',
-      this.editing ? [Validators.required, Validators.maxLength(DISPLAY_NAME_MAX)] : Validators.maxLength(DISPLAY_NAME_MAX),
+      this.editing
+        ? [Validators.required, Validators.maxLength(DISPLAY_NAME_MAX)]
+        : Validators.maxLength(DISPLAY_NAME_MAX),
     ],
   });
 

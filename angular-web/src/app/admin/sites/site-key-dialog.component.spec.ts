@@ -1,9 +1,9 @@
-import { provideZonelessChangeDetection } from '@angular/core';
+import { configureTestBed } from '../../core/testing';
 import { TestBed } from '@angular/core/testing';
 import { MAT_DIALOG_DATA, MatDialogRef } from '@angular/material/dialog';
 import type { ReceiverWithKeyResponse } from '@avisa/contracts';
 import { vi } from 'vitest';
-import { captureDownloads, mockClipboard, translocoTesting } from '../shared/testing';
+import { captureDownloads, mockClipboard } from '../shared/testing';
 import { type SiteKeyData, SiteKeyDialogComponent } from './site-key-dialog.component';
 
 const SITE: ReceiverWithKeyResponse = {
@@ -21,14 +21,13 @@ const SITE: ReceiverWithKeyResponse = {
 };
 
 async function setup(data: SiteKeyData = { site: SITE, rotated: false }) {
-  TestBed.configureTestingModule({
-    imports: [SiteKeyDialogComponent, translocoTesting()],
-    providers: [
-      provideZonelessChangeDetection(),
+  configureTestBed(
+    [SiteKeyDialogComponent],
+    [
       { provide: MAT_DIALOG_DATA, useValue: data },
       { provide: MatDialogRef, useValue: { close: vi.fn() } },
     ],
-  });
+  );
   const fixture = TestBed.createComponent(SiteKeyDialogComponent);
   await fixture.whenStable();
   const el = fixture.nativeElement as HTMLElement;

@@ -1,12 +1,10 @@
 import { DOCUMENT } from '@angular/common';
 import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
-import { MatButtonModule } from '@angular/material/button';
 import { MAT_DIALOG_DATA, MatDialogModule } from '@angular/material/dialog';
-import { MatIconModule } from '@angular/material/icon';
 import type { ReceiverWithKeyResponse } from '@avisa/contracts';
-import { TranslocoPipe } from '@jsverse/transloco';
 import { downloadText } from '../../core/download';
 import { OneTimeSecretComponent } from '../shared/one-time-secret.component';
+import { SCREEN_KIT } from '../../core/ui/kit';
 
 export interface SiteKeyData {
   site: ReceiverWithKeyResponse;
@@ -17,11 +15,14 @@ export interface SiteKeyData {
 /** Shows a site's key the only time the server gives it out. */
 @Component({
   selector: 'av-site-key-dialog',
-  imports: [MatDialogModule, MatButtonModule, MatIconModule, OneTimeSecretComponent, TranslocoPipe],
+  imports: [SCREEN_KIT, MatDialogModule, OneTimeSecretComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <h2 mat-dialog-title>
-      {{ (data.rotated ? 'manageSites.key.rotatedTitle' : 'manageSites.key.createdTitle') | transloco: { name: data.site.name } }}
+      {{
+        (data.rotated ? 'manageSites.key.rotatedTitle' : 'manageSites.key.createdTitle')
+          | transloco: { name: data.site.name }
+      }}
     </h2>
     <mat-dialog-content>
       <p class="warning" role="alert" data-testid="key-warning">
@@ -51,10 +52,17 @@ export interface SiteKeyData {
   `,
   styles: `
     .warning {
-      display: flex; gap: 8px; align-items: flex-start; padding: 8px 12px; border-radius: 8px;
-      background: var(--mat-sys-error-container); color: var(--mat-sys-on-error-container);
+      display: flex;
+      gap: 8px;
+      align-items: flex-start;
+      padding: 8px 12px;
+      border-radius: 8px;
+      background: var(--mat-sys-error-container);
+      color: var(--mat-sys-on-error-container);
     }
-    mat-dialog-content { max-width: 640px; }
+    mat-dialog-content {
+      max-width: 640px;
+    }
   `,
 })
 export class SiteKeyDialogComponent {

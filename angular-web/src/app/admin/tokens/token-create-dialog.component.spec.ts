@@ -1,11 +1,10 @@
-import { provideHttpClient } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
-import { provideZonelessChangeDetection } from '@angular/core';
+import { configureTestBed } from '../../core/testing';
+import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import { MatDialogRef } from '@angular/material/dialog';
 import type { CreatedApiTokenResponse } from '@avisa/contracts';
 import { vi } from 'vitest';
-import { byTestId, mockClipboard, translocoTesting, typeInto } from '../shared/testing';
+import { byTestId, mockClipboard, typeInto } from '../shared/testing';
 import { TokenCreateDialogComponent } from './token-create-dialog.component';
 
 const CREATED: CreatedApiTokenResponse = {
@@ -25,15 +24,7 @@ const CREATED: CreatedApiTokenResponse = {
 
 async function setup() {
   const dialogRef = { close: vi.fn(), disableClose: false };
-  TestBed.configureTestingModule({
-    imports: [TokenCreateDialogComponent, translocoTesting()],
-    providers: [
-      provideZonelessChangeDetection(),
-      provideHttpClient(),
-      provideHttpClientTesting(),
-      { provide: MatDialogRef, useValue: dialogRef },
-    ],
-  });
+  configureTestBed([TokenCreateDialogComponent], [{ provide: MatDialogRef, useValue: dialogRef }]);
   const fixture = TestBed.createComponent(TokenCreateDialogComponent);
   await fixture.whenStable();
   const el = fixture.nativeElement as HTMLElement;
@@ -41,11 +32,14 @@ async function setup() {
     byTestId(el, 'token-submit')!.click();
     await fixture.whenStable();
   };
-  const checkbox = (scope: string) => el.querySelector<HTMLInputElement>(`[data-scope="${scope}"] input[type="checkbox"]`)!;
+  const checkbox = (scope: string) =>
+    el.querySelector<HTMLInputElement>(`[data-scope="${scope}"] input[type="checkbox"]`)!;
   const pickExpiry = async (label: string) => {
     el.querySelector<HTMLElement>('[data-testid="token-expiry"] .mat-mdc-select-trigger')!.click();
     await fixture.whenStable();
-    const option = [...document.querySelectorAll<HTMLElement>('mat-option')].find((o) => o.textContent?.includes(label));
+    const option = [...document.querySelectorAll<HTMLElement>('mat-option')].find((o) =>
+      o.textContent?.includes(label),
+    );
     option!.click();
     await fixture.whenStable();
   };
@@ -97,7 +91,9 @@ describe('TokenCreateDialogComponent', () => {
     expect(dialogRef.disableClose).toBe(true);
     const curl = byTestId(el, 'token-curl')?.textContent ?? '';
     expect(curl).toContain('-H "Authorization: Bearer avt_abcdefgh_the_secret"');
-    expect(curl).toContain(`-d '{"target":{"kind":"all"},"text":"Aviso de prueba"}' ${location.origin}/api/v1/messages`);
+    expect(curl).toContain(
+      `-d '{"target":{"kind":"all"},"text":"Aviso de prueba"}' ${location.origin}/api/v1/messages`,
+    );
     byTestId(el, 'copy-token')!.click();
     await fixture.whenStable();
     expect(writeText).toHaveBeenCalledWith('avt_abcdefgh_the_secret');
@@ -109,7 +105,10 @@ describe('TokenCreateDialogComponent', () => {
     await submit();
     http
       .expectOne('/api/v1/api-tokens')
-      .flush({ statusCode: 409, error: 'Conflict', message: 'an API token named "zabbix" already exists' }, { status: 409, statusText: 'Conflict' });
+      .flush(
+        { statusCode: 409, error: 'Conflict', message: 'an API token named "zabbix" already exists' },
+        { status: 409, statusText: 'Conflict' },
+      );
     await fixture.whenStable();
     expect(byTestId(el, 'api-error')?.textContent).toContain('already exists');
     expect(byTestId(el, 'token-value')).toBeNull();

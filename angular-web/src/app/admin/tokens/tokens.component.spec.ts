@@ -1,13 +1,12 @@
-import { provideHttpClient } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
-import { provideZonelessChangeDetection } from '@angular/core';
+import { configureTestBed } from '../../core/testing';
+import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import { MatDialog } from '@angular/material/dialog';
 import type { ApiTokenResponse } from '@avisa/contracts';
 import { of } from 'rxjs';
 import { vi } from 'vitest';
 import { Notifier } from '../../core/notifier';
-import { allByTestId, byTestId, translocoTesting } from '../shared/testing';
+import { allByTestId, byTestId } from '../shared/testing';
 import { TokensComponent } from './tokens.component';
 
 const token = (id: number, name: string, extra: Partial<ApiTokenResponse> = {}): ApiTokenResponse => ({
@@ -35,15 +34,7 @@ const TOKENS = [
 
 async function setup(confirmed = true) {
   const dialog = { open: vi.fn(() => ({ afterClosed: () => of(confirmed) })) };
-  TestBed.configureTestingModule({
-    imports: [TokensComponent, translocoTesting()],
-    providers: [
-      provideZonelessChangeDetection(),
-      provideHttpClient(),
-      provideHttpClientTesting(),
-      { provide: Notifier, useValue: { info: vi.fn() } },
-    ],
-  });
+  configureTestBed([TokensComponent], [{ provide: Notifier, useValue: { info: vi.fn() } }]);
   TestBed.overrideProvider(MatDialog, { useValue: dialog });
   const fixture = TestBed.createComponent(TokensComponent);
   const http = TestBed.inject(HttpTestingController);

@@ -1,21 +1,15 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import { FormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
-import { MatButtonModule } from '@angular/material/button';
+import { FormBuilder, Validators } from '@angular/forms';
 import { MAT_DIALOG_DATA, MatDialogModule, MatDialogRef } from '@angular/material/dialog';
-import { MatFormFieldModule } from '@angular/material/form-field';
-import { MatIconModule } from '@angular/material/icon';
-import { MatInputModule } from '@angular/material/input';
-import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
 import { ROLES, type CreateUserRequest, type Role, type UserResponse } from '@avisa/contracts';
-import { TranslocoPipe } from '@jsverse/transloco';
 import { type Observable, finalize } from 'rxjs';
 import { type ApiProblem, fieldProblems, toApiProblem } from '../../core/api-error';
-import { ApiErrorComponent } from '../../core/ui/api-error.component';
 import { DISPLAY_NAME_MAX, NAME_MAX, NAME_MIN, nameValidator, normalizeName } from '../shared/names';
 import { PASSWORD_MAX_BYTES, PASSWORD_MIN_BYTES, passwordBytesValidator, sameAs } from './password';
 import { UsersApi } from './users.api';
+import { SCREEN_KIT, FORM_KIT } from '../../core/ui/kit';
 
 export interface UserDialogData {
   /** Whose password to set; without one, the dialog creates a user. */
@@ -27,150 +21,10 @@ const FIELDS = ['username', 'displayName', 'role', 'password'] as const;
 /** Creates a user, or sets a user's password; either way the password is typed twice. Closes with the user. */
 @Component({
   selector: 'av-user-dialog',
-  imports: [
-    ReactiveFormsModule,
-    MatDialogModule,
-    MatButtonModule,
-    MatFormFieldModule,
-    MatIconModule,
-    MatInputModule,
-    MatProgressBarModule,
-    MatSelectModule,
-    TranslocoPipe,
-    ApiErrorComponent,
-  ],
+  imports: [SCREEN_KIT, FORM_KIT, MatDialogModule, MatSelectModule],
   changeDetection: ChangeDetectionStrategy.OnPush,
-  template: `
-    <form [formGroup]="form" (ngSubmit)="submit()" novalidate data-testid="user-form">
-      <h2 mat-dialog-title>
-        @if (target; as u) {
-          {{ 'users.dialog.passwordTitle' | transloco: { name: u.username } }}
-        } @else {
-          {{ 'users.dialog.createTitle' | transloco }}
-        }
-      </h2>
-      <mat-dialog-content class="fields">
-        @if (!target) {
-          <mat-form-field>
-            <mat-label>{{ 'users.fields.username' | transloco }}</mat-label>
-            <input
-              matInput
-              formControlName="username"
-              required
-              autocomplete="off"
-              [maxlength]="usernameMax"
-              cdkFocusInitial
-              data-testid="user-form-username"
-            />
-            <mat-hint>{{ 'users.dialog.usernameHint' | transloco }}</mat-hint>
-            @let username = form.controls.username;
-            @if (username.hasError('required')) {
-              <mat-error>{{ 'users.errors.usernameRequired' | transloco }}</mat-error>
-            } @else if (username.hasError('nameLength')) {
-              <mat-error>{{ 'users.errors.usernameLength' | transloco: { min: usernameMin, max: usernameMax } }}</mat-error>
-            } @else if (username.hasError('namePattern')) {
-              <mat-error>{{ 'users.errors.usernamePattern' | transloco }}</mat-error>
-            } @else if (username.hasError('taken')) {
-              <mat-error data-testid="user-form-taken">{{ 'users.errors.usernameTaken' | transloco }}</mat-error>
-            }
-            @for (message of serverProblems().username; track $index) {
-              <mat-error>{{ message }}</mat-error>
-            }
-          </mat-form-field>
-          <mat-form-field>
-            <mat-label>{{ 'users.fields.displayName' | transloco }}</mat-label>
-            <input
-              matInput
-              formControlName="displayName"
-              autocomplete="off"
-              [maxlength]="displayNameMax"
-              data-testid="user-form-display-name"
-            />
-            <mat-hint>{{ 'users.dialog.displayNameHint' | transloco }}</mat-hint>
-            @for (message of serverProblems().displayName; track $index) {
-              <mat-error>{{ message }}</mat-error>
-            }
-          </mat-form-field>
-          <mat-form-field>
-            <mat-label>{{ 'users.fields.role' | transloco }}</mat-label>
-            <mat-select formControlName="role" data-testid="user-form-role">
-              @for (r of roles; track r) {
-                <mat-option [value]="r">{{ 'roles.' + r | transloco }}</mat-option>
-              }
-            </mat-select>
-            @for (message of serverProblems().role; track $index) {
-              <mat-error>{{ message }}</mat-error>
-            }
-          </mat-form-field>
-        } @else {
-          <p class="av-muted">{{ 'users.dialog.passwordNote' | transloco }}</p>
-        }
-        <mat-form-field>
-          <mat-label>{{ 'users.fields.password' | transloco }}</mat-label>
-          <input
-            matInput
-            [type]="shown() ? 'text' : 'password'"
-            formControlName="password"
-            required
-            autocomplete="new-password"
-            [attr.cdkFocusInitial]="target ? '' : null"
-            data-testid="user-form-password"
-          />
-          <button
-            mat-icon-button
-            matSuffix
-            type="button"
-            (click)="shown.set(!shown())"
-            [attr.aria-pressed]="shown()"
-            [attr.aria-label]="(shown() ? 'users.dialog.hidePassword' : 'users.dialog.showPassword') | transloco"
-          >
-            <mat-icon>{{ shown() ? 'visibility_off' : 'visibility' }}</mat-icon>
-          </button>
-          <mat-hint>{{ 'users.dialog.passwordHint' | transloco: { min: minBytes, max: maxBytes } }}</mat-hint>
-          @let password = form.controls.password;
-          @if (password.hasError('required')) {
-            <mat-error>{{ 'users.errors.passwordRequired' | transloco }}</mat-error>
-          } @else if (password.hasError('passwordShort')) {
-            <mat-error>{{ 'users.errors.passwordShort' | transloco: { min: minBytes } }}</mat-error>
-          } @else if (password.hasError('passwordLong')) {
-            <mat-error>{{ 'users.errors.passwordLong' | transloco: { max: maxBytes } }}</mat-error>
-          }
-          @for (message of serverProblems().password; track $index) {
-            <mat-error data-testid="user-form-password-server">{{ message }}</mat-error>
-          }
-        </mat-form-field>
-        <mat-form-field>
-          <mat-label>{{ 'users.fields.repeat' | transloco }}</mat-label>
-          <input
-            matInput
-            [type]="shown() ? 'text' : 'password'"
-            formControlName="repeat"
-            required
-            autocomplete="new-password"
-            data-testid="user-form-repeat"
-          />
-          @if (form.controls.repeat.hasError('required')) {
-            <mat-error>{{ 'users.errors.repeatRequired' | transloco }}</mat-error>
-          } @else if (form.controls.repeat.hasError('mismatch')) {
-            <mat-error data-testid="user-form-mismatch">{{ 'users.errors.mismatch' | transloco }}</mat-error>
-          }
-        </mat-form-field>
-        @if (saving()) {
-          <mat-progress-bar mode="indeterminate" />
-        }
-        <av-api-error [problem]="generalProblem()" />
-      </mat-dialog-content>
-      <mat-dialog-actions align="end">
-        <button mat-button type="button" mat-dialog-close>{{ 'common.cancel' | transloco }}</button>
-        <button mat-flat-button type="submit" [disabled]="saving()" data-testid="user-form-submit">
-          {{ (target ? 'users.dialog.setPassword' : 'common.create') | transloco }}
-        </button>
-      </mat-dialog-actions>
-    </form>
-  `,
-  styles: `
-    .fields { display: flex; flex-direction: column; gap: 4px; min-width: min(420px, 80vw); }
-  `,
+  templateUrl: './user-dialog.component.html',
+  styleUrl: './user-dialog.component.scss',
 })
 export class UserDialogComponent {
   private readonly api = inject(UsersApi);

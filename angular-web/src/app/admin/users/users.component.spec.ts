@@ -1,15 +1,12 @@
-import { provideHttpClient } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
-import { provideZonelessChangeDetection } from '@angular/core';
+import { configureTestBed } from '../../core/testing';
+import { HttpTestingController } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
-import { MATERIAL_ANIMATIONS } from '@angular/material/core';
 import { MAT_DIALOG_DATA, MatDialogRef } from '@angular/material/dialog';
 import type { ApiTokenResponse, UserResponse } from '@avisa/contracts';
 import { vi } from 'vitest';
 import { SessionStore } from '../../core/session.store';
 import { UserDialogComponent, type UserDialogData } from './user-dialog.component';
 import { UsersComponent } from './users.component';
-import { translocoTesting } from '../../core/testing';
 
 const user = (id: number, username: string, overrides: Partial<UserResponse> = {}): UserResponse => ({
   id,
@@ -58,18 +55,7 @@ const TOKENS = [
 const overlay = () => document.querySelector('.cdk-overlay-container')!;
 
 function configure(providers: unknown[] = []) {
-  TestBed.configureTestingModule({
-    imports: [
-      translocoTesting(),
-    ],
-    providers: [
-      provideZonelessChangeDetection(),
-      provideHttpClient(),
-      provideHttpClientTesting(),
-      { provide: MATERIAL_ANIMATIONS, useValue: { animationsDisabled: true } },
-      ...(providers as never[]),
-    ],
-  });
+  configureTestBed([], [...(providers as never[])]);
 }
 
 const byTestId = <T extends HTMLElement = HTMLElement>(el: Element, id: string) =>

@@ -18,8 +18,12 @@ import type { ApiProblem } from '../api-error';
     }
   `,
   styles: `
-    p { margin: 8px 0; }
-    .detail::before { content: ' — '; }
+    p {
+      margin: 8px 0;
+    }
+    .detail::before {
+      content: ' — ';
+    }
   `,
 })
 export class ApiErrorComponent {

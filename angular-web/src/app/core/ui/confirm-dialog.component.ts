@@ -41,8 +41,15 @@ export interface ConfirmData {
     </mat-dialog-actions>
   `,
   styles: `
-    .warning { margin: 12px 0 0; color: var(--mat-sys-error); font-weight: 500; }
-    .danger { --mat-button-filled-container-color: var(--mat-sys-error); --mat-button-filled-label-text-color: var(--mat-sys-on-error); }
+    .warning {
+      margin: 12px 0 0;
+      color: var(--mat-sys-error);
+      font-weight: 500;
+    }
+    .danger {
+      --mat-button-filled-container-color: var(--mat-sys-error);
+      --mat-button-filled-label-text-color: var(--mat-sys-on-error);
+    }
   `,
 })
 export class ConfirmDialogComponent {
@@ -52,4 +59,20 @@ export class ConfirmDialogComponent {
 /** Asks before something that cannot be undone; emits true when confirmed. */
 export function confirmAction(dialog: MatDialog, data: ConfirmData): Observable<boolean | undefined> {
   return dialog.open<ConfirmDialogComponent, ConfirmData, boolean>(ConfirmDialogComponent, { data }).afterClosed();
+}
+
+/** Asks first, then runs `confirmed`: the one shape of every delete, revoke and disable. */
+export function confirmThen(dialog: MatDialog, data: ConfirmData, confirmed: () => void): void {
+  confirmAction(dialog, data).subscribe((yes) => {
+    if (yes) confirmed();
+  });
+}
+
+/** Something that cannot be undone, asked with `<prefix>.title` and `<prefix>.message`. */
+export function dangerConfirm(
+  prefix: string,
+  params: Record<string, unknown>,
+  confirmKey = 'common.delete',
+): ConfirmData {
+  return { titleKey: `${prefix}.title`, messageKey: `${prefix}.message`, params, confirmKey, danger: true };
 }

@@ -1,12 +1,12 @@
-import { provideHttpClient } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { configureTestBed } from '../../core/testing';
+import { HttpTestingController } from '@angular/common/http/testing';
 import { provideZonelessChangeDetection } from '@angular/core';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
 import type { GroupResponse, PhraseResponse, ReceiverResponse, SendMessageResponse } from '@avisa/contracts';
 import { LiveService } from '../../core/live.service';
 import { SESSION_STORAGE, SessionStore } from '../../core/session.store';
-import { FakeLive, loggedInStorage, translocoTesting } from '../../core/testing';
+import { FakeLive, loggedInStorage } from '../../core/testing';
 import { ComposeComponent } from './compose.component';
 import { ComposeDraftStore, type ComposeDraft } from './compose-draft.store';
 
@@ -25,26 +25,28 @@ const receiver = (name: string, online: boolean, displayName = name): ReceiverRe
   createdAt: '2026-11-01T08:00:00.000Z',
 });
 
-const RECEIVERS = [receiver('farmacia-centro', true, 'Farmacia Centro'), receiver('farmacia-norte', false, 'Farmacia Norte')];
+const RECEIVERS = [
+  receiver('farmacia-centro', true, 'Farmacia Centro'),
+  receiver('farmacia-norte', false, 'Farmacia Norte'),
+];
 const GROUPS: GroupResponse[] = [
-  { id: 1, name: 'zona-norte', members: ['farmacia-norte'], createdAt: '2026-11-01T08:00:00.000Z', updatedAt: '2026-11-01T08:00:00.000Z' },
+  {
+    id: 1,
+    name: 'zona-norte',
+    members: ['farmacia-norte'],
+    createdAt: '2026-11-01T08:00:00.000Z',
+    updatedAt: '2026-11-01T08:00:00.000Z',
+  },
 ];
 const PHRASES: PhraseResponse[] = [{ id: 1, text: 'Revisad la nevera', position: 0 }];
 
 async function setup(draft?: ComposeDraft) {
   const storage = loggedInStorage(draft ? { [DRAFT_KEY]: JSON.stringify({ owner: 1, draft }) } : {});
   const live = new FakeLive();
-  TestBed.configureTestingModule({
-    imports: [ComposeComponent, translocoTesting()],
-    providers: [
-      provideZonelessChangeDetection(),
-      provideHttpClient(),
-      provideHttpClientTesting(),
-      provideRouter([]),
-      { provide: SESSION_STORAGE, useValue: storage },
-      { provide: LiveService, useValue: live },
-    ],
-  });
+  configureTestBed(
+    [ComposeComponent],
+    [provideRouter([]), { provide: SESSION_STORAGE, useValue: storage }, { provide: LiveService, useValue: live }],
+  );
   const fixture = TestBed.createComponent(ComposeComponent);
   const http = TestBed.inject(HttpTestingController);
   fixture.detectChanges();
@@ -61,7 +63,11 @@ function byTestId<T extends HTMLElement = HTMLElement>(root: ParentNode, id: str
   return found;
 }
 
-async function type(fixture: ComponentFixture<unknown>, element: HTMLInputElement | HTMLTextAreaElement, value: string) {
+async function type(
+  fixture: ComponentFixture<unknown>,
+  element: HTMLInputElement | HTMLTextAreaElement,
+  value: string,
+) {
   element.value = value;
   element.dispatchEvent(new Event('input'));
   await fixture.whenStable();
@@ -94,7 +100,13 @@ describe('ComposeComponent', () => {
   });
 
   it('inserts a quick phrase at the cursor, and appends it when the text box was never used', async () => {
-    const { fixture, el } = await setup({ kind: 'all', name: '', text: 'Aviso:', priority: 'normal', ttlSeconds: 86400 });
+    const { fixture, el } = await setup({
+      kind: 'all',
+      name: '',
+      text: 'Aviso:',
+      priority: 'normal',
+      ttlSeconds: 86400,
+    });
     const text = byTestId<HTMLTextAreaElement>(el, 'compose-text');
     await click(fixture, byTestId(el, 'phrase-chip'));
     expect(text.value).toBe('Aviso: Revisad la nevera');
@@ -215,7 +227,13 @@ describe('ComposeComponent', () => {
   });
 
   it('restores the draft of this tab, and keeps what is typed in it', async () => {
-    const draft: ComposeDraft = { kind: 'receiver', name: 'farmacia-norte', text: 'A medio escribir', priority: 'urgent', ttlSeconds: 3600 };
+    const draft: ComposeDraft = {
+      kind: 'receiver',
+      name: 'farmacia-norte',
+      text: 'A medio escribir',
+      priority: 'urgent',
+      ttlSeconds: 3600,
+    };
     const { fixture, el, storage } = await setup(draft);
     expect(byTestId<HTMLTextAreaElement>(el, 'compose-text').value).toBe('A medio escribir');
     expect(byTestId<HTMLInputElement>(el, 'compose-target-name').value).toBe('farmacia-norte');
@@ -230,7 +248,6 @@ describe('ComposeComponent', () => {
     });
     expect(TestBed.inject(ComposeDraftStore).draft().text).toBe('A medio escribir, y sigue');
   });
-
 });
 
 describe('ComposeDraftStore', () => {
@@ -238,7 +255,9 @@ describe('ComposeDraftStore', () => {
 
   function store(owner: number) {
     const storage = loggedInStorage({ [DRAFT_KEY]: JSON.stringify({ owner, draft }) });
-    TestBed.configureTestingModule({ providers: [provideZonelessChangeDetection(), { provide: SESSION_STORAGE, useValue: storage }] });
+    TestBed.configureTestingModule({
+      providers: [provideZonelessChangeDetection(), { provide: SESSION_STORAGE, useValue: storage }],
+    });
     return { sut: TestBed.inject(ComposeDraftStore), storage };
   }
 

@@ -1,6 +1,5 @@
-import { provideHttpClient } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
-import { provideZonelessChangeDetection } from '@angular/core';
+import { configureTestBed } from '../../core/testing';
+import { HttpTestingController } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { TestKey } from '@angular/cdk/testing';
 import { TestbedHarnessEnvironment } from '@angular/cdk/testing/testbed';
@@ -9,7 +8,6 @@ import { MatChipInputHarness } from '@angular/material/chips/testing';
 import type { GroupResponse, ReceiverResponse } from '@avisa/contracts';
 import { vi } from 'vitest';
 import { GroupEditDialogComponent, type GroupEditData } from './group-edit-dialog.component';
-import { translocoTesting } from '../../core/testing';
 
 const site = (name: string) => ({ name }) as ReceiverResponse;
 const existing: GroupResponse = {
@@ -22,19 +20,13 @@ const existing: GroupResponse = {
 
 async function setup(data: GroupEditData = {}) {
   const close = vi.fn();
-  TestBed.configureTestingModule({
-    imports: [
-      GroupEditDialogComponent,
-      translocoTesting(),
-    ],
-    providers: [
-      provideZonelessChangeDetection(),
-      provideHttpClient(),
-      provideHttpClientTesting(),
+  configureTestBed(
+    [GroupEditDialogComponent],
+    [
       { provide: MatDialogRef, useValue: { close } },
       { provide: MAT_DIALOG_DATA, useValue: data },
     ],
-  });
+  );
   const fixture = TestBed.createComponent(GroupEditDialogComponent);
   const http = TestBed.inject(HttpTestingController);
   await fixture.whenStable();

@@ -1,31 +1,25 @@
 import { ChangeDetectionStrategy, Component, ElementRef, computed, inject, signal, viewChild } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
-import { AbstractControl, FormBuilder, ReactiveFormsModule, ValidationErrors, Validators } from '@angular/forms';
+import { AbstractControl, FormBuilder, ValidationErrors, Validators } from '@angular/forms';
 import { COMMA, ENTER, SEMICOLON } from '@angular/cdk/keycodes';
 import {
   MatAutocompleteModule,
   MatAutocompleteSelectedEvent,
   MatAutocompleteTrigger,
 } from '@angular/material/autocomplete';
-import { MatButtonModule } from '@angular/material/button';
 import { MatChipInputEvent, MatChipsModule } from '@angular/material/chips';
 import { MAT_DIALOG_DATA, MatDialogModule, MatDialogRef } from '@angular/material/dialog';
-import { MatFormFieldModule } from '@angular/material/form-field';
-import { MatIconModule } from '@angular/material/icon';
-import { MatInputModule } from '@angular/material/input';
-import { MatProgressBarModule } from '@angular/material/progress-bar';
 import {
   nameProblem,
+  normalizeGroupName,
   normalizeName as normalizeSiteName,
   type GroupRequest,
   type GroupResponse,
 } from '@avisa/contracts';
-import { TranslocoPipe } from '@jsverse/transloco';
 import { finalize } from 'rxjs';
 import { type ApiProblem, fieldProblems, toApiProblem } from '../../core/api-error';
-import { ApiErrorComponent } from '../../core/ui/api-error.component';
-import { NAME_MAX, normalizeName } from './group-csv';
-import { GroupsApi } from './groups.api';
+import { GROUP_NAME_MAX, GroupsApi } from './groups.api';
+import { SCREEN_KIT, FORM_KIT } from '../../core/ui/kit';
 
 export interface GroupEditData {
   /** The group to change; none to create one. */
@@ -41,104 +35,9 @@ function atLeastOne(control: AbstractControl<string[]>): ValidationErrors | null
 /** Creates or changes a group; closes with the saved group. */
 @Component({
   selector: 'av-group-edit-dialog',
-  imports: [
-    ReactiveFormsModule,
-    MatDialogModule,
-    MatFormFieldModule,
-    MatInputModule,
-    MatChipsModule,
-    MatAutocompleteModule,
-    MatIconModule,
-    MatButtonModule,
-    MatProgressBarModule,
-    TranslocoPipe,
-    ApiErrorComponent,
-  ],
+  imports: [SCREEN_KIT, FORM_KIT, MatDialogModule, MatChipsModule, MatAutocompleteModule],
   changeDetection: ChangeDetectionStrategy.OnPush,
-  template: `
-    <form [formGroup]="form" (ngSubmit)="submit()" data-testid="group-form" novalidate>
-      <h2 mat-dialog-title>
-        {{ (editing ? 'groups.edit.titleEdit' : 'groups.edit.titleCreate') | transloco: { name: data.group?.name ?? '' } }}
-      </h2>
-      <mat-dialog-content>
-        <mat-form-field class="av-full-width">
-          <mat-label>{{ 'groups.name' | transloco }}</mat-label>
-          <input matInput formControlName="name" required [maxlength]="nameMax" data-testid="group-name" cdkFocusInitial />
-          <mat-hint>{{ 'groups.edit.nameHint' | transloco }}</mat-hint>
-          @if (form.controls.name.hasError('required')) {
-            <mat-error>{{ 'groups.edit.nameRequired' | transloco }}</mat-error>
-          }
-          @if (form.controls.name.hasError('maxlength')) {
-            <mat-error>{{ 'groups.edit.nameTooLong' | transloco: { max: nameMax } }}</mat-error>
-          }
-          @if (form.controls.name.hasError('taken')) {
-            <mat-error data-testid="group-name-taken">{{ 'groups.edit.nameTaken' | transloco }}</mat-error>
-          }
-          @for (message of nameServerProblems(); track $index) {
-            <mat-error>{{ message }}</mat-error>
-          }
-        </mat-form-field>
-
-        <mat-form-field class="av-full-width">
-          <mat-label>{{ 'groups.members' | transloco }}</mat-label>
-          <mat-chip-grid #chipGrid formControlName="members" [attr.aria-label]="'groups.members' | transloco" required>
-            @for (member of form.controls.members.value; track member) {
-              <mat-chip-row (removed)="remove(member)" data-testid="member-chip">
-                {{ member }}
-                <button matChipRemove [attr.aria-label]="'groups.edit.removeMember' | transloco: { name: member }">
-                  <mat-icon>cancel</mat-icon>
-                </button>
-              </mat-chip-row>
-            }
-            <input
-              #memberInput
-              [placeholder]="'groups.edit.memberPlaceholder' | transloco"
-              [matChipInputFor]="chipGrid"
-              [matChipInputSeparatorKeyCodes]="separators"
-              (matChipInputTokenEnd)="typed($event)"
-              [matAutocomplete]="auto"
-              (input)="query.set(memberInput.value)"
-              (paste)="pasted($event)"
-              data-testid="group-member-input"
-            />
-          </mat-chip-grid>
-          <mat-autocomplete #auto="matAutocomplete" (optionSelected)="picked($event)">
-            @for (site of suggestions(); track site) {
-              <mat-option [value]="site">{{ site }}</mat-option>
-            }
-          </mat-autocomplete>
-          <mat-hint>
-            {{ 'groups.edit.membersHint' | transloco: { count: form.controls.members.value.length } }}
-          </mat-hint>
-          @if (form.controls.members.hasError('required')) {
-            <mat-error>{{ 'groups.edit.membersRequired' | transloco }}</mat-error>
-          }
-          @for (message of membersServerProblems(); track $index) {
-            <mat-error>{{ message }}</mat-error>
-          }
-        </mat-form-field>
-        @if (memberNotice(); as notice) {
-          <p class="av-error" role="alert" data-testid="member-notice">
-            {{ notice.key | transloco: notice.params }}
-          </p>
-        }
-        @if (sitesProblem()) {
-          <p class="av-muted">{{ 'groups.edit.sitesUnavailable' | transloco }}</p>
-        }
-
-        @if (saving()) {
-          <mat-progress-bar mode="indeterminate" />
-        }
-        <av-api-error [problem]="generalProblem()" />
-      </mat-dialog-content>
-      <mat-dialog-actions align="end">
-        <button mat-button type="button" mat-dialog-close>{{ 'common.cancel' | transloco }}</button>
-        <button mat-flat-button type="submit" [disabled]="saving()" data-testid="group-save">
-          {{ 'common.save' | transloco }}
-        </button>
-      </mat-dialog-actions>
-    </form>
-  `,
+  templateUrl: './group-edit-dialog.component.html',
 })
 export class GroupEditDialogComponent {
   private readonly api = inject(GroupsApi);
@@ -148,11 +47,11 @@ export class GroupEditDialogComponent {
   private readonly memberInput = viewChild<ElementRef<HTMLInputElement>>('memberInput');
 
   protected readonly editing = this.data.group !== undefined;
-  protected readonly nameMax = NAME_MAX;
+  protected readonly nameMax = GROUP_NAME_MAX;
   protected readonly separators = [ENTER, COMMA, SEMICOLON];
 
   protected readonly form = inject(FormBuilder).nonNullable.group({
-    name: [this.data.group?.name ?? '', [Validators.required, Validators.maxLength(NAME_MAX)]],
+    name: [this.data.group?.name ?? '', [Validators.required, Validators.maxLength(GROUP_NAME_MAX)]],
     members: [[...(this.data.group?.members ?? [])], [atLeastOne]],
   });
 
@@ -167,7 +66,7 @@ export class GroupEditDialogComponent {
   });
 
   protected readonly suggestions = computed(() => {
-    const query = normalizeName(this.query());
+    const query = normalizeGroupName(this.query());
     // Only once something is typed: a long site list would otherwise cover the dialog after every chip.
     if (!query) return [];
     const taken = new Set(this.members());
@@ -226,7 +125,10 @@ export class GroupEditDialogComponent {
     }
     this.form.markAllAsTouched();
     if (this.form.invalid || this.saving()) return;
-    const body: GroupRequest = { name: this.form.controls.name.value.trim(), members: this.form.controls.members.value };
+    const body: GroupRequest = {
+      name: this.form.controls.name.value.trim(),
+      members: this.form.controls.members.value,
+    };
     const request = this.data.group ? this.api.update(this.data.group.name, body) : this.api.create(body);
     this.problem.set(null);
     this.saving.set(true);
@@ -257,7 +159,10 @@ export class GroupEditDialogComponent {
     if (invalid.length) {
       this.memberNotice.set({ key: 'groups.edit.memberInvalid', params: { names: [...new Set(invalid)].join(', ') } });
     } else if (repeated.length) {
-      this.memberNotice.set({ key: 'groups.edit.memberRepeated', params: { names: [...new Set(repeated)].join(', ') } });
+      this.memberNotice.set({
+        key: 'groups.edit.memberRepeated',
+        params: { names: [...new Set(repeated)].join(', ') },
+      });
     } else {
       this.memberNotice.set(null);
     }

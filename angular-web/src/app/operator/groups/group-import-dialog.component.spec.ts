@@ -1,29 +1,17 @@
-import { provideHttpClient } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
-import { provideZonelessChangeDetection } from '@angular/core';
+import { configureTestBed } from '../../core/testing';
+import { type HttpRequest } from '@angular/common/http';
+import { HttpTestingController } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { MatDialogRef } from '@angular/material/dialog';
 import type { GroupImportReport } from '@avisa/contracts';
 import { vi } from 'vitest';
 import { GroupImportDialogComponent } from './group-import-dialog.component';
-import { translocoTesting } from '../../core/testing';
 
 const CSV = 'grupo,miembros\nzona norte,farmacia-1,farmacia-2\nzona sur;farmacia-3\n';
 
 function setup() {
   const close = vi.fn();
-  TestBed.configureTestingModule({
-    imports: [
-      GroupImportDialogComponent,
-      translocoTesting(),
-    ],
-    providers: [
-      provideZonelessChangeDetection(),
-      provideHttpClient(),
-      provideHttpClientTesting(),
-      { provide: MatDialogRef, useValue: { close } },
-    ],
-  });
+  configureTestBed([GroupImportDialogComponent], [{ provide: MatDialogRef, useValue: { close } }]);
   const fixture = TestBed.createComponent(GroupImportDialogComponent);
   return { fixture, http: TestBed.inject(HttpTestingController), close, el: fixture.nativeElement as HTMLElement };
 }
@@ -31,12 +19,23 @@ function setup() {
 const byTestId = (el: HTMLElement, id: string) => el.querySelector<HTMLElement>(`[data-testid="${id}"]`);
 const allByTestId = (el: HTMLElement, id: string) => [...el.querySelectorAll<HTMLElement>(`[data-testid="${id}"]`)];
 
-async function paste(fixture: ComponentFixture<unknown>, text: string) {
+const isDryRun = (r: HttpRequest<unknown>) => r.url === '/api/v1/groups/import' && r.params.get('dryRun') === 'true';
+
+/** Answers the dry run the dialog asks for a moment after the text changes; returns that request. */
+async function answerDryRun(fixture: ComponentFixture<unknown>, answer: GroupImportReport) {
+  const check = await vi.waitFor(() => TestBed.inject(HttpTestingController).expectOne(isDryRun));
+  check.flush(answer);
+  await fixture.whenStable();
+  return check;
+}
+
+async function paste(fixture: ComponentFixture<unknown>, text: string, answer = report({ groups: 2, members: 3 })) {
   await fixture.whenStable();
   const area = byTestId(fixture.nativeElement, 'import-text') as HTMLTextAreaElement;
   area.value = text;
   area.dispatchEvent(new Event('input'));
   await fixture.whenStable();
+  return answerDryRun(fixture, answer);
 }
 
 async function submit(fixture: ComponentFixture<unknown>) {
@@ -51,28 +50,36 @@ function report(over: Partial<GroupImportReport>): GroupImportReport {
 describe('GroupImportDialogComponent', () => {
   afterEach(() => TestBed.inject(HttpTestingController).verify());
 
-  it('previews the pasted CSV as groups with their members and line numbers before anything is sent', async () => {
+  it("previews the pasted CSV with the server's dry run before anything is imported", async () => {
     const { fixture, el } = setup();
     await fixture.whenStable();
     expect(byTestId(el, 'import-preview')).toBeNull();
     expect((byTestId(el, 'import-submit') as HTMLButtonElement).disabled).toBe(true);
 
-    await paste(fixture, CSV);
+    const check = await paste(fixture, CSV, report({ groups: 2, members: 3 }));
 
-    const rows = allByTestId(el, 'import-preview-row').map((r) =>
-      [...r.querySelectorAll('td')].map((td) => td.textContent!.trim()),
-    );
-    expect(rows).toEqual([
-      ['2', 'zona norte', 'farmacia-1, farmacia-2'],
-      ['3', 'zona sur', 'farmacia-3'],
-    ]);
+    expect(check.request.method).toBe('POST');
+    expect(check.request.body).toBe(CSV);
+    expect(check.request.headers.get('Content-Type')).toBe('text/csv');
+    expect(allByTestId(el, 'import-preview-row')).toEqual([]);
     expect(byTestId(el, 'import-preview')!.textContent).toContain('Grupos: 2 · Miembros: 3');
-    expect(byTestId(el, 'import-preview')!.textContent).toContain('cabecera');
   });
 
   it('points out problems in the preview, row by row', async () => {
     const { fixture, el } = setup();
-    await paste(fixture, 'norte\nsur,f-a,f-a,<b>x</b>');
+    await paste(
+      fixture,
+      'norte\nsur,f-a,f-a,<b>x</b>',
+      report({
+        groups: 2,
+        members: 3,
+        errors: [
+          { line: 1, message: 'group "norte" has no members' },
+          { line: 2, message: 'member "<b>x</b>" may contain only letters, digits, ".", "_" and "-"' },
+          { line: 2, message: 'member "f-a" is listed twice in group "sur"' },
+        ],
+      }),
+    );
     const rows = allByTestId(el, 'import-preview-row');
     expect(rows[0].textContent).toContain('El grupo no tiene miembros');
     expect(rows[1].textContent).toContain('«f-a» está repetido');
@@ -132,8 +139,7 @@ describe('GroupImportDialogComponent', () => {
     const file = new File([CSV], 'grupos.csv', { type: 'text/csv' });
     Object.defineProperty(input, 'files', { value: [file], configurable: true });
     input.dispatchEvent(new Event('change'));
-    await vi.waitFor(() => expect(allByTestId(el, 'import-preview-row')).toHaveLength(2));
-    await fixture.whenStable();
+    await answerDryRun(fixture, report({ groups: 2, members: 3 }));
 
     await submit(fixture);
     const request = http.expectOne((r) => r.url === '/api/v1/groups/import');

@@ -1,13 +1,11 @@
-import { provideHttpClient } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
-import { provideZonelessChangeDetection } from '@angular/core';
+import { configureTestBed } from '../../core/testing';
+import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import { MAT_DIALOG_DATA } from '@angular/material/dialog';
 import type { PresencePayload } from '@avisa/contracts';
 import { Subject } from 'rxjs';
 import { LiveService } from '../../core/live.service';
 import { GroupInfoDialogComponent } from './group-info-dialog.component';
-import { translocoTesting } from '../../core/testing';
 
 const presence = (name: string, online: boolean): PresencePayload => ({
   name,
@@ -20,19 +18,13 @@ const presence = (name: string, online: boolean): PresencePayload => ({
 describe('GroupInfoDialogComponent', () => {
   it('lists online, offline and unknown members with counts and follows live presence', async () => {
     const live = { presence$: new Subject<PresencePayload>(), resynced$: new Subject<void>() };
-    TestBed.configureTestingModule({
-      imports: [
-        GroupInfoDialogComponent,
-        translocoTesting(),
-      ],
-      providers: [
-        provideZonelessChangeDetection(),
-        provideHttpClient(),
-        provideHttpClientTesting(),
+    configureTestBed(
+      [GroupInfoDialogComponent],
+      [
         { provide: MAT_DIALOG_DATA, useValue: { name: 'zona norte' } },
         { provide: LiveService, useValue: live },
       ],
-    });
+    );
     const fixture = TestBed.createComponent(GroupInfoDialogComponent);
     const http = TestBed.inject(HttpTestingController);
     const el = fixture.nativeElement as HTMLElement;

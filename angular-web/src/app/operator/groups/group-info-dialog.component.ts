@@ -1,16 +1,11 @@
-import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import { MatButtonModule } from '@angular/material/button';
 import { MAT_DIALOG_DATA, MatDialogModule } from '@angular/material/dialog';
-import { MatIconModule } from '@angular/material/icon';
-import { MatProgressBarModule } from '@angular/material/progress-bar';
 import type { GroupInfoResponse, PresencePayload } from '@avisa/contracts';
-import { TranslocoPipe } from '@jsverse/transloco';
-import { finalize } from 'rxjs';
-import { type ApiProblem, toApiProblem } from '../../core/api-error';
+import { apiResource } from '../../core/api-resource';
 import { LiveService } from '../../core/live.service';
-import { ApiErrorComponent } from '../../core/ui/api-error.component';
 import { GroupsApi } from './groups.api';
+import { SCREEN_KIT } from '../../core/ui/kit';
 
 export interface GroupInfoData {
   name: string;
@@ -21,16 +16,16 @@ type Column = 'online' | 'offline' | 'unknown';
 /** A group's members split into online, offline and unknown, kept current by the live presence events. */
 @Component({
   selector: 'av-group-info-dialog',
-  imports: [MatDialogModule, MatButtonModule, MatIconModule, MatProgressBarModule, TranslocoPipe, ApiErrorComponent],
+  imports: [SCREEN_KIT, MatDialogModule],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <h2 mat-dialog-title>{{ 'groups.info.title' | transloco: { name: data.name } }}</h2>
     <mat-dialog-content>
-      @if (loading()) {
+      @if (info.loading()) {
         <mat-progress-bar mode="indeterminate" />
       }
-      <av-api-error [problem]="problem()" />
-      @if (info(); as i) {
+      <av-api-error [problem]="info.problem()" />
+      @if (info.value(); as i) {
         <div class="columns">
           @for (column of columns; track column) {
             <section [attr.aria-labelledby]="'info-heading-' + column">
@@ -59,52 +54,59 @@ type Column = 'online' | 'offline' | 'unknown';
     </mat-dialog-actions>
   `,
   styles: `
-    .columns { display: grid; grid-template-columns: repeat(auto-fit, minmax(180px, 1fr)); gap: 16px; }
-    h3 { display: flex; align-items: center; gap: 8px; font: var(--mat-sys-title-small); margin: 8px 0; }
-    ul { margin: 0; padding-left: 20px; max-height: 40vh; overflow-y: auto; }
-    .empty { margin: 0; }
-    .av-state-unknown { background: var(--mat-sys-error-container); color: var(--mat-sys-on-error-container); }
-    .note { font: var(--mat-sys-body-small); }
+    .columns {
+      display: grid;
+      grid-template-columns: repeat(auto-fit, minmax(180px, 1fr));
+      gap: 16px;
+    }
+    h3 {
+      display: flex;
+      align-items: center;
+      gap: 8px;
+      font: var(--mat-sys-title-small);
+      margin: 8px 0;
+    }
+    ul {
+      margin: 0;
+      padding-left: 20px;
+      max-height: 40vh;
+      overflow-y: auto;
+    }
+    .empty {
+      margin: 0;
+    }
+    .av-state-unknown {
+      background: var(--mat-sys-error-container);
+      color: var(--mat-sys-on-error-container);
+    }
+    .note {
+      font: var(--mat-sys-body-small);
+    }
   `,
 })
 export class GroupInfoDialogComponent {
   private readonly api = inject(GroupsApi);
   protected readonly data = inject<GroupInfoData>(MAT_DIALOG_DATA);
   protected readonly columns: Column[] = ['online', 'offline', 'unknown'];
-  protected readonly info = signal<GroupInfoResponse | null>(null);
-  protected readonly loading = signal(false);
-  protected readonly problem = signal<ApiProblem | null>(null);
+  private readonly live = inject(LiveService);
+  protected readonly info = apiResource<GroupInfoResponse | null>(() => this.api.info(this.data.name), {
+    initial: null,
+    reloadOn: this.live.resynced$,
+  });
 
   constructor() {
-    const live = inject(LiveService);
-    live.presence$.pipe(takeUntilDestroyed()).subscribe((p) => this.presence(p));
-    live.resynced$.pipe(takeUntilDestroyed()).subscribe(() => this.load());
-    this.load();
-  }
-
-  private load(): void {
-    this.loading.set(true);
-    this.api
-      .info(this.data.name)
-      .pipe(finalize(() => this.loading.set(false)))
-      .subscribe({
-        next: (info) => {
-          this.info.set(info);
-          this.problem.set(null);
-        },
-        error: (error: unknown) => this.problem.set(toApiProblem(error)),
-      });
+    this.live.presence$.pipe(takeUntilDestroyed()).subscribe((p) => this.presence(p));
   }
 
   private presence({ name, online }: PresencePayload): void {
-    const info = this.info();
+    const info = this.info.value();
     if (!info) return;
     const members = [...info.online, ...info.offline, ...info.unknown];
     if (!members.includes(name)) return;
     // Presence only comes from existing sites, so an "unknown" member that reports in exists now.
     const order = (list: string[]) => members.filter((m) => list.includes(m));
     const without = (list: string[]) => list.filter((m) => m !== name);
-    this.info.set({
+    this.info.value.set({
       name: info.name,
       online: order(online ? [...info.online, name] : without(info.online)),
       offline: order(online ? without(info.offline) : [...info.offline, name]),

@@ -11,6 +11,8 @@ import { Observable, map } from 'rxjs';
 import { API_BASE } from '../../core/auth.interceptor';
 
 const GROUPS = `${API_BASE}/groups`;
+/** The server's longest group name. */
+export const GROUP_NAME_MAX = 128;
 const byName = (name: string) => `${GROUPS}/${encodeURIComponent(name)}`;
 
 @Injectable({ providedIn: 'root' })
@@ -37,11 +39,16 @@ export class GroupsApi {
     return this.http.get<GroupInfoResponse>(`${byName(name)}/info`);
   }
 
-  /** The server validates the whole file and imports all of it or nothing; a refusal carries the report too. */
-  import(csv: string, fileName: string | null): Observable<GroupImportReport> {
+  /**
+   * The server validates the whole file and imports all of it or nothing; a refusal carries the report too.
+   * With `dryRun` it answers the same report (200) and imports nothing: the preview.
+   */
+  import(csv: string, fileName: string | null, dryRun = false): Observable<GroupImportReport> {
+    const params: Record<string, string | boolean> = fileName ? { filename: fileName } : {};
+    if (dryRun) params['dryRun'] = true;
     return this.http.post<GroupImportReport>(`${GROUPS}/import`, csv, {
       headers: { 'Content-Type': 'text/csv' },
-      params: fileName ? { filename: fileName } : {},
+      params,
     });
   }
 

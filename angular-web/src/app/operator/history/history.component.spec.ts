@@ -1,13 +1,12 @@
-import { provideHttpClient } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
-import { provideZonelessChangeDetection } from '@angular/core';
+import { configureTestBed } from '../../core/testing';
+import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import { Router, provideRouter } from '@angular/router';
 import { emptyDeliveryCounts, type MessageResponse, type Page } from '@avisa/contracts';
 import { vi } from 'vitest';
 import { LiveService } from '../../core/live.service';
 import { SESSION_STORAGE } from '../../core/session.store';
-import { FakeLive, loggedInStorage, translocoTesting } from '../../core/testing';
+import { FakeLive, loggedInStorage } from '../../core/testing';
 import { HistoryComponent } from './history.component';
 
 const alert = (id: string, text: string, counts: Partial<MessageResponse['counts']>): MessageResponse => ({
@@ -25,23 +24,25 @@ const alert = (id: string, text: string, counts: Partial<MessageResponse['counts
   counts: { ...emptyDeliveryCounts(), ...counts },
 });
 
-const page = (items: MessageResponse[]): Page<MessageResponse> => ({ items, total: items.length, page: 1, pageSize: 50 });
+const page = (items: MessageResponse[]): Page<MessageResponse> => ({
+  items,
+  total: items.length,
+  page: 1,
+  pageSize: 50,
+});
 const FIRST = alert('a1', 'Cierre a las 14:00', { total: 3, delivered: 1, read: 1, queued: 1 });
 const SECOND = alert('a2', 'Revisad la nevera', { total: 1, queued: 1 });
 
 async function setup() {
   const live = new FakeLive();
-  TestBed.configureTestingModule({
-    imports: [HistoryComponent, translocoTesting()],
-    providers: [
-      provideZonelessChangeDetection(),
-      provideHttpClient(),
-      provideHttpClientTesting(),
+  configureTestBed(
+    [HistoryComponent],
+    [
       provideRouter([]),
       { provide: SESSION_STORAGE, useValue: loggedInStorage() },
       { provide: LiveService, useValue: live },
     ],
-  });
+  );
   const fixture = TestBed.createComponent(HistoryComponent);
   const http = TestBed.inject(HttpTestingController);
   fixture.detectChanges();
@@ -52,7 +53,9 @@ async function setup() {
   await fixture.whenStable();
   const el = fixture.nativeElement as HTMLElement;
   const cell = (id: string, testId: string) =>
-    el.querySelector(`[data-testid="history-row"][data-message-id="${id}"] [data-testid="${testId}"]`)?.textContent?.trim();
+    el
+      .querySelector(`[data-testid="history-row"][data-message-id="${id}"] [data-testid="${testId}"]`)
+      ?.textContent?.trim();
   return { fixture, http, live, el, cell };
 }
 
@@ -91,14 +94,26 @@ describe('HistoryComponent', () => {
     const { fixture, http, live, el } = await setup();
     vi.useFakeTimers();
     try {
-      live.messageCreated$.next({ id: 'a3', sender: 'luis', priority: 'normal', createdAt: '2026-11-22T11:00:00.000Z' });
-      live.messageCreated$.next({ id: 'a4', sender: 'luis', priority: 'normal', createdAt: '2026-11-22T11:00:00.000Z' });
+      live.messageCreated$.next({
+        id: 'a3',
+        sender: 'luis',
+        priority: 'normal',
+        createdAt: '2026-11-22T11:00:00.000Z',
+      });
+      live.messageCreated$.next({
+        id: 'a4',
+        sender: 'luis',
+        priority: 'normal',
+        createdAt: '2026-11-22T11:00:00.000Z',
+      });
       http.expectNone((r) => r.url === '/api/v1/messages');
       vi.advanceTimersByTime(600);
     } finally {
       vi.useRealTimers();
     }
-    http.expectOne((r) => r.url === '/api/v1/messages').flush(page([alert('a4', 'Nuevo', { total: 1 }), FIRST, SECOND]));
+    http
+      .expectOne((r) => r.url === '/api/v1/messages')
+      .flush(page([alert('a4', 'Nuevo', { total: 1 }), FIRST, SECOND]));
     await fixture.whenStable();
     expect(el.querySelector('[data-testid="history-row"]')?.getAttribute('data-message-id')).toBe('a4');
   });
@@ -109,6 +124,8 @@ describe('HistoryComponent', () => {
     el.querySelector<HTMLElement>('[data-message-id="a2"]')!.click();
     await fixture.whenStable();
     expect(navigate).toHaveBeenCalledWith(['/operator/history', 'a2']);
-    expect(el.querySelector('[data-message-id="a1"] [data-testid="history-open"]')?.getAttribute('href')).toBe('/operator/history/a1');
+    expect(el.querySelector('[data-message-id="a1"] [data-testid="history-open"]')?.getAttribute('href')).toBe(
+      '/operator/history/a1',
+    );
   });
 });

@@ -1,6 +1,5 @@
-import { provideHttpClient } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
-import { provideZonelessChangeDetection } from '@angular/core';
+import { configureTestBed } from '../../core/testing';
+import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import { MatDialog } from '@angular/material/dialog';
 import { provideRouter } from '@angular/router';
@@ -10,7 +9,7 @@ import { vi } from 'vitest';
 import { LiveService } from '../../core/live.service';
 import { SESSION_STORAGE } from '../../core/session.store';
 import { ConfirmDialogComponent } from '../../core/ui/confirm-dialog.component';
-import { FakeLive, loggedInStorage, translocoTesting } from '../../core/testing';
+import { FakeLive, loggedInStorage } from '../../core/testing';
 import { MessageDetailComponent } from './message-detail.component';
 
 const ID = '0b6f3c1e-5a2d-4c8e-9f7a-1d2e3f4a5b6c';
@@ -52,23 +51,24 @@ function message(deliveries: DeliveryResponse[], retractedAt: string | null = nu
   };
 }
 
-const OPEN = message([delivery('farmacia-centro', 'delivered'), delivery('farmacia-norte', 'queued'), delivery('farmacia-sur', 'read')]);
+const OPEN = message([
+  delivery('farmacia-centro', 'delivered'),
+  delivery('farmacia-norte', 'queued'),
+  delivery('farmacia-sur', 'read'),
+]);
 
 async function setup(confirmed: boolean | undefined = true) {
   const live = new FakeLive();
   const dialog = { open: vi.fn(() => ({ afterClosed: () => of(confirmed) })) };
-  TestBed.configureTestingModule({
-    imports: [MessageDetailComponent, translocoTesting()],
-    providers: [
-      provideZonelessChangeDetection(),
-      provideHttpClient(),
-      provideHttpClientTesting(),
+  configureTestBed(
+    [MessageDetailComponent],
+    [
       provideRouter([]),
       { provide: SESSION_STORAGE, useValue: loggedInStorage() },
       { provide: LiveService, useValue: live },
       { provide: MatDialog, useValue: dialog },
     ],
-  });
+  );
   const fixture = TestBed.createComponent(MessageDetailComponent);
   fixture.componentRef.setInput('id', ID);
   const http = TestBed.inject(HttpTestingController);
@@ -78,7 +78,9 @@ async function setup(confirmed: boolean | undefined = true) {
   await fixture.whenStable();
   const el = fixture.nativeElement as HTMLElement;
   const state = (receiver: string) =>
-    el.querySelector<HTMLElement>(`[data-testid="delivery-row"][data-receiver="${receiver}"] [data-testid="delivery-state"]`);
+    el.querySelector<HTMLElement>(
+      `[data-testid="delivery-row"][data-receiver="${receiver}"] [data-testid="delivery-state"]`,
+    );
   const text = (testId: string) => el.querySelector(`[data-testid="${testId}"]`)?.textContent?.trim();
   return { fixture, http, live, dialog, el, state, text };
 }
@@ -135,12 +137,19 @@ describe('MessageDetailComponent', () => {
     const { fixture, http, dialog, el, state, text } = await setup(true);
     el.querySelector<HTMLButtonElement>('[data-testid="retract"]')!.click();
     await fixture.whenStable();
-    expect(dialog.open).toHaveBeenCalledWith(ConfirmDialogComponent, expect.objectContaining({ data: expect.objectContaining({ danger: true }) }));
+    expect(dialog.open).toHaveBeenCalledWith(
+      ConfirmDialogComponent,
+      expect.objectContaining({ data: expect.objectContaining({ danger: true }) }),
+    );
 
     const retract = http.expectOne(`${URL}/retract`);
     expect(retract.request.method).toBe('POST');
     const retracted = message(
-      [delivery('farmacia-centro', 'delivered'), { ...delivery('farmacia-norte', 'queued'), state: 'retracted' }, delivery('farmacia-sur', 'read')],
+      [
+        delivery('farmacia-centro', 'delivered'),
+        { ...delivery('farmacia-norte', 'queued'), state: 'retracted' },
+        delivery('farmacia-sur', 'read'),
+      ],
       '2026-11-22T10:10:00.000Z',
     );
     retract.flush(retracted);
@@ -167,7 +176,10 @@ describe('MessageDetailComponent', () => {
     await fixture.whenStable();
     http
       .expectOne(`${URL}/retract`)
-      .flush({ statusCode: 409, error: 'Conflict', message: 'this alert was already withdrawn' }, { status: 409, statusText: 'Conflict' });
+      .flush(
+        { statusCode: 409, error: 'Conflict', message: 'this alert was already withdrawn' },
+        { status: 409, statusText: 'Conflict' },
+      );
     await fixture.whenStable();
     expect(text('api-error')).toContain('this alert was already withdrawn');
   });
@@ -175,7 +187,11 @@ describe('MessageDetailComponent', () => {
   it('offers no withdrawal when every copy has ended', async () => {
     const { fixture, http, live, el } = await setup();
     live.resynced$.next();
-    http.expectOne(URL).flush(message([delivery('farmacia-sur', 'read'), { ...delivery('farmacia-norte', 'queued'), state: 'expired' }]));
+    http
+      .expectOne(URL)
+      .flush(
+        message([delivery('farmacia-sur', 'read'), { ...delivery('farmacia-norte', 'queued'), state: 'expired' }]),
+      );
     await fixture.whenStable();
     expect(el.querySelector<HTMLButtonElement>('[data-testid="retract"]')?.disabled).toBe(true);
     expect(el.querySelector('[data-testid="retract-unavailable"]')).not.toBeNull();

@@ -1,30 +1,16 @@
+import { configureTestBed } from '../../core/testing';
 import { CdkDragDrop, CdkDropList } from '@angular/cdk/drag-drop';
-import { provideHttpClient } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
-import { provideZonelessChangeDetection } from '@angular/core';
+import { HttpTestingController } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
-import { MATERIAL_ANIMATIONS } from '@angular/material/core';
 import { By } from '@angular/platform-browser';
 import type { PhraseResponse } from '@avisa/contracts';
 import { PhrasesComponent } from './phrases.component';
-import { translocoTesting } from '../../core/testing';
 
 const phrases = (...texts: string[]): PhraseResponse[] => texts.map((text, i) => ({ id: i + 1, text, position: i }));
 const INITIAL = phrases('Receta lista', 'Llamar al médico', 'Falta stock');
 
 async function setup(list = INITIAL) {
-  TestBed.configureTestingModule({
-    imports: [
-      PhrasesComponent,
-      translocoTesting(),
-    ],
-    providers: [
-      provideZonelessChangeDetection(),
-      provideHttpClient(),
-      provideHttpClientTesting(),
-      { provide: MATERIAL_ANIMATIONS, useValue: { animationsDisabled: true } },
-    ],
-  });
+  configureTestBed([PhrasesComponent]);
   const fixture = TestBed.createComponent(PhrasesComponent);
   const http = TestBed.inject(HttpTestingController);
   await fixture.whenStable();

@@ -1,11 +1,10 @@
-import { provideHttpClient } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
-import { provideZonelessChangeDetection } from '@angular/core';
+import { configureTestBed } from '../../core/testing';
+import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import type { ReceiverResponse } from '@avisa/contracts';
 import { LiveService } from '../../core/live.service';
 import { SESSION_STORAGE } from '../../core/session.store';
-import { FakeLive, loggedInStorage, translocoTesting } from '../../core/testing';
+import { FakeLive, loggedInStorage } from '../../core/testing';
 import { SitesComponent } from './sites.component';
 
 const receiver = (name: string, online: boolean, displayName: string): ReceiverResponse => ({
@@ -29,16 +28,13 @@ const RECEIVERS = [
 
 async function setup() {
   const live = new FakeLive();
-  TestBed.configureTestingModule({
-    imports: [SitesComponent, translocoTesting()],
-    providers: [
-      provideZonelessChangeDetection(),
-      provideHttpClient(),
-      provideHttpClientTesting(),
+  configureTestBed(
+    [SitesComponent],
+    [
       { provide: SESSION_STORAGE, useValue: loggedInStorage() },
       { provide: LiveService, useValue: live },
     ],
-  });
+  );
   const fixture = TestBed.createComponent(SitesComponent);
   const http = TestBed.inject(HttpTestingController);
   fixture.detectChanges();

@@ -1,22 +1,13 @@
-import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import { MatButtonModule } from '@angular/material/button';
 import { MatButtonToggleModule } from '@angular/material/button-toggle';
-import { MatFormFieldModule } from '@angular/material/form-field';
-import { MatIconModule } from '@angular/material/icon';
-import { MatInputModule } from '@angular/material/input';
-import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSortModule, type Sort } from '@angular/material/sort';
 import { MatTableModule } from '@angular/material/table';
-import { MatTooltipModule } from '@angular/material/tooltip';
 import type { PresencePayload, ReceiverResponse } from '@avisa/contracts';
-import { TranslocoPipe } from '@jsverse/transloco';
-import { finalize } from 'rxjs';
-import { type ApiProblem, toApiProblem } from '../../core/api-error';
-import { DateTimePipe } from '../../core/format';
+import { apiResource } from '../../core/api-resource';
 import { LiveService } from '../../core/live.service';
-import { ApiErrorComponent } from '../../core/ui/api-error.component';
 import { OperatorApi } from '../shared/operator.api';
+import { SCREEN_KIT, FORM_KIT } from '../../core/ui/kit';
 
 export type StateFilter = 'all' | 'online' | 'offline';
 type SortKey = 'state' | 'name' | 'displayName' | 'connectedSince' | 'lastSeenAt' | 'clientVersion';
@@ -41,129 +32,22 @@ function sortValue(r: ReceiverResponse, key: SortKey): string | number {
 /** The sites with their live state: the list follows presence events in place, without reloading. */
 @Component({
   selector: 'av-sites',
-  imports: [
-    MatButtonModule,
-    MatButtonToggleModule,
-    MatFormFieldModule,
-    MatIconModule,
-    MatInputModule,
-    MatProgressBarModule,
-    MatSortModule,
-    MatTableModule,
-    MatTooltipModule,
-    TranslocoPipe,
-    DateTimePipe,
-    ApiErrorComponent,
-  ],
+  imports: [SCREEN_KIT, FORM_KIT, MatButtonToggleModule, MatSortModule, MatTableModule],
   changeDetection: ChangeDetectionStrategy.OnPush,
-  template: `
-    <section class="av-page">
-      <header class="av-page-header">
-        <h1>{{ 'nav.sites' | transloco }}</h1>
-        <span class="counts" data-testid="sites-counts" aria-live="polite">
-          {{ 'siteList.counts' | transloco: counts() }}
-        </span>
-        <button mat-icon-button type="button" (click)="load()" [attr.aria-label]="'common.refresh' | transloco"
-                [matTooltip]="'common.refresh' | transloco" data-testid="sites-refresh">
-          <mat-icon>refresh</mat-icon>
-        </button>
-      </header>
-      <div class="filters">
-        <mat-form-field class="search">
-          <mat-label>{{ 'siteList.filter' | transloco }}</mat-label>
-          <mat-icon matPrefix>search</mat-icon>
-          <input matInput [value]="filter()" (input)="onFilter($event)" data-testid="sites-filter" />
-        </mat-form-field>
-        <mat-button-toggle-group
-          [value]="stateFilter()"
-          (change)="stateFilter.set($event.value)"
-          [attr.aria-label]="'siteList.stateFilter' | transloco"
-          hideSingleSelectionIndicator
-        >
-          @for (s of stateFilters; track s) {
-            <mat-button-toggle [value]="s" [attr.data-testid]="'sites-state-' + s">
-              {{ 'siteList.stateFilters.' + s | transloco }}
-            </mat-button-toggle>
-          }
-        </mat-button-toggle-group>
-      </div>
-      <av-api-error [problem]="problem()" />
-      @if (loading()) {
-        <mat-progress-bar mode="indeterminate" />
-      }
-      <div class="av-table-wrap">
-        <table mat-table [dataSource]="rows()" matSort [matSortActive]="sort().active" [matSortDirection]="sort().direction"
-               (matSortChange)="sort.set($event)" [trackBy]="trackByName">
-          <ng-container matColumnDef="state">
-            <th mat-header-cell *matHeaderCellDef mat-sort-header>{{ 'siteList.columns.state' | transloco }}</th>
-            <td mat-cell *matCellDef="let r">
-              <span class="av-state" [class.av-state-online]="r.online" [class.av-state-offline]="!r.online" data-testid="site-state">
-                {{ (r.online ? 'siteList.online' : 'siteList.offline') | transloco }}
-              </span>
-            </td>
-          </ng-container>
-          <ng-container matColumnDef="name">
-            <th mat-header-cell *matHeaderCellDef mat-sort-header>{{ 'siteList.columns.name' | transloco }}</th>
-            <td mat-cell *matCellDef="let r" class="name">
-              {{ r.name }}
-              @if (!r.enabled) {
-                <span class="disabled av-muted">({{ 'siteList.disabled' | transloco }})</span>
-              }
-            </td>
-          </ng-container>
-          <ng-container matColumnDef="displayName">
-            <th mat-header-cell *matHeaderCellDef mat-sort-header>{{ 'siteList.columns.displayName' | transloco }}</th>
-            <td mat-cell *matCellDef="let r">{{ r.displayName }}</td>
-          </ng-container>
-          <ng-container matColumnDef="connectedSince">
-            <th mat-header-cell *matHeaderCellDef mat-sort-header>{{ 'siteList.columns.connectedSince' | transloco }}</th>
-            <td mat-cell *matCellDef="let r" data-testid="site-connected-since">
-              {{ (r.online ? r.connectedSince : null) | avDateTime }}
-            </td>
-          </ng-container>
-          <ng-container matColumnDef="lastSeenAt">
-            <th mat-header-cell *matHeaderCellDef mat-sort-header>{{ 'siteList.columns.lastSeenAt' | transloco }}</th>
-            <td mat-cell *matCellDef="let r" data-testid="site-last-seen">{{ r.lastSeenAt | avDateTime }}</td>
-          </ng-container>
-          <ng-container matColumnDef="clientVersion">
-            <th mat-header-cell *matHeaderCellDef mat-sort-header>{{ 'siteList.columns.clientVersion' | transloco }}</th>
-            <td mat-cell *matCellDef="let r" data-testid="site-version">{{ r.clientVersion ?? '—' }}</td>
-          </ng-container>
-          <tr mat-header-row *matHeaderRowDef="columns; sticky: true"></tr>
-          <tr mat-row *matRowDef="let r; columns: columns" data-testid="site-row" [attr.data-site]="r.name"
-              [attr.data-online]="r.online"></tr>
-          <tr class="mat-mdc-row" *matNoDataRow>
-            <td class="mat-mdc-cell empty av-muted" [attr.colspan]="columns.length" data-testid="sites-empty">
-              {{ (all().length ? 'siteList.noMatch' : 'siteList.none') | transloco }}
-            </td>
-          </tr>
-        </table>
-      </div>
-    </section>
-  `,
-  styles: `
-    .counts { font: var(--mat-sys-title-medium); color: var(--mat-sys-on-surface-variant); }
-    .filters { display: flex; flex-wrap: wrap; align-items: center; gap: 8px 16px; margin-bottom: 8px; }
-    .search { flex: 1 1 260px; max-width: 420px; }
-    .name { font-weight: 500; }
-    .disabled { font-weight: 400; margin-left: 4px; }
-    .empty { padding: 16px; }
-    table { min-width: 720px; }
-  `,
+  templateUrl: './sites.component.html',
+  styleUrl: './sites.component.scss',
 })
 export class SitesComponent {
   private readonly api = inject(OperatorApi);
   private readonly live = inject(LiveService);
-  private readonly destroyRef = inject(DestroyRef);
 
   protected readonly columns = COLUMNS;
   protected readonly stateFilters: StateFilter[] = ['all', 'online', 'offline'];
-  protected readonly all = signal<ReceiverResponse[]>([]);
+  protected readonly list = apiResource(() => this.api.receivers(), { initial: [], reloadOn: this.live.resynced$ });
+  protected readonly all = this.list.value;
   protected readonly filter = signal('');
   protected readonly stateFilter = signal<StateFilter>('all');
   protected readonly sort = signal<Sort>({ active: 'name', direction: 'asc' });
-  protected readonly loading = signal(false);
-  protected readonly problem = signal<ApiProblem | null>(null);
 
   protected readonly counts = computed(() => {
     const list = this.all();
@@ -193,26 +77,7 @@ export class SitesComponent {
   protected readonly trackByName = (_: number, r: ReceiverResponse) => r.name;
 
   constructor() {
-    this.load();
     this.live.presence$.pipe(takeUntilDestroyed()).subscribe((p) => this.applyPresence(p));
-    this.live.resynced$.pipe(takeUntilDestroyed()).subscribe(() => this.load());
-  }
-
-  protected load(): void {
-    this.loading.set(true);
-    this.api
-      .receivers()
-      .pipe(
-        finalize(() => this.loading.set(false)),
-        takeUntilDestroyed(this.destroyRef),
-      )
-      .subscribe({
-        next: (list) => {
-          this.all.set(list);
-          this.problem.set(null);
-        },
-        error: (error: unknown) => this.problem.set(toApiProblem(error)),
-      });
   }
 
   protected onFilter(event: Event): void {
@@ -222,7 +87,7 @@ export class SitesComponent {
   private applyPresence(p: PresencePayload): void {
     if (!this.all().some((r) => r.name === p.name)) {
       // A site created since the list was loaded.
-      this.load();
+      this.list.reload();
       return;
     }
     this.all.update((list) =>

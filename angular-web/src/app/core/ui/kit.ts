@@ -1,0 +1,24 @@
+import { ReactiveFormsModule } from '@angular/forms';
+import { MatButtonModule } from '@angular/material/button';
+import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatIconModule } from '@angular/material/icon';
+import { MatInputModule } from '@angular/material/input';
+import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { MatTooltipModule } from '@angular/material/tooltip';
+import { TranslocoPipe } from '@jsverse/transloco';
+import { DateTimePipe } from '../format';
+import { ApiErrorComponent } from './api-error.component';
+
+/** What nearly every screen and dialog template uses: buttons, icons, progress, tooltips, words, dates, problems. */
+export const SCREEN_KIT = [
+  MatButtonModule,
+  MatIconModule,
+  MatProgressBarModule,
+  MatTooltipModule,
+  TranslocoPipe,
+  DateTimePipe,
+  ApiErrorComponent,
+] as const;
+
+/** What a typed form adds. */
+export const FORM_KIT = [ReactiveFormsModule, MatFormFieldModule, MatInputModule] as const;

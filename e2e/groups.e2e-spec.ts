@@ -165,6 +165,10 @@ describe('groups: CRUD, info, sending, CSV import/export and per-group permissio
         members: 3,
         errors: [],
         warnings: [{ line: 1, message: '"farmacia-nueva" is not a known site (imported anyway)' }],
+        preview: [
+          { line: 1, name: 'zona a', members: ['farmacia-1', 'farmacia-nueva'] },
+          { line: 2, name: 'zona b', members: ['farmacia-2'] },
+        ],
       });
       const bad = await check('zona a,farmacia-1\nzona a,farmacia-2');
       expect(bad.status).toBe(200);

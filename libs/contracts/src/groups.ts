@@ -32,6 +32,8 @@ export interface GroupImportReport {
   errors: ImportProblem[];
   /** Members that name no site yet: imported anyway. */
   warnings: ImportProblem[];
+  /** With `dryRun`: each group the file holds, by line, as it would be stored (for a preview). */
+  preview?: { line: number; name: string; members: string[] }[];
 }
 
 export interface OperatorRestrictionsResponse {

@@ -145,10 +145,10 @@ export class GroupsService {
     };
     if (report.errors.length || !groups.length) {
       if (!groups.length && !report.errors.length) report.errors.push({ line: 0, message: 'the file lists no groups' });
-      if (dryRun) return report;
+      if (dryRun) return { ...report, preview: groups.map(({ line, name, members }) => ({ line, name, members })) };
       throw new GroupImportException(report);
     }
-    if (dryRun) return report;
+    if (dryRun) return { ...report, preview: groups.map(({ line, name, members }) => ({ line, name, members })) };
     await this.groups.createMany(groups, this.clock.now());
     report.imported = true;
     await this.events.emit('groups.imported', {

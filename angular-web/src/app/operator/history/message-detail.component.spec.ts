@@ -1,3 +1,4 @@
+import { serverError } from '../../core/testing';
 import { configureTestBed } from '../../core/testing';
 import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
@@ -174,12 +175,7 @@ describe('MessageDetailComponent', () => {
     const { fixture, http, el, text } = await setup(true);
     el.querySelector<HTMLButtonElement>('[data-testid="retract"]')!.click();
     await fixture.whenStable();
-    http
-      .expectOne(`${URL}/retract`)
-      .flush(
-        { statusCode: 409, error: 'Conflict', message: 'this alert was already withdrawn' },
-        { status: 409, statusText: 'Conflict' },
-      );
+    http.expectOne(`${URL}/retract`).flush(...serverError(409, 'this alert was already withdrawn'));
     await fixture.whenStable();
     expect(text('api-error')).toContain('this alert was already withdrawn');
   });

@@ -1,12 +1,13 @@
-import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
 import { FormBuilder, Validators } from '@angular/forms';
 import { MAT_DIALOG_DATA, MatDialogModule, MatDialogRef } from '@angular/material/dialog';
 import type { ReceiverResponse } from '@avisa/contracts';
-import { Observable, finalize } from 'rxjs';
-import { type ApiProblem, fieldProblems, toApiProblem } from '../../core/api-error';
+import { Observable } from 'rxjs';
+import { fieldProblems } from '../../core/api-error';
 import { DISPLAY_NAME_MAX, NAME_MAX, NAME_MIN, nameValidator, normalizeName } from '../shared/names';
 import { AdminSitesApi } from './admin-sites.api';
 import { SCREEN_KIT, FORM_KIT } from '../../core/ui/kit';
+import { apiAction } from '../../core/api-resource';
 
 export interface SiteFormData {
   /** The site whose display name is edited; none to create a site. */
@@ -107,8 +108,9 @@ export class SiteFormDialogComponent {
   protected readonly nameMin = NAME_MIN;
   protected readonly nameMax = NAME_MAX;
   protected readonly displayMax = DISPLAY_NAME_MAX;
-  protected readonly busy = signal(false);
-  protected readonly problem = signal<ApiProblem | null>(null);
+  private readonly saving = apiAction();
+  protected readonly busy = this.saving.busy;
+  protected readonly problem = this.saving.problem;
   protected readonly form = inject(FormBuilder).nonNullable.group({
     name: [{ value: this.editing?.name ?? '', disabled: !!this.editing }, nameValidator],
     displayName: [
@@ -142,11 +144,6 @@ export class SiteFormDialogComponent {
           name: normalizeName(this.form.controls.name.value),
           ...(displayName ? { displayName } : {}),
         });
-    this.busy.set(true);
-    this.problem.set(null);
-    request.pipe(finalize(() => this.busy.set(false))).subscribe({
-      next: (answer) => this.dialogRef.close(answer),
-      error: (error: unknown) => this.problem.set(toApiProblem(error)),
-    });
+    this.saving.run(request, { next: (answer) => this.dialogRef.close(answer) });
   }
 }

@@ -9,6 +9,8 @@ export interface RowAction {
   icon: string;
   labelKey: string;
   params?: Record<string, unknown>;
+  /** A shorter tooltip where the label names the row (e.g. "Edit" for "Edit the phrase «…»"). */
+  tooltipKey?: string;
   testId: string;
   run: () => void;
   disabled?: boolean;
@@ -28,7 +30,7 @@ export interface RowAction {
         type="button"
         [class.danger]="action.danger"
         [disabled]="action.disabled ?? false"
-        [matTooltip]="label"
+        [matTooltip]="action.tooltipKey ? (action.tooltipKey | transloco) : label"
         [attr.aria-label]="label"
         [attr.data-testid]="action.testId"
         (click)="action.run()"

@@ -4,7 +4,7 @@ import { MAT_DIALOG_DATA, MatDialogModule, MatDialogRef } from '@angular/materia
 import type { ReceiverResponse } from '@avisa/contracts';
 import { Observable } from 'rxjs';
 import { fieldProblems } from '../../core/api-error';
-import { DISPLAY_NAME_MAX, NAME_MAX, NAME_MIN, nameValidator, normalizeName } from '../shared/names';
+import { DISPLAY_NAME_MAX, nameValidator, normalizeName, NAME_RULE, nameErrorKey } from '../shared/names';
 import { AdminSitesApi } from './admin-sites.api';
 import { SCREEN_KIT, FORM_KIT } from '../../core/ui/kit';
 import { apiAction } from '../../core/api-resource';
@@ -39,12 +39,8 @@ export interface SiteFormData {
             required
           />
           <mat-hint>{{ 'manageSites.form.nameHint' | transloco }}</mat-hint>
-          @if (form.controls.name.hasError('required')) {
-            <mat-error>{{ 'common.required' | transloco }}</mat-error>
-          } @else if (form.controls.name.hasError('nameLength')) {
-            <mat-error>{{ 'manageSites.form.nameLength' | transloco: { min: nameMin, max: nameMax } }}</mat-error>
-          } @else if (form.controls.name.hasError('namePattern')) {
-            <mat-error>{{ 'manageSites.form.namePattern' | transloco }}</mat-error>
+          @if (nameErrorKey(form.controls.name); as key) {
+            <mat-error>{{ key | transloco: nameRule }}</mat-error>
           }
         </mat-form-field>
         @for (message of nameProblems(); track message) {
@@ -105,8 +101,8 @@ export class SiteFormDialogComponent {
   private readonly api = inject(AdminSitesApi);
   private readonly dialogRef = inject(MatDialogRef<SiteFormDialogComponent>);
   protected readonly editing = inject<SiteFormData | null>(MAT_DIALOG_DATA, { optional: true })?.site ?? null;
-  protected readonly nameMin = NAME_MIN;
-  protected readonly nameMax = NAME_MAX;
+  protected readonly nameRule = NAME_RULE;
+  protected readonly nameErrorKey = nameErrorKey;
   protected readonly displayMax = DISPLAY_NAME_MAX;
   private readonly saving = apiAction();
   protected readonly busy = this.saving.busy;

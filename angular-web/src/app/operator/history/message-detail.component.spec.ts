@@ -1,5 +1,4 @@
-import { serverError } from '../../core/testing';
-import { configureTestBed } from '../../core/testing';
+import { serverError, configureTestBed, FakeLive, loggedInStorage } from '../../core/testing';
 import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import { MatDialog } from '@angular/material/dialog';
@@ -10,7 +9,6 @@ import { vi } from 'vitest';
 import { LiveService } from '../../core/live.service';
 import { SESSION_STORAGE } from '../../core/session.store';
 import { ConfirmDialogComponent } from '../../core/ui/confirm-dialog.component';
-import { FakeLive, loggedInStorage } from '../../core/testing';
 import { MessageDetailComponent } from './message-detail.component';
 
 const ID = '0b6f3c1e-5a2d-4c8e-9f7a-1d2e3f4a5b6c';

@@ -1,5 +1,4 @@
-import { serverError } from '../../core/testing';
-import { configureTestBed } from '../../core/testing';
+import { serverError, configureTestBed } from '../../core/testing';
 import { CdkDragDrop, CdkDropList } from '@angular/cdk/drag-drop';
 import { HttpTestingController } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed } from '@angular/core/testing';

@@ -21,7 +21,7 @@ export interface ApiResourceOptions<T> {
 }
 
 /**
- * Loads at once (in the constructor's injection context) and on `reload()`. Not Angular's `rxResource`: that one
+ * Loads at once (unless `lazy`) and on `reload()`; call it in an injection context. Not Angular's `rxResource`: that one
  * holds a pending task while loading, so `whenStable()` would wait for the server's answer, and specs that answer
  * with HttpTestingController after `whenStable()` could never answer.
  */
@@ -31,23 +31,21 @@ export function apiResource<T>(load: () => Observable<T>, options: ApiResourceOp
   const loading = signal(false);
   const problem = signal<ApiProblem | null>(null);
   const loads = new Subject<void>();
-  // The latest load wins: one still on its way when another starts is dropped.
+  // The latest load wins: one still on its way when another starts is dropped (its finalize runs first).
   loads
     .pipe(
-      tap(() => {
+      switchMap(() => {
         loading.set(true);
         problem.set(null);
-      }),
-      switchMap(() =>
-        load().pipe(
+        return load().pipe(
           tap((loaded) => value.set(loaded)),
           catchError((error: unknown) => {
             problem.set(toApiProblem(error));
             return of(null);
           }),
           finalize(() => loading.set(false)),
-        ),
-      ),
+        );
+      }),
       takeUntilDestroyed(destroyRef),
     )
     .subscribe();
@@ -81,7 +79,11 @@ export function apiAction() {
         )
         .subscribe({
           next: (value) => handlers.next?.(value),
-          error: (error: unknown) => (handlers.problem ?? problem.set)(toApiProblem(error)),
+          error: (error: unknown) => {
+            const failure = toApiProblem(error);
+            if (handlers.problem) handlers.problem(failure);
+            else problem.set(failure);
+          },
         });
     },
   };
@@ -140,7 +142,7 @@ export interface TextCheck<R> {
   problem: ApiProblem | null;
 }
 
-export const TEXT_CHECK_DEBOUNCE_MS = 250;
+const TEXT_CHECK_DEBOUNCE_MS = 250;
 
 /**
  * Asks the server about a text as it changes (a dry run), a moment after typing stops; a blank text is not sent.

@@ -1,15 +1,15 @@
 import { HttpClient } from '@angular/common/http';
-import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
 import { FormBuilder, Validators } from '@angular/forms';
 import { MatButtonToggleModule } from '@angular/material/button-toggle';
 import { MatDialogModule, MatDialogRef } from '@angular/material/dialog';
 import type { LoginResponse } from '@avisa/contracts';
-import { finalize } from 'rxjs';
-import { type ApiProblem, toApiProblem } from './api-error';
+import { type ApiProblem } from './api-error';
 import { API_BASE } from './auth.interceptor';
 import { LanguageService, type Language } from './i18n';
 import { SessionStore } from './session.store';
 import { SCREEN_KIT, FORM_KIT } from './ui/kit';
+import { apiAction } from './api-resource';
 
 /** Asks for the username and password; closes with true once this tab has a session. */
 @Component({
@@ -118,8 +118,9 @@ export class LoginDialogComponent {
   protected readonly session = inject(SessionStore);
   protected readonly language = inject(LanguageService);
   protected readonly languages: readonly Language[] = ['es', 'en'];
-  protected readonly busy = signal(false);
-  protected readonly problem = signal<ApiProblem | null>(null);
+  private readonly login = apiAction();
+  protected readonly busy = this.login.busy;
+  protected readonly problem = this.login.problem;
   protected readonly form = inject(FormBuilder).nonNullable.group({
     username: [this.session.user()?.username ?? '', Validators.required],
     password: ['', Validators.required],
@@ -130,18 +131,13 @@ export class LoginDialogComponent {
       this.form.markAllAsTouched();
       return;
     }
-    this.busy.set(true);
-    this.problem.set(null);
-    this.http
-      .post<LoginResponse>(`${API_BASE}/auth/login`, this.form.getRawValue())
-      .pipe(finalize(() => this.busy.set(false)))
-      .subscribe({
-        next: (response) => this.dialogRef.close(this.session.start(response)),
-        error: (error: unknown) => {
-          this.problem.set(toApiProblem(error));
-          this.form.controls.password.reset();
-        },
-      });
+    this.login.run(this.http.post<LoginResponse>(`${API_BASE}/auth/login`, this.form.getRawValue()), {
+      next: (response) => this.dialogRef.close(this.session.start(response)),
+      problem: (problem) => {
+        this.problem.set(problem);
+        this.form.controls.password.reset();
+      },
+    });
   }
 
   protected lockedMinutes(p: ApiProblem): number {

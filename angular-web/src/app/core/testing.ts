@@ -65,3 +65,27 @@ export function configureTestBed(imports: unknown[] = [], providers: unknown[] =
     ],
   });
 }
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+};
+
+/** The server's error answer, for `request.flush(...serverError(403, 'admins only'))`. */
+export function serverError(
+  status: number,
+  message: string,
+  extra: Record<string, unknown> = {},
+): [Record<string, unknown>, { status: number; statusText: string }] {
+  const statusText = STATUS_TEXT[status] ?? 'Error';
+  return [
+    { statusCode: status, error: statusText, message, ...extra },
+    { status, statusText },
+  ];
+}

@@ -1,4 +1,4 @@
-import { configureTestBed } from '../../core/testing';
+import { serverError, configureTestBed } from '../../core/testing';
 import { HttpTestingController, TestRequest } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import type { AuditEventResponse, AuditPage } from '@avisa/contracts';
@@ -177,12 +177,7 @@ describe('AuditComponent', () => {
     await type(fixture, byTestId<HTMLInputElement>(el, 'audit-to')!, '2026-11-20T08:00');
     el.querySelector('form')!.dispatchEvent(new Event('submit'));
     await fixture.whenStable();
-    http
-      .expectOne(isList)
-      .flush(
-        { statusCode: 400, error: 'Bad Request', message: 'from must not be later than to' },
-        { status: 400, statusText: 'Bad Request' },
-      );
+    http.expectOne(isList).flush(...serverError(400, 'from must not be later than to'));
     await fixture.whenStable();
 
     const error = el.querySelector('form')!.nextElementSibling!;

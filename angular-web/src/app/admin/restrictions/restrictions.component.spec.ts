@@ -1,4 +1,4 @@
-import { configureTestBed } from '../../core/testing';
+import { serverError, configureTestBed } from '../../core/testing';
 import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import type { GroupResponse, OperatorRestrictionsResponse, UserResponse } from '@avisa/contracts';
@@ -137,12 +137,7 @@ describe('RestrictionsComponent', () => {
     await tick('restriction-toggle');
     await tickGroup('zona norte');
     await tick('restriction-save');
-    http
-      .expectOne('/api/v1/users/2/restrictions')
-      .flush(
-        { statusCode: 404, error: 'Not Found', message: 'no such group: "zona norte"' },
-        { status: 404, statusText: 'Not Found' },
-      );
+    http.expectOne('/api/v1/users/2/restrictions').flush(...serverError(404, 'no such group: "zona norte"'));
     await stable();
     const error = el.querySelector('fieldset [data-testid="api-error"]');
     expect(error?.textContent).toContain('no such group');

@@ -26,3 +26,14 @@ export const nameValidator: ValidatorFn = (control: AbstractControl<string>): Va
   const problem = nameProblem(control.value ?? '');
   return problem ? { [problem]: true } : null;
 };
+
+/** The length rule, as the translations of `nameLength` want it. */
+export const NAME_RULE = { min: NAME_MIN, max: NAME_MAX };
+
+/** The translation key of a site or token name field's first error, or null. */
+export function nameErrorKey(control: AbstractControl): string | null {
+  if (control.hasError('required')) return 'common.required';
+  if (control.hasError('nameLength')) return 'manageSites.form.nameLength';
+  if (control.hasError('namePattern')) return 'manageSites.form.namePattern';
+  return null;
+}

@@ -1,4 +1,4 @@
-import { configureTestBed } from '../../core/testing';
+import { serverError, configureTestBed } from '../../core/testing';
 import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import { MatDialog } from '@angular/material/dialog';
@@ -125,10 +125,7 @@ describe('AdminSitesComponent', () => {
     await stable();
     http
       .expectOne('/api/v1/receivers/farmacia-norte')
-      .flush(
-        { statusCode: 404, error: 'Not Found', message: 'site "farmacia-norte" does not exist' },
-        { status: 404, statusText: 'Not Found' },
-      );
+      .flush(...serverError(404, 'site "farmacia-norte" does not exist'));
     await stable();
     expect(byTestId(row('farmacia-norte'), 'api-error')?.textContent).toContain('does not exist');
     expect(toggle().getAttribute('aria-checked')).toBe('true');

@@ -19,6 +19,7 @@ import { SiteConnectionsDialogComponent } from './site-connections-dialog.compon
 import { type SiteFormData, SiteFormDialogComponent } from './site-form-dialog.component';
 import { type SiteKeyData, SiteKeyDialogComponent } from './site-key-dialog.component';
 import { SCREEN_KIT, FORM_KIT } from '../../core/ui/kit';
+import { type RowAction, RowActionsComponent } from '../../core/ui/row-actions.component';
 
 type StateFilter = 'all' | 'online' | 'offline' | 'disabled';
 
@@ -33,6 +34,7 @@ type StateFilter = 'all' | 'online' | 'offline' | 'disabled';
     MatPaginatorModule,
     MatSelectModule,
     MatSlideToggleModule,
+    RowActionsComponent,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './admin-sites.component.html',
@@ -93,6 +95,44 @@ export class AdminSitesComponent {
   protected onPage(event: PageEvent): void {
     this.pageIndex.set(event.pageIndex);
     this.pageSize.set(event.pageSize);
+  }
+
+  protected actionsFor(site: ReceiverResponse): RowAction[] {
+    const params = { name: site.name };
+    const busy = this.rows.isBusy(site.name);
+    return [
+      {
+        icon: 'edit',
+        labelKey: 'manageSites.actions.edit',
+        params,
+        testId: 'site-edit',
+        run: () => this.openEdit(site),
+      },
+      {
+        icon: 'history',
+        labelKey: 'manageSites.actions.connections',
+        params,
+        testId: 'site-connections',
+        run: () => this.openConnections(site),
+      },
+      {
+        icon: 'key',
+        labelKey: 'manageSites.actions.rotate',
+        params,
+        testId: 'site-rotate',
+        run: () => this.rotate(site),
+        disabled: busy,
+      },
+      {
+        icon: 'delete',
+        labelKey: 'manageSites.actions.delete',
+        params,
+        testId: 'site-delete',
+        run: () => this.remove(site),
+        disabled: busy,
+        danger: true,
+      },
+    ];
   }
 
   protected openCreate(): void {

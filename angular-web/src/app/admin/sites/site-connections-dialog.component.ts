@@ -55,7 +55,7 @@ export function duration(fromIso: string, toIso: string | null, now = Date.now()
       @if (connections.value(); as list) {
         @if (list.length) {
           <div class="av-table-wrap">
-            <table data-testid="connections-table">
+            <table class="av-table" data-testid="connections-table">
               <thead>
                 <tr>
                   <th scope="col">{{ 'manageSites.connections.connectedAt' | transloco }}</th>
@@ -110,19 +110,9 @@ export function duration(fromIso: string, toIso: string | null, now = Date.now()
     </mat-dialog-actions>
   `,
   styles: `
-    table {
-      border-collapse: collapse;
-      width: 100%;
-    }
     th,
     td {
-      text-align: start;
-      padding: 6px 8px;
-      border-bottom: 1px solid var(--mat-sys-outline-variant);
       white-space: nowrap;
-    }
-    th {
-      font: var(--mat-sys-title-small);
     }
   `,
 })

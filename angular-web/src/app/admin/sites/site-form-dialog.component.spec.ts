@@ -1,4 +1,4 @@
-import { configureTestBed } from '../../core/testing';
+import { serverError, configureTestBed } from '../../core/testing';
 import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import { MAT_DIALOG_DATA, MatDialogRef } from '@angular/material/dialog';
@@ -77,12 +77,7 @@ describe('SiteFormDialogComponent', () => {
     const { fixture, el, http, submit, dialogRef } = await setup();
     typeInto(byTestId(el, 'site-name'), 'farmacia-norte');
     await submit();
-    http
-      .expectOne('/api/v1/receivers')
-      .flush(
-        { statusCode: 409, error: 'Conflict', message: 'a site named "farmacia-norte" already exists' },
-        { status: 409, statusText: 'Conflict' },
-      );
+    http.expectOne('/api/v1/receivers').flush(...serverError(409, 'a site named "farmacia-norte" already exists'));
     await fixture.whenStable();
     const error = byTestId(el, 'api-error');
     expect(error?.textContent).toContain('Choca con algo que ya existe');

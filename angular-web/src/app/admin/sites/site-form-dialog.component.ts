@@ -1,12 +1,13 @@
-import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
 import { FormBuilder, Validators } from '@angular/forms';
 import { MAT_DIALOG_DATA, MatDialogModule, MatDialogRef } from '@angular/material/dialog';
 import type { ReceiverResponse } from '@avisa/contracts';
-import { Observable, finalize } from 'rxjs';
-import { type ApiProblem, fieldProblems, toApiProblem } from '../../core/api-error';
-import { DISPLAY_NAME_MAX, NAME_MAX, NAME_MIN, nameValidator, normalizeName } from '../shared/names';
+import { Observable } from 'rxjs';
+import { fieldProblems } from '../../core/api-error';
+import { DISPLAY_NAME_MAX, nameValidator, normalizeName, NAME_RULE, nameErrorKey } from '../shared/names';
 import { AdminSitesApi } from './admin-sites.api';
 import { SCREEN_KIT, FORM_KIT } from '../../core/ui/kit';
+import { apiAction } from '../../core/api-resource';
 
 export interface SiteFormData {
   /** The site whose display name is edited; none to create a site. */
@@ -38,12 +39,8 @@ export interface SiteFormData {
             required
           />
           <mat-hint>{{ 'manageSites.form.nameHint' | transloco }}</mat-hint>
-          @if (form.controls.name.hasError('required')) {
-            <mat-error>{{ 'common.required' | transloco }}</mat-error>
-          } @else if (form.controls.name.hasError('nameLength')) {
-            <mat-error>{{ 'manageSites.form.nameLength' | transloco: { min: nameMin, max: nameMax } }}</mat-error>
-          } @else if (form.controls.name.hasError('namePattern')) {
-            <mat-error>{{ 'manageSites.form.namePattern' | transloco }}</mat-error>
+          @if (nameErrorKey(form.controls.name); as key) {
+            <mat-error>{{ key | transloco: nameRule }}</mat-error>
           }
         </mat-form-field>
         @for (message of nameProblems(); track message) {
@@ -104,11 +101,12 @@ export class SiteFormDialogComponent {
   private readonly api = inject(AdminSitesApi);
   private readonly dialogRef = inject(MatDialogRef<SiteFormDialogComponent>);
   protected readonly editing = inject<SiteFormData | null>(MAT_DIALOG_DATA, { optional: true })?.site ?? null;
-  protected readonly nameMin = NAME_MIN;
-  protected readonly nameMax = NAME_MAX;
+  protected readonly nameRule = NAME_RULE;
+  protected readonly nameErrorKey = nameErrorKey;
   protected readonly displayMax = DISPLAY_NAME_MAX;
-  protected readonly busy = signal(false);
-  protected readonly problem = signal<ApiProblem | null>(null);
+  private readonly saving = apiAction();
+  protected readonly busy = this.saving.busy;
+  protected readonly problem = this.saving.problem;
   protected readonly form = inject(FormBuilder).nonNullable.group({
     name: [{ value: this.editing?.name ?? '', disabled: !!this.editing }, nameValidator],
     displayName: [
@@ -142,11 +140,6 @@ export class SiteFormDialogComponent {
           name: normalizeName(this.form.controls.name.value),
           ...(displayName ? { displayName } : {}),
         });
-    this.busy.set(true);
-    this.problem.set(null);
-    request.pipe(finalize(() => this.busy.set(false))).subscribe({
-      next: (answer) => this.dialogRef.close(answer),
-      error: (error: unknown) => this.problem.set(toApiProblem(error)),
-    });
+    this.saving.run(request, { next: (answer) => this.dialogRef.close(answer) });
   }
 }

@@ -25,7 +25,7 @@ export interface SiteKeyData {
       }}
     </h2>
     <mat-dialog-content>
-      <p class="warning" role="alert" data-testid="key-warning">
+      <p class="av-danger-note" role="alert" data-testid="key-warning">
         <mat-icon aria-hidden="true">warning</mat-icon>
         <span>{{ 'manageSites.key.onceWarning' | transloco }}</span>
       </p>
@@ -51,15 +51,6 @@ export interface SiteKeyData {
     </mat-dialog-actions>
   `,
   styles: `
-    .warning {
-      display: flex;
-      gap: 8px;
-      align-items: flex-start;
-      padding: 8px 12px;
-      border-radius: 8px;
-      background: var(--mat-sys-error-container);
-      color: var(--mat-sys-on-error-container);
-    }
     mat-dialog-content {
       max-width: 640px;
     }

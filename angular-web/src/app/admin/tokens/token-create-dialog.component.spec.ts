@@ -1,4 +1,4 @@
-import { configureTestBed } from '../../core/testing';
+import { serverError, configureTestBed } from '../../core/testing';
 import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import { MatDialogRef } from '@angular/material/dialog';
@@ -103,12 +103,7 @@ describe('TokenCreateDialogComponent', () => {
     const { fixture, el, http, submit } = await setup();
     typeInto(byTestId(el, 'token-name'), 'zabbix');
     await submit();
-    http
-      .expectOne('/api/v1/api-tokens')
-      .flush(
-        { statusCode: 409, error: 'Conflict', message: 'an API token named "zabbix" already exists' },
-        { status: 409, statusText: 'Conflict' },
-      );
+    http.expectOne('/api/v1/api-tokens').flush(...serverError(409, 'an API token named "zabbix" already exists'));
     await fixture.whenStable();
     expect(byTestId(el, 'api-error')?.textContent).toContain('already exists');
     expect(byTestId(el, 'token-value')).toBeNull();

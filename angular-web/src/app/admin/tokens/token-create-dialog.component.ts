@@ -6,12 +6,12 @@ import { MatDialogModule, MatDialogRef } from '@angular/material/dialog';
 import { MatSelectModule } from '@angular/material/select';
 import { TOKEN_SCOPES, type CreatedApiTokenResponse, type TokenScope } from '@avisa/contracts';
 import { TranslocoService } from '@jsverse/transloco';
-import { finalize } from 'rxjs';
-import { type ApiProblem, fieldProblems, toApiProblem } from '../../core/api-error';
-import { NAME_MAX, NAME_MIN, nameValidator, normalizeName } from '../shared/names';
+import { fieldProblems } from '../../core/api-error';
+import { nameValidator, normalizeName, NAME_RULE, nameErrorKey } from '../shared/names';
 import { OneTimeSecretComponent } from '../shared/one-time-secret.component';
 import { TokensApi } from './tokens.api';
 import { SCREEN_KIT, FORM_KIT } from '../../core/ui/kit';
+import { apiAction } from '../../core/api-resource';
 
 /** Expiry choices in days; 0 is "never". The API takes 1 to 3650. */
 export const EXPIRY_CHOICES = [0, 30, 90, 180, 365, 730] as const;
@@ -34,10 +34,11 @@ export class TokenCreateDialogComponent {
   private readonly transloco = inject(TranslocoService);
   protected readonly scopes = TOKEN_SCOPES;
   protected readonly expiryChoices = EXPIRY_CHOICES;
-  protected readonly nameMin = NAME_MIN;
-  protected readonly nameMax = NAME_MAX;
-  protected readonly busy = signal(false);
-  protected readonly problem = signal<ApiProblem | null>(null);
+  protected readonly nameRule = NAME_RULE;
+  protected readonly nameErrorKey = nameErrorKey;
+  private readonly creating = apiAction();
+  protected readonly busy = this.creating.busy;
+  protected readonly problem = this.creating.problem;
   protected readonly created = signal<CreatedApiTokenResponse | null>(null);
 
   private readonly fb = inject(FormBuilder).nonNullable;
@@ -83,22 +84,17 @@ export class TokenCreateDialogComponent {
     }
     const value = this.form.getRawValue();
     const scopes = TOKEN_SCOPES.filter((s) => value.scopes[s]);
-    this.busy.set(true);
-    this.problem.set(null);
-    this.api
-      .create({
-        name: normalizeName(value.name),
-        scopes,
-        ...(value.expiresInDays ? { expiresInDays: value.expiresInDays } : {}),
-      })
-      .pipe(finalize(() => this.busy.set(false)))
-      .subscribe({
-        next: (token) => {
-          // Closing by accident would lose the token: only the button closes from now on.
-          this.dialogRef.disableClose = true;
-          this.created.set(token);
-        },
-        error: (error: unknown) => this.problem.set(toApiProblem(error)),
-      });
+    const request = this.api.create({
+      name: normalizeName(value.name),
+      scopes,
+      ...(value.expiresInDays ? { expiresInDays: value.expiresInDays } : {}),
+    });
+    this.creating.run(request, {
+      next: (token) => {
+        // Closing by accident would lose the token: only the button closes from now on.
+        this.dialogRef.disableClose = true;
+        this.created.set(token);
+      },
+    });
   }
 }

@@ -4,12 +4,13 @@ import { FormBuilder, Validators } from '@angular/forms';
 import { MAT_DIALOG_DATA, MatDialogModule, MatDialogRef } from '@angular/material/dialog';
 import { MatSelectModule } from '@angular/material/select';
 import { ROLES, type CreateUserRequest, type Role, type UserResponse } from '@avisa/contracts';
-import { type Observable, finalize } from 'rxjs';
-import { type ApiProblem, fieldProblems, toApiProblem } from '../../core/api-error';
+import { type Observable } from 'rxjs';
+import { fieldProblems } from '../../core/api-error';
 import { DISPLAY_NAME_MAX, NAME_MAX, NAME_MIN, nameValidator, normalizeName } from '../shared/names';
 import { PASSWORD_MAX_BYTES, PASSWORD_MIN_BYTES, passwordBytesValidator, sameAs } from './password';
 import { UsersApi } from './users.api';
 import { SCREEN_KIT, FORM_KIT } from '../../core/ui/kit';
+import { apiAction } from '../../core/api-resource';
 
 export interface UserDialogData {
   /** Whose password to set; without one, the dialog creates a user. */
@@ -47,8 +48,9 @@ export class UserDialogComponent {
   });
 
   protected readonly shown = signal(false);
-  protected readonly saving = signal(false);
-  protected readonly problem = signal<ApiProblem | null>(null);
+  private readonly save = apiAction();
+  protected readonly saving = this.save.busy;
+  protected readonly problem = this.save.problem;
   protected readonly serverProblems = computed(() => {
     const p = this.problem();
     return Object.fromEntries(FIELDS.map((f) => [f, fieldProblems(p, f)])) as Record<(typeof FIELDS)[number], string[]>;
@@ -75,12 +77,9 @@ export class UserDialogComponent {
     const request: Observable<UserResponse | void> = this.target
       ? this.api.setPassword(this.target.id, this.form.controls.password.value)
       : this.api.create(this.createRequest());
-    this.problem.set(null);
-    this.saving.set(true);
-    request.pipe(finalize(() => this.saving.set(false))).subscribe({
+    this.save.run(request, {
       next: (created) => this.dialogRef.close(created ?? this.target),
-      error: (error: unknown) => {
-        const problem = toApiProblem(error);
+      problem: (problem) => {
         this.problem.set(problem);
         if (problem.status === 409) this.form.controls.username.setErrors({ taken: true });
         for (const field of FIELDS) {

@@ -1,4 +1,4 @@
-import { configureTestBed } from '../../core/testing';
+import { serverError, configureTestBed } from '../../core/testing';
 import { HttpTestingController } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { MAT_DIALOG_DATA, MatDialogRef } from '@angular/material/dialog';
@@ -213,10 +213,7 @@ describe('UsersComponent', () => {
     const request = http.expectOne('/api/v1/users/3/enabled');
     expect(request.request.method).toBe('PUT');
     expect(request.request.body).toEqual({ enabled: false });
-    request.flush(
-      { statusCode: 403, error: 'Forbidden', message: 'you cannot disable your own account' },
-      { status: 403, statusText: 'Forbidden' },
-    );
+    request.flush(...serverError(403, 'you cannot disable your own account'));
     await fixture.whenStable();
 
     const error = el.querySelector<HTMLElement>('[data-testid="user-row-error"][data-username="marin"]')!;
@@ -351,12 +348,7 @@ describe('UserDialogComponent', () => {
       'user-form-repeat': 'Farmacia-Norte-2026',
     });
     await submit(fixture, el);
-    http
-      .expectOne('/api/v1/users')
-      .flush(
-        { statusCode: 409, error: 'Conflict', message: 'username "marin" is already taken' },
-        { status: 409, statusText: 'Conflict' },
-      );
+    http.expectOne('/api/v1/users').flush(...serverError(409, 'username "marin" is already taken'));
     await fixture.whenStable();
     expect(byTestId(el, 'user-form-taken')!.textContent).toContain('Ya existe un usuario con ese nombre');
   });

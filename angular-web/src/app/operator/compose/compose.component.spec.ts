@@ -1,4 +1,4 @@
-import { configureTestBed } from '../../core/testing';
+import { configureTestBed, FakeLive, loggedInStorage } from '../../core/testing';
 import { HttpTestingController } from '@angular/common/http/testing';
 import { provideZonelessChangeDetection } from '@angular/core';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
@@ -6,7 +6,6 @@ import { provideRouter } from '@angular/router';
 import type { GroupResponse, PhraseResponse, ReceiverResponse, SendMessageResponse } from '@avisa/contracts';
 import { LiveService } from '../../core/live.service';
 import { SESSION_STORAGE, SessionStore } from '../../core/session.store';
-import { FakeLive, loggedInStorage } from '../../core/testing';
 import { ComposeComponent } from './compose.component';
 import { ComposeDraftStore, type ComposeDraft } from './compose-draft.store';
 

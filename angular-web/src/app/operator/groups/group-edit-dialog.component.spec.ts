@@ -1,4 +1,4 @@
-import { configureTestBed } from '../../core/testing';
+import { serverError, configureTestBed } from '../../core/testing';
 import { HttpTestingController } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { TestKey } from '@angular/cdk/testing';
@@ -126,12 +126,7 @@ describe('GroupEditDialogComponent', () => {
     await typeName(fixture, 'zona norte');
     await addMember(chipInput, 'farmacia-1');
     await save(fixture);
-    http
-      .expectOne('/api/v1/groups')
-      .flush(
-        { statusCode: 409, error: 'Conflict', message: 'a group named "zona norte" already exists' },
-        { status: 409, statusText: 'Conflict' },
-      );
+    http.expectOne('/api/v1/groups').flush(...serverError(409, 'a group named "zona norte" already exists'));
     await fixture.whenStable();
     expect(errorsUnder(el, 'group-name')).toEqual(['Ya existe un grupo con ese nombre']);
     expect(close).not.toHaveBeenCalled();
@@ -166,12 +161,7 @@ describe('GroupEditDialogComponent', () => {
     await typeName(fixture, 'sur');
     await addMember(chipInput, 'farmacia-3');
     await save(fixture);
-    http
-      .expectOne('/api/v1/groups')
-      .flush(
-        { statusCode: 403, error: 'Forbidden', message: 'you may not create groups' },
-        { status: 403, statusText: 'Forbidden' },
-      );
+    http.expectOne('/api/v1/groups').flush(...serverError(403, 'you may not create groups'));
     await fixture.whenStable();
     expect(byTestId(el, 'api-error')!.textContent).toContain('No tienes permiso para hacer esto');
   });

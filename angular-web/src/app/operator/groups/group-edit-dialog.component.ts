@@ -16,10 +16,10 @@ import {
   type GroupRequest,
   type GroupResponse,
 } from '@avisa/contracts';
-import { finalize } from 'rxjs';
 import { type ApiProblem, fieldProblems, toApiProblem } from '../../core/api-error';
 import { GROUP_NAME_MAX, GroupsApi } from './groups.api';
 import { SCREEN_KIT, FORM_KIT } from '../../core/ui/kit';
+import { apiAction } from '../../core/api-resource';
 
 export interface GroupEditData {
   /** The group to change; none to create one. */
@@ -57,8 +57,9 @@ export class GroupEditDialogComponent {
 
   protected readonly query = signal('');
   protected readonly memberNotice = signal<{ key: string; params: Record<string, unknown> } | null>(null);
-  protected readonly saving = signal(false);
-  protected readonly problem = signal<ApiProblem | null>(null);
+  private readonly save = apiAction();
+  protected readonly saving = this.save.busy;
+  protected readonly problem = this.save.problem;
   protected readonly sitesProblem = signal<ApiProblem | null>(null);
   private readonly sites = signal<string[]>([]);
   private readonly members = toSignal(this.form.controls.members.valueChanges, {
@@ -130,12 +131,9 @@ export class GroupEditDialogComponent {
       members: this.form.controls.members.value,
     };
     const request = this.data.group ? this.api.update(this.data.group.name, body) : this.api.create(body);
-    this.problem.set(null);
-    this.saving.set(true);
-    request.pipe(finalize(() => this.saving.set(false))).subscribe({
+    this.save.run(request, {
       next: (group) => this.dialogRef.close(group),
-      error: (error: unknown) => {
-        const problem = toApiProblem(error);
+      problem: (problem) => {
         this.problem.set(problem);
         if (problem.status === 409) this.form.controls.name.setErrors({ taken: true });
         for (const field of ['name', 'members'] as const) {

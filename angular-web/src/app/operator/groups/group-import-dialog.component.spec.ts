@@ -1,4 +1,4 @@
-import { configureTestBed } from '../../core/testing';
+import { serverError, configureTestBed } from '../../core/testing';
 import { type HttpRequest } from '@angular/common/http';
 import { HttpTestingController } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
@@ -169,12 +169,7 @@ describe('GroupImportDialogComponent', () => {
     const { fixture, http, el } = setup();
     await paste(fixture, CSV);
     await submit(fixture);
-    http
-      .expectOne('/api/v1/groups/import')
-      .flush(
-        { statusCode: 403, error: 'Forbidden', message: 'you may not import groups' },
-        { status: 403, statusText: 'Forbidden' },
-      );
+    http.expectOne('/api/v1/groups/import').flush(...serverError(403, 'you may not import groups'));
     await fixture.whenStable();
     expect(byTestId(el, 'api-error')!.textContent).toContain('No tienes permiso para hacer esto');
     expect(byTestId(el, 'api-error')!.textContent).toContain('you may not import groups');

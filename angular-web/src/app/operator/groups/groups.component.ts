@@ -12,12 +12,13 @@ import { GroupImportDialogComponent } from './group-import-dialog.component';
 import { GroupInfoDialogComponent, type GroupInfoData } from './group-info-dialog.component';
 import { GroupsApi } from './groups.api';
 import { SCREEN_KIT, FORM_KIT } from '../../core/ui/kit';
+import { type RowAction, RowActionsComponent } from '../../core/ui/row-actions.component';
 
 const PREVIEW_MEMBERS = 6;
 
 @Component({
   selector: 'av-groups',
-  imports: [SCREEN_KIT, FORM_KIT],
+  imports: [SCREEN_KIT, FORM_KIT, RowActionsComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './groups.component.html',
   styleUrl: './groups.component.scss',
@@ -42,6 +43,22 @@ export class GroupsComponent {
     if (!query) return groups;
     return groups.filter((g) => g.name.includes(query) || g.members.some((m) => m.includes(query)));
   });
+
+  protected actionsFor(group: GroupResponse): RowAction[] {
+    const params = { name: group.name };
+    return [
+      { icon: 'info', labelKey: 'groups.info.open', params, testId: 'group-info', run: () => this.showInfo(group) },
+      { icon: 'edit', labelKey: 'groups.editGroup', params, testId: 'group-edit', run: () => this.edit(group) },
+      {
+        icon: 'delete',
+        labelKey: 'groups.deleteGroup',
+        params,
+        testId: 'group-delete',
+        run: () => this.remove(group),
+        disabled: this.rows.isBusy(group.name),
+      },
+    ];
+  }
 
   protected filterTyped(event: Event): void {
     this.query.set((event.target as HTMLInputElement).value);

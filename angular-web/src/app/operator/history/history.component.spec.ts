@@ -1,4 +1,4 @@
-import { configureTestBed } from '../../core/testing';
+import { configureTestBed, FakeLive, loggedInStorage } from '../../core/testing';
 import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import { Router, provideRouter } from '@angular/router';
@@ -6,7 +6,6 @@ import { emptyDeliveryCounts, type MessageResponse, type Page } from '@avisa/con
 import { vi } from 'vitest';
 import { LiveService } from '../../core/live.service';
 import { SESSION_STORAGE } from '../../core/session.store';
-import { FakeLive, loggedInStorage } from '../../core/testing';
 import { HistoryComponent } from './history.component';
 
 const alert = (id: string, text: string, counts: Partial<MessageResponse['counts']>): MessageResponse => ({

@@ -1,4 +1,4 @@
-import { configureTestBed } from '../../core/testing';
+import { serverError, configureTestBed, FakeLive, loggedInStorage } from '../../core/testing';
 import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import { MatDialog } from '@angular/material/dialog';
@@ -9,7 +9,6 @@ import { vi } from 'vitest';
 import { LiveService } from '../../core/live.service';
 import { SESSION_STORAGE } from '../../core/session.store';
 import { ConfirmDialogComponent } from '../../core/ui/confirm-dialog.component';
-import { FakeLive, loggedInStorage } from '../../core/testing';
 import { MessageDetailComponent } from './message-detail.component';
 
 const ID = '0b6f3c1e-5a2d-4c8e-9f7a-1d2e3f4a5b6c';
@@ -174,12 +173,7 @@ describe('MessageDetailComponent', () => {
     const { fixture, http, el, text } = await setup(true);
     el.querySelector<HTMLButtonElement>('[data-testid="retract"]')!.click();
     await fixture.whenStable();
-    http
-      .expectOne(`${URL}/retract`)
-      .flush(
-        { statusCode: 409, error: 'Conflict', message: 'this alert was already withdrawn' },
-        { status: 409, statusText: 'Conflict' },
-      );
+    http.expectOne(`${URL}/retract`).flush(...serverError(409, 'this alert was already withdrawn'));
     await fixture.whenStable();
     expect(text('api-error')).toContain('this alert was already withdrawn');
   });

@@ -1,4 +1,4 @@
-import { configureTestBed } from '../../core/testing';
+import { serverError, configureTestBed } from '../../core/testing';
 import { CdkDragDrop, CdkDropList } from '@angular/cdk/drag-drop';
 import { HttpTestingController } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
@@ -93,10 +93,7 @@ describe('PhrasesComponent', () => {
     await fixture.whenStable();
     http
       .expectOne('/api/v1/phrases/order')
-      .flush(
-        { statusCode: 400, error: 'Bad Request', message: 'ids must list every phrase exactly once: missing 4' },
-        { status: 400, statusText: 'Bad Request' },
-      );
+      .flush(...serverError(400, 'ids must list every phrase exactly once: missing 4'));
     await fixture.whenStable();
     http.expectOne('/api/v1/phrases').flush(phrases('Receta lista', 'Llamar al médico', 'Falta stock', 'Nueva'));
     await fixture.whenStable();
@@ -136,12 +133,7 @@ describe('PhrasesComponent', () => {
     const input = byTestId(rows(el)[0], 'phrase-edit-input') as HTMLInputElement;
     await type(fixture, input, 'Otra frase');
     await key(fixture, input, 'Enter');
-    http
-      .expectOne('/api/v1/phrases/1')
-      .flush(
-        { statusCode: 409, error: 'Conflict', message: 'the phrase "otra frase" already exists' },
-        { status: 409, statusText: 'Conflict' },
-      );
+    http.expectOne('/api/v1/phrases/1').flush(...serverError(409, 'the phrase "otra frase" already exists'));
     await fixture.whenStable();
     const error = byTestId(rows(el)[0], 'api-error');
     expect(error!.textContent).toContain('Choca con algo que ya existe');
@@ -180,10 +172,7 @@ describe('PhrasesComponent', () => {
     await fixture.whenStable();
     http
       .expectOne('/api/v1/phrases')
-      .flush(
-        { statusCode: 409, error: 'Conflict', message: 'the list already holds 500 phrases; delete one first' },
-        { status: 409, statusText: 'Conflict' },
-      );
+      .flush(...serverError(409, 'the list already holds 500 phrases; delete one first'));
     await fixture.whenStable();
     const form = byTestId(el, 'phrase-new')!.closest('form')!;
     expect(form.nextElementSibling?.textContent).toContain('the list already holds 500 phrases');

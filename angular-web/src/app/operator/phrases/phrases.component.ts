@@ -20,6 +20,7 @@ import { confirmThen } from '../../core/ui/confirm-dialog.component';
 import { apiAction, apiResource } from '../../core/api-resource';
 import { PhrasesApi } from './phrases.api';
 import { SCREEN_KIT, FORM_KIT } from '../../core/ui/kit';
+import { type RowAction, RowActionsComponent } from '../../core/ui/row-actions.component';
 
 /** A failure tied to one phrase's row. */
 interface RowProblem {
@@ -43,7 +44,7 @@ function phraseValidator(others: () => PhraseResponse[], exceptId: () => number 
 
 @Component({
   selector: 'av-phrases',
-  imports: [SCREEN_KIT, FORM_KIT, CdkDropList, CdkDrag, CdkDragHandle],
+  imports: [SCREEN_KIT, FORM_KIT, CdkDropList, CdkDrag, CdkDragHandle, RowActionsComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './phrases.component.html',
   styleUrl: './phrases.component.scss',
@@ -117,6 +118,46 @@ export class PhrasesComponent {
           this.phrases.set(result.list);
         }
       });
+  }
+
+  protected actionsFor(phrase: PhraseResponse, index: number, first: boolean, last: boolean): RowAction[] {
+    const params = { text: this.short(phrase.text) };
+    return [
+      {
+        icon: 'arrow_upward',
+        labelKey: 'quickPhrases.moveUp',
+        tooltipKey: 'quickPhrases.moveUpShort',
+        params,
+        testId: 'phrase-up',
+        run: () => this.move(index, -1),
+        disabled: first,
+      },
+      {
+        icon: 'arrow_downward',
+        labelKey: 'quickPhrases.moveDown',
+        tooltipKey: 'quickPhrases.moveDownShort',
+        params,
+        testId: 'phrase-down',
+        run: () => this.move(index, 1),
+        disabled: last,
+      },
+      {
+        icon: 'edit',
+        labelKey: 'quickPhrases.edit',
+        tooltipKey: 'common.edit',
+        params,
+        testId: 'phrase-edit',
+        run: () => this.startEdit(phrase),
+      },
+      {
+        icon: 'delete',
+        labelKey: 'quickPhrases.delete',
+        tooltipKey: 'common.delete',
+        params,
+        testId: 'phrase-delete',
+        run: () => this.remove(phrase),
+      },
+    ];
   }
 
   protected short(text: string): string {

@@ -1,10 +1,9 @@
-import { configureTestBed } from '../../core/testing';
+import { configureTestBed, FakeLive, loggedInStorage } from '../../core/testing';
 import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import type { ReceiverResponse } from '@avisa/contracts';
 import { LiveService } from '../../core/live.service';
 import { SESSION_STORAGE } from '../../core/session.store';
-import { FakeLive, loggedInStorage } from '../../core/testing';
 import { SitesComponent } from './sites.component';
 
 const receiver = (name: string, online: boolean, displayName: string): ReceiverResponse => ({

@@ -12,7 +12,7 @@ import { MatDialogModule, MatDialogRef } from '@angular/material/dialog';
 import type { GroupImportReport } from '@avisa/contracts';
 import { apiAction, textCheck } from '../../core/api-resource';
 import { GroupsApi } from './groups.api';
-import { problemLines } from './import-problems';
+import { previewLines } from './import-problems';
 import { SCREEN_KIT, FORM_KIT } from '../../core/ui/kit';
 
 const PREVIEW_LINES = 200;
@@ -48,7 +48,7 @@ export class GroupImportDialogComponent {
   protected readonly preview = computed(() => this.check.current()?.value ?? null);
   protected readonly previewLines = computed(() => {
     const preview = this.preview();
-    return preview ? problemLines(preview) : [];
+    return preview ? previewLines(preview) : [];
   });
   protected readonly shownLines = computed(() => this.previewLines().slice(0, PREVIEW_LINES));
 

@@ -12,6 +12,9 @@ export interface ImportProblem {
 
 export interface ImportLine {
   line: number;
+  /** The group on that line as it would be stored; empty for a line that holds none (an empty name). */
+  name: string;
+  members: string[];
   problems: ImportProblem[];
 }
 
@@ -33,9 +36,14 @@ export function toImportProblem(message: string): ImportProblem {
   return { key: null, params: {}, message };
 }
 
-/** The report's errors gathered by line, in line order. */
-export function problemLines(report: GroupImportReport): ImportLine[] {
-  const lines = new Map<number, ImportProblem[]>();
-  for (const e of report.errors) lines.set(e.line, [...(lines.get(e.line) ?? []), toImportProblem(e.message)]);
-  return [...lines].sort(([a], [b]) => a - b).map(([line, problems]) => ({ line, problems }));
+/** Every line of the server's dry run: each group with its members, and the errors of that line, in line order. */
+export function previewLines(report: GroupImportReport): ImportLine[] {
+  const lines = new Map<number, ImportLine>();
+  for (const g of report.preview ?? []) lines.set(g.line, { ...g, problems: [] });
+  for (const e of report.errors) {
+    const line = lines.get(e.line) ?? { line: e.line, name: '', members: [], problems: [] };
+    line.problems.push(toImportProblem(e.message));
+    lines.set(e.line, line);
+  }
+  return [...lines.values()].sort((a, b) => a.line - b.line);
 }

@@ -185,17 +185,29 @@ export async function logIn(page: Page, username: string, password: string): Pro
   await page.getByTestId('user-menu').waitFor();
 }
 
-/** Fills the login dialog, submits it and returns the HTTP status the server answered. */
+/**
+ * Fills the login dialog, submits it and returns the HTTP status the server answered. On a loaded machine the
+ * dialog can be opened again (a screen's first loads answered 401 while it was being filled), leaving an empty
+ * form: then it is filled and submitted once more.
+ */
 export async function submitLogin(page: Page, username: string, password: string): Promise<number> {
-  const form = loginForm(page);
-  await form.waitFor();
-  await form.locator('input[name="username"]').fill(username);
-  await form.locator('input[name="password"]').fill(password);
-  const [response] = await Promise.all([
-    page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/auth/login'),
-    page.getByTestId('login-submit').click(),
-  ]);
-  return response.status();
+  const isLogin = (url: string) => new URL(url).pathname === '/api/v1/auth/login';
+  for (let attempt = 1; ; attempt++) {
+    const form = loginForm(page);
+    await form.waitFor();
+    await form.locator('input[name="username"]').fill(username);
+    await form.locator('input[name="password"]').fill(password);
+    const response = page.waitForResponse((r) => isLogin(r.url()));
+    const sent = page
+      .waitForRequest((r) => isLogin(r.url()), { timeout: 5_000 })
+      .then(
+        () => true,
+        () => false,
+      );
+    await page.getByTestId('login-submit').click();
+    if ((await sent) || attempt === 2) return (await response).status();
+    response.catch(() => undefined);
+  }
 }
 
 /** Opens `path` in a new browser profile and logs in there. */

@@ -60,11 +60,6 @@ export class WriteBatcher<T, R = void> {
     return this.writing;
   }
 
-  /** True when nothing waits to be written. */
-  get idle(): boolean {
-    return this.queued === 0;
-  }
-
   private schedule(delay: number): void {
     if (this.timer && delay > 0) return;
     clearTimeout(this.timer);

@@ -140,6 +140,21 @@ const ROUTES: Row[] = [
     expected: adminOnly(404),
   },
   {
+    route: 'POST /api/v1/receivers/{name}/installer',
+    path: () => '/api/v1/receivers/no-such-site/installer',
+    body: {},
+    expected: adminOnly(400),
+  },
+  { route: 'GET /api/v1/receiver-packages', expected: everyone(404) },
+  {
+    route: 'GET /api/v1/receiver-packages/{file}',
+    path: () => '/api/v1/receiver-packages/avisa-receiver-9.9.9.js',
+    expected: everyone(404),
+  },
+  { route: 'GET /api/v1/receiver-updates', expected: adminOnly(200) },
+  { route: 'POST /api/v1/receiver-updates', body: {}, expected: adminOnly(400) },
+  { route: 'DELETE /api/v1/receiver-updates', expected: adminOnly(404) },
+  {
     route: 'POST /api/v1/receivers/{name}/rotate-key',
     path: () => '/api/v1/receivers/no-such-site/rotate-key',
     expected: adminOnly(404),

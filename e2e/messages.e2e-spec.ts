@@ -616,7 +616,9 @@ describe('messages API', () => {
         {
           messageId: id,
           counts: counts({ total: 1, delivered: 1 }),
-          changes: [{ receiver: 'north', state: 'delivered', at: expect.stringMatching(ISO), reminders: 0, flagged: false }],
+          changes: [
+            { receiver: 'north', state: 'delivered', at: expect.stringMatching(ISO), reminders: 0, flagged: false },
+          ],
         },
       ]);
     });

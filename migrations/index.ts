@@ -3,6 +3,7 @@ import { Delivery1763840000000 } from './1763840000000-Delivery';
 import { GroupsPhrases1763850000000 } from './1763850000000-GroupsPhrases';
 import { DeliveryLookup1763860000000 } from './1763860000000-DeliveryLookup';
 import { ApiTokenCreator1763880000000 } from './1763880000000-ApiTokenCreator';
+import { ReceiverUpdates1763900000000 } from './1763900000000-ReceiverUpdates';
 
 /** Every migration, oldest first; listed by class so a bundled build finds them too. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   GroupsPhrases1763850000000,
   DeliveryLookup1763860000000,
   ApiTokenCreator1763880000000,
+  ReceiverUpdates1763900000000,
 ];

@@ -7,6 +7,7 @@ import {
   ReceiverHandshakeAuth,
   ReceiverServerToClientEvents,
   RECEIVERS_NAMESPACE,
+  UpdateStatusPayload,
   WelcomePayload,
 } from '@avisa/contracts';
 import type { ManagerOptions, Socket, SocketOptions } from 'socket.io-client';
@@ -25,6 +26,7 @@ export interface ConnectionEvents {
   onWelcome(payload: WelcomePayload): void;
   onAlert(payload: unknown): void;
   onRetract(payload: unknown): void;
+  onUpdate?(payload: unknown): void;
   onDisconnected(error: string, retryInMs: number): void;
 }
 
@@ -136,6 +138,17 @@ export class ReceiverConnection {
     });
   }
 
+  sendUpdateStatus(status: UpdateStatusPayload): Promise<SendResult> {
+    const socket = this.socket;
+    if (!socket?.connected) return Promise.resolve('unsent');
+    return new Promise((resolve) => {
+      socket.timeout(this.deps.ackTimeoutMs ?? 10_000).emit('update_status', status, (error, response) => {
+        if (error) return resolve('unsent');
+        resolve(response?.ok === true ? 'acked' : 'refused');
+      });
+    });
+  }
+
   private reloadConfig(): ReceiverConfig {
     try {
       const next = this.deps.loadConfig();
@@ -214,6 +227,7 @@ export class ReceiverConnection {
       });
       socket.on('alert', (payload) => events.onAlert(payload));
       socket.on('retract', (payload) => events.onRetract(payload));
+      socket.on('update', (payload) => events.onUpdate?.(payload));
     });
   }
 

@@ -16,12 +16,15 @@ import { connectSessionBus, sessionBusAddress } from './session-bus';
 import { Outbox } from './outbox';
 import { SeenStore } from './seen-store';
 import { excerpt, STATUS_FILE, StatusWriter } from './status';
+import { readTrustedKey, readUpdateState, Updater } from './updater';
 
 export interface ReceiverEnvironment {
   configPath: string;
   version: string;
   /** apps/receiver. */
   packageDir: string;
+  /** The folder of the program that was started: an installed receiver keeps its update-key.pem there. */
+  programDir: string;
   platform: NodeJS.Platform;
   env: NodeJS.ProcessEnv;
   pid: number;
@@ -35,13 +38,19 @@ export interface ReceiverEnvironment {
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_ALREADY_RUNNING = 2;
+/** Stopped to start again into an installed update: the service manager restarts it. */
+export const EXIT_RESTART = 3;
 
 const PERIODIC_FLUSH_MS = 60_000;
+/** A new version that has not reached the server by then gives way to the previous one. */
+const TRIAL_DEADLINE_MS = 180_000;
 
 export class Receiver {
   private readonly stopping: Promise<void>;
   private requestStop: () => void = () => {};
   private flushTimer: NodeJS.Timeout | null = null;
+  private trialTimer: NodeJS.Timeout | null = null;
+  private exitCode = EXIT_OK;
 
   private constructor(
     private readonly lock: LockFile,
@@ -166,7 +175,15 @@ export class Receiver {
             status.update({ state: 'connected', lastError: null });
             void flush(true);
           },
-          onWelcome: (welcome) => status.update({ displayName: welcome.displayName }),
+          onWelcome: (welcome) => {
+            status.update({ displayName: welcome.displayName });
+            void updater
+              .connected()
+              .catch((error: Error) => logger.error(`Update bookkeeping failed: ${error.message}`));
+          },
+          onUpdate: guarded('an update offer', (payload) => {
+            void updater.offer(payload).catch((error: Error) => logger.error(`Update failed: ${error.message}`));
+          }),
           onAlert: guarded('an alert', (payload) => handler.handleAlert(payload)),
           onRetract: guarded('a retract', (payload) => handler.handleRetract(payload)),
           onDisconnected: (error, retryInMs) =>
@@ -175,8 +192,25 @@ export class Receiver {
       },
       config,
     );
+    const updater = new Updater({
+      dataDir: config.dataDir,
+      version: environment.version,
+      trustedKey: readTrustedKey(environment.env, environment.programDir),
+      server: () => ({ url: current.serverUrl, ca: current.ca }),
+      report: (update) => connection.sendUpdateStatus(update),
+      restart: () => receiver.restart(EXIT_RESTART),
+      logger,
+    });
     const receiver = new Receiver(lock, logger, outbox, status, connection, handler, notifier);
     receiver.flushTimer = setInterval(() => void flush(), PERIODIC_FLUSH_MS);
+    if (readUpdateState(config.dataDir).trial?.version === environment.version) {
+      const deadline = Number(environment.env.AVISA_RECEIVER_TRIAL_MS) || TRIAL_DEADLINE_MS;
+      receiver.trialTimer = setTimeout(() => {
+        if (readUpdateState(config.dataDir).trial?.version !== environment.version) return;
+        logger.error(`Version ${environment.version} did not reach the server within ${deadline / 1000} s; going back`);
+        receiver.restart(EXIT_FAILURE);
+      }, deadline);
+    }
     handler.resume();
     return receiver;
   }
@@ -197,6 +231,13 @@ export class Receiver {
     return new FreedesktopNotifier(() => connectSessionBus(sessionBusAddress(env, uid)), logger);
   }
 
+  /** Stops like a signal would, with an exit code that tells the service manager why. */
+  restart(code: number): void {
+    this.exitCode = code;
+    this.logger.info('Stopping to start again');
+    this.requestStop();
+  }
+
   stop(signal: string): void {
     this.logger.info(`${signal} received; stopping`);
     this.requestStop();
@@ -212,6 +253,7 @@ export class Receiver {
     const running = this.connection.run();
     await this.stopping;
     if (this.flushTimer) clearInterval(this.flushTimer);
+    if (this.trialTimer) clearTimeout(this.trialTimer);
     this.handler.stop();
     await this.notifier.dispose();
     if (this.connection.connected && this.outbox.size > 0) {
@@ -226,6 +268,6 @@ export class Receiver {
     this.logger.info(`Stopped; ${this.outbox.size} receipt(s) kept for the next start`);
     this.lock.release();
     await this.logger.close();
-    return EXIT_OK;
+    return this.exitCode;
   }
 }

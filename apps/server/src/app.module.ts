@@ -18,6 +18,7 @@ import { GroupsModule } from './groups/groups.module';
 import { MessagingModule } from './messaging/messaging.module';
 import { OperatorsGatewayModule } from './operators-gateway/operators-gateway.module';
 import { PhrasesModule } from './phrases/phrases.module';
+import { ReceiverPackagesModule } from './receiver-packages/receiver-packages.module';
 import { ReceiversModule } from './receivers/receivers.module';
 
 @Module({})
@@ -42,6 +43,7 @@ export class AppModule {
         ClientGatewayModule,
         OperatorsGatewayModule,
         PhrasesModule,
+        ReceiverPackagesModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

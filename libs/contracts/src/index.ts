@@ -10,3 +10,4 @@ export * from './operator-protocol';
 export * from './phrases';
 export * from './groups';
 export * from './names';
+export * from './receiver-updates';

@@ -1,3 +1,5 @@
+import type { UpdateOfferPayload, UpdateStatusPayload } from './receiver-updates';
+
 /**
  * The receivers' Socket.IO protocol: namespace `/receivers` on the server's HTTPS port, websocket transport.
  * docs/protocol.md describes it for people who write their own receiver.
@@ -74,8 +76,10 @@ export interface ReceiverServerToClientEvents {
   welcome: (payload: WelcomePayload) => void;
   alert: (payload: AlertPayload) => void;
   retract: (payload: RetractPayload) => void;
+  update: (payload: UpdateOfferPayload) => void;
 }
 
 export interface ReceiverClientToServerEvents {
   receipt: (payload: ReceiptPayload, ack: (response: ReceiptAck) => void) => void;
+  update_status: (payload: UpdateStatusPayload, ack: (response: ReceiptAck) => void) => void;
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MessagingModule } from '../messaging/messaging.module';
+import { ReceiverPackagesModule } from '../receiver-packages/receiver-packages.module';
 import { ReceiversModule } from '../receivers/receivers.module';
 import { ClientGateway } from './client-gateway';
 import { ReceiverCatchUp } from './receiver-catch-up';
@@ -7,7 +8,7 @@ import { ReceiverHandshake } from './receiver-handshake';
 import { ReceiverPresence } from './receiver-presence';
 
 @Module({
-  imports: [ReceiversModule, MessagingModule],
+  imports: [ReceiversModule, MessagingModule, ReceiverPackagesModule],
   providers: [ClientGateway, ReceiverHandshake, ReceiverPresence, ReceiverCatchUp],
 })
 export class ClientGatewayModule {}

@@ -3,6 +3,7 @@ import { OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, WebSocketGatew
 import { RECEIVERS_NAMESPACE } from '@avisa/contracts';
 import type { Namespace } from 'socket.io';
 import { ReceiverHub, receiverRoom } from '../fanout/receiver-hub';
+import { ReceiverUpdatesService } from '../receiver-packages/receiver-updates.service';
 import { ReceiverCatchUp } from './receiver-catch-up';
 import { ReceiverHandshake } from './receiver-handshake';
 import { ReceiverPresence } from './receiver-presence';
@@ -11,7 +12,7 @@ import { SOCKET_OPTIONS } from './socket-options';
 
 /**
  * The receivers' Socket.IO namespace. It only wires: the handshake lets a site in, presence records it, catch-up
- * sends what waited and answers its receipts.
+ * sends what waited and answers its receipts, updates offers a newer receiver and hears how it went.
  *
  * Listeners are plain `socket.on` rather than @SubscribeMessage: Nest builds an RxJS pipeline per socket and
  * handler, which at ten thousand sites is a large share of the memory each connection costs.
@@ -23,6 +24,7 @@ export class ClientGateway implements OnGatewayInit, OnGatewayConnection, OnGate
     private readonly presence: ReceiverPresence,
     private readonly catchUp: ReceiverCatchUp,
     private readonly hub: ReceiverHub,
+    private readonly updates: ReceiverUpdatesService,
   ) {}
 
   onApplicationBootstrap(): Promise<void> {
@@ -47,9 +49,13 @@ export class ClientGateway implements OnGatewayInit, OnGatewayConnection, OnGate
     socket.on('receipt', (body: unknown, ack?: unknown) => {
       void this.catchUp.receipt(site.name, body).then((answer) => typeof ack === 'function' && ack(answer));
     });
+    socket.on('update_status', (body: unknown, ack?: unknown) => {
+      void this.updates.report(site.name, body).then((answer) => typeof ack === 'function' && ack(answer));
+    });
     await socket.join(receiverRoom(site.name));
     await this.presence.connected(site);
     await this.catchUp.welcome(socket);
+    await this.updates.offerOnConnect(site, (offer) => socket.emit('update', offer));
   }
 
   async handleDisconnect(socket: ReceiverSocket, reason?: string): Promise<void> {

@@ -40,6 +40,10 @@ export interface AppEnvironment {
   AVISA_RECEIVER_AUTH_FAILURES_PER_MINUTE: number;
   AVISA_SEND_LIMIT_PER_MINUTE: number;
   AVISA_PASSWORD_CHANGE_MAX_FAILURES: number;
+  AVISA_PUBLIC_URL: string;
+  AVISA_RECEIVER_PACKAGES_DIR: string;
+  AVISA_RECEIVER_CA_FILE: string;
+  AVISA_RECEIVER_UPDATE_NIGHT: string;
 }
 
 const seconds = (min: number, def: number) => Joi.number().integer().min(min).default(def);
@@ -97,6 +101,19 @@ export const environmentSchema = Joi.object<AppEnvironment, true>({
   AVISA_RECEIVER_AUTH_FAILURES_PER_MINUTE: Joi.number().integer().min(1).default(20),
   AVISA_SEND_LIMIT_PER_MINUTE: Joi.number().integer().min(1).default(60),
   AVISA_PASSWORD_CHANGE_MAX_FAILURES: Joi.number().integer().min(1).default(5),
+  AVISA_PUBLIC_URL: Joi.string()
+    .uri({ scheme: ['https'] })
+    .allow('')
+    .default('')
+    .messages({ 'string.uriCustomScheme': '"AVISA_PUBLIC_URL" must be an https:// URL' }),
+  AVISA_RECEIVER_PACKAGES_DIR: Joi.string().default('dist/receiver-packages'),
+  AVISA_RECEIVER_CA_FILE: Joi.string().allow('').default(''),
+  AVISA_RECEIVER_UPDATE_NIGHT: Joi.string()
+    .pattern(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/)
+    .default('02:00-05:00')
+    .messages({
+      'string.pattern.base': '"AVISA_RECEIVER_UPDATE_NIGHT" must be a local time range such as 02:00-05:00',
+    }),
 });
 
 export class ConfigurationError extends Error {}

@@ -5,6 +5,7 @@ import { AuditEventEntity, AuditReadMarkerEntity } from '../audit/audit-event.en
 import { GroupEntity, GroupMemberEntity, OperatorGroupEntity, OperatorRestrictionEntity } from '../groups/group.entity';
 import { DeliveryEntity, MessageEntity } from '../messaging/message.entity';
 import { PhraseEntity } from '../phrases/phrase.entity';
+import { ReceiverRolloutEntity, ReceiverUpdateReportEntity } from '../receiver-packages/receiver-update.entity';
 import { ReceiverConnectionEntity, ReceiverEntity } from '../receivers/receiver.entity';
 import { UserEntity } from '../users/user.entity';
 
@@ -25,4 +26,6 @@ export const ENTITIES = [
   GroupMemberEntity,
   OperatorRestrictionEntity,
   OperatorGroupEntity,
+  ReceiverRolloutEntity,
+  ReceiverUpdateReportEntity,
 ];

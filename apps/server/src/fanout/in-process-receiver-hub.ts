@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { AlertPayload, RetractPayload } from '@avisa/contracts';
+import type { AlertPayload, RetractPayload, UpdateOfferPayload } from '@avisa/contracts';
 import type { Namespace } from 'socket.io';
 import { ClaimResult, PresenceInfo, ReceiverHub, receiverRoom } from './receiver-hub';
 
@@ -48,6 +48,10 @@ export class InProcessReceiverHub extends ReceiverHub {
 
   sendRetract(names: readonly string[], payload: RetractPayload): void {
     if (names.length) this.namespace?.to(names.map(receiverRoom)).emit('retract', payload);
+  }
+
+  sendUpdate(names: readonly string[], payload: UpdateOfferPayload): void {
+    if (names.length) this.namespace?.to(names.map(receiverRoom)).emit('update', payload);
   }
 
   async disconnect(name: string, reason: string): Promise<void> {

@@ -1,4 +1,4 @@
-import type { AlertPayload, RetractPayload } from '@avisa/contracts';
+import type { AlertPayload, RetractPayload, UpdateOfferPayload } from '@avisa/contracts';
 import type { Namespace } from 'socket.io';
 
 export interface PresenceInfo {
@@ -38,6 +38,8 @@ export abstract class ReceiverHub {
    */
   abstract sendAlertToAll(payload: AlertPayload): void;
   abstract sendRetract(names: readonly string[], payload: RetractPayload): void;
+  /** Offers a receiver update to these sites. */
+  abstract sendUpdate(names: readonly string[], payload: UpdateOfferPayload): void;
   /** Cuts a receiver's live connection. */
   abstract disconnect(name: string, reason: string): Promise<void>;
   /** Why the server cut this receiver's connection, once, for the connection record. */

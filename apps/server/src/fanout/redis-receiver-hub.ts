@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import type { AlertPayload, RetractPayload } from '@avisa/contracts';
+import type { AlertPayload, RetractPayload, UpdateOfferPayload } from '@avisa/contracts';
 import type { Namespace } from 'socket.io';
 import { RedisConnection } from '../cluster/redis-connection';
 import { AppConfigService } from '../config/app-config.service';
@@ -202,6 +202,10 @@ export class RedisReceiverHub extends ReceiverHub implements OnModuleInit, OnApp
 
   sendRetract(names: readonly string[], payload: RetractPayload): void {
     if (names.length) this.namespace?.to(names.map(receiverRoom)).emit('retract', payload);
+  }
+
+  sendUpdate(names: readonly string[], payload: UpdateOfferPayload): void {
+    if (names.length) this.namespace?.to(names.map(receiverRoom)).emit('update', payload);
   }
 
   async disconnect(name: string, reason: string): Promise<void> {

@@ -46,6 +46,10 @@ export interface EventMap {
   'user.restrictions.changed': AuditedEvent;
   'access.refused': AuditedEvent;
   'audit.exported': AuditedEvent;
+  'receiver.installer.made': AuditedEvent;
+  'receiver.update.started': AuditedEvent;
+  'receiver.update.cancelled': AuditedEvent;
+  'receiver.update.reported': AuditedEvent;
 }
 
 export type EventName = keyof EventMap;
@@ -91,6 +95,10 @@ const AUDITED: Record<AuditedEventName, boolean> = {
   'user.restrictions.changed': true,
   'access.refused': true,
   'audit.exported': true,
+  'receiver.installer.made': true,
+  'receiver.update.started': true,
+  'receiver.update.cancelled': true,
+  'receiver.update.reported': true,
   'sessions.revoked': false,
 };
 

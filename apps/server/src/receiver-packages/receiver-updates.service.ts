@@ -25,6 +25,8 @@ const OFFER_EVERY_MS = 60_000;
 /** A site offered an update is not offered it again for this long: it is downloading, or restarting into it. */
 const REOFFER_AFTER_MS = 10 * 60_000;
 const REASON_MAX = 500;
+/** How long a site connecting reads the rollout from memory: a reconnect storm of ten thousand sites asks once. */
+const ROLLOUT_CACHE_MS = 5_000;
 
 export const PACKAGES_PATH = '/api/v1/receiver-packages';
 
@@ -51,6 +53,7 @@ export function inWindow(window: string, at: Date): boolean {
 export class ReceiverUpdatesService implements OnModuleInit {
   private readonly logger = new Logger(ReceiverUpdatesService.name);
   private readonly offered = new Map<string, number>();
+  private rollout: { at: number; value: Promise<ReceiverRolloutEntity | null> } | null = null;
   private readonly nightWindow: string;
 
   constructor(
@@ -107,6 +110,7 @@ export class ReceiverUpdatesService implements OnModuleInit {
       startedAt: this.clock.now(),
     });
     this.offered.clear();
+    this.rollout = null;
     await this.events.emit('receiver.update.started', {
       actor,
       target: request.version,
@@ -121,12 +125,13 @@ export class ReceiverUpdatesService implements OnModuleInit {
     if (!rollout || !(await this.repository.cancelRollout(this.clock.now()))) {
       throw new NotFoundException('no receiver update is in progress');
     }
+    this.rollout = null;
     await this.events.emit('receiver.update.cancelled', { actor, target: rollout.version, details: {} });
   }
 
   /** A site just connected: the offer, if it is behind the rollout and the time is right. */
   async offerOnConnect(site: Site, send: (offer: UpdateOfferPayload) => void): Promise<void> {
-    const offer = await this.offerFor(site, await this.repository.currentRollout());
+    const offer = await this.offerFor(site, await this.currentRollout());
     if (offer) send(offer);
   }
 
@@ -153,8 +158,19 @@ export class ReceiverUpdatesService implements OnModuleInit {
     return { ok: true };
   }
 
+  private currentRollout(): Promise<ReceiverRolloutEntity | null> {
+    const now = this.clock.now();
+    if (!this.rollout || now - this.rollout.at > ROLLOUT_CACHE_MS) {
+      const value = this.repository.currentRollout();
+      this.rollout = { at: now, value };
+      value.catch(() => (this.rollout = null));
+    }
+    return this.rollout.value;
+  }
+
   private async offerToConnected(): Promise<void> {
-    const rollout = await this.repository.currentRollout();
+    this.rollout = null;
+    const rollout = await this.currentRollout();
     if (!rollout) return;
     for (const presence of await this.hub.allPresence()) {
       const offer = await this.offerFor(presence, rollout);

@@ -18,4 +18,10 @@ export default tseslint.config(
     files: ['apps/server/src/config/environment.ts', 'e2e/**/*.ts', '**/*.spec.ts'],
     rules: { 'no-restricted-properties': 'off' },
   },
+  {
+    // Build and check scripts run on Node directly and read their settings from the environment.
+    files: ['scripts/**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly' } },
+    rules: { 'no-restricted-properties': 'off' },
+  },
 );

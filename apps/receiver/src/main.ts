@@ -9,9 +9,15 @@ import { chooseUpdate } from './updater';
 const packageDir = [resolve(__dirname, '../../../../../../apps/receiver'), resolve(__dirname, '..')].find((dir) =>
   existsSync(join(dir, 'package.json')),
 );
-const version = packageDir
-  ? String((JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { version?: unknown }).version)
-  : '0.0.0';
+/** Set by `npm run package:receiver` in the bundled receiver, which has no package.json beside it. */
+declare const __AVISA_RECEIVER_VERSION__: string | undefined;
+
+const version =
+  typeof __AVISA_RECEIVER_VERSION__ === 'string'
+    ? __AVISA_RECEIVER_VERSION__
+    : packageDir
+      ? String((JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { version?: unknown }).version)
+      : '0.0.0';
 
 /** An installed update runs instead of this code, unless this is that update, started by an older launcher. */
 function launchInstalledUpdate(): boolean {

@@ -1,5 +1,5 @@
 import type { ReceiptPayload } from '@avisa/contracts';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { io } from 'socket.io-client';
 import { AlertHandler } from './alert-handler';
@@ -222,7 +222,10 @@ export class Receiver {
   private static notifier(environment: ReceiverEnvironment, config: ReceiverConfig, logger: ReceiverLogger): Notifier {
     const { platform, env, uid } = environment;
     if (platform === 'win32' || platform === 'darwin') {
-      return new DesktopNotifier(createNotifierBackend(platform, config.notifyCommand), logger);
+      // The packaged receiver carries SnoreToast beside the program: an update's bundle runs from another folder.
+      const shipped = join(environment.programDir, 'vendor', 'snoreToast', 'snoretoast-x64.exe');
+      const command = config.notifyCommand ?? (platform === 'win32' && existsSync(shipped) ? shipped : null);
+      return new DesktopNotifier(createNotifierBackend(platform, command), logger);
     }
     if (config.notifyCommand) {
       logger.info(`Notifications through ${config.notifyCommand}`);

@@ -118,6 +118,12 @@ if (-not $principal.IsInRole([Security.Principal.WindowsBuiltInRole]::Administra
 
 $config = Join-Path $env:ProgramData 'Avisa'
 New-Item -ItemType Directory -Force -Path $config | Out-Null
+# The receiver runs as whoever logs on: every user writes its state and logs, none changes the config.
+foreach ($folder in 'data', 'logs') {
+  $path = Join-Path $config $folder
+  New-Item -ItemType Directory -Force -Path $path | Out-Null
+  icacls $path /grant '*S-1-5-32-545:(OI)(CI)M' | Out-Null
+}
 Set-Content -Path (Join-Path $config 'server.crt') -Encoding ascii -Value @'
 ${v.caPem.trim()}
 '@
@@ -135,7 +141,8 @@ if ((Get-FileHash -Algorithm SHA256 -Path $msi).Hash.ToLower() -ne $PackageSha25
 $install = Start-Process -FilePath msiexec.exe -ArgumentList @('/i', "\`"$msi\`"", '/qn', '/norestart') -Wait -PassThru
 Remove-Item $msi
 if ($install.ExitCode -ne 0) { throw "msiexec failed with code $($install.ExitCode)" }
-Write-Host 'Avisa receiver ${v.version} installed for the site ${v.site}; it starts at every logon. Sign out and in, or restart, to start it now.'
+Start-Process -FilePath wscript.exe -ArgumentList @('//B', '//Nologo', "\`"$env:ProgramFiles\\Avisa\\Receiver\\run-hidden.vbs\`"")
+Write-Host 'Avisa receiver ${v.version} installed for the site ${v.site}: running now, and at every logon.'
 `;
 }
 

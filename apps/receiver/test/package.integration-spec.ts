@@ -1,6 +1,6 @@
 /* eslint-disable no-restricted-properties -- the test hands its PATH on to the processes it starts */
 import type { DeliveryResponse, ReceiverUpdatesResponse, SendMessageResponse } from '@avisa/contracts';
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash, createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -175,6 +175,24 @@ describe('the receiver packages, installed and updated as at a site', () => {
       ca: '/etc/avisa-receiver/server.crt',
     });
     expect(readFileSync('/lib/systemd/system/avisa-receiver.service', 'utf8')).toContain('Restart=always');
+
+    // The service's own account reads the config and its state folder (the unit runs it so without a desktop user).
+    const asService = spawnSync(
+      'setpriv',
+      ['--reuid', 'avisa-receiver', '--regid', 'avisa-receiver', '--init-groups', '/usr/bin/avisa-receiver', 'status'],
+      { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } },
+    );
+    expect(asService.stderr).toBe('');
+    expect(asService.stdout).toMatch(/not running|no está en ejecución/i);
+
+    const unknown = spawnSync('/usr/sbin/avisa-receiver-setup', ['--desktop-user', 'nadie-aqui'], { encoding: 'utf8' });
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toContain('There is no account named nadie-aqui');
+    const setup = spawnSync('/usr/sbin/avisa-receiver-setup', ['--desktop-user', 'root'], { encoding: 'utf8' });
+    expect(setup.stdout).toContain('Alerts will show on the desktop of root (uid 0).');
+    expect(readFileSync('/etc/systemd/system/avisa-receiver.service.d/desktop-user.conf', 'utf8')).toContain(
+      'User=root\nGroup=root\nSupplementaryGroups=avisa-receiver\nEnvironment=XDG_RUNTIME_DIR=/run/user/0\n',
+    );
   });
 
   it('runs the installed receiver: an alert is shown by the notification daemon and confirmed delivered', async () => {

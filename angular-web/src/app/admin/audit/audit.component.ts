@@ -10,6 +10,7 @@ import { apiAction, apiResource } from '../../core/api-resource';
 import { downloadText } from '../../core/download';
 import { Notifier } from '../../core/notifier';
 import { AuditApi } from './audit.api';
+import { columnsOf } from '../../core/ui/table-head.component';
 import { EMPTY_FILTERS, actionLabelKey, attachmentName, clock, compactDetails, toAuditQuery } from './audit-query';
 import { SCREEN_KIT, FORM_KIT } from '../../core/ui/kit';
 
@@ -34,6 +35,7 @@ export class AuditComponent {
   private readonly document = inject(DOCUMENT);
 
   protected readonly pageSizes = PAGE_SIZES;
+  protected readonly columns = columnsOf('audit.columns', ['at', 'user', 'action', 'target', 'ip', 'details']);
   protected readonly filters = inject(FormBuilder).nonNullable.group({ ...EMPTY_FILTERS });
 
   private readonly applied = signal<AuditExportQuery>({});

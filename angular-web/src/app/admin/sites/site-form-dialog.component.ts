@@ -70,19 +70,13 @@ export interface SiteFormData {
         @for (message of displayNameProblems(); track message) {
           <p class="av-error field-problem">{{ message }}</p>
         }
-        @if (otherProblem(); as p) {
-          <av-api-error [problem]="p" />
-        }
-        @if (busy()) {
-          <mat-progress-bar mode="indeterminate" />
-        }
+        <av-load-state [loading]="busy()" [problem]="otherProblem()" />
       </mat-dialog-content>
-      <mat-dialog-actions align="end">
-        <button mat-button type="button" mat-dialog-close>{{ 'common.cancel' | transloco }}</button>
-        <button mat-flat-button type="submit" [disabled]="busy()" data-testid="site-form-submit">
-          {{ (editing ? 'common.save' : 'common.create') | transloco }}
-        </button>
-      </mat-dialog-actions>
+      <av-dialog-actions
+        [submit]="editing ? 'common.save' : 'common.create'"
+        [disabled]="busy()"
+        testId="site-form-submit"
+      />
     </form>
   `,
   styles: `

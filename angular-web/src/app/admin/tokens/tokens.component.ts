@@ -11,6 +11,7 @@ import { TokenCreateDialogComponent } from './token-create-dialog.component';
 import { type TokenState, tokenState } from './token-state';
 import { TokensApi } from './tokens.api';
 import { SCREEN_KIT } from '../../core/ui/kit';
+import { columnsOf } from '../../core/ui/table-head.component';
 
 /** API tokens for other systems (monitoring, scripts): create, list, revoke. */
 @Component({
@@ -25,6 +26,19 @@ export class TokensComponent {
   private readonly dialog = inject(MatDialog);
   private readonly notifier = inject(Notifier);
 
+  protected readonly columns = [
+    ...columnsOf('tokens.columns', [
+      'name',
+      'prefix',
+      'scopes',
+      'state',
+      'createdBy',
+      'created',
+      'lastUsed',
+      'expires',
+    ]),
+    { key: 'common.actions' },
+  ];
   protected readonly list = apiResource(() => this.api.list(), { initial: [] });
   protected readonly tokens = this.list.value;
   protected readonly showInactive = signal(true);

@@ -7,9 +7,18 @@ import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatTooltipModule } from '@angular/material/tooltip';
 import { TranslocoPipe } from '@jsverse/transloco';
 import { DateTimePipe } from '../format';
+import { ActionButtonComponent } from './action-button.component';
 import { ApiErrorComponent } from './api-error.component';
+import { DialogActionsComponent } from './dialog-actions.component';
+import { IconButtonComponent } from './icon-button.component';
+import { LoadStateComponent } from './load-state.component';
+import { TableHeadComponent } from './table-head.component';
 
-/** What nearly every screen and dialog template uses: buttons, icons, progress, tooltips, words, dates, problems. */
+/**
+ * What nearly every screen and dialog template uses: buttons, icons, progress, tooltips, words, dates, problems, and
+ * the shapes written once (`av-action-button`, `av-icon-button`, `av-load-state`, `thead[avTableHead]`,
+ * `av-dialog-actions`).
+ */
 export const SCREEN_KIT = [
   MatButtonModule,
   MatIconModule,
@@ -18,6 +27,11 @@ export const SCREEN_KIT = [
   TranslocoPipe,
   DateTimePipe,
   ApiErrorComponent,
+  ActionButtonComponent,
+  IconButtonComponent,
+  LoadStateComponent,
+  TableHeadComponent,
+  DialogActionsComponent,
 ] as const;
 
 /** What a typed form adds. */

@@ -14,6 +14,7 @@ import { apiAction, textCheck } from '../../core/api-resource';
 import { GroupsApi } from './groups.api';
 import { previewLines } from './import-problems';
 import { SCREEN_KIT, FORM_KIT } from '../../core/ui/kit';
+import { columnsOf } from '../../core/ui/table-head.component';
 
 const PREVIEW_LINES = 200;
 
@@ -37,6 +38,7 @@ export class GroupImportDialogComponent {
   private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
   private readonly injector = inject(Injector);
 
+  protected readonly columns = [{ key: 'groups.import.line' }, ...columnsOf('groups', ['name', 'members'])];
   protected readonly text = signal('');
   protected readonly fileName = signal<string | null>(null);
   protected readonly readProblem = signal(false);

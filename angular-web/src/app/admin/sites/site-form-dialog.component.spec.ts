@@ -1,4 +1,4 @@
-import { serverError, configureTestBed } from '../../core/testing';
+import { serverError, configureTestBed, render } from '../../core/testing';
 import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import { MAT_DIALOG_DATA, MatDialogRef } from '@angular/material/dialog';
@@ -29,14 +29,8 @@ async function setup(data: SiteFormData = {}) {
       { provide: MatDialogRef, useValue: dialogRef },
     ],
   );
-  const fixture = TestBed.createComponent(SiteFormDialogComponent);
-  await fixture.whenStable();
-  const el = fixture.nativeElement as HTMLElement;
-  const submit = async () => {
-    byTestId(el, 'site-form-submit')!.click();
-    await fixture.whenStable();
-  };
-  return { fixture, el, http: TestBed.inject(HttpTestingController), dialogRef, submit };
+  const rendered = await render(SiteFormDialogComponent);
+  return { ...rendered, dialogRef, submit: () => rendered.press('site-form-submit') };
 }
 
 describe('SiteFormDialogComponent', () => {

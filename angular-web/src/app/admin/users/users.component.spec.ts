@@ -1,4 +1,4 @@
-import { serverError, configureTestBed } from '../../core/testing';
+import { serverError, configureTestBed, aToken, aUser, render, renderLoaded } from '../../core/testing';
 import { HttpTestingController } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { MAT_DIALOG_DATA, MatDialogRef } from '@angular/material/dialog';
@@ -8,42 +8,15 @@ import { SessionStore } from '../../core/session.store';
 import { UserDialogComponent, type UserDialogData } from './user-dialog.component';
 import { UsersComponent } from './users.component';
 
-const user = (id: number, username: string, overrides: Partial<UserResponse> = {}): UserResponse => ({
-  id,
-  username,
-  displayName: username.toUpperCase(),
-  role: 'operator',
-  enabled: true,
-  builtin: false,
-  createdAt: '2026-11-01T10:00:00.000Z',
-  updatedAt: '2026-11-01T10:00:00.000Z',
-  ...overrides,
-});
+const user = aUser;
 
 const ADMIN = user(1, 'admin', { role: 'admin', builtin: true });
 const JEFA = user(2, 'jefa', { role: 'admin' });
 const MARIN = user(3, 'marin');
 const USERS = [ADMIN, JEFA, MARIN];
 
-const token = (
-  id: number,
-  name: string,
-  createdById: number,
-  extra: Partial<ApiTokenResponse> = {},
-): ApiTokenResponse => ({
-  id,
-  name,
-  prefix: `avt_${name}`,
-  scopes: ['messages:send'],
-  createdBy: USERS.find((u) => u.id === createdById)?.username ?? 'otro',
-  createdById,
-  creatorStatus: 'active',
-  createdAt: '2026-11-01T10:00:00.000Z',
-  lastUsedAt: null,
-  expiresAt: null,
-  revokedAt: null,
-  ...extra,
-});
+const token = (id: number, name: string, createdById: number, extra: Partial<ApiTokenResponse> = {}) =>
+  aToken(id, name, { createdBy: USERS.find((u) => u.id === createdById)?.username ?? 'otro', createdById, ...extra });
 /** marin created two working tokens, one revoked and one expired; jefa one. */
 const TOKENS = [
   token(1, 'zabbix', 3),
@@ -81,12 +54,7 @@ describe('UsersComponent', () => {
       displayName: signedIn.displayName,
       role: signedIn.role,
     });
-    const fixture = TestBed.createComponent(UsersComponent);
-    const http = TestBed.inject(HttpTestingController);
-    await fixture.whenStable();
-    http.expectOne('/api/v1/users').flush(USERS);
-    await fixture.whenStable();
-    return { fixture, http, el: fixture.nativeElement as HTMLElement };
+    return renderLoaded(UsersComponent, '/api/v1/users', USERS);
   }
 
   afterEach(() => {
@@ -231,14 +199,7 @@ describe('UserDialogComponent', () => {
       { provide: MAT_DIALOG_DATA, useValue: data },
       { provide: MatDialogRef, useValue: { close } },
     ]);
-    const fixture = TestBed.createComponent(UserDialogComponent);
-    await fixture.whenStable();
-    return {
-      fixture,
-      close,
-      http: TestBed.inject(HttpTestingController),
-      el: fixture.nativeElement as HTMLElement,
-    };
+    return { ...(await render(UserDialogComponent)), close };
   }
 
   afterEach(() => TestBed.inject(HttpTestingController).verify());

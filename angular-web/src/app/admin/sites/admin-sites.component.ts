@@ -20,6 +20,7 @@ import { type SiteFormData, SiteFormDialogComponent } from './site-form-dialog.c
 import { type SiteKeyData, SiteKeyDialogComponent } from './site-key-dialog.component';
 import { SCREEN_KIT, FORM_KIT } from '../../core/ui/kit';
 import { type RowAction, RowActionsComponent } from '../../core/ui/row-actions.component';
+import { withPresence } from '../../core/presence';
 
 type StateFilter = 'all' | 'online' | 'offline' | 'disabled';
 
@@ -225,19 +226,7 @@ export class AdminSitesComponent {
   }
 
   private applyPresence(p: PresencePayload): void {
-    this.sites.update((list) =>
-      list.map((s) =>
-        s.name === p.name
-          ? {
-              ...s,
-              online: p.online,
-              connectedSince: p.connectedSince,
-              lastSeenAt: p.lastSeenAt ?? s.lastSeenAt,
-              clientVersion: p.clientVersion ?? s.clientVersion,
-            }
-          : s,
-      ),
-    );
+    this.sites.update((list) => withPresence(list, p));
   }
 }
 

@@ -4,7 +4,8 @@ import { MAT_DIALOG_DATA, MatDialogModule, MatDialogRef } from '@angular/materia
 import type { ReceiverResponse } from '@avisa/contracts';
 import { Observable } from 'rxjs';
 import { fieldProblems } from '../../core/api-error';
-import { DISPLAY_NAME_MAX, nameValidator, normalizeName, NAME_RULE, nameErrorKey } from '../shared/names';
+import { DISPLAY_NAME_MAX, nameValidator, normalizeName } from '../shared/names';
+import { NameFieldComponent } from '../shared/name-field.component';
 import { AdminSitesApi } from './admin-sites.api';
 import { SCREEN_KIT, FORM_KIT } from '../../core/ui/kit';
 import { apiAction } from '../../core/api-resource';
@@ -17,7 +18,7 @@ export interface SiteFormData {
 /** Creates a site (closes with the answer, key included) or changes a site's display name. */
 @Component({
   selector: 'av-site-form-dialog',
-  imports: [SCREEN_KIT, FORM_KIT, MatDialogModule],
+  imports: [SCREEN_KIT, FORM_KIT, MatDialogModule, NameFieldComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <form [formGroup]="form" (ngSubmit)="submit()" data-testid="site-form">
@@ -28,27 +29,14 @@ export interface SiteFormData {
         }}
       </h2>
       <mat-dialog-content>
-        <mat-form-field class="av-full-width">
-          <mat-label>{{ 'manageSites.form.name' | transloco }}</mat-label>
-          <input
-            matInput
-            formControlName="name"
-            autocomplete="off"
-            spellcheck="false"
-            data-testid="site-name"
-            required
-          />
-          <mat-hint>{{ 'manageSites.form.nameHint' | transloco }}</mat-hint>
-          @if (nameErrorKey(form.controls.name); as key) {
-            <mat-error>{{ key | transloco: nameRule }}</mat-error>
-          }
-        </mat-form-field>
-        @for (message of nameProblems(); track message) {
-          <p class="av-error field-problem" data-testid="site-name-error">{{ message }}</p>
-        }
-        @if (conflict(); as p) {
-          <av-api-error [problem]="p" />
-        }
+        <av-name-field
+          [control]="form.controls.name"
+          label="manageSites.form.name"
+          hint="manageSites.form.nameHint"
+          testId="site-name"
+          [problems]="nameProblems()"
+          [conflict]="conflict()"
+        />
         <mat-form-field class="av-full-width">
           <mat-label>{{ 'manageSites.form.displayName' | transloco }}</mat-label>
           <input
@@ -95,8 +83,6 @@ export class SiteFormDialogComponent {
   private readonly api = inject(AdminSitesApi);
   private readonly dialogRef = inject(MatDialogRef<SiteFormDialogComponent>);
   protected readonly editing = inject<SiteFormData | null>(MAT_DIALOG_DATA, { optional: true })?.site ?? null;
-  protected readonly nameRule = NAME_RULE;
-  protected readonly nameErrorKey = nameErrorKey;
   protected readonly displayMax = DISPLAY_NAME_MAX;
   private readonly saving = apiAction();
   protected readonly busy = this.saving.busy;

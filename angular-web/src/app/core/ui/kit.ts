@@ -12,12 +12,13 @@ import { ApiErrorComponent } from './api-error.component';
 import { DialogActionsComponent } from './dialog-actions.component';
 import { IconButtonComponent } from './icon-button.component';
 import { LoadStateComponent } from './load-state.component';
+import { PagingDirective } from './paging.directive';
 import { TableHeadComponent } from './table-head.component';
 
 /**
  * What nearly every screen and dialog template uses: buttons, icons, progress, tooltips, words, dates, problems, and
  * the shapes written once (`av-action-button`, `av-icon-button`, `av-load-state`, `thead[avTableHead]`,
- * `av-dialog-actions`).
+ * `av-dialog-actions`, `mat-paginator[avPaging]`).
  */
 export const SCREEN_KIT = [
   MatButtonModule,
@@ -32,6 +33,7 @@ export const SCREEN_KIT = [
   LoadStateComponent,
   TableHeadComponent,
   DialogActionsComponent,
+  PagingDirective,
 ] as const;
 
 /** What a typed form adds. */

@@ -140,14 +140,9 @@ describe('RestrictionsComponent', () => {
     await select('ana', FREE(2));
     await tick('restriction-toggle');
     await tick('restriction-save');
-    http.expectOne('/api/v1/users/2/restrictions').flush(
-      {
-        statusCode: 400,
-        error: 'Bad Request',
-        message: 'admins see and send everything; only operators can be restricted',
-      },
-      { status: 400, statusText: 'Bad Request' },
-    );
+    http
+      .expectOne('/api/v1/users/2/restrictions')
+      .flush(...serverError(400, 'admins see and send everything; only operators can be restricted'));
     await stable();
     const errors = allByTestId(el, 'api-error');
     expect(errors).toHaveLength(1);

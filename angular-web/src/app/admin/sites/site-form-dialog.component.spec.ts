@@ -83,15 +83,9 @@ describe('SiteFormDialogComponent', () => {
     const { fixture, el, http, submit } = await setup();
     typeInto(byTestId(el, 'site-name'), 'farmacia-oeste');
     await submit();
-    http.expectOne('/api/v1/receivers').flush(
-      {
-        statusCode: 400,
-        error: 'Bad Request',
-        message: 'x',
-        fields: { name: ['name must be at most 64 characters long'] },
-      },
-      { status: 400, statusText: 'Bad Request' },
-    );
+    http
+      .expectOne('/api/v1/receivers')
+      .flush(...serverError(400, 'x', { fields: { name: ['name must be at most 64 characters long'] } }));
     await fixture.whenStable();
     expect(byTestId(el, 'site-name-error')?.textContent).toContain('name must be at most 64 characters long');
   });

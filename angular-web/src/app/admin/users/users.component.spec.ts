@@ -282,10 +282,7 @@ describe('UserDialogComponent', () => {
       password: 'password123',
     });
     const message = 'password is one of the most commonly used passwords; choose another';
-    request.flush(
-      { statusCode: 400, error: 'Bad Request', message, fields: { password: [message] } },
-      { status: 400, statusText: 'Bad Request' },
-    );
+    request.flush(...serverError(400, message, { fields: { password: [message] } }));
     await fixture.whenStable();
 
     const field = byTestId(el, 'user-form-password')!.closest('mat-form-field')!;

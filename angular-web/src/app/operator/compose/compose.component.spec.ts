@@ -1,4 +1,4 @@
-import { configureTestBed, FakeLive, loggedInStorage, aReceiver } from '../../core/testing';
+import { configureTestBed, FakeLive, loggedInStorage, aReceiver, serverError } from '../../core/testing';
 import { HttpTestingController } from '@angular/common/http/testing';
 import { provideZonelessChangeDetection } from '@angular/core';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
@@ -184,15 +184,13 @@ describe('ComposeComponent', () => {
     await type(fixture, byTestId<HTMLInputElement>(el, 'compose-target-name'), 'farmacia-centro');
     await type(fixture, byTestId<HTMLTextAreaElement>(el, 'compose-text'), 'Revisad el pedido');
     await click(fixture, byTestId(el, 'compose-send'));
-    http.expectOne('/api/v1/messages').flush(
-      {
-        statusCode: 400,
-        error: 'Bad Request',
-        message: 'target.name must be shorter than or equal to 128 characters',
-        fields: { 'target.name': ['target.name must be shorter than or equal to 128 characters'] },
-      },
-      { status: 400, statusText: 'Bad Request' },
-    );
+    http
+      .expectOne('/api/v1/messages')
+      .flush(
+        ...serverError(400, 'target.name must be shorter than or equal to 128 characters', {
+          fields: { 'target.name': ['target.name must be shorter than or equal to 128 characters'] },
+        }),
+      );
     await fixture.whenStable();
 
     const nameField = byTestId(el, 'compose-target-name').closest('mat-form-field') as HTMLElement;

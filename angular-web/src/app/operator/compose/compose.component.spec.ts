@@ -184,13 +184,11 @@ describe('ComposeComponent', () => {
     await type(fixture, byTestId<HTMLInputElement>(el, 'compose-target-name'), 'farmacia-centro');
     await type(fixture, byTestId<HTMLTextAreaElement>(el, 'compose-text'), 'Revisad el pedido');
     await click(fixture, byTestId(el, 'compose-send'));
-    http
-      .expectOne('/api/v1/messages')
-      .flush(
-        ...serverError(400, 'target.name must be shorter than or equal to 128 characters', {
-          fields: { 'target.name': ['target.name must be shorter than or equal to 128 characters'] },
-        }),
-      );
+    http.expectOne('/api/v1/messages').flush(
+      ...serverError(400, 'target.name must be shorter than or equal to 128 characters', {
+        fields: { 'target.name': ['target.name must be shorter than or equal to 128 characters'] },
+      }),
+    );
     await fixture.whenStable();
 
     const nameField = byTestId(el, 'compose-target-name').closest('mat-form-field') as HTMLElement;

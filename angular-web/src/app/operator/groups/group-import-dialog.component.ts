@@ -1,3 +1,4 @@
+import { NgTemplateOutlet } from '@angular/common';
 import {
   ChangeDetectionStrategy,
   Component,
@@ -27,7 +28,7 @@ function isReport(value: unknown): value is GroupImportReport {
 /** CSV import: pick or paste, look at the preview, send; shows the server's report line by line. Closes with true once something was imported. */
 @Component({
   selector: 'av-group-import-dialog',
-  imports: [SCREEN_KIT, FORM_KIT, MatDialogModule],
+  imports: [SCREEN_KIT, FORM_KIT, MatDialogModule, NgTemplateOutlet],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './group-import-dialog.component.html',
   styleUrl: './group-import-dialog.component.scss',

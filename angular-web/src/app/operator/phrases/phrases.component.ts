@@ -42,6 +42,9 @@ function phraseValidator(others: () => PhraseResponse[], exceptId: () => number 
   };
 }
 
+/** The field rules, in the order their errors show. */
+const FIELD_RULES = ['required', 'tooLong', 'duplicate'] as const;
+
 @Component({
   selector: 'av-phrases',
   imports: [SCREEN_KIT, FORM_KIT, CdkDropList, CdkDrag, CdkDragHandle, RowActionsComponent],
@@ -118,6 +121,14 @@ export class PhrasesComponent {
           this.phrases.set(result.list);
         }
       });
+  }
+
+  /** A phrase field's errors: the rules it breaks (translation keys), then what the server said about it. */
+  protected errorsOf(control: FormControl<string>, server: string[]): { key?: string; text?: string }[] {
+    const broken = FIELD_RULES.filter((rule) => control.hasError(rule)).map((rule) => ({
+      key: `quickPhrases.${rule}`,
+    }));
+    return [...broken, ...server.map((text) => ({ text }))];
   }
 
   protected actionsFor(phrase: PhraseResponse, index: number, first: boolean, last: boolean): RowAction[] {

@@ -1,8 +1,8 @@
-import { ChangeDetectionStrategy, ChangeDetectorRef, Component, inject, input } from '@angular/core';
+import { ChangeDetectionStrategy, ChangeDetectorRef, Component, computed, inject, input } from '@angular/core';
 import { takeUntilDestroyed, toObservable } from '@angular/core/rxjs-interop';
 import type { FormControl } from '@angular/forms';
 import { switchMap } from 'rxjs';
-import type { ApiProblem } from '../../core/api-error';
+import { fieldProblems, type ApiProblem } from '../../core/api-error';
 import { FORM_KIT, SCREEN_KIT } from '../../core/ui/kit';
 import { NAME_RULE, nameErrorKey } from './names';
 
@@ -26,12 +26,14 @@ import { NAME_RULE, nameErrorKey } from './names';
 })
 export class NameFieldComponent {
   readonly control = input.required<FormControl<string>>();
-  /** Translation keys. */
-  readonly label = input.required<string>();
-  readonly hint = input.required<string>();
+  /** Where the translations are: `<keys>.name` labels the field, `<keys>.nameHint` explains it. */
+  readonly keys = input.required<string>();
   readonly testId = input.required<string>();
-  readonly problems = input<readonly string[]>([]);
-  readonly conflict = input<ApiProblem | null>(null);
+  /** The form's last refusal, if any. */
+  readonly problem = input<ApiProblem | null>(null);
+
+  protected readonly problems = computed(() => fieldProblems(this.problem(), 'name'));
+  protected readonly conflict = computed(() => (this.problem()?.status === 409 ? this.problem() : null));
 
   protected readonly nameRule = NAME_RULE;
   protected readonly errorKey = nameErrorKey;

@@ -31,11 +31,9 @@ export interface SiteFormData {
       <mat-dialog-content>
         <av-name-field
           [control]="form.controls.name"
-          label="manageSites.form.name"
-          hint="manageSites.form.nameHint"
+          keys="manageSites.form"
           testId="site-name"
-          [problems]="nameProblems()"
-          [conflict]="conflict()"
+          [problem]="problem()"
         />
         <mat-form-field class="av-full-width">
           <mat-label>{{ 'manageSites.form.displayName' | transloco }}</mat-label>
@@ -104,8 +102,6 @@ export class SiteFormDialogComponent {
     const p = this.problem();
     return p && p.status !== 409 && !this.nameProblems().length && !this.displayNameProblems().length ? p : null;
   });
-  /** A name already taken is about the name field. */
-  protected readonly conflict = computed(() => (this.problem()?.status === 409 ? this.problem() : null));
 
   protected submit(): void {
     if (this.busy()) return;

@@ -60,7 +60,6 @@ export class TokenCreateDialogComponent {
   protected readonly nameProblems = computed(() => fieldProblems(this.problem(), 'name'));
   protected readonly scopeProblems = computed(() => fieldProblems(this.problem(), 'scopes'));
   protected readonly expiryProblems = computed(() => fieldProblems(this.problem(), 'expiresInDays'));
-  protected readonly conflict = computed(() => (this.problem()?.status === 409 ? this.problem() : null));
   protected readonly otherProblem = computed(() => {
     const p = this.problem();
     const onField = this.nameProblems().length || this.scopeProblems().length || this.expiryProblems().length;

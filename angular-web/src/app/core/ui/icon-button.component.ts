@@ -28,6 +28,8 @@ export class IconButtonComponent {
   readonly tooltip = input<string>();
   readonly disabled = input(false);
   readonly danger = input(false);
+  /** For a button that opens and closes something: whether it is open now. */
+  readonly expanded = input<boolean>();
   readonly testId = input<string>();
   readonly pressed = output<void>();
 }

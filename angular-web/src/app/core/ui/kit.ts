@@ -14,11 +14,12 @@ import { IconButtonComponent } from './icon-button.component';
 import { LoadStateComponent } from './load-state.component';
 import { PagingDirective } from './paging.directive';
 import { TableHeadComponent } from './table-head.component';
+import { TableComponent } from './table.component';
 
 /**
  * What nearly every screen and dialog template uses: buttons, icons, progress, tooltips, words, dates, problems, and
  * the shapes written once (`av-action-button`, `av-icon-button`, `av-load-state`, `thead[avTableHead]`,
- * `av-dialog-actions`, `mat-paginator[avPaging]`).
+ * `av-dialog-actions`, `mat-paginator[avPaging]`, `av-table`).
  */
 export const SCREEN_KIT = [
   MatButtonModule,
@@ -34,6 +35,7 @@ export const SCREEN_KIT = [
   TableHeadComponent,
   DialogActionsComponent,
   PagingDirective,
+  TableComponent,
 ] as const;
 
 /** What a typed form adds. */

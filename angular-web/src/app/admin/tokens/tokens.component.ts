@@ -1,3 +1,4 @@
+import { NgTemplateOutlet } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { MatChipsModule } from '@angular/material/chips';
 import { MatDialog } from '@angular/material/dialog';
@@ -16,7 +17,7 @@ import { columnsOf } from '../../core/ui/table-head.component';
 /** API tokens for other systems (monitoring, scripts): create, list, revoke. */
 @Component({
   selector: 'av-tokens',
-  imports: [SCREEN_KIT, MatChipsModule, MatSlideToggleModule],
+  imports: [SCREEN_KIT, NgTemplateOutlet, MatChipsModule, MatSlideToggleModule],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './tokens.component.html',
   styleUrl: './tokens.component.scss',

@@ -27,6 +27,8 @@ export class IconButtonComponent {
   /** A shorter tooltip where the label names the row (e.g. "Edit" for "Edit the phrase «…»"). */
   readonly tooltip = input<string>();
   readonly disabled = input(false);
+  /** Disabled yet still focusable and hoverable, so that its tooltip can say why. */
+  readonly disabledInteractive = input(false);
   readonly danger = input(false);
   /** For a button that opens and closes something: whether it is open now. */
   readonly expanded = input<boolean>();

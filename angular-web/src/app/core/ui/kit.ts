@@ -12,6 +12,7 @@ import { ApiErrorComponent } from './api-error.component';
 import { DialogActionsComponent } from './dialog-actions.component';
 import { IconButtonComponent } from './icon-button.component';
 import { LoadStateComponent } from './load-state.component';
+import { NoDataRowComponent } from './no-data-row.component';
 import { OnlineStateComponent } from './online-state.component';
 import { PagingDirective } from './paging.directive';
 import { TableHeadComponent } from './table-head.component';
@@ -20,7 +21,7 @@ import { TableComponent } from './table.component';
 /**
  * What nearly every screen and dialog template uses: buttons, icons, progress, tooltips, words, dates, problems, and
  * the shapes written once (`av-action-button`, `av-icon-button`, `av-load-state`, `av-table`, `thead[avTableHead]`,
- * `av-dialog-actions`, `mat-paginator[avPaging]`, `av-online-state`).
+ * `tr[avNoDataRow]`, `av-dialog-actions`, `mat-paginator[avPaging]`, `av-online-state`).
  */
 export const SCREEN_KIT = [
   MatButtonModule,
@@ -38,6 +39,7 @@ export const SCREEN_KIT = [
   PagingDirective,
   TableComponent,
   OnlineStateComponent,
+  NoDataRowComponent,
 ] as const;
 
 /** What a typed form adds. */

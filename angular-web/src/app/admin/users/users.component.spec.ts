@@ -215,14 +215,25 @@ describe('UserDialogComponent', () => {
     await fixture.whenStable();
   };
 
-  it('refuses to send when the two passwords differ', async () => {
-    const { fixture, http, el } = await setup();
+  /** Fills the create form, the password typed twice (or `repeat` the second time), and sends it. */
+  const sendCreate = async (
+    fixture: ComponentFixture<unknown>,
+    el: HTMLElement,
+    username: string,
+    password: string,
+    repeat = password,
+  ) => {
     await fill(fixture, el, {
-      'user-form-username': 'nuria',
-      'user-form-password': 'Farmacia-Norte-2026',
-      'user-form-repeat': 'Farmacia-Norte-2025',
+      'user-form-username': username,
+      'user-form-password': password,
+      'user-form-repeat': repeat,
     });
     await submit(fixture, el);
+  };
+
+  it('refuses to send when the two passwords differ', async () => {
+    const { fixture, http, el } = await setup();
+    await sendCreate(fixture, el, 'nuria', 'Farmacia-Norte-2026', 'Farmacia-Norte-2025');
 
     http.expectNone('/api/v1/users');
     expect(byTestId(el, 'user-form-mismatch')!.textContent).toContain('Las dos contraseñas no coinciden');
@@ -234,12 +245,7 @@ describe('UserDialogComponent', () => {
 
   it("checks the server's username rule before sending", async () => {
     const { fixture, http, el } = await setup();
-    await fill(fixture, el, {
-      'user-form-username': 'Nuria Gil',
-      'user-form-password': 'Farmacia-Norte-2026',
-      'user-form-repeat': 'Farmacia-Norte-2026',
-    });
-    await submit(fixture, el);
+    await sendCreate(fixture, el, 'Nuria Gil', 'Farmacia-Norte-2026');
     expect(byTestId(el, 'user-form-username')!.closest('mat-form-field')!.textContent).toContain(
       'Solo letras sin acentos, números, «.», «_» y «-», sin espacios',
     );
@@ -248,12 +254,7 @@ describe('UserDialogComponent', () => {
 
   it('checks the length in bytes before sending', async () => {
     const { fixture, http, el } = await setup();
-    await fill(fixture, el, {
-      'user-form-username': 'nuria',
-      'user-form-password': 'corta',
-      'user-form-repeat': 'corta',
-    });
-    await submit(fixture, el);
+    await sendCreate(fixture, el, 'nuria', 'corta');
     expect(el.textContent).toContain('Demasiado corta: al menos 8 caracteres');
 
     const long = 'ñ'.repeat(37); // 74 bytes in UTF-8
@@ -300,12 +301,7 @@ describe('UserDialogComponent', () => {
 
   it('says so under the username when it is taken', async () => {
     const { fixture, http, el } = await setup();
-    await fill(fixture, el, {
-      'user-form-username': 'marin',
-      'user-form-password': 'Farmacia-Norte-2026',
-      'user-form-repeat': 'Farmacia-Norte-2026',
-    });
-    await submit(fixture, el);
+    await sendCreate(fixture, el, 'marin', 'Farmacia-Norte-2026');
     http.expectOne('/api/v1/users').flush(...serverError(409, 'username "marin" is already taken'));
     await fixture.whenStable();
     expect(byTestId(el, 'user-form-taken')!.textContent).toContain('Ya existe un usuario con ese nombre');

@@ -72,19 +72,10 @@ export function apiAction() {
     run<T>(request: Observable<T>, handlers: ActionHandlers<T> = {}): void {
       problem.set(null);
       busy.set(true);
-      request
-        .pipe(
-          finalize(() => busy.set(false)),
-          takeUntilDestroyed(destroyRef),
-        )
-        .subscribe({
-          next: (value) => handlers.next?.(value),
-          error: (error: unknown) => {
-            const failure = toApiProblem(error);
-            if (handlers.problem) handlers.problem(failure);
-            else problem.set(failure);
-          },
-        });
+      settle(request, destroyRef, handlers, {
+        done: () => busy.set(false),
+        failed: (failure) => problem.set(failure),
+      });
     },
   };
 }
@@ -116,19 +107,10 @@ export function rowActions<K>() {
     run<T>(key: K, request: Observable<T>, handlers: ActionHandlers<T> = {}): void {
       setProblem(key, null);
       mark(key, 1);
-      request
-        .pipe(
-          finalize(() => mark(key, -1)),
-          takeUntilDestroyed(destroyRef),
-        )
-        .subscribe({
-          next: (value) => handlers.next?.(value),
-          error: (error: unknown) => {
-            const problem = toApiProblem(error);
-            if (handlers.problem) handlers.problem(problem);
-            else setProblem(key, problem);
-          },
-        });
+      settle(request, destroyRef, handlers, {
+        done: () => mark(key, -1),
+        failed: (problem) => setProblem(key, problem),
+      });
     },
   };
 }
@@ -173,4 +155,24 @@ export function textCheck<R>(text: Signal<string>, check: (text: string) => Obse
     current,
     pending: computed(() => text().trim() !== '' && current() === null),
   };
+}
+
+/**
+ * Runs a button's or a row's request while the screen lives: `done` once it settles either way; a failure goes to
+ * `handlers.problem` when the caller takes it, otherwise to `failed`.
+ */
+function settle<T>(
+  request: Observable<T>,
+  destroyRef: DestroyRef,
+  handlers: ActionHandlers<T>,
+  on: { done: () => void; failed: (problem: ApiProblem) => void },
+): void {
+  request.pipe(finalize(on.done), takeUntilDestroyed(destroyRef)).subscribe({
+    next: (value) => handlers.next?.(value),
+    error: (error: unknown) => {
+      const problem = toApiProblem(error);
+      if (handlers.problem) handlers.problem(problem);
+      else on.failed(problem);
+    },
+  });
 }

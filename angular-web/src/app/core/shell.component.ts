@@ -1,6 +1,6 @@
 import { BreakpointObserver } from '@angular/cdk/layout';
 import { HttpClient } from '@angular/common/http';
-import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
 import { MatListModule } from '@angular/material/list';
 import { MatMenuModule } from '@angular/material/menu';
@@ -60,8 +60,11 @@ export class ShellComponent {
   protected readonly language = inject(LanguageService);
   protected readonly theme = inject(ThemeService);
   protected readonly languages = LANGUAGES;
-  protected readonly operatorNav = OPERATOR_NAV;
-  protected readonly adminNav = ADMIN_NAV;
+  /** The operator's screens, and the admin's below them for an admin. */
+  protected readonly navSections = computed(() => [
+    { titleKey: 'nav.operator', items: OPERATOR_NAV },
+    ...(this.session.isAdmin() ? [{ titleKey: 'nav.admin', items: ADMIN_NAV }] : []),
+  ]);
   protected readonly narrow = toSignal(
     inject(BreakpointObserver)
       .observe('(max-width: 959.98px)')

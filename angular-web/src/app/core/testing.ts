@@ -1,9 +1,16 @@
 import { provideHttpClient } from '@angular/common/http';
-import { provideHttpClientTesting } from '@angular/common/http/testing';
-import { provideZonelessChangeDetection } from '@angular/core';
+import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { provideZonelessChangeDetection, type Type } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { MATERIAL_ANIMATIONS } from '@angular/material/core';
-import type { DeliveryUpdatePayload, MessageCreatedPayload, PresencePayload } from '@avisa/contracts';
+import type {
+  ApiTokenResponse,
+  DeliveryUpdatePayload,
+  MessageCreatedPayload,
+  PresencePayload,
+  ReceiverResponse,
+  UserResponse,
+} from '@avisa/contracts';
 import { TranslocoTestingModule } from '@jsverse/transloco';
 import { Subject } from 'rxjs';
 import { TRANSLATIONS } from './i18n';
@@ -66,6 +73,29 @@ export function configureTestBed(imports: unknown[] = [], providers: unknown[] =
   });
 }
 
+/**
+ * Creates `component` once the TestBed is configured and waits until it has rendered; `press(testId)` clicks what
+ * carries that test id and waits again.
+ */
+export async function render<T>(component: Type<T>) {
+  const fixture = TestBed.createComponent(component);
+  await fixture.whenStable();
+  const el = fixture.nativeElement as HTMLElement;
+  const press = async (testId: string): Promise<void> => {
+    el.querySelector<HTMLElement>(`[data-testid="${testId}"]`)!.click();
+    await fixture.whenStable();
+  };
+  return { fixture, el, http: TestBed.inject(HttpTestingController), press };
+}
+
+/** As `render`, for a screen that loads a list first: its request to `url` is answered with `body`. */
+export async function renderLoaded<T>(component: Type<T>, url: string, body: object) {
+  const rendered = await render(component);
+  rendered.http.expectOne(url).flush(body);
+  await rendered.fixture.whenStable();
+  return rendered;
+}
+
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
@@ -88,4 +118,67 @@ export function serverError(
     { statusCode: status, error: statusText, message, ...extra },
     { status, statusText },
   ];
+}
+
+/** Answers as the server gives them, for specs: `extra` sets what a spec is about, the rest is ordinary. */
+const CREATED_AT = '2026-11-01T10:00:00.000Z';
+
+/** A site, enabled and never seen. */
+export function aSite(name: string, extra: Partial<ReceiverResponse> = {}): ReceiverResponse {
+  return {
+    id: name.length,
+    name,
+    displayName: name.toUpperCase(),
+    enabled: true,
+    online: false,
+    connectedSince: null,
+    lastSeenAt: null,
+    clientVersion: null,
+    address: null,
+    createdAt: CREATED_AT,
+    ...extra,
+  };
+}
+
+/** A site as the operators' screens see it: online since 08:00 or offline. */
+export function aReceiver(name: string, online: boolean, extra: Partial<ReceiverResponse> = {}): ReceiverResponse {
+  return aSite(name, {
+    online,
+    connectedSince: online ? '2026-11-22T08:00:00.000Z' : null,
+    createdAt: '2026-11-01T08:00:00.000Z',
+    ...extra,
+  });
+}
+
+/** An enabled operator who is not built in. */
+export function aUser(id: number, username: string, extra: Partial<UserResponse> = {}): UserResponse {
+  return {
+    id,
+    username,
+    displayName: username.toUpperCase(),
+    role: 'operator',
+    enabled: true,
+    builtin: false,
+    createdAt: CREATED_AT,
+    updatedAt: CREATED_AT,
+    ...extra,
+  };
+}
+
+/** A working token that may send, created by the admin, never used, without expiry. */
+export function aToken(id: number, name: string, extra: Partial<ApiTokenResponse> = {}): ApiTokenResponse {
+  return {
+    id,
+    name,
+    prefix: `avt_${name}`,
+    scopes: ['messages:send'],
+    createdBy: 'admin',
+    createdById: 1,
+    creatorStatus: 'active',
+    createdAt: CREATED_AT,
+    lastUsedAt: null,
+    expiresAt: null,
+    revokedAt: null,
+    ...extra,
+  };
 }

@@ -180,7 +180,7 @@ describe('AuditComponent', () => {
     http.expectOne(isList).flush(...serverError(400, 'from must not be later than to'));
     await fixture.whenStable();
 
-    const error = el.querySelector('form')!.nextElementSibling!;
+    const error = el.querySelector('form')!.nextElementSibling!.querySelector('av-api-error')!;
     expect(error.tagName.toLowerCase()).toBe('av-api-error');
     expect(error.textContent).toContain('Revisa los datos:');
     expect(error.textContent).toContain('from must not be later than to');

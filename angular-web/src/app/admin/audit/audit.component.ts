@@ -2,7 +2,7 @@ import { DOCUMENT } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { FormBuilder } from '@angular/forms';
-import { MatPaginatorModule, type PageEvent } from '@angular/material/paginator';
+import { MatPaginatorModule } from '@angular/material/paginator';
 import type { AuditEventResponse, AuditExportQuery, AuditPage } from '@avisa/contracts';
 import { type Observable, catchError, interval, tap, throwError } from 'rxjs';
 import { toApiProblem } from '../../core/api-error';
@@ -10,8 +10,10 @@ import { apiAction, apiResource } from '../../core/api-resource';
 import { downloadText } from '../../core/download';
 import { Notifier } from '../../core/notifier';
 import { AuditApi } from './audit.api';
+import { columnsOf } from '../../core/ui/table-head.component';
 import { EMPTY_FILTERS, actionLabelKey, attachmentName, clock, compactDetails, toAuditQuery } from './audit-query';
 import { SCREEN_KIT, FORM_KIT } from '../../core/ui/kit';
+import { Paging } from '../../core/ui/paging.directive';
 
 /** Seconds between automatic refreshes. */
 export const AUDIT_REFRESH_SECONDS = 300;
@@ -33,12 +35,11 @@ export class AuditComponent {
   private readonly notifier = inject(Notifier);
   private readonly document = inject(DOCUMENT);
 
-  protected readonly pageSizes = PAGE_SIZES;
+  protected readonly columns = columnsOf('audit.columns', ['at', 'user', 'action', 'target', 'ip', 'details']);
   protected readonly filters = inject(FormBuilder).nonNullable.group({ ...EMPTY_FILTERS });
 
   private readonly applied = signal<AuditExportQuery>({});
-  protected readonly pageIndex = signal(0);
-  protected readonly pageSize = signal(50);
+  protected readonly paging = new Paging(PAGE_SIZES);
   protected readonly lastReadId = signal<number | null>(null);
   private readonly secondsLeft = signal(AUDIT_REFRESH_SECONDS);
   protected readonly page = apiResource<AuditPage | null>(() => this.search(), { initial: null });
@@ -54,7 +55,7 @@ export class AuditComponent {
     const marker = this.lastReadId();
     if (marker === null) return -1;
     const index = this.items().findIndex((e) => e.id <= marker);
-    return index > 0 || (index === 0 && this.pageIndex() === 0) ? index : -1;
+    return index > 0 || (index === 0 && this.paging.index() === 0) ? index : -1;
   });
 
   protected readonly canMarkRead = computed(() => {
@@ -77,7 +78,7 @@ export class AuditComponent {
 
   protected apply(): void {
     this.applied.set(toAuditQuery(this.filters.getRawValue()));
-    this.pageIndex.set(0);
+    this.paging.index.set(0);
     this.refresh();
   }
 
@@ -88,12 +89,6 @@ export class AuditComponent {
 
   protected refresh(): void {
     this.page.reload();
-  }
-
-  protected onPage(event: PageEvent): void {
-    this.pageIndex.set(event.pageIndex);
-    this.pageSize.set(event.pageSize);
-    this.refresh();
   }
 
   protected markAllRead(): void {
@@ -123,7 +118,7 @@ export class AuditComponent {
   /** One page with the applied filters; each load starts the countdown to the next again. */
   private search(): Observable<AuditPage> {
     this.secondsLeft.set(AUDIT_REFRESH_SECONDS);
-    return this.api.search({ ...this.applied(), page: this.pageIndex() + 1, pageSize: this.pageSize() }).pipe(
+    return this.api.search({ ...this.applied(), page: this.paging.index() + 1, pageSize: this.paging.size() }).pipe(
       tap((page) => this.lastReadId.set(page.lastReadId)),
       catchError((error: unknown) => {
         // Refused filters: the rows of the previous ones would read as the answer to these.

@@ -1,4 +1,4 @@
-import { serverError, configureTestBed } from '../../core/testing';
+import { serverError, configureTestBed, aUser } from '../../core/testing';
 import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import type { GroupResponse, OperatorRestrictionsResponse, UserResponse } from '@avisa/contracts';
@@ -7,16 +7,8 @@ import { Notifier } from '../../core/notifier';
 import { allByTestId, byTestId } from '../shared/testing';
 import { RestrictionsComponent } from './restrictions.component';
 
-const user = (id: number, username: string, role: UserResponse['role'] = 'operator'): UserResponse => ({
-  id,
-  username,
-  displayName: username.toUpperCase(),
-  role,
-  enabled: true,
-  builtin: false,
-  createdAt: '2026-11-01T10:00:00.000Z',
-  updatedAt: '2026-11-01T10:00:00.000Z',
-});
+const user = (id: number, username: string, role: UserResponse['role'] = 'operator'): UserResponse =>
+  aUser(id, username, { role });
 
 const group = (id: number, name: string): GroupResponse => ({
   id,
@@ -148,14 +140,9 @@ describe('RestrictionsComponent', () => {
     await select('ana', FREE(2));
     await tick('restriction-toggle');
     await tick('restriction-save');
-    http.expectOne('/api/v1/users/2/restrictions').flush(
-      {
-        statusCode: 400,
-        error: 'Bad Request',
-        message: 'admins see and send everything; only operators can be restricted',
-      },
-      { status: 400, statusText: 'Bad Request' },
-    );
+    http
+      .expectOne('/api/v1/users/2/restrictions')
+      .flush(...serverError(400, 'admins see and send everything; only operators can be restricted'));
     await stable();
     const errors = allByTestId(el, 'api-error');
     expect(errors).toHaveLength(1);

@@ -15,6 +15,7 @@ import { apiAction, apiResource } from '../../core/api-resource';
 import { Notifier } from '../../core/notifier';
 import { RestrictionsApi } from './restrictions.api';
 import { SCREEN_KIT, FORM_KIT } from '../../core/ui/kit';
+import { columnsOf } from '../../core/ui/table-head.component';
 
 const FILTER_FROM = 10;
 
@@ -30,6 +31,7 @@ export class RestrictionsComponent {
   private readonly api = inject(RestrictionsApi);
   private readonly notifier = inject(Notifier);
   protected readonly filterFrom = FILTER_FROM;
+  protected readonly columns = columnsOf('restrictions.columns', ['operator', 'summary']);
 
   protected readonly users = signal<UserResponse[]>([]);
   protected readonly operators = computed(() => this.users().filter((u) => u.role === 'operator'));

@@ -1,8 +1,8 @@
-import { serverError, configureTestBed } from '../../core/testing';
+import { serverError, configureTestBed, aSite, renderLoaded } from '../../core/testing';
 import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import { MatDialog } from '@angular/material/dialog';
-import type { ReceiverResponse, ReceiverWithKeyResponse } from '@avisa/contracts';
+import type { ReceiverWithKeyResponse } from '@avisa/contracts';
 import { of } from 'rxjs';
 import { vi } from 'vitest';
 import { LiveService } from '../../core/live.service';
@@ -14,19 +14,7 @@ import { SiteConnectionsDialogComponent } from './site-connections-dialog.compon
 import { SiteFormDialogComponent } from './site-form-dialog.component';
 import { SiteKeyDialogComponent } from './site-key-dialog.component';
 
-const site = (name: string, extra: Partial<ReceiverResponse> = {}): ReceiverResponse => ({
-  id: name.length,
-  name,
-  displayName: name.toUpperCase(),
-  enabled: true,
-  online: false,
-  connectedSince: null,
-  lastSeenAt: null,
-  clientVersion: null,
-  address: null,
-  createdAt: '2026-11-01T10:00:00.000Z',
-  ...extra,
-});
+const site = aSite;
 
 const SITES = [
   site('farmacia-centro', { online: true, clientVersion: '1.0.0' }),
@@ -51,12 +39,7 @@ async function setup(answers = new Map<unknown, unknown>()) {
     ],
   );
   TestBed.overrideProvider(MatDialog, { useValue: dialog });
-  const fixture = TestBed.createComponent(AdminSitesComponent);
-  const http = TestBed.inject(HttpTestingController);
-  await fixture.whenStable();
-  http.expectOne('/api/v1/receivers').flush(SITES);
-  await fixture.whenStable();
-  const el = fixture.nativeElement as HTMLElement;
+  const { fixture, el, http } = await renderLoaded(AdminSitesComponent, '/api/v1/receivers', SITES);
   const row = (name: string) => el.querySelector<HTMLElement>(`[data-testid="admin-site-row"][data-site="${name}"]`)!;
   const stable = () => fixture.whenStable();
   return { fixture, el, http, live, dialog, notifier, row, stable };

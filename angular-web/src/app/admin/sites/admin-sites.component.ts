@@ -3,7 +3,7 @@ import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@a
 import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
 import { FormsModule } from '@angular/forms';
 import { MatDialog } from '@angular/material/dialog';
-import { MatPaginatorModule, type PageEvent } from '@angular/material/paginator';
+import { MatPaginatorModule } from '@angular/material/paginator';
 import { MatSelectModule } from '@angular/material/select';
 import { type MatSlideToggle, MatSlideToggleModule } from '@angular/material/slide-toggle';
 import { MatTableModule } from '@angular/material/table';
@@ -20,6 +20,8 @@ import { type SiteFormData, SiteFormDialogComponent } from './site-form-dialog.c
 import { type SiteKeyData, SiteKeyDialogComponent } from './site-key-dialog.component';
 import { SCREEN_KIT, FORM_KIT } from '../../core/ui/kit';
 import { type RowAction, RowActionsComponent } from '../../core/ui/row-actions.component';
+import { withPresence } from '../../core/presence';
+import { Paging } from '../../core/ui/paging.directive';
 
 type StateFilter = 'all' | 'online' | 'offline' | 'disabled';
 
@@ -65,8 +67,7 @@ export class AdminSitesComponent {
   protected readonly rows = rowActions<string>();
   protected readonly query = signal('');
   protected readonly state = signal<StateFilter>('all');
-  protected readonly pageIndex = signal(0);
-  protected readonly pageSize = signal(50);
+  protected readonly paging = new Paging([25, 50, 100, 500]);
 
   protected readonly filtered = computed(() => {
     const q = this.query().trim().toLowerCase();
@@ -81,8 +82,8 @@ export class AdminSitesComponent {
     );
   });
   protected readonly page = computed(() => {
-    const size = this.pageSize();
-    const start = Math.min(this.pageIndex(), Math.max(0, Math.ceil(this.filtered().length / size) - 1)) * size;
+    const size = this.paging.size();
+    const start = Math.min(this.paging.index(), Math.max(0, Math.ceil(this.filtered().length / size) - 1)) * size;
     return this.filtered().slice(start, start + size);
   });
   protected readonly onlineCount = computed(() => this.sites().filter((s) => s.online).length);
@@ -90,11 +91,6 @@ export class AdminSitesComponent {
 
   constructor() {
     this.live.presence$.pipe(takeUntilDestroyed()).subscribe((p) => this.applyPresence(p));
-  }
-
-  protected onPage(event: PageEvent): void {
-    this.pageIndex.set(event.pageIndex);
-    this.pageSize.set(event.pageSize);
   }
 
   protected actionsFor(site: ReceiverResponse): RowAction[] {
@@ -225,19 +221,7 @@ export class AdminSitesComponent {
   }
 
   private applyPresence(p: PresencePayload): void {
-    this.sites.update((list) =>
-      list.map((s) =>
-        s.name === p.name
-          ? {
-              ...s,
-              online: p.online,
-              connectedSince: p.connectedSince,
-              lastSeenAt: p.lastSeenAt ?? s.lastSeenAt,
-              clientVersion: p.clientVersion ?? s.clientVersion,
-            }
-          : s,
-      ),
-    );
+    this.sites.update((list) => withPresence(list, p));
   }
 }
 

@@ -8,6 +8,7 @@ import { confirmThen } from '../../core/ui/confirm-dialog.component';
 import { AdminSitesApi } from './admin-sites.api';
 import { type BulkProblem, parseBulkRefusal, toBulkProblem } from './bulk-problems';
 import { SCREEN_KIT, FORM_KIT } from '../../core/ui/kit';
+import { columnsOf } from '../../core/ui/table-head.component';
 
 export const BULK_KEYS_FILE = 'avisa-claves-sitios.csv';
 const PREVIEW_ROWS = 100;
@@ -26,6 +27,10 @@ export class BulkSitesDialogComponent {
   private readonly dialog = inject(MatDialog);
   private readonly dialogRef = inject(MatDialogRef<BulkSitesDialogComponent, number>);
   protected readonly keysFile = BULK_KEYS_FILE;
+  protected readonly columns = [
+    { key: 'manageSites.bulk.line' },
+    ...columnsOf('manageSites.columns', ['name', 'displayName']),
+  ];
 
   protected readonly csv = new FormControl('', { nonNullable: true });
   private readonly text = toSignal(this.csv.valueChanges, { initialValue: '' });

@@ -1,4 +1,4 @@
-import { serverError, configureTestBed } from '../../core/testing';
+import { serverError, configureTestBed, render } from '../../core/testing';
 import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import { MAT_DIALOG_DATA, MatDialogRef } from '@angular/material/dialog';
@@ -29,14 +29,8 @@ async function setup(data: SiteFormData = {}) {
       { provide: MatDialogRef, useValue: dialogRef },
     ],
   );
-  const fixture = TestBed.createComponent(SiteFormDialogComponent);
-  await fixture.whenStable();
-  const el = fixture.nativeElement as HTMLElement;
-  const submit = async () => {
-    byTestId(el, 'site-form-submit')!.click();
-    await fixture.whenStable();
-  };
-  return { fixture, el, http: TestBed.inject(HttpTestingController), dialogRef, submit };
+  const rendered = await render(SiteFormDialogComponent);
+  return { ...rendered, dialogRef, submit: () => rendered.press('site-form-submit') };
 }
 
 describe('SiteFormDialogComponent', () => {
@@ -89,15 +83,9 @@ describe('SiteFormDialogComponent', () => {
     const { fixture, el, http, submit } = await setup();
     typeInto(byTestId(el, 'site-name'), 'farmacia-oeste');
     await submit();
-    http.expectOne('/api/v1/receivers').flush(
-      {
-        statusCode: 400,
-        error: 'Bad Request',
-        message: 'x',
-        fields: { name: ['name must be at most 64 characters long'] },
-      },
-      { status: 400, statusText: 'Bad Request' },
-    );
+    http
+      .expectOne('/api/v1/receivers')
+      .flush(...serverError(400, 'x', { fields: { name: ['name must be at most 64 characters long'] } }));
     await fixture.whenStable();
     expect(byTestId(el, 'site-name-error')?.textContent).toContain('name must be at most 64 characters long');
   });

@@ -4,7 +4,8 @@ import { MAT_DIALOG_DATA, MatDialogModule, MatDialogRef } from '@angular/materia
 import type { ReceiverResponse } from '@avisa/contracts';
 import { Observable } from 'rxjs';
 import { fieldProblems } from '../../core/api-error';
-import { DISPLAY_NAME_MAX, nameValidator, normalizeName, NAME_RULE, nameErrorKey } from '../shared/names';
+import { DISPLAY_NAME_MAX, nameValidator, normalizeName } from '../shared/names';
+import { NameFieldComponent } from '../shared/name-field.component';
 import { AdminSitesApi } from './admin-sites.api';
 import { SCREEN_KIT, FORM_KIT } from '../../core/ui/kit';
 import { apiAction } from '../../core/api-resource';
@@ -17,7 +18,7 @@ export interface SiteFormData {
 /** Creates a site (closes with the answer, key included) or changes a site's display name. */
 @Component({
   selector: 'av-site-form-dialog',
-  imports: [SCREEN_KIT, FORM_KIT, MatDialogModule],
+  imports: [SCREEN_KIT, FORM_KIT, MatDialogModule, NameFieldComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <form [formGroup]="form" (ngSubmit)="submit()" data-testid="site-form">
@@ -28,27 +29,12 @@ export interface SiteFormData {
         }}
       </h2>
       <mat-dialog-content>
-        <mat-form-field class="av-full-width">
-          <mat-label>{{ 'manageSites.form.name' | transloco }}</mat-label>
-          <input
-            matInput
-            formControlName="name"
-            autocomplete="off"
-            spellcheck="false"
-            data-testid="site-name"
-            required
-          />
-          <mat-hint>{{ 'manageSites.form.nameHint' | transloco }}</mat-hint>
-          @if (nameErrorKey(form.controls.name); as key) {
-            <mat-error>{{ key | transloco: nameRule }}</mat-error>
-          }
-        </mat-form-field>
-        @for (message of nameProblems(); track message) {
-          <p class="av-error field-problem" data-testid="site-name-error">{{ message }}</p>
-        }
-        @if (conflict(); as p) {
-          <av-api-error [problem]="p" />
-        }
+        <av-name-field
+          [control]="form.controls.name"
+          keys="manageSites.form"
+          testId="site-name"
+          [problem]="problem()"
+        />
         <mat-form-field class="av-full-width">
           <mat-label>{{ 'manageSites.form.displayName' | transloco }}</mat-label>
           <input
@@ -70,19 +56,13 @@ export interface SiteFormData {
         @for (message of displayNameProblems(); track message) {
           <p class="av-error field-problem">{{ message }}</p>
         }
-        @if (otherProblem(); as p) {
-          <av-api-error [problem]="p" />
-        }
-        @if (busy()) {
-          <mat-progress-bar mode="indeterminate" />
-        }
+        <av-load-state [loading]="busy()" [problem]="otherProblem()" />
       </mat-dialog-content>
-      <mat-dialog-actions align="end">
-        <button mat-button type="button" mat-dialog-close>{{ 'common.cancel' | transloco }}</button>
-        <button mat-flat-button type="submit" [disabled]="busy()" data-testid="site-form-submit">
-          {{ (editing ? 'common.save' : 'common.create') | transloco }}
-        </button>
-      </mat-dialog-actions>
+      <av-dialog-actions
+        [submit]="editing ? 'common.save' : 'common.create'"
+        [disabled]="busy()"
+        testId="site-form-submit"
+      />
     </form>
   `,
   styles: `
@@ -101,8 +81,6 @@ export class SiteFormDialogComponent {
   private readonly api = inject(AdminSitesApi);
   private readonly dialogRef = inject(MatDialogRef<SiteFormDialogComponent>);
   protected readonly editing = inject<SiteFormData | null>(MAT_DIALOG_DATA, { optional: true })?.site ?? null;
-  protected readonly nameRule = NAME_RULE;
-  protected readonly nameErrorKey = nameErrorKey;
   protected readonly displayMax = DISPLAY_NAME_MAX;
   private readonly saving = apiAction();
   protected readonly busy = this.saving.busy;
@@ -124,8 +102,6 @@ export class SiteFormDialogComponent {
     const p = this.problem();
     return p && p.status !== 409 && !this.nameProblems().length && !this.displayNameProblems().length ? p : null;
   });
-  /** A name already taken is about the name field. */
-  protected readonly conflict = computed(() => (this.problem()?.status === 409 ? this.problem() : null));
 
   protected submit(): void {
     if (this.busy()) return;

@@ -1,4 +1,4 @@
-import { configureTestBed } from '../../core/testing';
+import { aSite, configureTestBed } from '../../core/testing';
 import { TestBed } from '@angular/core/testing';
 import { MAT_DIALOG_DATA, MatDialogRef } from '@angular/material/dialog';
 import type { ReceiverWithKeyResponse } from '@avisa/contracts';
@@ -7,16 +7,7 @@ import { captureDownloads, mockClipboard } from '../shared/testing';
 import { type SiteKeyData, SiteKeyDialogComponent } from './site-key-dialog.component';
 
 const SITE: ReceiverWithKeyResponse = {
-  id: 7,
-  name: 'farmacia-centro',
-  displayName: 'Farmacia Centro',
-  enabled: true,
-  online: false,
-  connectedSince: null,
-  lastSeenAt: null,
-  clientVersion: null,
-  address: null,
-  createdAt: '2026-11-22T10:00:00.000Z',
+  ...aSite('farmacia-centro', { id: 7, displayName: 'Farmacia Centro', createdAt: '2026-11-22T10:00:00.000Z' }),
   key: 'avr_s3cr3t-key-value',
 };
 

@@ -1,4 +1,4 @@
-import { serverError, configureTestBed } from '../../core/testing';
+import { serverError, configureTestBed, render } from '../../core/testing';
 import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import { MatDialogRef } from '@angular/material/dialog';
@@ -25,13 +25,8 @@ const CREATED: CreatedApiTokenResponse = {
 async function setup() {
   const dialogRef = { close: vi.fn(), disableClose: false };
   configureTestBed([TokenCreateDialogComponent], [{ provide: MatDialogRef, useValue: dialogRef }]);
-  const fixture = TestBed.createComponent(TokenCreateDialogComponent);
-  await fixture.whenStable();
-  const el = fixture.nativeElement as HTMLElement;
-  const submit = async () => {
-    byTestId(el, 'token-submit')!.click();
-    await fixture.whenStable();
-  };
+  const { fixture, el, press } = await render(TokenCreateDialogComponent);
+  const submit = () => press('token-submit');
   const checkbox = (scope: string) =>
     el.querySelector<HTMLInputElement>(`[data-scope="${scope}"] input[type="checkbox"]`)!;
   const pickExpiry = async (label: string) => {

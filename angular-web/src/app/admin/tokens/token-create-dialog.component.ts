@@ -7,7 +7,8 @@ import { MatSelectModule } from '@angular/material/select';
 import { TOKEN_SCOPES, type CreatedApiTokenResponse, type TokenScope } from '@avisa/contracts';
 import { TranslocoService } from '@jsverse/transloco';
 import { fieldProblems } from '../../core/api-error';
-import { nameValidator, normalizeName, NAME_RULE, nameErrorKey } from '../shared/names';
+import { nameValidator, normalizeName } from '../shared/names';
+import { NameFieldComponent } from '../shared/name-field.component';
 import { OneTimeSecretComponent } from '../shared/one-time-secret.component';
 import { TokensApi } from './tokens.api';
 import { SCREEN_KIT, FORM_KIT } from '../../core/ui/kit';
@@ -22,7 +23,15 @@ const atLeastOne = (control: AbstractControl<Record<TokenScope, boolean>>): Vali
 /** Creates an API token, then shows it the only time the server gives it out, with a curl example. */
 @Component({
   selector: 'av-token-create-dialog',
-  imports: [SCREEN_KIT, FORM_KIT, MatDialogModule, MatSelectModule, MatCheckboxModule, OneTimeSecretComponent],
+  imports: [
+    SCREEN_KIT,
+    FORM_KIT,
+    MatDialogModule,
+    MatSelectModule,
+    MatCheckboxModule,
+    OneTimeSecretComponent,
+    NameFieldComponent,
+  ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './token-create-dialog.component.html',
   styleUrl: './token-create-dialog.component.scss',
@@ -34,8 +43,6 @@ export class TokenCreateDialogComponent {
   private readonly transloco = inject(TranslocoService);
   protected readonly scopes = TOKEN_SCOPES;
   protected readonly expiryChoices = EXPIRY_CHOICES;
-  protected readonly nameRule = NAME_RULE;
-  protected readonly nameErrorKey = nameErrorKey;
   private readonly creating = apiAction();
   protected readonly busy = this.creating.busy;
   protected readonly problem = this.creating.problem;
@@ -53,7 +60,6 @@ export class TokenCreateDialogComponent {
   protected readonly nameProblems = computed(() => fieldProblems(this.problem(), 'name'));
   protected readonly scopeProblems = computed(() => fieldProblems(this.problem(), 'scopes'));
   protected readonly expiryProblems = computed(() => fieldProblems(this.problem(), 'expiresInDays'));
-  protected readonly conflict = computed(() => (this.problem()?.status === 409 ? this.problem() : null));
   protected readonly otherProblem = computed(() => {
     const p = this.problem();
     const onField = this.nameProblems().length || this.scopeProblems().length || this.expiryProblems().length;

@@ -1,4 +1,4 @@
-import { configureTestBed } from '../../core/testing';
+import { configureTestBed, aToken, renderLoaded } from '../../core/testing';
 import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import { MatDialog } from '@angular/material/dialog';
@@ -9,20 +9,8 @@ import { Notifier } from '../../core/notifier';
 import { allByTestId, byTestId } from '../shared/testing';
 import { TokensComponent } from './tokens.component';
 
-const token = (id: number, name: string, extra: Partial<ApiTokenResponse> = {}): ApiTokenResponse => ({
-  id,
-  name,
-  prefix: `avt_${name.slice(0, 8)}`,
-  scopes: ['messages:send'],
-  createdBy: 'admin',
-  createdById: 1,
-  creatorStatus: 'active',
-  createdAt: '2026-11-01T10:00:00.000Z',
-  lastUsedAt: null,
-  expiresAt: null,
-  revokedAt: null,
-  ...extra,
-});
+const token = (id: number, name: string, extra: Partial<ApiTokenResponse> = {}): ApiTokenResponse =>
+  aToken(id, name, { prefix: `avt_${name.slice(0, 8)}`, ...extra });
 
 const TOKENS = [
   token(1, 'zabbix', { scopes: ['messages:send', 'read'], lastUsedAt: '2026-11-22T09:00:00.000Z' }),
@@ -36,12 +24,7 @@ async function setup(confirmed = true) {
   const dialog = { open: vi.fn(() => ({ afterClosed: () => of(confirmed) })) };
   configureTestBed([TokensComponent], [{ provide: Notifier, useValue: { info: vi.fn() } }]);
   TestBed.overrideProvider(MatDialog, { useValue: dialog });
-  const fixture = TestBed.createComponent(TokensComponent);
-  const http = TestBed.inject(HttpTestingController);
-  await fixture.whenStable();
-  http.expectOne('/api/v1/api-tokens').flush(TOKENS);
-  await fixture.whenStable();
-  const el = fixture.nativeElement as HTMLElement;
+  const { fixture, el, http } = await renderLoaded(TokensComponent, '/api/v1/api-tokens', TOKENS);
   const row = (name: string) => el.querySelector<HTMLElement>(`[data-testid="token-row"][data-token="${name}"]`)!;
   return { fixture, el, http, dialog, row };
 }

@@ -1,3 +1,4 @@
+import { NgTemplateOutlet } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { MatChipsModule } from '@angular/material/chips';
 import { MatDialog } from '@angular/material/dialog';
@@ -11,11 +12,12 @@ import { TokenCreateDialogComponent } from './token-create-dialog.component';
 import { type TokenState, tokenState } from './token-state';
 import { TokensApi } from './tokens.api';
 import { SCREEN_KIT } from '../../core/ui/kit';
+import { columnsOf } from '../../core/ui/table-head.component';
 
 /** API tokens for other systems (monitoring, scripts): create, list, revoke. */
 @Component({
   selector: 'av-tokens',
-  imports: [SCREEN_KIT, MatChipsModule, MatSlideToggleModule],
+  imports: [SCREEN_KIT, NgTemplateOutlet, MatChipsModule, MatSlideToggleModule],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './tokens.component.html',
   styleUrl: './tokens.component.scss',
@@ -25,6 +27,19 @@ export class TokensComponent {
   private readonly dialog = inject(MatDialog);
   private readonly notifier = inject(Notifier);
 
+  protected readonly columns = [
+    ...columnsOf('tokens.columns', [
+      'name',
+      'prefix',
+      'scopes',
+      'state',
+      'createdBy',
+      'created',
+      'lastUsed',
+      'expires',
+    ]),
+    { key: 'common.actions' },
+  ];
   protected readonly list = apiResource(() => this.api.list(), { initial: [] });
   protected readonly tokens = this.list.value;
   protected readonly showInactive = signal(true);

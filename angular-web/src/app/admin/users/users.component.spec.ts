@@ -1,4 +1,4 @@
-import { serverError, configureTestBed } from '../../core/testing';
+import { serverError, configureTestBed, aToken, aUser, render, renderLoaded } from '../../core/testing';
 import { HttpTestingController } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { MAT_DIALOG_DATA, MatDialogRef } from '@angular/material/dialog';
@@ -8,42 +8,15 @@ import { SessionStore } from '../../core/session.store';
 import { UserDialogComponent, type UserDialogData } from './user-dialog.component';
 import { UsersComponent } from './users.component';
 
-const user = (id: number, username: string, overrides: Partial<UserResponse> = {}): UserResponse => ({
-  id,
-  username,
-  displayName: username.toUpperCase(),
-  role: 'operator',
-  enabled: true,
-  builtin: false,
-  createdAt: '2026-11-01T10:00:00.000Z',
-  updatedAt: '2026-11-01T10:00:00.000Z',
-  ...overrides,
-});
+const user = aUser;
 
 const ADMIN = user(1, 'admin', { role: 'admin', builtin: true });
 const JEFA = user(2, 'jefa', { role: 'admin' });
 const MARIN = user(3, 'marin');
 const USERS = [ADMIN, JEFA, MARIN];
 
-const token = (
-  id: number,
-  name: string,
-  createdById: number,
-  extra: Partial<ApiTokenResponse> = {},
-): ApiTokenResponse => ({
-  id,
-  name,
-  prefix: `avt_${name}`,
-  scopes: ['messages:send'],
-  createdBy: USERS.find((u) => u.id === createdById)?.username ?? 'otro',
-  createdById,
-  creatorStatus: 'active',
-  createdAt: '2026-11-01T10:00:00.000Z',
-  lastUsedAt: null,
-  expiresAt: null,
-  revokedAt: null,
-  ...extra,
-});
+const token = (id: number, name: string, createdById: number, extra: Partial<ApiTokenResponse> = {}) =>
+  aToken(id, name, { createdBy: USERS.find((u) => u.id === createdById)?.username ?? 'otro', createdById, ...extra });
 /** marin created two working tokens, one revoked and one expired; jefa one. */
 const TOKENS = [
   token(1, 'zabbix', 3),
@@ -81,12 +54,7 @@ describe('UsersComponent', () => {
       displayName: signedIn.displayName,
       role: signedIn.role,
     });
-    const fixture = TestBed.createComponent(UsersComponent);
-    const http = TestBed.inject(HttpTestingController);
-    await fixture.whenStable();
-    http.expectOne('/api/v1/users').flush(USERS);
-    await fixture.whenStable();
-    return { fixture, http, el: fixture.nativeElement as HTMLElement };
+    return renderLoaded(UsersComponent, '/api/v1/users', USERS);
   }
 
   afterEach(() => {
@@ -231,14 +199,7 @@ describe('UserDialogComponent', () => {
       { provide: MAT_DIALOG_DATA, useValue: data },
       { provide: MatDialogRef, useValue: { close } },
     ]);
-    const fixture = TestBed.createComponent(UserDialogComponent);
-    await fixture.whenStable();
-    return {
-      fixture,
-      close,
-      http: TestBed.inject(HttpTestingController),
-      el: fixture.nativeElement as HTMLElement,
-    };
+    return { ...(await render(UserDialogComponent)), close };
   }
 
   afterEach(() => TestBed.inject(HttpTestingController).verify());
@@ -254,14 +215,25 @@ describe('UserDialogComponent', () => {
     await fixture.whenStable();
   };
 
-  it('refuses to send when the two passwords differ', async () => {
-    const { fixture, http, el } = await setup();
+  /** Fills the create form, the password typed twice (or `repeat` the second time), and sends it. */
+  const sendCreate = async (
+    fixture: ComponentFixture<unknown>,
+    el: HTMLElement,
+    username: string,
+    password: string,
+    repeat = password,
+  ) => {
     await fill(fixture, el, {
-      'user-form-username': 'nuria',
-      'user-form-password': 'Farmacia-Norte-2026',
-      'user-form-repeat': 'Farmacia-Norte-2025',
+      'user-form-username': username,
+      'user-form-password': password,
+      'user-form-repeat': repeat,
     });
     await submit(fixture, el);
+  };
+
+  it('refuses to send when the two passwords differ', async () => {
+    const { fixture, http, el } = await setup();
+    await sendCreate(fixture, el, 'nuria', 'Farmacia-Norte-2026', 'Farmacia-Norte-2025');
 
     http.expectNone('/api/v1/users');
     expect(byTestId(el, 'user-form-mismatch')!.textContent).toContain('Las dos contraseñas no coinciden');
@@ -273,12 +245,7 @@ describe('UserDialogComponent', () => {
 
   it("checks the server's username rule before sending", async () => {
     const { fixture, http, el } = await setup();
-    await fill(fixture, el, {
-      'user-form-username': 'Nuria Gil',
-      'user-form-password': 'Farmacia-Norte-2026',
-      'user-form-repeat': 'Farmacia-Norte-2026',
-    });
-    await submit(fixture, el);
+    await sendCreate(fixture, el, 'Nuria Gil', 'Farmacia-Norte-2026');
     expect(byTestId(el, 'user-form-username')!.closest('mat-form-field')!.textContent).toContain(
       'Solo letras sin acentos, números, «.», «_» y «-», sin espacios',
     );
@@ -287,12 +254,7 @@ describe('UserDialogComponent', () => {
 
   it('checks the length in bytes before sending', async () => {
     const { fixture, http, el } = await setup();
-    await fill(fixture, el, {
-      'user-form-username': 'nuria',
-      'user-form-password': 'corta',
-      'user-form-repeat': 'corta',
-    });
-    await submit(fixture, el);
+    await sendCreate(fixture, el, 'nuria', 'corta');
     expect(el.textContent).toContain('Demasiado corta: al menos 8 caracteres');
 
     const long = 'ñ'.repeat(37); // 74 bytes in UTF-8
@@ -321,10 +283,7 @@ describe('UserDialogComponent', () => {
       password: 'password123',
     });
     const message = 'password is one of the most commonly used passwords; choose another';
-    request.flush(
-      { statusCode: 400, error: 'Bad Request', message, fields: { password: [message] } },
-      { status: 400, statusText: 'Bad Request' },
-    );
+    request.flush(...serverError(400, message, { fields: { password: [message] } }));
     await fixture.whenStable();
 
     const field = byTestId(el, 'user-form-password')!.closest('mat-form-field')!;
@@ -342,12 +301,7 @@ describe('UserDialogComponent', () => {
 
   it('says so under the username when it is taken', async () => {
     const { fixture, http, el } = await setup();
-    await fill(fixture, el, {
-      'user-form-username': 'marin',
-      'user-form-password': 'Farmacia-Norte-2026',
-      'user-form-repeat': 'Farmacia-Norte-2026',
-    });
-    await submit(fixture, el);
+    await sendCreate(fixture, el, 'marin', 'Farmacia-Norte-2026');
     http.expectOne('/api/v1/users').flush(...serverError(409, 'username "marin" is already taken'));
     await fixture.whenStable();
     expect(byTestId(el, 'user-form-taken')!.textContent).toContain('Ya existe un usuario con ese nombre');

@@ -14,6 +14,7 @@ import { TokensApi } from '../tokens/tokens.api';
 import { UserDialogComponent, type UserDialogData } from './user-dialog.component';
 import { UsersApi } from './users.api';
 import { SCREEN_KIT } from '../../core/ui/kit';
+import { columnsOf, type TableColumn } from '../../core/ui/table-head.component';
 
 /** Why a change is not offered for a user: a translation key, or null when it is allowed. */
 type Block = string | null;
@@ -42,6 +43,10 @@ export class UsersComponent {
   private readonly session = inject(SessionStore);
 
   protected readonly roles = ROLES;
+  protected readonly columns: TableColumn[] = [
+    ...columnsOf('users.fields', ['username', 'displayName', 'role', 'enabled', 'createdAt']),
+    { key: 'common.actions', hidden: true },
+  ];
   protected readonly list = apiResource(() => this.api.list(), { initial: [] });
   protected readonly users = this.list.value;
   protected readonly rows = rowActions<number>();

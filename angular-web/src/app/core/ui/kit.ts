@@ -7,9 +7,22 @@ import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatTooltipModule } from '@angular/material/tooltip';
 import { TranslocoPipe } from '@jsverse/transloco';
 import { DateTimePipe } from '../format';
+import { ActionButtonComponent } from './action-button.component';
 import { ApiErrorComponent } from './api-error.component';
+import { DialogActionsComponent } from './dialog-actions.component';
+import { IconButtonComponent } from './icon-button.component';
+import { LoadStateComponent } from './load-state.component';
+import { NoDataRowComponent } from './no-data-row.component';
+import { OnlineStateComponent } from './online-state.component';
+import { PagingDirective } from './paging.directive';
+import { TableHeadComponent } from './table-head.component';
+import { TableComponent } from './table.component';
 
-/** What nearly every screen and dialog template uses: buttons, icons, progress, tooltips, words, dates, problems. */
+/**
+ * What nearly every screen and dialog template uses: buttons, icons, progress, tooltips, words, dates, problems, and
+ * the shapes written once (`av-action-button`, `av-icon-button`, `av-load-state`, `av-table`, `thead[avTableHead]`,
+ * `tr[avNoDataRow]`, `av-dialog-actions`, `mat-paginator[avPaging]`, `av-online-state`).
+ */
 export const SCREEN_KIT = [
   MatButtonModule,
   MatIconModule,
@@ -18,6 +31,15 @@ export const SCREEN_KIT = [
   TranslocoPipe,
   DateTimePipe,
   ApiErrorComponent,
+  ActionButtonComponent,
+  IconButtonComponent,
+  LoadStateComponent,
+  TableHeadComponent,
+  DialogActionsComponent,
+  PagingDirective,
+  TableComponent,
+  OnlineStateComponent,
+  NoDataRowComponent,
 ] as const;
 
 /** What a typed form adds. */

@@ -1,8 +1,5 @@
 import { ChangeDetectionStrategy, Component, input } from '@angular/core';
-import { MatButtonModule } from '@angular/material/button';
-import { MatIconModule } from '@angular/material/icon';
-import { MatTooltipModule } from '@angular/material/tooltip';
-import { TranslocoPipe } from '@jsverse/transloco';
+import { IconButtonComponent } from './icon-button.component';
 
 /** One icon button of a table row; its label is both the tooltip and what a screen reader says. */
 export interface RowAction {
@@ -20,32 +17,26 @@ export interface RowAction {
 /** A row's icon buttons, written once. */
 @Component({
   selector: 'av-row-actions',
-  imports: [MatButtonModule, MatIconModule, MatTooltipModule, TranslocoPipe],
+  imports: [IconButtonComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     @for (action of actions(); track action.testId) {
-      @let label = action.labelKey | transloco: action.params ?? {};
-      <button
-        mat-icon-button
-        type="button"
-        [class.danger]="action.danger"
+      <av-icon-button
+        [icon]="action.icon"
+        [label]="action.labelKey"
+        [params]="action.params ?? {}"
+        [tooltip]="action.tooltipKey"
         [disabled]="action.disabled ?? false"
-        [matTooltip]="action.tooltipKey ? (action.tooltipKey | transloco) : label"
-        [attr.aria-label]="label"
-        [attr.data-testid]="action.testId"
-        (click)="action.run()"
-      >
-        <mat-icon>{{ action.icon }}</mat-icon>
-      </button>
+        [danger]="action.danger ?? false"
+        [testId]="action.testId"
+        (pressed)="action.run()"
+      />
     }
   `,
   styles: `
     :host {
       display: inline-flex;
       flex-wrap: nowrap;
-    }
-    .danger:not([disabled]) {
-      color: var(--mat-sys-error);
     }
   `,
 })

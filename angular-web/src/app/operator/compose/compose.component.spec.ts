@@ -1,4 +1,4 @@
-import { configureTestBed, FakeLive, loggedInStorage } from '../../core/testing';
+import { configureTestBed, FakeLive, loggedInStorage, aReceiver, serverError } from '../../core/testing';
 import { HttpTestingController } from '@angular/common/http/testing';
 import { provideZonelessChangeDetection } from '@angular/core';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
@@ -11,18 +11,8 @@ import { ComposeDraftStore, type ComposeDraft } from './compose-draft.store';
 
 const DRAFT_KEY = 'avisa.composeDraft';
 
-const receiver = (name: string, online: boolean, displayName = name): ReceiverResponse => ({
-  id: name.length,
-  name,
-  displayName,
-  enabled: true,
-  online,
-  connectedSince: online ? '2026-11-22T08:00:00.000Z' : null,
-  lastSeenAt: '2026-11-22T08:00:00.000Z',
-  clientVersion: '1.0.0',
-  address: null,
-  createdAt: '2026-11-01T08:00:00.000Z',
-});
+const receiver = (name: string, online: boolean, displayName = name): ReceiverResponse =>
+  aReceiver(name, online, { displayName, lastSeenAt: '2026-11-22T08:00:00.000Z', clientVersion: '1.0.0' });
 
 const RECEIVERS = [
   receiver('farmacia-centro', true, 'Farmacia Centro'),
@@ -195,13 +185,9 @@ describe('ComposeComponent', () => {
     await type(fixture, byTestId<HTMLTextAreaElement>(el, 'compose-text'), 'Revisad el pedido');
     await click(fixture, byTestId(el, 'compose-send'));
     http.expectOne('/api/v1/messages').flush(
-      {
-        statusCode: 400,
-        error: 'Bad Request',
-        message: 'target.name must be shorter than or equal to 128 characters',
+      ...serverError(400, 'target.name must be shorter than or equal to 128 characters', {
         fields: { 'target.name': ['target.name must be shorter than or equal to 128 characters'] },
-      },
-      { status: 400, statusText: 'Bad Request' },
+      }),
     );
     await fixture.whenStable();
 

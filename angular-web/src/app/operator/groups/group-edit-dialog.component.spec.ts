@@ -144,13 +144,9 @@ describe('GroupEditDialogComponent', () => {
     expect(request.request.method).toBe('PUT');
     expect(request.request.body).toEqual({ name: 'zona norte/centro', members: ['farmacia-2'] });
     request.flush(
-      {
-        statusCode: 400,
-        error: 'Bad Request',
-        message: 'name must be shorter than or equal to 128 characters',
+      ...serverError(400, 'name must be shorter than or equal to 128 characters', {
         fields: { name: ['name must be shorter than or equal to 128 characters'] },
-      },
-      { status: 400, statusText: 'Bad Request' },
+      }),
     );
     await fixture.whenStable();
     expect(errorsUnder(el, 'group-name')).toEqual(['name must be shorter than or equal to 128 characters']);

@@ -99,10 +99,7 @@ describe('GroupImportDialogComponent', () => {
     expect(request.request.headers.get('Content-Type')).toBe('text/csv');
     expect(request.request.params.has('filename')).toBe(false);
     request.flush(
-      {
-        statusCode: 400,
-        error: 'Bad Request',
-        message: 'nothing was imported: 2 problem(s), see report.errors',
+      ...serverError(400, 'nothing was imported: 2 problem(s), see report.errors', {
         report: report({
           groups: 2,
           members: 3,
@@ -112,8 +109,7 @@ describe('GroupImportDialogComponent', () => {
           ],
           warnings: [{ line: 2, message: '"farmacia-2" is not a known site (imported anyway)' }],
         }),
-      },
-      { status: 400, statusText: 'Bad Request' },
+      }),
     );
     await fixture.whenStable();
 

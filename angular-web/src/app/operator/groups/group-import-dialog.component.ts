@@ -1,3 +1,4 @@
+import { NgTemplateOutlet } from '@angular/common';
 import {
   ChangeDetectionStrategy,
   Component,
@@ -14,6 +15,7 @@ import { apiAction, textCheck } from '../../core/api-resource';
 import { GroupsApi } from './groups.api';
 import { previewLines } from './import-problems';
 import { SCREEN_KIT, FORM_KIT } from '../../core/ui/kit';
+import { columnsOf } from '../../core/ui/table-head.component';
 
 const PREVIEW_LINES = 200;
 
@@ -26,7 +28,7 @@ function isReport(value: unknown): value is GroupImportReport {
 /** CSV import: pick or paste, look at the preview, send; shows the server's report line by line. Closes with true once something was imported. */
 @Component({
   selector: 'av-group-import-dialog',
-  imports: [SCREEN_KIT, FORM_KIT, MatDialogModule],
+  imports: [SCREEN_KIT, FORM_KIT, MatDialogModule, NgTemplateOutlet],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './group-import-dialog.component.html',
   styleUrl: './group-import-dialog.component.scss',
@@ -37,6 +39,7 @@ export class GroupImportDialogComponent {
   private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
   private readonly injector = inject(Injector);
 
+  protected readonly columns = [{ key: 'groups.import.line' }, ...columnsOf('groups', ['name', 'members'])];
   protected readonly text = signal('');
   protected readonly fileName = signal<string | null>(null);
   protected readonly readProblem = signal(false);

@@ -1,6 +1,6 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import { MatPaginatorModule, type PageEvent } from '@angular/material/paginator';
+import { MatPaginatorModule } from '@angular/material/paginator';
 import { MatTableModule } from '@angular/material/table';
 import { Router, RouterLink } from '@angular/router';
 import type { MessageResponse, Page } from '@avisa/contracts';
@@ -10,6 +10,7 @@ import { LiveService } from '../../core/live.service';
 import { deliveredCount } from '../shared/deliveries';
 import { OperatorApi } from '../shared/operator.api';
 import { SCREEN_KIT, FORM_KIT } from '../../core/ui/kit';
+import { Paging } from '../../core/ui/paging.directive';
 
 const COLUMNS = ['createdAt', 'sender', 'target', 'text', 'delivered', 'read', 'priority', 'open'];
 
@@ -27,12 +28,15 @@ export class HistoryComponent {
   private readonly router = inject(Router);
 
   protected readonly columns = COLUMNS;
-  protected readonly pageIndex = signal(0);
-  protected readonly pageSize = signal(50);
+  protected readonly paging = new Paging([25, 50, 100]);
   protected readonly query = signal('');
   protected readonly page = apiResource<Page<MessageResponse> | null>(
     () =>
-      this.api.history({ page: this.pageIndex() + 1, pageSize: this.pageSize(), q: this.query().trim() || undefined }),
+      this.api.history({
+        page: this.paging.index() + 1,
+        pageSize: this.paging.size(),
+        q: this.query().trim() || undefined,
+      }),
     { initial: null, reloadOn: this.live.resynced$ },
   );
   protected readonly items = computed(() => this.page.value()?.items ?? []);
@@ -45,7 +49,7 @@ export class HistoryComponent {
   constructor() {
     this.search$.pipe(debounceTime(300), distinctUntilChanged(), takeUntilDestroyed()).subscribe((q) => {
       this.query.set(q);
-      this.pageIndex.set(0);
+      this.paging.index.set(0);
       this.page.reload();
     });
     this.live.deliveryUpdated$
@@ -58,12 +62,6 @@ export class HistoryComponent {
       );
     // A script may send many alerts at once: one reload per burst.
     this.live.messageCreated$.pipe(auditTime(500), takeUntilDestroyed()).subscribe(() => this.page.reload());
-  }
-
-  protected onPage(event: PageEvent): void {
-    this.pageIndex.set(event.pageIndex);
-    this.pageSize.set(event.pageSize);
-    this.page.reload();
   }
 
   protected onSearch(event: Event): void {

@@ -1,4 +1,4 @@
-import { serverError, configureTestBed } from '../../core/testing';
+import { serverError, configureTestBed, renderLoaded } from '../../core/testing';
 import { CdkDragDrop, CdkDropList } from '@angular/cdk/drag-drop';
 import { HttpTestingController } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
@@ -11,12 +11,7 @@ const INITIAL = phrases('Receta lista', 'Llamar al médico', 'Falta stock');
 
 async function setup(list = INITIAL) {
   configureTestBed([PhrasesComponent]);
-  const fixture = TestBed.createComponent(PhrasesComponent);
-  const http = TestBed.inject(HttpTestingController);
-  await fixture.whenStable();
-  http.expectOne('/api/v1/phrases').flush(list);
-  await fixture.whenStable();
-  return { fixture, http, el: fixture.nativeElement as HTMLElement };
+  return renderLoaded(PhrasesComponent, '/api/v1/phrases', list);
 }
 
 const byTestId = (el: Element, id: string) => el.querySelector<HTMLElement>(`[data-testid="${id}"]`);

@@ -10,14 +10,15 @@ import {
   signal,
 } from '@angular/core';
 import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
-import { AbstractControl, FormControl, ValidationErrors, ValidatorFn } from '@angular/forms';
+import { FormControl } from '@angular/forms';
 import { MatDialog } from '@angular/material/dialog';
-import { MESSAGE_TEXT_MAX, PHRASES_MAX, phraseKey, type PhraseResponse } from '@avisa/contracts';
+import { MESSAGE_TEXT_MAX, PHRASES_MAX, type PhraseResponse } from '@avisa/contracts';
 import { TranslocoService } from '@jsverse/transloco';
 import { Subject, catchError, concatMap, finalize, map, of } from 'rxjs';
 import { type ApiProblem, fieldProblems, toApiProblem } from '../../core/api-error';
 import { confirmThen } from '../../core/ui/confirm-dialog.component';
 import { apiAction, apiResource } from '../../core/api-resource';
+import { phraseFieldErrors, phraseValidator } from './phrase-field';
 import { PhrasesApi } from './phrases.api';
 import { SCREEN_KIT, FORM_KIT } from '../../core/ui/kit';
 import { type RowAction, RowActionsComponent } from '../../core/ui/row-actions.component';
@@ -29,18 +30,6 @@ interface RowProblem {
 }
 
 type OrderResult = { list: PhraseResponse[] } | { error: unknown };
-
-function phraseValidator(others: () => PhraseResponse[], exceptId: () => number | null): ValidatorFn {
-  return (control: AbstractControl<string>): ValidationErrors | null => {
-    const text = control.value.trim();
-    if (!text) return { required: true };
-    if (text.length > MESSAGE_TEXT_MAX) return { tooLong: true };
-    const key = phraseKey(text);
-    const except = exceptId();
-    if (others().some((p) => p.id !== except && phraseKey(p.text) === key)) return { duplicate: true };
-    return null;
-  };
-}
 
 @Component({
   selector: 'av-phrases',
@@ -57,6 +46,7 @@ export class PhrasesComponent {
   private readonly injector = inject(Injector);
 
   protected readonly max = MESSAGE_TEXT_MAX;
+  protected readonly errorsOf = phraseFieldErrors;
   protected readonly maxPhrases = PHRASES_MAX;
   protected readonly list = apiResource<PhraseResponse[] | null>(() => this.api.list(), { initial: null });
   protected readonly phrases = this.list.value;
@@ -118,6 +108,20 @@ export class PhrasesComponent {
           this.phrases.set(result.list);
         }
       });
+  }
+
+  /** The buttons of the phrase being edited. */
+  protected editActionsFor(phrase: PhraseResponse): RowAction[] {
+    return [
+      {
+        icon: 'check',
+        labelKey: 'common.save',
+        testId: 'phrase-save',
+        disabled: this.saving(),
+        run: () => this.saveEdit(phrase),
+      },
+      { icon: 'close', labelKey: 'common.cancel', testId: 'phrase-cancel', run: () => this.cancelEdit(phrase) },
+    ];
   }
 
   protected actionsFor(phrase: PhraseResponse, index: number, first: boolean, last: boolean): RowAction[] {

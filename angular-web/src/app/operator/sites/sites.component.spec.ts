@@ -1,4 +1,4 @@
-import { configureTestBed, FakeLive, loggedInStorage } from '../../core/testing';
+import { configureTestBed, FakeLive, loggedInStorage, aReceiver } from '../../core/testing';
 import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import type { ReceiverResponse } from '@avisa/contracts';
@@ -6,18 +6,12 @@ import { LiveService } from '../../core/live.service';
 import { SESSION_STORAGE } from '../../core/session.store';
 import { SitesComponent } from './sites.component';
 
-const receiver = (name: string, online: boolean, displayName: string): ReceiverResponse => ({
-  id: name.length,
-  name,
-  displayName,
-  enabled: true,
-  online,
-  connectedSince: online ? '2026-11-22T08:00:00.000Z' : null,
-  lastSeenAt: '2026-11-21T18:00:00.000Z',
-  clientVersion: online ? '1.2.0' : '1.1.0',
-  address: null,
-  createdAt: '2026-11-01T08:00:00.000Z',
-});
+const receiver = (name: string, online: boolean, displayName: string): ReceiverResponse =>
+  aReceiver(name, online, {
+    displayName,
+    lastSeenAt: '2026-11-21T18:00:00.000Z',
+    clientVersion: online ? '1.2.0' : '1.1.0',
+  });
 
 const RECEIVERS = [
   receiver('farmacia-sur', false, 'Farmacia Sur'),

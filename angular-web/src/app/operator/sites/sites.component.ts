@@ -8,6 +8,7 @@ import { apiResource } from '../../core/api-resource';
 import { LiveService } from '../../core/live.service';
 import { OperatorApi } from '../shared/operator.api';
 import { SCREEN_KIT, FORM_KIT } from '../../core/ui/kit';
+import { withPresence } from '../../core/presence';
 
 export type StateFilter = 'all' | 'online' | 'offline';
 type SortKey = 'state' | 'name' | 'displayName' | 'connectedSince' | 'lastSeenAt' | 'clientVersion';
@@ -90,18 +91,6 @@ export class SitesComponent {
       this.list.reload();
       return;
     }
-    this.all.update((list) =>
-      list.map((r) =>
-        r.name === p.name
-          ? {
-              ...r,
-              online: p.online,
-              connectedSince: p.connectedSince,
-              lastSeenAt: p.lastSeenAt ?? r.lastSeenAt,
-              clientVersion: p.clientVersion ?? r.clientVersion,
-            }
-          : r,
-      ),
-    );
+    this.all.update((list) => withPresence(list, p));
   }
 }

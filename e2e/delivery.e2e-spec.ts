@@ -310,7 +310,7 @@ describe('alert delivery to real receiver processes', () => {
     expect(status!.state).not.toBe('connected');
     const cli = await impostor.statusCommand();
     expect(cli.code).toBe(1);
-    expect(cli.stdout).not.toMatch(/^avisa-receiver conectado/);
+    expect(cli.stdout).not.toMatch(/^avisa-receiver connected/);
     expect(cli.stdout).toContain('invalid_credentials');
     expect(refusals('juliett')).toContain('invalid_credentials');
     expect(refusals('juliett')).not.toContain('already_connected');
@@ -525,6 +525,36 @@ describe('alert delivery to real receiver processes', () => {
     await waitShownAndState(alert.id, text, 'lima', 'delivered');
     expect(lima.notifications().map((n) => n.text)).toEqual([text]);
     expect(lima.log()).not.toContain(newKey);
+    // The site's log says why it was cut, in the words IT reads.
+    await expectLogged(lima, 'The server disconnected this site: its key was changed');
+    await receiver.stop();
+  });
+
+  it('an edited config file takes effect within seconds, not at a retry minutes away', async () => {
+    const mike = await createSite('mike');
+    const key = keys.get('mike')!;
+    mike.writeConfig({
+      ...mike.config(),
+      key: `${key.slice(0, -4)}xxxx`,
+      reconnect: { minMs: 300_000, maxMs: 600_000 },
+    });
+    const receiver = mike.start();
+    // Refused, and waiting for a retry that lies well ahead (the backoff is random: wait until it is).
+    const waiting = await poll(
+      async () => mike.status(),
+      (s) =>
+        s?.state === 'disconnected' &&
+        (s.lastError ?? '').includes('invalid_credentials') &&
+        Date.parse(s.nextAttemptAt ?? '') - Date.now() > 20_000,
+      60_000,
+    );
+    const nextAttemptAt = Date.parse(waiting!.nextAttemptAt!);
+
+    mike.writeConfig({ ...mike.config(), key });
+    await waitConnected('mike');
+    expect(Date.parse(mike.status()!.since)).toBeLessThan(nextAttemptAt);
+    await expectLogged(mike, 'Configuration changed; connecting again now');
+    expect(receiver.running).toBe(true);
     await receiver.stop();
   });
 

@@ -235,6 +235,7 @@ describe('receivers admin API', () => {
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ enabled: false, online: false });
     await waitDisconnected(site);
+    expect(site.received('disconnect_reason')).toEqual([{ code: 'disabled', message: 'it was disabled' }]);
 
     const refusal = await connect({ name: 'farmacia-centro', key }).refused();
     expect(refusal.message).toBe('this receiver is disabled');
@@ -269,6 +270,8 @@ describe('receivers admin API', () => {
     expect(response.body.key).toMatch(KEY);
     expect(response.body.key).not.toBe(key);
     await waitDisconnected(site);
+    // Told before being cut, so the site's log can say why rather than retrying a key that no longer works.
+    expect(site.received('disconnect_reason')).toEqual([{ code: 'key_changed', message: 'its key was changed' }]);
 
     const old = await connect({ name: 'farmacia-centro', key }).refused();
     expect(old.message).toBe('invalid receiver name or key');
@@ -370,6 +373,7 @@ describe('receivers admin API', () => {
     expect(response.status).toBe(204);
     await waitDisconnected(first);
     kept.delete(first);
+    expect(first.received('disconnect_reason')).toEqual([{ code: 'deleted', message: 'it was deleted' }]);
 
     for (const path of ['/api/v1/receivers/farmacia-centro', '/api/v1/receivers/farmacia-centro/connections']) {
       const gone = await server.api('GET', path, { token: admin });

@@ -194,6 +194,23 @@ describe('two instances on PostgreSQL and Redis', () => {
     ).toBe(2);
   });
 
+  it('a key rotated through one instance cuts the site on the other, telling it why first', async () => {
+    const created = await a.api('POST', '/api/v1/receivers', { token: admin, body: { name: 'rotada' } });
+    expect(created.status).toBe(201);
+    const site = openSocket(b, '/receivers', { name: 'rotada', key: created.body.key, protocol: 1 });
+    sockets.push(site);
+    await site.connected();
+    expect((await a.api('POST', '/api/v1/receivers/rotada/rotate-key', { token: admin })).status).toBe(200);
+    expect(
+      await poll(
+        () => site.disconnectReason,
+        (r) => r !== null,
+      ),
+    ).toBe('io server disconnect');
+    expect(site.received('disconnect_reason')).toEqual([{ code: 'key_changed', message: 'its key was changed' }]);
+    expect((await a.api('DELETE', '/api/v1/receivers/rotada', { token: admin })).status).toBe(204);
+  });
+
   it('writes its sites back when Redis lost everything (restarted empty); they stay reachable', async () => {
     const redis = (...args: string[]) =>
       execFileSync('redis-cli', ['-u', TEST_REDIS_URL, ...args], { encoding: 'utf8' });

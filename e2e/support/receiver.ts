@@ -1,7 +1,7 @@
 import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { ROOT, type TestServer } from './server';
 
 export const RECEIVER_BIN = join(ROOT, 'apps/receiver/bin/avisa-receiver.js');
@@ -29,6 +29,8 @@ export interface ReceiverStatusFile {
   name: string;
   displayName: string | null;
   lastError: string | null;
+  since: string;
+  nextAttemptAt: string | null;
   lastAlert: { id: string } | null;
   pendingReceipts: number;
 }
@@ -49,6 +51,8 @@ export interface OutboxReceipt {
 export interface SitePcOptions {
   /** The simulated person clicks each notification this long after it appears; without it nobody clicks. */
   clickAfterMs?: number;
+  /** The machine this PC stands for (AVISA_RECEIVER_MACHINE_LOCK); by default a machine of its own. */
+  machineLock?: string;
 }
 
 const live = new Set<ReceiverProcess>();
@@ -169,6 +173,8 @@ export class SitePc {
     const env: Record<string, string> = {
       PATH: process.env.PATH ?? '',
       RECORD_NOTIFY_FILE: this.path('notifications.jsonl'),
+      // Many site PCs share this machine: each gets its own "machine", one receiver at a time on it.
+      AVISA_RECEIVER_MACHINE_LOCK: this.options.machineLock ?? `avisa-test-${basename(this.dir)}`,
     };
     if (this.options.clickAfterMs !== undefined) env.RECORD_NOTIFY_CLICK_AFTER_MS = String(this.options.clickAfterMs);
     const child = spawn(process.execPath, [RECEIVER_BIN, '--config', this.configPath], {

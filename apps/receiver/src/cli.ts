@@ -12,14 +12,14 @@ export interface CliIo extends Omit<ReceiverEnvironment, 'configPath'> {
   onStop(stop: (signal: string) => void, atExit: () => void): void;
 }
 
-const USAGE = `Uso: avisa-receiver [run|status] [--config RUTA]
+const USAGE = `Usage: avisa-receiver [run|status] [--config PATH]
 
-  run      (por defecto) conecta con el servidor Avisa y muestra cada aviso como notificación
-  status   dice si el receptor en marcha está conectado; código 0 si lo está, 1 si no
+  run      (default) connects to the Avisa server and shows each alert as a desktop notification
+  status   says whether the running receiver is connected; exit code 0 if it is, 1 if not
 
-  --config RUTA   archivo de configuración (por defecto ${CONFIG_ENV_VARIABLE} o ./avisa-receiver.json)
-  --version       muestra la versión
-  --help          muestra esta ayuda`;
+  --config PATH   configuration file (default: ${CONFIG_ENV_VARIABLE} or ./avisa-receiver.json)
+  --version       prints the version
+  --help          prints this help`;
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let parsed: ReturnType<typeof parse>;
@@ -40,7 +40,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   const command = positionals[0] ?? 'run';
   if (positionals.length > 1 || (command !== 'run' && command !== 'status')) {
-    io.err(`Orden desconocida: ${positionals.join(' ')}\n\n${USAGE}`);
+    io.err(`Unknown command: ${positionals.join(' ')}\n\n${USAGE}`);
     return 64;
   }
   const configPath = resolveConfigPath(values.config, io.env[CONFIG_ENV_VARIABLE], io.cwd);
@@ -73,7 +73,7 @@ function status(configPath: string, io: CliIo): number {
 }
 
 async function run(configPath: string, io: CliIo): Promise<number> {
-  const receiver = Receiver.open({ ...io, configPath });
+  const receiver = await Receiver.open({ ...io, configPath });
   if (typeof receiver === 'number') return receiver;
   io.onStop(
     (signal) => receiver.stop(signal),

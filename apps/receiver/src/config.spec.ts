@@ -80,22 +80,22 @@ describe('loadConfig', () => {
 
   it.each([
     [{ ...valid, serverUrl: 'http://avisa.example.org' }, 'serverUrl', 'https://'],
-    [{ ...valid, serverUrl: 'https://avisa.example.org/receivers' }, 'serverUrl', 'sin ruta'],
+    [{ ...valid, serverUrl: 'https://avisa.example.org/receivers' }, 'serverUrl', 'without a path'],
     [{ ...valid, serverUrl: 'not a url' }, 'serverUrl', 'URL'],
-    [{ ...valid, name: '' }, 'name', 'obligatorio'],
-    [{ ...valid, name: 42 }, 'name', 'texto'],
-    [{ ...valid, key: undefined }, 'key', 'obligatorio'],
-    [{ ...valid, ca: undefined }, 'ca', 'nunca se desactiva'],
-    [{ ...valid, ca: 'missing.crt' }, 'ca', 'no se puede leer /etc/avisa/missing.crt (ENOENT)'],
-    [{ ...valid, notifyCommand: '/nowhere' }, 'notifyCommand', 'no existe'],
-    [{ ...valid, sound: 'yes' }, 'sound', 'true o false'],
-    [{ ...valid, severUrl: 'https://typo' }, 'severUrl', 'no es un campo conocido'],
-    [{ ...valid, reconnect: 1000 }, 'reconnect', 'debe ser un objeto'],
-    [{ ...valid, reconnect: { min: 1 } }, 'reconnect.min', 'no es un campo conocido'],
-    [{ ...valid, reconnect: { minMs: '1000' } }, 'reconnect.minMs', 'entero'],
-    [{ ...valid, reconnect: { minMs: 1.5 } }, 'reconnect.minMs', 'entero'],
-    [{ ...valid, reconnect: { minMs: 10 } }, 'reconnect.minMs', 'entre 100 y 600000'],
-    [{ ...valid, reconnect: { minMs: 5000, maxMs: 1000 } }, 'reconnect.maxMs', 'entre reconnect.minMs (5000)'],
+    [{ ...valid, name: '' }, 'name', 'is required'],
+    [{ ...valid, name: 42 }, 'name', 'non-empty string'],
+    [{ ...valid, key: undefined }, 'key', 'is required'],
+    [{ ...valid, ca: undefined }, 'ca', 'never turned off'],
+    [{ ...valid, ca: 'missing.crt' }, 'ca', 'cannot read /etc/avisa/missing.crt (ENOENT)'],
+    [{ ...valid, notifyCommand: '/nowhere' }, 'notifyCommand', 'does not exist'],
+    [{ ...valid, sound: 'yes' }, 'sound', 'true or false'],
+    [{ ...valid, severUrl: 'https://typo' }, 'severUrl', 'is not a known field'],
+    [{ ...valid, reconnect: 1000 }, 'reconnect', 'must be an object'],
+    [{ ...valid, reconnect: { min: 1 } }, 'reconnect.min', 'is not a known field'],
+    [{ ...valid, reconnect: { minMs: '1000' } }, 'reconnect.minMs', 'whole number'],
+    [{ ...valid, reconnect: { minMs: 1.5 } }, 'reconnect.minMs', 'whole number'],
+    [{ ...valid, reconnect: { minMs: 10 } }, 'reconnect.minMs', 'between 100 and 600000'],
+    [{ ...valid, reconnect: { minMs: 5000, maxMs: 1000 } }, 'reconnect.maxMs', 'between reconnect.minMs (5000)'],
     [{ ...valid, reconnect: { maxMs: 86_400_000 } }, 'reconnect.maxMs', '3600000'],
   ])('names the wrong field: %j', (config, field, detail) => {
     const error = errorOf(setup(config).load);
@@ -108,13 +108,13 @@ describe('loadConfig', () => {
   it('refuses a ca file that holds no certificate', () => {
     const error = errorOf(setup(valid, { '/etc/avisa/server.crt': 'hello' }).load);
     expect(error.field).toBe('ca');
-    expect(error.message).toContain('no contiene ningún certificado PEM');
+    expect(error.message).toContain('holds no PEM certificate');
   });
 
   it('says when the file is not JSON, without naming a field', () => {
     const error = errorOf(setup('{ "serverUrl": ').load);
     expect(error.field).toBeNull();
-    expect(error.message).toContain('no es JSON válido');
+    expect(error.message).toContain('is not valid JSON');
   });
 
   it('never repeats the key in an error', () => {

@@ -41,7 +41,7 @@ export class ConfigError extends Error {
     readonly field: string | null,
     detail: string,
   ) {
-    super(`Configuración no válida (${configPath}): ${field ? `"${field}" ` : ''}${detail}`);
+    super(`Invalid configuration (${configPath}): ${field ? `"${field}" ` : ''}${detail}`);
     this.name = 'ConfigError';
   }
 }
@@ -71,13 +71,13 @@ export function loadConfig(configPath: string, fs: ConfigFileSystem = nodeConfig
   try {
     text = fs.readFile(configPath);
   } catch (error) {
-    throw new ConfigError(configPath, null, `no se puede leer el archivo (${errorCode(error)})`);
+    throw new ConfigError(configPath, null, `cannot read the file (${errorCode(error)})`);
   }
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new ConfigError(configPath, null, `no es JSON válido: ${(error as Error).message}`);
+    throw new ConfigError(configPath, null, `is not valid JSON: ${(error as Error).message}`);
   }
   return parseConfig(raw, configPath, fs);
 }
@@ -90,11 +90,11 @@ export function parseConfig(
   const fail = (field: string | null, detail: string): never => {
     throw new ConfigError(configPath, field, detail);
   };
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(null, 'debe ser un objeto JSON');
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(null, 'must be a JSON object');
   const input = raw as Record<string, unknown>;
   for (const field of Object.keys(input)) {
     if (!(FIELDS as readonly string[]).includes(field)) {
-      fail(field, `no es un campo conocido (campos: ${FIELDS.join(', ')})`);
+      fail(field, `is not a known field (fields: ${FIELDS.join(', ')})`);
     }
   }
   const baseDir = dirname(configPath);
@@ -103,24 +103,24 @@ export function parseConfig(
   const serverUrl = parseServerUrl(requiredString(input, 'serverUrl', fail), fail);
   const name = requiredString(input, 'name', fail).trim();
   if (name.length > 100 || [...name].some((c) => c.charCodeAt(0) < 32))
-    fail('name', 'debe tener entre 1 y 100 caracteres, sin controles');
-  const key = requiredString(input, 'key', fail, 'la clave secreta del sitio, tal como la dio el servidor');
+    fail('name', 'must be 1 to 100 characters, without control characters');
+  const key = requiredString(input, 'key', fail, "the site's secret key, as the server gave it");
 
   const caPath = path(
     requiredString(
       input,
       'ca',
       fail,
-      'la ruta del certificado del servidor (o de su CA) en PEM; la verificación del certificado nunca se desactiva',
+      "the path of the server's certificate (or its CA's) in PEM; certificate verification is never turned off",
     ),
   );
   let ca: string;
   try {
     ca = fs.readFile(caPath);
   } catch (error) {
-    return fail('ca', `no se puede leer ${caPath} (${errorCode(error)})`);
+    return fail('ca', `cannot read ${caPath} (${errorCode(error)})`);
   }
-  if (!ca.includes('-----BEGIN CERTIFICATE-----')) fail('ca', `${caPath} no contiene ningún certificado PEM`);
+  if (!ca.includes('-----BEGIN CERTIFICATE-----')) fail('ca', `${caPath} holds no PEM certificate`);
 
   const dataDir = path(optionalString(input, 'dataDir', fail) ?? 'avisa-receiver-data');
   const logDir = path(optionalString(input, 'logDir', fail) ?? resolve(dataDir, 'logs'));
@@ -128,10 +128,10 @@ export function parseConfig(
   const command = optionalString(input, 'notifyCommand', fail);
   const notifyCommand = command === undefined ? null : path(command);
   if (notifyCommand && !fs.isFile(notifyCommand))
-    fail('notifyCommand', `${notifyCommand} no existe o no es un archivo`);
+    fail('notifyCommand', `${notifyCommand} does not exist or is not a file`);
 
   const sound = input.sound ?? true;
-  if (typeof sound !== 'boolean') fail('sound', 'debe ser true o false');
+  if (typeof sound !== 'boolean') fail('sound', 'must be true or false');
 
   const reconnect = parseReconnect(input.reconnect, fail);
 
@@ -153,28 +153,28 @@ export function parseConfig(
 function parseReconnect(value: unknown, fail: Fail): ReconnectBounds {
   if (value === undefined || value === null) return { ...DEFAULT_RECONNECT };
   if (typeof value !== 'object' || Array.isArray(value)) {
-    return fail('reconnect', 'debe ser un objeto { "minMs": …, "maxMs": … } u omitirse');
+    return fail('reconnect', 'must be an object { "minMs": …, "maxMs": … } or left out');
   }
   const input = value as Record<string, unknown>;
   for (const field of Object.keys(input)) {
     if (field !== 'minMs' && field !== 'maxMs') {
-      fail(`reconnect.${field}`, 'no es un campo conocido (campos: minMs, maxMs)');
+      fail(`reconnect.${field}`, 'is not a known field (fields: minMs, maxMs)');
     }
   }
   const integer = (field: 'minMs' | 'maxMs', fallback: number): number => {
     const raw = input[field] ?? fallback;
     if (typeof raw !== 'number' || !Number.isInteger(raw)) {
-      return fail(`reconnect.${field}`, 'debe ser un número entero de milisegundos');
+      return fail(`reconnect.${field}`, 'must be a whole number of milliseconds');
     }
     return raw;
   };
   const minMs = integer('minMs', DEFAULT_RECONNECT.minMs);
   if (minMs < RECONNECT_MIN_MS.low || minMs > RECONNECT_MIN_MS.high) {
-    fail('reconnect.minMs', `debe estar entre ${RECONNECT_MIN_MS.low} y ${RECONNECT_MIN_MS.high}`);
+    fail('reconnect.minMs', `must be between ${RECONNECT_MIN_MS.low} and ${RECONNECT_MIN_MS.high}`);
   }
   const maxMs = integer('maxMs', Math.max(DEFAULT_RECONNECT.maxMs, minMs));
   if (maxMs < minMs || maxMs > RECONNECT_MAX_MS_HIGH) {
-    fail('reconnect.maxMs', `debe estar entre reconnect.minMs (${minMs}) y ${RECONNECT_MAX_MS_HIGH}`);
+    fail('reconnect.maxMs', `must be between reconnect.minMs (${minMs}) and ${RECONNECT_MAX_MS_HIGH}`);
   }
   return { minMs, maxMs };
 }
@@ -185,7 +185,7 @@ export function readDataDir(configPath: string, fs: ConfigFileSystem = nodeConfi
   try {
     raw = JSON.parse(fs.readFile(configPath));
   } catch (error) {
-    throw new ConfigError(configPath, null, `no se puede leer como JSON (${errorCode(error)})`);
+    throw new ConfigError(configPath, null, `cannot be read as JSON (${errorCode(error)})`);
   }
   const value = (raw as Record<string, unknown> | null)?.dataDir;
   const dataDir = typeof value === 'string' && value.trim() ? value : 'avisa-receiver-data';
@@ -196,15 +196,15 @@ type Fail = (field: string | null, detail: string) => never;
 
 function requiredString(input: Record<string, unknown>, field: string, fail: Fail, what?: string): string {
   const value = input[field];
-  if (value === undefined || value === null || value === '') fail(field, `es obligatorio${what ? `: ${what}` : ''}`);
-  if (typeof value !== 'string' || !value.trim()) return fail(field, 'debe ser un texto no vacío');
+  if (value === undefined || value === null || value === '') fail(field, `is required${what ? `: ${what}` : ''}`);
+  if (typeof value !== 'string' || !value.trim()) return fail(field, 'must be a non-empty string');
   return value;
 }
 
 function optionalString(input: Record<string, unknown>, field: string, fail: Fail): string | undefined {
   const value = input[field];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string' || !value.trim()) return fail(field, 'debe ser un texto no vacío u omitirse');
+  if (typeof value !== 'string' || !value.trim()) return fail(field, 'must be a non-empty string or left out');
   return value;
 }
 
@@ -213,12 +213,12 @@ function parseServerUrl(value: string, fail: Fail): string {
   try {
     url = new URL(value.trim());
   } catch {
-    return fail('serverUrl', `no es una URL válida: ${value}`);
+    return fail('serverUrl', `is not a valid URL: ${value}`);
   }
-  if (url.protocol !== 'https:') fail('serverUrl', `debe empezar por https:// (es ${url.protocol}//)`);
-  if (url.username || url.password) fail('serverUrl', 'no debe llevar usuario ni contraseña');
+  if (url.protocol !== 'https:') fail('serverUrl', `must start with https:// (it is ${url.protocol}//)`);
+  if (url.username || url.password) fail('serverUrl', 'must not carry a user name or password');
   if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) {
-    fail('serverUrl', `debe ser solo https://servidor[:puerto], sin ruta (es ${value})`);
+    fail('serverUrl', `must be only https://server[:port], without a path (it is ${value})`);
   }
   return url.origin;
 }

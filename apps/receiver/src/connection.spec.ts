@@ -64,6 +64,7 @@ function setup(
   script: (socket: FakeSocket, index: number) => void,
   attempts: number,
   configs?: (() => ReceiverConfig)[],
+  options: { realSleep?: boolean } = {},
 ) {
   const clock = new FakeClock();
   const logger = new MemoryLogger();
@@ -95,10 +96,12 @@ function setup(
       logger,
       clientVersion: '1.2.3',
       events,
-      sleep: async (ms) => {
-        waits.push(ms);
-        clock.advance(ms);
-      },
+      sleep: options.realSleep
+        ? undefined
+        : async (ms) => {
+            waits.push(ms);
+            clock.advance(ms);
+          },
     },
     baseConfig,
   );
@@ -160,7 +163,7 @@ describe('ReceiverConnection', () => {
   it('re-reads the config before every attempt and keeps the last valid one when the file is broken', async () => {
     const moved = { ...baseConfig, serverUrl: 'https://new.example.org' };
     const broken = () => {
-      throw new Error('Configuración no válida: "serverUrl" debe empezar por https://');
+      throw new Error('Invalid configuration: "serverUrl" must start with https://');
     };
     const { sut, sockets, logger } = setup((socket) => socket.fire('connect_error', new Error('timeout')), 3, [
       () => baseConfig,
@@ -174,6 +177,38 @@ describe('ReceiverConnection', () => {
       'https://new.example.org/receivers',
     ]);
     expect(logger.lines.join('\n')).toContain('keeping the last valid configuration');
+  });
+
+  it('logs why the server cut the connection when it says so first', async () => {
+    const { sut, seen, logger } = setup((socket) => {
+      socket.fire('connect');
+      socket.fire('disconnect_reason', { code: 'key_changed', message: 'its key was changed' });
+      socket.fire('disconnect', 'io server disconnect');
+    }, 2);
+    await sut.run();
+    expect(logger.lines).toContain('error The server disconnected this site: its key was changed');
+    expect(seen).toContain('disconnected the server disconnected this site: its key was changed');
+  });
+
+  it('applies an edited config at once: a wait for the next retry is cut short and the new key is used', async () => {
+    const edited = { ...baseConfig, key: 'the-new-key' };
+    let file = baseConfig;
+    const { sut, sockets, logger } = setup(
+      (socket) => socket.fire('connect_error', refusal('invalid_credentials')),
+      2,
+      [() => file],
+      { realSleep: true },
+    );
+    const running = sut.run();
+    // The first refusal leaves the loop waiting 1 s; unchanged, the file changes nothing.
+    await new Promise((done) => setImmediate(done));
+    expect(sut.applyConfigChange()).toBe(baseConfig);
+    expect(sockets).toHaveLength(1);
+    file = edited;
+    expect(sut.applyConfigChange()).toBe(edited);
+    await running;
+    expect(sockets.map((s) => (s.options.auth as { key: string }).key)).toEqual(['the-key', 'the-new-key']);
+    expect(logger.lines).toContain('info Configuration changed; connecting again now');
   });
 
   it('starts the backoff over only after a connection that lasted', async () => {
@@ -223,5 +258,16 @@ describe('describeConnectError', () => {
       code: null,
       retryAfterMs: null,
     });
+  });
+
+  it("names the ca file when the server's certificate does not check against it", () => {
+    const cause = Object.assign(new Error('self-signed certificate'), { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' });
+    const tls = Object.assign(new Error('websocket error'), { description: cause });
+    expect(describeConnectError(tls, '/etc/avisa-receiver/server.crt').text).toBe(
+      'websocket error: self-signed certificate ' +
+        `(the server's certificate is not the one in the "ca" file /etc/avisa-receiver/server.crt, nor signed by it)`,
+    );
+    const refused = Object.assign(new Error('websocket error'), { description: { error: new Error('ECONNREFUSED') } });
+    expect(describeConnectError(refused, '/etc/avisa-receiver/server.crt').text).toBe('websocket error: ECONNREFUSED');
   });
 });

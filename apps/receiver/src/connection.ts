@@ -1,4 +1,5 @@
 import {
+  DisconnectReasonPayload,
   PROTOCOL_VERSION,
   RECEIVER_CONNECT_ERRORS,
   ReceiptPayload,
@@ -58,7 +59,10 @@ export interface ConnectErrorInfo {
   retryAfterMs: number | null;
 }
 
-export function describeConnectError(error: Error & { data?: unknown; description?: unknown }): ConnectErrorInfo {
+export function describeConnectError(
+  error: Error & { data?: unknown; description?: unknown },
+  caPath?: string,
+): ConnectErrorInfo {
   const data = error.data as { code?: unknown; retryAfterSeconds?: unknown } | undefined;
   const code =
     typeof data?.code === 'string' && data.code in RECEIVER_CONNECT_ERRORS
@@ -72,13 +76,27 @@ export function describeConnectError(error: Error & { data?: unknown; descriptio
       retryAfterMs: seconds === null ? null : seconds * 1000,
     };
   }
-  const description = error.description as { error?: { message?: unknown }; message?: unknown } | undefined;
+  const description = error.description as
+    { error?: { message?: unknown; code?: unknown }; message?: unknown; code?: unknown } | undefined;
   const cause = description?.error?.message ?? description?.message;
+  const causeCode = description?.error?.code ?? description?.code;
+  const text = typeof cause === 'string' && cause ? `${error.message}: ${cause}` : error.message;
+  const certificate = typeof causeCode === 'string' && CERTIFICATE_ERRORS.test(causeCode);
   return {
-    text: typeof cause === 'string' && cause ? `${error.message}: ${cause}` : error.message,
+    text:
+      certificate && caPath
+        ? `${text} (the server's certificate is not the one in the "ca" file ${caPath}, nor signed by it)`
+        : text,
     code: null,
     retryAfterMs: null,
   };
+}
+
+/** Node's TLS verification failures: the certificate the server showed does not check against `ca`. */
+const CERTIFICATE_ERRORS = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TLS_CERT_ALTNAME_INVALID/;
+
+function sameConnection(a: ReceiverConfig, b: ReceiverConfig): boolean {
+  return a.serverUrl === b.serverUrl && a.name === b.name && a.key === b.key && a.ca === b.ca;
 }
 
 /**
@@ -88,8 +106,9 @@ export function describeConnectError(error: Error & { data?: unknown; descriptio
 export class ReceiverConnection {
   private socket: ReceiverSocket | null = null;
   private stopped = false;
-  private abortAttempt: (() => void) | null = null;
+  private abortAttempt: ((why: string) => void) | null = null;
   private wake: (() => void) | null = null;
+  private skipWait = false;
   private lastConfig: ReceiverConfig;
 
   constructor(
@@ -111,6 +130,10 @@ export class ReceiverConnection {
       const outcome = await this.attempt(config);
       if (this.stopped) break;
       if (outcome.connectedFor !== null && outcome.connectedFor >= (this.deps.stableAfterMs ?? 10_000)) backoff.reset();
+      if (this.skipWait) {
+        this.skipWait = false;
+        continue;
+      }
       const delay = Math.max(backoff.next(), outcome.retryAfterMs ?? 0);
       logger.info(`Next connection attempt in ${(delay / 1000).toFixed(1)} s`);
       events.onDisconnected(outcome.error, delay);
@@ -120,8 +143,24 @@ export class ReceiverConnection {
 
   stop(): void {
     this.stopped = true;
-    this.abortAttempt?.();
+    this.abortAttempt?.('stopped');
     this.wake?.();
+  }
+
+  /**
+   * The config file was edited: a new server, site, key or certificate applies now (the connection in use is closed,
+   * a wait for the next retry is cut short), not at a retry up to minutes away. Returns the configuration in force.
+   */
+  applyConfigChange(): ReceiverConfig {
+    const before = this.lastConfig;
+    const next = this.reloadConfig();
+    if (sameConnection(before, next)) return next;
+    this.deps.logger.info('Configuration changed; connecting again now');
+    this.deps.backoff.reset();
+    this.skipWait = true;
+    this.abortAttempt?.('configuration changed');
+    this.wake?.();
+    return next;
   }
 
   sendReceipt(receipt: ReceiptPayload): Promise<SendResult> {
@@ -193,9 +232,10 @@ export class ReceiverConnection {
         socket.disconnect();
         resolve(outcome);
       };
-      this.abortAttempt = () =>
+      let serverReason: DisconnectReasonPayload | null = null;
+      this.abortAttempt = (why) =>
         finish({
-          error: 'stopped',
+          error: why,
           connectedFor: connectedAt === null ? null : clock.now() - connectedAt,
           retryAfterMs: null,
         });
@@ -206,15 +246,22 @@ export class ReceiverConnection {
         events.onConnected();
       });
       socket.on('connect_error', (error) => {
-        const info = describeConnectError(error);
+        const info = describeConnectError(error, config.caPath);
         const level = info.code === 'invalid_credentials' || info.code === 'disabled' ? 'error' : 'warn';
         logger[level](`Could not connect to ${config.serverUrl}: ${info.text}`);
         finish({ error: info.text, connectedFor: null, retryAfterMs: info.retryAfterMs });
       });
+      socket.on('disconnect_reason', (payload) => (serverReason = payload));
       socket.on('disconnect', (reason) => {
-        logger.warn(`Disconnected from ${config.serverUrl}: ${reason}`);
+        let why = `disconnected (${reason})`;
+        if (reason === 'io server disconnect' && serverReason) {
+          why = `the server disconnected this site: ${serverReason.message}`;
+          logger.error(`The server disconnected this site: ${serverReason.message}`);
+        } else {
+          logger.warn(`Disconnected from ${config.serverUrl}: ${reason}`);
+        }
         finish({
-          error: `disconnected (${reason})`,
+          error: why,
           connectedFor: clock.now() - (connectedAt ?? clock.now()),
           retryAfterMs: null,
         });

@@ -22,7 +22,9 @@ export class LockHeldError extends Error {
     readonly path: string,
     readonly pid: number,
   ) {
-    super(`Ya hay un avisa-receiver en ejecución en este equipo (PID ${pid}, bloqueo ${path})`);
+    super(
+      `Another avisa-receiver is already running on this machine (${pid > 0 ? `PID ${pid}, ` : ''}lock ${path}); stop it first`,
+    );
     this.name = 'LockHeldError';
   }
 }

@@ -36,6 +36,7 @@ export function createReceiverLogger(logDir: string, secrets: () => readonly str
     datePattern: 'YYYY-MM-DD',
     maxFiles: '14d',
     maxSize: '20m',
+    options: { flags: 'a', mode: 0o600 },
     format,
   });
   const logger = winston.createLogger({ level, transports: [new winston.transports.Console({ format }), file] });

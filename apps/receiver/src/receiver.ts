@@ -1,13 +1,15 @@
 import type { ReceiptPayload } from '@avisa/contracts';
-import { existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { io } from 'socket.io-client';
 import { AlertHandler } from './alert-handler';
 import { Backoff } from './backoff';
 import { Clock, iso, systemClock } from './clock';
 import { ConfigError, loadConfig, ReceiverConfig } from './config';
+import { watchConfigFile } from './config-watch';
 import { ReceiverConnection, SocketFactory } from './connection';
 import { LOCK_FILE, LockFile, LockHeldError } from './lock-file';
+import { DEFAULT_MACHINE_LOCK, MACHINE_LOCK_ENV, MachineLock, machineLockAddress } from './machine-lock';
 import { createReceiverLogger, ReceiverLogger } from './logger';
 import { CommandNotifier } from './command-notifier';
 import { FreedesktopNotifier } from './freedesktop-notifier';
@@ -50,9 +52,11 @@ export class Receiver {
   private requestStop: () => void = () => {};
   private flushTimer: NodeJS.Timeout | null = null;
   private trialTimer: NodeJS.Timeout | null = null;
+  private configWatch: { close(): void } | null = null;
   private exitCode = EXIT_OK;
 
   private constructor(
+    private readonly machineLock: MachineLock,
     private readonly lock: LockFile,
     private readonly logger: ReceiverLogger,
     private readonly outbox: Outbox,
@@ -64,37 +68,52 @@ export class Receiver {
     this.stopping = new Promise((done) => (this.requestStop = done));
   }
 
-  static open(environment: ReceiverEnvironment): Receiver | number {
+  static async open(environment: ReceiverEnvironment): Promise<Receiver | number> {
     let config: ReceiverConfig;
     try {
       config = loadConfig(environment.configPath);
       mkdirSync(config.dataDir, { recursive: true });
-      mkdirSync(config.logDir, { recursive: true });
+      makePrivateDir(config.logDir, environment.platform);
     } catch (error) {
       environment.err(
         error instanceof ConfigError
           ? error.message
-          : `No se puede preparar la carpeta de datos o de logs: ${(error as Error).message}`,
+          : `Cannot prepare the data or log folder: ${(error as Error).message}`,
       );
       return EXIT_FAILURE;
     }
+    let machineLock: MachineLock;
     let lock: LockFile;
     try {
-      lock = LockFile.acquire(join(config.dataDir, LOCK_FILE), environment.pid);
+      const name = environment.env[MACHINE_LOCK_ENV] || DEFAULT_MACHINE_LOCK;
+      machineLock = await MachineLock.acquire(machineLockAddress(environment.platform, name), environment.pid);
     } catch (error) {
       environment.err((error as Error).message);
       return error instanceof LockHeldError ? EXIT_ALREADY_RUNNING : EXIT_FAILURE;
     }
     try {
-      return Receiver.assemble(environment, config, lock);
+      lock = LockFile.acquire(join(config.dataDir, LOCK_FILE), environment.pid);
+    } catch (error) {
+      await machineLock.release();
+      environment.err((error as Error).message);
+      return error instanceof LockHeldError ? EXIT_ALREADY_RUNNING : EXIT_FAILURE;
+    }
+    try {
+      return Receiver.assemble(environment, config, machineLock, lock);
     } catch (error) {
       lock.release();
-      environment.err(`No se puede arrancar: ${(error as Error).message}`);
+      await machineLock.release();
+      environment.err(`Cannot start: ${(error as Error).message}`);
       return EXIT_FAILURE;
     }
   }
 
-  private static assemble(environment: ReceiverEnvironment, config: ReceiverConfig, lock: LockFile): Receiver {
+  private static assemble(
+    environment: ReceiverEnvironment,
+    config: ReceiverConfig,
+    machineLock: MachineLock,
+    lock: LockFile,
+  ): Receiver {
     const clock = environment.clock ?? systemClock;
     const keys = new Set([config.key]);
     const logger = createReceiverLogger(config.logDir, () => [...keys]);
@@ -201,7 +220,15 @@ export class Receiver {
       restart: () => receiver.restart(EXIT_RESTART),
       logger,
     });
-    const receiver = new Receiver(lock, logger, outbox, status, connection, handler, notifier);
+    const receiver = new Receiver(machineLock, lock, logger, outbox, status, connection, handler, notifier);
+    receiver.configWatch = watchConfigFile(
+      config.configPath,
+      () => {
+        current = connection.applyConfigChange();
+        keys.add(current.key);
+      },
+      logger,
+    );
     receiver.flushTimer = setInterval(() => void flush(), PERIODIC_FLUSH_MS);
     if (readUpdateState(config.dataDir).trial?.version === environment.version) {
       const deadline = Number(environment.env.AVISA_RECEIVER_TRIAL_MS) || TRIAL_DEADLINE_MS;
@@ -257,6 +284,7 @@ export class Receiver {
     await this.stopping;
     if (this.flushTimer) clearInterval(this.flushTimer);
     if (this.trialTimer) clearTimeout(this.trialTimer);
+    this.configWatch?.close();
     this.handler.stop();
     await this.notifier.dispose();
     if (this.connection.connected && this.outbox.size > 0) {
@@ -270,7 +298,19 @@ export class Receiver {
     this.status.update({ state: 'stopped', pendingReceipts: this.outbox.size, nextAttemptAt: null });
     this.logger.info(`Stopped; ${this.outbox.size} receipt(s) kept for the next start`);
     this.lock.release();
+    await this.machineLock.release();
     await this.logger.close();
     return this.exitCode;
   }
+}
+
+/**
+ * Log files carry site names, addresses and server errors: other users of the PC may not read them. A folder the
+ * installer made for the receiver's group (0750) keeps its group.
+ */
+function makePrivateDir(dir: string, platform: NodeJS.Platform): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (platform === 'win32') return;
+  const mode = statSync(dir).mode & 0o777;
+  if (mode & 0o007) chmodSync(dir, mode & ~0o007);
 }

@@ -36,10 +36,10 @@ describe('status', () => {
     clock.advance(120_000);
     const { connected, text } = report(true);
     expect(connected).toBe(true);
-    expect(text).toContain('avisa-receiver conectado (PID 4242');
+    expect(text).toContain('avisa-receiver connected (PID 4242');
     expect(text).toContain('https://avisa.example.org');
     expect(text).toContain('farmacia-centro (Farmacia Centro)');
-    expect(text).toContain('2026-11-22T10:00:05.000Z (hace 2 min)');
+    expect(text).toContain('2026-11-22T10:00:05.000Z (2 min ago)');
     expect(text).toContain('[a1] Soporte: "Hola"');
   });
 
@@ -49,32 +49,32 @@ describe('status', () => {
     writer.update({ state: 'disconnected', lastError: 'rechazado: invalid_credentials' });
     const { connected, text } = report(true);
     expect(connected).toBe(false);
-    expect(text).toContain('desconectado');
+    expect(text).toContain('disconnected');
     expect(text).toContain('invalid_credentials');
   });
 
   it('says "not running" when the lock is missing or its PID is dead, whatever status.json claims', () => {
     const { writer, lockPath, report } = setup();
     writer.update({ state: 'connected' });
-    expect(report(true)).toMatchObject({ connected: false, text: expect.stringContaining('no está en ejecución') });
+    expect(report(true)).toMatchObject({ connected: false, text: expect.stringContaining('is not running') });
     writeFileSync(lockPath, '4242\n');
-    expect(report(false)).toMatchObject({ connected: false, text: expect.stringContaining('no está en ejecución') });
+    expect(report(false)).toMatchObject({ connected: false, text: expect.stringContaining('is not running') });
   });
 
   it('says whether notifications can be shown, and why not, with the alerts waiting', () => {
     const { writer, clock, lockPath, report } = setup();
     writeFileSync(lockPath, '4242\n');
     writer.update({ state: 'connected' });
-    expect(report(true).text).toContain('Notificaciones:     sin comprobar todavía');
+    expect(report(true).text).toContain('Notifications:      not checked yet');
     writer.updateDesktop(false, 'no notification service on the session bus', 0);
     clock.advance(90_000);
     writer.updateDesktop(false, 'no notification service on the session bus', 2);
     expect(report(true).text).toContain(
-      'Notificaciones:     no desktop session to show alerts (no notification service on the session bus), ' +
-        'desde 2026-11-22T10:00:00.000Z (hace 1 min); 2 aviso(s) esperando a mostrarse',
+      'Notifications:      no desktop session to show alerts (no notification service on the session bus), ' +
+        'since 2026-11-22T10:00:00.000Z (1 min ago); 2 alert(s) waiting to be shown',
     );
     writer.updateDesktop(true, null, 0);
-    expect(report(true).text).toContain('Notificaciones:     se muestran');
+    expect(report(true).text).toContain('Notifications:      shown');
     expect(report(false).text).not.toContain('Notificaciones');
   });
 

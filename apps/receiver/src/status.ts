@@ -99,11 +99,11 @@ export interface StatusReport {
 }
 
 const STATE_WORDS: Record<ConnectionState, string> = {
-  starting: 'arrancando',
-  connecting: 'conectando',
-  connected: 'conectado',
-  disconnected: 'desconectado',
-  stopped: 'detenido',
+  starting: 'starting',
+  connecting: 'connecting',
+  connected: 'connected',
+  disconnected: 'disconnected',
+  stopped: 'stopped',
 };
 
 /** What `avisa-receiver status` prints; "connected" only when the lock's PID lives and the instance says so. */
@@ -114,43 +114,43 @@ export function statusReport(lockPath: string, statusPath: string, isAlive: PidP
   const lines: string[] = [];
   const running = pid !== null;
   if (!running) {
-    lines.push('avisa-receiver no está en ejecución.');
+    lines.push('avisa-receiver is not running.');
   } else if (!status || status.pid !== pid) {
-    lines.push(`avisa-receiver en ejecución (PID ${pid}), sin estado publicado todavía.`);
+    lines.push(`avisa-receiver is running (PID ${pid}) and has not published its state yet.`);
   } else {
-    lines.push(`avisa-receiver ${STATE_WORDS[status.state] ?? status.state} (PID ${pid}, versión ${status.version})`);
+    lines.push(`avisa-receiver ${STATE_WORDS[status.state] ?? status.state} (PID ${pid}, version ${status.version})`);
   }
   if (status) {
     const row = (label: string, value: string | number) => lines.push(`  ${`${label}:`.padEnd(20)}${value}`);
-    row('Servidor', status.serverUrl);
-    row('Sitio', status.displayName ? `${status.name} (${status.displayName})` : status.name);
-    row(running ? 'Desde' : 'Último estado', `${status.since} (${ago(status.since, now)})`);
-    if (status.lastError && status.state !== 'connected') row('Último error', status.lastError);
-    if (status.nextAttemptAt && status.state === 'disconnected') row('Próximo intento', status.nextAttemptAt);
+    row('Server', status.serverUrl);
+    row('Site', status.displayName ? `${status.name} (${status.displayName})` : status.name);
+    row(running ? 'Since' : 'Last state', `${status.since} (${ago(status.since, now)})`);
+    if (status.lastError && status.state !== 'connected') row('Last error', status.lastError);
+    if (status.nextAttemptAt && status.state === 'disconnected') row('Next attempt', status.nextAttemptAt);
     const alert = status.lastAlert;
-    row('Último aviso', alert ? `${alert.receivedAt} [${alert.id}] ${alert.sender}: "${alert.excerpt}"` : 'ninguno');
-    row('Recibos por enviar', status.pendingReceipts);
+    row('Last alert', alert ? `${alert.receivedAt} [${alert.id}] ${alert.sender}: "${alert.excerpt}"` : 'none');
+    row('Receipts to send', status.pendingReceipts);
     const desktop = status.desktop as DesktopStatus | undefined;
-    if (running && desktop) row('Notificaciones', desktopLine(desktop, now));
+    if (running && desktop) row('Notifications', desktopLine(desktop, now));
   }
   const connected = running && status?.pid === pid && status.state === 'connected';
   return { connected, text: lines.join('\n') };
 }
 
 function desktopLine(desktop: DesktopStatus, now: number): string {
-  const waiting = desktop.waitingAlerts > 0 ? `; ${desktop.waitingAlerts} aviso(s) esperando a mostrarse` : '';
+  const waiting = desktop.waitingAlerts > 0 ? `; ${desktop.waitingAlerts} alert(s) waiting to be shown` : '';
   if (desktop.state === 'unavailable') {
-    const since = desktop.since ? `, desde ${desktop.since} (${ago(desktop.since, now)})` : '';
-    return `${NO_DESKTOP_SESSION} (${desktop.reason ?? 'sin detalle'})${since}${waiting}`;
+    const since = desktop.since ? `, since ${desktop.since} (${ago(desktop.since, now)})` : '';
+    return `${NO_DESKTOP_SESSION} (${desktop.reason ?? 'no detail'})${since}${waiting}`;
   }
-  if (desktop.state === 'available') return `se muestran${waiting}`;
-  return `sin comprobar todavía${waiting}`;
+  if (desktop.state === 'available') return `shown${waiting}`;
+  return `not checked yet${waiting}`;
 }
 
 function ago(when: string, now: number): string {
   const seconds = Math.max(0, Math.round((now - Date.parse(when)) / 1000));
-  if (seconds < 60) return `hace ${seconds} s`;
-  if (seconds < 3600) return `hace ${Math.floor(seconds / 60)} min`;
-  if (seconds < 86_400) return `hace ${Math.floor(seconds / 3600)} h ${Math.floor((seconds % 3600) / 60)} min`;
-  return `hace ${Math.floor(seconds / 86_400)} d`;
+  if (seconds < 60) return `${seconds} s ago`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`;
+  if (seconds < 86_400) return `${Math.floor(seconds / 3600)} h ${Math.floor((seconds % 3600) / 60)} min ago`;
+  return `${Math.floor(seconds / 86_400)} d ago`;
 }

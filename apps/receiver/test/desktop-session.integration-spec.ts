@@ -3,7 +3,7 @@ import type { DeliveryResponse, DeliveryState, Priority, SendMessageResponse } f
 import { ChildProcess, execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { TestServer } from '../../../e2e/support/server';
 import {
   childrenOf,
@@ -66,6 +66,7 @@ class SitePc {
     const child = startProcess(process.execPath, [BIN, '--config', join(this.dir, 'avisa-receiver.json')], {
       HOME: this.dir,
       XDG_RUNTIME_DIR: this.runtimeDir,
+      AVISA_RECEIVER_MACHINE_LOCK: `avisa-test-${basename(this.dir)}`,
       ...env,
     });
     child.stdout!.on('data', (chunk: Buffer) => this.output.push(chunk.toString()));
@@ -246,14 +247,14 @@ describe('the receiver on a Linux desktop: D-Bus session bus, Xvfb and dunst', (
     expect(status!.reason).toBe(
       `no session bus: DBUS_SESSION_BUS_ADDRESS is not set and ${pc.runtimeDir}/bus does not exist`,
     );
-    expect(await pc.statusCommand()).toContain(`Notificaciones:     ${NO_SESSION} (no session bus`);
+    expect(await pc.statusCommand()).toContain(`Notifications:      ${NO_SESSION} (no session bus`);
 
     const text = 'Antes del login: revisad la caja';
     const id = await send(pc.name, text, 'urgent');
     await waitResentUnconfirmed(id, pc);
     expect(pc.status()!.desktop.waitingAlerts).toBe(1);
     expect(pc.log()).toContain(`Alert ${id} waits: ${NO_SESSION}`);
-    expect(await pc.statusCommand()).toContain('1 aviso(s) esperando a mostrarse');
+    expect(await pc.statusCommand()).toContain('1 alert(s) waiting to be shown');
     expect(childrenOf(pc.pid)).toEqual([]);
 
     // The person logs in: the session bus appears at <runtime dir>/bus, then the display and dunst.

@@ -183,7 +183,7 @@ describe('the receiver packages, installed and updated as at a site', () => {
       { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } },
     );
     expect(asService.stderr).toBe('');
-    expect(asService.stdout).toMatch(/not running|no está en ejecución/i);
+    expect(asService.stdout).toMatch(/is not running/);
 
     const unknown = spawnSync('/usr/sbin/avisa-receiver-setup', ['--desktop-user', 'nadie-aqui'], { encoding: 'utf8' });
     expect(unknown.status).toBe(1);

@@ -1,11 +1,11 @@
 /* eslint-disable no-restricted-properties -- the test hands its PATH on to the processes it starts */
 import type { AlertPayload, ReceiptPayload, ReceiverHandshakeAuth } from '@avisa/contracts';
 import { ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:https';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { generate } from 'selfsigned';
 import { Server } from 'socket.io';
 
@@ -120,6 +120,14 @@ class ProtocolServer {
   }
 }
 
+function readJsonFile<T>(path: string): T | null {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as T;
+  } catch {
+    return null;
+  }
+}
+
 class ReceiverProcess {
   readonly output: string[] = [];
   readonly exited: Promise<number | null>;
@@ -133,13 +141,15 @@ class ReceiverProcess {
     this.exited = new Promise((done) => child.once('exit', (code) => done(code)));
   }
 
-  static start(dir: string, args: string[] = []): ReceiverProcess {
+  /** `machine`: which machine it runs on (AVISA_RECEIVER_MACHINE_LOCK); by default one of its own per folder. */
+  static start(dir: string, args: string[] = [], machine = `avisa-test-${basename(dir)}`): ReceiverProcess {
     const child = spawn(process.execPath, [BIN, '--config', join(dir, 'avisa-receiver.json'), ...args], {
       cwd: dir,
       env: {
         PATH: process.env.PATH ?? '',
         RECORD_NOTIFY_FILE: join(dir, 'notifications.jsonl'),
         RECORD_NOTIFY_CLICK_AFTER_MS: String(CLICK_AFTER_MS),
+        AVISA_RECEIVER_MACHINE_LOCK: machine,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -187,6 +197,7 @@ describe('avisa-receiver (built, as a real process)', () => {
   let tls: Tls;
   let server: ProtocolServer;
   let receiver: ReceiverProcess;
+  let config: Record<string, unknown>;
 
   beforeAll(async () => {
     if (!existsSync(join(ROOT, 'dist/apps/receiver/apps/receiver/src/main.js'))) {
@@ -197,7 +208,7 @@ describe('avisa-receiver (built, as a real process)', () => {
     writeFileSync(join(dir, 'server.crt'), tls.cert);
     server = await ProtocolServer.start(tls);
     server.refusals.push('already_connected');
-    const config = {
+    config = {
       serverUrl: `https://127.0.0.1:${server.port}`,
       name: 'farmacia-centro',
       key: KEY,
@@ -239,14 +250,56 @@ describe('avisa-receiver (built, as a real process)', () => {
     expect(JSON.parse(status)).toMatchObject({ state: 'connected', pid: receiver.child.pid });
     const cli = await runCli(dir, ['status']);
     expect(cli.code).toBe(0);
-    expect(cli.stdout).toContain('avisa-receiver conectado');
+    expect(cli.stdout).toContain('avisa-receiver connected');
     expect(cli.stdout).toContain(`https://127.0.0.1:${server.port}`);
   });
 
   it('refuses a second instance on the same machine', async () => {
     const second = ReceiverProcess.start(dir);
     expect(await second.exited).toBe(2);
-    expect(second.text).toContain(`Ya hay un avisa-receiver en ejecución en este equipo (PID ${receiver.child.pid}`);
+    expect(second.text).toContain(
+      `Another avisa-receiver is already running on this machine (PID ${receiver.child.pid}`,
+    );
+  });
+
+  it('refuses a second copy on the same machine with its own config and data folder, at start', async () => {
+    const other = mkdtempSync(join(tmpdir(), 'avisa-receiver-it-other-'));
+    try {
+      writeFileSync(join(other, 'server.crt'), tls.cert);
+      writeFileSync(
+        join(other, 'avisa-receiver.json'),
+        JSON.stringify({ ...config, name: 'farmacia-otra', dataDir: 'data', logDir: 'logs' }),
+      );
+      const second = ReceiverProcess.start(other, [], `avisa-test-${basename(dir)}`);
+      expect(await second.exited).toBe(2);
+      expect(second.text).toContain(
+        `Another avisa-receiver is already running on this machine (PID ${receiver.child.pid}`,
+      );
+      expect(server.handshakes.filter((h) => h.name === 'farmacia-otra')).toEqual([]);
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
+  });
+
+  it("names the config's ca file when the server's certificate does not check against it", async () => {
+    const other = mkdtempSync(join(tmpdir(), 'avisa-receiver-it-ca-'));
+    const stranger = await selfSigned();
+    writeFileSync(join(other, 'server.crt'), stranger.cert);
+    writeFileSync(join(other, 'avisa-receiver.json'), JSON.stringify({ ...config, name: 'farmacia-ca' }));
+    const wrongCa = ReceiverProcess.start(other);
+    try {
+      const status = await waitFor(
+        () => readJsonFile<{ lastError?: string | null }>(join(other, 'data/status.json'))?.lastError ?? '',
+        (error) => error.length > 0,
+        'a connection error in status.json',
+      );
+      expect(status).toContain(`the "ca" file ${join(other, 'server.crt')}`);
+      expect(server.handshakes.filter((h) => h.name === 'farmacia-ca')).toEqual([]);
+    } finally {
+      wrongCa.child.kill('SIGKILL');
+      await wrongCa.exited;
+      rmSync(other, { recursive: true, force: true });
+    }
   });
 
   it('shows an alert once and sends delivered', async () => {
@@ -346,10 +399,13 @@ describe('avisa-receiver (built, as a real process)', () => {
     expect(JSON.parse(readFileSync(join(dir, 'data/status.json'), 'utf8'))).toMatchObject({ state: 'stopped' });
     const cli = await runCli(dir, ['status']);
     expect(cli.code).toBe(1);
-    expect(cli.stdout).toContain('no está en ejecución');
+    expect(cli.stdout).toContain('is not running');
 
     const logs = readdirSync(join(dir, 'logs')).filter((f) => f.endsWith('.log'));
     expect(logs).toHaveLength(1);
+    // Not readable by other users of the PC: the folder is the receiver's own, and so is each file.
+    expect(statSync(join(dir, 'logs')).mode & 0o777).toBe(0o700);
+    expect(statSync(join(dir, 'logs', logs[0])).mode & 0o777).toBe(0o600);
     const log = readFileSync(join(dir, 'logs', logs[0]), 'utf8');
     expect(log).toContain('Alert alert-a from Soporte (urgent); showing it');
     expect(log).not.toContain(KEY);

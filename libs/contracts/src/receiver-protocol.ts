@@ -72,8 +72,22 @@ export interface ReceiptPayload {
 
 export type ReceiptAck = { ok: true } | { ok: false; error: string };
 
+/** Why the server is about to close a site's connection; sent just before it does. */
+export const RECEIVER_DISCONNECT_REASONS = {
+  key_changed: 'its key was changed',
+  disabled: 'it was disabled',
+  deleted: 'it was deleted',
+} as const;
+export type ReceiverDisconnectCode = keyof typeof RECEIVER_DISCONNECT_REASONS;
+
+export interface DisconnectReasonPayload {
+  code: ReceiverDisconnectCode;
+  message: string;
+}
+
 export interface ReceiverServerToClientEvents {
   welcome: (payload: WelcomePayload) => void;
+  disconnect_reason: (payload: DisconnectReasonPayload) => void;
   alert: (payload: AlertPayload) => void;
   retract: (payload: RetractPayload) => void;
   update: (payload: UpdateOfferPayload) => void;

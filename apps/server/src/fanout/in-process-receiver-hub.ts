@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { AlertPayload, RetractPayload, UpdateOfferPayload } from '@avisa/contracts';
+import type { AlertPayload, ReceiverDisconnectCode, RetractPayload, UpdateOfferPayload } from '@avisa/contracts';
 import type { Namespace } from 'socket.io';
-import { ClaimResult, PresenceInfo, ReceiverHub, receiverRoom } from './receiver-hub';
+import { ClaimResult, disconnectReason, END_REASONS, PresenceInfo, ReceiverHub, receiverRoom } from './receiver-hub';
 
 /** One server: presence in memory, pushes straight to the local sockets. */
 @Injectable()
@@ -54,9 +54,12 @@ export class InProcessReceiverHub extends ReceiverHub {
     if (names.length) this.namespace?.to(names.map(receiverRoom)).emit('update', payload);
   }
 
-  async disconnect(name: string, reason: string): Promise<void> {
+  async disconnect(name: string, code: ReceiverDisconnectCode): Promise<void> {
+    const reason = END_REASONS[code];
     // Only a live connection gets the reason; kept for an offline site, it would end its next connection.
     if (this.connected.has(name)) this.endReasons.set(name, reason);
+    // One room, one publisher: the reason reaches the site before the disconnection does.
+    this.namespace?.to(receiverRoom(name)).emit('disconnect_reason', disconnectReason(code));
     this.namespace?.in(receiverRoom(name)).disconnectSockets(true);
   }
 

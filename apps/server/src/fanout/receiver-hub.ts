@@ -1,4 +1,11 @@
-import type { AlertPayload, RetractPayload, UpdateOfferPayload } from '@avisa/contracts';
+import {
+  RECEIVER_DISCONNECT_REASONS,
+  type AlertPayload,
+  type DisconnectReasonPayload,
+  type ReceiverDisconnectCode,
+  type RetractPayload,
+  type UpdateOfferPayload,
+} from '@avisa/contracts';
 import type { Namespace } from 'socket.io';
 
 export interface PresenceInfo {
@@ -14,6 +21,19 @@ export interface PresenceInfo {
 export type ClaimResult = { ok: false } | { ok: true; displaced: PresenceInfo | null };
 
 export const receiverRoom = (name: string) => `r:${name}`;
+
+/** What the connection record says when the server cut a site's connection for this reason. */
+export const END_REASONS: Record<ReceiverDisconnectCode, string> = {
+  key_changed: 'key rotated',
+  disabled: 'disabled',
+  deleted: 'deleted',
+};
+
+/** Told to the site just before its connection is cut, so its log says why. */
+export const disconnectReason = (code: ReceiverDisconnectCode): DisconnectReasonPayload => ({
+  code,
+  message: RECEIVER_DISCONNECT_REASONS[code],
+});
 
 /**
  * Fan-out and presence for receivers. The in-process hub serves one server; the Redis-backed one serves
@@ -40,8 +60,8 @@ export abstract class ReceiverHub {
   abstract sendRetract(names: readonly string[], payload: RetractPayload): void;
   /** Offers a receiver update to these sites. */
   abstract sendUpdate(names: readonly string[], payload: UpdateOfferPayload): void;
-  /** Cuts a receiver's live connection. */
-  abstract disconnect(name: string, reason: string): Promise<void>;
+  /** Cuts a receiver's live connection, telling it why first. */
+  abstract disconnect(name: string, code: ReceiverDisconnectCode): Promise<void>;
   /** Why the server cut this receiver's connection, once, for the connection record. */
   abstract takeEndReason(name: string): Promise<string | null>;
   /** Presence held by instances that stopped answering: removed, and returned to be recorded as ended. */

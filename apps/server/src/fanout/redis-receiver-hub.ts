@@ -1,10 +1,10 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import type { AlertPayload, RetractPayload, UpdateOfferPayload } from '@avisa/contracts';
+import type { AlertPayload, ReceiverDisconnectCode, RetractPayload, UpdateOfferPayload } from '@avisa/contracts';
 import type { Namespace } from 'socket.io';
 import { RedisConnection } from '../cluster/redis-connection';
 import { AppConfigService } from '../config/app-config.service';
 import { chunks } from '../database/batches';
-import { ClaimResult, PresenceInfo, ReceiverHub, receiverRoom } from './receiver-hub';
+import { ClaimResult, disconnectReason, END_REASONS, PresenceInfo, ReceiverHub, receiverRoom } from './receiver-hub';
 
 interface StoredPresence extends PresenceInfo {
   instance: string;
@@ -208,11 +208,14 @@ export class RedisReceiverHub extends ReceiverHub implements OnModuleInit, OnApp
     if (names.length) this.namespace?.to(names.map(receiverRoom)).emit('update', payload);
   }
 
-  async disconnect(name: string, reason: string): Promise<void> {
+  async disconnect(name: string, code: ReceiverDisconnectCode): Promise<void> {
+    const reason = END_REASONS[code];
     // Only a live connection gets the reason; kept for an offline site, it would end its next connection.
     if (await this.client.hexists(this.presenceKey, name)) {
       await this.client.set(this.redis.key('end', name), reason, 'PX', 60_000);
     }
+    // One room, one publisher: the reason reaches the site before the disconnection does.
+    this.namespace?.to(receiverRoom(name)).emit('disconnect_reason', disconnectReason(code));
     this.namespace?.in(receiverRoom(name)).disconnectSockets(true);
   }
 

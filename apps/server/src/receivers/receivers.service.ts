@@ -99,7 +99,7 @@ export class ReceiversService {
     const receiver = await this.require(name);
     const key = this.newKey();
     await this.receivers.update(receiver.id, { keyHash: this.crypto.sha256(key), updatedAt: this.clock.now() });
-    await this.hub.disconnect(receiver.name, 'key rotated');
+    await this.hub.disconnect(receiver.name, 'key_changed');
     await this.events.emit('receiver.key.rotated', { actor, target: receiver.name });
     return { ...toReceiverResponse(receiver, null), key };
   }

@@ -4,7 +4,7 @@ import { ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process
 import { createHash, createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { TestServer } from '../../../e2e/support/server';
 import { Display, Dunst, missingDesktopCommands, SessionBus, stopAll, waitFor } from './desktop';
 
@@ -202,7 +202,7 @@ describe('the receiver packages, installed and updated as at a site', () => {
     dunst = await Dunst.start(desktop, bus, display);
     service = new ServiceManager({
       DBUS_SESSION_BUS_ADDRESS: bus.address,
-      AVISA_RECEIVER_MACHINE_LOCK: join(dir, 'machine.lock'),
+      AVISA_RECEIVER_MACHINE_LOCK: `avisa-test-${basename(dir)}`,
     });
     service.start();
     await waitFor(

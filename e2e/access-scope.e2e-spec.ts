@@ -6,15 +6,15 @@ import { openSocket, SOCKET_WAIT_MS as WAIT_MS, type TestSocket } from './suppor
 
 /**
  * Who may do what, for every route and every live event: an admin, an operator, an operator restricted to some
- * groups, an API token with each scope, and no one. A restricted operator sees and acts only on the sites of its
+ * groups, a member (chat only: no alert, site, group or admin route), an API token with each scope, and no one. A restricted operator sees and acts only on the sites of its
  * groups and on alerts that stay within them (or that it sent); the others are not narrowed.
  */
-const CALLERS = ['admin', 'operator', 'restricted', 'readToken', 'sendToken', 'anonymous'] as const;
+const CALLERS = ['admin', 'operator', 'restricted', 'member', 'readToken', 'sendToken', 'anonymous'] as const;
 type Caller = (typeof CALLERS)[number];
 type Statuses = Record<Caller, number>;
 
-const PASSWORDS = { operator: 'Oper-Pass-2026', restricted: 'Limitado-Pass-2026' };
-const USERNAMES = { operator: 'oper', restricted: 'limitado' };
+const PASSWORDS = { operator: 'Oper-Pass-2026', restricted: 'Limitado-Pass-2026', member: 'Miembro-Pass-2026' };
+const USERNAMES = { operator: 'oper', restricted: 'limitado', member: 'miembro' };
 
 /** Sites: two in "norte" (the restricted operator's group), one in "sur", one in no group. */
 const NORTE = ['norte-1', 'norte-2'];
@@ -26,18 +26,23 @@ const adminOnly = (admin: number): Statuses => ({
   admin,
   operator: 403,
   restricted: 403,
+  member: 403,
   readToken: 403,
   sendToken: 403,
   anonymous: 401,
 });
+/** Admins and operators: alerts, sites, groups, phrases. */
 const usersOnly = (status: number, restricted = status): Statuses => ({
   admin: status,
   operator: status,
   restricted,
+  member: 403,
   readToken: 403,
   sendToken: 403,
   anonymous: 401,
 });
+/** Every logged-in user, members too: their own account and session. */
+const accounts = (status: number): Statuses => ({ ...usersOnly(status), member: status });
 const usersAndReaders = (status: number, restricted = status): Statuses => ({
   ...usersOnly(status, restricted),
   readToken: status,
@@ -66,11 +71,11 @@ const NO_SUCH_ALERT = '00000000-0000-4000-8000-000000000000';
 
 const ROUTES: Row[] = [
   { route: 'POST /api/v1/auth/login', body: {}, expected: everyone(400) },
-  { route: 'POST /api/v1/auth/logout', expected: usersOnly(204), fresh: true },
-  { route: 'GET /api/v1/auth/me', expected: usersAndReaders(200) },
+  { route: 'POST /api/v1/auth/logout', expected: accounts(204), fresh: true },
+  { route: 'GET /api/v1/auth/me', expected: { ...accounts(200), readToken: 200 } },
   { route: 'GET /api/v1/health', expected: everyone(200) },
 
-  { route: 'PUT /api/v1/users/me/password', body: {}, expected: usersOnly(400) },
+  { route: 'PUT /api/v1/users/me/password', body: {}, expected: accounts(400) },
   { route: 'GET /api/v1/users', expected: adminOnly(200) },
   { route: 'POST /api/v1/users', body: {}, expected: adminOnly(400) },
   { route: 'GET /api/v1/users/{id}', path: () => '/api/v1/users/999999', expected: adminOnly(404) },
@@ -226,6 +231,7 @@ describe('access by caller: every route and live event, for admins, operators, r
   const sockets: TestSocket[] = [];
   const live = {} as Record<'admin' | 'operator' | 'restricted', TestSocket>;
   let restrictedId: number;
+  let memberId: number;
 
   /** The fixture alerts, by what they are. */
   const alerts = {} as Record<
@@ -281,6 +287,8 @@ describe('access by caller: every route and live event, for admins, operators, r
     restrictedId = (await server.createUser(tokens.admin, USERNAMES.restricted, 'operator', PASSWORDS.restricted)).id;
     tokens.operator = await server.login(USERNAMES.operator, PASSWORDS.operator);
     tokens.restricted = await server.login(USERNAMES.restricted, PASSWORDS.restricted);
+    memberId = (await server.createUser(tokens.admin, USERNAMES.member, 'member', PASSWORDS.member)).id;
+    tokens.member = await server.login(USERNAMES.member, PASSWORDS.member);
     for (const [caller, name, scopes] of [
       ['readToken', 'lector', ['read']],
       ['sendToken', 'monitor', ['messages:send']],
@@ -339,7 +347,10 @@ describe('access by caller: every route and live event, for admins, operators, r
         const [method, template] = row.route.split(' ');
         const path = row.path ? row.path(fixtures) : template;
         let token = caller === 'anonymous' ? undefined : tokens[caller];
-        if (row.fresh && (caller === 'admin' || caller === 'operator' || caller === 'restricted')) {
+        if (
+          row.fresh &&
+          (caller === 'admin' || caller === 'operator' || caller === 'restricted' || caller === 'member')
+        ) {
           token =
             caller === 'admin' ? await server.loginAdmin() : await server.login(USERNAMES[caller], PASSWORDS[caller]);
         }
@@ -490,11 +501,14 @@ describe('access by caller: every route and live event, for admins, operators, r
       );
     const hiddenIds: string[] = [];
     const visibleIds: string[] = [];
+    let memberLive: TestSocket;
 
     beforeAll(async () => {
       live.admin = await openLive(tokens.admin);
       live.operator = await openLive(tokens.operator);
       live.restricted = await openLive(tokens.restricted);
+      // A member may connect (its session can end live, and chat will use it) but hears nothing of alerts or sites.
+      memberLive = await openLive(tokens.member);
     });
 
     it('refuses API tokens and anonymous callers: they get no live events', async () => {
@@ -516,6 +530,7 @@ describe('access by caller: every route and live event, for admins, operators, r
       expect(presenceOf(live.admin, SUR)).toBe(1);
       expect(presenceOf(live.operator, SUR)).toBe(1);
       expect(presenceOf(live.restricted, SUR)).toBe(0);
+      expect(presenceOf(memberLive, SUR) + presenceOf(memberLive, NORTE[0])).toBe(0);
     });
 
     it('pushes message.created, deliveries.updated and message.retracted of an alert it may not see to the others only', async () => {
@@ -579,6 +594,21 @@ describe('access by caller: every route and live event, for admins, operators, r
       expect(about(live.restricted, visibleIds).updated).toBeGreaterThanOrEqual(visibleIds.length);
       expect(about(live.admin, pending).updated).toBeGreaterThanOrEqual(pending.length);
       expect(about(live.restricted, pending).updated).toBe(0);
+      expect(about(memberLive, [...hiddenIds, ...visibleIds, ...pending])).toEqual({
+        created: 0,
+        updated: 0,
+        retracted: 0,
+      });
+      expect(memberLive.socket.connected).toBe(true);
+    });
+
+    it('refuses to restrict a member to groups: members send no alerts and see no sites', async () => {
+      const response = await api('admin', 'PUT', `/api/v1/users/${memberId}/restrictions`, {
+        restricted: true,
+        groups: ['norte'],
+      });
+      expect(response.status).toBe(400);
+      expect(response.body.message).toBe('members send no alerts and see no sites; only operators can be restricted');
     });
 
     it('follows a change of restriction at once, on the sockets already open', async () => {

@@ -68,7 +68,7 @@ const CASES: Case[] = [
     path: '/api/v1/users',
     body: { username: 'newbie', role: 5, password: PASSWORD },
     status: 400,
-    message: /^role must be one of: admin, operator$/,
+    message: /^role must be one of: admin, operator, member$/,
     fields: ['role'],
   },
   {
@@ -77,7 +77,7 @@ const CASES: Case[] = [
     path: '/api/v1/users/:id/role',
     body: { role: 'root' },
     status: 400,
-    message: /^role must be one of: admin, operator$/,
+    message: /^role must be one of: admin, operator, member$/,
     fields: ['role'],
   },
   {

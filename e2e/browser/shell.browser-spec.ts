@@ -19,11 +19,13 @@ describe('browser: the shell', () => {
   let server: TestServer;
   let admin: string;
   const operator: Credentials = { username: 'lucia', password: 'Lucia-Turno-2026' };
+  const member: Credentials = { username: 'marta', password: 'Marta-Mostrador-2026' };
 
   beforeAll(async () => {
     server = await startWebServer();
     admin = await server.loginAdmin();
     await createOperator(server, admin, operator, 'Lucía Gómez');
+    await createOperator(server, admin, member, 'Marta Ruiz', 'member');
   });
   afterAll(() => server?.dispose());
 
@@ -67,6 +69,31 @@ describe('browser: the shell', () => {
     expect((await server.api('GET', '/api/v1/audit', { token })).status).toBe(403);
     // The same session still works where an operator may go.
     expect((await server.api('GET', '/api/v1/receivers', { token })).status).toBe(200);
+  });
+
+  it('gives a member a page of their own, and no alert, site or admin screen (the API refuses them too)', async () => {
+    const page = await openLoggedIn(browser, server, member, '/operator/history');
+    expect(await pathOf(page, '/member')).toBe('/member');
+    expect(await textOf(page.getByTestId('member-home-title'), 'Hola, Marta Ruiz')).toBe('Hola, Marta Ruiz');
+    const notice = page.locator('mat-snack-bar-container');
+    expect(await textOf(notice, 'Esa sección es para operadores y administradores.')).toContain(
+      'Esa sección es para operadores y administradores.',
+    );
+    expect(
+      await nav(page)
+        .locator('a')
+        .evaluateAll((links) => links.map((a) => a.getAttribute('href'))),
+    ).toEqual(['/member']);
+
+    for (const path of ['/admin/users', '/operator/compose']) {
+      await page.goto(`${server.baseUrl}${path}`);
+      expect(await pathOf(page, '/member')).toBe('/member');
+    }
+    const token = await tabToken(page);
+    for (const path of ['/api/v1/receivers', '/api/v1/messages', '/api/v1/groups', '/api/v1/phrases']) {
+      expect({ path, status: (await server.api('GET', path, { token })).status }).toEqual({ path, status: 403 });
+    }
+    expect((await server.api('GET', '/api/v1/auth/me', { token })).body).toMatchObject({ role: 'member' });
   });
 
   it('serves the app with a strict Content-Security-Policy, and the app runs under it without violations', async () => {

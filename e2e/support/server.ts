@@ -1,3 +1,4 @@
+import type { Role } from '@avisa/contracts';
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -214,7 +215,7 @@ export class TestServer {
     return this.login('admin', ADMIN_PASSWORD);
   }
 
-  async createUser(adminToken: string, username: string, role: 'admin' | 'operator', password: string) {
+  async createUser(adminToken: string, username: string, role: Role, password: string) {
     const response = await this.api('POST', '/api/v1/users', { token: adminToken, body: { username, role, password } });
     if (response.status !== 201)
       throw new Error(`create user failed: ${response.status} ${JSON.stringify(response.body)}`);

@@ -1,9 +1,18 @@
 import { Routes } from '@angular/router';
-import { adminGuard } from './core/guards';
+import { adminGuard, staffGuard } from './core/guards';
 
 export const routes: Routes = [
   { path: '', pathMatch: 'full', redirectTo: 'operator/compose' },
-  { path: 'operator', loadChildren: () => import('./operator/operator.routes').then((m) => m.OPERATOR_ROUTES) },
+  {
+    path: 'operator',
+    canMatch: [staffGuard],
+    loadChildren: () => import('./operator/operator.routes').then((m) => m.OPERATOR_ROUTES),
+  },
+  {
+    path: 'member',
+    title: 'Avisa',
+    loadComponent: () => import('./member/member-home.component').then((m) => m.MemberHomeComponent),
+  },
   {
     path: 'admin',
     canMatch: [adminGuard],

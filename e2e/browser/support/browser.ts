@@ -249,10 +249,16 @@ export interface Credentials {
   password: string;
 }
 
-export async function createOperator(server: TestServer, adminToken: string, user: Credentials, displayName?: string) {
+export async function createOperator(
+  server: TestServer,
+  adminToken: string,
+  user: Credentials,
+  displayName?: string,
+  role: 'operator' | 'member' = 'operator',
+) {
   const response = await server.api('POST', '/api/v1/users', {
     token: adminToken,
-    body: { ...user, role: 'operator', ...(displayName ? { displayName } : {}) },
+    body: { ...user, role, ...(displayName ? { displayName } : {}) },
   });
   if (response.status !== 201) throw new Error(`create operator: ${response.status} ${JSON.stringify(response.body)}`);
   return response.body as { id: number; username: string };

@@ -1,5 +1,11 @@
-export const ROLES = ['admin', 'operator'] as const;
+/**
+ * `admin` and `operator` work with alerts and sites (the staff); a `member` only takes part in chat rooms and,
+ * later, downloads shared files: no alert, site, history, group or admin screen is theirs.
+ */
+export const ROLES = ['admin', 'operator', 'member'] as const;
 export type Role = (typeof ROLES)[number];
+export const STAFF_ROLES = ['admin', 'operator'] as const satisfies readonly Role[];
+export const isStaff = (role: Role): boolean => (STAFF_ROLES as readonly Role[]).includes(role);
 
 export const TOKEN_SCOPES = ['messages:send', 'read'] as const;
 export type TokenScope = (typeof TOKEN_SCOPES)[number];

@@ -35,6 +35,8 @@ export class SessionStore {
   readonly loginReason = signal<LoginReason>('new');
   readonly authenticated = computed(() => this.token() !== null);
   readonly isAdmin = computed(() => this.user()?.role === 'admin');
+  /** A member (chat and files only); unknown until someone logs in. */
+  readonly isMember = computed(() => this.user()?.role === 'member');
 
   /** Returns false when someone else logged in over an expired session (the screens must start afresh). */
   start(response: LoginResponse): boolean {

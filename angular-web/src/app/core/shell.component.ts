@@ -29,6 +29,8 @@ const OPERATOR_NAV: NavItem[] = [
   { path: '/operator/phrases', icon: 'bolt', labelKey: 'nav.phrases' },
 ];
 
+const MEMBER_NAV: NavItem[] = [{ path: '/member', icon: 'home', labelKey: 'nav.home' }];
+
 const ADMIN_NAV: NavItem[] = [
   { path: '/admin/audit', icon: 'fact_check', labelKey: 'nav.audit' },
   { path: '/admin/users', icon: 'manage_accounts', labelKey: 'nav.users' },
@@ -61,10 +63,15 @@ export class ShellComponent {
   protected readonly theme = inject(ThemeService);
   protected readonly languages = LANGUAGES;
   /** The operator's screens, and the admin's below them for an admin. */
-  protected readonly navSections = computed(() => [
-    { titleKey: 'nav.operator', items: OPERATOR_NAV },
-    ...(this.session.isAdmin() ? [{ titleKey: 'nav.admin', items: ADMIN_NAV }] : []),
-  ]);
+  protected readonly navSections = computed(() =>
+    this.session.isMember()
+      ? [{ titleKey: 'nav.member', items: MEMBER_NAV }]
+      : [
+          { titleKey: 'nav.operator', items: OPERATOR_NAV },
+          ...(this.session.isAdmin() ? [{ titleKey: 'nav.admin', items: ADMIN_NAV }] : []),
+        ],
+  );
+  protected readonly home = computed(() => (this.session.isMember() ? '/member' : '/operator/compose'));
   protected readonly narrow = toSignal(
     inject(BreakpointObserver)
       .observe('(max-width: 959.98px)')

@@ -3,7 +3,7 @@ import { ApiBody, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import type { LoginResponse, WhoAmIResponse } from '@avisa/contracts';
 import { Actor, Principal } from '../common/actor';
-import { ALL_ROLES, Authenticated, Public } from '../common/access/access.decorator';
+import { ANY_ROLE, Authenticated, Public } from '../common/access/access.decorator';
 import { AvisaRequest, CurrentActor, CurrentPrincipal, clientIp } from '../common/access/request-context';
 import type { UserAccount } from '../users/users.service';
 import { AuthService } from './auth.service';
@@ -34,14 +34,14 @@ export class AuthController {
   /** Ends this session. */
   @Post('logout')
   @HttpCode(204)
-  @Authenticated({ roles: ALL_ROLES })
+  @Authenticated({ roles: ANY_ROLE })
   logout(@CurrentPrincipal() principal: Principal, @CurrentActor() actor: Actor): Promise<void> {
     return this.auth.logout(principal, actor);
   }
 
   /** Who the caller is: a user, or an API token with its scopes. */
   @Get('me')
-  @Authenticated({ roles: ALL_ROLES, scopes: ['read'] })
+  @Authenticated({ roles: ANY_ROLE, scopes: ['read'] })
   me(@CurrentPrincipal() principal: Principal): WhoAmIResponse {
     return this.auth.whoAmI(principal);
   }

@@ -101,6 +101,8 @@ export class GroupAccessService implements SiteScope {
     }
     if (user.role === 'admin')
       throw new BadRequestException('admins see and send everything; only operators can be restricted');
+    if (user.role === 'member')
+      throw new BadRequestException('members send no alerts and see no sites; only operators can be restricted');
     const names = [...new Set((dto.groups ?? []).map(normalizeGroupName))];
     const found = await this.groups.idsByName(names);
     const missing = names.filter((n) => !found.has(n));

@@ -14,20 +14,20 @@ import {
 import { ApiBody, ApiConsumes, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { GroupImportReport, GroupInfoResponse, GroupResponse } from '@avisa/contracts';
 import { Actor, Principal } from '../common/actor';
-import { ALL_ROLES, Authenticated } from '../common/access/access.decorator';
+import { STAFF_ROLES, Authenticated } from '../common/access/access.decorator';
 import { CurrentActor, CurrentPrincipal } from '../common/access/request-context';
 import { GroupDto } from './dto/group.dto';
 import { GroupsService } from './groups.service';
 
 @ApiTags('groups')
 @Controller('groups')
-@Authenticated({ roles: ALL_ROLES })
+@Authenticated({ roles: STAFF_ROLES })
 export class GroupsController {
   constructor(private readonly groups: GroupsService) {}
 
   /** The groups the caller may see, with their members. */
   @Get()
-  @Authenticated({ roles: ALL_ROLES, scopes: ['read'] })
+  @Authenticated({ roles: STAFF_ROLES, scopes: ['read'] })
   list(@CurrentPrincipal() principal: Principal): Promise<GroupResponse[]> {
     return this.groups.list(principal);
   }
@@ -39,7 +39,7 @@ export class GroupsController {
 
   /** All visible groups as CSV, one per line: `group,member1,member2,…`. */
   @Get('export')
-  @Authenticated({ roles: ALL_ROLES, scopes: ['read'] })
+  @Authenticated({ roles: STAFF_ROLES, scopes: ['read'] })
   @ApiProduces('text/csv')
   @Header('content-type', 'text/csv; charset=utf-8')
   @Header('content-disposition', 'attachment; filename="avisa-grupos.csv"')
@@ -74,14 +74,14 @@ export class GroupsController {
   }
 
   @Get(':name')
-  @Authenticated({ roles: ALL_ROLES, scopes: ['read'] })
+  @Authenticated({ roles: STAFF_ROLES, scopes: ['read'] })
   get(@Param('name') name: string, @CurrentPrincipal() principal: Principal, @CurrentActor() actor: Actor) {
     return this.groups.get(name, principal, actor);
   }
 
   /** Members split into online, offline and unknown (no such site), as of now. */
   @Get(':name/info')
-  @Authenticated({ roles: ALL_ROLES, scopes: ['read'] })
+  @Authenticated({ roles: STAFF_ROLES, scopes: ['read'] })
   info(
     @Param('name') name: string,
     @CurrentPrincipal() principal: Principal,

@@ -1,7 +1,7 @@
 import { Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { OnGatewayConnection, OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
 import { JobRunner } from '../cluster/job-runner';
-import { OPERATORS_NAMESPACE, type OperatorServerToClientEvents } from '@avisa/contracts';
+import { isStaff, OPERATORS_NAMESPACE, type OperatorServerToClientEvents } from '@avisa/contracts';
 import type { Namespace, Socket } from 'socket.io';
 import { AuthService } from '../auth/auth.service';
 import { Principal } from '../common/actor';
@@ -60,7 +60,9 @@ export class OperatorsGateway implements OnGatewayInit, OnGatewayConnection, OnA
   async handleConnection(socket: OperatorSocket): Promise<void> {
     const principal = socket.data.principal;
     if (!principal) return;
-    await socket.join([OPERATORS_ROOM, userRoom(principal.userId), `s:${principal.sessionId}`]);
+    // A member's socket only hears about its own session: alerts, receipts and presence are the staff's.
+    const rooms = [userRoom(principal.userId), `s:${principal.sessionId}`];
+    await socket.join(isStaff(principal.role) ? [OPERATORS_ROOM, ...rooms] : rooms);
   }
 
   onApplicationBootstrap(): void {

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Po
 import { ApiTags } from '@nestjs/swagger';
 import type { PhraseResponse } from '@avisa/contracts';
 import { Actor } from '../common/actor';
-import { ALL_ROLES, Authenticated } from '../common/access/access.decorator';
+import { STAFF_ROLES, Authenticated } from '../common/access/access.decorator';
 import { CurrentActor } from '../common/access/request-context';
 import { PhraseTextDto, ReorderPhrasesDto, ReplacePhrasesDto } from './dto/phrase.dto';
 import { PhrasesService } from './phrases.service';
@@ -10,12 +10,12 @@ import { PhrasesService } from './phrases.service';
 /** The shared, ordered list of quick phrases; every change answers the whole list. */
 @ApiTags('phrases')
 @Controller('phrases')
-@Authenticated({ roles: ALL_ROLES })
+@Authenticated({ roles: STAFF_ROLES })
 export class PhrasesController {
   constructor(private readonly phrases: PhrasesService) {}
 
   @Get()
-  @Authenticated({ roles: ALL_ROLES, scopes: ['read'] })
+  @Authenticated({ roles: STAFF_ROLES, scopes: ['read'] })
   list(): Promise<PhraseResponse[]> {
     return this.phrases.list();
   }

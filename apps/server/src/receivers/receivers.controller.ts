@@ -8,7 +8,7 @@ import type {
   ReceiverWithKeyResponse,
 } from '@avisa/contracts';
 import { Actor, Principal } from '../common/actor';
-import { ALL_ROLES, Authenticated } from '../common/access/access.decorator';
+import { STAFF_ROLES, Authenticated } from '../common/access/access.decorator';
 import { CurrentActor, CurrentPrincipal } from '../common/access/request-context';
 import { CreateReceiverDto, UpdateReceiverDto } from './dto/receiver.dto';
 import { ReceiversService } from './receivers.service';
@@ -21,7 +21,7 @@ export class ReceiversController {
 
   /** Every site with its live state: online, connected since, last seen, client version (restricted: its groups' sites). */
   @Get()
-  @Authenticated({ roles: ALL_ROLES, scopes: ['read'] })
+  @Authenticated({ roles: STAFF_ROLES, scopes: ['read'] })
   list(@CurrentPrincipal() principal: Principal): Promise<ReceiverResponse[]> {
     return this.receivers.list(principal);
   }
@@ -62,7 +62,7 @@ export class ReceiversController {
   }
 
   @Get(':name')
-  @Authenticated({ roles: ALL_ROLES, scopes: ['read'] })
+  @Authenticated({ roles: STAFF_ROLES, scopes: ['read'] })
   get(@Param('name') name: string, @CurrentPrincipal() principal: Principal): Promise<ReceiverResponse> {
     return this.receivers.get(name, principal);
   }

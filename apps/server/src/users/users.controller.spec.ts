@@ -106,7 +106,7 @@ describe('UsersController over HTTP, with the real pipe, guard and error filter'
     expect(response.status).toBe(400);
     const body = (await response.json()) as { fields: Record<string, string[]> };
     expect(Object.keys(body.fields).sort()).toEqual(['extra', 'password', 'role', 'username']);
-    expect(body.fields.role).toEqual(['role must be one of: admin, operator']);
+    expect(body.fields.role).toEqual(['role must be one of: admin, operator, member']);
     expect(body.fields.password[0]).toMatch(/at least 8 bytes/);
     expect(users.create).not.toHaveBeenCalled();
   });

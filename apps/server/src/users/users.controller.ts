@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Po
 import { ApiTags } from '@nestjs/swagger';
 import type { UserResponse } from '@avisa/contracts';
 import { Actor, Principal } from '../common/actor';
-import { ALL_ROLES, Authenticated } from '../common/access/access.decorator';
+import { ANY_ROLE, Authenticated } from '../common/access/access.decorator';
 import { CurrentActor, CurrentPrincipal } from '../common/access/request-context';
 import {
   ChangeOwnPasswordDto,
@@ -25,7 +25,7 @@ export class UsersController {
   /** Change your own password; every other session of yours is logged out. */
   @Put('me/password')
   @HttpCode(204)
-  @Authenticated({ roles: ALL_ROLES })
+  @Authenticated({ roles: ANY_ROLE })
   changeOwnPassword(
     @CurrentPrincipal() principal: Principal,
     @CurrentActor() actor: Actor,

@@ -1,6 +1,6 @@
 import { SetMetadata, applyDecorators } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import type { Role, TokenScope } from '@avisa/contracts';
+import { ROLES, STAFF_ROLES as STAFF, type Role, type TokenScope } from '@avisa/contracts';
 
 export const ACCESS_KEY = 'avisa:access';
 
@@ -21,4 +21,7 @@ export const Authenticated = (rule: { roles: readonly Role[]; scopes?: readonly 
     ApiForbiddenResponse({ description: 'Role or token scope not allowed' }),
   );
 
-export const ALL_ROLES: readonly Role[] = ['admin', 'operator'];
+/** Alerts, sites, groups, phrases, history: the staff's routes. */
+export const STAFF_ROLES: readonly Role[] = STAFF;
+/** What every logged-in user may do with their own account. */
+export const ANY_ROLE: readonly Role[] = ROLES;

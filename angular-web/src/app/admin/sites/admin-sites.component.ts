@@ -22,6 +22,8 @@ import { SCREEN_KIT, FORM_KIT } from '../../core/ui/kit';
 import { type RowAction, RowActionsComponent } from '../../core/ui/row-actions.component';
 import { withPresence } from '../../core/presence';
 import { Paging } from '../../core/ui/paging.directive';
+import { ReceiverUpdatesPanelComponent } from './receiver-updates-panel.component';
+import { shownVersion, versionState } from './receiver-versions';
 
 type StateFilter = 'all' | 'online' | 'offline' | 'disabled';
 
@@ -37,6 +39,7 @@ type StateFilter = 'all' | 'online' | 'offline' | 'disabled';
     MatSelectModule,
     MatSlideToggleModule,
     RowActionsComponent,
+    ReceiverUpdatesPanelComponent,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './admin-sites.component.html',
@@ -63,6 +66,11 @@ export class AdminSitesComponent {
   protected readonly states: StateFilter[] = ['all', 'online', 'offline', 'disabled'];
   protected readonly list = apiResource(() => this.api.list(), { initial: [], reloadOn: this.live.resynced$ });
   protected readonly sites = this.list.value;
+  protected readonly updates = apiResource(() => this.api.updates(), { initial: null, reloadOn: this.live.resynced$ });
+  /** Each site's last update report. */
+  protected readonly reports = computed(() => new Map((this.updates.value()?.sites ?? []).map((r) => [r.name, r])));
+  protected readonly servedVersion = computed(() => this.updates.value()?.available?.version ?? null);
+  protected readonly shownVersion = shownVersion;
   /** Sites with a change on its way to the server, and each one's last failure. */
   protected readonly rows = rowActions<string>();
   protected readonly query = signal('');
@@ -91,6 +99,16 @@ export class AdminSitesComponent {
 
   constructor() {
     this.live.presence$.pipe(takeUntilDestroyed()).subscribe((p) => this.applyPresence(p));
+  }
+
+  protected isBehind(site: ReceiverResponse): boolean {
+    const served = this.servedVersion();
+    return !!served && versionState(site.clientVersion, served) === 'behind';
+  }
+
+  protected reload(): void {
+    this.list.reload();
+    this.updates.reload();
   }
 
   protected actionsFor(site: ReceiverResponse): RowAction[] {

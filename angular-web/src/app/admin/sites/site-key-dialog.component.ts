@@ -56,7 +56,7 @@ export interface SiteKeyData {
           </button>
         }
       </div>
-      <ul class="av-small how-to">
+      <ul class="av-small how-to" data-testid="installer-how-to">
         <li>
           {{ 'manageSites.key.installerRun.linux' | transloco }}
           <code class="av-mono">sudo sh {{ installerFile.linux }}</code>
@@ -107,8 +107,9 @@ export interface SiteKeyData {
       padding-left: 20px;
     }
     .how-to code {
-      white-space: normal;
-      word-break: break-all;
+      display: block;
+      overflow-x: auto;
+      padding: 2px 0 6px;
     }
   `,
 })

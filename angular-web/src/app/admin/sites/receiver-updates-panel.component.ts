@@ -1,6 +1,6 @@
 import { ChangeDetectionStrategy, Component, computed, inject, input, output } from '@angular/core';
 import { MatDialog } from '@angular/material/dialog';
-import type { ReceiverResponse, ReceiverUpdatesResponse, UpdateWhen } from '@avisa/contracts';
+import { UPDATE_WHEN, type ReceiverResponse, type ReceiverUpdatesResponse, type UpdateWhen } from '@avisa/contracts';
 import type { ApiProblem } from '../../core/api-error';
 import { apiAction } from '../../core/api-resource';
 import { Notifier } from '../../core/notifier';
@@ -32,6 +32,8 @@ export class ReceiverUpdatesPanelComponent {
   readonly changed = output<void>();
 
   protected readonly action = apiAction();
+  protected readonly whens = UPDATE_WHEN;
+  protected readonly whenIcon: Record<UpdateWhen, string> = { now: 'system_update', night: 'bedtime' };
   protected readonly served = computed(() => this.status()?.available ?? null);
   protected readonly counts = computed(() => {
     const served = this.served();

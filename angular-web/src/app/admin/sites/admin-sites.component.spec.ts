@@ -9,7 +9,7 @@ import { LiveService } from '../../core/live.service';
 import { Notifier } from '../../core/notifier';
 import { ConfirmDialogComponent } from '../../core/ui/confirm-dialog.component';
 import { FakeLive, allByTestId, byTestId, typeInto } from '../shared/testing';
-import { AdminSitesComponent } from './admin-sites.component';
+import { AdminSitesComponent, REPORTS_SETTLE_MS } from './admin-sites.component';
 import { SiteConnectionsDialogComponent } from './site-connections-dialog.component';
 import { SiteFormDialogComponent } from './site-form-dialog.component';
 import { SiteKeyDialogComponent } from './site-key-dialog.component';
@@ -122,6 +122,36 @@ describe('AdminSitesComponent', () => {
     http.expectOne('/api/v1/receiver-updates').flush(NO_PACKAGES);
     await stable();
     expect(byTestId(el, 'updates-none')).not.toBeNull();
+  });
+
+  it('loads the update reports again once sites have stopped connecting', async () => {
+    const { live, http, row, stable } = await setup();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+    try {
+      const connect = (clientVersion: string) =>
+        live.presence$.next({
+          name: 'farmacia-norte',
+          online: true,
+          connectedSince: new Date().toISOString(),
+          lastSeenAt: new Date().toISOString(),
+          clientVersion,
+        });
+      connect('avisa-receiver/0.9.0');
+      vi.advanceTimersByTime(REPORTS_SETTLE_MS - 1);
+      connect('avisa-receiver/0.10.0');
+      vi.advanceTimersByTime(REPORTS_SETTLE_MS - 1);
+      http.expectNone('/api/v1/receiver-updates');
+      vi.advanceTimersByTime(1);
+    } finally {
+      vi.useRealTimers();
+    }
+    http.expectOne('/api/v1/receiver-updates').flush({
+      ...NO_PACKAGES,
+      available: { version: '0.10.0', createdAt: '2026-11-20T10:00:00.000Z', files: [] },
+      sites: [{ name: 'farmacia-norte', version: '0.10.0', state: 'done', reason: null, at: '2026-11-22T02:10:00Z' }],
+    });
+    await stable();
+    expect(byTestId(row('farmacia-norte'), 'site-update-report')?.textContent).toContain('Actualizado a 0.10.0');
   });
 
   it('creates a site and then shows its key once', async () => {

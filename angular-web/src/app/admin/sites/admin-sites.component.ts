@@ -8,7 +8,7 @@ import { MatSelectModule } from '@angular/material/select';
 import { type MatSlideToggle, MatSlideToggleModule } from '@angular/material/slide-toggle';
 import { MatTableModule } from '@angular/material/table';
 import type { PresencePayload, ReceiverResponse, ReceiverWithKeyResponse } from '@avisa/contracts';
-import { filter, map } from 'rxjs';
+import { debounceTime, filter, map } from 'rxjs';
 import { LiveService } from '../../core/live.service';
 import { Notifier } from '../../core/notifier';
 import { confirmThen, dangerConfirm } from '../../core/ui/confirm-dialog.component';
@@ -26,6 +26,12 @@ import { ReceiverUpdatesPanelComponent } from './receiver-updates-panel.componen
 import { shownVersion, versionState } from './receiver-versions';
 
 type StateFilter = 'all' | 'online' | 'offline' | 'disabled';
+
+/**
+ * A site reports how its update went right after it reconnects (and before restarting into it): the update status is
+ * loaded again once connections have been quiet this long, so a storm of reconnections loads it once.
+ */
+export const REPORTS_SETTLE_MS = 3000;
 
 /** Admins' view of the sites: create (one or from a CSV), keys, enable/disable, delete, connection history. */
 @Component({
@@ -99,6 +105,13 @@ export class AdminSitesComponent {
 
   constructor() {
     this.live.presence$.pipe(takeUntilDestroyed()).subscribe((p) => this.applyPresence(p));
+    this.live.presence$
+      .pipe(
+        filter((p) => p.online),
+        debounceTime(REPORTS_SETTLE_MS),
+        takeUntilDestroyed(),
+      )
+      .subscribe(() => this.updates.reload());
   }
 
   protected isBehind(site: ReceiverResponse): boolean {

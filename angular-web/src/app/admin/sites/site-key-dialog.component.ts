@@ -124,13 +124,13 @@ export class SiteKeyDialogComponent {
     windows: `avisa-install-${this.data.site.name}.ps1`,
   };
   protected readonly installer = apiAction();
-  protected readonly failedPlatform = signal<InstallerPlatform>('linux');
+  protected readonly requestedPlatform = signal<InstallerPlatform>('linux');
   protected readonly downloaded = signal<string | null>(null);
   /** The two refusals an admin can act on, in plain words; anything else shows as the server said it. */
   protected readonly installerProblemKey = computed(() => {
     const problem = this.installer.problem();
     if (problem?.status === 400 && problem.fields['platform']) {
-      return `manageSites.key.installerNoPackage.${this.failedPlatform()}`;
+      return `manageSites.key.installerNoPackage.${this.requestedPlatform()}`;
     }
     if (problem?.status === 403) return 'manageSites.key.installerKeyRefused';
     return null;
@@ -138,7 +138,7 @@ export class SiteKeyDialogComponent {
 
   /** The server writes the script (address, certificate, site, key); the key goes back to it, never stored. */
   protected downloadInstaller(platform: InstallerPlatform): void {
-    this.failedPlatform.set(platform);
+    this.requestedPlatform.set(platform);
     this.downloaded.set(null);
     this.installer.run(this.api.installer(this.data.site.name, { key: this.data.site.key, platform }), {
       next: (file) => {

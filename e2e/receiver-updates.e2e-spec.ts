@@ -1,33 +1,13 @@
 import type { ReceiverPackageManifest, ReceiverUpdatesResponse, UpdateOfferPayload } from '@avisa/contracts';
-import { createHash, generateKeyPairSync, sign, verify } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash, generateKeyPairSync, verify } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { queryDb } from './support/database';
+import { publishPackages } from './support/receiver-packages';
 import { eventually } from './support/eventually';
 import { TestServer } from './support/server';
 import { openSocket, SOCKET_WAIT_MS, TestSocket } from './support/test-socket';
-
-/** A package folder as `npm run package:receiver` writes it, signed with a key made for this spec. */
-function publish(dir: string, version: string, privateKey: ReturnType<typeof generateKeyPairSync>['privateKey']) {
-  const files: ReceiverPackageManifest['files'] = [];
-  const add = (
-    kind: 'bundle' | 'deb' | 'msi',
-    platform: 'any' | 'linux-x64' | 'win-x64',
-    name: string,
-    body: string,
-  ) => {
-    writeFileSync(join(dir, name), body);
-    files.push({ kind, platform, name, size: body.length, sha256: createHash('sha256').update(body).digest('hex') });
-  };
-  add('bundle', 'any', `avisa-receiver-${version}.js`, `console.log('receiver ${version}');\n`);
-  add('deb', 'linux-x64', `avisa-receiver_${version}_amd64.deb`, `deb ${version}`);
-  add('msi', 'win-x64', `avisa-receiver-${version}-x64.msi`, `msi ${version}`);
-  const manifest = JSON.stringify({ version, createdAt: new Date().toISOString(), files }, null, 2);
-  writeFileSync(join(dir, 'manifest.json'), manifest);
-  writeFileSync(join(dir, 'manifest.json.sig'), sign(null, Buffer.from(manifest), privateKey).toString('base64'));
-  return { manifest, files };
-}
 
 describe('receiver packages, updates and per-site installers', () => {
   let server: TestServer;
@@ -46,7 +26,7 @@ describe('receiver packages, updates and per-site installers', () => {
   };
 
   beforeAll(async () => {
-    publish(packagesDir, '0.2.0', privateKey);
+    publishPackages(packagesDir, '0.2.0', privateKey);
     server = await TestServer.start({ env: { AVISA_RECEIVER_PACKAGES_DIR: packagesDir } });
     admin = await server.loginAdmin();
     await server.createUser(admin, 'turno', 'operator', 'Turno-Noche-2026');

@@ -3,16 +3,28 @@ import { Injectable, inject } from '@angular/core';
 import type {
   BulkSitesReport,
   CreateReceiverRequest,
+  InstallerRequest,
   ReceiverConnectionResponse,
   ReceiverResponse,
+  ReceiverUpdatesResponse,
   ReceiverWithKeyResponse,
+  RolloutResponse,
+  StartRolloutRequest,
   UpdateReceiverRequest,
 } from '@avisa/contracts';
-import { Observable, catchError, throwError } from 'rxjs';
+import { Observable, catchError, map, throwError } from 'rxjs';
 import { withJsonErrorBody } from '../../core/api-error';
 import { API_BASE } from '../../core/auth.interceptor';
 
 const BASE = `${API_BASE}/receivers`;
+const UPDATES = `${API_BASE}/receiver-updates`;
+
+/** A file the server made for download: its name (from Content-Disposition), type and text. */
+export interface DownloadedFile {
+  fileName: string;
+  type: string;
+  content: string;
+}
 
 @Injectable({ providedIn: 'root' })
 export class AdminSitesApi {
@@ -56,4 +68,35 @@ export class AdminSitesApi {
   connections(name: string): Observable<ReceiverConnectionResponse[]> {
     return this.http.get<ReceiverConnectionResponse[]>(`${BASE}/${encodeURIComponent(name)}/connections`);
   }
+
+  /** The site's installer script, made with the key the admin was just shown. */
+  installer(name: string, body: InstallerRequest): Observable<DownloadedFile> {
+    return this.http
+      .post(`${BASE}/${encodeURIComponent(name)}/installer`, body, { observe: 'response', responseType: 'text' })
+      .pipe(
+        map((response) => ({
+          fileName: attachmentName(response.headers.get('content-disposition')) ?? `avisa-install-${name}`,
+          type: response.headers.get('content-type') ?? 'text/plain;charset=utf-8',
+          content: response.body ?? '',
+        })),
+        catchError((error: unknown) => throwError(() => withJsonErrorBody(error))),
+      );
+  }
+
+  /** The version the server serves, the rollout in force and each site's last update report. */
+  updates(): Observable<ReceiverUpdatesResponse> {
+    return this.http.get<ReceiverUpdatesResponse>(UPDATES);
+  }
+
+  startRollout(body: StartRolloutRequest): Observable<RolloutResponse> {
+    return this.http.post<RolloutResponse>(UPDATES, body);
+  }
+
+  cancelRollout(): Observable<void> {
+    return this.http.delete<void>(UPDATES);
+  }
+}
+
+function attachmentName(disposition: string | null): string | null {
+  return /filename="([^"]+)"/.exec(disposition ?? '')?.[1] ?? null;
 }

@@ -2,14 +2,14 @@ import { serverError, configureTestBed, aSite, renderLoaded } from '../../core/t
 import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import { MatDialog } from '@angular/material/dialog';
-import type { ReceiverWithKeyResponse } from '@avisa/contracts';
+import type { ReceiverUpdatesResponse, ReceiverWithKeyResponse } from '@avisa/contracts';
 import { of } from 'rxjs';
 import { vi } from 'vitest';
 import { LiveService } from '../../core/live.service';
 import { Notifier } from '../../core/notifier';
 import { ConfirmDialogComponent } from '../../core/ui/confirm-dialog.component';
 import { FakeLive, allByTestId, byTestId, typeInto } from '../shared/testing';
-import { AdminSitesComponent } from './admin-sites.component';
+import { AdminSitesComponent, REPORTS_SETTLE_MS } from './admin-sites.component';
 import { SiteConnectionsDialogComponent } from './site-connections-dialog.component';
 import { SiteFormDialogComponent } from './site-form-dialog.component';
 import { SiteKeyDialogComponent } from './site-key-dialog.component';
@@ -22,12 +22,14 @@ const SITES = [
   site('farmacia-sur', { enabled: false }),
 ];
 
+const NO_PACKAGES: ReceiverUpdatesResponse = { available: null, rollout: null, nightWindow: '02:00-05:00', sites: [] };
+
 /** MatDialog stand-in: each open answers what `answers` says for that dialog. */
 function fakeDialog(answers: Map<unknown, unknown>) {
   return { open: vi.fn((component: unknown) => ({ afterClosed: () => of(answers.get(component)) })) };
 }
 
-async function setup(answers = new Map<unknown, unknown>()) {
+async function setup(answers = new Map<unknown, unknown>(), updates = NO_PACKAGES, sites = SITES) {
   const live = new FakeLive();
   const dialog = fakeDialog(answers);
   const notifier = { info: vi.fn() };
@@ -39,7 +41,9 @@ async function setup(answers = new Map<unknown, unknown>()) {
     ],
   );
   TestBed.overrideProvider(MatDialog, { useValue: dialog });
-  const { fixture, el, http } = await renderLoaded(AdminSitesComponent, '/api/v1/receivers', SITES);
+  const { fixture, el, http } = await renderLoaded(AdminSitesComponent, '/api/v1/receivers', sites);
+  http.expectOne('/api/v1/receiver-updates').flush(updates);
+  await fixture.whenStable();
   const row = (name: string) => el.querySelector<HTMLElement>(`[data-testid="admin-site-row"][data-site="${name}"]`)!;
   const stable = () => fixture.whenStable();
   return { fixture, el, http, live, dialog, notifier, row, stable };
@@ -74,6 +78,80 @@ describe('AdminSitesComponent', () => {
     await stable();
     expect(byTestId(row('farmacia-norte'), 'site-online')?.textContent).toContain('Conectado');
     expect(row('farmacia-norte').textContent).toContain('1.2.0');
+  });
+
+  it("marks the sites behind the served version and shows each one's last update report", async () => {
+    const sites = [
+      site('farmacia-centro', { online: true, clientVersion: 'avisa-receiver/0.10.0' }),
+      site('farmacia-norte', { clientVersion: 'avisa-receiver/0.9.3' }),
+      site('farmacia-sur', { enabled: false }),
+    ];
+    const updates: ReceiverUpdatesResponse = {
+      ...NO_PACKAGES,
+      available: { version: '0.10.0', createdAt: '2026-11-20T10:00:00.000Z', files: [] },
+      sites: [
+        { name: 'farmacia-centro', version: '0.10.0', state: 'done', reason: null, at: '2026-11-21T02:10:00.000Z' },
+        {
+          name: 'farmacia-norte',
+          version: '0.10.0',
+          state: 'failed',
+          reason: 'disk full',
+          at: '2026-11-21T02:12:00.000Z',
+        },
+      ],
+    };
+    const { el, row } = await setup(undefined, updates, sites);
+    const version = (name: string) => byTestId(row(name), 'site-version')!;
+    expect(version('farmacia-centro').textContent).toContain('0.10.0');
+    expect(byTestId(version('farmacia-centro'), 'site-behind')).toBeNull();
+    expect(byTestId(version('farmacia-norte'), 'site-behind')?.textContent).toContain('Por detrás');
+    expect(byTestId(version('farmacia-sur'), 'site-behind')).toBeNull();
+    expect(byTestId(version('farmacia-centro'), 'site-update-report')?.textContent).toContain('Actualizado a 0.10.0');
+    const failed = byTestId(version('farmacia-norte'), 'site-update-report')!;
+    expect(failed.textContent).toContain('Falló la actualización a 0.10.0');
+    expect(failed.textContent).toContain('disk full');
+    expect(failed.classList).toContain('av-error');
+    expect(byTestId(el, 'updates-served')?.textContent).toContain('0.10.0');
+  });
+
+  it('reloads the sites and the update status with the refresh button', async () => {
+    const { el, http, stable } = await setup();
+    byTestId(el, 'sites-refresh')!.click();
+    await stable();
+    http.expectOne('/api/v1/receivers').flush(SITES);
+    http.expectOne('/api/v1/receiver-updates').flush(NO_PACKAGES);
+    await stable();
+    expect(byTestId(el, 'updates-none')).not.toBeNull();
+  });
+
+  it('loads the update reports again once sites have stopped connecting', async () => {
+    const { live, http, row, stable } = await setup();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+    try {
+      const connect = (clientVersion: string) =>
+        live.presence$.next({
+          name: 'farmacia-norte',
+          online: true,
+          connectedSince: new Date().toISOString(),
+          lastSeenAt: new Date().toISOString(),
+          clientVersion,
+        });
+      connect('avisa-receiver/0.9.0');
+      vi.advanceTimersByTime(REPORTS_SETTLE_MS - 1);
+      connect('avisa-receiver/0.10.0');
+      vi.advanceTimersByTime(REPORTS_SETTLE_MS - 1);
+      http.expectNone('/api/v1/receiver-updates');
+      vi.advanceTimersByTime(1);
+    } finally {
+      vi.useRealTimers();
+    }
+    http.expectOne('/api/v1/receiver-updates').flush({
+      ...NO_PACKAGES,
+      available: { version: '0.10.0', createdAt: '2026-11-20T10:00:00.000Z', files: [] },
+      sites: [{ name: 'farmacia-norte', version: '0.10.0', state: 'done', reason: null, at: '2026-11-22T02:10:00Z' }],
+    });
+    await stable();
+    expect(byTestId(row('farmacia-norte'), 'site-update-report')?.textContent).toContain('Actualizado a 0.10.0');
   });
 
   it('creates a site and then shows its key once', async () => {

@@ -8,7 +8,7 @@ import { MatSelectModule } from '@angular/material/select';
 import { type MatSlideToggle, MatSlideToggleModule } from '@angular/material/slide-toggle';
 import { MatTableModule } from '@angular/material/table';
 import type { PresencePayload, ReceiverResponse, ReceiverWithKeyResponse } from '@avisa/contracts';
-import { filter, map } from 'rxjs';
+import { debounceTime, filter, map } from 'rxjs';
 import { LiveService } from '../../core/live.service';
 import { Notifier } from '../../core/notifier';
 import { confirmThen, dangerConfirm } from '../../core/ui/confirm-dialog.component';
@@ -22,8 +22,16 @@ import { SCREEN_KIT, FORM_KIT } from '../../core/ui/kit';
 import { type RowAction, RowActionsComponent } from '../../core/ui/row-actions.component';
 import { withPresence } from '../../core/presence';
 import { Paging } from '../../core/ui/paging.directive';
+import { ReceiverUpdatesPanelComponent } from './receiver-updates-panel.component';
+import { shownVersion, versionState } from './receiver-versions';
 
 type StateFilter = 'all' | 'online' | 'offline' | 'disabled';
+
+/**
+ * A site reports how its update went right after it reconnects (and before restarting into it): the update status is
+ * loaded again once connections have been quiet this long, so a storm of reconnections loads it once.
+ */
+export const REPORTS_SETTLE_MS = 3000;
 
 /** Admins' view of the sites: create (one or from a CSV), keys, enable/disable, delete, connection history. */
 @Component({
@@ -37,6 +45,7 @@ type StateFilter = 'all' | 'online' | 'offline' | 'disabled';
     MatSelectModule,
     MatSlideToggleModule,
     RowActionsComponent,
+    ReceiverUpdatesPanelComponent,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './admin-sites.component.html',
@@ -63,6 +72,11 @@ export class AdminSitesComponent {
   protected readonly states: StateFilter[] = ['all', 'online', 'offline', 'disabled'];
   protected readonly list = apiResource(() => this.api.list(), { initial: [], reloadOn: this.live.resynced$ });
   protected readonly sites = this.list.value;
+  protected readonly updates = apiResource(() => this.api.updates(), { initial: null, reloadOn: this.live.resynced$ });
+  /** Each site's last update report. */
+  protected readonly reports = computed(() => new Map((this.updates.value()?.sites ?? []).map((r) => [r.name, r])));
+  protected readonly servedVersion = computed(() => this.updates.value()?.available?.version ?? null);
+  protected readonly shownVersion = shownVersion;
   /** Sites with a change on its way to the server, and each one's last failure. */
   protected readonly rows = rowActions<string>();
   protected readonly query = signal('');
@@ -91,6 +105,23 @@ export class AdminSitesComponent {
 
   constructor() {
     this.live.presence$.pipe(takeUntilDestroyed()).subscribe((p) => this.applyPresence(p));
+    this.live.presence$
+      .pipe(
+        filter((p) => p.online),
+        debounceTime(REPORTS_SETTLE_MS),
+        takeUntilDestroyed(),
+      )
+      .subscribe(() => this.updates.reload());
+  }
+
+  protected isBehind(site: ReceiverResponse): boolean {
+    const served = this.servedVersion();
+    return !!served && versionState(site.clientVersion, served) === 'behind';
+  }
+
+  protected reload(): void {
+    this.list.reload();
+    this.updates.reload();
   }
 
   protected actionsFor(site: ReceiverResponse): RowAction[] {

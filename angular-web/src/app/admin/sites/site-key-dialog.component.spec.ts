@@ -1,4 +1,5 @@
-import { aSite, configureTestBed } from '../../core/testing';
+import { aSite, configureTestBed, serverError } from '../../core/testing';
+import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import { MAT_DIALOG_DATA, MatDialogRef } from '@angular/material/dialog';
 import type { ReceiverWithKeyResponse } from '@avisa/contracts';
@@ -23,8 +24,10 @@ async function setup(data: SiteKeyData = { site: SITE, rotated: false }) {
   await fixture.whenStable();
   const el = fixture.nativeElement as HTMLElement;
   const q = (id: string) => el.querySelector<HTMLElement>(`[data-testid="${id}"]`);
-  return { fixture, el, q };
+  return { fixture, el, q, http: TestBed.inject(HttpTestingController) };
 }
+
+const INSTALLER_URL = '/api/v1/receivers/farmacia-centro/installer';
 
 describe('SiteKeyDialogComponent', () => {
   afterEach(() => vi.restoreAllMocks());
@@ -66,6 +69,88 @@ describe('SiteKeyDialogComponent', () => {
       key: 'avr_s3cr3t-key-value',
       ca: 'server.crt',
     });
+  });
+
+  it('downloads the Linux installer the server makes with this key, under the name the server gives', async () => {
+    const { blobs, names } = captureDownloads();
+    const { fixture, q, http } = await setup();
+    q('download-installer-linux')!.click();
+    await fixture.whenStable();
+    const req = http.expectOne(INSTALLER_URL);
+    expect(req.request.method).toBe('POST');
+    expect(req.request.body).toEqual({ key: 'avr_s3cr3t-key-value', platform: 'linux' });
+    req.flush('#!/bin/sh\necho farmacia-centro\n', {
+      headers: {
+        'content-disposition': 'attachment; filename="avisa-install-farmacia-centro.sh"',
+        'content-type': 'text/x-shellscript; charset=utf-8',
+      },
+    });
+    await fixture.whenStable();
+    expect(names).toEqual(['avisa-install-farmacia-centro.sh']);
+    expect(await blobs[0].text()).toBe('#!/bin/sh\necho farmacia-centro\n');
+    expect(q('installer-downloaded')?.textContent).toContain('avisa-install-farmacia-centro.sh');
+    http.verify();
+  });
+
+  it('tells how to run each installer', async () => {
+    const { el } = await setup();
+    expect(el.textContent).toContain('sudo sh avisa-install-farmacia-centro.sh');
+    expect(el.textContent).toContain('powershell -ExecutionPolicy Bypass -File avisa-install-farmacia-centro.ps1');
+    expect(el.textContent).toContain('PowerShell como administrador');
+  });
+
+  it('says how to publish the packages when the server has none for Windows, keeping the key on screen', async () => {
+    const { names } = captureDownloads();
+    const { fixture, q, http } = await setup();
+    q('download-installer-windows')!.click();
+    await fixture.whenStable();
+    http.expectOne(INSTALLER_URL).flush(
+      JSON.stringify(
+        serverError(400, 'this server publishes no msi package: run npm run package:receiver on the server first', {
+          fields: {
+            platform: ['this server publishes no msi package: run npm run package:receiver on the server first'],
+          },
+        })[0],
+      ),
+      { status: 400, statusText: 'Bad Request' },
+    );
+    await fixture.whenStable();
+    expect(q('installer-problem')?.textContent).toContain('para Windows (.msi)');
+    expect(q('installer-problem')?.textContent).toContain('npm run package:receiver');
+    expect(q('site-key')?.textContent).toContain('avr_s3cr3t-key-value');
+    expect(names).toEqual([]);
+    expect((q('download-installer-windows') as HTMLButtonElement).disabled).toBe(false);
+  });
+
+  it('says to rotate the key when the server no longer accepts it', async () => {
+    const { fixture, q, http } = await setup();
+    q('download-installer-linux')!.click();
+    await fixture.whenStable();
+    http
+      .expectOne(INSTALLER_URL)
+      .flush(JSON.stringify(serverError(403, 'this is not the current key of this site')[0]), {
+        status: 403,
+        statusText: 'Forbidden',
+      });
+    await fixture.whenStable();
+    expect(q('installer-problem')?.textContent).toContain('Genera una clave nueva');
+  });
+
+  it('shows any other failure as the server said it', async () => {
+    const { fixture, q, el, http } = await setup();
+    q('download-installer-linux')!.click();
+    await fixture.whenStable();
+    http.expectOne(INSTALLER_URL).flush(
+      JSON.stringify(
+        serverError(400, 'the server address could not be told; set AVISA_PUBLIC_URL', {
+          fields: { origin: ['the server address could not be told; set AVISA_PUBLIC_URL'] },
+        })[0],
+      ),
+      { status: 400, statusText: 'Bad Request' },
+    );
+    await fixture.whenStable();
+    expect(q('installer-problem')).toBeNull();
+    expect(el.querySelector('[data-testid="api-error"]')?.textContent).toContain('set AVISA_PUBLIC_URL');
   });
 
   it('says the old key stopped working after a rotation', async () => {

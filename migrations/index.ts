@@ -4,6 +4,7 @@ import { GroupsPhrases1763850000000 } from './1763850000000-GroupsPhrases';
 import { DeliveryLookup1763860000000 } from './1763860000000-DeliveryLookup';
 import { ApiTokenCreator1763880000000 } from './1763880000000-ApiTokenCreator';
 import { ReceiverUpdates1763900000000 } from './1763900000000-ReceiverUpdates';
+import { QuickReplies1763910000000 } from './1763910000000-QuickReplies';
 
 /** Every migration, oldest first; listed by class so a bundled build finds them too. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   DeliveryLookup1763860000000,
   ApiTokenCreator1763880000000,
   ReceiverUpdates1763900000000,
+  QuickReplies1763910000000,
 ];

@@ -13,6 +13,8 @@ export interface SendMessageRequest {
   text: string;
   priority?: Priority;
   ttlSeconds?: number;
+  /** Up to REPLIES_MAX quick replies the site may answer with (see `repliesProblem`). */
+  replies?: string[];
 }
 
 export interface SendMessageResponse {
@@ -51,6 +53,10 @@ export interface MessageResponse {
   retractedAt: string | null;
   retractedBy: string | null;
   counts: DeliveryCounts;
+  /** The quick replies offered; empty when none. */
+  replies: string[];
+  /** How many sites answered with one of them. */
+  replied: number;
 }
 
 export interface DeliveryResponse {
@@ -64,6 +70,9 @@ export interface DeliveryResponse {
   attempts: number;
   reminders: number;
   flagged: boolean;
+  /** The quick reply the site answered with, and when (server time). */
+  reply: string | null;
+  repliedAt: string | null;
 }
 
 export interface MessageDetailResponse extends MessageResponse {
@@ -72,4 +81,30 @@ export interface MessageDetailResponse extends MessageResponse {
 
 export function emptyDeliveryCounts(): DeliveryCounts {
   return { total: 0, queued: 0, sent: 0, delivered: 0, read: 0, expired: 0, retracted: 0, cancelled: 0 };
+}
+
+/**
+ * Quick replies: an alert may offer up to REPLIES_MAX short answers the site picks on the notification itself
+ * (a notification action). A reply counts as `read`; the first reply a site gives is the one kept.
+ */
+export const REPLIES_MAX = 3;
+export const REPLY_TEXT_MAX = 40;
+/** What the compose screen suggests. */
+export const SUGGESTED_REPLIES = ['Recibido', 'Necesito ayuda', 'Llamadme'] as const;
+
+/** Why a list of quick replies is refused (after trimming each), or null when it is fine. */
+export function repliesProblem(replies: readonly string[]): string | null {
+  if (replies.length > REPLIES_MAX) return `replies must hold at most ${REPLIES_MAX} entries`;
+  const seen = new Set<string>();
+  for (const [i, reply] of replies.entries()) {
+    if (reply.length === 0) return `replies[${i}] must not be empty`;
+    if ([...reply].length > REPLY_TEXT_MAX) return `replies[${i}] must be at most ${REPLY_TEXT_MAX} characters`;
+    if ([...reply].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127)) {
+      return `replies[${i}] must not contain control characters`;
+    }
+    const key = reply.toLocaleLowerCase('es');
+    if (seen.has(key)) return `replies[${i}] repeats another reply`;
+    seen.add(key);
+  }
+  return null;
 }

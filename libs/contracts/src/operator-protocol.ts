@@ -18,6 +18,8 @@ export interface DeliveryChangePayload {
   at: string;
   reminders: number;
   flagged: boolean;
+  /** Set when this change is the site's quick reply. */
+  reply?: string;
 }
 
 /**

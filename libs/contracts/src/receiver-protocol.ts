@@ -45,6 +45,8 @@ export interface AlertPayload {
   expiresAt: string | null;
   /** 0 for the alert itself; 1, 2, … when an unread urgent alert is shown again. */
   reminder: number;
+  /** Quick replies to offer as notification actions; absent when the alert has none. */
+  replies?: string[];
 }
 
 export interface RetractPayload {
@@ -68,6 +70,8 @@ export interface ReceiptPayload {
   state: ReceiptState;
   /** When it happened at the site (ISO 8601), for the site's own records; the server stores the time it receives the receipt. */
   at: string;
+  /** With `read` only: the quick reply the person chose, exactly as the alert offered it. */
+  reply?: string;
 }
 
 export type ReceiptAck = { ok: true } | { ok: false; error: string };

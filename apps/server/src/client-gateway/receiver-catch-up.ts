@@ -37,8 +37,8 @@ export class ReceiverCatchUp {
     const receipt = this.messaging.validateReceipt(body);
     if (typeof receipt === 'string') return { ok: false, error: receipt };
     try {
-      await this.receipts.record(site, receipt);
-      return { ok: true };
+      const refused = await this.receipts.record(site, receipt);
+      return refused ? { ok: false, error: refused } : { ok: true };
     } catch {
       return { ok: false, error: 'the receipt could not be stored; send it again' };
     }

@@ -25,6 +25,7 @@ function message(id: string, sender: string, target: MessageEntity['targetKind']
     retractedAt: null,
     retractedBy: null,
     recipientCount: 0,
+    replies: null,
   } satisfies MessageEntity;
 }
 

@@ -12,6 +12,7 @@ export interface DeliveryChange {
   at: number;
   reminders: number;
   flagged: boolean;
+  reply?: string;
 }
 
 /** Operators see changes within this long; what changes meanwhile goes out together. */
@@ -61,12 +62,13 @@ export class DeliveryAnnouncer implements OnApplicationShutdown {
       await this.events.emit('deliveries.updated', {
         messageId,
         counts: counts.get(messageId)!,
-        changes: list.map(({ receiver, state, at, reminders, flagged }) => ({
+        changes: list.map(({ receiver, state, at, reminders, flagged, reply }) => ({
           receiver,
           state,
           at: toIso(at)!,
           reminders,
           flagged,
+          ...(reply !== undefined ? { reply } : {}),
         })),
       });
     }

@@ -45,6 +45,10 @@ export class MessageEntity {
 
   @Column({ name: 'recipient_count', type: 'integer' })
   recipientCount!: number;
+
+  /** The quick replies offered, as a JSON array; null when none. */
+  @Column({ type: 'text', nullable: true })
+  replies!: string | null;
 }
 
 @Entity('deliveries')
@@ -93,4 +97,10 @@ export class DeliveryEntity {
 
   @Column({ type: 'boolean', default: false })
   flagged!: boolean;
+
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  reply!: string | null;
+
+  @EpochColumn({ name: 'replied_at', nullable: true })
+  repliedAt!: number | null;
 }

@@ -21,6 +21,7 @@ function message(id: string, overrides: Partial<MessageEntity> = {}): MessageEnt
     retractedAt: null,
     retractedBy: null,
     recipientCount: 0,
+    replies: null,
     ...overrides,
   };
 }
@@ -135,6 +136,39 @@ describe('MessagesRepository on a real SQLite file', () => {
     expect(changed).toHaveLength(0);
     const row = await db.dataSource.getRepository(DeliveryEntity).findOneByOrFail({ messageId: 'm1' });
     expect(row).toMatchObject({ state: 'read', deliveredAt: T0 + 5, readAt: T0 + 5, attempts: 1 });
+  });
+
+  it('stores a quick reply as a read with its text and time; the first reply a site gives stands', async () => {
+    const replies = JSON.stringify(['Recibido', 'Llamadme']);
+    await insert(message('q1', { replies }), [
+      delivery('q1', 'a', { state: 'sent', sentAt: T0 + 1, attempts: 1 }),
+      delivery('q1', 'b', { state: 'sent', sentAt: T0 + 1, attempts: 1 }),
+    ]);
+    expect(await repository.repliesOf('q1')).toEqual(['Recibido', 'Llamadme']);
+    expect(await repository.repliesOf('nope')).toBeNull();
+    await applyReceipts([
+      { messageId: 'q1', receiverName: 'a', state: 'read', at: T0 + 5, reply: 'Llamadme' },
+      { messageId: 'q1', receiverName: 'b', state: 'delivered', at: T0 + 5 },
+    ]);
+    const changed = await applyReceipts([
+      { messageId: 'q1', receiverName: 'a', state: 'read', at: T0 + 9, reply: 'Recibido' },
+    ]);
+    expect(changed).toHaveLength(0);
+    const rows = await db.dataSource.getRepository(DeliveryEntity).find({ where: { messageId: 'q1' } });
+    expect(
+      rows.map(({ receiverName, state, readAt, reply, repliedAt }) => ({
+        receiverName,
+        state,
+        readAt,
+        reply,
+        repliedAt,
+      })),
+    ).toEqual([
+      { receiverName: 'a', state: 'read', readAt: T0 + 5, reply: 'Llamadme', repliedAt: T0 + 5 },
+      { receiverName: 'b', state: 'delivered', readAt: null, reply: null, repliedAt: null },
+    ]);
+    expect((await repository.repliedCounts(['q1', 'm9'])).get('q1')).toBe(1);
+    expect((await repository.pendingFor('b', T0)).length).toBe(0);
   });
 
   it('applies a batch of receipts for many sites and alerts at once, in order within a site', async () => {

@@ -14,6 +14,8 @@ export interface ReceiptRow {
   receiverName: string;
   state: ReceiptState;
   at: number;
+  /** A quick reply (with `read`), already checked against the alert's. */
+  reply?: string;
 }
 
 const receiptKey = (messageId: string, receiverName: string) => `${messageId}\n${receiverName}`;
@@ -27,8 +29,15 @@ function applyReceipt(row: DeliveryEntity, receipt: ReceiptRow): boolean {
     row.deliveredAt = receipt.at;
     dirty = true;
   }
-  if (receipt.state === 'read' && row.readAt === null && row.state !== 'expired' && row.state !== 'cancelled') {
+  const readable = row.state !== 'expired' && row.state !== 'cancelled';
+  if (receipt.state === 'read' && row.readAt === null && readable) {
     row.readAt = receipt.at;
+    dirty = true;
+  }
+  // The first answer stands: a second reply (from a reminder shown again) does not replace it.
+  if (receipt.reply !== undefined && row.reply === null && readable) {
+    row.reply = receipt.reply;
+    row.repliedAt = receipt.at;
     dirty = true;
   }
   if (open || wasDelivered) {
@@ -57,7 +66,7 @@ export interface HistoryFilter {
 /** What an alert's push needs from its message. */
 export type AlertMessage = Pick<
   MessageEntity,
-  'id' | 'text' | 'priority' | 'senderDisplay' | 'createdAt' | 'expiresAt'
+  'id' | 'text' | 'priority' | 'senderDisplay' | 'createdAt' | 'expiresAt' | 'replies'
 >;
 
 export interface PendingDelivery {
@@ -73,6 +82,7 @@ interface PendingRow {
   text: string;
   priority: MessageEntity['priority'];
   sender_display: string;
+  replies: string | null;
   created_at: number | string;
   expires_at: number | string;
 }
@@ -227,16 +237,16 @@ export class MessagesRepository implements OnApplicationShutdown {
       // Rows that end in the same state and times are written by one statement.
       const writes = new Map<string, number[]>();
       for (const row of changed.values()) {
-        const key = `${row.state}|${row.deliveredAt}|${row.readAt}`;
+        const key = `${row.state}|${row.deliveredAt}|${row.readAt}|${row.reply}|${row.repliedAt}`;
         const ids = writes.get(key);
         if (ids) ids.push(row.id);
         else writes.set(key, [row.id]);
       }
       for (const ids of writes.values()) {
-        const { state, deliveredAt, readAt } = changed.get(ids[0])!;
+        const { state, deliveredAt, readAt, reply, repliedAt } = changed.get(ids[0])!;
         for (const batch of chunks(ids, 512)) {
           const s = this.sql.statement`UPDATE deliveries SET state = ${state}, delivered_at = ${deliveredAt},
-            read_at = ${readAt} WHERE id IN (${inList(batch)})`;
+            read_at = ${readAt}, reply = ${reply}, replied_at = ${repliedAt} WHERE id IN (${inList(batch)})`;
           await manager.query(s.text, s.params);
         }
       }
@@ -268,7 +278,7 @@ export class MessagesRepository implements OnApplicationShutdown {
    */
   async pendingFor(receiverName: string, now: number): Promise<PendingDelivery[]> {
     const s = this.sql.statement`SELECT d.id AS delivery_id, m.id, m.text, m.priority, m.sender_display,
-             m.created_at, m.expires_at
+             m.created_at, m.expires_at, m.replies
          FROM deliveries d JOIN messages m ON m.id = d.message_id
         WHERE d.receiver_name = ${receiverName} AND d.state IN (${inList(OPEN_STATES)}) AND d.expires_at > ${now}
           AND m.retracted_at IS NULL
@@ -283,6 +293,7 @@ export class MessagesRepository implements OnApplicationShutdown {
         senderDisplay: r.sender_display,
         createdAt: Number(r.created_at),
         expiresAt: Number(r.expires_at),
+        replies: r.replies,
       },
     }));
   }
@@ -378,6 +389,29 @@ export class MessagesRepository implements OnApplicationShutdown {
 
   deliveriesOf(messageId: string): Promise<DeliveryEntity[]> {
     return this.deliveries.find({ where: { messageId }, order: { receiverName: 'ASC' } });
+  }
+
+  /** The quick replies an alert offers (empty when none), or null when there is no such alert. */
+  async repliesOf(messageId: string): Promise<string[] | null> {
+    const message = await this.messages.findOne({ where: { id: messageId }, select: { id: true, replies: true } });
+    if (!message) return null;
+    return message.replies ? (JSON.parse(message.replies) as string[]) : [];
+  }
+
+  /** How many sites answered each alert with a quick reply. */
+  async repliedCounts(messageIds: string[]): Promise<Map<string, number>> {
+    const result = new Map<string, number>(messageIds.map((id) => [id, 0]));
+    if (!messageIds.length) return result;
+    const rows = await this.deliveries
+      .createQueryBuilder('d')
+      .select('d.message_id', 'messageId')
+      .addSelect('COUNT(*)', 'n')
+      .where('d.message_id IN (:...messageIds)', { messageIds })
+      .andWhere('d.reply IS NOT NULL')
+      .groupBy('d.message_id')
+      .getRawMany<{ messageId: string; n: string | number }>();
+    for (const row of rows) result.set(row.messageId, Number(row.n));
+    return result;
   }
 
   async counts(messageIds: string[]): Promise<Map<string, DeliveryCounts>> {

@@ -22,7 +22,7 @@ import { ReceiverHub } from '../fanout/receiver-hub';
 import { GroupAccessService } from '../groups/group-access.service';
 import { GroupsService } from '../groups/groups.service';
 import { ReceiversService } from '../receivers/receivers.service';
-import { HistoryQueryDto, SendMessageDto, toDeliveryResponse, toMessageResponse } from './dto/message.dto';
+import { HistoryQueryDto, repliesOf, SendMessageDto, toDeliveryResponse, toMessageResponse } from './dto/message.dto';
 import { DeliveryEntity, MessageEntity } from './message.entity';
 import { type AlertMessage, MessagesRepository, type NewDelivery } from './messages.repository';
 
@@ -49,6 +49,7 @@ export function toAlertPayload(message: AlertMessage, reminder = 0): AlertPayloa
     sentAt: toIso(message.createdAt)!,
     expiresAt: toIso(message.expiresAt),
     reminder,
+    ...(message.replies ? { replies: repliesOf(message) } : {}),
   };
 }
 
@@ -91,6 +92,7 @@ export class MessagingService {
       retractedAt: null,
       retractedBy: null,
       recipientCount: recipients.length,
+      replies: dto.replies?.length ? JSON.stringify(dto.replies) : null,
     };
     const result: SendMessageResponse = { id: message.id, online: [], queued: [], dropped: [...disabled], unknown };
     // Online sites are recorded as sent in the same transaction: the push follows the commit at once, and a
@@ -125,6 +127,7 @@ export class MessagingService {
         recipients: recipients.length,
         online: result.online.length,
         queued: result.queued.length,
+        ...(dto.replies?.length ? { replies: dto.replies } : {}),
       },
       payload: { id: message.id, sender: message.senderName, priority: message.priority, createdAt: toIso(now)! },
     });
@@ -177,16 +180,26 @@ export class MessagingService {
       offset: (page - 1) * pageSize,
       limit: pageSize,
     });
-    const counts = await this.messages.counts(items.map((m) => m.id));
-    return { items: items.map((m) => toMessageResponse(m, counts.get(m.id)!)), total, page, pageSize };
+    const ids = items.map((m) => m.id);
+    const [counts, replied] = await Promise.all([this.messages.counts(ids), this.messages.repliedCounts(ids)]);
+    return {
+      items: items.map((m) => toMessageResponse(m, counts.get(m.id)!, replied.get(m.id)!)),
+      total,
+      page,
+      pageSize,
+    };
   }
 
   validateReceipt(payload: unknown): ReceiptPayload | string {
     if (!payload || typeof payload !== 'object') return 'receipt must be an object { id, state, at }';
-    const { id, state, at } = payload as Record<string, unknown>;
+    const { id, state, at, reply } = payload as Record<string, unknown>;
     if (typeof id !== 'string' || id.length > 64) return 'receipt.id must be an alert id';
     if (state !== 'delivered' && state !== 'read') return 'receipt.state must be "delivered" or "read"';
-    return { id, state, at: typeof at === 'string' ? at : new Date(this.clock.now()).toISOString() };
+    const when = typeof at === 'string' ? at : new Date(this.clock.now()).toISOString();
+    if (reply === undefined) return { id, state, at: when };
+    if (state !== 'read') return 'receipt.reply goes only with state "read"';
+    if (typeof reply !== 'string' || reply.length === 0 || reply.length > 64) return 'receipt.reply must be a text';
+    return { id, state, at: when, reply };
   }
 
   private async resolveTargets(dto: SendMessageDto): Promise<Targets> {
@@ -245,7 +258,7 @@ export class MessagingService {
   private async detail(message: MessageEntity): Promise<MessageDetailResponse> {
     const deliveries = await this.messages.deliveriesOf(message.id);
     return {
-      ...toMessageResponse(message, countsOf(deliveries)),
+      ...toMessageResponse(message, countsOf(deliveries), deliveries.filter((d) => d.reply !== null).length),
       deliveries: deliveries.map(toDeliveryResponse),
     };
   }

@@ -1,6 +1,7 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import type { ReceiptPayload } from '@avisa/contracts';
 import { Clock } from '../common/system/clock';
+import { EventBus } from '../common/events/event-bus';
 import { DeliveryAnnouncer } from './delivery-announcer';
 import { MessagesRepository } from './messages.repository';
 
@@ -14,12 +15,27 @@ export class ReceiptsService implements OnApplicationShutdown {
     private readonly messages: MessagesRepository,
     private readonly announcer: DeliveryAnnouncer,
     private readonly clock: Clock,
+    private readonly events: EventBus,
   ) {}
 
-  async record(receiverName: string, receipt: ReceiptPayload): Promise<void> {
-    const row = { messageId: receipt.id, receiverName, state: receipt.state, at: this.clock.now() };
+  /** Stores a receipt; answers why it was refused (nothing stored), or null once stored. */
+  async record(receiverName: string, receipt: ReceiptPayload): Promise<string | null> {
+    if (receipt.reply !== undefined) {
+      const offered = await this.messages.repliesOf(receipt.id);
+      if (offered && !offered.includes(receipt.reply)) {
+        return `receipt.reply "${receipt.reply.slice(0, 64)}" is not one of this alert's quick replies`;
+      }
+    }
+    const row = {
+      messageId: receipt.id,
+      receiverName,
+      state: receipt.state,
+      at: this.clock.now(),
+      reply: receipt.reply,
+    };
     const changed = await this.messages.applyReceipt(row);
-    if (!changed) return;
+    if (!changed) return null;
+    const replied = receipt.reply !== undefined && changed.reply === receipt.reply && changed.repliedAt === row.at;
     this.announcer.announce([
       {
         messageId: changed.messageId,
@@ -28,8 +44,17 @@ export class ReceiptsService implements OnApplicationShutdown {
         at: changed.readAt ?? changed.deliveredAt ?? this.clock.now(),
         reminders: changed.reminders,
         flagged: changed.flagged,
+        ...(replied ? { reply: receipt.reply } : {}),
       },
     ]);
+    if (replied) {
+      await this.events.emit('message.replied', {
+        actor: { kind: 'system', id: null, name: `site:${receiverName}`, ip: null },
+        target: receipt.id,
+        details: { site: receiverName, reply: receipt.reply },
+      });
+    }
+    return null;
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -33,6 +33,8 @@ export interface EventMap {
   'receiver.presence': PresencePayload;
   'message.created': AuditedEvent & { payload: MessageCreatedPayload };
   'message.retracted': AuditedEvent & { messageId: string };
+  /** A site answered an alert with one of its quick replies. */
+  'message.replied': AuditedEvent;
   'phrase.created': AuditedEvent;
   'phrase.updated': AuditedEvent;
   'phrase.deleted': AuditedEvent;
@@ -83,6 +85,7 @@ const AUDITED: Record<AuditedEventName, boolean> = {
   'receiver.connection.refused': true,
   'message.created': true,
   'message.retracted': true,
+  'message.replied': true,
   'phrase.created': true,
   'phrase.updated': true,
   'phrase.deleted': true,

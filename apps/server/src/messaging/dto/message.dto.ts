@@ -1,6 +1,8 @@
 import {
   MESSAGE_TEXT_MAX,
   PRIORITIES,
+  REPLIES_MAX,
+  repliesProblem,
   TARGET_KINDS,
   type DeliveryCounts,
   type DeliveryResponse,
@@ -9,6 +11,7 @@ import {
   type TargetKind,
   type SendMessageRequest,
 } from '@avisa/contracts';
+import { ApiProperty } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   IsIn,
@@ -19,8 +22,12 @@ import {
   MaxLength,
   Min,
   MinLength,
+  Validate,
   ValidateIf,
   ValidateNested,
+  ValidatorConstraint,
+  type ValidationArguments,
+  type ValidatorConstraintInterface,
 } from 'class-validator';
 import { SearchQueryDto } from '../../common/http/search-query.dto';
 import { toIso } from '../../database/columns';
@@ -39,6 +46,20 @@ export class TargetDto {
   @MinLength(1, { message: 'target.name is required for a site or group' })
   @MaxLength(128)
   name?: string;
+}
+
+const isTextList = (value: unknown): value is string[] =>
+  Array.isArray(value) && value.every((v) => typeof v === 'string');
+
+/** The rule the web app's compose form applies too (`repliesProblem` in contracts). */
+@ValidatorConstraint({ name: 'replies' })
+class RepliesRule implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return isTextList(value) && repliesProblem(value) === null;
+  }
+  defaultMessage(args: ValidationArguments): string {
+    return isTextList(args.value) ? repliesProblem(args.value)! : 'replies must be a list of texts';
+  }
 }
 
 export class SendMessageDto implements SendMessageRequest {
@@ -63,6 +84,18 @@ export class SendMessageDto implements SendMessageRequest {
   @IsInt({ message: 'ttlSeconds must be a whole number of seconds' })
   @Min(0)
   ttlSeconds?: number;
+
+  /** Up to 3 quick replies the site may answer with, each 1 to 40 characters, no repeats. */
+  @IsOptional()
+  @Transform(({ value }) => (isTextList(value) ? value.map((v) => v.trim()) : value))
+  @Validate(RepliesRule)
+  @ApiProperty({ type: [String], maxItems: REPLIES_MAX, required: false, example: ['Recibido', 'Llamadme'] })
+  replies?: string[];
+}
+
+/** The replies an alert offers, as stored. */
+export function repliesOf(message: Pick<MessageEntity, 'replies'>): string[] {
+  return message.replies ? (JSON.parse(message.replies) as string[]) : [];
 }
 
 /** `q` is searched in the alert text. */
@@ -85,7 +118,7 @@ export class HistoryQueryDto extends SearchQueryDto {
   target?: string;
 }
 
-export function toMessageResponse(entity: MessageEntity, counts: DeliveryCounts): MessageResponse {
+export function toMessageResponse(entity: MessageEntity, counts: DeliveryCounts, replied: number): MessageResponse {
   return {
     id: entity.id,
     sender: entity.senderName,
@@ -99,6 +132,8 @@ export function toMessageResponse(entity: MessageEntity, counts: DeliveryCounts)
     retractedAt: toIso(entity.retractedAt),
     retractedBy: entity.retractedBy,
     counts,
+    replies: repliesOf(entity),
+    replied,
   };
 }
 
@@ -114,5 +149,7 @@ export function toDeliveryResponse(entity: DeliveryEntity): DeliveryResponse {
     attempts: entity.attempts,
     reminders: entity.reminders,
     flagged: entity.flagged,
+    reply: entity.reply,
+    repliedAt: toIso(entity.repliedAt),
   };
 }

@@ -50,7 +50,10 @@ describe('alert delivery to real receiver processes', () => {
 
   const pc = (name: string) => pcs.get(name)!;
 
-  const createSite = async (name: string, options: { clickAfterMs?: number } = {}): Promise<SitePc> => {
+  const createSite = async (
+    name: string,
+    options: { clickAfterMs?: number; answerWith?: string } = {},
+  ): Promise<SitePc> => {
     const response = await server.api('POST', '/api/v1/receivers', { token: admin, body: { name } });
     expect(response.status).toBe(201);
     keys.set(name, response.body.key);
@@ -477,6 +480,66 @@ describe('alert delivery to real receiver processes', () => {
         lastSeenAt: expect.stringMatching(ISO),
         clientVersion: `avisa-receiver/${RECEIVER_VERSION}`,
       });
+    } finally {
+      live.close();
+    }
+  });
+
+  it("takes a site's quick reply: offered on the notification, stored as read with its text, live to operators, in the detail, history and audit", async () => {
+    const live = openSocket(server, '/operators', { token: operator });
+    try {
+      await live.connected();
+      const juliet = await createSite('juliet', { clickAfterMs: 300, answerWith: 'reply-1' });
+      juliet.start();
+      await waitConnected('juliet');
+      const text = 'Juliet: ¿tenéis el lote 42?';
+      const replies = ['Recibido', 'Necesito ayuda', 'Llamadme'];
+      const alert = await send({ kind: 'receiver', name: 'juliet' }, text, { replies });
+
+      const replied = await eventually(
+        () =>
+          live
+            .received<DeliveriesUpdatedPayload>('deliveries.updated')
+            .flatMap(deliveryUpdatesOf)
+            .filter((u) => u.messageId === alert.id && u.reply !== undefined),
+        (u) => u.length > 0,
+        WAIT_MS,
+      );
+      expect(replied).toEqual([
+        expect.objectContaining({ receiver: 'juliet', state: 'read', reply: 'Necesito ayuda' }),
+      ]);
+      // The person saw the three answers as the notification's actions.
+      const shown = juliet.notifications().find((n) => n.text === text)!;
+      expect(shown.args).toEqual(
+        expect.arrayContaining([
+          '--action=reply-0=Recibido',
+          '--action=reply-1=Necesito ayuda',
+          '--action=reply-2=Llamadme',
+        ]),
+      );
+
+      const detail = await server.api('GET', `/api/v1/messages/${alert.id}`, { token: operator });
+      expect(detail.body).toMatchObject({ replies, replied: 1 });
+      expect(detail.body.deliveries).toEqual([
+        expect.objectContaining({
+          receiver: 'juliet',
+          state: 'read',
+          reply: 'Necesito ayuda',
+          repliedAt: expect.stringMatching(ISO),
+        }),
+      ]);
+      const history = await server.api('GET', `/api/v1/messages?q=${encodeURIComponent('lote 42')}`, {
+        token: operator,
+      });
+      expect(history.body.items).toEqual([expect.objectContaining({ id: alert.id, replies, replied: 1 })]);
+      expect(
+        queryDb<{ actor_name: string; details: string }>(
+          server,
+          "SELECT actor_name, details FROM audit_events WHERE action = 'message.replied' AND target = ?",
+          alert.id,
+        ).map((row) => ({ actor: row.actor_name, details: JSON.parse(row.details) as unknown })),
+      ).toEqual([{ actor: 'site:juliet', details: { site: 'juliet', reply: 'Necesito ayuda' } }]);
+      await juliet.process!.stop();
     } finally {
       live.close();
     }

@@ -135,6 +135,36 @@ describe('messages API', () => {
       ['a missing target', { text: 'hola' }, 'target', /^target is required$/],
       ['a target that is not an object', { ...valid, target: 'all' }, 'target', /^target must be an object/],
       ['a null target', { ...valid, target: null }, 'target', /^target must be an object/],
+      [
+        'four quick replies',
+        { ...valid, replies: ['Sí', 'No', 'Luego', 'Llamadme'] },
+        'replies',
+        /^replies must hold at most 3 entries$/,
+      ],
+      [
+        'an empty quick reply',
+        { ...valid, replies: ['Recibido', '  '] },
+        'replies',
+        /^replies\[1\] must not be empty$/,
+      ],
+      [
+        'a quick reply of 41 characters',
+        { ...valid, replies: ['a'.repeat(41)] },
+        'replies',
+        /^replies\[0\] must be at most 40 characters$/,
+      ],
+      [
+        'the same quick reply twice',
+        { ...valid, replies: ['Recibido', 'recibido'] },
+        'replies',
+        /^replies\[1\] repeats another reply$/,
+      ],
+      [
+        'quick replies that are not texts',
+        { ...valid, replies: [1, 2] },
+        'replies',
+        /^replies must be a list of texts$/,
+      ],
     ])('%s', async (_what, body, field, message) => {
       const before = [countRows(server, 'messages'), countRows(server, 'deliveries')];
       const response = await send(body);
@@ -271,6 +301,13 @@ describe('messages API', () => {
       ok: false,
       error: 'receipt.id must be an alert id',
     });
+    // A reply the alert does not offer (this one offers none), or one on a mere "delivered", is refused whole.
+    expect(
+      await north.socket.timeout(WAIT_MS).emitWithAck('receipt', { id: broadcastId, state: 'read', reply: 'Sí' }),
+    ).toEqual({ ok: false, error: `receipt.reply "Sí" is not one of this alert's quick replies` });
+    expect(
+      await north.socket.timeout(WAIT_MS).emitWithAck('receipt', { id: broadcastId, state: 'delivered', reply: 'Sí' }),
+    ).toEqual({ ok: false, error: 'receipt.reply goes only with state "read"' });
     expect(JSON.stringify(queryDb(server, 'SELECT * FROM deliveries ORDER BY id'))).toBe(before);
   });
 

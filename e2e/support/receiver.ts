@@ -51,6 +51,8 @@ export interface OutboxReceipt {
 export interface SitePcOptions {
   /** The simulated person clicks each notification this long after it appears; without it nobody clicks. */
   clickAfterMs?: number;
+  /** What the person clicks (with clickAfterMs): a quick reply's action such as `reply-1`; by default the notification. */
+  answerWith?: string;
   /** The machine this PC stands for (AVISA_RECEIVER_MACHINE_LOCK); by default a machine of its own. */
   machineLock?: string;
 }
@@ -177,6 +179,7 @@ export class SitePc {
       AVISA_RECEIVER_MACHINE_LOCK: this.options.machineLock ?? `avisa-test-${basename(this.dir)}`,
     };
     if (this.options.clickAfterMs !== undefined) env.RECORD_NOTIFY_CLICK_AFTER_MS = String(this.options.clickAfterMs);
+    if (this.options.answerWith !== undefined) env.RECORD_NOTIFY_ACTION = this.options.answerWith;
     const child = spawn(process.execPath, [RECEIVER_BIN, '--config', this.configPath], {
       cwd: this.dir,
       env,

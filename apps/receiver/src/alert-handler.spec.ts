@@ -104,6 +104,18 @@ describe('AlertHandler', () => {
     expect(states(receipts)).toEqual(['delivered:a1@10:00:00', 'read:a1@10:00:30']);
   });
 
+  it("offers the alert's quick replies and sends the chosen one with the read", () => {
+    const { sut, notifier, receipts } = setup();
+    sut.handleAlert(alert({ replies: ['Recibido', 'Llamadme'] }));
+    expect(notifier.shown[0].notification.replies).toEqual(['Recibido', 'Llamadme']);
+    notifier.last.onShown(null);
+    notifier.last.onAnswer('clicked', 'Llamadme');
+    expect(receipts.map((r) => ({ state: r.state, reply: r.reply }))).toEqual([
+      { state: 'delivered', reply: undefined },
+      { state: 'read', reply: 'Llamadme' },
+    ]);
+  });
+
   it('does not count an expiry, nor a close by a program (a replacement, a retraction), as read', () => {
     const { sut, notifier, receipts } = setup();
     sut.handleAlert(alert({ id: 'n1', priority: 'normal' }));

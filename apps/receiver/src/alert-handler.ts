@@ -207,8 +207,14 @@ export class AlertHandler {
           this.available();
           const shownAt = seen.markShown(alert.id);
           if (notification.urgent) {
-            const { title, message } = notification;
-            seen.setScreen(alert.id, { handle, title, message, expiresAt: alert.expiresAt });
+            const { title, message, replies } = notification;
+            seen.setScreen(alert.id, {
+              handle,
+              title,
+              message,
+              expiresAt: alert.expiresAt,
+              ...(replies ? { replies } : {}),
+            });
           }
           logger.info(`Alert ${alert.id} shown`);
           receipts.add({ id: alert.id, state: 'delivered', at: iso(shownAt) });
@@ -216,7 +222,7 @@ export class AlertHandler {
           done('done');
         }
       },
-      onAnswer: (answer) => this.answered(alert.id, notification.urgent, answer),
+      onAnswer: (answer, reply) => this.answered(alert.id, notification.urgent, answer, reply),
       onFailed: (error) => {
         try {
           seen.abortShow(alert.id, previousReminder);
@@ -245,6 +251,7 @@ export class AlertHandler {
       urgent: true,
       sound: this.deps.sound(),
       replaces: screen.handle,
+      ...(screen.replies ? { replies: screen.replies } : {}),
     };
     notifier.show(notification, {
       onShown: (handle) => {
@@ -257,7 +264,7 @@ export class AlertHandler {
           done('done');
         }
       },
-      onAnswer: (answer) => this.answered(id, true, answer),
+      onAnswer: (answer, reply) => this.answered(id, true, answer, reply),
       onFailed: (error) => {
         if (error instanceof NoDesktopSessionError) {
           this.unavailableFor(id, error.reason);
@@ -271,7 +278,7 @@ export class AlertHandler {
     });
   }
 
-  private answered(id: string, urgent: boolean, answer: NotifierAnswer): void {
+  private answered(id: string, urgent: boolean, answer: NotifierAnswer, reply?: string): void {
     const { seen, receipts, logger } = this.deps;
     if (this.stopped) return;
     if (answer === 'lost') {
@@ -290,8 +297,9 @@ export class AlertHandler {
       return;
     }
     const readAt = seen.markRead(id);
-    logger.info(`Alert ${id} read (${answer})`);
-    if (readAt !== null) receipts.add({ id, state: 'read', at: iso(readAt) });
+    logger.info(`Alert ${id} read (${reply === undefined ? answer : `replied "${reply}"`})`);
+    if (readAt !== null)
+      receipts.add({ id, state: 'read', at: iso(readAt), ...(reply === undefined ? {} : { reply }) });
   }
 
   private unavailableFor(id: string, reason: string): void {
@@ -405,6 +413,10 @@ export function parseAlert(payload: unknown): AlertPayload | null {
     Number.isInteger(reminder) &&
     (reminder as number) >= 0;
   if (!valid) return null;
+  // Replies the server offers are plain short texts; anything else is ignored rather than shown.
+  const replies = Array.isArray(p.replies)
+    ? p.replies.filter((r): r is string => typeof r === 'string' && r.length > 0 && r.length <= 64).slice(0, 3)
+    : [];
   return {
     id: p.id as string,
     text: p.text as string,
@@ -413,5 +425,6 @@ export function parseAlert(payload: unknown): AlertPayload | null {
     sentAt: p.sentAt as string,
     expiresAt: (p.expiresAt as string | null | undefined) ?? null,
     reminder: reminder as number,
+    ...(replies.length ? { replies } : {}),
   };
 }

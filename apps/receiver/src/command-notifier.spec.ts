@@ -74,6 +74,14 @@ describe('CommandNotifier (notifyCommand on Linux)', () => {
     ]);
   });
 
+  it("offers quick replies as notify-send actions and reads the chosen one's name", () => {
+    expect(commandArguments({ ...notification, replies: ['Recibido', 'Llamadme'] }).slice(-2)).toEqual([
+      '--action=reply-0=Recibido',
+      '--action=reply-1=Llamadme',
+    ]);
+    expect(['reply-1', 'REPLY-0', 'reply-x'].map(parseCommandLine)).toEqual([{ reply: 1 }, { reply: 0 }, null]);
+  });
+
   it('counts shown when the command says so, then takes its answer', async () => {
     const sut = new CommandNotifier(command('echo shown; sleep 0.2; echo dismissed'), new MemoryLogger());
     const { seen, done } = run(sut);

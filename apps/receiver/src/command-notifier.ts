@@ -21,13 +21,17 @@ export function commandArguments(n: DesktopNotification): string[] {
     'Avisa',
     '--hint',
     n.sound ? 'string:sound-name:message-new-instant' : 'boolean:suppress-sound:true',
+    // notify-send's own form (0.8+): it prints the chosen action's name, `reply-0`…
+    ...(n.replies ?? []).map((reply, i) => `--action=reply-${i}=${reply}`),
   ];
 }
 
-/** One line the command printed: `shown`, or how the notification ended. */
-export function parseCommandLine(line: string): NotifierAnswer | 'shown' | null {
+/** One line the command printed: `shown`, or how the notification ended (a `reply-N` action is a reply). */
+export function parseCommandLine(line: string): NotifierAnswer | 'shown' | { reply: number } | null {
   const word = line.trim().toLowerCase();
   if (word === 'shown') return 'shown';
+  const reply = /^reply-(\d)$/.exec(word);
+  if (reply) return { reply: Number(reply[1]) };
   if (['activated', 'clicked', 'default'].includes(word)) return 'clicked';
   if (word === 'dismissed') return 'dismissed';
   if (['expired', 'timeout', 'timedout'].includes(word)) return 'timeout';
@@ -65,7 +69,9 @@ export class CommandNotifier implements Notifier {
       else if (word && !answered) {
         markShown();
         answered = true;
-        handlers.onAnswer(word);
+        if (typeof word === 'string') handlers.onAnswer(word);
+        else if (n.replies?.[word.reply] !== undefined) handlers.onAnswer('clicked', n.replies[word.reply]);
+        else handlers.onAnswer('clicked');
       }
     };
     const child = spawn(this.command, commandArguments(n), { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -93,6 +93,7 @@ const urgent: DesktopNotification = {
 interface Recorded {
   shown: (string | null)[];
   answers: NotifierAnswer[];
+  replies: string[];
   failures: Error[];
 }
 
@@ -107,10 +108,13 @@ function setup() {
   });
   const sut = new FreedesktopNotifier(connector, new MemoryLogger());
   const show = async (n: DesktopNotification): Promise<Recorded> => {
-    const recorded: Recorded = { shown: [], answers: [], failures: [] };
+    const recorded: Recorded = { shown: [], answers: [], replies: [], failures: [] };
     const handlers: ShowHandlers = {
       onShown: (handle) => recorded.shown.push(handle),
-      onAnswer: (answer) => recorded.answers.push(answer),
+      onAnswer: (answer, reply) => {
+        recorded.answers.push(answer);
+        if (reply !== undefined) recorded.replies.push(reply);
+      },
       onFailed: (error) => recorded.failures.push(error),
     };
     sut.show(n, handlers);
@@ -130,7 +134,7 @@ describe('FreedesktopNotifier', () => {
   it('counts a notification as shown only once Notify returned its id, and says how to replace it', async () => {
     const { show, bus } = setup();
     const shown = await show(urgent);
-    expect(shown).toEqual({ shown: ['bus-1/:1.7/1'], answers: [], failures: [] });
+    expect(shown).toEqual({ shown: ['bus-1/:1.7/1'], answers: [], replies: [], failures: [] });
     expect(bus().notifies()).toEqual([
       [
         'Avisa',
@@ -192,6 +196,17 @@ describe('FreedesktopNotifier', () => {
         .calls.filter((c) => c.member === 'CloseNotification')
         .map((c) => c.body),
     ).toEqual([[1]]);
+  });
+
+  it("offers an alert's quick replies as actions, and reports the one chosen as a click with its text", async () => {
+    const { show, bus } = setup();
+    const asked = await show({ ...urgent, replies: ['Recibido', 'Llamadme'] });
+    expect(bus().notifies()[0][5]).toEqual(['default', 'Abrir', 'reply-0', 'Recibido', 'reply-1', 'Llamadme']);
+    const plain = await show({ ...urgent, key: 'b', message: 'otro', replies: ['Recibido'] });
+    bus().emit('ActionInvoked', [1, 'reply-1']);
+    bus().emit('ActionInvoked', [2, 'default']);
+    expect(asked).toMatchObject({ answers: ['clicked'], replies: ['Llamadme'] });
+    expect(plain).toMatchObject({ answers: ['clicked'], replies: [] });
   });
 
   it('ignores signals from another sender and for notifications it did not show', async () => {

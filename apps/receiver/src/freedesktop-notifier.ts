@@ -26,7 +26,20 @@ interface OnScreen {
   summary: string;
   body: string;
   urgent: boolean;
+  replies: string[];
   handlers: ShowHandlers;
+}
+
+/** A quick reply's action key: `reply-0`, `reply-1`…; `default` stays the click on the notification itself. */
+const replyAction = (index: number) => `reply-${index}`;
+
+export function notificationActions(replies: readonly string[]): string[] {
+  return ['default', 'Abrir', ...replies.flatMap((reply, i) => [replyAction(i), reply])];
+}
+
+interface Answer {
+  answer: NotifierAnswer;
+  action?: string;
 }
 
 /** NotificationClosed's reason: 1 expired, 2 dismissed by the user, 3 closed by CloseNotification, 4 undefined. */
@@ -51,7 +64,7 @@ export class FreedesktopNotifier implements Notifier {
   private daemon: Daemon | null = null;
   private daemonLookup: Promise<Daemon> | null = null;
   private readonly onScreen = new Map<number, OnScreen>();
-  private readonly unclaimed = new Map<number, NotifierAnswer>();
+  private readonly unclaimed = new Map<number, Answer>();
   private readonly availableListeners: (() => void)[] = [];
   private disposed = false;
 
@@ -117,7 +130,7 @@ export class FreedesktopNotifier implements Notifier {
         '',
         summary,
         body,
-        daemon.actions ? ['default', 'Abrir'] : [],
+        daemon.actions ? notificationActions(n.replies ?? []) : [],
         hints,
         n.urgent ? 0 : NORMAL_EXPIRY_MS,
       ],
@@ -130,7 +143,7 @@ export class FreedesktopNotifier implements Notifier {
       throw new NoDesktopSessionError(`${daemon.name} went away while showing the notification`);
     }
     for (const [other, entry] of this.onScreen) if (entry.key === n.key && other !== id) this.onScreen.delete(other);
-    this.onScreen.set(id, { key: n.key, summary, body, urgent: n.urgent, handlers });
+    this.onScreen.set(id, { key: n.key, summary, body, urgent: n.urgent, replies: n.replies ?? [], handlers });
     const early = this.unclaimed.get(id);
     if (early) {
       this.unclaimed.delete(id);
@@ -227,18 +240,18 @@ export class FreedesktopNotifier implements Notifier {
     if (this.daemon && signal.sender !== this.daemon.owner) return;
     const id = Number(signal.body[0]);
     if (signal.member === 'ActionInvoked') {
-      if (this.answer(id, 'clicked')) {
+      if (this.answer(id, { answer: 'clicked', action: String(signal.body[1]) })) {
         // Some daemons leave a notification up after its action; it has been read, so it goes.
         bus
           .call({ ...NOTIFICATIONS, member: 'CloseNotification', signature: 'u', body: [id] })
           .catch((error: Error) => this.logger.debug(`CloseNotification ${id} failed: ${error.message}`));
       }
     } else if (signal.member === 'NotificationClosed') {
-      this.answer(id, closeAnswer(Number(signal.body[1])));
+      this.answer(id, { answer: closeAnswer(Number(signal.body[1])) });
     }
   }
 
-  private answer(id: number, answer: NotifierAnswer): boolean {
+  private answer(id: number, answer: Answer): boolean {
     const entry = this.onScreen.get(id);
     if (!entry) {
       this.unclaimed.set(id, answer);
@@ -246,7 +259,9 @@ export class FreedesktopNotifier implements Notifier {
       return false;
     }
     this.onScreen.delete(id);
-    entry.handlers.onAnswer(answer);
+    const index = entry.replies.findIndex((_, i) => replyAction(i) === answer.action);
+    if (index >= 0) entry.handlers.onAnswer(answer.answer, entry.replies[index]);
+    else entry.handlers.onAnswer(answer.answer);
     return true;
   }
 

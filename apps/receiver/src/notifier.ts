@@ -11,6 +11,8 @@ export interface DesktopNotification {
   sound: boolean;
   /** The handle `onShown` gave for this alert's notification still on screen: replace it in place. */
   replaces?: string | null;
+  /** Quick replies, offered as the notification's actions (buttons) where the platform has them. */
+  replies?: string[];
 }
 
 /**
@@ -23,7 +25,8 @@ export type NotifierAnswer = 'clicked' | 'dismissed' | 'closed' | 'timeout' | 'l
 export interface ShowHandlers {
   /** On screen, as the notification service confirmed; `handle` identifies it for a later replacement, if any. */
   onShown(handle: string | null): void;
-  onAnswer(answer: NotifierAnswer): void;
+  /** `reply`: the quick reply the person chose (its action), which is a click too. */
+  onAnswer(answer: NotifierAnswer, reply?: string): void;
   onFailed(error: Error): void;
 }
 
@@ -49,8 +52,10 @@ export interface Notifier {
   dispose(): Promise<void>;
 }
 
+export type BackendDone = (error: Error | null, answer: NotifierAnswer, reply?: string) => void;
+
 export interface NotifierBackend {
-  notify(notification: DesktopNotification, done: (error: Error | null, answer: NotifierAnswer) => void): void;
+  notify(notification: DesktopNotification, done: BackendDone): void;
   close(key: string): boolean;
 }
 
@@ -72,6 +77,7 @@ export function toNotification(alert: AlertPayload, sound: boolean): DesktopNoti
     message: text.length > MAX_MESSAGE ? `${text.slice(0, MAX_MESSAGE - 1)}…` : text || '(sin texto)',
     urgent: alert.priority === 'urgent',
     sound,
+    ...(alert.replies?.length ? { replies: alert.replies } : {}),
   };
 }
 
@@ -102,7 +108,7 @@ export class DesktopNotifier implements Notifier {
       return true;
     };
     const timer = setTimeout(() => settle(() => handlers.onShown(null)), this.shownAfterMs);
-    const done = (error: Error | null, answer: NotifierAnswer) => {
+    const done: BackendDone = (error, answer, reply) => {
       if (ended) return;
       ended = true;
       clearTimeout(timer);
@@ -113,7 +119,9 @@ export class DesktopNotifier implements Notifier {
         return;
       }
       settle(() => handlers.onShown(null));
-      if (answer !== 'none') handlers.onAnswer(answer);
+      if (answer === 'none') return;
+      if (reply === undefined) handlers.onAnswer(answer);
+      else handlers.onAnswer(answer, reply);
     };
     try {
       this.backend.notify(notification, done);
@@ -151,6 +159,13 @@ export function parseNodeNotifierAnswer(response: unknown): NotifierAnswer {
   }
 }
 
+/** SnoreToast reports a button as `action=buttonClicked;button=<its text>;`: the text must be one offered. */
+export function toastReply(metadata: unknown, replies: readonly string[] | undefined): string | undefined {
+  const m = metadata as { action?: unknown; button?: unknown } | undefined;
+  if (m?.action !== 'buttonClicked' || typeof m.button !== 'string') return undefined;
+  return replies?.find((reply) => reply === m.button);
+}
+
 /** Windows 8+: SnoreToast (or `customPath`), which reports activated / dismissed / timedout through a named pipe. */
 export class ToasterBackend implements NotifierBackend {
   private readonly notifier: WindowsToaster;
@@ -161,12 +176,14 @@ export class ToasterBackend implements NotifierBackend {
     this.notifier = new WindowsToaster({ withFallback: false, customPath: customPath ?? undefined });
   }
 
-  notify(n: DesktopNotification, done: (error: Error | null, answer: NotifierAnswer) => void): void {
+  notify(n: DesktopNotification, done: BackendDone): void {
     const id = this.nextToastId++;
     this.toastIds.set(n.key, id);
-    this.notifier.notify({ title: n.title, message: n.message, sound: n.sound, id, wait: true }, (error, response) => {
+    const options = { title: n.title, message: n.message, sound: n.sound, id, wait: true, actions: n.replies };
+    this.notifier.notify(options, (error, response, metadata) => {
       if (this.toastIds.get(n.key) === id) this.toastIds.delete(n.key);
-      done(error instanceof Error ? error : null, parseNodeNotifierAnswer(response));
+      const reply = toastReply(metadata, n.replies);
+      done(error instanceof Error ? error : null, reply ? 'clicked' : parseNodeNotifierAnswer(response), reply);
     });
   }
 
@@ -185,7 +202,7 @@ export class NotificationCenterBackend implements NotifierBackend {
     this.notifier = new NotificationCenter({ withFallback: false, customPath: customPath ?? undefined });
   }
 
-  notify(n: DesktopNotification, done: (error: Error | null, answer: NotifierAnswer) => void): void {
+  notify(n: DesktopNotification, done: BackendDone): void {
     const options = { title: n.title, message: n.message, sound: n.sound, wait: true, timeout: n.urgent ? 86_400 : 10 };
     this.notifier.notify(options, (error, response) => {
       done(error instanceof Error ? error : null, parseNodeNotifierAnswer(response));

@@ -30,6 +30,14 @@ describe('Outbox', () => {
     ).toEqual(['delivered:a1', 'read:a1']);
   });
 
+  it("keeps a read's quick reply on disk and sends it with the read", async () => {
+    const { sut, open } = setup();
+    sut.add({ ...read('a1'), reply: 'Llamadme' });
+    const send = answering('acked');
+    await open().flush(send);
+    expect(send).toHaveBeenCalledWith({ ...read('a1'), reply: 'Llamadme' });
+  });
+
   it('does not queue the same receipt twice', () => {
     const { sut } = setup();
     sut.add(delivered('a1'));

@@ -19,6 +19,9 @@ export const OUTBOX_LIMITS: OutboxLimits = { maxAgeMs: 7 * 86_400_000, maxEntrie
 
 const keyOf = (r: Pick<ReceiptPayload, 'id' | 'state'>) => `${r.state}:${r.id}`;
 
+const toPayload = ({ id, state, at, reply }: QueuedReceipt): ReceiptPayload =>
+  reply === undefined ? { id, state, at } : { id, state, at, reply };
+
 /**
  * Receipts waiting for the server's ack, on disk, in the order they happened. One is forgotten only when
  * acked ok, or when it is older than the age limit (a receipt the server has refused for a week never will be taken).
@@ -58,7 +61,8 @@ export class Outbox {
 
   add(receipt: ReceiptPayload): void {
     if (this.queue.some((r) => keyOf(r) === keyOf(receipt))) return;
-    this.queue.push({ id: receipt.id, state: receipt.state, at: receipt.at, queuedAt: this.clock.now() });
+    const reply = receipt.reply === undefined ? {} : { reply: receipt.reply };
+    this.queue.push({ id: receipt.id, state: receipt.state, at: receipt.at, ...reply, queuedAt: this.clock.now() });
     this.dropExpired();
     this.save();
   }
@@ -91,7 +95,7 @@ export class Outbox {
     for (const receipt of [...this.queue]) {
       const key = keyOf(receipt);
       if (this.refused.has(key)) continue;
-      const result = await send({ id: receipt.id, state: receipt.state, at: receipt.at });
+      const result = await send(toPayload(receipt));
       if (result === 'unsent') return;
       if (result === 'refused') {
         this.refused.add(key);
@@ -126,6 +130,7 @@ function isQueued(value: unknown): value is QueuedReceipt {
     typeof v.id === 'string' &&
     (v.state === 'delivered' || v.state === 'read') &&
     typeof v.at === 'string' &&
+    (v.reply === undefined || typeof v.reply === 'string') &&
     typeof v.queuedAt === 'number'
   );
 }

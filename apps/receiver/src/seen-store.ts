@@ -9,6 +9,7 @@ export interface ScreenRecord {
   title: string;
   message: string;
   expiresAt: string | null;
+  replies?: string[];
 }
 
 export interface SeenEntry {
@@ -195,6 +196,7 @@ function isScreen(value: unknown): value is ScreenRecord {
     (v.handle === null || typeof v.handle === 'string') &&
     typeof v.title === 'string' &&
     typeof v.message === 'string' &&
-    (v.expiresAt === null || typeof v.expiresAt === 'string')
+    (v.expiresAt === null || typeof v.expiresAt === 'string') &&
+    (v.replies === undefined || (Array.isArray(v.replies) && v.replies.every((r) => typeof r === 'string')))
   );
 }

@@ -1,39 +1,36 @@
 import { inject } from '@angular/core';
 import { toObservable } from '@angular/core/rxjs-interop';
 import { CanMatchFn, Router } from '@angular/router';
+import { isStaff, type Role } from '@avisa/contracts';
 import { filter, map, take } from 'rxjs';
-import { isStaff } from '@avisa/contracts';
 import { Notifier } from './notifier';
 import { SessionStore } from './session.store';
 
-/** The admin area is for admins only; others go back to the operator panel (the API refuses them anyway). */
-export const adminGuard: CanMatchFn = () => {
-  const session = inject(SessionStore);
-  const router = inject(Router);
-  const notifier = inject(Notifier);
-  return toObservable(session.user).pipe(
-    filter((user) => user !== null),
-    take(1),
-    map((user) => {
-      if (user.role === 'admin') return true;
-      notifier.info('shell.adminOnly');
-      return router.parseUrl(isStaff(user.role) ? '/operator/compose' : '/member');
-    }),
-  );
-};
+/** Where each role lands when an area is not theirs. */
+const homeOf = (role: Role) => (isStaff(role) ? '/operator/compose' : '/member');
+
+/**
+ * An area for some roles only: once someone is logged in, others are told so and sent to their own home (the API
+ * refuses them anyway).
+ */
+function roleGuard(allowed: (role: Role) => boolean, notice: string): CanMatchFn {
+  return () => {
+    const session = inject(SessionStore);
+    const router = inject(Router);
+    const notifier = inject(Notifier);
+    return toObservable(session.user).pipe(
+      filter((user) => user !== null),
+      take(1),
+      map((user) => {
+        if (allowed(user.role)) return true;
+        notifier.info(notice);
+        return router.parseUrl(homeOf(user.role));
+      }),
+    );
+  };
+}
+
+export const adminGuard = roleGuard((role) => role === 'admin', 'shell.adminOnly');
 
 /** Alerts, sites, history, groups and phrases are the staff's; a member goes to their own page. */
-export const staffGuard: CanMatchFn = () => {
-  const session = inject(SessionStore);
-  const router = inject(Router);
-  const notifier = inject(Notifier);
-  return toObservable(session.user).pipe(
-    filter((user) => user !== null),
-    take(1),
-    map((user) => {
-      if (isStaff(user.role)) return true;
-      notifier.info('shell.staffOnly');
-      return router.parseUrl('/member');
-    }),
-  );
-};
+export const staffGuard = roleGuard(isStaff, 'shell.staffOnly');

@@ -1,5 +1,5 @@
 import { Injectable, effect, inject, signal, untracked } from '@angular/core';
-import { PRIORITIES, TARGET_KINDS, type Priority, type TargetKind } from '@avisa/contracts';
+import { PRIORITIES, REPLIES_MAX, TARGET_KINDS, type Priority, type TargetKind } from '@avisa/contracts';
 import { SESSION_STORAGE, SessionStore } from '../../core/session.store';
 
 export interface ComposeDraft {
@@ -8,13 +8,15 @@ export interface ComposeDraft {
   text: string;
   priority: Priority;
   ttlSeconds: number;
+  /** Quick replies offered with this alert. */
+  replies: string[];
 }
 
 /** The server's default validity (AVISA_MESSAGE_DEFAULT_TTL_SECONDS). */
 export const DEFAULT_TTL_SECONDS = 86_400;
 
 export function emptyDraft(): ComposeDraft {
-  return { kind: 'all', name: '', text: '', priority: 'normal', ttlSeconds: DEFAULT_TTL_SECONDS };
+  return { kind: 'all', name: '', text: '', priority: 'normal', ttlSeconds: DEFAULT_TTL_SECONDS, replies: [] };
 }
 
 interface StoredDraft {
@@ -47,9 +49,9 @@ export class ComposeDraftStore {
     this.storage.setItem(KEY, JSON.stringify(stored));
   }
 
-  /** After a send: the text goes, the target and options stay for the next alert. */
+  /** After a send: the text and its quick replies go, the target and options stay for the next alert. */
   clearText(): void {
-    this.save({ ...this.state(), text: '' });
+    this.save({ ...this.state(), text: '', replies: [] });
   }
 
   reset(): void {
@@ -82,5 +84,9 @@ function sanitize(value: Partial<ComposeDraft>): ComposeDraft {
       typeof value.ttlSeconds === 'number' && Number.isInteger(value.ttlSeconds) && value.ttlSeconds >= 0
         ? value.ttlSeconds
         : fallback.ttlSeconds,
+    replies:
+      Array.isArray(value.replies) && value.replies.every((r) => typeof r === 'string')
+        ? value.replies.slice(0, REPLIES_MAX)
+        : fallback.replies,
   };
 }

@@ -95,6 +95,7 @@ describe('ComposeComponent', () => {
       text: 'Aviso:',
       priority: 'normal',
       ttlSeconds: 86400,
+      replies: [],
     });
     const text = byTestId<HTMLTextAreaElement>(el, 'compose-text');
     await click(fixture, byTestId(el, 'phrase-chip'));
@@ -152,6 +153,7 @@ describe('ComposeComponent', () => {
       text: '',
       priority: 'urgent',
       ttlSeconds: 0,
+      replies: [],
     });
   });
 
@@ -167,6 +169,33 @@ describe('ComposeComponent', () => {
       priority: 'normal',
       ttlSeconds: 86400,
     });
+  });
+
+  it('offers up to three quick replies, the usual ones or typed, sends them and starts the next alert without them', async () => {
+    const { fixture, http, el, storage } = await setup();
+    const option = (reply: string) =>
+      el.querySelector<HTMLElement>(`[data-testid="reply-option"][data-reply="${reply}"]`)!;
+    const chip = (reply: string) => option(reply).querySelector<HTMLElement>('button') ?? option(reply);
+    await click(fixture, chip('Recibido'));
+    await click(fixture, chip('Llamadme'));
+    await type(fixture, byTestId<HTMLInputElement>(el, 'reply-custom'), '  Ya está  ');
+    await click(fixture, byTestId(el, 'reply-add'));
+    expect(byTestId(el, 'compose-replies').textContent).toContain('Ya está');
+    // Three chosen: the fourth cannot be picked.
+    expect(
+      option('Necesito ayuda').getAttribute('aria-disabled') ?? chip('Necesito ayuda').getAttribute('aria-disabled'),
+    ).toBe('true');
+    expect(byTestId<HTMLButtonElement>(el, 'reply-add').disabled).toBe(true);
+    expect(JSON.parse(storage.getItem(DRAFT_KEY) ?? '{}').draft.replies).toEqual(['Recibido', 'Llamadme', 'Ya está']);
+
+    await type(fixture, byTestId<HTMLTextAreaElement>(el, 'compose-text'), '¿Os llegó el pedido?');
+    await click(fixture, byTestId(el, 'compose-send'));
+    const request = http.expectOne('/api/v1/messages');
+    expect(request.request.body.replies).toEqual(['Recibido', 'Llamadme', 'Ya está']);
+    request.flush({ id: 'm1', online: [], queued: [], dropped: [], unknown: [] });
+    await fixture.whenStable();
+    expect(TestBed.inject(ComposeDraftStore).draft().replies).toEqual([]);
+    expect(el.querySelector('[data-testid="reply-option"][data-reply="Ya está"]')).toBeNull();
   });
 
   it('asks for the site before sending to one site', async () => {
@@ -218,6 +247,7 @@ describe('ComposeComponent', () => {
       text: 'A medio escribir',
       priority: 'urgent',
       ttlSeconds: 3600,
+      replies: ['Recibido'],
     };
     const { fixture, el, storage } = await setup(draft);
     expect(byTestId<HTMLTextAreaElement>(el, 'compose-text').value).toBe('A medio escribir');
@@ -236,7 +266,14 @@ describe('ComposeComponent', () => {
 });
 
 describe('ComposeDraftStore', () => {
-  const draft: ComposeDraft = { kind: 'all', name: '', text: 'De otra persona', priority: 'normal', ttlSeconds: 0 };
+  const draft: ComposeDraft = {
+    kind: 'all',
+    name: '',
+    text: 'De otra persona',
+    priority: 'normal',
+    ttlSeconds: 0,
+    replies: [],
+  };
 
   function store(owner: number) {
     const storage = loggedInStorage({ [DRAFT_KEY]: JSON.stringify({ owner, draft }) });

@@ -1,6 +1,6 @@
 import { ChangeDetectionStrategy, Component, ElementRef, computed, inject, signal, viewChild } from '@angular/core';
 import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
-import { AbstractControl, FormBuilder, ValidationErrors } from '@angular/forms';
+import { AbstractControl, FormBuilder, FormControl, ValidationErrors } from '@angular/forms';
 import { MatAutocompleteModule } from '@angular/material/autocomplete';
 import { MatButtonToggleModule } from '@angular/material/button-toggle';
 import { MatCardModule } from '@angular/material/card';
@@ -9,6 +9,7 @@ import { RouterLink } from '@angular/router';
 import {
   MESSAGE_TEXT_MAX,
   PRIORITIES,
+  repliesProblem,
   type SendMessageRequest,
   type SendMessageResponse,
   type TargetKind,
@@ -20,6 +21,7 @@ import { LiveService } from '../../core/live.service';
 import { OperatorApi } from '../shared/operator.api';
 import { touchedErrorState } from '../shared/touched-error-state';
 import { ComposeDraftStore, type ComposeDraft } from './compose-draft.store';
+import { QuickRepliesComponent } from './quick-replies.component';
 import { SCREEN_KIT, FORM_KIT } from '../../core/ui/kit';
 
 /** Validity presets; 0 = only the sites online now get it. */
@@ -69,6 +71,7 @@ function nameValidator(control: AbstractControl<string>): ValidationErrors | nul
     MatButtonToggleModule,
     MatCardModule,
     MatSelectModule,
+    QuickRepliesComponent,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './compose.component.html',
@@ -95,6 +98,10 @@ export class ComposeComponent {
     text: [this.initial.text, textValidator],
     priority: [this.initial.priority],
     ttlSeconds: [this.initial.ttlSeconds],
+    replies: new FormControl<string[]>(this.initial.replies, {
+      nonNullable: true,
+      validators: (control) => (repliesProblem(control.value as string[]) ? { replies: true } : null),
+    }),
   });
   private readonly value = toSignal(this.form.valueChanges.pipe(map(() => this.form.getRawValue())), {
     initialValue: this.form.getRawValue(),
@@ -102,6 +109,7 @@ export class ComposeComponent {
   protected readonly kind = computed(() => this.value().kind);
   protected readonly priority = computed(() => this.value().priority);
   protected readonly ttlSeconds = computed(() => this.value().ttlSeconds);
+  protected readonly replies = computed(() => this.value().replies);
   protected readonly length = computed(() => textLength(this.value().text));
   protected readonly overLimit = computed(() => this.length() > MESSAGE_TEXT_MAX);
 
@@ -163,6 +171,7 @@ export class ComposeComponent {
   protected readonly textProblems = computed(() => fieldProblems(this.sending.problem(), 'text'));
   protected readonly priorityProblems = computed(() => fieldProblems(this.sending.problem(), 'priority'));
   protected readonly ttlProblems = computed(() => fieldProblems(this.sending.problem(), 'ttlSeconds'));
+  protected readonly repliesProblems = computed(() => fieldProblems(this.sending.problem(), 'replies'));
 
   constructor() {
     this.form.valueChanges.pipe(takeUntilDestroyed()).subscribe(() => this.draftStore.save(this.form.getRawValue()));
@@ -212,11 +221,13 @@ export class ComposeComponent {
       text: draft.text.trim(),
       priority: draft.priority,
       ttlSeconds: draft.ttlSeconds,
+      ...(draft.replies.length ? { replies: draft.replies } : {}),
     };
     this.sending.run(this.api.send(request), {
       next: (response) => {
         this.result.set({ response, target });
         this.form.controls.text.reset('');
+        this.form.controls.replies.setValue([]);
         this.draftStore.clearText();
       },
       problem: (problem) => this.showProblem(problem, draft.kind),

@@ -21,6 +21,8 @@ const alert = (id: string, text: string, counts: Partial<MessageResponse['counts
   retractedAt: null,
   retractedBy: null,
   counts: { ...emptyDeliveryCounts(), ...counts },
+  replies: [],
+  replied: 0,
 });
 
 const page = (items: MessageResponse[]): Page<MessageResponse> => ({

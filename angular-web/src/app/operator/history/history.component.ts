@@ -54,7 +54,11 @@ export class HistoryComponent {
     });
     this.live.deliveryUpdated$
       .pipe(takeUntilDestroyed())
-      .subscribe((u) => this.updateItems((m) => (m.id === u.messageId ? { ...m, counts: u.counts } : m)));
+      .subscribe((u) =>
+        this.updateItems((m) =>
+          m.id === u.messageId ? { ...m, counts: u.counts, replied: m.replied + (u.reply !== undefined ? 1 : 0) } : m,
+        ),
+      );
     this.live.messageRetracted$
       .pipe(takeUntilDestroyed())
       .subscribe(({ id }) =>

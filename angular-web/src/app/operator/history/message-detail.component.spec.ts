@@ -25,6 +25,8 @@ const delivery = (receiver: string, state: DeliveryResponse['state']): DeliveryR
   attempts: state === 'queued' ? 0 : 1,
   reminders: 0,
   flagged: false,
+  reply: null,
+  repliedAt: null,
 });
 
 function message(deliveries: DeliveryResponse[], retractedAt: string | null = null): MessageDetailResponse {
@@ -46,6 +48,8 @@ function message(deliveries: DeliveryResponse[], retractedAt: string | null = nu
     retractedAt,
     retractedBy: retractedAt ? 'ana' : null,
     counts,
+    replies: [],
+    replied: 0,
     deliveries,
   };
 }
@@ -56,7 +60,7 @@ const OPEN = message([
   delivery('farmacia-sur', 'read'),
 ]);
 
-async function setup(confirmed: boolean | undefined = true) {
+async function setup(confirmed: boolean | undefined = true, shown: MessageDetailResponse = OPEN) {
   const live = new FakeLive();
   const dialog = { open: vi.fn(() => ({ afterClosed: () => of(confirmed) })) };
   configureTestBed(
@@ -73,7 +77,7 @@ async function setup(confirmed: boolean | undefined = true) {
   const http = TestBed.inject(HttpTestingController);
   fixture.detectChanges();
   await fixture.whenStable();
-  http.expectOne(URL).flush(OPEN);
+  http.expectOne(URL).flush(shown);
   await fixture.whenStable();
   const el = fixture.nativeElement as HTMLElement;
   const state = (receiver: string) =>
@@ -130,6 +134,38 @@ describe('MessageDetailComponent', () => {
     expect(row?.querySelector('[data-testid="delivery-read-at"]')?.textContent?.trim()).not.toBe('—');
     expect(text('detail-read')).toBe('2/3');
     expect(text('detail-delivered')).toBe('3/3');
+  });
+
+  it("shows the quick replies offered, each site's answer and a count per reply, following new replies live", async () => {
+    const replied = { ...delivery('farmacia-sur', 'read'), reply: 'Llamadme', repliedAt: '2026-11-22T10:01:00.000Z' };
+    const withReplies = {
+      ...message([delivery('farmacia-centro', 'delivered'), replied]),
+      replies: ['Recibido', 'Llamadme'],
+      replied: 1,
+    };
+    const { fixture, live, el, text } = await setup(true, withReplies);
+    const tally = () =>
+      [...el.querySelectorAll<HTMLElement>('[data-testid="reply-tally"]')].map((t) => t.textContent?.trim());
+    const replyOf = (receiver: string) =>
+      el.querySelector(`[data-receiver="${receiver}"] [data-testid="delivery-reply"]`)?.textContent?.trim() ?? '';
+    expect(tally()).toEqual(['Recibido 0', 'Llamadme 1']);
+    expect(replyOf('farmacia-sur')).toContain('Llamadme');
+    expect(replyOf('farmacia-centro')).toBe('');
+
+    live.deliveryUpdated$.next({
+      messageId: ID,
+      receiver: 'farmacia-centro',
+      state: 'read',
+      at: '2026-11-22T10:07:00.000Z',
+      reminders: 0,
+      flagged: false,
+      reply: 'Recibido',
+      counts: { ...withReplies.counts, delivered: 0, read: 2 },
+    });
+    await fixture.whenStable();
+    expect(tally()).toEqual(['Recibido 1', 'Llamadme 1']);
+    expect(replyOf('farmacia-centro')).toContain('Recibido');
+    expect(text('detail-replies')).toContain('2 de 2');
   });
 
   it('withdraws the alert after confirmation and then shows it withdrawn', async () => {

@@ -9,11 +9,12 @@ import { filter, merge } from 'rxjs';
 import { apiAction, apiResource } from '../../core/api-resource';
 import { LiveService } from '../../core/live.service';
 import { confirmThen, dangerConfirm } from '../../core/ui/confirm-dialog.component';
-import { applyDeliveryUpdate, deliveredCount, isRetractable } from '../shared/deliveries';
+import { applyDeliveryUpdate, deliveredCount, isRetractable, replyTally } from '../shared/deliveries';
 import { OperatorApi } from '../shared/operator.api';
 import { SCREEN_KIT } from '../../core/ui/kit';
 
 const COLUMNS = ['receiver', 'state', 'sentAt', 'deliveredAt', 'readAt', 'attempts', 'reminders', 'flagged'];
+const WITH_REPLIES = [...COLUMNS.slice(0, 5), 'reply', ...COLUMNS.slice(5)];
 const PAGE_SIZE = 100;
 
 /** One alert: what was sent and each site's copy, following receipts live; it can be withdrawn from here. */
@@ -32,7 +33,7 @@ export class MessageDetailComponent {
   private readonly live = inject(LiveService);
   private readonly dialog = inject(MatDialog);
 
-  protected readonly columns = COLUMNS;
+  protected readonly columns = computed(() => (this.detail()?.replies.length ? WITH_REPLIES : COLUMNS));
   protected readonly pageSize = PAGE_SIZE;
   protected readonly message = apiResource<MessageDetailResponse | null>(() => this.api.message(this.id()), {
     initial: null,
@@ -57,6 +58,11 @@ export class MessageDetailComponent {
     return (['queued', 'sent', 'delivered', 'read', 'expired', 'retracted', 'cancelled'] as const)
       .map((state) => ({ state, count: counts[state] }))
       .filter((s) => s.count > 0);
+  });
+  /** Each quick reply offered, with how many sites chose it. */
+  protected readonly replies = computed(() => {
+    const d = this.detail();
+    return d ? replyTally(d.replies, d.deliveries) : [];
   });
   protected readonly visibleDeliveries = computed(() => {
     const all = this.detail()?.deliveries ?? [];
@@ -105,12 +111,17 @@ export class MessageDetailComponent {
     );
   }
 
+  private hasReplied(d: MessageDetailResponse, receiver: string): boolean {
+    return d.deliveries.some((row) => row.receiver === receiver && row.reply !== null);
+  }
+
   private applyUpdate(update: DeliveryUpdatePayload): void {
     this.detail.update((d) =>
       d
         ? {
             ...d,
             counts: update.counts,
+            replied: d.replied + (update.reply !== undefined && !this.hasReplied(d, update.receiver) ? 1 : 0),
             deliveries: d.deliveries.map((row) =>
               row.receiver === update.receiver ? applyDeliveryUpdate(row, update) : row,
             ),

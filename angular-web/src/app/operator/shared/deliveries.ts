@@ -36,5 +36,17 @@ export function applyDeliveryUpdate(row: DeliveryResponse, update: DeliveryUpdat
     default:
       next.endedAt = row.endedAt ?? update.at;
   }
+  if (update.reply !== undefined && row.reply === null) {
+    next.reply = update.reply;
+    next.repliedAt = update.at;
+  }
   return next;
+}
+
+/** How many sites answered with each of the alert's quick replies, in the order offered. */
+export function replyTally(
+  replies: readonly string[],
+  deliveries: readonly Pick<DeliveryResponse, 'reply'>[],
+): { reply: string; count: number }[] {
+  return replies.map((reply) => ({ reply, count: deliveries.filter((d) => d.reply === reply).length }));
 }

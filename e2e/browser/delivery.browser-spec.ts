@@ -25,6 +25,8 @@ describe('browser: sending an alert and following its receipt', () => {
   let admin: string;
   const operator: Credentials = { username: 'rosa', password: 'Rosa-Turno-2026' };
   const SITE = 'farmacia-centro';
+  /** Its person answers each alert with the second quick reply offered. */
+  const ANSWERING = 'farmacia-oeste';
   /** Long enough for the operator to open the history before the person at the site clicks. */
   const CLICK_AFTER_MS = 6000;
 
@@ -41,12 +43,16 @@ describe('browser: sending an alert and following its receipt', () => {
     }
     const key = await createSite(server, admin, SITE, 'Farmacia Centro');
     SitePc.create(server, SITE, key, { clickAfterMs: CLICK_AFTER_MS }).start();
-    const online = await eventually(
-      async () => (await server.api('GET', `/api/v1/receivers/${SITE}`, { token: admin })).body.online as boolean,
-      (o) => o,
-      15_000,
-    );
-    if (!online) throw new Error(`the receiver of ${SITE} did not connect`);
+    const answering = await createSite(server, admin, ANSWERING, 'Farmacia Oeste');
+    SitePc.create(server, ANSWERING, answering, { clickAfterMs: 3000, answerWith: 'reply-1' }).start();
+    for (const site of [SITE, ANSWERING]) {
+      const online = await eventually(
+        async () => (await server.api('GET', `/api/v1/receivers/${site}`, { token: admin })).body.online as boolean,
+        (o) => o,
+        15_000,
+      );
+      if (!online) throw new Error(`the receiver of ${site} did not connect`);
+    }
   });
   afterAll(async () => {
     await disposeSitePcs();
@@ -58,12 +64,15 @@ describe('browser: sending an alert and following its receipt', () => {
     expect(await pathOf(page, path)).toBe(path);
   };
 
-  const sendTo = async (page: Page, site: string, text: string) => {
+  const sendTo = async (page: Page, site: string, text: string, replies: string[] = []) => {
     await page.getByTestId('target-receiver').click();
     const name = page.getByTestId('compose-target-name');
     await name.fill(site);
     await page.keyboard.press('Escape'); // closes the name suggestions
     await page.getByTestId('compose-text').fill(text);
+    for (const reply of replies) {
+      await page.locator(`[data-testid="reply-option"][data-reply="${reply}"]`).click();
+    }
     await page.getByTestId('compose-send').click();
     const online = page.getByTestId('compose-result').getByTestId('result-online');
     expect(await textOf(online, site)).toContain(site);
@@ -102,11 +111,34 @@ describe('browser: sending an alert and following its receipt', () => {
     expect(sites.body.find((s: { name: string }) => s.name === SITE)?.online).toBe(true);
   });
 
+  it("offers quick replies from compose, and the detail shows the site's answer arrive live", async () => {
+    const page = await openLoggedIn(browser, server, operator, '/operator/compose');
+    const text = '¿Tenéis existencias del lote 42 de amoxicilina?';
+    await sendTo(page, ANSWERING, text, ['Recibido', 'Necesito ayuda']);
+    await page.getByTestId('compose-result').getByTestId('result-detail').click();
+    expect(await textOf(page.getByTestId('detail-text'), text)).toBe(text);
+
+    const tally = (reply: string) => page.locator(`[data-testid="reply-tally"][data-reply="${reply}"]`);
+    expect(await textOf(tally('Recibido'), 'Recibido 0')).toBe('Recibido 0');
+    // The person at the site picks "Necesito ayuda" on the notification: it shows here without a reload.
+    expect(await textOf(tally('Necesito ayuda'), 'Necesito ayuda 1', 15_000)).toBe('Necesito ayuda 1');
+    const answer = page.locator(
+      `[data-testid="delivery-row"][data-receiver="${ANSWERING}"] [data-testid="delivery-reply"]`,
+    );
+    expect(await textOf(answer, 'Necesito ayuda')).toContain('Necesito ayuda');
+    expect(await textOf(page.getByTestId('detail-read'), '1/1')).toBe('1/1');
+    // The next alert starts without replies.
+    await page.goBack();
+    await page.getByTestId('compose-replies').waitFor();
+    expect(await page.locator('[data-testid="reply-option"] [aria-selected]').count()).toBe(3);
+    expect(await page.locator('[data-testid="reply-option"] [aria-selected="true"]').count()).toBe(0);
+  });
+
   it('shows the sites with their state, and the result of a send (screenshots)', async () => {
     const page = await openLoggedIn(browser, server, operator, '/operator/sites');
     const row = page.locator(`[data-testid="site-row"][data-site="${SITE}"]`);
     await row.waitFor();
-    expect(await page.getByTestId('site-row').count()).toBe(3);
+    expect(await page.getByTestId('site-row').count()).toBe(4);
     await screenshot(page, 'sites');
 
     await goTo(page, 'Enviar aviso', '/operator/compose');

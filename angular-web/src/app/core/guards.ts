@@ -13,7 +13,7 @@ const homeOf = (role: Role) => (isStaff(role) ? '/operator/compose' : '/member')
  * An area for some roles only: once someone is logged in, others are told so and sent to their own home (the API
  * refuses them anyway).
  */
-function roleGuard(allowed: (role: Role) => boolean, notice: string): CanMatchFn {
+function roleGuard({ allowed, noticeKey }: { allowed: (role: Role) => boolean; noticeKey: string }): CanMatchFn {
   return () => {
     const session = inject(SessionStore);
     const router = inject(Router);
@@ -23,14 +23,14 @@ function roleGuard(allowed: (role: Role) => boolean, notice: string): CanMatchFn
       take(1),
       map((user) => {
         if (allowed(user.role)) return true;
-        notifier.info(notice);
+        notifier.info(noticeKey);
         return router.parseUrl(homeOf(user.role));
       }),
     );
   };
 }
 
-export const adminGuard = roleGuard((role) => role === 'admin', 'shell.adminOnly');
+export const adminGuard = roleGuard({ allowed: (role) => role === 'admin', noticeKey: 'shell.adminOnly' });
 
 /** Alerts, sites, history, groups and phrases are the staff's; a member goes to their own page. */
-export const staffGuard = roleGuard(isStaff, 'shell.staffOnly');
+export const staffGuard = roleGuard({ allowed: isStaff, noticeKey: 'shell.staffOnly' });

@@ -7,6 +7,7 @@ import {
   NotifierBackend,
   parseNodeNotifierAnswer,
   ShowHandlers,
+  toastReply,
   toNotification,
 } from './notifier';
 import { MemoryLogger } from '../test/utils';
@@ -123,5 +124,13 @@ describe('notification content', () => {
       'clicked',
       'dismissed',
     ]);
+  });
+
+  it('takes a SnoreToast button as the quick reply it names, and nothing else', () => {
+    const replies = ['Recibido', 'Llamadme'];
+    expect(toastReply({ action: 'buttonClicked', button: 'Llamadme' }, replies)).toBe('Llamadme');
+    expect(toastReply({ action: 'buttonClicked', button: 'Otra cosa' }, replies)).toBeUndefined();
+    expect(toastReply({ action: 'activated' }, replies)).toBeUndefined();
+    expect(toastReply(undefined, replies)).toBeUndefined();
   });
 });

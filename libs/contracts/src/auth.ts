@@ -7,7 +7,8 @@ export type Role = (typeof ROLES)[number];
 export const STAFF_ROLES = ['admin', 'operator'] as const satisfies readonly Role[];
 export const isStaff = (role: Role): boolean => (STAFF_ROLES as readonly Role[]).includes(role);
 
-export const TOKEN_SCOPES = ['messages:send', 'read'] as const;
+/** `rooms:post` lets a token post into the rooms it was given (and, with `read`, read them). */
+export const TOKEN_SCOPES = ['messages:send', 'read', 'rooms:post'] as const;
 export type TokenScope = (typeof TOKEN_SCOPES)[number];
 
 export interface LoginRequest {

@@ -11,3 +11,4 @@ export * from './phrases';
 export * from './groups';
 export * from './names';
 export * from './receiver-updates';
+export * from './rooms';

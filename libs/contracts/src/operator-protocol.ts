@@ -1,4 +1,14 @@
 import type { DeliveryCounts, DeliveryState } from './messages';
+import type {
+  RoomClientEvents,
+  RoomDeletedPayload,
+  RoomListChangePayload,
+  RoomMembershipPayload,
+  RoomMessageResponse,
+  RoomReadResponse,
+  RoomReceiptsPayload,
+  RoomTypingPayload,
+} from './rooms';
 
 /** The operators' live view: namespace `/operators`, authenticated with `auth: { token }` (a session token). */
 export const OPERATORS_NAMESPACE = '/operators';
@@ -56,4 +66,19 @@ export interface OperatorServerToClientEvents {
   'message.created': (payload: MessageCreatedPayload) => void;
   'message.retracted': (payload: { id: string }) => void;
   'session.ended': (payload: { reason: string }) => void;
+  /** A new message in one of the user's rooms (stored, or ephemeral and relayed only). */
+  'room.message': (payload: RoomMessageResponse) => void;
+  /** A message edited or deleted. */
+  'room.message.updated': (payload: RoomMessageResponse) => void;
+  'room.membership': (payload: RoomMembershipPayload) => void;
+  'room.typing': (payload: RoomTypingPayload) => void;
+  'room.receipts': (payload: RoomReceiptsPayload) => void;
+  'room.deleted': (payload: RoomDeletedPayload) => void;
+  /** To the user's own tabs: a room to add, refresh or drop from their list. */
+  'room.list': (payload: RoomListChangePayload) => void;
+  /** To the user's own tabs: their read marker moved (in another tab or device). */
+  'room.read': (payload: RoomReadResponse) => void;
 }
+
+/** What the web app sends over its socket. */
+export type OperatorClientToServerEvents = RoomClientEvents;

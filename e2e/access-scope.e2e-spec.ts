@@ -48,6 +48,8 @@ const usersAndReaders = (status: number, restricted = status): Statuses => ({
   readToken: status,
 });
 const usersAndSenders = (status: number): Statuses => ({ ...usersOnly(status), sendToken: status });
+/** Chat rooms: every logged-in user alike (what each may do in a room is the room's own rule); no token here. */
+const chat = (status: number): Statuses => ({ ...accounts(status), restricted: status });
 const everyone = (status: number): Statuses => Object.fromEntries(CALLERS.map((c) => [c, status])) as Statuses;
 
 interface Fixtures {
@@ -214,6 +216,73 @@ const ROUTES: Row[] = [
   { route: 'PUT /api/v1/phrases', body: {}, expected: usersOnly(400) },
   { route: 'PATCH /api/v1/phrases/{id}', path: () => '/api/v1/phrases/999999', body: {}, expected: usersOnly(400) },
   { route: 'DELETE /api/v1/phrases/{id}', path: () => '/api/v1/phrases/999999', expected: usersOnly(404) },
+
+  { route: 'GET /api/v1/rooms', expected: chat(200) },
+  { route: 'POST /api/v1/rooms', body: {}, expected: chat(400) },
+  { route: 'GET /api/v1/rooms/search', path: () => '/api/v1/rooms/search?q=x', expected: chat(400) },
+  { route: 'POST /api/v1/rooms/join', body: {}, expected: chat(400) },
+  { route: 'GET /api/v1/rooms/{id}', path: () => '/api/v1/rooms/999999', expected: chat(404) },
+  { route: 'PATCH /api/v1/rooms/{id}', path: () => '/api/v1/rooms/999999', body: {}, expected: chat(404) },
+  { route: 'DELETE /api/v1/rooms/{id}', path: () => '/api/v1/rooms/999999', expected: chat(404) },
+  { route: 'POST /api/v1/rooms/{id}/join', path: () => '/api/v1/rooms/999999/join', expected: chat(404) },
+  { route: 'POST /api/v1/rooms/{id}/leave', path: () => '/api/v1/rooms/999999/leave', expected: chat(404) },
+  { route: 'GET /api/v1/rooms/{id}/members', path: () => '/api/v1/rooms/999999/members', expected: chat(404) },
+  { route: 'GET /api/v1/rooms/{id}/candidates', path: () => '/api/v1/rooms/999999/candidates', expected: chat(404) },
+  {
+    route: 'PUT /api/v1/rooms/{id}/members/{userId}',
+    path: () => '/api/v1/rooms/999999/members/999998',
+    body: {},
+    expected: chat(404),
+  },
+  {
+    route: 'DELETE /api/v1/rooms/{id}/members/{userId}',
+    path: () => '/api/v1/rooms/999999/members/999998',
+    expected: chat(404),
+  },
+  {
+    route: 'GET /api/v1/rooms/{id}/messages',
+    path: () => '/api/v1/rooms/999999/messages',
+    expected: { ...chat(404), readToken: 404 },
+  },
+  {
+    route: 'POST /api/v1/rooms/{id}/messages',
+    path: () => '/api/v1/rooms/999999/messages',
+    body: { text: 'hola' },
+    expected: chat(404),
+  },
+  {
+    route: 'PATCH /api/v1/rooms/{id}/messages/{messageId}',
+    path: () => '/api/v1/rooms/999999/messages/1',
+    body: { text: 'hola' },
+    expected: chat(404),
+  },
+  {
+    route: 'DELETE /api/v1/rooms/{id}/messages/{messageId}',
+    path: () => '/api/v1/rooms/999999/messages/1',
+    expected: chat(404),
+  },
+  {
+    route: 'GET /api/v1/rooms/{id}/messages/{messageId}/receipts',
+    path: () => '/api/v1/rooms/999999/messages/1/receipts',
+    expected: chat(404),
+  },
+  {
+    route: 'PUT /api/v1/rooms/{id}/read',
+    path: () => '/api/v1/rooms/999999/read',
+    body: { seq: 1 },
+    expected: chat(404),
+  },
+  { route: 'GET /api/v1/rooms/{id}/tokens', path: () => '/api/v1/rooms/999999/tokens', expected: adminOnly(404) },
+  {
+    route: 'PUT /api/v1/rooms/{id}/tokens/{tokenId}',
+    path: () => '/api/v1/rooms/999999/tokens/1',
+    expected: adminOnly(404),
+  },
+  {
+    route: 'DELETE /api/v1/rooms/{id}/tokens/{tokenId}',
+    path: () => '/api/v1/rooms/999999/tokens/1',
+    expected: adminOnly(404),
+  },
 ];
 
 /** CSV routes take a text body; everything else JSON. */

@@ -5,6 +5,7 @@ import { DeliveryLookup1763860000000 } from './1763860000000-DeliveryLookup';
 import { ApiTokenCreator1763880000000 } from './1763880000000-ApiTokenCreator';
 import { ReceiverUpdates1763900000000 } from './1763900000000-ReceiverUpdates';
 import { QuickReplies1763910000000 } from './1763910000000-QuickReplies';
+import { Rooms1763920000000 } from './1763920000000-Rooms';
 
 /** Every migration, oldest first; listed by class so a bundled build finds them too. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   ApiTokenCreator1763880000000,
   ReceiverUpdates1763900000000,
   QuickReplies1763910000000,
+  Rooms1763920000000,
 ];

@@ -18,3 +18,17 @@ export async function eventually<T>(
   }
   return value;
 }
+
+/** Retries an assertion until it holds; after `timeoutMs` the last failure is thrown, with its diff. */
+export async function passes(assertion: () => void | Promise<void>, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await assertion();
+      return;
+    } catch (error) {
+      if (Date.now() >= deadline) throw error;
+      await sleep(50);
+    }
+  }
+}

@@ -20,6 +20,7 @@ import { OperatorsGatewayModule } from './operators-gateway/operators-gateway.mo
 import { PhrasesModule } from './phrases/phrases.module';
 import { ReceiverPackagesModule } from './receiver-packages/receiver-packages.module';
 import { ReceiversModule } from './receivers/receivers.module';
+import { RoomsModule } from './rooms/rooms.module';
 
 @Module({})
 export class AppModule {
@@ -44,6 +45,7 @@ export class AppModule {
         OperatorsGatewayModule,
         PhrasesModule,
         ReceiverPackagesModule,
+        RoomsModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -53,6 +53,6 @@ import { SessionRepository } from './session.repository';
     AccessDeclarationsCheck,
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
-  exports: [AuthService],
+  exports: [AuthService, ApiTokensService],
 })
 export class AuthModule {}

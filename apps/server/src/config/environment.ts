@@ -39,6 +39,9 @@ export interface AppEnvironment {
   AVISA_URGENT_MAX_REMINDERS: number;
   AVISA_RECEIVER_AUTH_FAILURES_PER_MINUTE: number;
   AVISA_SEND_LIMIT_PER_MINUTE: number;
+  AVISA_ROOM_JOIN_MAX_FAILURES: number;
+  AVISA_ROOM_JOIN_WINDOW_SECONDS: number;
+  AVISA_ROOM_RETENTION_INTERVAL_SECONDS: number;
   AVISA_PASSWORD_CHANGE_MAX_FAILURES: number;
   AVISA_PUBLIC_URL: string;
   AVISA_RECEIVER_PACKAGES_DIR: string;
@@ -101,6 +104,9 @@ export const environmentSchema = Joi.object<AppEnvironment, true>({
   AVISA_RECEIVER_AUTH_FAILURES_PER_MINUTE: Joi.number().integer().min(1).default(20),
   AVISA_SEND_LIMIT_PER_MINUTE: Joi.number().integer().min(1).default(60),
   AVISA_PASSWORD_CHANGE_MAX_FAILURES: Joi.number().integer().min(1).default(5),
+  AVISA_ROOM_JOIN_MAX_FAILURES: Joi.number().integer().min(1).default(5),
+  AVISA_ROOM_JOIN_WINDOW_SECONDS: Joi.number().integer().min(1).default(900),
+  AVISA_ROOM_RETENTION_INTERVAL_SECONDS: Joi.number().integer().min(1).default(3600),
   AVISA_PUBLIC_URL: Joi.string()
     .uri({ scheme: ['https'] })
     .allow('')

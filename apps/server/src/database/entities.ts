@@ -7,6 +7,7 @@ import { DeliveryEntity, MessageEntity } from '../messaging/message.entity';
 import { PhraseEntity } from '../phrases/phrase.entity';
 import { ReceiverRolloutEntity, ReceiverUpdateReportEntity } from '../receiver-packages/receiver-update.entity';
 import { ReceiverConnectionEntity, ReceiverEntity } from '../receivers/receiver.entity';
+import { RoomEntity, RoomMemberEntity, RoomMessageEntity, RoomTokenEntity } from '../rooms/room.entity';
 import { UserEntity } from '../users/user.entity';
 
 export const ENTITIES = [
@@ -28,4 +29,8 @@ export const ENTITIES = [
   OperatorGroupEntity,
   ReceiverRolloutEntity,
   ReceiverUpdateReportEntity,
+  RoomEntity,
+  RoomMemberEntity,
+  RoomMessageEntity,
+  RoomTokenEntity,
 ];

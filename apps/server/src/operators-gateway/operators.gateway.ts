@@ -1,30 +1,54 @@
 import { Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { OnGatewayConnection, OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
 import { JobRunner } from '../cluster/job-runner';
-import { isStaff, OPERATORS_NAMESPACE, type OperatorServerToClientEvents } from '@avisa/contracts';
+import {
+  isStaff,
+  OPERATORS_NAMESPACE,
+  type OperatorClientToServerEvents,
+  type OperatorServerToClientEvents,
+  type RoomMembershipPayload,
+} from '@avisa/contracts';
 import type { Namespace, Socket } from 'socket.io';
 import { AuthService } from '../auth/auth.service';
 import { Principal } from '../common/actor';
 import { EventBus } from '../common/events/event-bus';
 import { SOCKET_OPTIONS } from '../client-gateway/socket-options';
 import { GroupAccessService } from '../groups/group-access.service';
+import { RoomMessagesService } from '../rooms/room-messages.service';
+import { RoomsService } from '../rooms/rooms.service';
 
 const OPERATORS_ROOM = 'operators';
+/** Every logged-in user's sockets: where a new public room is announced. */
+const EVERYONE_ROOM = 'everyone';
 const REVALIDATE_MS = 30_000;
+const TYPING_EVERY_MS = 1000;
 const userRoom = (userId: number) => `u:${userId}`;
+const chatRoom = (roomId: number) => `r:${roomId}`;
 
 interface OperatorSocketData {
   principal: Extract<Principal, { kind: 'user' }>;
   token: string;
+  /** When this socket last said it was typing, per room. */
+  typedAt?: Map<number, number>;
 }
 
-type OperatorSocket = Socket<object, OperatorServerToClientEvents, object, OperatorSocketData>;
+type OperatorSocket = Socket<OperatorClientToServerEvents, OperatorServerToClientEvents, object, OperatorSocketData>;
+type OperatorNamespace = Namespace<
+  OperatorClientToServerEvents,
+  OperatorServerToClientEvents,
+  object,
+  OperatorSocketData
+>;
 
-/** The operators' live view: presence and receipts pushed to the web app, so it never polls. */
+/**
+ * The web app's live view: presence and receipts for the staff, and every user's chat rooms (messages, members,
+ * typing, markers), pushed so the app never polls. Each chat room is a Socket.IO room (`r:<id>`) that its members'
+ * sockets join and leave as membership changes, on every instance (through the Redis adapter with several).
+ */
 @WebSocketGateway({ ...SOCKET_OPTIONS, namespace: OPERATORS_NAMESPACE })
 export class OperatorsGateway implements OnGatewayInit, OnGatewayConnection, OnApplicationBootstrap {
   private readonly logger = new Logger(OperatorsGateway.name);
-  private namespace?: Namespace<object, OperatorServerToClientEvents, object, OperatorSocketData>;
+  private namespace?: OperatorNamespace;
   private lastBroadcast: Promise<void> = Promise.resolve();
 
   constructor(
@@ -32,9 +56,11 @@ export class OperatorsGateway implements OnGatewayInit, OnGatewayConnection, OnA
     private readonly auth: AuthService,
     private readonly events: EventBus,
     private readonly access: GroupAccessService,
+    private readonly rooms: RoomsService,
+    private readonly roomMessages: RoomMessagesService,
   ) {}
 
-  afterInit(namespace: Namespace<object, OperatorServerToClientEvents, object, OperatorSocketData>): void {
+  afterInit(namespace: OperatorNamespace): void {
     this.namespace = namespace;
     namespace.use((socket, next) => {
       const token = (socket.handshake.auth as Record<string, unknown> | undefined)?.token;
@@ -61,8 +87,20 @@ export class OperatorsGateway implements OnGatewayInit, OnGatewayConnection, OnA
     const principal = socket.data.principal;
     if (!principal) return;
     // A member's socket only hears about its own session: alerts, receipts and presence are the staff's.
-    const rooms = [userRoom(principal.userId), `s:${principal.sessionId}`];
+    const rooms = [userRoom(principal.userId), `s:${principal.sessionId}`, EVERYONE_ROOM];
     await socket.join(isStaff(principal.role) ? [OPERATORS_ROOM, ...rooms] : rooms);
+    socket.on('room.typing', (payload) => this.typing(socket, payload));
+    socket.on('room.delivered', (payload) => {
+      const roomId = Number(payload?.roomId);
+      if (socket.rooms.has(chatRoom(roomId)))
+        this.roomMessages.delivered(roomId, principal.userId, Number(payload.seq));
+    });
+    // Joined after the user's own room: a membership added meanwhile reaches this socket through that room.
+    const chatRooms = await this.rooms.roomIdsOf(principal.userId).catch((error: unknown) => {
+      this.logger.warn(`chat rooms of user ${principal.userId} not read: ${String(error)}`);
+      return [];
+    });
+    if (socket.connected) await socket.join(chatRooms.map(chatRoom));
   }
 
   onApplicationBootstrap(): void {
@@ -77,6 +115,7 @@ export class OperatorsGateway implements OnGatewayInit, OnGatewayConnection, OnA
     );
     this.events.on('auth.logout', (e) => this.endSessions(`u:${e.actor.id}`, 'logged out', e.actor));
     this.events.on('sessions.revoked', (e) => this.endUserSessions(e.userId, e.exceptSessionId));
+    this.listenToRooms();
     // Each instance checks the sockets it holds itself: no lease.
     this.jobs.every('operator-sessions', REVALIDATE_MS, () => this.revalidate(), { perInstance: true });
   }
@@ -103,6 +142,81 @@ export class OperatorsGateway implements OnGatewayInit, OnGatewayConnection, OnA
     });
     this.lastBroadcast = sent.catch(() => undefined);
     return sent;
+  }
+
+  private listenToRooms(): void {
+    this.events.on('room.message.posted', (e) => this.toRoom(e.message.roomId).emit('room.message', e.message));
+    this.events.on('room.message.changed', (e) =>
+      this.toRoom(e.message.roomId).emit('room.message.updated', e.message),
+    );
+    this.events.on('room.receipts', (p) => this.toRoom(p.roomId).emit('room.receipts', p));
+    this.events.on('room.read', (e) => this.namespace?.to(userRoom(e.userId)).emit('room.read', e.read));
+    this.events.on('room.joined', (e) => this.memberIn(e.membership));
+    this.events.on('room.member.added', (e) => this.memberIn(e.membership));
+    this.events.on('room.left', (e) => this.memberOut(e.membership));
+    this.events.on('room.member.removed', (e) => this.memberOut(e.membership));
+    this.events.on('room.member.role.changed', (e) => this.memberIn(e.membership));
+    this.events.on('room.updated', (e) => this.refreshRoom(e.roomId));
+    this.events.on('room.archived', (e) => this.refreshRoom(e.roomId));
+    this.events.on('room.created', async (e) => {
+      await this.refreshList(e.ownerId, e.roomId);
+      if (e.kind !== 'public' || !this.namespace) return;
+      const room = await this.rooms.viewFor(e.roomId, 0);
+      if (room)
+        this.namespace.to(EVERYONE_ROOM).except(userRoom(e.ownerId)).emit('room.list', { roomId: e.roomId, room });
+    });
+    this.events.on('room.deleted', (e) => {
+      if (!this.namespace) return;
+      const to = e.kind === 'public' ? this.namespace.to([chatRoom(e.roomId), EVERYONE_ROOM]) : this.toRoom(e.roomId);
+      to.emit('room.deleted', { roomId: e.roomId });
+      for (const userId of e.memberIds) this.namespace.to(userRoom(userId)).emit('room.deleted', { roomId: e.roomId });
+      this.namespace.in(chatRoom(e.roomId)).socketsLeave(chatRoom(e.roomId));
+    });
+  }
+
+  private toRoom(roomId: number) {
+    return this.namespace!.to(chatRoom(roomId));
+  }
+
+  /** Someone is in (joined, added, or their role changed): their sockets join, the room and they are told. */
+  private async memberIn(membership: RoomMembershipPayload): Promise<void> {
+    if (!this.namespace || membership.member.id === null) return;
+    this.namespace.in(userRoom(membership.member.id)).socketsJoin(chatRoom(membership.roomId));
+    this.toRoom(membership.roomId).emit('room.membership', membership);
+    await this.refreshList(membership.member.id, membership.roomId);
+  }
+
+  /** Someone is out: their sockets leave the room at once, on every instance, before anything else is sent. */
+  private async memberOut(membership: RoomMembershipPayload): Promise<void> {
+    if (!this.namespace || membership.member.id === null) return;
+    this.namespace.in(userRoom(membership.member.id)).socketsLeave(chatRoom(membership.roomId));
+    this.namespace
+      .to([chatRoom(membership.roomId), userRoom(membership.member.id)])
+      .emit('room.membership', membership);
+    await this.refreshList(membership.member.id, membership.roomId);
+  }
+
+  private async refreshList(userId: number, roomId: number): Promise<void> {
+    const room = await this.rooms.viewFor(roomId, userId);
+    this.namespace?.to(userRoom(userId)).emit('room.list', { roomId, room });
+  }
+
+  private async refreshRoom(roomId: number): Promise<void> {
+    for (const [userId, room] of await this.rooms.viewsForMembers(roomId)) {
+      this.namespace?.to(userRoom(userId)).emit('room.list', { roomId, room });
+    }
+  }
+
+  /** "… is typing", to the room's other sockets; at most once a second per socket and room, never stored. */
+  private typing(socket: OperatorSocket, payload: { roomId: number } | undefined): void {
+    const roomId = Number(payload?.roomId);
+    if (!socket.rooms.has(chatRoom(roomId))) return;
+    const typedAt = (socket.data.typedAt ??= new Map());
+    const now = Date.now();
+    if (now - (typedAt.get(roomId) ?? 0) < TYPING_EVERY_MS) return;
+    typedAt.set(roomId, now);
+    const { userId, username, displayName } = socket.data.principal;
+    socket.to(chatRoom(roomId)).emit('room.typing', { roomId, user: { id: userId, username, displayName } });
   }
 
   private async endSessions(room: string, reason: string, actor?: { id: number | null }): Promise<void> {

@@ -1,4 +1,13 @@
-import type { DeliveriesUpdatedPayload, MessageCreatedPayload, PresencePayload } from '@avisa/contracts';
+import type {
+  DeliveriesUpdatedPayload,
+  MessageCreatedPayload,
+  PresencePayload,
+  RoomKind,
+  RoomMembershipPayload,
+  RoomMessageResponse,
+  RoomReadResponse,
+  RoomReceiptsPayload,
+} from '@avisa/contracts';
 import type { Actor } from '../actor';
 
 /** A state change worth an audit line: who, on what, with which details. */
@@ -7,6 +16,9 @@ export interface AuditedEvent {
   target?: string | null;
   details?: Record<string, unknown>;
 }
+
+/** A change to who is in a room (`membership.role` null: they are out). */
+export type RoomMembershipEvent = AuditedEvent & { membership: RoomMembershipPayload };
 
 export interface EventMap {
   'auth.login.succeeded': AuditedEvent;
@@ -52,6 +64,25 @@ export interface EventMap {
   'receiver.update.started': AuditedEvent;
   'receiver.update.cancelled': AuditedEvent;
   'receiver.update.reported': AuditedEvent;
+  'room.created': AuditedEvent & { roomId: number; kind: RoomKind; ownerId: number };
+  'room.updated': AuditedEvent & { roomId: number };
+  'room.archived': AuditedEvent & { roomId: number };
+  'room.deleted': AuditedEvent & { roomId: number; kind: RoomKind; memberIds: number[] };
+  'room.joined': RoomMembershipEvent;
+  'room.join.failed': AuditedEvent;
+  'room.left': RoomMembershipEvent;
+  'room.member.added': RoomMembershipEvent;
+  'room.member.removed': RoomMembershipEvent;
+  'room.member.role.changed': RoomMembershipEvent;
+  /** A moderator deleted someone else's message (never with its text). */
+  'room.message.deleted': AuditedEvent;
+  'room.token.granted': AuditedEvent & { roomId: number };
+  'room.token.revoked': AuditedEvent & { roomId: number };
+  /** Chat traffic: live only, never audited (the audit trail never holds a message's text). */
+  'room.message.posted': { message: RoomMessageResponse };
+  'room.message.changed': { message: RoomMessageResponse };
+  'room.receipts': RoomReceiptsPayload;
+  'room.read': { userId: number; read: RoomReadResponse };
 }
 
 export type EventName = keyof EventMap;
@@ -102,6 +133,19 @@ const AUDITED: Record<AuditedEventName, boolean> = {
   'receiver.update.started': true,
   'receiver.update.cancelled': true,
   'receiver.update.reported': true,
+  'room.created': true,
+  'room.updated': true,
+  'room.archived': true,
+  'room.deleted': true,
+  'room.joined': true,
+  'room.join.failed': true,
+  'room.left': true,
+  'room.member.added': true,
+  'room.member.removed': true,
+  'room.member.role.changed': true,
+  'room.message.deleted': true,
+  'room.token.granted': true,
+  'room.token.revoked': true,
   'sessions.revoked': false,
 };
 

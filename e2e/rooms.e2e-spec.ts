@@ -398,6 +398,23 @@ describe('chat rooms', () => {
         expect(pablo.received<RoomMessageResponse>('room.message').map((m) => m.id)).toContain(sent.id),
       );
     });
+
+    it('gives a client that reconnects what it missed, in order, and nothing twice', async () => {
+      const arrived = (socket: TestSocket) => socket.received<RoomMessageResponse>('room.message').map((m) => m.id);
+      const before = await live('luis');
+      const seen = await post('ana', room.id, 'before the cut');
+      await passes(() => expect(arrived(before)).toContain(seen.id));
+      const lastSeq = Math.max(...before.received<RoomMessageResponse>('room.message').map((m) => m.seq));
+      before.close();
+      const missed = [];
+      for (const text of ['gap 1', 'gap 2', 'gap 3']) missed.push(await post('ana', room.id, text));
+      const again = await live('luis');
+      const caughtUp = await history('luis', room.id, `?after=${lastSeq}`);
+      expect(caughtUp.items.map((m) => m.text)).toEqual(['gap 1', 'gap 2', 'gap 3']);
+      const next = await post('ana', room.id, 'after the reconnect');
+      await passes(() => expect(arrived(again)).toEqual([next.id]));
+      expect(caughtUp.items.map((m) => m.id)).not.toContain(next.id);
+    });
   });
 
   describe('ephemeral rooms', () => {

@@ -217,6 +217,30 @@ const ROUTES: Row[] = [
   { route: 'PATCH /api/v1/phrases/{id}', path: () => '/api/v1/phrases/999999', body: {}, expected: usersOnly(400) },
   { route: 'DELETE /api/v1/phrases/{id}', path: () => '/api/v1/phrases/999999', expected: usersOnly(404) },
 
+  { route: 'POST /api/v1/files', expected: { ...usersOnly(400) } },
+  { route: 'GET /api/v1/files', expected: chat(200) },
+  {
+    route: 'GET /api/v1/files/{id}',
+    path: () => '/api/v1/files/00000000-0000-4000-8000-000000000000',
+    expected: chat(404),
+  },
+  {
+    route: 'GET /api/v1/files/{id}/content',
+    path: () => '/api/v1/files/00000000-0000-4000-8000-000000000000/content',
+    expected: chat(404),
+  },
+  {
+    route: 'POST /api/v1/files/{id}/release',
+    path: () => '/api/v1/files/00000000-0000-4000-8000-000000000000/release',
+    body: { reason: 'checked' },
+    expected: adminOnly(404),
+  },
+  {
+    route: 'DELETE /api/v1/files/{id}',
+    path: () => '/api/v1/files/00000000-0000-4000-8000-000000000000',
+    expected: adminOnly(404),
+  },
+
   { route: 'GET /api/v1/rooms', expected: chat(200) },
   { route: 'POST /api/v1/rooms', body: {}, expected: chat(400) },
   { route: 'GET /api/v1/rooms/search', path: () => '/api/v1/rooms/search?q=x', expected: chat(400) },

@@ -6,6 +6,7 @@ import { ApiTokenCreator1763880000000 } from './1763880000000-ApiTokenCreator';
 import { ReceiverUpdates1763900000000 } from './1763900000000-ReceiverUpdates';
 import { QuickReplies1763910000000 } from './1763910000000-QuickReplies';
 import { Rooms1763920000000 } from './1763920000000-Rooms';
+import { Files1763930000000 } from './1763930000000-Files';
 
 /** Every migration, oldest first; listed by class so a bundled build finds them too. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   ReceiverUpdates1763900000000,
   QuickReplies1763910000000,
   Rooms1763920000000,
+  Files1763930000000,
 ];

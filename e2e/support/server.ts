@@ -204,6 +204,27 @@ export class TestServer {
     return { status: response.statusCode, headers: response.headers, body: parsed as T };
   }
 
+  /** A request with bytes in and bytes out (uploads, downloads, ranges). */
+  async bytes(
+    method: string,
+    path: string,
+    options: { token?: string; body?: Buffer; headers?: Record<string, string> } = {},
+  ): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    const response = await request(`${this.baseUrl}${path}`, {
+      method: method as 'GET',
+      headers,
+      body: options.body,
+      dispatcher: this.dispatcher(),
+    });
+    return {
+      status: response.statusCode,
+      headers: response.headers,
+      body: Buffer.from(await response.body.arrayBuffer()),
+    };
+  }
+
   async login(username: string, password: string): Promise<string> {
     const response = await this.api<{ token: string }>('POST', '/api/v1/auth/login', { body: { username, password } });
     if (response.status !== 200)

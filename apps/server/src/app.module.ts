@@ -14,6 +14,7 @@ import { UsersModule } from './users/users.module';
 import { ClusterModule } from './cluster/cluster.module';
 import { ClientGatewayModule } from './client-gateway/client-gateway.module';
 import { FanOutModule } from './fanout/fanout.module';
+import { FilesModule } from './files/files.module';
 import { GroupsModule } from './groups/groups.module';
 import { MessagingModule } from './messaging/messaging.module';
 import { OperatorsGatewayModule } from './operators-gateway/operators-gateway.module';
@@ -46,6 +47,7 @@ export class AppModule {
         PhrasesModule,
         ReceiverPackagesModule,
         RoomsModule,
+        FilesModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -12,3 +12,4 @@ export * from './groups';
 export * from './names';
 export * from './receiver-updates';
 export * from './rooms';
+export * from './files';

@@ -16,6 +16,11 @@ export class AppConfigService {
     return resolve(file || join(this.get('AVISA_DATA_DIR'), 'avisa.sqlite'));
   }
 
+  /** Shared files: under the data folder unless set (with several instances, one folder all of them share). */
+  get filesDir(): string {
+    return resolve(this.get('AVISA_FILES_DIR') || join(this.get('AVISA_DATA_DIR'), 'files'));
+  }
+
   /** Where the data lives, for logs: the SQLite file, or the PostgreSQL URL without its password. */
   get databaseLocation(): string {
     const url = this.get('AVISA_DATABASE_URL');

@@ -39,6 +39,17 @@ export interface AppEnvironment {
   AVISA_URGENT_MAX_REMINDERS: number;
   AVISA_RECEIVER_AUTH_FAILURES_PER_MINUTE: number;
   AVISA_SEND_LIMIT_PER_MINUTE: number;
+  AVISA_FILES_DIR: string;
+  AVISA_FILES_MAX_MB: number;
+  AVISA_FILES_QUOTA_MB: number;
+  AVISA_FILES_UPLOADS_PER_MINUTE: number;
+  AVISA_FILES_DOWNLOADS_PER_MINUTE: number;
+  AVISA_FILES_DELETES_PER_MINUTE: number;
+  AVISA_FILES_RESCAN_SECONDS: number;
+  AVISA_CLAMD_SOCKET: string;
+  AVISA_CLAMD_HOST: string;
+  AVISA_CLAMD_PORT: number;
+  AVISA_CLAMD_TIMEOUT_SECONDS: number;
   AVISA_ROOM_JOIN_MAX_FAILURES: number;
   AVISA_ROOM_JOIN_WINDOW_SECONDS: number;
   AVISA_ROOM_RETENTION_INTERVAL_SECONDS: number;
@@ -104,6 +115,17 @@ export const environmentSchema = Joi.object<AppEnvironment, true>({
   AVISA_RECEIVER_AUTH_FAILURES_PER_MINUTE: Joi.number().integer().min(1).default(20),
   AVISA_SEND_LIMIT_PER_MINUTE: Joi.number().integer().min(1).default(60),
   AVISA_PASSWORD_CHANGE_MAX_FAILURES: Joi.number().integer().min(1).default(5),
+  AVISA_FILES_DIR: Joi.string().allow('').default(''),
+  AVISA_FILES_MAX_MB: Joi.number().integer().min(1).max(4000).default(25),
+  AVISA_FILES_QUOTA_MB: Joi.number().integer().min(1).default(500),
+  AVISA_FILES_UPLOADS_PER_MINUTE: Joi.number().integer().min(1).default(5),
+  AVISA_FILES_DOWNLOADS_PER_MINUTE: Joi.number().integer().min(1).default(10),
+  AVISA_FILES_DELETES_PER_MINUTE: Joi.number().integer().min(1).default(3),
+  AVISA_FILES_RESCAN_SECONDS: Joi.number().integer().min(1).default(60),
+  AVISA_CLAMD_SOCKET: Joi.string().allow('').default(''),
+  AVISA_CLAMD_HOST: Joi.string().allow('').default(''),
+  AVISA_CLAMD_PORT: Joi.number().port().default(3310),
+  AVISA_CLAMD_TIMEOUT_SECONDS: Joi.number().integer().min(1).default(60),
   AVISA_ROOM_JOIN_MAX_FAILURES: Joi.number().integer().min(1).default(5),
   AVISA_ROOM_JOIN_WINDOW_SECONDS: Joi.number().integer().min(1).default(900),
   AVISA_ROOM_RETENTION_INTERVAL_SECONDS: Joi.number().integer().min(1).default(3600),

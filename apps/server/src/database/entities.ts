@@ -2,6 +2,7 @@ import { ApiTokenEntity } from '../auth/api-token.entity';
 import { LoginFailureEntity, LoginLockEntity } from '../auth/login-failure.entity';
 import { SessionEntity } from '../auth/session.entity';
 import { AuditEventEntity, AuditReadMarkerEntity } from '../audit/audit-event.entity';
+import { FileEntity } from '../files/file.entity';
 import { GroupEntity, GroupMemberEntity, OperatorGroupEntity, OperatorRestrictionEntity } from '../groups/group.entity';
 import { DeliveryEntity, MessageEntity } from '../messaging/message.entity';
 import { PhraseEntity } from '../phrases/phrase.entity';
@@ -33,4 +34,5 @@ export const ENTITIES = [
   RoomMemberEntity,
   RoomMessageEntity,
   RoomTokenEntity,
+  FileEntity,
 ];

@@ -1,5 +1,6 @@
 import type {
   DeliveriesUpdatedPayload,
+  FileResponse,
   MessageCreatedPayload,
   PresencePayload,
   RoomKind,
@@ -78,6 +79,12 @@ export interface EventMap {
   'room.message.deleted': AuditedEvent;
   'room.token.granted': AuditedEvent & { roomId: number };
   'room.token.revoked': AuditedEvent & { roomId: number };
+  'file.uploaded': AuditedEvent & { file: FileResponse };
+  'file.refused': AuditedEvent;
+  'file.scanned': AuditedEvent & { file: FileResponse };
+  'file.released': AuditedEvent & { file: FileResponse };
+  'file.downloaded': AuditedEvent;
+  'file.deleted': AuditedEvent & { fileId: string };
   /** Chat traffic: live only, never audited (the audit trail never holds a message's text). */
   'room.message.posted': { message: RoomMessageResponse };
   'room.message.changed': { message: RoomMessageResponse };
@@ -146,6 +153,12 @@ const AUDITED: Record<AuditedEventName, boolean> = {
   'room.message.deleted': true,
   'room.token.granted': true,
   'room.token.revoked': true,
+  'file.uploaded': true,
+  'file.refused': true,
+  'file.scanned': true,
+  'file.released': true,
+  'file.downloaded': true,
+  'file.deleted': true,
   'sessions.revoked': false,
 };
 

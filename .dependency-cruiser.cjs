@@ -11,13 +11,15 @@ const INFRASTRUCTURE = '(?:common|config|database|cluster|logging|tls)';
 /**
  * Files of a module that other modules may import besides `*.module.ts` and `*.service.ts`: the fan-out seam, the
  * Socket.IO engine options both namespaces share, the sites-visibility interface receivers ask and groups answer,
- * and the group limit's SQL that messaging applies to its own history query.
+ * the group limit's SQL that messaging applies to its own history query, and how a stored file is sent as a download
+ * (users' downloads and sites' attachments).
  */
 const SEAMS = [
   'fanout/receiver-hub\\.ts',
   'client-gateway/socket-options\\.ts',
   'receivers/site-scope\\.ts',
   'groups/group-limit\\.ts',
+  'files/attachment-response\\.ts',
 ];
 
 module.exports = {

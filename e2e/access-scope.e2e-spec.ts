@@ -217,6 +217,11 @@ const ROUTES: Row[] = [
   { route: 'PATCH /api/v1/phrases/{id}', path: () => '/api/v1/phrases/999999', body: {}, expected: usersOnly(400) },
   { route: 'DELETE /api/v1/phrases/{id}', path: () => '/api/v1/phrases/999999', expected: usersOnly(404) },
 
+  {
+    route: 'GET /api/v1/messages/{id}/attachments/{fileId}',
+    path: () => `/api/v1/messages/${NO_SUCH_ALERT}/attachments/${NO_SUCH_ALERT}`,
+    expected: everyone(401),
+  },
   { route: 'POST /api/v1/files', expected: { ...usersOnly(400) } },
   { route: 'GET /api/v1/files', expected: chat(200) },
   {

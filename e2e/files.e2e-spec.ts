@@ -60,7 +60,10 @@ async function startServer(env: Record<string, string>) {
       return existsSync(dir) ? readdirSync(dir).map((f) => `${folder}/${f}`) : [];
     });
   /** The stored files' ids, whichever folder a scan has moved them to meanwhile. */
-  const idsOnDisk = () => onDisk().map((f) => f.split('/')[1]).sort();
+  const idsOnDisk = () =>
+    onDisk()
+      .map((f) => f.split('/')[1])
+      .sort();
   return { server, tokens, upload, state, download, onDisk, idsOnDisk };
 }
 
@@ -196,6 +199,94 @@ describe('shared files with a real ClamAV scanner', () => {
     const refused = await ctx.download(clean.id, 'marta');
     expect(refused.status).toBe(429);
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+  });
+});
+
+describe('files attached to alerts', () => {
+  let clamd: Clamd;
+  let ctx: Awaited<ReturnType<typeof startServer>>;
+  const keys: Record<string, string> = {};
+
+  beforeAll(async () => {
+    clamd = await Clamd.start();
+    ctx = await startServer({ AVISA_CLAMD_SOCKET: clamd.socket });
+    for (const name of ['norte-1', 'sur-1']) {
+      const created = await ctx.server.api('POST', '/api/v1/receivers', { token: ctx.tokens.admin, body: { name } });
+      expect(created.status).toBe(201);
+      keys[name] = created.body.key;
+    }
+  });
+
+  afterAll(async () => {
+    await ctx?.server.dispose();
+    await clamd?.stop();
+  });
+
+  const settled = async (filename: string, content: Buffer, state: string) => {
+    const uploaded = await ctx.upload('ana', filename, content);
+    expect(uploaded.status).toBe(201);
+    await passes(async () => expect((await ctx.state(uploaded.body.id)).state).toBe(state), 15_000);
+    return uploaded.body;
+  };
+  const siteDownload = (alertId: string, fileId: string, site: string, key = keys[site]) =>
+    ctx.server.bytes('GET', `/api/v1/messages/${alertId}/attachments/${fileId}`, {
+      headers: { 'x-avisa-site': site, authorization: `Bearer ${key}` },
+    });
+
+  it('sends an alert with a released file, which only the sites that received it download with their key', async () => {
+    const file = await settled('Retirada lote 42.pdf', CLEAN_PDF, 'clean');
+    const sent = await ctx.server.api('POST', '/api/v1/messages', {
+      token: ctx.tokens.ana,
+      body: { target: { kind: 'receiver', name: 'norte-1' }, text: 'Retirada del lote 42', attachments: [file.id] },
+    });
+    expect(sent.status).toBe(201);
+    const alertId = sent.body.id as string;
+    const expected = {
+      id: file.id,
+      name: 'Retirada lote 42.pdf',
+      size: CLEAN_PDF.length,
+      mime: 'application/pdf',
+      sha256: sha256(CLEAN_PDF),
+    };
+    const detail = await ctx.server.api('GET', `/api/v1/messages/${alertId}`, { token: ctx.tokens.ana });
+    expect(detail.body.attachments).toEqual([expected]);
+    expect(detail.body.deliveries[0].attachmentsDownloadedAt).toBeNull();
+
+    const own = await siteDownload(alertId, file.id, 'norte-1');
+    expect(own.status).toBe(200);
+    expect(own.body.equals(CLEAN_PDF)).toBe(true);
+    expect(own.headers['content-disposition']).toBe('attachment; filename="Retirada lote 42.pdf"');
+    const resumed = await siteDownload(alertId, file.id, 'norte-1');
+    expect(resumed.status).toBe(200);
+    expect((await siteDownload(alertId, file.id, 'sur-1')).status).toBe(403);
+    expect((await siteDownload(alertId, file.id, 'norte-1', 'not-the-key')).status).toBe(401);
+    const later = await ctx.server.api('GET', `/api/v1/messages/${alertId}`, { token: ctx.tokens.ana });
+    expect(later.body.deliveries[0].attachmentsDownloadedAt).toEqual(expect.any(String));
+    const audit = queryDb<{ actor_name: string }>(
+      ctx.server,
+      "SELECT actor_name FROM audit_events WHERE action = 'file.downloaded' ORDER BY id",
+    );
+    expect(audit.map((a) => a.actor_name)).toEqual(['site:norte-1', 'site:norte-1']);
+  });
+
+  it('refuses to attach a file that is not clean or released, naming it, and sends nothing', async () => {
+    const infected = await settled('circular.pdf', readFileSync(INFECTED_SAMPLE), 'infected');
+    const before = countRows(ctx.server, 'messages');
+    const sent = await ctx.server.api('POST', '/api/v1/messages', {
+      token: ctx.tokens.ana,
+      body: { target: { kind: 'all' }, text: 'Circular', attachments: [infected.id] },
+    });
+    expect(sent.status).toBe(400);
+    expect(sent.body.fields.attachments).toEqual([
+      `attachments[0]: file "circular.pdf" is infected, not clean or released`,
+    ]);
+    const tooMany = await ctx.server.api('POST', '/api/v1/messages', {
+      token: ctx.tokens.ana,
+      body: { target: { kind: 'all' }, text: 'x', attachments: Array.from({ length: 6 }, () => infected.id) },
+    });
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body.fields.attachments).toEqual(['attachments must hold at most 5 files']);
+    expect(countRows(ctx.server, 'messages')).toBe(before);
   });
 });
 

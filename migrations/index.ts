@@ -7,6 +7,7 @@ import { ReceiverUpdates1763900000000 } from './1763900000000-ReceiverUpdates';
 import { QuickReplies1763910000000 } from './1763910000000-QuickReplies';
 import { Rooms1763920000000 } from './1763920000000-Rooms';
 import { Files1763930000000 } from './1763930000000-Files';
+import { AlertAttachments1763940000000 } from './1763940000000-AlertAttachments';
 
 /** Every migration, oldest first; listed by class so a bundled build finds them too. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   QuickReplies1763910000000,
   Rooms1763920000000,
   Files1763930000000,
+  AlertAttachments1763940000000,
 ];

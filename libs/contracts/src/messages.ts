@@ -1,4 +1,4 @@
-import type { Priority } from './receiver-protocol';
+import type { AlertAttachment, Priority } from './receiver-protocol';
 
 export const TARGET_KINDS = ['all', 'receiver', 'group'] as const;
 export type TargetKind = (typeof TARGET_KINDS)[number];
@@ -15,7 +15,11 @@ export interface SendMessageRequest {
   ttlSeconds?: number;
   /** Up to REPLIES_MAX quick replies the site may answer with (see `repliesProblem`). */
   replies?: string[];
+  /** Up to ATTACHMENTS_MAX ids of shared files that are clean or released. */
+  attachments?: string[];
 }
+
+export const ATTACHMENTS_MAX = 5;
 
 export interface SendMessageResponse {
   id: string;
@@ -57,6 +61,8 @@ export interface MessageResponse {
   replies: string[];
   /** How many sites answered with one of them. */
   replied: number;
+  /** The files attached; empty when none. */
+  attachments: AlertAttachment[];
 }
 
 export interface DeliveryResponse {
@@ -73,6 +79,8 @@ export interface DeliveryResponse {
   /** The quick reply the site answered with, and when (server time). */
   reply: string | null;
   repliedAt: string | null;
+  /** When the site first downloaded the alert's attachments (server time); null when not yet or there are none. */
+  attachmentsDownloadedAt: string | null;
 }
 
 export interface MessageDetailResponse extends MessageResponse {

@@ -47,7 +47,28 @@ export interface AlertPayload {
   reminder: number;
   /** Quick replies to offer as notification actions; absent when the alert has none. */
   replies?: string[];
+  /**
+   * Files attached to the alert; absent when none. The site downloads each with its own key from
+   * `attachmentPath(alert.id, file.id)` and checks its SHA-256 before opening it.
+   */
+  attachments?: AlertAttachment[];
 }
+
+/** A file attached to an alert: what a site needs to fetch it and to check what it got. */
+export interface AlertAttachment {
+  id: string;
+  name: string;
+  size: number;
+  mime: string;
+  sha256: string;
+}
+
+/**
+ * Where a site downloads an attachment of an alert it received, over HTTPS with the headers
+ * `X-Avisa-Site: <name>` and `Authorization: Bearer <key>` (the site's own key); ranges resume a cut download.
+ */
+export const attachmentPath = (alertId: string, fileId: string): string =>
+  `/api/v1/messages/${encodeURIComponent(alertId)}/attachments/${encodeURIComponent(fileId)}`;
 
 export interface RetractPayload {
   id: string;

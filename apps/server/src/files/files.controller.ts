@@ -20,6 +20,7 @@ import { Actor, Principal } from '../common/actor';
 import { ANY_ROLE, Authenticated, STAFF_ROLES } from '../common/access/access.decorator';
 import { CurrentActor, CurrentPrincipal } from '../common/access/request-context';
 import { ReleaseFileDto } from './dto/file.dto';
+import { sendAsAttachment } from './attachment-response';
 import { FileActionLimits, LimitedAs } from './file-limits';
 import { FilesService } from './files.service';
 
@@ -77,17 +78,7 @@ export class FilesController {
     @Res() res: Response,
   ): Promise<void> {
     const { path, file } = await this.files.download(id, principal, actor);
-    res.attachment(file.name);
-    res.setHeader('Content-Type', file.mime);
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Content-Security-Policy', "sandbox; default-src 'none'");
-    res.setHeader('ETag', `"${file.sha256}"`);
-    res.setHeader('Cache-Control', 'private, no-cache');
-    await new Promise<void>((resolve, reject) =>
-      res.sendFile(path, { acceptRanges: true, etag: false, lastModified: true, dotfiles: 'deny' }, (error) =>
-        error && !res.headersSent ? reject(error) : resolve(),
-      ),
-    );
+    await sendAsAttachment(res, { path, name: file.name, mime: file.mime, sha256: file.sha256 });
   }
 
   /** Admins: share a file that has no clean scan (waiting, unscannable), saying why; never an infected one. */

@@ -8,7 +8,7 @@ import {
   PayloadTooLargeException,
   UnsupportedMediaTypeException,
 } from '@nestjs/common';
-import { isDownloadable, type FileResponse, type FileState } from '@avisa/contracts';
+import { isDownloadable, type AlertAttachment, type FileResponse, type FileState } from '@avisa/contracts';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -17,6 +17,8 @@ import { EventBus } from '../common/events/event-bus';
 import { Clock } from '../common/system/clock';
 import { JobRunner } from '../cluster/job-runner';
 import { AppConfigService } from '../config/app-config.service';
+import { FieldValidationException } from '../common/http/validation';
+import type { ServedFile } from './attachment-response';
 import { ClamdClient, ScannerUnavailableError, type ScanVerdict } from './clamd-client';
 import { decodeUploadName, judgeContent, nameForType, sanitizeFileName, sha256Of } from './file-content';
 import { FileEntity } from './file.entity';
@@ -184,6 +186,32 @@ export class FilesService implements OnApplicationBootstrap {
     }
     await this.events.emit('file.downloaded', { actor, target: `file ${id} ${file.name}`, details: {} });
     return { path: join(this.releasedDir, id), file };
+  }
+
+  /**
+   * What sites need to fetch and check each attached file; every id must be a file that is clean or released, else
+   * 400 naming each one.
+   */
+  async attachable(ids: readonly string[]): Promise<AlertAttachment[]> {
+    const problems: string[] = [];
+    const found: AlertAttachment[] = [];
+    for (const [i, id] of [...new Set(ids)].entries()) {
+      const file = await this.files.find(id);
+      if (!file) problems.push(`attachments[${i}]: file ${id} does not exist`);
+      else if (!isDownloadable(toFileResponse(file))) {
+        problems.push(`attachments[${i}]: file "${file.name}" is ${file.state.replace('_', ' ')}, not clean or released`);
+      } else found.push({ id, name: file.name, size: file.size, mime: file.mime, sha256: file.sha256 });
+    }
+    if (problems.length) throw new FieldValidationException({ attachments: problems });
+    return found;
+  }
+
+  /** A downloadable file for a site that received it attached to an alert (the caller checked that); audited. */
+  async openForSite(id: string, actor: Actor): Promise<ServedFile | null> {
+    const file = await this.files.find(id);
+    if (!file || !isDownloadable(toFileResponse(file))) return null;
+    await this.events.emit('file.downloaded', { actor, target: `file ${id} ${file.name}`, details: {} });
+    return { path: join(this.releasedDir, id), name: file.name, mime: file.mime, sha256: file.sha256 };
   }
 
   /** Queues the files that wait for a scanner; the scanner may have come back. */

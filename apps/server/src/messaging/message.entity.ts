@@ -49,6 +49,10 @@ export class MessageEntity {
   /** The quick replies offered, as a JSON array; null when none. */
   @Column({ type: 'text', nullable: true })
   replies!: string | null;
+
+  /** The attached files as sites receive them (AlertAttachment[] as JSON); null when none. */
+  @Column({ type: 'text', nullable: true })
+  attachments!: string | null;
 }
 
 @Entity('deliveries')
@@ -103,4 +107,7 @@ export class DeliveryEntity {
 
   @EpochColumn({ name: 'replied_at', nullable: true })
   repliedAt!: number | null;
+
+  @EpochColumn({ name: 'attachments_downloaded_at', nullable: true })
+  attachmentsDownloadedAt!: number | null;
 }

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { emptyDeliveryCounts, type DeliveryCounts, type DeliveryState, type ReceiptState } from '@avisa/contracts';
-import { Brackets, DataSource, EntityManager, In, Repository } from 'typeorm';
+import { Brackets, DataSource, EntityManager, In, IsNull, Repository } from 'typeorm';
 import { chunks, containsPattern, powerOfTwoRuns, valuesPlaceholders } from '../database/batches';
 import { Sql, inList } from '../database/sql';
 import { WriteBatcher } from '../database/write-batcher';
@@ -66,7 +66,7 @@ export interface HistoryFilter {
 /** What an alert's push needs from its message. */
 export type AlertMessage = Pick<
   MessageEntity,
-  'id' | 'text' | 'priority' | 'senderDisplay' | 'createdAt' | 'expiresAt' | 'replies'
+  'id' | 'text' | 'priority' | 'senderDisplay' | 'createdAt' | 'expiresAt' | 'replies' | 'attachments'
 >;
 
 export interface PendingDelivery {
@@ -83,6 +83,7 @@ interface PendingRow {
   priority: MessageEntity['priority'];
   sender_display: string;
   replies: string | null;
+  attachments: string | null;
   created_at: number | string;
   expires_at: number | string;
 }
@@ -278,7 +279,7 @@ export class MessagesRepository implements OnApplicationShutdown {
    */
   async pendingFor(receiverName: string, now: number): Promise<PendingDelivery[]> {
     const s = this.sql.statement`SELECT d.id AS delivery_id, m.id, m.text, m.priority, m.sender_display,
-             m.created_at, m.expires_at, m.replies
+             m.created_at, m.expires_at, m.replies, m.attachments
          FROM deliveries d JOIN messages m ON m.id = d.message_id
         WHERE d.receiver_name = ${receiverName} AND d.state IN (${inList(OPEN_STATES)}) AND d.expires_at > ${now}
           AND m.retracted_at IS NULL
@@ -294,6 +295,7 @@ export class MessagesRepository implements OnApplicationShutdown {
         createdAt: Number(r.created_at),
         expiresAt: Number(r.expires_at),
         replies: r.replies,
+        attachments: r.attachments,
       },
     }));
   }
@@ -385,6 +387,25 @@ export class MessagesRepository implements OnApplicationShutdown {
     const found: MessageEntity[] = [];
     for (const batch of chunks(unique)) found.push(...(await this.messages.findBy({ id: In(batch) })));
     return new Map(found.map((m) => [m.id, m]));
+  }
+
+  /** One site's copy of an alert, with the alert's attachments. */
+  async siteCopy(
+    messageId: string,
+    receiverId: number,
+  ): Promise<{ delivery: DeliveryEntity; attachments: string | null; retracted: boolean } | null> {
+    const delivery = await this.deliveries.findOneBy({ messageId, receiverId });
+    if (!delivery) return null;
+    const message = await this.messages.findOne({
+      where: { id: messageId },
+      select: { id: true, attachments: true, retractedAt: true },
+    });
+    return message ? { delivery, attachments: message.attachments, retracted: message.retractedAt !== null } : null;
+  }
+
+  /** The first download of an alert's attachments by a site; later ones leave the time as it is. */
+  async markAttachmentsDownloaded(deliveryId: number, at: number): Promise<void> {
+    await this.deliveries.update({ id: deliveryId, attachmentsDownloadedAt: IsNull() }, { attachmentsDownloadedAt: at });
   }
 
   deliveriesOf(messageId: string): Promise<DeliveryEntity[]> {

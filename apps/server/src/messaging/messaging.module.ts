@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { FilesModule } from '../files/files.module';
 import { GroupsModule } from '../groups/groups.module';
 import { ReceiversModule } from '../receivers/receivers.module';
 import { DeliveryAnnouncer } from './delivery-announcer';
@@ -10,11 +11,13 @@ import { MessagingController } from './messaging.controller';
 import { MessagingService } from './messaging.service';
 import { ReceiptsService } from './receipts.service';
 import { SendLimit } from './send-limit';
+import { SiteAttachmentsController } from './site-attachments.controller';
+import { SiteAttachmentsService } from './site-attachments.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([MessageEntity, DeliveryEntity]), ReceiversModule, GroupsModule],
-  controllers: [MessagingController],
-  providers: [MessagesRepository, MessagingService, ReceiptsService, DeliveryScheduler, DeliveryAnnouncer, SendLimit],
+  imports: [TypeOrmModule.forFeature([MessageEntity, DeliveryEntity]), ReceiversModule, GroupsModule, FilesModule],
+  controllers: [MessagingController, SiteAttachmentsController],
+  providers: [MessagesRepository, MessagingService, ReceiptsService, DeliveryScheduler, DeliveryAnnouncer, SendLimit, SiteAttachmentsService],
   exports: [MessagingService, ReceiptsService],
 })
 export class MessagingModule {}

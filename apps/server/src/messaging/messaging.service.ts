@@ -19,10 +19,11 @@ import { SendLimit } from './send-limit';
 import { AppConfigService } from '../config/app-config.service';
 import { toIso } from '../database/columns';
 import { ReceiverHub } from '../fanout/receiver-hub';
+import { FilesService } from '../files/files.service';
 import { GroupAccessService } from '../groups/group-access.service';
 import { GroupsService } from '../groups/groups.service';
 import { ReceiversService } from '../receivers/receivers.service';
-import { HistoryQueryDto, repliesOf, SendMessageDto, toDeliveryResponse, toMessageResponse } from './dto/message.dto';
+import { attachmentsOf, HistoryQueryDto, repliesOf, SendMessageDto, toDeliveryResponse, toMessageResponse } from './dto/message.dto';
 import { DeliveryEntity, MessageEntity } from './message.entity';
 import { type AlertMessage, MessagesRepository, type NewDelivery } from './messages.repository';
 
@@ -50,6 +51,7 @@ export function toAlertPayload(message: AlertMessage, reminder = 0): AlertPayloa
     expiresAt: toIso(message.expiresAt),
     reminder,
     ...(message.replies ? { replies: repliesOf(message) } : {}),
+    ...(message.attachments ? { attachments: attachmentsOf(message) } : {}),
   };
 }
 
@@ -65,6 +67,7 @@ export class MessagingService {
     private readonly groups: GroupsService,
     private readonly sendLimit: SendLimit,
     private readonly access: GroupAccessService,
+    private readonly files: FilesService,
   ) {}
 
   async send(dto: SendMessageDto, principal: Principal, actor: Actor): Promise<SendMessageResponse> {
@@ -72,6 +75,8 @@ export class MessagingService {
     const maxTtl = this.config.get('AVISA_MESSAGE_MAX_TTL_SECONDS');
     if (ttlSeconds > maxTtl) throw new BadRequestException(`ttlSeconds must be at most ${maxTtl}`);
     await this.access.assertMaySend(principal, actor, dto.target.kind, dto.target.name);
+    // Checked before the send counts against the limit: a refused attachment sends nothing.
+    const attachments = dto.attachments?.length ? await this.files.attachable(dto.attachments) : [];
     await this.sendLimit.take(principal);
     const { recipients, unknown, disabled } = await this.resolveTargets(dto);
     const online = await this.hub.online(recipients.map((r) => r.name));
@@ -93,6 +98,7 @@ export class MessagingService {
       retractedBy: null,
       recipientCount: recipients.length,
       replies: dto.replies?.length ? JSON.stringify(dto.replies) : null,
+      attachments: attachments.length ? JSON.stringify(attachments) : null,
     };
     const result: SendMessageResponse = { id: message.id, online: [], queued: [], dropped: [...disabled], unknown };
     // Online sites are recorded as sent in the same transaction: the push follows the commit at once, and a
@@ -128,6 +134,7 @@ export class MessagingService {
         online: result.online.length,
         queued: result.queued.length,
         ...(dto.replies?.length ? { replies: dto.replies } : {}),
+        ...(attachments.length ? { attachments: attachments.map((a) => a.name) } : {}),
       },
       payload: { id: message.id, sender: message.senderName, priority: message.priority, createdAt: toIso(now)! },
     });

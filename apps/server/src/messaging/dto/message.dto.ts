@@ -1,9 +1,11 @@
 import {
+  ATTACHMENTS_MAX,
   MESSAGE_TEXT_MAX,
   PRIORITIES,
   REPLIES_MAX,
   repliesProblem,
   TARGET_KINDS,
+  type AlertAttachment,
   type DeliveryCounts,
   type DeliveryResponse,
   type MessageResponse,
@@ -14,11 +16,14 @@ import {
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  IsArray,
   IsIn,
   IsInt,
   IsObject,
   IsOptional,
   IsString,
+  IsUUID,
   MaxLength,
   Min,
   MinLength,
@@ -91,6 +96,18 @@ export class SendMessageDto implements SendMessageRequest {
   @Validate(RepliesRule)
   @ApiProperty({ type: [String], maxItems: REPLIES_MAX, required: false, example: ['Recibido', 'Llamadme'] })
   replies?: string[];
+
+  /** Up to 5 shared files (their ids), each clean or released by an admin. */
+  @IsOptional()
+  @IsArray({ message: 'attachments must be a list of file ids' })
+  @ArrayMaxSize(ATTACHMENTS_MAX, { message: `attachments must hold at most ${ATTACHMENTS_MAX} files` })
+  @IsUUID('all', { each: true, message: 'each of attachments must be a file id' })
+  attachments?: string[];
+}
+
+/** The files an alert carries, as stored. */
+export function attachmentsOf(message: Pick<MessageEntity, 'attachments'>): AlertAttachment[] {
+  return message.attachments ? (JSON.parse(message.attachments) as AlertAttachment[]) : [];
 }
 
 /** The replies an alert offers, as stored. */
@@ -134,6 +151,7 @@ export function toMessageResponse(entity: MessageEntity, counts: DeliveryCounts,
     counts,
     replies: repliesOf(entity),
     replied,
+    attachments: attachmentsOf(entity),
   };
 }
 
@@ -151,5 +169,6 @@ export function toDeliveryResponse(entity: DeliveryEntity): DeliveryResponse {
     flagged: entity.flagged,
     reply: entity.reply,
     repliedAt: toIso(entity.repliedAt),
+    attachmentsDownloadedAt: toIso(entity.attachmentsDownloadedAt),
   };
 }

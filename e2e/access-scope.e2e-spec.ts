@@ -296,6 +296,11 @@ const ROUTES: Row[] = [
     expected: chat(404),
   },
   {
+    route: 'GET /api/v1/rooms/{id}/messages/{messageId}/attachments/{fileId}',
+    path: () => `/api/v1/rooms/999999/messages/1/attachments/${NO_SUCH_ALERT}`,
+    expected: { ...chat(404), readToken: 404 },
+  },
+  {
     route: 'PUT /api/v1/rooms/{id}/read',
     path: () => '/api/v1/rooms/999999/read',
     body: { seq: 1 },

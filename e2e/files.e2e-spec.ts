@@ -202,7 +202,7 @@ describe('shared files with a real ClamAV scanner', () => {
   });
 });
 
-describe('files attached to alerts', () => {
+describe('files attached to alerts and chat messages', () => {
   let clamd: Clamd;
   let ctx: Awaited<ReturnType<typeof startServer>>;
   const keys: Record<string, string> = {};
@@ -267,6 +267,38 @@ describe('files attached to alerts', () => {
       "SELECT actor_name FROM audit_events WHERE action = 'file.downloaded' ORDER BY id",
     );
     expect(audit.map((a) => a.actor_name)).toEqual(['site:norte-1', 'site:norte-1']);
+  });
+
+  it("lets a chat room's members download a file a message carries, and nobody else through the room", async () => {
+    const file = await settled('Procedimiento frío.pdf', CLEAN_PDF, 'clean');
+    const room = await ctx.server.api('POST', '/api/v1/rooms', {
+      token: ctx.tokens.ana,
+      body: { name: 'Incidencia frío', kind: 'private' },
+    });
+    expect(room.status).toBe(201);
+    const roomId = room.body.id as number;
+    const me = await ctx.server.api('GET', '/api/v1/auth/me', { token: ctx.tokens.luis });
+    expect(
+      (
+        await ctx.server.api('PUT', `/api/v1/rooms/${roomId}/members/${me.body.id}`, {
+          token: ctx.tokens.ana,
+          body: {},
+        })
+      ).status,
+    ).toBe(200);
+    const posted = await ctx.server.api('POST', `/api/v1/rooms/${roomId}/messages`, {
+      token: ctx.tokens.ana,
+      body: { text: 'El procedimiento', attachments: [file.id] },
+    });
+    expect(posted.status).toBe(201);
+    expect(posted.body.attachments).toEqual([expect.objectContaining({ id: file.id, name: 'Procedimiento frío.pdf' })]);
+    const path = `/api/v1/rooms/${roomId}/messages/${posted.body.id}/attachments/${file.id}`;
+    const byMember = await ctx.server.bytes('GET', path, { token: ctx.tokens.luis });
+    expect(byMember.status).toBe(200);
+    expect(byMember.body.equals(CLEAN_PDF)).toBe(true);
+    expect((await ctx.server.bytes('GET', path, { token: ctx.tokens.marta })).status).toBe(403);
+    const history = await ctx.server.api('GET', `/api/v1/rooms/${roomId}/messages`, { token: ctx.tokens.luis });
+    expect(history.body.items[0].attachments.map((a: { id: string }) => a.id)).toEqual([file.id]);
   });
 
   it('refuses to attach a file that is not clean or released, naming it, and sends nothing', async () => {

@@ -8,6 +8,7 @@ import { QuickReplies1763910000000 } from './1763910000000-QuickReplies';
 import { Rooms1763920000000 } from './1763920000000-Rooms';
 import { Files1763930000000 } from './1763930000000-Files';
 import { AlertAttachments1763940000000 } from './1763940000000-AlertAttachments';
+import { RoomAttachments1763950000000 } from './1763950000000-RoomAttachments';
 
 /** Every migration, oldest first; listed by class so a bundled build finds them too. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   Rooms1763920000000,
   Files1763930000000,
   AlertAttachments1763940000000,
+  RoomAttachments1763950000000,
 ];

@@ -4,7 +4,14 @@
  * scanner could not read it: too big, encrypted, timed out); `scanner_unavailable` when a scanner is configured but
  * did not answer (it is tried again). Only a clean file, or one an admin released by hand, can be downloaded.
  */
-export const FILE_STATES = ['quarantined', 'scanning', 'clean', 'infected', 'unscannable', 'scanner_unavailable'] as const;
+export const FILE_STATES = [
+  'quarantined',
+  'scanning',
+  'clean',
+  'infected',
+  'unscannable',
+  'scanner_unavailable',
+] as const;
 export type FileState = (typeof FILE_STATES)[number];
 
 /** What may be uploaded, judged on the content's magic bytes (plain text and CSV: by extension, when not markup). */

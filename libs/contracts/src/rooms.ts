@@ -1,4 +1,5 @@
 import { NAME_MAX, NAME_MIN } from './names';
+import type { AlertAttachment } from './receiver-protocol';
 
 /**
  * Chat rooms. `public`: listed to everyone, anyone joins. `private`: not listed, members are added by the owner or
@@ -167,6 +168,8 @@ export interface RoomMessageResponse {
   editedAt: string | null;
   deleted: boolean;
   ephemeral: boolean;
+  /** Shared files it carries (clean or released when posted); members download them through the room. */
+  attachments: AlertAttachment[];
 }
 
 /** Newest first by default; `nextCursor` asks for the page before it (`?before=`). With `?after=` oldest first. */
@@ -177,7 +180,11 @@ export interface RoomMessagesPage {
 
 export interface PostRoomMessageRequest {
   text: string;
+  /** Up to ROOM_ATTACHMENTS_MAX ids of shared files that are clean or released. */
+  attachments?: string[];
 }
+
+export const ROOM_ATTACHMENTS_MAX = 5;
 
 export interface EditRoomMessageRequest {
   text: string;

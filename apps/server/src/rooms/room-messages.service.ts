@@ -10,6 +10,7 @@ import {
   isRoomManager,
   mentionsIn,
   ROOM_PAGE_DEFAULT,
+  type AlertAttachment,
   type RoomMessageReceiptsResponse,
   type RoomMessageResponse,
   type RoomMessagesPage,
@@ -22,6 +23,8 @@ import { Actor, Principal } from '../common/actor';
 import { Debouncer } from '../common/events/debouncer';
 import { EventBus } from '../common/events/event-bus';
 import { Clock } from '../common/system/clock';
+import type { ServedFile } from '../files/attachment-response';
+import { FilesService } from '../files/files.service';
 import { UsersService } from '../users/users.service';
 import { RoomMessageEntity } from './room.entity';
 import { RoomsRepository, type MarkerMove } from './rooms.repository';
@@ -57,6 +60,7 @@ export class RoomMessagesService implements OnApplicationShutdown {
     private readonly rooms: RoomsService,
     private readonly repository: RoomsRepository,
     private readonly users: UsersService,
+    private readonly files: FilesService,
     private readonly clock: Clock,
     private readonly events: EventBus,
   ) {}
@@ -78,8 +82,14 @@ export class RoomMessagesService implements OnApplicationShutdown {
     };
   }
 
-  async post(roomId: number, text: string, principal: Principal): Promise<RoomMessageResponse> {
+  async post(
+    roomId: number,
+    text: string,
+    principal: Principal,
+    attachmentIds: readonly string[] = [],
+  ): Promise<RoomMessageResponse> {
     const { room } = await this.rooms.requireWriter(roomId, principal);
+    const attachments = attachmentIds.length ? await this.files.attachable(attachmentIds) : [];
     const author = authorOf(principal);
     const now = this.clock.now();
     if (room.kind === 'ephemeral') {
@@ -95,6 +105,7 @@ export class RoomMessagesService implements OnApplicationShutdown {
         editedAt: null,
         deleted: false,
         ephemeral: true,
+        attachments,
       };
       await this.events.emit('room.message.posted', { message });
       return message;
@@ -106,6 +117,7 @@ export class RoomMessagesService implements OnApplicationShutdown {
       authorDisplay: author.displayName,
       text,
       mentionIds: await this.mentionedIds(text),
+      attachments: attachments.length ? JSON.stringify(attachments) : null,
       createdAt: now,
     });
     const message = toMessageResponse(stored);
@@ -146,6 +158,23 @@ export class RoomMessagesService implements OnApplicationShutdown {
         details: { message: message.seq, author: message.authorName },
       });
     }
+  }
+
+  /** A file a stored message of this room carries, for a reader of the room; audited as a download by them. */
+  async attachment(
+    roomId: number,
+    messageId: string,
+    fileId: string,
+    principal: Principal,
+    actor: Actor,
+  ): Promise<ServedFile> {
+    await this.rooms.requireReader(roomId, principal);
+    const message = await this.requireMessage(roomId, messageId);
+    const carried = message.deletedAt === null && attachmentsOf(message).some((a) => a.id === fileId);
+    if (!carried) throw new NotFoundException(`message ${messageId} carries no file ${fileId}`);
+    const file = await this.files.openForSite(fileId, actor);
+    if (!file) throw new NotFoundException('that file is no longer available');
+    return file;
   }
 
   /** Who a message reached and who read it: for its author and the room's managers. */
@@ -273,5 +302,10 @@ export function toMessageResponse(entity: RoomMessageEntity): RoomMessageRespons
     editedAt: entity.editedAt === null ? null : new Date(entity.editedAt).toISOString(),
     deleted,
     ephemeral: false,
+    attachments: deleted ? [] : attachmentsOf(entity),
   };
+}
+
+function attachmentsOf(entity: Pick<RoomMessageEntity, 'attachments'>): AlertAttachment[] {
+  return entity.attachments ? (JSON.parse(entity.attachments) as AlertAttachment[]) : [];
 }

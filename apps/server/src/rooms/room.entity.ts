@@ -96,6 +96,10 @@ export class RoomMessageEntity {
   @Column({ type: 'text', default: '' })
   mentions!: string;
 
+  /** The shared files it carries (AlertAttachment[] as JSON); null when none. */
+  @Column({ type: 'text', nullable: true })
+  attachments!: string | null;
+
   @EpochColumn({ name: 'created_at' })
   createdAt!: number;
 

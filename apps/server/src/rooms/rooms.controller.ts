@@ -1,4 +1,18 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Put, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseIntPipe,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Put,
+  Query,
+  Res,
+} from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type {
   RoomMemberResponse,
@@ -11,6 +25,7 @@ import type {
   RoomSearchHit,
   RoomTokenResponse,
 } from '@avisa/contracts';
+import type { Response } from 'express';
 import { Actor, Principal } from '../common/actor';
 import { ANY_ROLE, Authenticated } from '../common/access/access.decorator';
 import { CurrentActor, CurrentPrincipal } from '../common/access/request-context';
@@ -27,6 +42,7 @@ import {
   SetRoomMemberDto,
   UpdateRoomDto,
 } from './dto/room.dto';
+import { sendAsAttachment } from '../files/attachment-response';
 import { RoomMessagesService } from './room-messages.service';
 import { RoomsService } from './rooms.service';
 
@@ -185,7 +201,21 @@ export class RoomsController {
     @Body() body: PostRoomMessageDto,
     @CurrentPrincipal() principal: Principal,
   ): Promise<RoomMessageResponse> {
-    return this.messages.post(id, body.text, principal);
+    return this.messages.post(id, body.text, principal, body.attachments);
+  }
+
+  /** A file a message of this room carries: for the room's members (and admins, and tokens given the room). */
+  @Get(':id/messages/:messageId/attachments/:fileId')
+  @Authenticated({ roles: ANY_ROLE, scopes: ['read'] })
+  async attachment(
+    @Param('id', ParseIntPipe) id: number,
+    @Param('messageId') messageId: string,
+    @Param('fileId', new ParseUUIDPipe()) fileId: string,
+    @CurrentPrincipal() principal: Principal,
+    @CurrentActor() actor: Actor,
+    @Res() res: Response,
+  ): Promise<void> {
+    await sendAsAttachment(res, await this.messages.attachment(id, messageId, fileId, principal, actor));
   }
 
   /** The author edits their own message. */

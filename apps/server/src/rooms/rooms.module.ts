@@ -1,6 +1,7 @@
 import { Module, OnApplicationBootstrap } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '../auth/auth.module';
+import { FilesModule } from '../files/files.module';
 import { JobRunner } from '../cluster/job-runner';
 import { AppConfigService } from '../config/app-config.service';
 import { UsersModule } from '../users/users.module';
@@ -15,6 +16,7 @@ import { RoomsService } from './rooms.service';
     TypeOrmModule.forFeature([RoomEntity, RoomMemberEntity, RoomMessageEntity, RoomTokenEntity]),
     UsersModule,
     AuthModule,
+    FilesModule,
   ],
   controllers: [RoomsController],
   providers: [RoomsRepository, RoomsService, RoomMessagesService],

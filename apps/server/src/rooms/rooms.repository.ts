@@ -14,6 +14,8 @@ export interface NewRoomMessage {
   text: string;
   /** The mentioned users' ids. */
   mentionIds: number[];
+  /** AlertAttachment[] as JSON, or null. */
+  attachments: string | null;
   createdAt: number;
 }
 
@@ -320,6 +322,7 @@ export class RoomsRepository implements OnApplicationShutdown {
           authorDisplay: message.authorDisplay,
           text: message.text,
           mentions: mentionColumn(message.mentionIds),
+          attachments: message.attachments,
           createdAt: message.createdAt,
           editedAt: null,
           deletedAt: null,

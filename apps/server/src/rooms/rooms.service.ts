@@ -367,7 +367,12 @@ export class RoomsService {
       throw new NotFoundException(`API token ${tokenId} was not given this room`);
     }
     const name = (await this.tokens.list()).find((t) => t.id === tokenId)?.name ?? `#${tokenId}`;
-    await this.events.emit('room.token.revoked', { actor, target: roomTarget(room), details: { script: name }, roomId });
+    await this.events.emit('room.token.revoked', {
+      actor,
+      target: roomTarget(room),
+      details: { script: name },
+      roomId,
+    });
   }
 
   // For the messages service

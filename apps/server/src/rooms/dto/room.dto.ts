@@ -1,4 +1,5 @@
 import {
+  ROOM_ATTACHMENTS_MAX,
   ROOM_DESCRIPTION_MAX,
   ROOM_KINDS,
   ROOM_MESSAGE_MAX,
@@ -21,11 +22,14 @@ import {
 } from '@avisa/contracts';
 import { Transform, Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  IsArray,
   IsBoolean,
   IsIn,
   IsInt,
   IsOptional,
   IsString,
+  IsUUID,
   Matches,
   Max,
   MaxLength,
@@ -45,7 +49,14 @@ class MessageTextDto {
   text!: string;
 }
 
-export class PostRoomMessageDto extends MessageTextDto implements PostRoomMessageRequest {}
+export class PostRoomMessageDto extends MessageTextDto implements PostRoomMessageRequest {
+  /** Up to 5 shared files (their ids), each clean or released by an admin. */
+  @IsOptional()
+  @IsArray({ message: 'attachments must be a list of file ids' })
+  @ArrayMaxSize(ROOM_ATTACHMENTS_MAX, { message: `attachments must hold at most ${ROOM_ATTACHMENTS_MAX} files` })
+  @IsUUID('all', { each: true, message: 'each of attachments must be a file id' })
+  attachments?: string[];
+}
 export class EditRoomMessageDto extends MessageTextDto implements EditRoomMessageRequest {}
 
 export class CreateRoomDto implements CreateRoomRequest {

@@ -7,6 +7,7 @@ import { Clamd, INFECTED_SAMPLE } from './support/clamd';
 import { countRows, queryDb } from './support/database';
 import { passes } from './support/eventually';
 import { TestServer } from './support/server';
+import { openSocket } from './support/test-socket';
 
 const PASSWORD = 'Files-Pass-2026!';
 /** A small but real PDF: `%PDF` magic bytes, objects, trailer. */
@@ -82,7 +83,14 @@ describe('shared files with a real ClamAV scanner', () => {
     await clamd?.stop();
   });
 
-  it('scans an upload in quarantine and releases it once clean', async () => {
+  it('scans an upload in quarantine and releases it once clean, telling the web app live', async () => {
+    const live = Object.fromEntries(
+      ['admin', 'ana', 'pablo', 'luis'].map((who) => [
+        who,
+        openSocket(ctx.server, '/operators', { token: ctx.tokens[who] }),
+      ]),
+    );
+    for (const socket of Object.values(live)) await socket.connected();
     const response = await ctx.upload('ana', 'Retirada lote 42.pdf', CLEAN_PDF);
     expect(response.status).toBe(201);
     expect(response.body).toMatchObject({
@@ -97,6 +105,17 @@ describe('shared files with a real ClamAV scanner', () => {
     clean = await ctx.state(response.body.id);
     expect(clean).toMatchObject({ downloadable: true, reason: null, scannedAt: expect.any(String) });
     expect(ctx.onDisk()).toContain(`released/${clean.id}`);
+    const states = (who: string) =>
+      live[who]
+        .received<FileResponse>('file.updated')
+        .filter((f) => f.id === clean.id)
+        .map((f) => f.state);
+    await passes(() => expect(states('admin').at(-1)).toBe('clean'));
+    await passes(() => expect(states('ana').at(-1)).toBe('clean'));
+    await passes(() => expect(states('luis')).toEqual(['clean']));
+    // Another operator hears of it only once it can be downloaded, like everyone.
+    expect(states('pablo')).toEqual(['clean']);
+    for (const socket of Object.values(live)) socket.close();
   });
 
   it('serves a released file to any user as an attachment, never inline, with ranges and an ETag', async () => {

@@ -1,3 +1,4 @@
+import type { FileResponse } from './files';
 import type { DeliveryCounts, DeliveryState } from './messages';
 import type {
   RoomClientEvents,
@@ -78,6 +79,9 @@ export interface OperatorServerToClientEvents {
   'room.list': (payload: RoomListChangePayload) => void;
   /** To the user's own tabs: their read marker moved (in another tab or device). */
   'room.read': (payload: RoomReadResponse) => void;
+  /** A shared file's state changed (uploaded, scanned, released): to admins, its uploader, and everyone once downloadable. */
+  'file.updated': (payload: FileResponse) => void;
+  'file.deleted': (payload: { id: string }) => void;
 }
 
 /** What the web app sends over its socket. */

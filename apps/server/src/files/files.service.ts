@@ -157,6 +157,7 @@ export class FilesService implements OnApplicationBootstrap {
       target: `file ${id} ${file.name}`,
       details: { state: file.state, why: reason },
       file: toFileResponse(released),
+      uploaderId: released.uploaderId,
     });
     return toFileResponse(released);
   }
@@ -262,6 +263,7 @@ export class FilesService implements OnApplicationBootstrap {
       target: `file ${file.id} ${file.name}`,
       details: { state, why: reason },
       file: toFileResponse({ ...file, state, reason, scannedAt }),
+      uploaderId: file.uploaderId,
     });
   }
 

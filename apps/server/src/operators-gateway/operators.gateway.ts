@@ -5,6 +5,7 @@ import {
   isStaff,
   OPERATORS_NAMESPACE,
   type OperatorClientToServerEvents,
+  type FileResponse,
   type OperatorServerToClientEvents,
   type RoomMembershipPayload,
 } from '@avisa/contracts';
@@ -20,6 +21,7 @@ import { RoomsService } from '../rooms/rooms.service';
 const OPERATORS_ROOM = 'operators';
 /** Every logged-in user's sockets: where a new public room is announced. */
 const EVERYONE_ROOM = 'everyone';
+const ADMINS_ROOM = 'admins';
 const REVALIDATE_MS = 30_000;
 const TYPING_EVERY_MS = 1000;
 const userRoom = (userId: number) => `u:${userId}`;
@@ -88,7 +90,9 @@ export class OperatorsGateway implements OnGatewayInit, OnGatewayConnection, OnA
     if (!principal) return;
     // A member's socket only hears about its own session: alerts, receipts and presence are the staff's.
     const rooms = [userRoom(principal.userId), `s:${principal.sessionId}`, EVERYONE_ROOM];
-    await socket.join(isStaff(principal.role) ? [OPERATORS_ROOM, ...rooms] : rooms);
+    if (isStaff(principal.role)) rooms.push(OPERATORS_ROOM);
+    if (principal.role === 'admin') rooms.push(ADMINS_ROOM);
+    await socket.join(rooms);
     socket.on('room.typing', (payload) => this.typing(socket, payload));
     socket.on('room.delivered', (payload) => {
       const roomId = Number(payload?.roomId);
@@ -116,6 +120,7 @@ export class OperatorsGateway implements OnGatewayInit, OnGatewayConnection, OnA
     this.events.on('auth.logout', (e) => this.endSessions(`u:${e.actor.id}`, 'logged out', e.actor));
     this.events.on('sessions.revoked', (e) => this.endUserSessions(e.userId, e.exceptSessionId));
     this.listenToRooms();
+    this.listenToFiles();
     // Each instance checks the sockets it holds itself: no lease.
     this.jobs.every('operator-sessions', REVALIDATE_MS, () => this.revalidate(), { perInstance: true });
   }
@@ -172,6 +177,23 @@ export class OperatorsGateway implements OnGatewayInit, OnGatewayConnection, OnA
       for (const userId of e.memberIds) this.namespace.to(userRoom(userId)).emit('room.deleted', { roomId: e.roomId });
       this.namespace.in(chatRoom(e.roomId)).socketsLeave(chatRoom(e.roomId));
     });
+  }
+
+  /** Admins see every file; its uploader sees theirs; everyone sees it once it can be downloaded. */
+  private listenToFiles(): void {
+    const push = (file: FileResponse, uploaderId: number | null) => {
+      if (!this.namespace) return;
+      const to = [ADMINS_ROOM, ...(file.downloadable ? [EVERYONE_ROOM] : [])];
+      if (uploaderId !== null) to.push(userRoom(uploaderId));
+      this.namespace.to(to).emit('file.updated', file);
+    };
+    const uploader = (actor: { kind: string; id: number | null }) => (actor.kind === 'user' ? actor.id : null);
+    this.events.on('file.uploaded', (e) => push(e.file, uploader(e.actor)));
+    this.events.on('file.scanned', (e) => push(e.file, e.uploaderId));
+    this.events.on('file.released', (e) => push(e.file, e.uploaderId));
+    this.events.on('file.deleted', (e) =>
+      this.namespace?.to([ADMINS_ROOM, EVERYONE_ROOM]).emit('file.deleted', { id: e.fileId }),
+    );
   }
 
   private toRoom(roomId: number) {

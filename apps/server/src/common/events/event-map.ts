@@ -81,8 +81,8 @@ export interface EventMap {
   'room.token.revoked': AuditedEvent & { roomId: number };
   'file.uploaded': AuditedEvent & { file: FileResponse };
   'file.refused': AuditedEvent;
-  'file.scanned': AuditedEvent & { file: FileResponse };
-  'file.released': AuditedEvent & { file: FileResponse };
+  'file.scanned': AuditedEvent & { file: FileResponse; uploaderId: number | null };
+  'file.released': AuditedEvent & { file: FileResponse; uploaderId: number | null };
   'file.downloaded': AuditedEvent;
   'file.deleted': AuditedEvent & { fileId: string };
   /** Chat traffic: live only, never audited (the audit trail never holds a message's text). */

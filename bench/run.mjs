@@ -3,6 +3,7 @@
 // npm run bench -- [--scenarios capacity,fanout,throughput,storm,cluster] [--sizes 1000,5000,10000] [--rounds 10]
 //                  [--workers 4] [--concurrency 50] [--phase-timeout 120]
 //                  [--throughput-seconds 30] [--throughput-concurrency 16]
+//                  [--files-sites 500] [--files-upload-mb 20] [--files-attachment-mb 2]
 //                  [--storm-size 10000] [--storm-alerts 3] [--storm-deadline 120] [--storm-min-backoff 1000]
 //                  [--storm-max-backoff 5000] [--storm-connect-timeout 20000]
 //                  [--cluster-size 10000] [--cluster-rounds 10] [--cluster-throughput-seconds 15]
@@ -24,6 +25,8 @@
 //   (bench/throughput.mjs);
 // - storm: the server killed and restarted with --storm-size receivers and alerts queued while it was down
 //   (bench/storm.mjs);
+// - files (only when asked for): a 20 MB upload through quarantine and clamd, then 500 sites fetching one 2 MB
+//   attachment at once against a bare Node HTTPS server streaming the same file (bench/files.mjs);
 // - cluster: two instances on one fresh PostgreSQL database and one Redis prefix, --cluster-size receivers spread
 //   half/half over them, fan-out through one instance and private alerts through both (bench/cluster.mjs). It
 //   needs PostgreSQL and Redis on 127.0.0.1 (the database URL names the maintenance database the bench connects
@@ -62,12 +65,15 @@ import {
   within,
 } from './harness.mjs';
 import { benchCluster, clusterServicesReachable, printCluster } from './cluster.mjs';
+import { benchFiles, printFiles } from './files.mjs';
 import { benchStorm, printStorm } from './storm.mjs';
 import { benchThroughput, printThroughput } from './throughput.mjs';
 
-const ALL_SCENARIOS = ['capacity', 'fanout', 'throughput', 'storm', 'cluster'];
+const DEFAULT_SCENARIOS = ['capacity', 'fanout', 'throughput', 'storm', 'cluster'];
+/** Run only when asked for with --scenarios. */
+const ALL_SCENARIOS = [...DEFAULT_SCENARIOS, 'files'];
 const SCENARIOS_GIVEN = hasArg('scenarios') || Boolean(process.env.BENCH_SCENARIOS);
-const SCENARIOS = arg('scenarios', 'BENCH_SCENARIOS', ALL_SCENARIOS.join(','))
+const SCENARIOS = arg('scenarios', 'BENCH_SCENARIOS', DEFAULT_SCENARIOS.join(','))
   .split(',')
   .map((s) => s.trim())
   .filter(Boolean);
@@ -89,6 +95,12 @@ const THROUGHPUT = {
   concurrency: Number(arg('throughput-concurrency', 'BENCH_THROUGHPUT_CONCURRENCY', '16')), // POSTs in flight
   connect: CONNECT,
   phaseMs: PHASE_MS,
+};
+const FILES = {
+  sites: Number(arg('files-sites', 'BENCH_FILES_SITES', '500')),
+  uploadMb: Number(arg('files-upload-mb', 'BENCH_FILES_UPLOAD_MB', '20')),
+  attachmentMb: Number(arg('files-attachment-mb', 'BENCH_FILES_ATTACHMENT_MB', '2')),
+  phaseMs: Number(arg('phase-timeout', 'BENCH_PHASE_TIMEOUT_SECONDS', '120')) * 1000,
 };
 const STORM = {
   // 10,000 unless --sizes was given: then the largest of them.
@@ -314,6 +326,7 @@ async function main() {
   const throughput = [];
   let storm = null;
   let cluster = null;
+  let files = null;
   mkdirSync(join(HERE, 'results'), { recursive: true });
   const file = join(HERE, 'results', `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   // Written after each scenario and size, so a run stopped part-way keeps what it measured.
@@ -345,6 +358,7 @@ async function main() {
               }
             : undefined,
           storm: storm ?? undefined,
+          files: files ?? undefined,
           clusterOptions: SCENARIOS.includes('cluster')
             ? {
                 size: CLUSTER.size,
@@ -405,6 +419,12 @@ async function main() {
     } finally {
       workers.kill();
     }
+  }
+  if (SCENARIOS.includes('files')) {
+    console.log(`\nshared files: ${FILES.uploadMb} MB upload and scan, ${FILES.sites} sites fetching a ${FILES.attachmentMb} MB attachment …`);
+    files = await benchFiles(FILES);
+    printFiles(files);
+    writeResults();
   }
   if (SCENARIOS.includes('cluster')) {
     const workers = new Workers(WORKERS);

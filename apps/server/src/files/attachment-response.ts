@@ -1,4 +1,20 @@
 import type { Response } from 'express';
+import type { SendFileOptions } from 'express-serve-static-core';
+
+/**
+ * Read in chunks just under 64 KB: with the deployment's `MALLOC_MMAP_THRESHOLD_=65536` every 64 KB read buffer (fs
+ * streams' default) was its own mmap and munmap, which doubled the server's CPU per downloaded megabyte.
+ */
+const READ_CHUNK = 60 * 1024;
+
+/** `send` hands its options to the file stream, so the chunk size goes with them (express's type omits it). */
+const SEND_OPTIONS: SendFileOptions & { highWaterMark: number } = {
+  acceptRanges: true,
+  etag: false,
+  lastModified: true,
+  dotfiles: 'deny',
+  highWaterMark: READ_CHUNK,
+};
 
 /** What is needed to send a stored file. */
 export interface ServedFile {
@@ -21,8 +37,6 @@ export function sendAsAttachment(res: Response, file: ServedFile): Promise<void>
   res.setHeader('ETag', `"${file.sha256}"`);
   res.setHeader('Cache-Control', 'private, no-cache');
   return new Promise<void>((resolve, reject) =>
-    res.sendFile(file.path, { acceptRanges: true, etag: false, lastModified: true, dotfiles: 'deny' }, (error) =>
-      error && !res.headersSent ? reject(error) : resolve(),
-    ),
+    res.sendFile(file.path, SEND_OPTIONS, (error) => (error && !res.headersSent ? reject(error) : resolve())),
   );
 }

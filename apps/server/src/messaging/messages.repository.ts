@@ -173,7 +173,7 @@ export class MessagesRepository implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([this.accepted.flush(), this.pushed.flush(), this.receipts.flush()]);
+    await Promise.all([this.accepted.flush(), this.pushed.flush(), this.receipts.flush(), this.downloads.flush()]);
   }
 
   /**
@@ -405,8 +405,19 @@ export class MessagesRepository implements OnApplicationShutdown {
 
   /** The first download of an alert's attachments by a site; later ones leave the time as it is. */
   async markAttachmentsDownloaded(deliveryId: number, at: number): Promise<void> {
-    await this.deliveries.update({ id: deliveryId, attachmentsDownloadedAt: IsNull() }, { attachmentsDownloadedAt: at });
+    await this.downloads.add({ id: deliveryId, at });
   }
+
+  /** Hundreds of sites fetch an alert's attachment at once: their first-download times share transactions. */
+  private readonly downloads = new WriteBatcher<{ id: number; at: number }>(
+    (marks) =>
+      this.dataSource.transaction(async (manager) => {
+        for (const { id, at } of marks) {
+          await manager.update(DeliveryEntity, { id, attachmentsDownloadedAt: IsNull() }, { attachmentsDownloadedAt: at });
+        }
+      }),
+    { delayMs: 20, maxItems: 500 },
+  );
 
   deliveriesOf(messageId: string): Promise<DeliveryEntity[]> {
     return this.deliveries.find({ where: { messageId }, order: { receiverName: 'ASC' } });

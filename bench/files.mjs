@@ -1,4 +1,4 @@
-/* global console, process */
+/* global console, process, Buffer, setInterval, clearInterval */
 // Shared files: one large upload through quarantine and the virus scanner, then many sites fetching one alert's
 // attachment at once, against a floor: a bare Node HTTPS server streaming the same file with the same headers.
 //
@@ -12,7 +12,7 @@
 //    every byte (SHA-256 checked), the server's peak RSS over its RSS before, and the same for the floor.
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -149,7 +149,7 @@ async function fetchAll({ base, ca, requests, sha256 }) {
 
 /** The floor: Node's own HTTPS server streaming the file, same certificate, same headers. */
 async function floorServer(server, file, content) {
-  const key = (await import('node:fs')).readFileSync(join(server.dir, 'certs', 'server.key'));
+  const key = readFileSync(join(server.dir, 'certs', 'server.key'));
   const path = join(server.dir, 'floor-attachment.pdf');
   writeFileSync(path, content);
   const https = createServer({ key, cert: server.ca }, (req, res) => {
@@ -191,7 +191,13 @@ export async function benchFiles(options) {
     const uploaded = await within(phaseMs, 'upload', upload(server, token, 'bench-upload.pdf', big));
     const uploadMs = now() - t0;
     const settled = clamd
-      ? await untilState(server, token, uploaded.id, ['clean', 'infected', 'unscannable', 'scanner_unavailable'], phaseMs)
+      ? await untilState(
+          server,
+          token,
+          uploaded.id,
+          ['clean', 'infected', 'unscannable', 'scanner_unavailable'],
+          phaseMs,
+        )
       : uploaded;
     const scannedMs = now() - t0;
     const uploadPeakKb = stopUploadRss();
@@ -211,14 +217,21 @@ export async function benchFiles(options) {
     if (sent.status !== 201) throw new Error(`alert failed: ${sent.status} ${JSON.stringify(sent.body)}`);
     const sha256 = createHash('sha256').update(small).digest('hex');
     const path = `/api/v1/messages/${sent.body.id}/attachments/${attachment.id}`;
-    const requests = creds.map(({ name, key }) => ({ path, headers: { 'x-avisa-site': name, authorization: `Bearer ${key}` } }));
+    const requests = creds.map(({ name, key }) => ({
+      path,
+      headers: { 'x-avisa-site': name, authorization: `Bearer ${key}` },
+    }));
 
     // The floor first: whatever the first run warms up (the page cache, the bench process) favours Avisa, not it.
     const floor = await floorServer(server, attachment, small);
     const floorRss0 = process.memoryUsage().rss;
     let floorPeak = floorRss0;
     const sampler = setInterval(() => (floorPeak = Math.max(floorPeak, process.memoryUsage().rss)), 20);
-    const floorResult = await within(phaseMs, 'floor downloads', fetchAll({ base: floor.base, ca: server.ca, requests, sha256 }));
+    const floorResult = await within(
+      phaseMs,
+      'floor downloads',
+      fetchAll({ base: floor.base, ca: server.ca, requests, sha256 }),
+    );
     clearInterval(sampler);
     floor.https.close();
     await sleep(500);
@@ -234,7 +247,6 @@ export async function benchFiles(options) {
       .get(sent.body.id).n;
     db.close();
 
-
     return {
       sites,
       uploadMb,
@@ -249,7 +261,13 @@ export async function benchFiles(options) {
         cpuSeconds: uploadCpu,
       },
       download: {
-        avisa: { ...avisa, rssBeforeMb: rssBeforeKb / 1024, rssPeakMb: avisaPeakKb / 1024, cpuSeconds: avisaCpu, recorded },
+        avisa: {
+          ...avisa,
+          rssBeforeMb: rssBeforeKb / 1024,
+          rssPeakMb: avisaPeakKb / 1024,
+          cpuSeconds: avisaCpu,
+          recorded,
+        },
         // The floor runs inside the bench process, beside the clients: its RSS rise includes theirs.
         floor: { ...floorResult, rssRiseMb: (floorPeak - floorRss0) / MB },
       },

@@ -421,7 +421,9 @@ async function main() {
     }
   }
   if (SCENARIOS.includes('files')) {
-    console.log(`\nshared files: ${FILES.uploadMb} MB upload and scan, ${FILES.sites} sites fetching a ${FILES.attachmentMb} MB attachment …`);
+    console.log(
+      `\nshared files: ${FILES.uploadMb} MB upload and scan, ${FILES.sites} sites fetching a ${FILES.attachmentMb} MB attachment …`,
+    );
     files = await benchFiles(FILES);
     printFiles(files);
     writeResults();

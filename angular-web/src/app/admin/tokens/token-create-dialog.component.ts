@@ -5,6 +5,7 @@ import { MatCheckboxModule } from '@angular/material/checkbox';
 import { MatDialogModule, MatDialogRef } from '@angular/material/dialog';
 import { MatSelectModule } from '@angular/material/select';
 import { TOKEN_SCOPES, type CreatedApiTokenResponse, type TokenScope } from '@avisa/contracts';
+import { SCOPE_KEYS } from './token-scopes';
 import { TranslocoService } from '@jsverse/transloco';
 import { fieldProblems } from '../../core/api-error';
 import { nameValidator, normalizeName } from '../shared/names';
@@ -51,9 +52,12 @@ export class TokenCreateDialogComponent {
   private readonly fb = inject(FormBuilder).nonNullable;
   protected readonly form = this.fb.group({
     name: ['', nameValidator],
-    scopes: this.fb.group({ 'messages:send': [true], read: [false] } satisfies Record<TokenScope, [boolean]>, {
-      validators: atLeastOne,
-    }),
+    scopes: this.fb.group(
+      { 'messages:send': [true], read: [false], 'rooms:post': [false] } satisfies Record<TokenScope, [boolean]>,
+      {
+        validators: atLeastOne,
+      },
+    ),
     expiresInDays: [0],
   });
 
@@ -79,7 +83,7 @@ export class TokenCreateDialogComponent {
   });
 
   protected scopeKey(scope: TokenScope): string {
-    return scope === 'messages:send' ? 'send' : 'read';
+    return SCOPE_KEYS[scope as TokenScope];
   }
 
   protected submit(): void {

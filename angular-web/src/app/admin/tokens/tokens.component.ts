@@ -3,9 +3,10 @@ import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@a
 import { MatChipsModule } from '@angular/material/chips';
 import { MatDialog } from '@angular/material/dialog';
 import { MatSlideToggleModule } from '@angular/material/slide-toggle';
-import type { ApiTokenResponse } from '@avisa/contracts';
+import type { ApiTokenResponse, TokenScope } from '@avisa/contracts';
 import { filter } from 'rxjs';
 import { Notifier } from '../../core/notifier';
+import { SCOPE_KEYS } from './token-scopes';
 import { confirmThen, dangerConfirm } from '../../core/ui/confirm-dialog.component';
 import { apiResource, rowActions } from '../../core/api-resource';
 import { TokenCreateDialogComponent } from './token-create-dialog.component';
@@ -53,7 +54,7 @@ export class TokensComponent {
   }
 
   protected scopeKey(scope: string): string {
-    return scope === 'messages:send' ? 'send' : 'read';
+    return SCOPE_KEYS[scope as TokenScope];
   }
 
   protected openCreate(): void {

@@ -23,6 +23,7 @@ const alert = (id: string, text: string, counts: Partial<MessageResponse['counts
   counts: { ...emptyDeliveryCounts(), ...counts },
   replies: [],
   replied: 0,
+  attachments: [],
 });
 
 const page = (items: MessageResponse[]): Page<MessageResponse> => ({

@@ -27,6 +27,7 @@ const delivery = (receiver: string, state: DeliveryResponse['state']): DeliveryR
   flagged: false,
   reply: null,
   repliedAt: null,
+  attachmentsDownloadedAt: null,
 });
 
 function message(deliveries: DeliveryResponse[], retractedAt: string | null = null): MessageDetailResponse {
@@ -50,6 +51,7 @@ function message(deliveries: DeliveryResponse[], retractedAt: string | null = nu
     counts,
     replies: [],
     replied: 0,
+    attachments: [],
     deliveries,
   };
 }

@@ -14,6 +14,16 @@ export const routes: Routes = [
     loadComponent: () => import('./member/member-home.component').then((m) => m.MemberHomeComponent),
   },
   {
+    path: 'chat',
+    title: 'Avisa · Chat',
+    loadComponent: () => import('./chat/chat.component').then((m) => m.ChatComponent),
+  },
+  {
+    path: 'chat/:roomId',
+    title: 'Avisa · Chat',
+    loadComponent: () => import('./chat/chat.component').then((m) => m.ChatComponent),
+  },
+  {
     path: 'admin',
     canMatch: [adminGuard],
     loadChildren: () => import('./admin/admin.routes').then((m) => m.ADMIN_ROUTES),

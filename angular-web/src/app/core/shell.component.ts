@@ -1,6 +1,6 @@
 import { BreakpointObserver } from '@angular/cdk/layout';
 import { HttpClient } from '@angular/common/http';
-import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, effect, inject, untracked } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
 import { MatListModule } from '@angular/material/list';
 import { MatMenuModule } from '@angular/material/menu';
@@ -9,6 +9,7 @@ import { MatToolbarModule } from '@angular/material/toolbar';
 import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { map } from 'rxjs';
 import { API_BASE } from './auth.interceptor';
+import { ChatStore } from '../chat/chat.store';
 import { ConnectionStatus } from './connection-status';
 import { LANGUAGES, LanguageService } from './i18n';
 import { SessionStore } from './session.store';
@@ -19,7 +20,11 @@ interface NavItem {
   path: string;
   icon: string;
   labelKey: string;
+  /** Shows the unread chat messages beside it. */
+  unread?: boolean;
 }
+
+const CHAT_NAV: NavItem = { path: '/chat', icon: 'forum', labelKey: 'nav.chat', unread: true };
 
 const OPERATOR_NAV: NavItem[] = [
   { path: '/operator/compose', icon: 'send', labelKey: 'nav.compose' },
@@ -29,7 +34,7 @@ const OPERATOR_NAV: NavItem[] = [
   { path: '/operator/phrases', icon: 'bolt', labelKey: 'nav.phrases' },
 ];
 
-const MEMBER_NAV: NavItem[] = [{ path: '/member', icon: 'home', labelKey: 'nav.home' }];
+const MEMBER_NAV: NavItem[] = [{ path: '/member', icon: 'home', labelKey: 'nav.home' }, CHAT_NAV];
 
 const ADMIN_NAV: NavItem[] = [
   { path: '/admin/audit', icon: 'fact_check', labelKey: 'nav.audit' },
@@ -62,12 +67,13 @@ export class ShellComponent {
   protected readonly language = inject(LanguageService);
   protected readonly theme = inject(ThemeService);
   protected readonly languages = LANGUAGES;
+  protected readonly chat = inject(ChatStore);
   /** The operator's screens, and the admin's below them for an admin. */
   protected readonly navSections = computed(() =>
     this.session.isMember()
       ? [{ titleKey: 'nav.member', items: MEMBER_NAV }]
       : [
-          { titleKey: 'nav.operator', items: OPERATOR_NAV },
+          { titleKey: 'nav.operator', items: [...OPERATOR_NAV, CHAT_NAV] },
           ...(this.session.isAdmin() ? [{ titleKey: 'nav.admin', items: ADMIN_NAV }] : []),
         ],
   );
@@ -78,6 +84,13 @@ export class ShellComponent {
       .pipe(map((state) => state.matches)),
     { initialValue: false },
   );
+
+  constructor() {
+    // The chat badge counts from the first screen on, not only once the chat was opened.
+    effect(() => {
+      if (this.session.user()) untracked(() => this.chat.start());
+    });
+  }
 
   protected logout(): void {
     this.http.post(`${API_BASE}/auth/logout`, {}).subscribe({

@@ -6,9 +6,16 @@ import { MATERIAL_ANIMATIONS } from '@angular/material/core';
 import type {
   ApiTokenResponse,
   DeliveryUpdatePayload,
+  FileResponse,
   MessageCreatedPayload,
   PresencePayload,
   ReceiverResponse,
+  RoomListChangePayload,
+  RoomMembershipPayload,
+  RoomMessageResponse,
+  RoomReadResponse,
+  RoomReceiptsPayload,
+  RoomTypingPayload,
   UserResponse,
 } from '@avisa/contracts';
 import { TranslocoTestingModule } from '@jsverse/transloco';
@@ -36,7 +43,22 @@ export class FakeLive {
   readonly deliveryUpdated$ = new Subject<DeliveryUpdatePayload>();
   readonly messageCreated$ = new Subject<MessageCreatedPayload>();
   readonly messageRetracted$ = new Subject<{ id: string }>();
+  readonly roomMessage$ = new Subject<RoomMessageResponse>();
+  readonly roomMessageUpdated$ = new Subject<RoomMessageResponse>();
+  readonly roomMembership$ = new Subject<RoomMembershipPayload>();
+  readonly roomTyping$ = new Subject<RoomTypingPayload>();
+  readonly roomReceipts$ = new Subject<RoomReceiptsPayload>();
+  readonly roomDeleted$ = new Subject<{ roomId: number }>();
+  readonly roomList$ = new Subject<RoomListChangePayload>();
+  readonly roomRead$ = new Subject<RoomReadResponse>();
+  readonly fileUpdated$ = new Subject<FileResponse>();
+  readonly fileDeleted$ = new Subject<{ id: string }>();
   readonly resynced$ = new Subject<void>();
+  /** What the client told the server, in order. */
+  readonly sent: { event: string; payload: unknown }[] = [];
+  send(event: string, payload: unknown): void {
+    this.sent.push({ event, payload });
+  }
 }
 
 export const SESSION_KEY = 'avisa.session';

@@ -353,6 +353,16 @@ describe('chat rooms', () => {
       expect(pablo.received('room.typing')).toEqual([]);
     });
 
+    it("joins the owner's open sockets to a room they create, so its messages reach them live", async () => {
+      const socket = await live('pablo');
+      const created = await create('pablo', { name: 'Made while connected', kind: 'private' });
+      await add('pablo', created.id, 'luis');
+      const sent = await post('luis', created.id, 'hola pablo');
+      await passes(() =>
+        expect(socket.received<RoomMessageResponse>('room.message').map((m) => m.id)).toContain(sent.id),
+      );
+    });
+
     it("moves the read marker in the user's other tabs", async () => {
       const otherTab = await live('luis');
       const newest = await post('ana', room.id, 'read me');

@@ -71,7 +71,7 @@ describe('browser: the shell', () => {
     expect((await server.api('GET', '/api/v1/receivers', { token })).status).toBe(200);
   });
 
-  it('gives a member a page of their own, and no alert, site or admin screen (the API refuses them too)', async () => {
+  it('gives a member a page of their own and the chat, and no alert, site or admin screen (the API refuses them too)', async () => {
     const page = await openLoggedIn(browser, server, member, '/operator/history');
     expect(await pathOf(page, '/member')).toBe('/member');
     expect(await textOf(page.getByTestId('member-home-title'), 'Hola, Marta Ruiz')).toBe('Hola, Marta Ruiz');
@@ -83,7 +83,10 @@ describe('browser: the shell', () => {
       await nav(page)
         .locator('a')
         .evaluateAll((links) => links.map((a) => a.getAttribute('href'))),
-    ).toEqual(['/member']);
+    ).toEqual(['/member', '/chat']);
+    await page.getByTestId('member-open-chat').click();
+    expect(await pathOf(page, '/chat')).toBe('/chat');
+    expect(await textOf(page.getByTestId('room-list'), 'Aún no estás en ninguna sala')).toContain('Aún no estás');
 
     for (const path of ['/admin/users', '/operator/compose']) {
       await page.goto(`${server.baseUrl}${path}`);

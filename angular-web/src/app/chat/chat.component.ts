@@ -182,7 +182,12 @@ export class ChatComponent {
     const text = this.draft().trim();
     if (!room || !text || this.sending.busy()) return;
     this.wasNearBottom = true;
-    this.sending.run(this.api.post(room.id, text), { next: () => this.draft.set('') });
+    this.sending.run(this.api.post(room.id, text), {
+      next: (message) => {
+        this.draft.set('');
+        this.store.posted(message);
+      },
+    });
   }
 
   protected startEdit(message: RoomMessageResponse): void {

@@ -151,6 +151,11 @@ export class ChatStore {
     });
   }
 
+  /** The author's own message, as the server answered it: shown at once, whatever the socket does. */
+  posted(message: RoomMessageResponse): void {
+    if (this.isActive(message.roomId)) this.messages.update((all) => mergeMessages(all, [message]));
+  }
+
   typing(): void {
     const roomId = this.activeId();
     if (roomId !== null) this.live.send('room.typing', { roomId });

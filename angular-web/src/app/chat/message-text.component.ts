@@ -8,6 +8,7 @@ import { textSegments } from '@avisa/contracts';
 @Component({
   selector: 'av-message-text',
   changeDetection: ChangeDetectionStrategy.OnPush,
+  // Each piece in its own element: text around the control-flow blocks must not add spaces to a pre-wrapped text.
   template: `@for (segment of segments(); track $index) {
     @switch (segment.kind) {
       @case ('link') {
@@ -17,7 +18,7 @@ import { textSegments } from '@avisa/contracts';
         <span class="mention" [class.me]="segment.username === me()">{{ segment.text }}</span>
       }
       @default {
-        {{ segment.text }}
+        <span>{{ segment.text }}</span>
       }
     }
   }`,

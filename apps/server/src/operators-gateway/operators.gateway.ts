@@ -164,6 +164,7 @@ export class OperatorsGateway implements OnGatewayInit, OnGatewayConnection, OnA
     this.events.on('room.updated', (e) => this.refreshRoom(e.roomId));
     this.events.on('room.archived', (e) => this.refreshRoom(e.roomId));
     this.events.on('room.created', async (e) => {
+      this.namespace?.in(userRoom(e.ownerId)).socketsJoin(chatRoom(e.roomId));
       await this.refreshList(e.ownerId, e.roomId);
       if (e.kind !== 'public' || !this.namespace) return;
       const room = await this.rooms.viewFor(e.roomId, 0);

@@ -3,6 +3,7 @@
 // npm run bench -- [--scenarios capacity,fanout,throughput,storm,cluster] [--sizes 1000,5000,10000] [--rounds 10]
 //                  [--workers 4] [--concurrency 50] [--phase-timeout 120]
 //                  [--throughput-seconds 30] [--throughput-concurrency 16]
+//                  [--chat-users 1000] [--chat-rooms 100] [--chat-rate 200] [--chat-seconds 30]
 //                  [--files-sites 500] [--files-upload-mb 20] [--files-attachment-mb 2]
 //                  [--storm-size 10000] [--storm-alerts 3] [--storm-deadline 120] [--storm-min-backoff 1000]
 //                  [--storm-max-backoff 5000] [--storm-connect-timeout 20000]
@@ -25,6 +26,8 @@
 //   (bench/throughput.mjs);
 // - storm: the server killed and restarted with --storm-size receivers and alerts queued while it was down
 //   (bench/storm.mjs);
+// - chat (only when asked for): 1,000 users' sockets in 100 rooms of 10, 200 messages/s for 30 s through the API,
+//   send → last member against a bare Socket.IO relay, and history pages from a room of 1,000,000 (bench/chat.mjs);
 // - files (only when asked for): a 20 MB upload through quarantine and clamd, then 500 sites fetching one 2 MB
 //   attachment at once against a bare Node HTTPS server streaming the same file (bench/files.mjs);
 // - cluster: two instances on one fresh PostgreSQL database and one Redis prefix, --cluster-size receivers spread
@@ -65,13 +68,14 @@ import {
   within,
 } from './harness.mjs';
 import { benchCluster, clusterServicesReachable, printCluster } from './cluster.mjs';
+import { benchChat, printChat } from './chat.mjs';
 import { benchFiles, printFiles } from './files.mjs';
 import { benchStorm, printStorm } from './storm.mjs';
 import { benchThroughput, printThroughput } from './throughput.mjs';
 
 const DEFAULT_SCENARIOS = ['capacity', 'fanout', 'throughput', 'storm', 'cluster'];
 /** Run only when asked for with --scenarios. */
-const ALL_SCENARIOS = [...DEFAULT_SCENARIOS, 'files'];
+const ALL_SCENARIOS = [...DEFAULT_SCENARIOS, 'files', 'chat'];
 const SCENARIOS_GIVEN = hasArg('scenarios') || Boolean(process.env.BENCH_SCENARIOS);
 const SCENARIOS = arg('scenarios', 'BENCH_SCENARIOS', DEFAULT_SCENARIOS.join(','))
   .split(',')
@@ -95,6 +99,15 @@ const THROUGHPUT = {
   concurrency: Number(arg('throughput-concurrency', 'BENCH_THROUGHPUT_CONCURRENCY', '16')), // POSTs in flight
   connect: CONNECT,
   phaseMs: PHASE_MS,
+};
+const CHAT = {
+  users: Number(arg('chat-users', 'BENCH_CHAT_USERS', '1000')),
+  rooms: Number(arg('chat-rooms', 'BENCH_CHAT_ROOMS', '100')),
+  rate: Number(arg('chat-rate', 'BENCH_CHAT_RATE', '200')),
+  seconds: Number(arg('chat-seconds', 'BENCH_CHAT_SECONDS', '30')),
+  workers: Number(arg('workers', 'BENCH_WORKERS', '4')),
+  historyReads: 200,
+  phaseMs: Number(arg('phase-timeout', 'BENCH_PHASE_TIMEOUT_SECONDS', '120')) * 1000,
 };
 const FILES = {
   sites: Number(arg('files-sites', 'BENCH_FILES_SITES', '500')),
@@ -327,6 +340,7 @@ async function main() {
   let storm = null;
   let cluster = null;
   let files = null;
+  let chat = null;
   mkdirSync(join(HERE, 'results'), { recursive: true });
   const file = join(HERE, 'results', `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   // Written after each scenario and size, so a run stopped part-way keeps what it measured.
@@ -359,6 +373,7 @@ async function main() {
             : undefined,
           storm: storm ?? undefined,
           files: files ?? undefined,
+          chat: chat ?? undefined,
           clusterOptions: SCENARIOS.includes('cluster')
             ? {
                 size: CLUSTER.size,
@@ -419,6 +434,12 @@ async function main() {
     } finally {
       workers.kill();
     }
+  }
+  if (SCENARIOS.includes('chat')) {
+    console.log(`\nchat: ${CHAT.users} users in ${CHAT.rooms} rooms, ${CHAT.rate} messages/s for ${CHAT.seconds} s …`);
+    chat = await benchChat(CHAT);
+    printChat(chat);
+    writeResults();
   }
   if (SCENARIOS.includes('files')) {
     console.log(

@@ -9,6 +9,7 @@ import { applyReceipts, lastSeqOf, mergeMessages } from './chat-state';
 
 const PAGE = 50;
 const TYPING_SHOWN_MS = 4000;
+const DELIVERED_EVERY_MS = 1000;
 
 export interface Typist {
   userId: number;
@@ -42,6 +43,7 @@ export class ChatStore {
   readonly myId = computed(() => this.session.user()?.id ?? null);
   readonly totalUnread = computed(() => this.rooms().reduce((sum, r) => sum + (r.role ? r.unread : 0), 0));
   private startedFor: number | null = null;
+  private readonly deliveredPending = new Map<number, { seq: number }>();
 
   constructor() {
     const destroyRef = inject(DestroyRef);
@@ -173,11 +175,19 @@ export class ChatStore {
     if (this.isActive(message.roomId)) {
       this.messages.update((all) => mergeMessages(all, [message]));
       this.acknowledge(message.roomId);
-    } else if (message.seq > 0) {
-      this.live.send('room.delivered', { roomId: message.roomId, seq: message.seq });
+    } else {
+      this.delivered(message.roomId, message.seq);
     }
     const room = this.rooms().find((r) => r.id === message.roomId);
-    if (!room || mine || message.ephemeral) return;
+    if (!room || message.ephemeral) return;
+    if (mine) {
+      // The server moved the author's markers with the message itself.
+      this.patchRoom(room.id, {
+        lastSeq: Math.max(room.lastSeq, message.seq),
+        readSeq: Math.max(room.readSeq, message.seq),
+      });
+      return;
+    }
     const mentioned = message.mentions.includes(this.session.user()?.username ?? '');
     this.patchRoom(room.id, {
       lastSeq: Math.max(room.lastSeq, message.seq),
@@ -208,8 +218,27 @@ export class ChatStore {
 
   /** Delivered up to the newest message shown. */
   private acknowledge(roomId: number): void {
-    const seq = lastSeqOf(this.messages());
-    if (seq > 0) this.live.send('room.delivered', { roomId, seq });
+    this.delivered(roomId, lastSeqOf(this.messages()));
+  }
+
+  /**
+   * Tells the server what reached this tab, at most once a second per room (the highest number then): a busy room
+   * would otherwise cost a socket message per message per member.
+   */
+  private delivered(roomId: number, seq: number): void {
+    if (seq <= 0) return;
+    const pending = this.deliveredPending.get(roomId);
+    if (pending) {
+      pending.seq = Math.max(pending.seq, seq);
+      return;
+    }
+    const entry = { seq };
+    this.deliveredPending.set(roomId, entry);
+    this.live.send('room.delivered', { roomId, seq });
+    setTimeout(() => {
+      this.deliveredPending.delete(roomId);
+      if (entry.seq > seq) this.delivered(roomId, entry.seq);
+    }, DELIVERED_EVERY_MS);
   }
 
   private resync(): void {

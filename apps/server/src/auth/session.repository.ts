@@ -1,18 +1,27 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { LessThan, Not, Repository } from 'typeorm';
+import { DataSource, LessThan, Not, Repository } from 'typeorm';
+import { EntityStatements } from '../database/entity-statements';
 import { SessionEntity } from './session.entity';
 
 @Injectable()
 export class SessionRepository {
-  constructor(@InjectRepository(SessionEntity) private readonly sessions: Repository<SessionEntity>) {}
+  /** Every authenticated request reads its session: a prepared statement, not a query built each time. */
+  private readonly fixed: EntityStatements<SessionEntity>;
+
+  constructor(
+    @InjectRepository(SessionEntity) private readonly sessions: Repository<SessionEntity>,
+    dataSource: DataSource,
+  ) {
+    this.fixed = new EntityStatements(dataSource, SessionEntity);
+  }
 
   async create(session: SessionEntity): Promise<void> {
     await this.sessions.insert(session);
   }
 
   findById(id: string): Promise<SessionEntity | null> {
-    return this.sessions.findOneBy({ id });
+    return this.fixed.findOneBy('id', id);
   }
 
   async touch(id: string, lastSeenAt: number): Promise<void> {

@@ -33,6 +33,8 @@ import { roomTarget, RoomsService } from './rooms.service';
 const DAY_MS = 86_400_000;
 const SEARCH_LIMIT = 50;
 const MENTIONS_MAX = 20;
+/** Clients confirm at most once a second per room; a second's gathering stores and announces each room once. */
+const DELIVERED_GATHER_MS = 1000;
 
 export interface HistoryQuery {
   /** A cursor from `nextCursor`: the seq to go below. */
@@ -52,7 +54,7 @@ export class RoomMessagesService implements OnApplicationShutdown {
    */
   private readonly deliveries = new Debouncer<MarkerMove>(
     (moves) => this.storeDelivered(moves),
-    100,
+    DELIVERED_GATHER_MS,
     (error, moves) => this.logger.warn(`${moves.length} delivered marker(s) not stored: ${String(error)}`),
   );
 
@@ -120,9 +122,9 @@ export class RoomMessagesService implements OnApplicationShutdown {
       attachments: attachments.length ? JSON.stringify(attachments) : null,
       createdAt: now,
     });
+    // The author's markers moved to it in the same transaction; their tabs know their own message as read.
     const message = toMessageResponse(stored);
     await this.events.emit('room.message.posted', { message });
-    if (author.id !== null) await this.markRead(roomId, author.id, stored.seq);
     return message;
   }
 

@@ -61,6 +61,7 @@ describe('RoomsRepository on a real SQLite file', () => {
     authorDisplay: author,
     text,
     mentionIds,
+    attachments: null,
     createdAt: at,
   });
 
@@ -92,12 +93,14 @@ describe('RoomsRepository on a real SQLite file', () => {
   it("counts a member's unread messages by others, and their mentions, past the read marker", async () => {
     const room = await newRoom('Counts');
     await repository.addMember(room.id, users.luis, 'member', T0);
+    await repository.insertMessage(message(room.id, 'mine', T0, 'luis'));
     await repository.insertMessage(message(room.id, 'one'));
     await repository.insertMessage(message(room.id, '@luis two', T0, 'ana', [users.luis]));
-    await repository.insertMessage(message(room.id, 'mine', T0, 'luis'));
     expect((await repository.unreadFor(users.luis)).get(room.id)).toEqual({ unread: 2, mentions: 1 });
-    expect((await repository.unreadInRoom(room.id)).get(users.ana)).toEqual({ unread: 1, mentions: 0 });
-    await repository.moveRead(room.id, users.luis, 2);
+    // Posting moved each author's read marker to their own message: ana has read everything, luis up to his.
+    expect((await repository.unreadInRoom(room.id)).get(users.ana)).toBeUndefined();
+    expect(await repository.member(room.id, users.luis)).toMatchObject({ readSeq: 1, deliveredSeq: 1 });
+    await repository.moveRead(room.id, users.luis, 3);
     expect((await repository.unreadFor(users.luis)).get(room.id)).toBeUndefined();
   });
 

@@ -1,18 +1,27 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { DataSource, Repository } from 'typeorm';
+import { EntityStatements } from '../database/entity-statements';
 import { UserEntity } from './user.entity';
 
 @Injectable()
 export class UsersRepository {
-  constructor(@InjectRepository(UserEntity) private readonly users: Repository<UserEntity>) {}
+  /** Every authenticated request reads its user: one prepared statement, not one per user id. */
+  private readonly fixed: EntityStatements<UserEntity>;
+
+  constructor(
+    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    dataSource: DataSource,
+  ) {
+    this.fixed = new EntityStatements(dataSource, UserEntity);
+  }
 
   list(): Promise<UserEntity[]> {
     return this.users.find({ order: { username: 'ASC' } });
   }
 
   findById(id: number): Promise<UserEntity | null> {
-    return this.users.findOneBy({ id });
+    return this.fixed.findOneBy('id', id);
   }
 
   findByUsername(username: string): Promise<UserEntity | null> {

@@ -83,7 +83,7 @@ describe('browser: the shell', () => {
       await nav(page)
         .locator('a')
         .evaluateAll((links) => links.map((a) => a.getAttribute('href'))),
-    ).toEqual(['/member', '/chat']);
+    ).toEqual(['/member', '/chat', '/files']);
     await page.getByTestId('member-open-chat').click();
     expect(await pathOf(page, '/chat')).toBe('/chat');
     expect(await textOf(page.getByTestId('room-list'), 'Aún no estás en ninguna sala')).toContain('Aún no estás');

@@ -24,6 +24,11 @@ export const routes: Routes = [
     loadComponent: () => import('./chat/chat.component').then((m) => m.ChatComponent),
   },
   {
+    path: 'files',
+    title: 'Avisa · Files',
+    loadComponent: () => import('./files/files.component').then((m) => m.FilesComponent),
+  },
+  {
     path: 'admin',
     canMatch: [adminGuard],
     loadChildren: () => import('./admin/admin.routes').then((m) => m.ADMIN_ROUTES),

@@ -80,8 +80,11 @@ export class ChatApi {
     return this.http.get<RoomMessagesPage>(`${ROOMS}/${id}/messages`, { params });
   }
 
-  post(id: number, text: string): Observable<RoomMessageResponse> {
-    return this.http.post<RoomMessageResponse>(`${ROOMS}/${id}/messages`, { text });
+  post(id: number, text: string, attachments: string[] = []): Observable<RoomMessageResponse> {
+    return this.http.post<RoomMessageResponse>(`${ROOMS}/${id}/messages`, {
+      text,
+      ...(attachments.length ? { attachments } : {}),
+    });
   }
 
   edit(id: number, messageId: string, text: string): Observable<RoomMessageResponse> {

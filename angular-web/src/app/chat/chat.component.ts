@@ -18,6 +18,7 @@ import {
   isCodedRoom,
   isRoomManager,
   ROOM_MESSAGE_MAX,
+  type AlertAttachment,
   type RoomMessageResponse,
   type RoomPerson,
   type RoomResponse,
@@ -29,6 +30,8 @@ import { Notifier } from '../core/notifier';
 import { SessionStore } from '../core/session.store';
 import { confirmThen, dangerConfirm } from '../core/ui/confirm-dialog.component';
 import { SCREEN_KIT } from '../core/ui/kit';
+import { AttachPickerComponent } from '../files/attach-picker.component';
+import { FilesApi, fileSize, saveBlob } from '../files/files.api';
 import { ChatApi } from './chat.api';
 import { countsFor } from './chat-state';
 import { ChatStore } from './chat.store';
@@ -42,7 +45,7 @@ const NEAR_BOTTOM_PX = 80;
 /** The chat: rooms with their badges, the open room's conversation, its members and its settings. */
 @Component({
   selector: 'av-chat',
-  imports: [SCREEN_KIT, RouterLink, MessageTextComponent, MatSlideToggleModule],
+  imports: [SCREEN_KIT, RouterLink, MessageTextComponent, MatSlideToggleModule, AttachPickerComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './chat.component.html',
   styleUrl: './chat.component.scss',
@@ -62,6 +65,10 @@ export class ChatComponent {
   protected readonly textMax = ROOM_MESSAGE_MAX;
 
   protected readonly draft = signal('');
+  /** Shared files to send with the next message. */
+  protected readonly attachments = signal<string[]>([]);
+  protected readonly size = fileSize;
+  private readonly files = inject(FilesApi);
   protected readonly editing = signal<{ id: string; text: string } | null>(null);
   protected readonly panel = signal<'members' | 'settings' | null>(null);
   protected readonly candidateQuery = signal('');
@@ -182,9 +189,10 @@ export class ChatComponent {
     const text = this.draft().trim();
     if (!room || !text || this.sending.busy()) return;
     this.wasNearBottom = true;
-    this.sending.run(this.api.post(room.id, text), {
+    this.sending.run(this.api.post(room.id, text, this.attachments()), {
       next: (message) => {
         this.draft.set('');
+        this.attachments.set([]);
         this.store.posted(message);
       },
     });
@@ -207,6 +215,13 @@ export class ChatComponent {
     confirmThen(this.dialog, dangerConfirm('chat.confirm.deleteMessage', {}), () =>
       this.changing.run(this.api.deleteMessage(room.id, message.id)),
     );
+  }
+
+  protected downloadAttachment(message: RoomMessageResponse, file: AlertAttachment): void {
+    this.files.roomAttachment(message.roomId, message.id, file.id).subscribe({
+      next: (blob) => saveBlob(file.name, blob),
+      error: () => this.notifier.info('chat.attachmentFailed'),
+    });
   }
 
   protected openReceipts(message: RoomMessageResponse): void {

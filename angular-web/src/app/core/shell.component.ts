@@ -25,6 +25,7 @@ interface NavItem {
 }
 
 const CHAT_NAV: NavItem = { path: '/chat', icon: 'forum', labelKey: 'nav.chat', unread: true };
+const FILES_NAV: NavItem = { path: '/files', icon: 'folder_shared', labelKey: 'nav.files' };
 
 const OPERATOR_NAV: NavItem[] = [
   { path: '/operator/compose', icon: 'send', labelKey: 'nav.compose' },
@@ -34,7 +35,7 @@ const OPERATOR_NAV: NavItem[] = [
   { path: '/operator/phrases', icon: 'bolt', labelKey: 'nav.phrases' },
 ];
 
-const MEMBER_NAV: NavItem[] = [{ path: '/member', icon: 'home', labelKey: 'nav.home' }, CHAT_NAV];
+const MEMBER_NAV: NavItem[] = [{ path: '/member', icon: 'home', labelKey: 'nav.home' }, CHAT_NAV, FILES_NAV];
 
 const ADMIN_NAV: NavItem[] = [
   { path: '/admin/audit', icon: 'fact_check', labelKey: 'nav.audit' },
@@ -73,7 +74,7 @@ export class ShellComponent {
     this.session.isMember()
       ? [{ titleKey: 'nav.member', items: MEMBER_NAV }]
       : [
-          { titleKey: 'nav.operator', items: [...OPERATOR_NAV, CHAT_NAV] },
+          { titleKey: 'nav.operator', items: [...OPERATOR_NAV, CHAT_NAV, FILES_NAV] },
           ...(this.session.isAdmin() ? [{ titleKey: 'nav.admin', items: ADMIN_NAV }] : []),
         ],
   );

@@ -21,6 +21,7 @@ import { LiveService } from '../../core/live.service';
 import { OperatorApi } from '../shared/operator.api';
 import { touchedErrorState } from '../shared/touched-error-state';
 import { ComposeDraftStore, type ComposeDraft } from './compose-draft.store';
+import { AttachPickerComponent } from '../../files/attach-picker.component';
 import { QuickRepliesComponent } from './quick-replies.component';
 import { SCREEN_KIT, FORM_KIT } from '../../core/ui/kit';
 
@@ -64,6 +65,7 @@ function nameValidator(control: AbstractControl<string>): ValidationErrors | nul
 @Component({
   selector: 'av-compose',
   imports: [
+    AttachPickerComponent,
     SCREEN_KIT,
     FORM_KIT,
     RouterLink,
@@ -172,6 +174,9 @@ export class ComposeComponent {
   protected readonly priorityProblems = computed(() => fieldProblems(this.sending.problem(), 'priority'));
   protected readonly ttlProblems = computed(() => fieldProblems(this.sending.problem(), 'ttlSeconds'));
   protected readonly repliesProblems = computed(() => fieldProblems(this.sending.problem(), 'replies'));
+  /** Shared files to send with the alert (ids of clean or released files). */
+  protected readonly attachments = signal<string[]>([]);
+  protected readonly attachmentProblems = computed(() => fieldProblems(this.sending.problem(), 'attachments'));
 
   constructor() {
     this.form.valueChanges.pipe(takeUntilDestroyed()).subscribe(() => this.draftStore.save(this.form.getRawValue()));
@@ -222,12 +227,14 @@ export class ComposeComponent {
       priority: draft.priority,
       ttlSeconds: draft.ttlSeconds,
       ...(draft.replies.length ? { replies: draft.replies } : {}),
+      ...(this.attachments().length ? { attachments: this.attachments() } : {}),
     };
     this.sending.run(this.api.send(request), {
       next: (response) => {
         this.result.set({ response, target });
         this.form.controls.text.reset('');
         this.form.controls.replies.setValue([]);
+        this.attachments.set([]);
         this.draftStore.clearText();
       },
       problem: (problem) => this.showProblem(problem, draft.kind),

@@ -33,7 +33,17 @@ export class MessageDetailComponent {
   private readonly live = inject(LiveService);
   private readonly dialog = inject(MatDialog);
 
-  protected readonly columns = computed(() => (this.detail()?.replies.length ? WITH_REPLIES : COLUMNS));
+  protected readonly columns = computed(() => {
+    const detail = this.detail();
+    const base = detail?.replies.length ? WITH_REPLIES : COLUMNS;
+    return detail?.attachments.length
+      ? [...base.slice(0, base.indexOf('attempts')), 'downloadedAt', ...base.slice(base.indexOf('attempts'))]
+      : base;
+  });
+  /** How many sites fetched the alert's attachments. */
+  protected readonly downloaded = computed(
+    () => this.detail()?.deliveries.filter((d) => d.attachmentsDownloadedAt !== null).length ?? 0,
+  );
   protected readonly pageSize = PAGE_SIZE;
   protected readonly message = apiResource<MessageDetailResponse | null>(() => this.api.message(this.id()), {
     initial: null,

@@ -96,7 +96,8 @@ export class FilesComponent {
           update({ percent: Math.round((100 * event.loaded) / event.total) });
         } else if (event.type === HttpEventType.Response && event.body) {
           const stored = event.body;
-          this.files.value.update((all) => [stored, ...all.filter((f) => f.id !== stored.id)]);
+          // The scanner may have answered (live) before this response arrived: what came live is newer.
+          this.files.value.update((all) => (all.some((f) => f.id === stored.id) ? all : [stored, ...all]));
           this.uploads.update((all) => all.filter((u) => u !== entry));
         }
       },

@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { io } from 'socket.io-client';
 import { AlertHandler } from './alert-handler';
+import { AttachmentDownloads } from './attachments';
 import { Backoff } from './backoff';
 import { Clock, iso, systemClock } from './clock';
 import { ConfigError, loadConfig, ReceiverConfig } from './config';
@@ -15,6 +16,7 @@ import { CommandNotifier } from './command-notifier';
 import { FreedesktopNotifier } from './freedesktop-notifier';
 import { createNotifierBackend, DesktopNotifier, Notifier } from './notifier';
 import { connectSessionBus, sessionBusAddress } from './session-bus';
+import { openWithDefaultProgram } from './opener';
 import { Outbox } from './outbox';
 import { SeenStore } from './seen-store';
 import { excerpt, STATUS_FILE, StatusWriter } from './status';
@@ -64,6 +66,7 @@ export class Receiver {
     private readonly connection: ReceiverConnection,
     private readonly handler: AlertHandler,
     private readonly notifier: Notifier,
+    private readonly attachments: AttachmentDownloads,
   ) {
     this.stopping = new Promise((done) => (this.requestStop = done));
   }
@@ -131,6 +134,16 @@ export class Receiver {
     status.update({ pendingReceipts: outbox.size });
 
     let current = config;
+    const attachments = AttachmentDownloads.open({
+      dataDir: config.dataDir,
+      site: () => ({ serverUrl: current.serverUrl, name: current.name, key: current.key, ca: current.ca }),
+      open: (path) =>
+        openWithDefaultProgram(path, { platform: environment.platform, env: () => environment.env, logger }),
+      clock,
+      logger,
+      onChange: (list) => status.update({ attachments: list }),
+    });
+    status.update({ attachments: attachments.status() });
     const flush = async (retryRefused = false) => {
       if (!connection.connected) return;
       try {
@@ -164,6 +177,10 @@ export class Receiver {
             excerpt: excerpt(alert.text),
           },
         }),
+      onAttachments: (alert) => attachments.add(alert),
+      onOpenAttachments: (id) =>
+        void attachments.open(id).catch((error: Error) => logger.error(`Could not open attachments: ${error.message}`)),
+      onRetracted: (id) => attachments.forget(id),
       onDesktop: (desktop) => status.updateDesktop(desktop.available, desktop.reason, desktop.waiting),
     });
     const guarded =
@@ -193,6 +210,7 @@ export class Receiver {
           onConnected: () => {
             status.update({ state: 'connected', lastError: null });
             void flush(true);
+            attachments.retry();
           },
           onWelcome: (welcome) => {
             status.update({ displayName: welcome.displayName });
@@ -220,7 +238,17 @@ export class Receiver {
       restart: () => receiver.restart(EXIT_RESTART),
       logger,
     });
-    const receiver = new Receiver(machineLock, lock, logger, outbox, status, connection, handler, notifier);
+    const receiver = new Receiver(
+      machineLock,
+      lock,
+      logger,
+      outbox,
+      status,
+      connection,
+      handler,
+      notifier,
+      attachments,
+    );
     receiver.configWatch = watchConfigFile(
       config.configPath,
       () => {
@@ -286,7 +314,7 @@ export class Receiver {
     if (this.trialTimer) clearTimeout(this.trialTimer);
     this.configWatch?.close();
     this.handler.stop();
-    await this.notifier.dispose();
+    await Promise.all([this.notifier.dispose(), this.attachments.stop()]);
     if (this.connection.connected && this.outbox.size > 0) {
       await Promise.race([
         this.outbox.flush((receipt) => this.connection.sendReceipt(receipt)),

@@ -253,22 +253,19 @@ export class AttachmentDownloads {
   }
 
   private pump(): void {
-    if (this.pumping || this.stopped) return;
-    this.pumping = (async () => {
-      try {
-        for (let key = this.queue.shift(); key !== undefined && !this.stopped; key = this.queue.shift()) {
-          const record = this.records.find((r) => keyOf(r) === key);
-          try {
-            if (record?.state === 'waiting') await this.download(record);
-          } catch (error) {
-            this.deps.logger.error(`Could not record the download of ${key}: ${(error as Error).message}`);
-          }
-          this.settle(key);
+    if (this.pumping || this.stopped || this.queue.length === 0) return;
+    const run = async () => {
+      for (let key = this.queue.shift(); key !== undefined && !this.stopped; key = this.queue.shift()) {
+        const record = this.records.find((r) => keyOf(r) === key);
+        try {
+          if (record?.state === 'waiting') await this.download(record);
+        } catch (error) {
+          this.deps.logger.error(`Could not record the download of ${key}: ${(error as Error).message}`);
         }
-      } finally {
-        this.pumping = null;
+        this.settle(key);
       }
-    })();
+    };
+    this.pumping = run().finally(() => (this.pumping = null));
   }
 
   private async download(record: AttachmentRecord): Promise<void> {

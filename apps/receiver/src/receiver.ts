@@ -13,6 +13,7 @@ import { LOCK_FILE, LockFile, LockHeldError } from './lock-file';
 import { DEFAULT_MACHINE_LOCK, MACHINE_LOCK_ENV, MachineLock, machineLockAddress } from './machine-lock';
 import { createReceiverLogger, ReceiverLogger } from './logger';
 import { CommandNotifier } from './command-notifier';
+import { desktopEnvironment } from './desktop-environment';
 import { FreedesktopNotifier } from './freedesktop-notifier';
 import { createNotifierBackend, DesktopNotifier, Notifier } from './notifier';
 import { connectSessionBus, sessionBusAddress } from './session-bus';
@@ -134,11 +135,18 @@ export class Receiver {
     status.update({ pendingReceipts: outbox.size });
 
     let current = config;
+    const openerEnv = async (): Promise<NodeJS.ProcessEnv> => {
+      if (environment.platform === 'win32' || environment.platform === 'darwin') return environment.env;
+      const env = await desktopEnvironment(environment.env, environment.uid);
+      if (!env.DISPLAY && !env.WAYLAND_DISPLAY) {
+        logger.warn('No DISPLAY or WAYLAND_DISPLAY here nor in the desktop session: the file may not open on screen');
+      }
+      return env;
+    };
     const attachments = AttachmentDownloads.open({
       dataDir: config.dataDir,
       site: () => ({ serverUrl: current.serverUrl, name: current.name, key: current.key, ca: current.ca }),
-      open: (path) =>
-        openWithDefaultProgram(path, { platform: environment.platform, env: () => environment.env, logger }),
+      open: (path) => openWithDefaultProgram(path, { platform: environment.platform, env: openerEnv, logger }),
       clock,
       logger,
       onChange: (list) => status.update({ attachments: list }),

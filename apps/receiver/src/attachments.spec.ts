@@ -73,7 +73,7 @@ function setup() {
     AttachmentDownloads.open({
       dataDir,
       site: () => ({ serverUrl: 'https://avisa.example.org', name: 'farmacia-centro', key: 'avr_k', ca: 'PEM' }),
-      open: (path) => {
+      openPath: (path) => {
         opened.push(path);
         return Promise.resolve();
       },
@@ -178,10 +178,10 @@ describe('AttachmentDownloads', () => {
     sut.add(alert('a1', [F1]));
     await until(() => settled(sut));
     server.answers.set('f1', PDF);
-    await sut.open('a1');
+    await sut.openFiles('a1');
     expect(opened).toEqual([join(folder('a1'), 'Circular.pdf')]);
     expect(server.count('f1')).toBe(2);
-    await sut.open('a1');
+    await sut.openFiles('a1');
     expect(server.count('f1')).toBe(2);
   });
 
@@ -189,7 +189,7 @@ describe('AttachmentDownloads', () => {
     const { sut, server, opened, folder } = setup();
     server.answers.set('f1', PDF).set('f2', OTHER);
     sut.add(alert('a1', [F1, F2]));
-    await sut.open('a1');
+    await sut.openFiles('a1');
     expect(opened).toEqual([folder('a1')]);
     expect(server.requested).toEqual(['f1', 'f2']);
   });
@@ -197,7 +197,7 @@ describe('AttachmentDownloads', () => {
   it('opens nothing, and says why, when no file could be fetched', async () => {
     const { sut, opened, logger } = setup();
     sut.add(alert('a1', [F1]));
-    await sut.open('a1');
+    await sut.openFiles('a1');
     expect(opened).toEqual([]);
     expect(logger.lines).toContain(
       'error Could not open the attachment of alert a1: Circular.pdf: the file is no longer on the server (404)',
@@ -211,7 +211,7 @@ describe('AttachmentDownloads', () => {
     await until(() => settled(sut));
     rmSync(join(folder('a1'), 'Circular.pdf'));
     expect(sut.status()[0]).toMatchObject({ state: 'deleted' });
-    await sut.open('a1');
+    await sut.openFiles('a1');
     expect(opened).toEqual([join(folder('a1'), 'Circular.pdf')]);
     expect(server.count('f1')).toBe(2);
   });

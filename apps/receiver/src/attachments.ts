@@ -47,7 +47,7 @@ export interface AttachmentDownloadsDeps {
   /** Read at every download, so a new server address or key applies at once. */
   site(): { serverUrl: string; name: string; key: string; ca: string };
   /** Opens a file or folder with the system's default program. */
-  open(path: string): Promise<void>;
+  openPath(path: string): Promise<void>;
   clock: Clock;
   logger: Logger;
   onChange?(attachments: AttachmentStatus[]): void;
@@ -147,7 +147,7 @@ export class AttachmentDownloads {
    * A person asked to open the alert's attachments: what is not on disk verified is fetched first (whatever failed
    * before); then the file, or the alert's folder when it has several, opens with the default program.
    */
-  async open(alertId: string): Promise<void> {
+  async openFiles(alertId: string): Promise<void> {
     const { logger } = this.deps;
     const records = await this.fetchNow(alertId);
     if (records.length === 0) {
@@ -162,7 +162,7 @@ export class AttachmentDownloads {
     }
     const target = records.length === 1 ? this.pathOf(ready[0]) : this.folderOf(alertId);
     try {
-      await this.deps.open(target);
+      await this.deps.openPath(target);
       logger.info(`Opened ${target} with the default program`);
     } catch (error) {
       logger.error(`Could not open ${target}: ${(error as Error).message}`);

@@ -146,7 +146,7 @@ export class Receiver {
     const attachments = AttachmentDownloads.open({
       dataDir: config.dataDir,
       site: () => ({ serverUrl: current.serverUrl, name: current.name, key: current.key, ca: current.ca }),
-      open: (path) => openWithDefaultProgram(path, { platform: environment.platform, env: openerEnv, logger }),
+      openPath: (path) => openWithDefaultProgram(path, { platform: environment.platform, env: openerEnv, logger }),
       clock,
       logger,
       onChange: (list) => status.update({ attachments: list }),
@@ -187,7 +187,9 @@ export class Receiver {
         }),
       onAttachments: (alert) => attachments.add(alert),
       onOpenAttachments: (id) =>
-        void attachments.open(id).catch((error: Error) => logger.error(`Could not open attachments: ${error.message}`)),
+        void attachments
+          .openFiles(id)
+          .catch((error: Error) => logger.error(`Could not open attachments: ${error.message}`)),
       onRetracted: (id) => attachments.forget(id),
       onDesktop: (desktop) => status.updateDesktop(desktop.available, desktop.reason, desktop.waiting),
     });

@@ -1,6 +1,6 @@
 import type { DeliveryResponse, FileResponse, SendMessageResponse } from '@avisa/contracts';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { queryDb } from './support/database';
 import { eventually } from './support/eventually';
@@ -237,6 +237,50 @@ describe('attachments reach the site PC, and open from the notification', () => 
         )
       ).state,
     ).toBe('read');
+  });
+
+  /** What a receiver stopped in the middle of a download leaves behind: the bytes it had, in its `.part` file. */
+  const leavePart = (pc: SitePc, alertId: string, fileId: string, bytes: Buffer) => {
+    mkdirSync(pc.path('data', 'attachments', '.partial'), { recursive: true });
+    writeFileSync(pc.path('data', 'attachments', '.partial', `${alertId}-${fileId}.part`), bytes);
+  };
+
+  it('resumes a download cut off by a stop where it stopped, asking for the rest of that same file', async () => {
+    const content = pdf(200_000);
+    const file = await shareFile('Inventario.pdf', content);
+    const norte2 = await createSite('norte-2');
+    const alert = await send('norte-2', 'Inventario trimestral', [file]);
+    leavePart(norte2, alert.id, file.id, content.subarray(0, 120_000));
+
+    norte2.start();
+    const path = norte2.path('data', 'attachments', alert.id, 'Inventario.pdf');
+    await expectLogged(norte2, `Attachment saved: ${path} (resumed at byte 120000)`);
+    expect(fileAt(path)?.equals(content)).toBe(true);
+    expect(siteDownloads(file.id)).toEqual(['site:norte-2']);
+  });
+
+  it('deletes a download that does not match its SHA-256, says why, and fetches it whole at the next connection', async () => {
+    const content = pdf(80_000);
+    const file = await shareFile('Tarifas.pdf', content);
+    const sur2 = await createSite('sur-2');
+    const alert = await send('sur-2', 'Tarifas nuevas', [file]);
+    // The first half of what it has is not this file: the rest, resumed, cannot give the announced SHA-256.
+    leavePart(sur2, alert.id, file.id, pdf(40_000));
+
+    sur2.start();
+    const log = await expectLogged(sur2, `Attachment "Tarifas.pdf" of alert ${alert.id} was not downloaded`);
+    expect(log).toContain(
+      `not the ${file.sha256} the alert announced; the download was removed; it will be tried again at the next connection`,
+    );
+    const path = sur2.path('data', 'attachments', alert.id, 'Tarifas.pdf');
+    expect(existsSync(path)).toBe(false);
+    expect(readdirSync(sur2.path('data', 'attachments', '.partial'))).toEqual([]);
+    expect((await sur2.statusCommand()).stdout).toContain(`[${alert.id}] ${path}: failed: its SHA-256 is `);
+
+    await sur2.process!.stop();
+    sur2.start();
+    await expectLogged(sur2, `Attachment saved: ${path}`);
+    expect(fileAt(path)?.equals(content)).toBe(true);
   });
 
   it('says in plain words, in the log and in status, why a file could not be fetched', async () => {

@@ -8,6 +8,8 @@ export const RECEIVER_BIN = join(ROOT, 'apps/receiver/bin/avisa-receiver.js');
 export const RECEIVER_MAIN = join(ROOT, 'dist/apps/receiver/apps/receiver/src/main.js');
 /** Stands in for notify-send: appends its arguments to $RECORD_NOTIFY_FILE, "clicks" after $RECORD_NOTIFY_CLICK_AFTER_MS. */
 export const RECORDER = join(ROOT, 'apps/receiver/test/fixtures/record-notify.mjs');
+/** Stands in for xdg-open (AVISA_RECEIVER_OPEN_COMMAND): appends the path it was asked to open to $RECORD_OPEN_FILE. */
+export const OPEN_RECORDER = join(ROOT, 'apps/receiver/test/fixtures/record-open.mjs');
 export const RECEIVER_VERSION = (
   JSON.parse(readFileSync(join(ROOT, 'apps/receiver/package.json'), 'utf8')) as { version: string }
 ).version;
@@ -177,6 +179,9 @@ export class SitePc {
       RECORD_NOTIFY_FILE: this.path('notifications.jsonl'),
       // Many site PCs share this machine: each gets its own "machine", one receiver at a time on it.
       AVISA_RECEIVER_MACHINE_LOCK: this.options.machineLock ?? `avisa-test-${basename(this.dir)}`,
+      // Nothing is ever opened on the test machine: what the receiver opens is recorded.
+      AVISA_RECEIVER_OPEN_COMMAND: OPEN_RECORDER,
+      RECORD_OPEN_FILE: this.path('opened.jsonl'),
     };
     if (this.options.clickAfterMs !== undefined) env.RECORD_NOTIFY_CLICK_AFTER_MS = String(this.options.clickAfterMs);
     if (this.options.answerWith !== undefined) env.RECORD_NOTIFY_ACTION = this.options.answerWith;
@@ -203,6 +208,16 @@ export class SitePc {
         const args = JSON.parse(line) as string[];
         return { title: args[0], text: args[1], args };
       });
+  }
+
+  /** Every file or folder the receiver opened with the "default program", in order: the arguments it was given. */
+  opened(): string[][] {
+    const file = this.path('opened.jsonl');
+    if (!existsSync(file)) return [];
+    return readFileSync(file, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as string[]);
   }
 
   /** How many times a notification with this text was shown here. */

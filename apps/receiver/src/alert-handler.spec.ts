@@ -1,7 +1,7 @@
 import type { AlertPayload, ReceiptPayload } from '@avisa/contracts';
 import { jest } from '@jest/globals';
 import { join } from 'node:path';
-import { AlertHandler, DesktopState } from './alert-handler';
+import { AlertHandler, DesktopState, parseAlert } from './alert-handler';
 import { DesktopNotification, NoDesktopSessionError, Notifier, ShowHandlers } from './notifier';
 import { SeenStore } from './seen-store';
 import { FakeClock, MemoryLogger, tempDir } from '../test/utils';
@@ -53,6 +53,8 @@ function setup() {
   const receipts: ReceiptPayload[] = [];
   const notifier = new FakeNotifier();
   const desktop: DesktopState[] = [];
+  /** What the handler told the attachments: each with how many notifications had been asked for by then. */
+  const attachments: string[] = [];
   const seenPath = join(dir, 'seen.json');
   const build = () =>
     new AlertHandler({
@@ -63,10 +65,14 @@ function setup() {
       logger,
       sound: () => true,
       onDesktop: (state) => desktop.push(state),
+      onAttachments: (a) =>
+        attachments.push(`fetch ${a.id} (${a.attachments!.length}) after ${notifier.shown.length} shown`),
+      onOpenAttachments: (id) => attachments.push(`open ${id}`),
+      onRetracted: (id) => attachments.push(`forget ${id}`),
       retry: { baseMs: 1000, capMs: 4000 },
     });
   const seen = () => SeenStore.open(seenPath, clock, logger);
-  return { sut: build(), restart: build, clock, notifier, receipts, logger, desktop, seen };
+  return { sut: build(), restart: build, clock, notifier, receipts, logger, desktop, seen, attachments };
 }
 
 const states = (receipts: ReceiptPayload[]) => receipts.map((r) => `${r.state}:${r.id}@${r.at.slice(11, 19)}`);
@@ -456,6 +462,56 @@ describe('AlertHandler', () => {
       expect(notifier.keys.slice(5)).toEqual(['u1']);
       notifier.last.onAnswer('dismissed');
       expect(states(receipts).map((s) => s.split('@')[0])).toEqual(['delivered:u1', 'read:u1']);
+    });
+  });
+
+  describe('attachments', () => {
+    const FILE = { id: 'f1', name: 'Circular.pdf', size: 10, mime: 'application/pdf', sha256: 'a'.repeat(64) };
+
+    it('has them fetched once the notification was asked for, and offers "Abrir adjunto"', () => {
+      const { sut, notifier, attachments } = setup();
+      sut.handleAlert(alert({ attachments: [FILE] }));
+      expect(notifier.shown[0].notification.attachmentAction).toBe('Abrir adjunto');
+      expect(attachments).toEqual(['fetch a1 (1) after 1 shown']);
+      notifier.last.onShown(null);
+      sut.handleAlert(alert({ attachments: [FILE] }));
+      expect(attachments).toEqual(['fetch a1 (1) after 1 shown', 'fetch a1 (1) after 1 shown']);
+    });
+
+    it('fetches nothing for an expired or retracted alert', () => {
+      const { sut, attachments } = setup();
+      sut.handleAlert(alert({ id: 'old', expiresAt: '2026-11-22T09:00:00.000Z', attachments: [FILE] }));
+      sut.handleRetract({ id: 'gone' });
+      sut.handleAlert(alert({ id: 'gone', attachments: [FILE] }));
+      expect(attachments).toEqual(['forget gone']);
+    });
+
+    it('opens them when the person chooses the action, which is a read', () => {
+      const { sut, notifier, receipts, attachments, logger } = setup();
+      sut.handleAlert(alert({ attachments: [FILE] }));
+      notifier.last.onShown(null);
+      notifier.last.onAnswer('clicked', undefined, 'open-attachment');
+      expect(attachments.slice(1)).toEqual(['open a1']);
+      expect(states(receipts)).toEqual(['delivered:a1@10:00:00', 'read:a1@10:00:00']);
+      expect(receipts[1].reply).toBeUndefined();
+      expect(logger.lines).toContain('info Alert a1 read (opened its attachment)');
+    });
+
+    it('offers the action again on an urgent alert shown again after a restart', () => {
+      const { sut, restart, notifier } = setup();
+      sut.handleAlert(alert({ attachments: [FILE, { ...FILE, id: 'f2' }] }));
+      notifier.last.onShown('bus/dunst/5');
+      restart().resume();
+      expect(notifier.shown[1].notification).toMatchObject({ key: 'a1', attachmentAction: 'Abrir adjuntos' });
+    });
+
+    it('keeps only attachments that say what to check', () => {
+      const { sut, attachments } = setup();
+      const broken = [{ ...FILE, sha256: 'nope' }, { ...FILE, size: -1 }, { id: 'x' }, null, 'f3'];
+      sut.handleAlert({ ...alert(), attachments: [...broken, FILE] });
+      expect(attachments).toEqual(['fetch a1 (1) after 1 shown']);
+      expect(parseAlert({ ...alert(), attachments: broken })).not.toHaveProperty('attachments');
+      expect(parseAlert({ ...alert(), attachments: [{ ...FILE, extra: 1 }] })?.attachments).toEqual([FILE]);
     });
   });
 

@@ -1,4 +1,5 @@
 import { AlertPayload, PRIORITIES, ReceiptPayload } from '@avisa/contracts';
+import { isAttachment } from './attachments';
 import { backoffCeiling, BackoffOptions } from './backoff';
 import { Clock, iso } from './clock';
 import { Logger } from './logger';
@@ -8,7 +9,9 @@ import {
   NO_DESKTOP_SESSION,
   NoDesktopSessionError,
   Notifier,
+  NotifierAction,
   NotifierAnswer,
+  OPEN_ATTACHMENT,
   toNotification,
 } from './notifier';
 import { SeenEntry, SeenStore } from './seen-store';
@@ -33,6 +36,11 @@ export interface AlertHandlerDeps {
   /** Read at every alert, so a change in the config file applies without a restart. */
   sound: () => boolean;
   onNewAlert?: (alert: AlertPayload) => void;
+  /** An alert with attachments came (new or again), not expired nor retracted: they are fetched in the background. */
+  onAttachments?: (alert: AlertPayload) => void;
+  /** A person chose the notification's "Abrir adjunto". */
+  onOpenAttachments?: (id: string) => void;
+  onRetracted?: (id: string) => void;
   onDesktop?: (state: DesktopState) => void;
   /** Waits between attempts while nothing can be shown. */
   retry?: BackoffOptions;
@@ -93,12 +101,21 @@ export class AlertHandler {
   }
 
   handleAlert(payload: unknown): AlertOutcome {
-    const { seen, logger } = this.deps;
     const alert = parseAlert(payload);
     if (!alert) {
-      logger.warn(`Ignored a malformed alert: ${JSON.stringify(payload)?.slice(0, 200)}`);
+      this.deps.logger.warn(`Ignored a malformed alert: ${JSON.stringify(payload)?.slice(0, 200)}`);
       return 'invalid';
     }
+    const outcome = this.accept(alert);
+    // Only now, so fetching them never comes before showing the alert.
+    if (alert.attachments?.length && outcome !== 'retracted' && !this.expired(alert.expiresAt)) {
+      this.deps.onAttachments?.(alert);
+    }
+    return outcome;
+  }
+
+  private accept(alert: AlertPayload): AlertOutcome {
+    const { seen, logger } = this.deps;
     const entry = seen.get(alert.id);
     if (entry?.retracted) {
       logger.info(`Alert ${alert.id} was retracted; not shown`);
@@ -136,6 +153,7 @@ export class AlertHandler {
     this.deps.seen.markRetracted(id);
     const closed = this.deps.notifier.close(id);
     this.deps.logger.info(`Alert ${id} retracted${closed ? '; closed its notification' : ''}`);
+    this.deps.onRetracted?.(id);
   }
 
   private enqueue(id: string, item: Showing): void {
@@ -207,13 +225,14 @@ export class AlertHandler {
           this.available();
           const shownAt = seen.markShown(alert.id);
           if (notification.urgent) {
-            const { title, message, replies } = notification;
+            const { title, message, replies, attachmentAction } = notification;
             seen.setScreen(alert.id, {
               handle,
               title,
               message,
               expiresAt: alert.expiresAt,
               ...(replies ? { replies } : {}),
+              ...(attachmentAction ? { attachmentAction } : {}),
             });
           }
           logger.info(`Alert ${alert.id} shown`);
@@ -222,7 +241,7 @@ export class AlertHandler {
           done('done');
         }
       },
-      onAnswer: (answer, reply) => this.answered(alert.id, notification.urgent, answer, reply),
+      onAnswer: (answer, reply, action) => this.answered(alert.id, notification.urgent, answer, reply, action),
       onFailed: (error) => {
         try {
           seen.abortShow(alert.id, previousReminder);
@@ -252,6 +271,7 @@ export class AlertHandler {
       sound: this.deps.sound(),
       replaces: screen.handle,
       ...(screen.replies ? { replies: screen.replies } : {}),
+      ...(screen.attachmentAction ? { attachmentAction: screen.attachmentAction } : {}),
     };
     notifier.show(notification, {
       onShown: (handle) => {
@@ -264,7 +284,7 @@ export class AlertHandler {
           done('done');
         }
       },
-      onAnswer: (answer, reply) => this.answered(id, true, answer, reply),
+      onAnswer: (answer, reply, action) => this.answered(id, true, answer, reply, action),
       onFailed: (error) => {
         if (error instanceof NoDesktopSessionError) {
           this.unavailableFor(id, error.reason);
@@ -278,7 +298,7 @@ export class AlertHandler {
     });
   }
 
-  private answered(id: string, urgent: boolean, answer: NotifierAnswer, reply?: string): void {
+  private answered(id: string, urgent: boolean, answer: NotifierAnswer, reply?: string, action?: NotifierAction): void {
     const { seen, receipts, logger } = this.deps;
     if (this.stopped) return;
     if (answer === 'lost') {
@@ -296,8 +316,11 @@ export class AlertHandler {
       logger.info(`Alert ${id}: notification ended (${answer}), not counted as read`);
       return;
     }
+    if (action === OPEN_ATTACHMENT) this.deps.onOpenAttachments?.(id);
     const readAt = seen.markRead(id);
-    logger.info(`Alert ${id} read (${reply === undefined ? answer : `replied "${reply}"`})`);
+    const how =
+      action === OPEN_ATTACHMENT ? 'opened its attachment' : reply === undefined ? answer : `replied "${reply}"`;
+    logger.info(`Alert ${id} read (${how})`);
     if (readAt !== null)
       receipts.add({ id, state: 'read', at: iso(readAt), ...(reply === undefined ? {} : { reply }) });
   }
@@ -417,6 +440,8 @@ export function parseAlert(payload: unknown): AlertPayload | null {
   const replies = Array.isArray(p.replies)
     ? p.replies.filter((r): r is string => typeof r === 'string' && r.length > 0 && r.length <= 64).slice(0, 3)
     : [];
+  // Attachments that do not say what to check (id, size, SHA-256) are not fetched.
+  const attachments = Array.isArray(p.attachments) ? p.attachments.filter(isAttachment).slice(0, 10) : [];
   return {
     id: p.id as string,
     text: p.text as string,
@@ -426,5 +451,8 @@ export function parseAlert(payload: unknown): AlertPayload | null {
     expiresAt: (p.expiresAt as string | null | undefined) ?? null,
     reminder: reminder as number,
     ...(replies.length ? { replies } : {}),
+    ...(attachments.length
+      ? { attachments: attachments.map(({ id, name, size, mime, sha256 }) => ({ id, name, size, mime, sha256 })) }
+      : {}),
   };
 }

@@ -82,6 +82,33 @@ describe('CommandNotifier (notifyCommand on Linux)', () => {
     expect(['reply-1', 'REPLY-0', 'reply-x'].map(parseCommandLine)).toEqual([{ reply: 1 }, { reply: 0 }, null]);
   });
 
+  it('offers "Abrir adjunto" as a notify-send action before the replies, and reads it back', async () => {
+    const args = commandArguments({ ...notification, replies: ['Recibido'], attachmentAction: 'Abrir adjunto' });
+    expect(args.slice(-2)).toEqual(['--action=open-attachment=Abrir adjunto', '--action=reply-0=Recibido']);
+    expect(commandArguments(notification).filter((a) => a.startsWith('--action'))).toEqual([]);
+    expect(['open-attachment', 'OPEN-ATTACHMENT'].map(parseCommandLine)).toEqual([
+      { action: 'open-attachment' },
+      { action: 'open-attachment' },
+    ]);
+
+    const sut = new CommandNotifier(command('echo shown; echo open-attachment'), new MemoryLogger());
+    const answers: unknown[][] = [];
+    await new Promise<void>((done) =>
+      sut.show(
+        { ...notification, attachmentAction: 'Abrir adjunto' },
+        {
+          onShown: () => {},
+          onAnswer: (...answer) => {
+            answers.push(answer);
+            done();
+          },
+          onFailed: () => done(),
+        },
+      ),
+    );
+    expect(answers).toEqual([['clicked', undefined, 'open-attachment']]);
+  });
+
   it('counts shown when the command says so, then takes its answer', async () => {
     const sut = new CommandNotifier(command('echo shown; sleep 0.2; echo dismissed'), new MemoryLogger());
     const { seen, done } = run(sut);

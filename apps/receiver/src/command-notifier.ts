@@ -1,6 +1,13 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { Logger } from './logger';
-import { DesktopNotification, NoDesktopSessionError, Notifier, NotifierAnswer, ShowHandlers } from './notifier';
+import {
+  DesktopNotification,
+  NoDesktopSessionError,
+  Notifier,
+  NotifierAnswer,
+  OPEN_ATTACHMENT,
+  ShowHandlers,
+} from './notifier';
 
 const STOP_WAIT_MS = 2000;
 
@@ -21,15 +28,22 @@ export function commandArguments(n: DesktopNotification): string[] {
     'Avisa',
     '--hint',
     n.sound ? 'string:sound-name:message-new-instant' : 'boolean:suppress-sound:true',
-    // notify-send's own form (0.8+): it prints the chosen action's name, `reply-0`…
+    // notify-send's own form (0.8+): it prints the chosen action's name, `open-attachment`, `reply-0`…
+    ...(n.attachmentAction ? [`--action=${OPEN_ATTACHMENT}=${n.attachmentAction}`] : []),
     ...(n.replies ?? []).map((reply, i) => `--action=reply-${i}=${reply}`),
   ];
 }
 
-/** One line the command printed: `shown`, or how the notification ended (a `reply-N` action is a reply). */
-export function parseCommandLine(line: string): NotifierAnswer | 'shown' | { reply: number } | null {
+/**
+ * One line the command printed: `shown`, or how the notification ended (a `reply-N` action is a reply,
+ * `open-attachment` the attachment's action).
+ */
+export function parseCommandLine(
+  line: string,
+): NotifierAnswer | 'shown' | { reply: number } | { action: typeof OPEN_ATTACHMENT } | null {
   const word = line.trim().toLowerCase();
   if (word === 'shown') return 'shown';
+  if (word === OPEN_ATTACHMENT) return { action: OPEN_ATTACHMENT };
   const reply = /^reply-(\d)$/.exec(word);
   if (reply) return { reply: Number(reply[1]) };
   if (['activated', 'clicked', 'default'].includes(word)) return 'clicked';
@@ -70,7 +84,10 @@ export class CommandNotifier implements Notifier {
         markShown();
         answered = true;
         if (typeof word === 'string') handlers.onAnswer(word);
-        else if (n.replies?.[word.reply] !== undefined) handlers.onAnswer('clicked', n.replies[word.reply]);
+        else if ('action' in word) {
+          if (n.attachmentAction) handlers.onAnswer('clicked', undefined, word.action);
+          else handlers.onAnswer('clicked');
+        } else if (n.replies?.[word.reply] !== undefined) handlers.onAnswer('clicked', n.replies[word.reply]);
         else handlers.onAnswer('clicked');
       }
     };

@@ -94,6 +94,7 @@ interface Recorded {
   shown: (string | null)[];
   answers: NotifierAnswer[];
   replies: string[];
+  actions: string[];
   failures: Error[];
 }
 
@@ -108,12 +109,13 @@ function setup() {
   });
   const sut = new FreedesktopNotifier(connector, new MemoryLogger());
   const show = async (n: DesktopNotification): Promise<Recorded> => {
-    const recorded: Recorded = { shown: [], answers: [], replies: [], failures: [] };
+    const recorded: Recorded = { shown: [], answers: [], replies: [], actions: [], failures: [] };
     const handlers: ShowHandlers = {
       onShown: (handle) => recorded.shown.push(handle),
-      onAnswer: (answer, reply) => {
+      onAnswer: (answer, reply, action) => {
         recorded.answers.push(answer);
         if (reply !== undefined) recorded.replies.push(reply);
+        if (action !== undefined) recorded.actions.push(action);
       },
       onFailed: (error) => recorded.failures.push(error),
     };
@@ -134,7 +136,7 @@ describe('FreedesktopNotifier', () => {
   it('counts a notification as shown only once Notify returned its id, and says how to replace it', async () => {
     const { show, bus } = setup();
     const shown = await show(urgent);
-    expect(shown).toEqual({ shown: ['bus-1/:1.7/1'], answers: [], replies: [], failures: [] });
+    expect(shown).toEqual({ shown: ['bus-1/:1.7/1'], answers: [], replies: [], actions: [], failures: [] });
     expect(bus().notifies()).toEqual([
       [
         'Avisa',
@@ -207,6 +209,25 @@ describe('FreedesktopNotifier', () => {
     bus().emit('ActionInvoked', [2, 'default']);
     expect(asked).toMatchObject({ answers: ['clicked'], replies: ['Llamadme'] });
     expect(plain).toMatchObject({ answers: ['clicked'], replies: [] });
+  });
+
+  it('offers "Abrir adjunto" as an action before the replies, and reports it as a click that opens it', async () => {
+    const { show, bus } = setup();
+    const asked = await show({ ...urgent, replies: ['Recibido'], attachmentAction: 'Abrir adjunto' });
+    expect(bus().notifies()[0][5]).toEqual([
+      'default',
+      'Abrir',
+      'open-attachment',
+      'Abrir adjunto',
+      'reply-0',
+      'Recibido',
+    ]);
+    const without = await show({ ...urgent, key: 'b', message: 'sin adjunto' });
+    expect(bus().notifies()[1][5]).toEqual(['default', 'Abrir']);
+    bus().emit('ActionInvoked', [1, 'open-attachment']);
+    bus().emit('ActionInvoked', [2, 'open-attachment']);
+    expect(asked).toMatchObject({ answers: ['clicked'], replies: [], actions: ['open-attachment'] });
+    expect(without).toMatchObject({ answers: ['clicked'], actions: [] });
   });
 
   it('ignores signals from another sender and for notifications it did not show', async () => {

@@ -1,5 +1,12 @@
 import { Logger } from './logger';
-import { DesktopNotification, NoDesktopSessionError, Notifier, NotifierAnswer, ShowHandlers } from './notifier';
+import {
+  DesktopNotification,
+  NoDesktopSessionError,
+  Notifier,
+  NotifierAnswer,
+  OPEN_ATTACHMENT,
+  ShowHandlers,
+} from './notifier';
 import { BusError, BusSignal, NO_REPLY, NoSessionBusError, SessionBusConnection } from './session-bus';
 
 const SERVICE = 'org.freedesktop.Notifications';
@@ -27,14 +34,21 @@ interface OnScreen {
   body: string;
   urgent: boolean;
   replies: string[];
+  attachmentAction: string | undefined;
   handlers: ShowHandlers;
 }
 
 /** A quick reply's action key: `reply-0`, `reply-1`…; `default` stays the click on the notification itself. */
 const replyAction = (index: number) => `reply-${index}`;
 
-export function notificationActions(replies: readonly string[]): string[] {
-  return ['default', 'Abrir', ...replies.flatMap((reply, i) => [replyAction(i), reply])];
+/** `default` (the click), then `open-attachment` when the alert has attachments, then the quick replies. */
+export function notificationActions(replies: readonly string[], attachmentAction?: string): string[] {
+  return [
+    'default',
+    'Abrir',
+    ...(attachmentAction ? [OPEN_ATTACHMENT, attachmentAction] : []),
+    ...replies.flatMap((reply, i) => [replyAction(i), reply]),
+  ];
 }
 
 interface Answer {
@@ -130,7 +144,7 @@ export class FreedesktopNotifier implements Notifier {
         '',
         summary,
         body,
-        daemon.actions ? notificationActions(n.replies ?? []) : [],
+        daemon.actions ? notificationActions(n.replies ?? [], n.attachmentAction) : [],
         hints,
         n.urgent ? 0 : NORMAL_EXPIRY_MS,
       ],
@@ -143,7 +157,15 @@ export class FreedesktopNotifier implements Notifier {
       throw new NoDesktopSessionError(`${daemon.name} went away while showing the notification`);
     }
     for (const [other, entry] of this.onScreen) if (entry.key === n.key && other !== id) this.onScreen.delete(other);
-    this.onScreen.set(id, { key: n.key, summary, body, urgent: n.urgent, replies: n.replies ?? [], handlers });
+    this.onScreen.set(id, {
+      key: n.key,
+      summary,
+      body,
+      urgent: n.urgent,
+      replies: n.replies ?? [],
+      attachmentAction: n.attachmentAction,
+      handlers,
+    });
     const early = this.unclaimed.get(id);
     if (early) {
       this.unclaimed.delete(id);
@@ -261,7 +283,9 @@ export class FreedesktopNotifier implements Notifier {
     this.onScreen.delete(id);
     const index = entry.replies.findIndex((_, i) => replyAction(i) === answer.action);
     if (index >= 0) entry.handlers.onAnswer(answer.answer, entry.replies[index]);
-    else entry.handlers.onAnswer(answer.answer);
+    else if (answer.action === OPEN_ATTACHMENT && entry.attachmentAction) {
+      entry.handlers.onAnswer(answer.answer, undefined, OPEN_ATTACHMENT);
+    } else entry.handlers.onAnswer(answer.answer);
     return true;
   }
 

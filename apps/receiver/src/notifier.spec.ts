@@ -7,6 +7,8 @@ import {
   NotifierBackend,
   parseNodeNotifierAnswer,
   ShowHandlers,
+  toastOpensAttachment,
+  toastOptions,
   toastReply,
   toNotification,
 } from './notifier';
@@ -124,6 +126,45 @@ describe('notification content', () => {
       'clicked',
       'dismissed',
     ]);
+  });
+
+  it('labels the attachment action "Abrir adjunto", or "Abrir adjuntos" (the folder) when there are several', () => {
+    const file = { id: 'f1', name: 'a.pdf', size: 1, mime: 'application/pdf', sha256: '0'.repeat(64) };
+    expect(toNotification({ ...alert, attachments: [file] }, true).attachmentAction).toBe('Abrir adjunto');
+    expect(toNotification({ ...alert, attachments: [file, { ...file, id: 'f2' }] }, true).attachmentAction).toBe(
+      'Abrir adjuntos',
+    );
+    expect(toNotification(alert, true)).not.toHaveProperty('attachmentAction');
+  });
+
+  it('offers the attachment as the first SnoreToast button, and takes that button as opening it', () => {
+    const n = { ...notification, replies: ['Recibido'], attachmentAction: 'Abrir adjunto' };
+    expect(toastOptions(n, 7)).toEqual({
+      title: 'URGENTE — Soporte',
+      message: 'Hola',
+      sound: true,
+      id: 7,
+      wait: true,
+      actions: ['Abrir adjunto', 'Recibido'],
+    });
+    expect(toastOptions(notification, 7)).not.toHaveProperty('actions');
+    expect(toastOpensAttachment({ action: 'buttonClicked', button: 'Abrir adjunto' }, n)).toBe(true);
+    expect(toastOpensAttachment({ action: 'buttonClicked', button: 'Recibido' }, n)).toBe(false);
+    expect(toastOpensAttachment({ action: 'activated' }, n)).toBe(false);
+    expect(toastOpensAttachment({ action: 'buttonClicked', button: 'Abrir adjunto' }, notification)).toBe(false);
+    // A quick reply worded like the action stays a reply.
+    const same = { ...n, replies: ['Abrir adjunto'] };
+    expect(toastOpensAttachment({ action: 'buttonClicked', button: 'Abrir adjunto' }, same)).toBe(false);
+  });
+
+  it('passes the chosen action through DesktopNotifier', () => {
+    const handlers = { onShown: jest.fn(), onAnswer: jest.fn(), onFailed: jest.fn() };
+    const backend: NotifierBackend = {
+      notify: (_n, done) => done(null, 'clicked', undefined, 'open-attachment'),
+      close: () => false,
+    };
+    new DesktopNotifier(backend, new MemoryLogger()).show(notification, handlers);
+    expect(handlers.onAnswer).toHaveBeenCalledWith('clicked', undefined, 'open-attachment');
   });
 
   it('takes a SnoreToast button as the quick reply it names, and nothing else', () => {

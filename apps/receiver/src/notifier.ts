@@ -13,6 +13,16 @@ export interface DesktopNotification {
   replaces?: string | null;
   /** Quick replies, offered as the notification's actions (buttons) where the platform has them. */
   replies?: string[];
+  /** The label of the action that opens the alert's attachments ("Abrir adjunto"); absent without attachments. */
+  attachmentAction?: string;
+}
+
+/** The action key (D-Bus, notify-send) that opens the alert's attachment, or its folder when it has several. */
+export const OPEN_ATTACHMENT = 'open-attachment';
+
+export function attachmentActionLabel(count: number): string | undefined {
+  if (count <= 0) return undefined;
+  return count === 1 ? 'Abrir adjunto' : 'Abrir adjuntos';
 }
 
 /**
@@ -22,11 +32,17 @@ export interface DesktopNotification {
  */
 export type NotifierAnswer = 'clicked' | 'dismissed' | 'closed' | 'timeout' | 'lost' | 'none';
 
+/** An action besides the click and the quick replies: opening the alert's attachments. */
+export type NotifierAction = typeof OPEN_ATTACHMENT;
+
 export interface ShowHandlers {
   /** On screen, as the notification service confirmed; `handle` identifies it for a later replacement, if any. */
   onShown(handle: string | null): void;
-  /** `reply`: the quick reply the person chose (its action), which is a click too. */
-  onAnswer(answer: NotifierAnswer, reply?: string): void;
+  /**
+   * `reply`: the quick reply the person chose (its action), which is a click too; `action`: another action chosen
+   * (a click as well), such as opening the attachment.
+   */
+  onAnswer(answer: NotifierAnswer, reply?: string, action?: NotifierAction): void;
   onFailed(error: Error): void;
 }
 
@@ -52,7 +68,12 @@ export interface Notifier {
   dispose(): Promise<void>;
 }
 
-export type BackendDone = (error: Error | null, answer: NotifierAnswer, reply?: string) => void;
+export type BackendDone = (
+  error: Error | null,
+  answer: NotifierAnswer,
+  reply?: string,
+  action?: NotifierAction,
+) => void;
 
 export interface NotifierBackend {
   notify(notification: DesktopNotification, done: BackendDone): void;
@@ -78,6 +99,7 @@ export function toNotification(alert: AlertPayload, sound: boolean): DesktopNoti
     urgent: alert.priority === 'urgent',
     sound,
     ...(alert.replies?.length ? { replies: alert.replies } : {}),
+    ...(alert.attachments?.length ? { attachmentAction: attachmentActionLabel(alert.attachments.length) } : {}),
   };
 }
 
@@ -108,7 +130,7 @@ export class DesktopNotifier implements Notifier {
       return true;
     };
     const timer = setTimeout(() => settle(() => handlers.onShown(null)), this.shownAfterMs);
-    const done: BackendDone = (error, answer, reply) => {
+    const done: BackendDone = (error, answer, reply, action) => {
       if (ended) return;
       ended = true;
       clearTimeout(timer);
@@ -120,7 +142,8 @@ export class DesktopNotifier implements Notifier {
       }
       settle(() => handlers.onShown(null));
       if (answer === 'none') return;
-      if (reply === undefined) handlers.onAnswer(answer);
+      if (action !== undefined) handlers.onAnswer(answer, undefined, action);
+      else if (reply === undefined) handlers.onAnswer(answer);
       else handlers.onAnswer(answer, reply);
     };
     try {
@@ -166,6 +189,20 @@ export function toastReply(metadata: unknown, replies: readonly string[] | undef
   return replies?.find((reply) => reply === m.button);
 }
 
+/** The SnoreToast button that opens the attachment; a quick reply with the same text is taken as the reply. */
+export function toastOpensAttachment(
+  metadata: unknown,
+  n: Pick<DesktopNotification, 'replies' | 'attachmentAction'>,
+): boolean {
+  const m = metadata as { action?: unknown; button?: unknown } | undefined;
+  return (
+    m?.action === 'buttonClicked' &&
+    n.attachmentAction !== undefined &&
+    m.button === n.attachmentAction &&
+    toastReply(metadata, n.replies) === undefined
+  );
+}
+
 /** Windows 8+: SnoreToast (or `customPath`), which reports activated / dismissed / timedout through a named pipe. */
 export class ToasterBackend implements NotifierBackend {
   private readonly notifier: WindowsToaster;
@@ -179,11 +216,12 @@ export class ToasterBackend implements NotifierBackend {
   notify(n: DesktopNotification, done: BackendDone): void {
     const id = this.nextToastId++;
     this.toastIds.set(n.key, id);
-    const options = { title: n.title, message: n.message, sound: n.sound, id, wait: true, actions: n.replies };
-    this.notifier.notify(options, (error, response, metadata) => {
+    this.notifier.notify(toastOptions(n, id), (error, response, metadata) => {
       if (this.toastIds.get(n.key) === id) this.toastIds.delete(n.key);
+      const failure = error instanceof Error ? error : null;
+      if (toastOpensAttachment(metadata, n)) return done(failure, 'clicked', undefined, OPEN_ATTACHMENT);
       const reply = toastReply(metadata, n.replies);
-      done(error instanceof Error ? error : null, reply ? 'clicked' : parseNodeNotifierAnswer(response), reply);
+      done(failure, reply ? 'clicked' : parseNodeNotifierAnswer(response), reply);
     });
   }
 
@@ -193,6 +231,19 @@ export class ToasterBackend implements NotifierBackend {
     this.notifier.notify({ close: id } as WindowsToaster.Notification);
     return true;
   }
+}
+
+/** SnoreToast's options: the attachment's button, then the quick replies. */
+export function toastOptions(n: DesktopNotification, id: number): WindowsToaster.Notification {
+  const buttons = [...(n.attachmentAction ? [n.attachmentAction] : []), ...(n.replies ?? [])];
+  return {
+    title: n.title,
+    message: n.message,
+    sound: n.sound,
+    id,
+    wait: true,
+    ...(buttons.length ? { actions: buttons } : {}),
+  };
 }
 
 export class NotificationCenterBackend implements NotifierBackend {

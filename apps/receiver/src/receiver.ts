@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { io } from 'socket.io-client';
 import { AlertHandler } from './alert-handler';
+import { AttachmentDownloads } from './attachments';
 import { Backoff } from './backoff';
 import { Clock, iso, systemClock } from './clock';
 import { ConfigError, loadConfig, ReceiverConfig } from './config';
@@ -12,9 +13,11 @@ import { LOCK_FILE, LockFile, LockHeldError } from './lock-file';
 import { DEFAULT_MACHINE_LOCK, MACHINE_LOCK_ENV, MachineLock, machineLockAddress } from './machine-lock';
 import { createReceiverLogger, ReceiverLogger } from './logger';
 import { CommandNotifier } from './command-notifier';
+import { desktopEnvironment } from './desktop-environment';
 import { FreedesktopNotifier } from './freedesktop-notifier';
 import { createNotifierBackend, DesktopNotifier, Notifier } from './notifier';
 import { connectSessionBus, sessionBusAddress } from './session-bus';
+import { openWithDefaultProgram } from './opener';
 import { Outbox } from './outbox';
 import { SeenStore } from './seen-store';
 import { excerpt, STATUS_FILE, StatusWriter } from './status';
@@ -64,6 +67,7 @@ export class Receiver {
     private readonly connection: ReceiverConnection,
     private readonly handler: AlertHandler,
     private readonly notifier: Notifier,
+    private readonly attachments: AttachmentDownloads,
   ) {
     this.stopping = new Promise((done) => (this.requestStop = done));
   }
@@ -131,6 +135,23 @@ export class Receiver {
     status.update({ pendingReceipts: outbox.size });
 
     let current = config;
+    const openerEnv = async (): Promise<NodeJS.ProcessEnv> => {
+      if (environment.platform === 'win32' || environment.platform === 'darwin') return environment.env;
+      const env = await desktopEnvironment(environment.env, environment.uid);
+      if (!env.DISPLAY && !env.WAYLAND_DISPLAY) {
+        logger.warn('No DISPLAY or WAYLAND_DISPLAY here nor in the desktop session: the file may not open on screen');
+      }
+      return env;
+    };
+    const attachments = AttachmentDownloads.open({
+      dataDir: config.dataDir,
+      site: () => ({ serverUrl: current.serverUrl, name: current.name, key: current.key, ca: current.ca }),
+      openPath: (path) => openWithDefaultProgram(path, { platform: environment.platform, env: openerEnv, logger }),
+      clock,
+      logger,
+      onChange: (list) => status.update({ attachments: list }),
+    });
+    status.update({ attachments: attachments.status() });
     const flush = async (retryRefused = false) => {
       if (!connection.connected) return;
       try {
@@ -164,6 +185,12 @@ export class Receiver {
             excerpt: excerpt(alert.text),
           },
         }),
+      onAttachments: (alert) => attachments.add(alert),
+      onOpenAttachments: (id) =>
+        void attachments
+          .openFiles(id)
+          .catch((error: Error) => logger.error(`Could not open attachments: ${error.message}`)),
+      onRetracted: (id) => attachments.forget(id),
       onDesktop: (desktop) => status.updateDesktop(desktop.available, desktop.reason, desktop.waiting),
     });
     const guarded =
@@ -193,6 +220,7 @@ export class Receiver {
           onConnected: () => {
             status.update({ state: 'connected', lastError: null });
             void flush(true);
+            attachments.retry();
           },
           onWelcome: (welcome) => {
             status.update({ displayName: welcome.displayName });
@@ -220,7 +248,17 @@ export class Receiver {
       restart: () => receiver.restart(EXIT_RESTART),
       logger,
     });
-    const receiver = new Receiver(machineLock, lock, logger, outbox, status, connection, handler, notifier);
+    const receiver = new Receiver(
+      machineLock,
+      lock,
+      logger,
+      outbox,
+      status,
+      connection,
+      handler,
+      notifier,
+      attachments,
+    );
     receiver.configWatch = watchConfigFile(
       config.configPath,
       () => {
@@ -286,7 +324,7 @@ export class Receiver {
     if (this.trialTimer) clearTimeout(this.trialTimer);
     this.configWatch?.close();
     this.handler.stop();
-    await this.notifier.dispose();
+    await Promise.all([this.notifier.dispose(), this.attachments.stop()]);
     if (this.connection.connected && this.outbox.size > 0) {
       await Promise.race([
         this.outbox.flush((receipt) => this.connection.sendReceipt(receipt)),

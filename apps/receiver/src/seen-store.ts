@@ -10,6 +10,7 @@ export interface ScreenRecord {
   message: string;
   expiresAt: string | null;
   replies?: string[];
+  attachmentAction?: string;
 }
 
 export interface SeenEntry {
@@ -197,6 +198,7 @@ function isScreen(value: unknown): value is ScreenRecord {
     typeof v.title === 'string' &&
     typeof v.message === 'string' &&
     (v.expiresAt === null || typeof v.expiresAt === 'string') &&
-    (v.replies === undefined || (Array.isArray(v.replies) && v.replies.every((r) => typeof r === 'string')))
+    (v.replies === undefined || (Array.isArray(v.replies) && v.replies.every((r) => typeof r === 'string'))) &&
+    (v.attachmentAction === undefined || typeof v.attachmentAction === 'string')
   );
 }

@@ -78,6 +78,45 @@ describe('status', () => {
     expect(report(false).text).not.toContain('Notificaciones');
   });
 
+  it("lists the latest alerts' attachments with their paths, and why one failed", () => {
+    const { writer, lockPath, report } = setup();
+    writeFileSync(lockPath, '4242\n');
+    writer.update({ state: 'connected' });
+    expect(report(true).text).not.toContain('Attachments');
+    writer.update({
+      attachments: [
+        {
+          alertId: 'a2',
+          name: 'Precios.pdf',
+          path: '/data/attachments/a2/Precios.pdf',
+          state: 'downloading',
+          reason: null,
+        },
+        {
+          alertId: 'a1',
+          name: 'Circular.pdf',
+          path: '/data/attachments/a1/Circular.pdf',
+          state: 'downloaded',
+          reason: null,
+        },
+        {
+          alertId: 'a1',
+          name: 'Anexo.pdf',
+          path: '/data/attachments/a1/Anexo.pdf',
+          state: 'failed',
+          reason: 'the file is no longer on the server (404)',
+        },
+      ],
+    });
+    const { text } = report(true);
+    expect(text).toContain('  Attachments:        3 (newest first)');
+    expect(text).toContain('    [a2] /data/attachments/a2/Precios.pdf: downloading');
+    expect(text).toContain('    [a1] /data/attachments/a1/Circular.pdf: downloaded');
+    expect(text).toContain(
+      '    [a1] /data/attachments/a1/Anexo.pdf: failed: the file is no longer on the server (404)',
+    );
+  });
+
   it('shortens the alert text to one line', () => {
     expect(excerpt('  uno\n dos  ')).toBe('uno dos');
     expect(excerpt('x'.repeat(100), 10)).toBe(`${'x'.repeat(9)}…`);

@@ -1,3 +1,4 @@
+import type { AttachmentStatus } from './attachments';
 import { readJson, writeJsonAtomic } from './atomic-file';
 import { Clock, iso } from './clock';
 import { lockOwner, PidProbe } from './lock-file';
@@ -37,6 +38,8 @@ export interface ReceiverStatus {
   lastAlert: LastAlert | null;
   pendingReceipts: number;
   desktop: DesktopStatus;
+  /** The latest alerts' attachments, newest first: where each is saved and whether it is there. */
+  attachments: AttachmentStatus[];
   updatedAt: string;
 }
 
@@ -60,6 +63,7 @@ export class StatusWriter {
       lastAlert: null,
       pendingReceipts: 0,
       desktop: { state: 'unknown', reason: null, since: null, waitingAlerts: 0 },
+      attachments: [],
       updatedAt: now,
     };
     this.write();
@@ -132,9 +136,27 @@ export function statusReport(lockPath: string, statusPath: string, isAlive: PidP
     row('Receipts to send', status.pendingReceipts);
     const desktop = status.desktop as DesktopStatus | undefined;
     if (running && desktop) row('Notifications', desktopLine(desktop, now));
+    const attachments = Array.isArray(status.attachments) ? status.attachments : [];
+    if (attachments.length > 0) {
+      row('Attachments', `${attachments.length} (newest first)`);
+      for (const a of attachments) lines.push(`    [${a.alertId}] ${a.path}: ${attachmentLine(a)}`);
+    }
   }
   const connected = running && status?.pid === pid && status.state === 'connected';
   return { connected, text: lines.join('\n') };
+}
+
+const ATTACHMENT_WORDS: Record<AttachmentStatus['state'], string> = {
+  waiting: 'waiting to download',
+  downloading: 'downloading',
+  downloaded: 'downloaded',
+  deleted: 'deleted',
+  failed: 'failed',
+};
+
+function attachmentLine(a: AttachmentStatus): string {
+  const word = ATTACHMENT_WORDS[a.state] ?? a.state;
+  return a.reason ? `${word}: ${a.reason}` : word;
 }
 
 function desktopLine(desktop: DesktopStatus, now: number): string {

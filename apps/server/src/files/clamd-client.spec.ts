@@ -29,7 +29,7 @@ describe('ClamdClient', () => {
   };
 
   it('sends INSTREAM with each chunk prefixed by its length, ended by an empty chunk', async () => {
-    let seen = Buffer.alloc(0);
+    let seen: Buffer = Buffer.alloc(0);
     const client = await clientFor((socket, received) => {
       seen = received;
       socket.end('stream: OK\0');

@@ -26,6 +26,7 @@ function message(id: string, sender: string, target: MessageEntity['targetKind']
     retractedBy: null,
     recipientCount: 0,
     replies: null,
+    attachments: null,
   } satisfies MessageEntity;
 }
 

@@ -22,6 +22,7 @@ function message(id: string, overrides: Partial<MessageEntity> = {}): MessageEnt
     retractedBy: null,
     recipientCount: 0,
     replies: null,
+    attachments: null,
     ...overrides,
   };
 }
@@ -46,6 +47,9 @@ function delivery(
     reminders: 0,
     remindedAt: null,
     flagged: false,
+    reply: null,
+    repliedAt: null,
+    attachmentsDownloadedAt: null,
     ...overrides,
   };
 }

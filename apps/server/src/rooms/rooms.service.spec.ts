@@ -77,7 +77,7 @@ describe('RoomsService.joinWithCode', () => {
     await expect(wrong).rejects.toEqual(new ForbiddenException(JOIN_REFUSED));
     const reasons = mocks.events.emit.mock.calls
       .filter(([name]) => name === 'room.join.failed')
-      .map(([, event]) => (event as { details: { reason: string } }).details.reason);
+      .map(([, event]) => (event as unknown as { details: { reason: string } }).details.reason);
     expect(reasons).toEqual(['unknown code', 'wrong password']);
     expect(mocks.rooms.addMember).not.toHaveBeenCalled();
   });

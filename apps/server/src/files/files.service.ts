@@ -200,7 +200,9 @@ export class FilesService implements OnApplicationBootstrap {
       const file = await this.files.find(id);
       if (!file) problems.push(`attachments[${i}]: file ${id} does not exist`);
       else if (!isDownloadable(toFileResponse(file))) {
-        problems.push(`attachments[${i}]: file "${file.name}" is ${file.state.replace('_', ' ')}, not clean or released`);
+        problems.push(
+          `attachments[${i}]: file "${file.name}" is ${file.state.replace('_', ' ')}, not clean or released`,
+        );
       } else found.push({ id, name: file.name, size: file.size, mime: file.mime, sha256: file.sha256 });
     }
     if (problems.length) throw new FieldValidationException({ attachments: problems });

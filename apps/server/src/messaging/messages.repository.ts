@@ -413,7 +413,11 @@ export class MessagesRepository implements OnApplicationShutdown {
     (marks) =>
       this.dataSource.transaction(async (manager) => {
         for (const { id, at } of marks) {
-          await manager.update(DeliveryEntity, { id, attachmentsDownloadedAt: IsNull() }, { attachmentsDownloadedAt: at });
+          await manager.update(
+            DeliveryEntity,
+            { id, attachmentsDownloadedAt: IsNull() },
+            { attachmentsDownloadedAt: at },
+          );
         }
       }),
     { delayMs: 20, maxItems: 500 },

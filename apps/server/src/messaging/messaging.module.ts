@@ -17,7 +17,15 @@ import { SiteAttachmentsService } from './site-attachments.service';
 @Module({
   imports: [TypeOrmModule.forFeature([MessageEntity, DeliveryEntity]), ReceiversModule, GroupsModule, FilesModule],
   controllers: [MessagingController, SiteAttachmentsController],
-  providers: [MessagesRepository, MessagingService, ReceiptsService, DeliveryScheduler, DeliveryAnnouncer, SendLimit, SiteAttachmentsService],
+  providers: [
+    MessagesRepository,
+    MessagingService,
+    ReceiptsService,
+    DeliveryScheduler,
+    DeliveryAnnouncer,
+    SendLimit,
+    SiteAttachmentsService,
+  ],
   exports: [MessagingService, ReceiptsService],
 })
 export class MessagingModule {}

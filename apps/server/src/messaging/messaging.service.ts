@@ -23,7 +23,14 @@ import { FilesService } from '../files/files.service';
 import { GroupAccessService } from '../groups/group-access.service';
 import { GroupsService } from '../groups/groups.service';
 import { ReceiversService } from '../receivers/receivers.service';
-import { attachmentsOf, HistoryQueryDto, repliesOf, SendMessageDto, toDeliveryResponse, toMessageResponse } from './dto/message.dto';
+import {
+  attachmentsOf,
+  HistoryQueryDto,
+  repliesOf,
+  SendMessageDto,
+  toDeliveryResponse,
+  toMessageResponse,
+} from './dto/message.dto';
 import { DeliveryEntity, MessageEntity } from './message.entity';
 import { type AlertMessage, MessagesRepository, type NewDelivery } from './messages.repository';
 

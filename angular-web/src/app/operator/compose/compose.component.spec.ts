@@ -198,6 +198,38 @@ describe('ComposeComponent', () => {
     expect(el.querySelector('[data-testid="reply-option"][data-reply="Ya está"]')).toBeNull();
   });
 
+  it('attaches shared files that are ready (clean or released), sends their ids and starts the next alert without them', async () => {
+    const { fixture, http, el } = await setup();
+    await click(fixture, byTestId(el, 'attach-button'));
+    const file = (name: string, downloadable: boolean) => ({
+      id: `00000000-0000-4000-8000-00000000000${name.length}`,
+      name,
+      size: 2048,
+      mime: 'application/pdf',
+      sha256: 'a'.repeat(64),
+      state: downloadable ? 'clean' : 'infected',
+      reason: null,
+      uploadedBy: 'ana',
+      createdAt: '2026-12-04T10:00:00.000Z',
+      scannedAt: null,
+      releasedBy: null,
+      releasedAt: null,
+      releaseReason: null,
+      downloadable,
+    });
+    http.expectOne('/api/v1/files').flush([file('recall.pdf', true), file('virus.pdf', false)]);
+    await fixture.whenStable();
+    expect(el.querySelector('[data-testid="attach-virus.pdf"]')).toBeNull();
+    await click(fixture, byTestId(el, 'attach-recall.pdf').querySelector('input') as HTMLElement);
+    await type(fixture, byTestId<HTMLTextAreaElement>(el, 'compose-text'), 'Retirada del lote 42');
+    await click(fixture, byTestId(el, 'compose-send'));
+    const request = http.expectOne('/api/v1/messages');
+    expect(request.request.body.attachments).toEqual([file('recall.pdf', true).id]);
+    request.flush({ id: 'm1', online: [], queued: [], dropped: [], unknown: [] });
+    await fixture.whenStable();
+    expect(byTestId(el, 'attach-button').textContent).not.toContain('(1)');
+  });
+
   it('asks for the site before sending to one site', async () => {
     const { fixture, http, el } = await setup();
     await click(fixture, toggle(el, 'target-receiver'));

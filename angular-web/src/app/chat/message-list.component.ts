@@ -27,6 +27,8 @@ const BUFFER_PX = 600;
 const STICK_PX = 24;
 /** Closer than this to the oldest message shown asks for the page before it. */
 const OLDER_PX = 400;
+/** A scroll event this recent means the reader is scrolling: a correction now would stop their scroll short. */
+const SCROLLING_MS = 150;
 
 /**
  * A room's conversation as a virtual list: only the messages near the viewport are in the page, whatever the length
@@ -71,6 +73,10 @@ export class MessageListComponent {
   private stuck = true;
   private anchor: Anchor | null = null;
   private lastId: string | null = null;
+  private firstId: string | null = null;
+  private userScrolledAt = 0;
+  /** Where this component last put the scroll position: its own scroll event is not the reader's. */
+  private placedAt = -1;
 
   private readonly keys = computed(() => this.messages().map((m) => m.id));
   private readonly offsets = computed(() => {
@@ -120,8 +126,22 @@ export class MessageListComponent {
     this.resized.update((n) => n + 1);
   }
 
+  /** The first message loaded, at once (Home would otherwise glide there and stop wherever a correction lands). */
+  protected toOldest(event: Event): void {
+    event.preventDefault();
+    this.stuck = false;
+    this.atBottom.set(false);
+    this.viewport().nativeElement.scrollTop = 0;
+  }
+
+  protected toNewestKey(event: Event): void {
+    event.preventDefault();
+    this.toNewest();
+  }
+
   protected scrolled(): void {
     const viewport = this.viewport().nativeElement;
+    if (Math.abs(viewport.scrollTop - this.placedAt) >= 1) this.userScrolledAt = performance.now();
     this.scrollTop.set(viewport.scrollTop);
     this.stuck = viewport.scrollHeight - viewport.scrollTop - viewport.clientHeight <= STICK_PX;
     this.atBottom.set(this.stuck);
@@ -141,6 +161,7 @@ export class MessageListComponent {
     this.missed.set(0);
     this.anchor = null;
     this.lastId = null;
+    this.firstId = null;
     this.announcement.set(null);
   }
 
@@ -159,8 +180,10 @@ export class MessageListComponent {
   }
 
   /**
-   * After each render: measures the messages in the page, then puts the scroll position where the reader expects it
-   * (the bottom while they follow the conversation, otherwise the same message at the same place).
+   * After each render: measures the messages in the page, then puts the scroll position where the reader expects it:
+   * the bottom while they follow the conversation, otherwise the same message at the same place. While the reader
+   * scrolls, a message measured taller or shorter than estimated is left to move a little rather than stop their
+   * scroll; older messages added above are always made up for.
    */
   private settle(): void {
     const viewport = this.viewport().nativeElement;
@@ -176,12 +199,16 @@ export class MessageListComponent {
     const total = offsets[offsets.length - 1];
     // The spacer's new height first, so the position set below is not cut to the old one.
     this.spacer().nativeElement.style.height = `${total}px`;
-    const target = this.stuck
-      ? Math.max(0, total - viewport.clientHeight)
-      : this.anchor
-        ? topFor(this.anchor, keys, offsets)
-        : null;
-    if (target !== null && Math.abs(viewport.scrollTop - target) >= 1) viewport.scrollTop = target;
+    const prepended = this.firstId !== null && keys.length > 0 && keys[0] !== this.firstId;
+    this.firstId = keys[0] ?? null;
+    const scrolling = performance.now() - this.userScrolledAt < SCROLLING_MS;
+    let target: number | null = null;
+    if (this.stuck) target = Math.max(0, total - viewport.clientHeight);
+    else if (this.anchor && (prepended || !scrolling)) target = topFor(this.anchor, keys, offsets);
+    if (target !== null && Math.abs(viewport.scrollTop - target) >= 1) {
+      viewport.scrollTop = target;
+      this.placedAt = viewport.scrollTop;
+    }
     this.scrollTop.set(viewport.scrollTop);
     this.anchor = anchorAt(keys, offsets, viewport.scrollTop);
     if (this.stuck && keys.length) this.newestSeen.emit();

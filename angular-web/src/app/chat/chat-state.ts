@@ -51,3 +51,16 @@ export function countsFor(message: RoomMessageResponse, members: readonly RoomMe
     of: others.length,
   };
 }
+
+/**
+ * The first message by someone else after the reader's marker `after` (null: no marker known yet), where the
+ * "new messages" line goes.
+ */
+export function firstUnreadOf(
+  messages: readonly RoomMessageResponse[],
+  after: number | null,
+  myId: number | null,
+): string | null {
+  if (after === null) return null;
+  return messages.find((m) => m.seq > after && m.author.id !== myId)?.id ?? null;
+}

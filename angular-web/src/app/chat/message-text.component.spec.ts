@@ -43,4 +43,12 @@ describe('MessageTextComponent', () => {
       ['@luis', false],
     ]);
   });
+
+  it('ends a link where markup would start, and shows the rest as text', async () => {
+    const el = await renderText('https://a.test/x"><img src=x onerror=alert(1)> data:text/html,<b>x</b>');
+    expect([...el.querySelectorAll('a')].map((a) => a.getAttribute('href'))).toEqual(['https://a.test/x']);
+    expect(el.querySelector('img')).toBeNull();
+    expect(el.querySelector('b')).toBeNull();
+    expect(el.textContent).toContain('"><img src=x onerror=alert(1)> data:text/html,<b>x</b>');
+  });
 });

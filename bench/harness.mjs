@@ -442,7 +442,7 @@ export async function stopChild(child) {
   const exited = new Promise((r) => child.once('exit', r));
   child.kill('SIGTERM');
   // A server that just lost thousands of connections may take a while; a CPU profile is written at the end.
-  const profiling = (process.env.BENCH_SERVER_NODE_OPTIONS ?? '').includes('prof');
+  const profiling = `${process.env.BENCH_SERVER_NODE_OPTIONS} ${process.env.BENCH_FLOOR_NODE_OPTIONS}`.includes('prof');
   await Promise.race([exited, sleep(profiling ? 120_000 : 30_000)]);
   if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   children.delete(child);

@@ -1,7 +1,8 @@
 /* global process, console */
 /* eslint-disable no-restricted-properties -- the bench is not the server: it reads its options from the environment */
 // npm run bench -- [--scenarios capacity,fanout,throughput,storm,cluster] [--sizes 1000,5000,10000] [--rounds 10]
-//                  [--workers 4] [--concurrency 50] [--phase-timeout 120]
+//                  [--warmup 3] [--round-gap 300] [--workers 4 | --workers 2,4] [--concurrency 50]
+//                  [--phase-timeout 120]
 //                  [--throughput-seconds 30] [--throughput-concurrency 16]
 //                  [--chat-users 1000] [--chat-rooms 100] [--chat-rate 200] [--chat-seconds 30]
 //                  [--files-sites 500] [--files-upload-mb 20] [--files-attachment-mb 2]
@@ -10,12 +11,14 @@
 //                  [--cluster-size 10000] [--cluster-rounds 10] [--cluster-throughput-seconds 15]
 //                  [--cluster-database-url postgres://postgres@127.0.0.1:5432/test]
 //                  [--cluster-redis-url redis://127.0.0.1:6379]
-// env: BENCH_SCENARIOS, BENCH_SIZES, BENCH_ROUNDS, BENCH_WORKERS, BENCH_PHASE_TIMEOUT_SECONDS, BENCH_CONCURRENCY,
+// env: BENCH_SCENARIOS, BENCH_SIZES, BENCH_ROUNDS, BENCH_WARMUP_ROUNDS, BENCH_ROUND_GAP_MS, BENCH_WORKERS,
+//      BENCH_PHASE_TIMEOUT_SECONDS, BENCH_CONCURRENCY,
 //      BENCH_THROUGHPUT_SECONDS, BENCH_THROUGHPUT_CONCURRENCY, BENCH_STORM_SIZE, BENCH_STORM_ALERTS,
 //      BENCH_STORM_DEADLINE_SECONDS, BENCH_STORM_MIN_BACKOFF_MS, BENCH_STORM_MAX_BACKOFF_MS,
 //      BENCH_STORM_CONNECT_TIMEOUT_MS, BENCH_CLUSTER_SIZE, BENCH_CLUSTER_ROUNDS, BENCH_CLUSTER_THROUGHPUT_SECONDS,
 //      BENCH_CLUSTER_DATABASE_URL, BENCH_CLUSTER_REDIS_URL,
-//      BENCH_SERVER_NODE_OPTIONS (extra node flags for the Avisa server, e.g. --cpu-prof)
+//      BENCH_SERVER_NODE_OPTIONS (extra node flags for the Avisa server, e.g. --cpu-prof),
+//      BENCH_FLOOR_NODE_OPTIONS (the same for the floor server)
 //
 // Scenarios (default: all five; the default run skips cluster, with a notice, when PostgreSQL or Redis does not
 // answer):
@@ -51,6 +54,7 @@ import {
   adminLogin,
   arg,
   children,
+  cpuSeconds,
   freePort,
   hasArg,
   median,
@@ -61,6 +65,7 @@ import {
   rssKb,
   settledRssKb,
   sleep,
+  sqlTraceMark,
   startAvisa,
   stopChild,
   table,
@@ -90,7 +95,14 @@ const SIZES = arg('sizes', 'BENCH_SIZES', '1000')
   .filter((n) => n > 0);
 // Capacity alone: connect and measure memory, no fan-out rounds.
 const ROUNDS = SCENARIOS.includes('fanout') ? Number(arg('rounds', 'BENCH_ROUNDS', '10')) : 0;
-const WORKERS = Number(arg('workers', 'BENCH_WORKERS', '4'));
+const WARMUP = SCENARIOS.includes('fanout') ? Number(arg('warmup', 'BENCH_WARMUP_ROUNDS', '3')) : 0;
+const ROUND_GAP_MS = Number(arg('round-gap', 'BENCH_ROUND_GAP_MS', '300'));
+// Several receiver-process settings for capacity and fan-out (e.g. 2,4); the other scenarios use the first.
+const WORKER_SETTINGS = arg('workers', 'BENCH_WORKERS', '4')
+  .split(',')
+  .map((s) => Number(s.trim()))
+  .filter((n) => n > 0);
+const WORKERS = WORKER_SETTINGS[0];
 const CONCURRENCY = Number(arg('concurrency', 'BENCH_CONCURRENCY', '50')); // handshakes in flight per worker
 const PHASE_MS = Number(arg('phase-timeout', 'BENCH_PHASE_TIMEOUT_SECONDS', '120')) * 1000;
 const CONNECT = { concurrency: CONCURRENCY, phaseMs: PHASE_MS };
@@ -105,7 +117,7 @@ const CHAT = {
   rooms: Number(arg('chat-rooms', 'BENCH_CHAT_ROOMS', '100')),
   rate: Number(arg('chat-rate', 'BENCH_CHAT_RATE', '200')),
   seconds: Number(arg('chat-seconds', 'BENCH_CHAT_SECONDS', '30')),
-  workers: Number(arg('workers', 'BENCH_WORKERS', '4')),
+  workers: WORKERS,
   historyReads: 200,
   phaseMs: Number(arg('phase-timeout', 'BENCH_PHASE_TIMEOUT_SECONDS', '120')) * 1000,
 };
@@ -152,6 +164,48 @@ function arrivalStats(t0, recv, acks) {
   };
 }
 
+/** Until every receipt is stored (Avisa) or received (the floor) and acknowledged at its receiver. */
+const doneMs = (round) =>
+  round.storedMs == null || round.lastAckAtClientMs == null ? null : Math.max(round.storedMs, round.lastAckAtClientMs);
+
+/**
+ * Warm-up rounds first (not reported), then the measured ones; each round's server CPU is read from
+ * /proc/<pid>/stat just before the POST and once every receipt is stored (or received) and acknowledged.
+ */
+async function fanoutRounds(pid, oneRound, server = null) {
+  const rounds = [];
+  let measuredFrom = 0;
+  for (let r = 0; r < WARMUP + ROUNDS; r++) {
+    if (r === WARMUP) {
+      if (server) await sqlTraceMark(server); // statements of start-up, connecting and warm-up end here
+      measuredFrom = cpuSeconds(pid);
+    }
+    const cpuBefore = cpuSeconds(pid);
+    const round = await oneRound(r);
+    round.serverCpuMs = (cpuSeconds(pid) - cpuBefore) * 1000;
+    round.doneMs = doneMs(round);
+    if (r >= WARMUP) rounds.push(round);
+    await sleep(ROUND_GAP_MS);
+  }
+  // What the server still does once a round is done (counts for operators, checkpoints) belongs to it too.
+  await cpuQuiet(pid);
+  const serverCpuMsPerRoundAll = ((cpuSeconds(pid) - measuredFrom) * 1000) / ROUNDS;
+  const sqlTrace = server ? await sqlTraceMark(server) : null; // the measured rounds' statements
+  return { rounds, serverCpuMsPerRoundAll, sqlTrace };
+}
+
+/** Waits (at most 10 s) until the process has used no CPU for half a second. */
+async function cpuQuiet(pid) {
+  const until = now() + 10_000;
+  let last = cpuSeconds(pid);
+  while (now() < until) {
+    await sleep(500);
+    const cpu = cpuSeconds(pid);
+    if (cpu === last) return;
+    last = cpu;
+  }
+}
+
 async function benchAvisa(n, workers) {
   const server = await startAvisa();
   const token = await adminLogin(server);
@@ -169,37 +223,39 @@ async function benchAvisa(n, workers) {
   const storedCount = db.prepare(
     "SELECT count(*) AS c FROM deliveries WHERE message_id = ? AND state IN ('delivered', 'read')",
   );
-  const rounds = [];
-  for (let r = 0; r < ROUNDS; r++) {
-    const t0 = now();
-    const res = await within(
-      PHASE_MS,
-      'POST /messages',
-      server.api('POST', '/api/v1/messages', {
-        token,
-        body: { target: { kind: 'all' }, text: `${TEXT} (#${r + 1})`, priority: 'urgent' },
-      }),
-    );
-    const postMs = now() - t0;
-    if (res.status !== 201) throw new Error(`send failed: ${res.status} ${JSON.stringify(res.body)}`);
-    const id = res.body.id;
-    const online = res.body.online.length;
-    const arrivals = workers.alertDone(id);
-    // Poll the database (read-only) until every delivered receipt is stored.
-    let storedMs = null;
-    const polled = (async () => {
-      for (;;) {
-        if (storedCount.get(id).c >= conn.connected) {
-          storedMs = now() - t0;
-          return;
+  const { rounds, serverCpuMsPerRoundAll, sqlTrace } = await fanoutRounds(
+    server.child.pid,
+    async (r) => {
+      const t0 = now();
+      const res = await within(
+        PHASE_MS,
+        'POST /messages',
+        server.api('POST', '/api/v1/messages', {
+          token,
+          body: { target: { kind: 'all' }, text: `${TEXT} (#${r + 1})`, priority: 'urgent' },
+        }),
+      );
+      const postMs = now() - t0;
+      if (res.status !== 201) throw new Error(`send failed: ${res.status} ${JSON.stringify(res.body)}`);
+      const id = res.body.id;
+      const online = res.body.online.length;
+      const arrivals = workers.alertDone(id);
+      // Poll the database (read-only) until every delivered receipt is stored.
+      let storedMs = null;
+      const polled = (async () => {
+        for (;;) {
+          if (storedCount.get(id).c >= conn.connected) {
+            storedMs = now() - t0;
+            return;
+          }
+          await sleep(2);
         }
-        await sleep(2);
-      }
-    })();
-    const [got] = await within(PHASE_MS, `fan-out round ${r + 1}`, Promise.all([arrivals, polled]));
-    rounds.push({ id, online, postMs, ...arrivalStats(t0, got.recv, got.acks), ackErrors: got.ackErrors, storedMs });
-    await sleep(300);
-  }
+      })();
+      const [got] = await within(PHASE_MS, `fan-out round ${r + 1}`, Promise.all([arrivals, polled]));
+      return { id, online, postMs, ...arrivalStats(t0, got.recv, got.acks), ackErrors: got.ackErrors, storedMs };
+    },
+    server,
+  );
   db.close();
   const rssAfterFanout = rssKb(server.child.pid);
   await workers.close(PHASE_MS);
@@ -217,6 +273,8 @@ async function benchAvisa(n, workers) {
     kbPerReceiver: (rssConnected - rssBefore) / n,
     ...conn,
     rounds,
+    serverCpuMsPerRoundAll,
+    sqlTrace,
     serverWarnings: slowLog,
     certDir: join(server.dir, 'certs'),
     keep: server,
@@ -229,6 +287,8 @@ async function benchFloor(n, workers, certFile, keyFile) {
   const port = await freePort();
   const child = fork(join(HERE, 'floor-server.mjs'), [certFile, keyFile, String(port)], {
     env: { ...process.env, ...SERVER_PROCESS_ENV },
+    // e.g. BENCH_FLOOR_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/floor-prof" to compare profiles.
+    execArgv: (process.env.BENCH_FLOOR_NODE_OPTIONS ?? '').split(' ').filter(Boolean),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   children.add(child);
@@ -250,8 +310,7 @@ async function benchFloor(n, workers, certFile, keyFile) {
   const conn = await workers.connect(`${base}/receivers`, ca, creds, CONNECT);
   const rssConnected = await settledRssKb(child.pid);
 
-  const rounds = [];
-  for (let r = 0; r < ROUNDS; r++) {
+  const { rounds, serverCpuMsPerRoundAll } = await fanoutRounds(child.pid, async (r) => {
     const id = randomUUID();
     const payload = {
       id,
@@ -282,15 +341,8 @@ async function benchFloor(n, workers, certFile, keyFile) {
     await res.body.text();
     const postMs = now() - t0;
     const [got, ackAt] = await within(PHASE_MS, `floor fan-out round ${r + 1}`, Promise.all([arrivals, allAcks]));
-    rounds.push({
-      id,
-      postMs,
-      ...arrivalStats(t0, got.recv, got.acks),
-      ackErrors: got.ackErrors,
-      storedMs: ackAt - t0,
-    });
-    await sleep(300);
-  }
+    return { id, postMs, ...arrivalStats(t0, got.recv, got.acks), ackErrors: got.ackErrors, storedMs: ackAt - t0 };
+  });
   const rssAfterFanout = rssKb(child.pid);
   await workers.close(PHASE_MS);
   await stopChild(child);
@@ -302,15 +354,27 @@ async function benchFloor(n, workers, certFile, keyFile) {
     kbPerReceiver: (rssConnected - rssBefore) / n,
     ...conn,
     rounds,
+    serverCpuMsPerRoundAll,
   };
 }
 
 // ---------- report ----------
 
 function summarize(result) {
-  const keys = ['postMs', 'firstMs', 'medianMs', 'p99Ms', 'lastMs', 'lastAckAtClientMs', 'storedMs'];
+  const keys = [
+    'postMs',
+    'firstMs',
+    'medianMs',
+    'p99Ms',
+    'lastMs',
+    'lastAckAtClientMs',
+    'storedMs',
+    'doneMs',
+    'serverCpuMs',
+  ];
   const out = {};
   for (const k of keys) out[k] = median(result.rounds.map((r) => r[k]));
+  out.serverCpuMsPerRoundAll = result.serverCpuMsPerRoundAll;
   return out;
 }
 
@@ -333,7 +397,7 @@ async function main() {
   }
   const sized = SCENARIOS.some((s) => s !== 'storm' && s !== 'cluster');
   console.log(
-    `bench: scenarios ${SCENARIOS.join(', ')}; ${sized ? `sizes ${SIZES.join(', ')}, ${ROUNDS} rounds, ` : ''}${SCENARIOS.includes('storm') ? `storm size ${STORM.size}, ` : ''}${SCENARIOS.includes('cluster') ? `cluster size ${CLUSTER.size}, ` : ''}${WORKERS} receiver processes, ${CONCURRENCY} handshakes in flight each; ${machine.cpus} CPUs, node ${machine.node}`,
+    `bench: scenarios ${SCENARIOS.join(', ')}; ${sized ? `sizes ${SIZES.join(', ')}, ${ROUNDS} rounds after ${WARMUP} warm-up, ${ROUND_GAP_MS} ms apart, ` : ''}${SCENARIOS.includes('storm') ? `storm size ${STORM.size}, ` : ''}${SCENARIOS.includes('cluster') ? `cluster size ${CLUSTER.size}, ` : ''}${WORKER_SETTINGS.join(' and ')} receiver processes, ${CONCURRENCY} handshakes in flight each; ${machine.cpus} CPUs, node ${machine.node}`,
   );
   const results = [];
   const throughput = [];
@@ -354,7 +418,7 @@ async function main() {
           scenarios: SCENARIOS,
           sizes: SIZES,
           rounds: ROUNDS,
-          workers: WORKERS,
+          workers: WORKER_SETTINGS,
           concurrency: CONCURRENCY,
           results,
           throughputOptions: SCENARIOS.includes('throughput')
@@ -389,27 +453,31 @@ async function main() {
       ),
     );
   if (SCENARIOS.includes('capacity') || SCENARIOS.includes('fanout')) {
-    for (const n of SIZES) {
-      const workers = new Workers(WORKERS);
-      try {
-        console.log(`\n[N=${n}] avisa …`);
-        const avisa = await benchAvisa(n, workers);
-        const { keep, certDir, ...avisaOut } = avisa;
-        console.log(`[N=${n}] floor …`);
-        const floor = await benchFloor(n, workers, join(certDir, 'server.crt'), join(certDir, 'server.key'));
-        rmSync(keep.dir, { recursive: true, force: true });
-        tempDirs.delete(keep.dir);
-        results.push({
-          n,
-          avisa: { ...avisaOut, summary: summarize(avisa) },
-          floor: { ...floor, summary: summarize(floor) },
-        });
-        printSize(results[results.length - 1]);
-        writeResults();
-      } finally {
-        workers.kill();
+    for (const n of SIZES)
+      for (const w of WORKER_SETTINGS) {
+        const workers = new Workers(w);
+        try {
+          console.log(`\n[N=${n}, ${w} receiver processes] avisa …`);
+          const avisa = await benchAvisa(n, workers);
+          const { keep, certDir, ...avisaOut } = avisa;
+          console.log(`[N=${n}] floor …`);
+          const floor = await benchFloor(n, workers, join(certDir, 'server.crt'), join(certDir, 'server.key'));
+          rmSync(keep.dir, { recursive: true, force: true });
+          tempDirs.delete(keep.dir);
+          results.push({
+            n,
+            workers: w,
+            warmupRounds: WARMUP,
+            roundGapMs: ROUND_GAP_MS,
+            avisa: { ...avisaOut, summary: summarize(avisa) },
+            floor: { ...floor, summary: summarize(floor) },
+          });
+          printSize(results[results.length - 1]);
+          writeResults();
+        } finally {
+          workers.kill();
+        }
       }
-    }
   }
   if (SCENARIOS.includes('throughput')) {
     for (const n of SIZES) {
@@ -469,10 +537,10 @@ async function main() {
   console.log(`\nJSON: ${file}`);
 }
 
-function printSize({ n, avisa, floor }) {
+function printSize({ n, workers, avisa, floor }) {
   const f = (x) => (x == null || Number.isNaN(x) ? '-' : x >= 100 ? String(Math.round(x)) : String(round1(x)));
   const ratio = (a, b) => (a == null || b == null || !b ? '-' : `${(a / b).toFixed(2)}x`);
-  const rows = [['N=' + n, 'avisa', 'floor', 'ratio']];
+  const rows = [[`N=${n}, ${workers} receiver processes`, 'avisa', 'floor', 'ratio']];
   const add = (label, a, b) => rows.push([label, f(a), f(b), ratio(a, b)]);
   add('connected', avisa.connected, floor.connected);
   add('RSS before (MB)', avisa.rssBeforeKb / 1024, floor.rssBeforeKb / 1024);
@@ -481,7 +549,7 @@ function printSize({ n, avisa, floor }) {
   add('connect all (ms)', avisa.connectAllMs, floor.connectAllMs);
   const s = avisa.summary;
   const t = floor.summary;
-  rows.push([`fan-out, median of ${avisa.rounds.length} rounds`, '', '', '']);
+  rows.push([`fan-out, median of ${avisa.rounds.length} rounds after ${WARMUP} warm-up`, '', '', '']);
   add('  POST answered (ms)', s.postMs, t.postMs);
   add('  first alert arrives (ms)', s.firstMs, t.firstMs);
   add('  median arrival (ms)', s.medianMs, t.medianMs);
@@ -489,6 +557,9 @@ function printSize({ n, avisa, floor }) {
   add('  last arrival (ms)', s.lastMs, t.lastMs);
   add('  last receipt acked (ms)', s.lastAckAtClientMs, t.lastAckAtClientMs);
   add('  all stored | all acks (ms)', s.storedMs, t.storedMs);
+  add('  every receipt stored and acked (ms)', s.doneMs, t.doneMs);
+  add('  server CPU per round, POST to done (ms)', s.serverCpuMs, t.serverCpuMs);
+  add('  server CPU per round, all of it (ms)', s.serverCpuMsPerRoundAll, t.serverCpuMsPerRoundAll);
   console.log(table(rows));
 }
 

@@ -48,6 +48,20 @@ export class EntityStatements<T extends ObjectLiteral> {
     return rows.map((row) => this.hydrate(row));
   }
 
+  /**
+   * `UPDATE … SET <setAndWhere> RETURNING` every column: the rows as the update left them, converted like `select`.
+   * PostgreSQL and SQLite (3.35+) both return the changed rows; the ORM hands PostgreSQL's UPDATE back as
+   * `[rows, count]`.
+   */
+  async updateReturning(setAndWhere: Statement, executor: Executor = this.dataSource): Promise<T[]> {
+    const raw = (await executor.query(
+      `UPDATE ${this.table} SET ${setAndWhere.text} RETURNING ${this.selectList}`,
+      setAndWhere.params,
+    )) as unknown;
+    const rows = (this.numbered ? (raw as [unknown[], number])[0] : raw) as Record<string, unknown>[];
+    return rows.map((row) => this.hydrate(row));
+  }
+
   /** The one row whose unique column `property` equals `value`. */
   async findOneBy(property: keyof T & string, value: unknown): Promise<T | null> {
     let column = this.findColumn.get(property);

@@ -227,32 +227,85 @@ export class MessagesRepository implements OnApplicationShutdown {
   private async applyReceiptsNow(receipts: readonly ReceiptRow[]): Promise<(DeliveryEntity | null)[]> {
     if (!receipts.length) return [];
     return this.dataSource.transaction(async (manager) => {
-      const rows = await this.loadForReceipts(manager, receipts);
-      const changed = new Map<number, DeliveryEntity>();
-      const results = receipts.map((r) => {
-        const row = rows.get(receiptKey(r.messageId, r.receiverName));
-        if (!row || !applyReceipt(row, r)) return null;
-        changed.set(row.id, row);
-        return row;
-      });
-      // Rows that end in the same state and times are written by one statement.
-      const writes = new Map<string, number[]>();
-      for (const row of changed.values()) {
-        const key = `${row.state}|${row.deliveredAt}|${row.readAt}|${row.reply}|${row.repliedAt}`;
-        const ids = writes.get(key);
-        if (ids) ids.push(row.id);
-        else writes.set(key, [row.id]);
-      }
-      for (const ids of writes.values()) {
-        const { state, deliveredAt, readAt, reply, repliedAt } = changed.get(ids[0])!;
-        for (const batch of chunks(ids, 512)) {
-          const s = this.sql.statement`UPDATE deliveries SET state = ${state}, delivered_at = ${deliveredAt},
-            read_at = ${readAt}, reply = ${reply}, replied_at = ${repliedAt} WHERE id IN (${inList(batch)})`;
-          await manager.query(s.text, s.params);
-        }
-      }
+      const results: (DeliveryEntity | null)[] = receipts.map(() => null);
+      const rest = await this.applyFirstDeliveries(manager, receipts, results);
+      if (rest.length) await this.applyReceiptsOneByOne(manager, receipts, rest, results);
       return results;
     });
+  }
+
+  /**
+   * Nearly every receipt is a site's first `delivered` for a copy still open: those of one alert move forward in
+   * one statement, whatever the number of sites. Answers the indexes of the receipts left for the general path
+   * (a read, a reply, a copy no longer open, a second receipt of one site in the same batch).
+   */
+  private async applyFirstDeliveries(
+    manager: EntityManager,
+    receipts: readonly ReceiptRow[],
+    results: (DeliveryEntity | null)[],
+  ): Promise<number[]> {
+    const rest: number[] = [];
+    const byMessage = new Map<string, Map<string, number>>();
+    receipts.forEach((r, i) => {
+      const sites = byMessage.get(r.messageId) ?? new Map<string, number>();
+      if (r.state !== 'delivered' || r.reply !== undefined || sites.has(r.receiverName)) rest.push(i);
+      else byMessage.set(r.messageId, sites.set(r.receiverName, i));
+    });
+    for (const [messageId, sites] of byMessage) {
+      const names = [...sites.keys()];
+      for (const batch of chunks(names, 512)) {
+        // One time for the batch: the receipts in it arrived within the batcher's few milliseconds.
+        const at = Math.max(...batch.map((name) => receipts[sites.get(name)!].at));
+        const updated = await this.fixedDeliveries.updateReturning(
+          this.sql.statement`state = CASE WHEN read_at IS NULL THEN 'delivered' ELSE 'read' END,
+            delivered_at = COALESCE(delivered_at, ${at})
+            WHERE message_id = ${messageId} AND receiver_name IN (${inList(batch)})
+              AND state IN (${inList(OPEN_STATES)})`,
+          manager,
+        );
+        for (const row of updated) {
+          results[sites.get(row.receiverName)!] = row;
+          sites.delete(row.receiverName);
+        }
+      }
+      for (const i of sites.values()) rest.push(i);
+    }
+    return rest.sort((a, b) => a - b);
+  }
+
+  /** Receipts one by one over their rows as stored, for what the set-wise path does not cover. */
+  private async applyReceiptsOneByOne(
+    manager: EntityManager,
+    receipts: readonly ReceiptRow[],
+    indexes: readonly number[],
+    results: (DeliveryEntity | null)[],
+  ): Promise<void> {
+    const some = indexes.map((i) => receipts[i]);
+    const rows = await this.loadForReceipts(manager, some);
+    const changed = new Map<number, DeliveryEntity>();
+    for (const i of indexes) {
+      const r = receipts[i];
+      const row = rows.get(receiptKey(r.messageId, r.receiverName));
+      if (!row || !applyReceipt(row, r)) continue;
+      changed.set(row.id, row);
+      results[i] = row;
+    }
+    // Rows that end in the same state and times are written by one statement.
+    const writes = new Map<string, number[]>();
+    for (const row of changed.values()) {
+      const key = `${row.state}|${row.deliveredAt}|${row.readAt}|${row.reply}|${row.repliedAt}`;
+      const ids = writes.get(key);
+      if (ids) ids.push(row.id);
+      else writes.set(key, [row.id]);
+    }
+    for (const ids of writes.values()) {
+      const { state, deliveredAt, readAt, reply, repliedAt } = changed.get(ids[0])!;
+      for (const batch of chunks(ids, 512)) {
+        const s = this.sql.statement`UPDATE deliveries SET state = ${state}, delivered_at = ${deliveredAt},
+          read_at = ${readAt}, reply = ${reply}, replied_at = ${repliedAt} WHERE id IN (${inList(batch)})`;
+        await manager.query(s.text, s.params);
+      }
+    }
   }
 
   private async loadForReceipts(manager: EntityManager, receipts: readonly ReceiptRow[]) {
@@ -334,7 +387,8 @@ export class MessagesRepository implements OnApplicationShutdown {
             .orWhere('d.reminded_at < :cutoff', { cutoff }),
         ),
       )
-      .take(limit)
+      // One message per delivery: a plain LIMIT, not take()'s DISTINCT subquery and second query for joins.
+      .limit(limit)
       .getMany();
   }
 

@@ -372,24 +372,26 @@ export class MessagesRepository implements OnApplicationShutdown {
 
   /** Unread urgent deliveries whose last showing is older than `cutoff`. */
   async urgentUnreadSince(cutoff: number, now: number, limit: number): Promise<DeliveryEntity[]> {
-    return this.deliveries
-      .createQueryBuilder('d')
-      .innerJoin(MessageEntity, 'm', 'm.id = d.message_id')
-      .where('d.state = :delivered', { delivered: 'delivered' })
-      .andWhere("m.priority = 'urgent'")
-      .andWhere('m.retracted_at IS NULL')
-      .andWhere('d.flagged = :no', { no: false })
-      .andWhere('d.expires_at > :now', { now })
-      .andWhere(
-        new Brackets((w) =>
-          w
-            .where('d.reminded_at IS NULL AND d.delivered_at < :cutoff', { cutoff })
-            .orWhere('d.reminded_at < :cutoff', { cutoff }),
-        ),
-      )
-      // One message per delivery: a plain LIMIT, not take()'s DISTINCT subquery and second query for joins.
-      .limit(limit)
-      .getMany();
+    return (
+      this.deliveries
+        .createQueryBuilder('d')
+        .innerJoin(MessageEntity, 'm', 'm.id = d.message_id')
+        .where('d.state = :delivered', { delivered: 'delivered' })
+        .andWhere("m.priority = 'urgent'")
+        .andWhere('m.retracted_at IS NULL')
+        .andWhere('d.flagged = :no', { no: false })
+        .andWhere('d.expires_at > :now', { now })
+        .andWhere(
+          new Brackets((w) =>
+            w
+              .where('d.reminded_at IS NULL AND d.delivered_at < :cutoff', { cutoff })
+              .orWhere('d.reminded_at < :cutoff', { cutoff }),
+          ),
+        )
+        // One message per delivery: a plain LIMIT, not take()'s DISTINCT subquery and second query for joins.
+        .limit(limit)
+        .getMany()
+    );
   }
 
   async recordReminder(id: number, reminders: number, at: number, flagged: boolean): Promise<void> {

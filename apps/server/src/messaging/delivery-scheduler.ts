@@ -63,18 +63,42 @@ export class DeliveryScheduler implements OnApplicationBootstrap {
     if (!due.length) return;
     const online = await this.hub.online([...new Set(due.map((d) => d.receiverName))]);
     const messages = await this.messages.findMessages(due.map((d) => d.messageId));
-    const changes: DeliveryChange[] = [];
+    // Copies of one alert reaching the same count go out as one push and are recorded by one statement.
+    const rounds = new Map<string, { messageId: string; reminders: number; flagged: boolean; due: typeof due }>();
     for (const d of due) {
-      const message = messages.get(d.messageId);
-      if (!message) continue;
+      if (!messages.has(d.messageId)) continue;
       const flagged = d.reminders >= max;
       if (!flagged && !online.has(d.receiverName)) continue;
       const reminders = flagged ? d.reminders : d.reminders + 1;
-      if (!flagged) this.hub.sendAlert([d.receiverName], toAlertPayload(message, reminders));
-      await this.messages.recordReminder(d.id, reminders, now, flagged);
-      changes.push({ messageId: d.messageId, receiver: d.receiverName, state: d.state, at: now, reminders, flagged });
+      const key = `${d.messageId}|${reminders}|${flagged}`;
+      const round = rounds.get(key) ?? { messageId: d.messageId, reminders, flagged, due: [] };
+      round.due.push(d);
+      rounds.set(key, round);
     }
-    this.announcer.announce(changes);
+    for (const { messageId, reminders, flagged, due: copies } of rounds.values()) {
+      if (!flagged) {
+        this.hub.sendAlert(
+          copies.map((d) => d.receiverName),
+          toAlertPayload(messages.get(messageId)!, reminders),
+        );
+      }
+    }
+    await this.messages.recordReminders(
+      [...rounds.values()].map((r) => ({ ids: r.due.map((d) => d.id), reminders: r.reminders, flagged: r.flagged })),
+      now,
+    );
+    this.announcer.announce(
+      [...rounds.values()].flatMap(({ messageId, reminders, flagged, due: copies }) =>
+        copies.map((d): DeliveryChange => ({
+          messageId,
+          receiver: d.receiverName,
+          state: d.state,
+          at: now,
+          reminders,
+          flagged,
+        })),
+      ),
+    );
   }
 
   async expire(): Promise<void> {

@@ -394,8 +394,22 @@ export class MessagesRepository implements OnApplicationShutdown {
     );
   }
 
-  async recordReminder(id: number, reminders: number, at: number, flagged: boolean): Promise<void> {
-    await this.deliveries.update({ id }, { reminders, remindedAt: at, flagged });
+  /**
+   * Records a reminder round: each group of copies that reached the same count (or were flagged) in one statement,
+   * all in one transaction — an unread urgent global alert is thousands of copies per round.
+   */
+  async recordReminders(
+    groups: readonly { ids: readonly number[]; reminders: number; flagged: boolean }[],
+    at: number,
+  ): Promise<void> {
+    if (!groups.some((g) => g.ids.length)) return;
+    await this.dataSource.transaction(async (manager) => {
+      for (const { ids, reminders, flagged } of groups) {
+        for (const batch of chunks(ids, 512)) {
+          await manager.update(DeliveryEntity, { id: In(batch) }, { reminders, remindedAt: at, flagged });
+        }
+      }
+    });
   }
 
   /** Open deliveries past their expiry become `expired`. */

@@ -302,6 +302,14 @@ export function printThroughput(r) {
     'CPU s until stored: server/receivers/bench/others/steal',
     `${u.server} / ${u.workers} / ${u.bench} / ${u.others} / ${u.steal} (of ${fmt(2 * u.seconds)})`,
   );
+  // The figure to compare between machines: CPU, not wall time (disk sync latency and steal differ).
+  add('server CPU per durable private alert (ms)', (u.server * 1000) / Math.max(1, r.accepted));
+  if (r.sqlTrace) {
+    add(
+      'commits (fsyncs) per alert',
+      `${fmt(r.sqlTrace.commits / Math.max(1, r.accepted))} (${r.sqlTrace.commits} for ${r.accepted})`,
+    );
+  }
   add('server warnings/errors in its log', r.serverProblems.count);
   console.log(table(rows));
 }

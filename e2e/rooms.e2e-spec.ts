@@ -216,6 +216,13 @@ describe('chat rooms', () => {
       expect(page3.items.map((m) => m.seq)).toEqual([1]);
       expect(page3.nextCursor).toBeNull();
       expect((await history('marta', room.id, '?after=5')).items.map((m) => m.seq)).toEqual([6, 7]);
+      // A catch-up pages forward the same way: a full page names where the next one starts, the last says none.
+      const ahead1 = await history('marta', room.id, '?after=1&limit=3');
+      expect(ahead1.items.map((m) => m.seq)).toEqual([2, 3, 4]);
+      const ahead2 = await history('marta', room.id, `?after=${ahead1.nextCursor}&limit=3`);
+      expect(ahead2.items.map((m) => m.seq)).toEqual([5, 6, 7]);
+      const ahead3 = await history('marta', room.id, `?after=${ahead2.nextCursor}&limit=3`);
+      expect(ahead3).toEqual({ items: [], nextCursor: null });
     });
 
     it("counts each member's unread messages and mentions; posting marks one's own read up to it", async () => {

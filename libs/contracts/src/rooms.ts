@@ -172,7 +172,10 @@ export interface RoomMessageResponse {
   attachments: AlertAttachment[];
 }
 
-/** Newest first by default; `nextCursor` asks for the page before it (`?before=`). With `?after=` oldest first. */
+/**
+ * Newest first by default; `nextCursor` asks for the page before it (`?before=`). With `?after=` oldest first, and
+ * `nextCursor` (after a full page) is the `?after=` of the next page.
+ */
 export interface RoomMessagesPage {
   items: RoomMessageResponse[];
   nextCursor: string | null;

@@ -72,8 +72,9 @@ export class RoomMessagesService implements OnApplicationShutdown {
     const limit = query.limit ?? ROOM_PAGE_DEFAULT;
     if (room.kind === 'ephemeral') return { items: [], nextCursor: null };
     if (query.after !== undefined) {
-      const items = await this.repository.pageAfter(roomId, query.after, limit);
-      return { items: items.map(toMessageResponse), nextCursor: null };
+      const rows = await this.repository.pageAfter(roomId, query.after, limit);
+      const last = rows[rows.length - 1];
+      return { items: rows.map(toMessageResponse), nextCursor: rows.length === limit ? String(last.seq) : null };
     }
     const before = query.before === undefined ? null : Number(query.before);
     const rows = await this.repository.pageBefore(roomId, before, limit);

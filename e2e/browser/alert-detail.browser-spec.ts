@@ -7,6 +7,7 @@ import {
   createOperator,
   openLoggedIn,
   pathOf,
+  screenshot,
   startWebServer,
   textOf,
   until,
@@ -102,6 +103,7 @@ describe('browser: alert detail and history filters', () => {
     expect(await textOf(page.getByTestId('detail-delivered'), '3 de 40')).toBe('3 de 40');
     expect(await textOf(page.getByTestId('detail-unread'), '39 de 40')).toBe('39 de 40');
     expect(await textOf(page.getByTestId('state-chips'), 'Entregado, sin leer 2')).toContain('En espera 37');
+    await screenshot(page, 'alert-detail');
 
     await chip(page, 'delivered').click();
     expect(await textOf(page.getByTestId('detail-shown'), '2 de 40')).toContain('2 de 40');

@@ -126,6 +126,7 @@ describe('MessageDetailComponent', () => {
     ).toBe('Farmacia norte');
     expect(state('farmacia-norte')?.dataset['state']).toBe('queued');
     expect(state('farmacia-norte')?.textContent?.trim()).toBe('En espera');
+    expect(state('farmacia-centro')?.textContent?.trim()).toBe('Entregado, sin leer');
   });
 
   it('asks the server for the states picked, the column sorted and the page, back to the first page on a filter', async () => {

@@ -9,6 +9,7 @@ import {
   pathOf,
   screenshot,
   startWebServer,
+  TABLET,
   textOf,
   until,
   useBrowser,
@@ -235,5 +236,21 @@ describe('browser: alert detail and history filters', () => {
         (n) => n === 1,
       ),
     ).toBe(1);
+  });
+
+  it('fits a 768 px tablet: the page never scrolls sideways, only the sites table inside its frame', async () => {
+    const page = await openLoggedIn(browser, server, operator, `/operator/history/${alertId}`, TABLET);
+    expect(await textOf(page.getByTestId('detail-read'), '1 de 40')).toBe('1 de 40');
+    const overflow = () =>
+      page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await page.goto('/operator/history?priority=urgent');
+    expect(
+      await until(
+        () => page.getByTestId('history-row').count(),
+        (n) => n === 1,
+      ),
+    ).toBe(1);
+    expect(await overflow()).toBeLessThanOrEqual(0);
   });
 });

@@ -219,4 +219,15 @@ describe('alert detail: per-site copies at a few hundred sites', () => {
     expect(response.status).toBe(409);
     expect(response.body.message).toBe('this alert was withdrawn');
   });
+
+  it('filters the history by priority, and refuses an unknown one with 400 naming it', async () => {
+    const urgent = await server.api('GET', '/api/v1/messages?priority=urgent', { token: admin });
+    expect(urgent.status).toBe(200);
+    expect(urgent.body.items.map((m: { id: string }) => m.id)).toEqual([alertId]);
+    const normal = await server.api('GET', '/api/v1/messages?priority=normal&sender=admin', { token: admin });
+    expect(normal.body.items.map((m: { text: string }) => m.text)).toEqual(['Se retira']);
+    const bad = await server.api('GET', '/api/v1/messages?priority=high', { token: admin });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body.message)).toContain('priority must be one of: normal, urgent');
+  });
 });

@@ -107,7 +107,7 @@ export interface SiteDelivery {
 export type UnreadCopy = Pick<DeliveryEntity, 'id' | 'receiverName' | 'state' | 'reminders' | 'flagged'>;
 
 const SITE = siteNamesJoin('site', 'd.receiver_id');
-const nullsLast = (column: string) => [`CASE WHEN ${column} IS NULL THEN 1 ELSE 0 END`, column];
+const nullLast = (column: string) => `CASE WHEN ${column} IS NULL THEN 1 ELSE 0 END`;
 /** What each sort orders by (fixed SQL, never from the request); null times and replies go last either way. */
 const DELIVERY_ORDER: Record<DeliverySort, { asc: string[]; fixed?: string[] }> = {
   receiver: { asc: ['d.receiver_name'] },
@@ -118,12 +118,12 @@ const DELIVERY_ORDER: Record<DeliverySort, { asc: string[]; fixed?: string[] }> 
         WHEN 'expired' THEN 4 WHEN 'retracted' THEN 5 ELSE 6 END`,
     ],
   },
-  sentAt: { fixed: [nullsLast('d.sent_at')[0]], asc: ['d.sent_at'] },
-  deliveredAt: { fixed: [nullsLast('d.delivered_at')[0]], asc: ['d.delivered_at'] },
-  readAt: { fixed: [nullsLast('d.read_at')[0]], asc: ['d.read_at'] },
+  sentAt: { fixed: [nullLast('d.sent_at')], asc: ['d.sent_at'] },
+  deliveredAt: { fixed: [nullLast('d.delivered_at')], asc: ['d.delivered_at'] },
+  readAt: { fixed: [nullLast('d.read_at')], asc: ['d.read_at'] },
   attempts: { asc: ['d.attempts'] },
   reminders: { asc: ['d.reminders'] },
-  reply: { fixed: [nullsLast('d.reply')[0]], asc: ['d.reply'] },
+  reply: { fixed: [nullLast('d.reply')], asc: ['d.reply'] },
 };
 
 function deliveryOrder(sort: DeliverySort, order: SortOrder): string {

@@ -18,6 +18,8 @@ const SEAMS = [
   'fanout/receiver-hub\\.ts',
   'client-gateway/socket-options\\.ts',
   'receivers/site-scope\\.ts',
+  // the sites' display names as SQL, which an alert's copies are sorted and searched by
+  'receivers/site-names\\.ts',
   'groups/group-limit\\.ts',
   'files/attachment-response\\.ts',
 ];

@@ -186,6 +186,26 @@ const ROUTES: Row[] = [
     path: () => `/api/v1/messages/${NO_SUCH_ALERT}/retract`,
     expected: usersOnly(404),
   },
+  {
+    route: 'GET /api/v1/messages/{id}/deliveries',
+    path: (f) => `/api/v1/messages/${f.hidden}/deliveries`,
+    expected: usersAndReaders(200, 404),
+  },
+  {
+    route: 'GET /api/v1/messages/{id}/deliveries',
+    path: (f) => `/api/v1/messages/${f.visible}/deliveries`,
+    expected: usersAndReaders(200),
+  },
+  {
+    route: 'GET /api/v1/messages/{id}/deliveries/export',
+    path: (f) => `/api/v1/messages/${f.hidden}/deliveries/export`,
+    expected: usersAndReaders(200, 404),
+  },
+  {
+    route: 'POST /api/v1/messages/{id}/resend-unread',
+    path: () => `/api/v1/messages/${NO_SUCH_ALERT}/resend-unread`,
+    expected: usersOnly(404),
+  },
 
   { route: 'GET /api/v1/groups', expected: usersAndReaders(200) },
   { route: 'POST /api/v1/groups', body: {}, expected: usersOnly(400) },

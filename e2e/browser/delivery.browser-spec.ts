@@ -126,7 +126,7 @@ describe('browser: sending an alert and following its receipt', () => {
       `[data-testid="delivery-row"][data-receiver="${ANSWERING}"] [data-testid="delivery-reply"]`,
     );
     expect(await textOf(answer, 'Necesito ayuda')).toContain('Necesito ayuda');
-    expect(await textOf(page.getByTestId('detail-read'), '1/1')).toBe('1/1');
+    expect(await textOf(page.getByTestId('detail-read'), '1 de 1')).toBe('1 de 1');
     // The next alert starts without replies.
     await page.goBack();
     await page.getByTestId('compose-replies').waitFor();

@@ -83,6 +83,17 @@ export interface DeliveryResponse {
   attachmentsDownloadedAt: string | null;
 }
 
+/** Alert history filters (`GET /messages`): dates, sender, target and priority, as the web app keeps them in its URL. */
+export interface HistoryFilters {
+  from?: string;
+  to?: string;
+  sender?: string;
+  targetKind?: TargetKind;
+  target?: string;
+  priority?: Priority;
+  q?: string;
+}
+
 export interface MessageDetailResponse extends MessageResponse {
   deliveries: DeliveryResponse[];
 }
@@ -115,4 +126,89 @@ export function repliesProblem(replies: readonly string[]): string | null {
     seen.add(key);
   }
   return null;
+}
+
+/**
+ * One alert's copies, site by site (`GET /messages/:id/deliveries`). Each copy counts once, in its current state:
+ * a read copy is in `read`, not in `delivered`. "Delivered" as a headline (`reachedCount`) includes the read ones.
+ */
+export const DELIVERY_SORTS = [
+  'receiver',
+  'displayName',
+  'state',
+  'sentAt',
+  'deliveredAt',
+  'readAt',
+  'attempts',
+  'reminders',
+  'reply',
+] as const;
+export type DeliverySort = (typeof DELIVERY_SORTS)[number];
+export const SORT_ORDERS = ['asc', 'desc'] as const;
+export type SortOrder = (typeof SORT_ORDERS)[number];
+export const DELIVERIES_PAGE_SIZE_MAX = 500;
+
+/** Copies whose site has not read the alert and still may: what "re-send to the unread sites" reaches. */
+export const UNREAD_STATES: readonly DeliveryState[] = ['queued', 'sent', 'delivered'];
+
+export interface DeliveriesQuery {
+  /** Any of DELIVERY_STATES, comma-separated; none = every state. */
+  state?: string;
+  /** Part of the site's name or display name. */
+  q?: string;
+  sort?: DeliverySort;
+  order?: SortOrder;
+  page?: number;
+  pageSize?: number;
+}
+
+export interface SiteDeliveryResponse extends DeliveryResponse {
+  /** The site's display name; null for a site deleted since. */
+  displayName: string | null;
+}
+
+export interface DeliveriesPage {
+  /** The alert, with its totals by state (`counts`, every copy, whatever the filters). */
+  message: MessageResponse;
+  /** This page of the copies that match the filters, and how many match. */
+  items: SiteDeliveryResponse[];
+  total: number;
+  page: number;
+  pageSize: number;
+  /** How many sites chose each quick reply, in the order offered. */
+  replyTally: { reply: string; count: number }[];
+  /** How many sites fetched the attachments. */
+  downloaded: number;
+}
+
+export interface ResendUnreadResponse {
+  /** Sites connected now that were shown the alert again. */
+  told: string[];
+  /** Unread copies of sites not connected now: a waiting copy still arrives when they connect. */
+  notConnected: number;
+}
+
+export const DELIVERIES_CSV_COLUMNS = [
+  'site',
+  'display_name',
+  'state',
+  'sent_at',
+  'delivered_at',
+  'read_at',
+  'ended_at',
+  'attempts',
+  'reminders',
+  'flagged',
+  'reply',
+  'replied_at',
+] as const;
+
+/** Delivered as a headline: the copies that reached their site, read or not. */
+export function reachedCount(counts: DeliveryCounts): number {
+  return counts.delivered + counts.read;
+}
+
+/** Copies not read yet that may still be: waiting, sent or delivered. */
+export function unreadCount(counts: DeliveryCounts): number {
+  return UNREAD_STATES.reduce((n, state) => n + counts[state], 0);
 }

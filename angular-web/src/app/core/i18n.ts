@@ -4,6 +4,7 @@ import { MatPaginatorIntl } from '@angular/material/paginator';
 import { Translation, TranslocoLoader, TranslocoService, provideTransloco } from '@jsverse/transloco';
 import { Observable, of } from 'rxjs';
 import enAdmin from '../../i18n/en/admin.json';
+import enAlertDetail from '../../i18n/en/alert-detail.json';
 import enChat from '../../i18n/en/chat.json';
 import enFiles from '../../i18n/en/files.json';
 import enCore from '../../i18n/en/core.json';
@@ -11,6 +12,7 @@ import enGroups from '../../i18n/en/groups.json';
 import enManage from '../../i18n/en/manage.json';
 import enOperator from '../../i18n/en/operator.json';
 import esAdmin from '../../i18n/es/admin.json';
+import esAlertDetail from '../../i18n/es/alert-detail.json';
 import esChat from '../../i18n/es/chat.json';
 import esFiles from '../../i18n/es/files.json';
 import esCore from '../../i18n/es/core.json';
@@ -23,8 +25,8 @@ export type Language = (typeof LANGUAGES)[number];
 
 /** Every string of the app, per language; each area keeps its own file so areas can grow independently. */
 export const TRANSLATIONS: Record<Language, Translation> = {
-  es: { ...esCore, ...esOperator, ...esGroups, ...esAdmin, ...esManage, ...esChat, ...esFiles },
-  en: { ...enCore, ...enOperator, ...enGroups, ...enAdmin, ...enManage, ...enChat, ...enFiles },
+  es: { ...esCore, ...esOperator, ...esGroups, ...esAdmin, ...esManage, ...esChat, ...esFiles, ...esAlertDetail },
+  en: { ...enCore, ...enOperator, ...enGroups, ...enAdmin, ...enManage, ...enChat, ...enFiles, ...enAlertDetail },
 };
 
 /** Translations ship inside the bundle: no extra request, and the strict CSP stays simple. */

@@ -300,4 +300,82 @@ describe('MessagesRepository on a real SQLite file', () => {
     expect((await repository.history({ text: 'CAÍDA', offset: 0, limit: 10 })).total).toBe(1);
     expect((await repository.history({ from: T0 + 1, offset: 0, limit: 10 })).items.map((m) => m.id)).toEqual(['b']);
   });
+
+  describe("one alert's copies site by site", () => {
+    /** Sites with display names (ids 1…n), and one alert to them plus a site deleted since (no display name). */
+    beforeEach(async () => {
+      const sites = [
+        ['centro', 'Farmacia Centro'],
+        ['norte', 'Farmacia Norte'],
+        ['sur', 'Botica del Sur'],
+      ];
+      for (const [i, [name, display]] of sites.entries()) {
+        await db.dataSource.query(
+          'INSERT INTO receivers (id, name, display_name, enabled, key_hash, created_at, updated_at) VALUES (?, ?, ?, 1, ?, ?, ?)',
+          [i + 1, name, display, 'x'.repeat(64), T0, T0],
+        );
+      }
+      await insert(message('m1', { priority: 'urgent' }), [
+        delivery('m1', 'centro', { receiverId: 1, state: 'sent', sentAt: T0 + 2, attempts: 1 }),
+        delivery('m1', 'norte', { receiverId: 2, state: 'sent', sentAt: T0 + 1, attempts: 1 }),
+        delivery('m1', 'sur', { receiverId: 3 }),
+        delivery('m1', 'cerrada', { receiverId: 99 }),
+      ]);
+      await applyReceipts([{ messageId: 'm1', receiverName: 'norte', state: 'read', at: T0 + 5 }]);
+    });
+    const page = async (filter: Partial<Parameters<MessagesRepository['deliveriesPage']>[1]>) => {
+      const result = await repository.deliveriesPage('m1', { sort: 'receiver', order: 'asc', offset: 0, ...filter });
+      return { total: result.total, names: result.items.map((i) => i.delivery.receiverName), items: result.items };
+    };
+
+    it('filters by states and by a part of the site name or display name, counting what matches', async () => {
+      expect((await page({ states: ['queued'] })).names).toEqual(['cerrada', 'sur']);
+      expect((await page({ states: ['read', 'sent'] })).names).toEqual(['centro', 'norte']);
+      expect((await page({ text: 'FARMACIA' })).names).toEqual(['centro', 'norte']);
+      expect((await page({ text: 'sur' })).names).toEqual(['sur']);
+      expect((await page({ text: '%' })).total).toBe(0);
+      const all = await page({});
+      expect(all.items.map((i) => i.displayName)).toEqual([
+        'Farmacia Centro',
+        null,
+        'Farmacia Norte',
+        'Botica del Sur',
+      ]);
+    });
+
+    it('sorts by display name, state or a time either way, null times last, and pages', async () => {
+      expect((await page({ sort: 'displayName' })).names).toEqual(['sur', 'cerrada', 'centro', 'norte']);
+      expect((await page({ sort: 'state', order: 'desc' })).names).toEqual(['norte', 'centro', 'cerrada', 'sur']);
+      expect((await page({ sort: 'sentAt' })).names).toEqual(['norte', 'centro', 'cerrada', 'sur']);
+      expect((await page({ sort: 'sentAt', order: 'desc' })).names).toEqual(['centro', 'norte', 'cerrada', 'sur']);
+      expect(await page({ sort: 'displayName', offset: 1, limit: 2 })).toMatchObject({
+        total: 4,
+        names: ['cerrada', 'centro'],
+      });
+    });
+
+    it('lists the unread copies not expired, and counts a re-send as a reminder and a push', async () => {
+      const unread = await repository.unreadCopies('m1', T0 + 10);
+      expect(unread.map((d) => d.receiverName)).toEqual(['centro', 'cerrada', 'sur']);
+      expect(await repository.unreadCopies('m1', T0 + 3_600_000)).toEqual([]);
+      await repository.recordResent(
+        unread.filter((d) => d.receiverName !== 'cerrada').map((d) => d.id),
+        T0 + 20,
+      );
+      const rows = await db.dataSource.getRepository(DeliveryEntity).find({ order: { receiverName: 'ASC' } });
+      expect(rows.map((r) => [r.receiverName, r.state, r.reminders, r.remindedAt, r.attempts, r.sentAt])).toEqual([
+        ['centro', 'sent', 1, T0 + 20, 2, T0 + 20],
+        ['cerrada', 'queued', 0, null, 0, null],
+        ['norte', 'read', 0, null, 1, T0 + 1],
+        ['sur', 'sent', 1, T0 + 20, 1, T0 + 20],
+      ]);
+    });
+
+    it('filters the history by priority', async () => {
+      await insert(message('m2'), []);
+      expect((await repository.history({ priority: 'urgent', offset: 0, limit: 10 })).items.map((m) => m.id)).toEqual([
+        'm1',
+      ]);
+    });
+  });
 });

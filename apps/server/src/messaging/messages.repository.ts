@@ -1,12 +1,22 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { emptyDeliveryCounts, type DeliveryCounts, type DeliveryState, type ReceiptState } from '@avisa/contracts';
-import { Brackets, DataSource, EntityManager, In, IsNull, Repository } from 'typeorm';
+import {
+  emptyDeliveryCounts,
+  UNREAD_STATES,
+  type DeliveryCounts,
+  type DeliverySort,
+  type DeliveryState,
+  type Priority,
+  type ReceiptState,
+  type SortOrder,
+} from '@avisa/contracts';
+import { Brackets, DataSource, EntityManager, In, IsNull, MoreThan, Repository } from 'typeorm';
 import { chunks, containsPattern, powerOfTwoRuns, valuesPlaceholders } from '../database/batches';
-import { Sql, inList } from '../database/sql';
+import { Sql, inList, verbatim } from '../database/sql';
 import { WriteBatcher } from '../database/write-batcher';
 import { EntityStatements } from '../database/entity-statements';
 import { type GroupLimit, alertWithinLimitQuery } from '../groups/group-limit';
+import { siteNamesJoin } from '../receivers/site-names';
 import { DeliveryEntity, MessageEntity } from './message.entity';
 
 export interface ReceiptRow {
@@ -57,6 +67,7 @@ export interface HistoryFilter {
   from?: number;
   to?: number;
   text?: string;
+  priority?: Priority;
   /** Only the alerts an operator restricted to some groups may see. */
   within?: GroupLimit;
   offset: number;
@@ -75,6 +86,51 @@ export interface PendingDelivery {
 }
 
 const OPEN_STATES: DeliveryState[] = ['queued', 'sent'];
+
+export interface DeliveriesFilter {
+  states?: readonly DeliveryState[];
+  /** Part of the site's name or display name. */
+  text?: string;
+  sort: DeliverySort;
+  order: SortOrder;
+  offset: number;
+  /** Absent: every matching copy (the CSV export). */
+  limit?: number;
+}
+
+export interface SiteDelivery {
+  delivery: DeliveryEntity;
+  displayName: string | null;
+}
+
+/** An unread copy that a new reminder round may show again. */
+export type UnreadCopy = Pick<DeliveryEntity, 'id' | 'receiverName' | 'state' | 'reminders' | 'flagged'>;
+
+const SITE = siteNamesJoin('site', 'd.receiver_id');
+const nullLast = (column: string) => `CASE WHEN ${column} IS NULL THEN 1 ELSE 0 END`;
+/** What each sort orders by (fixed SQL, never from the request); null times and replies go last either way. */
+const DELIVERY_ORDER: Record<DeliverySort, { asc: string[]; fixed?: string[] }> = {
+  receiver: { asc: ['d.receiver_name'] },
+  displayName: { asc: [`LOWER(COALESCE(${SITE.displayName}, d.receiver_name))`] },
+  state: {
+    asc: [
+      `CASE d.state WHEN 'queued' THEN 0 WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 WHEN 'read' THEN 3
+        WHEN 'expired' THEN 4 WHEN 'retracted' THEN 5 ELSE 6 END`,
+    ],
+  },
+  sentAt: { fixed: [nullLast('d.sent_at')], asc: ['d.sent_at'] },
+  deliveredAt: { fixed: [nullLast('d.delivered_at')], asc: ['d.delivered_at'] },
+  readAt: { fixed: [nullLast('d.read_at')], asc: ['d.read_at'] },
+  attempts: { asc: ['d.attempts'] },
+  reminders: { asc: ['d.reminders'] },
+  reply: { fixed: [nullLast('d.reply')], asc: ['d.reply'] },
+};
+
+function deliveryOrder(sort: DeliverySort, order: SortOrder): string {
+  const { fixed = [], asc } = DELIVERY_ORDER[sort];
+  const direction = order === 'desc' ? ' DESC' : ' ASC';
+  return [...fixed, ...asc.map((c) => c + direction), 'd.receiver_name ASC', 'd.id ASC'].join(', ');
+}
 
 interface PendingRow {
   delivery_id: number | string;
@@ -547,6 +603,7 @@ export class MessagesRepository implements OnApplicationShutdown {
     if (filter.targetName) query.andWhere('m.target_name = :name', { name: filter.targetName });
     if (filter.from !== undefined) query.andWhere('m.created_at >= :from', { from: filter.from });
     if (filter.to !== undefined) query.andWhere('m.created_at <= :to', { to: filter.to });
+    if (filter.priority) query.andWhere('m.priority = :priority', { priority: filter.priority });
     if (filter.within) {
       const { sql, params } = alertWithinLimitQuery('m', filter.within);
       query.andWhere(sql, params);
@@ -563,5 +620,89 @@ export class MessagesRepository implements OnApplicationShutdown {
       .take(filter.limit)
       .getManyAndCount();
     return { items, total };
+  }
+
+  /**
+   * One alert's copies that match the filters, with their sites' display names, one page in the order asked, and how
+   * many match: the database filters, sorts and pages, so an alert to thousands of sites costs one page.
+   */
+  async deliveriesPage(messageId: string, filter: DeliveriesFilter): Promise<{ items: SiteDelivery[]; total: number }> {
+    const order = deliveryOrder(filter.sort, filter.order);
+    // Offset and limit are whole numbers the DTO checked; written out, they leave the placeholders as they are.
+    const paging =
+      filter.limit === undefined ? '' : ` LIMIT ${Math.trunc(filter.limit)} OFFSET ${Math.trunc(filter.offset)}`;
+    const page = this.deliveriesMatching(
+      messageId,
+      filter,
+      `d.id AS id, ${SITE.displayName} AS display_name`,
+      ` ORDER BY ${order}${paging}`,
+    );
+    const rows = (await this.dataSource.query(page.text, page.params)) as {
+      id: number | string;
+      display_name: string | null;
+    }[];
+    const count = this.deliveriesMatching(messageId, filter, 'COUNT(*) AS n', '');
+    const [{ n }] = (await this.dataSource.query(count.text, count.params)) as { n: number | string }[];
+    const entities = new Map<number, DeliveryEntity>();
+    for (const batch of chunks(rows.map((r) => Number(r.id)))) {
+      for (const entity of await this.deliveries.findBy({ id: In(batch) })) entities.set(entity.id, entity);
+    }
+    return {
+      items: rows.map((r) => ({ delivery: entities.get(Number(r.id))!, displayName: r.display_name })),
+      total: Number(n),
+    };
+  }
+
+  /** `SELECT <columns>` of one alert's copies matching the states and text, then `tail`; one statement shape. */
+  private deliveriesMatching(messageId: string, filter: DeliveriesFilter, columns: string, tail: string) {
+    const states = filter.states?.length ? filter.states : null;
+    const pattern = filter.text ? containsPattern(filter.text) : '';
+    return this.sql.statement`SELECT ${verbatim(columns)} FROM deliveries d ${verbatim(SITE.join)}
+       WHERE d.message_id = ${messageId}
+         AND (${states ? 1 : 0} = 0 OR d.state IN (${inList(states ?? ['-'])}))
+         AND (${pattern} = '' OR LOWER(d.receiver_name) LIKE ${pattern} ESCAPE '\\'
+              OR LOWER(${verbatim(SITE.displayName)}) LIKE ${pattern} ESCAPE '\\')${verbatim(tail)}`;
+  }
+
+  /** How many sites chose each quick reply, and how many fetched the attachments. */
+  async tallies(messageId: string): Promise<{ replies: Map<string, number>; downloaded: number }> {
+    const replies = await this.deliveries
+      .createQueryBuilder('d')
+      .select('d.reply', 'reply')
+      .addSelect('COUNT(*)', 'n')
+      .where('d.message_id = :messageId', { messageId })
+      .andWhere('d.reply IS NOT NULL')
+      .groupBy('d.reply')
+      .getRawMany<{ reply: string; n: string | number }>();
+    const downloaded = await this.deliveries
+      .createQueryBuilder('d')
+      .where('d.message_id = :messageId', { messageId })
+      .andWhere('d.attachments_downloaded_at IS NOT NULL')
+      .getCount();
+    return { replies: new Map(replies.map((r) => [r.reply, Number(r.n)])), downloaded };
+  }
+
+  /** The copies of an alert its sites have not read and still may (not expired). */
+  unreadCopies(messageId: string, now: number): Promise<UnreadCopy[]> {
+    return this.deliveries.find({
+      select: { id: true, receiverName: true, state: true, reminders: true, flagged: true },
+      where: { messageId, state: In([...UNREAD_STATES]), expiresAt: MoreThan(now) },
+      order: { receiverName: 'ASC' },
+    });
+  }
+
+  /**
+   * A reminder round asked by an operator: each copy shown again counts a reminder and a push; a copy still waiting
+   * or unconfirmed becomes `sent`.
+   */
+  async recordResent(ids: readonly number[], at: number): Promise<void> {
+    for (const batch of chunks(ids, 512)) {
+      const s = this.sql.statement`UPDATE deliveries SET reminders = reminders + 1, reminded_at = ${at},
+                attempts = attempts + 1,
+                state = CASE WHEN state IN (${inList(OPEN_STATES)}) THEN 'sent' ELSE state END,
+                sent_at = CASE WHEN state IN (${inList(OPEN_STATES)}) THEN ${at} ELSE sent_at END
+          WHERE id IN (${inList(batch)})`;
+      await this.dataSource.query(s.text, s.params);
+    }
   }
 }

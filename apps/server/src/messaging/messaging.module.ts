@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { FilesModule } from '../files/files.module';
 import { GroupsModule } from '../groups/groups.module';
 import { ReceiversModule } from '../receivers/receivers.module';
+import { DeliveriesService } from './deliveries.service';
 import { DeliveryAnnouncer } from './delivery-announcer';
 import { DeliveryScheduler } from './delivery-scheduler';
 import { DeliveryEntity, MessageEntity } from './message.entity';
@@ -20,6 +21,7 @@ import { SiteAttachmentsService } from './site-attachments.service';
   providers: [
     MessagesRepository,
     MessagingService,
+    DeliveriesService,
     ReceiptsService,
     DeliveryScheduler,
     DeliveryAnnouncer,

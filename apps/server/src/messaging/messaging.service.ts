@@ -190,6 +190,7 @@ export class MessagingService {
       from: query.from ? rangeStart(query.from) : undefined,
       to: query.to ? rangeEnd(query.to) : undefined,
       text: query.q,
+      priority: query.priority,
       within: scope.restricted ? scope : undefined,
       offset: (page - 1) * pageSize,
       limit: pageSize,
@@ -253,12 +254,7 @@ export class MessagingService {
    * The alert, if the caller may see it. One outside a restricted operator's groups answers 404 like a missing one,
    * so its existence is not told; an attempt to act on it (`actor` given) is audited.
    */
-  private async requireVisible(
-    id: string,
-    principal: Principal,
-    actor: Actor | null,
-    what: string,
-  ): Promise<MessageEntity> {
+  async requireVisible(id: string, principal: Principal, actor: Actor | null, what: string): Promise<MessageEntity> {
     const message = await this.messages.findMessage(id);
     if (!message) throw alertNotFound(id);
     const scope = await this.access.scopeOf(principal);

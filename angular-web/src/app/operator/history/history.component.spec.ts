@@ -1,8 +1,9 @@
 import { configureTestBed, FakeLive, loggedInStorage } from '../../core/testing';
 import { HttpTestingController } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
-import { Router, provideRouter } from '@angular/router';
+import { ActivatedRoute, Router, convertToParamMap, provideRouter, type Params } from '@angular/router';
 import { emptyDeliveryCounts, type MessageResponse, type Page } from '@avisa/contracts';
+import { BehaviorSubject, map } from 'rxjs';
 import { vi } from 'vitest';
 import { LiveService } from '../../core/live.service';
 import { SESSION_STORAGE } from '../../core/session.store';
@@ -35,7 +36,7 @@ const page = (items: MessageResponse[]): Page<MessageResponse> => ({
 const FIRST = alert('a1', 'Cierre a las 14:00', { total: 3, delivered: 1, read: 1, queued: 1 });
 const SECOND = alert('a2', 'Revisad la nevera', { total: 1, queued: 1 });
 
-async function setup() {
+async function setup(url?: BehaviorSubject<Params>) {
   const live = new FakeLive();
   configureTestBed(
     [HistoryComponent],
@@ -43,6 +44,7 @@ async function setup() {
       provideRouter([]),
       { provide: SESSION_STORAGE, useValue: loggedInStorage() },
       { provide: LiveService, useValue: live },
+      ...(url ? [{ provide: ActivatedRoute, useValue: { queryParamMap: url.pipe(map(convertToParamMap)) } }] : []),
     ],
   );
   const fixture = TestBed.createComponent(HistoryComponent);
@@ -51,6 +53,7 @@ async function setup() {
   const first = http.expectOne((r) => r.url === '/api/v1/messages');
   expect(first.request.params.get('page')).toBe('1');
   expect(first.request.params.get('pageSize')).toBe('50');
+  const asked = first.request.params;
   first.flush(page([FIRST, SECOND]));
   await fixture.whenStable();
   const el = fixture.nativeElement as HTMLElement;
@@ -58,7 +61,7 @@ async function setup() {
     el
       .querySelector(`[data-testid="history-row"][data-message-id="${id}"] [data-testid="${testId}"]`)
       ?.textContent?.trim();
-  return { fixture, http, live, el, cell };
+  return { fixture, http, live, el, cell, asked };
 }
 
 describe('HistoryComponent', () => {
@@ -129,5 +132,72 @@ describe('HistoryComponent', () => {
     expect(el.querySelector('[data-message-id="a1"] [data-testid="history-open"]')?.getAttribute('href')).toBe(
       '/operator/history/a1',
     );
+  });
+
+  it('loads the filters of its URL, shows them in the fields, and asks the server for exactly those', async () => {
+    const url = new BehaviorSubject<Params>({
+      from: '2026-11-01',
+      to: '2026-11-30',
+      sender: 'ana',
+      targetKind: 'group',
+      target: 'zona norte',
+      priority: 'urgent',
+      q: 'nevera',
+      page: 'ignored',
+    });
+    const { fixture, el, asked, http } = await setup(url);
+    expect(Object.fromEntries(asked.keys().map((k) => [k, asked.get(k)]))).toEqual({
+      page: '1',
+      pageSize: '50',
+      from: '2026-11-01',
+      to: '2026-11-30',
+      sender: 'ana',
+      targetKind: 'group',
+      target: 'zona norte',
+      priority: 'urgent',
+      q: 'nevera',
+    });
+    const value = (testId: string) => el.querySelector<HTMLInputElement>(`[data-testid="${testId}"]`)?.value;
+    expect(value('history-from')).toBe('2026-11-01');
+    expect(value('history-sender')).toBe('ana');
+    expect(value('history-target')).toBe('zona norte');
+    expect(el.querySelector('[data-testid="history-priority-filter"]')?.textContent).toContain('Urgente');
+    url.next({ priority: 'normal' });
+    await fixture.whenStable();
+    const again = http.expectOne((r) => r.url === '/api/v1/messages');
+    expect(again.request.params.get('priority')).toBe('normal');
+    expect(again.request.params.get('sender')).toBeNull();
+    again.flush(page([]));
+    await fixture.whenStable();
+    expect(el.querySelector('[data-testid="history-empty"]')?.textContent).toContain('Ningún aviso coincide');
+  });
+
+  it('puts the filters typed into the URL, leaving out the empty ones', async () => {
+    const { fixture, el } = await setup();
+    const navigate = vi.spyOn(TestBed.inject(Router), 'navigate').mockResolvedValue(true);
+    vi.useFakeTimers();
+    try {
+      const sender = el.querySelector<HTMLInputElement>('[data-testid="history-sender"]')!;
+      sender.value = ' ana ';
+      sender.dispatchEvent(new Event('input'));
+      const from = el.querySelector<HTMLInputElement>('[data-testid="history-from"]')!;
+      from.value = '2026-11-01';
+      from.dispatchEvent(new Event('input'));
+      vi.advanceTimersByTime(450);
+    } finally {
+      vi.useRealTimers();
+    }
+    await fixture.whenStable();
+    expect(navigate).toHaveBeenCalledTimes(1);
+    const [, extras] = navigate.mock.calls[0];
+    expect(extras?.queryParams).toEqual({
+      from: '2026-11-01',
+      to: null,
+      sender: 'ana',
+      targetKind: null,
+      target: null,
+      priority: null,
+      q: null,
+    });
   });
 });

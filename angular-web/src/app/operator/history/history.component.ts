@@ -1,23 +1,29 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { FormBuilder } from '@angular/forms';
 import { MatPaginatorModule } from '@angular/material/paginator';
+import { MatSelectModule } from '@angular/material/select';
 import { MatTableModule } from '@angular/material/table';
-import { Router, RouterLink } from '@angular/router';
-import type { MessageResponse, Page } from '@avisa/contracts';
-import { Subject, auditTime, debounceTime, distinctUntilChanged } from 'rxjs';
+import { ActivatedRoute, Router, RouterLink } from '@angular/router';
+import { PRIORITIES, TARGET_KINDS, type MessageResponse, type Page } from '@avisa/contracts';
+import { auditTime, debounceTime } from 'rxjs';
 import { apiResource } from '../../core/api-resource';
 import { LiveService } from '../../core/live.service';
 import { deliveredCount } from '../shared/deliveries';
 import { OperatorApi } from '../shared/operator.api';
 import { SCREEN_KIT, FORM_KIT } from '../../core/ui/kit';
 import { Paging } from '../../core/ui/paging.directive';
+import { NO_FILTERS, filtersFromUrl, filtersToUrl, hasFilters, toHistoryFilters } from './history-filters';
 
 const COLUMNS = ['createdAt', 'sender', 'target', 'text', 'delivered', 'read', 'priority', 'open'];
 
-/** Sent alerts, newest first; receipt counts follow the live socket. */
+/**
+ * Sent alerts, newest first, filtered by dates, sender, target, priority and text; the filters live in the URL's
+ * query string, so a link shares them and a reload keeps them. Receipt counts follow the live socket.
+ */
 @Component({
   selector: 'av-history',
-  imports: [SCREEN_KIT, FORM_KIT, RouterLink, MatPaginatorModule, MatTableModule],
+  imports: [SCREEN_KIT, FORM_KIT, RouterLink, MatPaginatorModule, MatSelectModule, MatTableModule],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './history.component.html',
   styleUrl: './history.component.scss',
@@ -26,32 +32,40 @@ export class HistoryComponent {
   private readonly api = inject(OperatorApi);
   private readonly live = inject(LiveService);
   private readonly router = inject(Router);
+  private readonly route = inject(ActivatedRoute);
 
   protected readonly columns = COLUMNS;
+  protected readonly targetKinds = TARGET_KINDS;
+  protected readonly priorities = PRIORITIES;
   protected readonly paging = new Paging([25, 50, 100]);
-  protected readonly query = signal('');
+  protected readonly filters = inject(FormBuilder).nonNullable.group({ ...NO_FILTERS });
+  /** The filters of the URL, which the list shows. */
+  protected readonly applied = signal(NO_FILTERS);
+  protected readonly filtered = computed(() => hasFilters(this.applied()));
   protected readonly page = apiResource<Page<MessageResponse> | null>(
     () =>
       this.api.history({
         page: this.paging.index() + 1,
         pageSize: this.paging.size(),
-        q: this.query().trim() || undefined,
+        ...toHistoryFilters(this.applied()),
       }),
-    { initial: null, reloadOn: this.live.resynced$ },
+    { initial: null, reloadOn: this.live.resynced$, lazy: true },
   );
   protected readonly items = computed(() => this.page.value()?.items ?? []);
   protected readonly total = computed(() => this.page.value()?.total ?? 0);
   protected readonly delivered = (m: MessageResponse) => deliveredCount(m.counts);
   protected readonly trackById = (_: number, m: MessageResponse) => m.id;
 
-  private readonly search$ = new Subject<string>();
-
   constructor() {
-    this.search$.pipe(debounceTime(300), distinctUntilChanged(), takeUntilDestroyed()).subscribe((q) => {
-      this.query.set(q);
+    this.route.queryParamMap.pipe(takeUntilDestroyed()).subscribe((params) => {
+      const value = filtersFromUrl(params);
+      this.filters.setValue(value, { emitEvent: false });
+      this.applied.set(value);
       this.paging.index.set(0);
       this.page.reload();
     });
+    // Each change applies by itself, texts once the typing pauses.
+    this.filters.valueChanges.pipe(debounceTime(400), takeUntilDestroyed()).subscribe(() => this.apply());
     this.live.deliveryUpdated$
       .pipe(takeUntilDestroyed())
       .subscribe((u) =>
@@ -68,8 +82,14 @@ export class HistoryComponent {
     this.live.messageCreated$.pipe(auditTime(500), takeUntilDestroyed()).subscribe(() => this.page.reload());
   }
 
-  protected onSearch(event: Event): void {
-    this.search$.next((event.target as HTMLInputElement).value);
+  /** Puts the filters in the URL; the list follows it. */
+  protected apply(): void {
+    void this.router.navigate([], { relativeTo: this.route, queryParams: filtersToUrl(this.filters.getRawValue()) });
+  }
+
+  protected clear(): void {
+    this.filters.setValue(NO_FILTERS, { emitEvent: false });
+    this.apply();
   }
 
   protected open(message: MessageResponse): void {

@@ -1,21 +1,8 @@
-import type {
-  DeliveryCounts,
-  DeliveryResponse,
-  DeliveryState,
-  DeliveryUpdatePayload,
-  MessageResponse,
-} from '@avisa/contracts';
+import { reachedCount, type DeliveryCounts, type DeliveryResponse, type DeliveryUpdatePayload } from '@avisa/contracts';
 
-/** The server counts each copy once, in its current state: a read copy is no longer in `delivered`. */
+/** The server counts each copy once, in its current state: "delivered" as a headline adds the read ones. */
 export function deliveredCount(counts: DeliveryCounts): number {
-  return counts.delivered + counts.read;
-}
-
-/** Copies that a retraction can still withdraw or take off a site's screen. */
-const RETRACTABLE: readonly DeliveryState[] = ['queued', 'sent', 'delivered'];
-
-export function isRetractable(message: MessageResponse, deliveries: readonly DeliveryResponse[]): boolean {
-  return message.retractedAt === null && deliveries.some((d) => RETRACTABLE.includes(d.state));
+  return reachedCount(counts);
 }
 
 /** One site's copy after a live `delivery.updated`, with the time of the step it reached. */
@@ -41,12 +28,4 @@ export function applyDeliveryUpdate(row: DeliveryResponse, update: DeliveryUpdat
     next.repliedAt = update.at;
   }
   return next;
-}
-
-/** How many sites answered with each of the alert's quick replies, in the order offered. */
-export function replyTally(
-  replies: readonly string[],
-  deliveries: readonly Pick<DeliveryResponse, 'reply'>[],
-): { reply: string; count: number }[] {
-  return replies.map((reply) => ({ reply, count: deliveries.filter((d) => d.reply === reply).length }));
 }

@@ -2,6 +2,7 @@ import { HttpClient, HttpParams } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import type {
   GroupResponse,
+  HistoryFilters,
   MessageDetailResponse,
   MessageResponse,
   Page,
@@ -13,10 +14,9 @@ import type {
 import { Observable } from 'rxjs';
 import { API_BASE } from '../../core/auth.interceptor';
 
-export interface HistoryQuery {
+export interface HistoryQuery extends HistoryFilters {
   page: number;
   pageSize: number;
-  q?: string;
 }
 
 /** What the compose, sites and history screens read and send. */
@@ -41,8 +41,8 @@ export class OperatorApi {
   }
 
   history(query: HistoryQuery): Observable<Page<MessageResponse>> {
-    let params = new HttpParams().set('page', query.page).set('pageSize', query.pageSize);
-    if (query.q) params = params.set('q', query.q);
+    let params = new HttpParams();
+    for (const [key, value] of Object.entries(query)) if (value) params = params.set(key, value as string | number);
     return this.http.get<Page<MessageResponse>>(`${API_BASE}/messages`, { params });
   }
 

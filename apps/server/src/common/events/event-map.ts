@@ -48,6 +48,8 @@ export interface EventMap {
   'message.retracted': AuditedEvent & { messageId: string };
   /** A site answered an alert with one of its quick replies. */
   'message.replied': AuditedEvent;
+  /** An operator showed an alert again to the sites that had not read it. */
+  'message.resent': AuditedEvent;
   'phrase.created': AuditedEvent;
   'phrase.updated': AuditedEvent;
   'phrase.deleted': AuditedEvent;
@@ -124,6 +126,7 @@ const AUDITED: Record<AuditedEventName, boolean> = {
   'message.created': true,
   'message.retracted': true,
   'message.replied': true,
+  'message.resent': true,
   'phrase.created': true,
   'phrase.updated': true,
   'phrase.deleted': true,

@@ -133,6 +133,10 @@ export class HistoryQueryDto extends SearchQueryDto {
   @IsString()
   @MaxLength(128)
   target?: string;
+
+  @IsOptional()
+  @IsIn(PRIORITIES, { message: `priority must be one of: ${PRIORITIES.join(', ')}` })
+  priority?: Priority;
 }
 
 export function toMessageResponse(entity: MessageEntity, counts: DeliveryCounts, replied: number): MessageResponse {

@@ -7,7 +7,7 @@
 //                  [--chat-users 1000] [--chat-rooms 100] [--chat-rate 200] [--chat-seconds 30]
 //                  [--files-sites 500] [--files-upload-mb 20] [--files-attachment-mb 2]
 //                  [--storm-size 10000] [--storm-alerts 3] [--storm-deadline 120] [--storm-min-backoff 1000]
-//                  [--storm-max-backoff 5000] [--storm-connect-timeout 20000]
+//                  [--storm-max-backoff 180000] [--storm-connect-timeout 20000]
 //                  [--cluster-size 10000] [--cluster-rounds 10] [--cluster-throughput-seconds 15]
 //                  [--cluster-database-url postgres://postgres@127.0.0.1:5432/test]
 //                  [--cluster-redis-url redis://127.0.0.1:6379]
@@ -131,9 +131,10 @@ const STORM = {
   // 10,000 unless --sizes was given: then the largest of them.
   size: Number(arg('storm-size', 'BENCH_STORM_SIZE', String(SIZES_GIVEN ? Math.max(...SIZES) : 10_000))),
   alerts: Number(arg('storm-alerts', 'BENCH_STORM_ALERTS', '3')),
-  deadlineMs: Number(arg('storm-deadline', 'BENCH_STORM_DEADLINE_SECONDS', '120')) * 1000,
+  deadlineMs: Number(arg('storm-deadline', 'BENCH_STORM_DEADLINE_SECONDS', '300')) * 1000,
   minBackoffMs: Number(arg('storm-min-backoff', 'BENCH_STORM_MIN_BACKOFF_MS', '1000')),
-  maxBackoffMs: Number(arg('storm-max-backoff', 'BENCH_STORM_MAX_BACKOFF_MS', '5000')),
+  // The receiver's own bounds (RECONNECT_BACKOFF in apps/receiver/src/backoff.ts): 1 s doubling up to 3 minutes.
+  maxBackoffMs: Number(arg('storm-max-backoff', 'BENCH_STORM_MAX_BACKOFF_MS', '180000')),
   connectTimeoutMs: Number(arg('storm-connect-timeout', 'BENCH_STORM_CONNECT_TIMEOUT_MS', '20000')),
   connect: CONNECT,
   phaseMs: PHASE_MS,

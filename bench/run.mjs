@@ -6,7 +6,7 @@
 //                  [--throughput-seconds 30] [--throughput-concurrency 16]
 //                  [--chat-users 1000] [--chat-rooms 100] [--chat-rate 200] [--chat-seconds 30]
 //                  [--files-sites 500] [--files-upload-mb 20] [--files-attachment-mb 2]
-//                  [--storm-size 10000] [--storm-alerts 3] [--storm-deadline 120] [--storm-min-backoff 1000]
+//                  [--storm-size 10000] [--storm-alerts 3] [--storm-deadline 300] [--storm-min-backoff 1000]
 //                  [--storm-max-backoff 180000] [--storm-connect-timeout 20000]
 //                  [--cluster-size 10000] [--cluster-rounds 10] [--cluster-throughput-seconds 15]
 //                  [--cluster-database-url postgres://postgres@127.0.0.1:5432/test]

@@ -84,6 +84,8 @@ export interface PendingDelivery {
 }
 
 const OPEN_STATES: DeliveryState[] = ['queued', 'sent'];
+/** Written as the partial index `idx_deliveries_flagged_unread` says, literally, so SQLite uses it. */
+const FLAGGED_UNREAD = "d.flagged = true AND d.state = 'delivered'";
 
 interface PendingRow {
   delivery_id: number | string;
@@ -512,7 +514,8 @@ export class MessagesRepository implements OnApplicationShutdown {
       const { sql, params } = alertWithinLimitQuery('m', within);
       query.where(sql, params);
     }
-    return query.orderBy('m.created_at', 'DESC').addOrderBy('m.id', 'DESC').take(limit).getMany();
+    // By time alone, so the index answers without sorting every alert (two in the same millisecond: either order).
+    return query.orderBy('m.created_at', 'DESC').take(limit).getMany();
   }
 
   /**
@@ -535,8 +538,7 @@ export class MessagesRepository implements OnApplicationShutdown {
       .andWhere("m.priority = 'urgent'")
       .andWhere('m.retracted_at IS NULL')
       .andWhere('m.expires_at > :now', { now })
-      .andWhere("d.state = 'delivered'")
-      .andWhere('d.flagged = :flagged', { flagged: true })
+      .andWhere(FLAGGED_UNREAD)
       .groupBy('m.id')
       .addGroupBy('m.text')
       .addGroupBy('m.sender_display')
@@ -552,13 +554,15 @@ export class MessagesRepository implements OnApplicationShutdown {
 
   /** The first `limit` sites, by name, that have this alert flagged and unread. */
   async flaggedUnreadSites(messageId: string, limit: number): Promise<string[]> {
-    const rows = await this.deliveries.find({
-      select: { id: true, receiverName: true },
-      where: { messageId, state: 'delivered', flagged: true },
-      order: { receiverName: 'ASC' },
-      take: limit,
-    });
-    return rows.map((r) => r.receiverName);
+    const rows = await this.deliveries
+      .createQueryBuilder('d')
+      .select('d.receiver_name', 'name')
+      .where('d.message_id = :messageId', { messageId })
+      .andWhere(FLAGGED_UNREAD)
+      .orderBy('d.receiver_name', 'ASC')
+      .limit(limit)
+      .getRawMany<{ name: string }>();
+    return rows.map((r) => r.name);
   }
 
   /** `query` limited to the alerts (alias `m`) created since `since`, and within `within` when given. */

@@ -93,6 +93,7 @@ describe('GET /api/v1/dashboard', () => {
   it('starts empty: no site, no alert, no read rate, 30 days of zero ending today in the server time zone', async () => {
     const answer = await dashboard();
     expect(answer.timeZone).toBe(TIME_ZONE);
+    expect(answer.restricted).toBe(false);
     expect(answer.sites).toEqual({ total: 0, online: 0, offline: 0, disabled: 0, offlineLongest: [] });
     expect(answer.today).toMatchObject({ alerts: 0, copies: 0, read: 0, readRate: null });
     expect(answer.urgentUnread).toEqual([]);
@@ -204,6 +205,7 @@ describe('GET /api/v1/dashboard', () => {
     expect(restricted.status).toBe(200);
     const token = await server.login(RESTRICTED.username, RESTRICTED.password);
     const answer = await dashboard(token);
+    expect(answer.restricted).toBe(true);
     expect(answer.sites).toEqual({ total: 1, online: 1, offline: 0, disabled: 0, offlineLongest: [] });
     // The global alert and the urgent one to bravo are not within "norte"; no older alert is either.
     expect(answer.today).toMatchObject({ alerts: 0, copies: 0, readRate: null });

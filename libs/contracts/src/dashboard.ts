@@ -57,6 +57,8 @@ export interface DashboardDay {
 
 export interface DashboardResponse {
   generatedAt: string;
+  /** The caller is an operator restricted to some groups: every figure covers only those. */
+  restricted: boolean;
   /** The IANA time zone whose days `today` and `perDay` count in (the server's). */
   timeZone: string;
   sites: DashboardSites;

@@ -34,6 +34,7 @@ const alert: MessageResponse = {
 
 const dashboard = (extra: Partial<DashboardResponse> = {}): DashboardResponse => ({
   generatedAt: '2026-11-22T11:00:00.000Z',
+  restricted: false,
   timeZone: 'Europe/Madrid',
   sites: {
     total: 4,
@@ -126,5 +127,18 @@ describe('HomeComponent', () => {
     expect(text('home-step-site')).toContain('Pide a un administrador');
     expect(el.querySelector('[data-testid="home-step-alert-link"]')!.getAttribute('href')).toBe('/operator/compose');
     expect(el.querySelector('[data-testid="home-sites"]')).toBeNull();
+  });
+
+  it('tells a restricted operator without sites in its groups to ask an admin, not to create sites', async () => {
+    const { el, text } = await setup(
+      dashboard({
+        restricted: true,
+        sites: { total: 0, online: 0, offline: 0, disabled: 0, offlineLongest: [] },
+        urgentUnread: [],
+        lastAlerts: [],
+      }),
+    );
+    expect(el.querySelector('[data-testid="home-first-run"]')).toBeNull();
+    expect(text('home-no-site-in-groups')).toContain('Tus grupos no tienen todavía ningún sitio');
   });
 });

@@ -51,10 +51,12 @@ export class HomeComponent {
     reloadOn: this.live.resynced$,
   });
   protected readonly value = this.dashboard.value;
-  protected readonly firstRun = computed(() => {
+  /** No site at all; for an operator restricted to groups, none in its groups (the first steps are not theirs). */
+  protected readonly noSite = computed(() => {
     const sites = this.value()?.sites;
     return !!sites && sites.total + sites.disabled === 0;
   });
+  protected readonly firstRun = computed(() => this.noSite() && !this.value()?.restricted);
   protected readonly readRate = computed(() => {
     const rate = this.value()?.today.readRate;
     if (rate === null || rate === undefined) return '—';

@@ -78,6 +78,7 @@ describe('DashboardService', () => {
     expect(answer.perDay[0].date).toBe('2026-11-04');
     expect(answer.perDay.at(-1)).toEqual({ date: '2026-12-03', alerts: 2 });
     expect(answer.generatedAt).toBe(new Date(clock.now()).toISOString());
+    expect(answer.restricted).toBe(false);
     expect(answer.timeZone).toBe(Intl.DateTimeFormat().resolvedOptions().timeZone);
   });
 
@@ -87,6 +88,7 @@ describe('DashboardService', () => {
     mocks.messaging.sentSince.mockImplementation(async () => ({ alerts: 0, copies: 0, read: 0 }));
     const answer = await sut.forCaller(operator);
     expect(answer.today.readRate).toBeNull();
+    expect(answer.restricted).toBe(true);
     expect(mocks.receivers.presenceSummary).toHaveBeenCalledWith(operator, 10);
     for (const call of [
       mocks.messaging.sentSince,

@@ -63,6 +63,7 @@ export class DashboardService {
     ]);
     return {
       generatedAt: new Date(now).toISOString(),
+      restricted: scope.restricted,
       timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
       sites,
       today: {

@@ -92,6 +92,13 @@ describe('browser: the home dashboard', () => {
     await page.goBack();
     await page.getByTestId('home-step-alert-link').click();
     expect(await pathOf(page, '/operator/compose')).toBe('/operator/compose');
+    // The compose screen says there is nothing to send to yet (not "0 connected of 0") and leads back.
+    expect(await textOf(page.getByTestId('compose-no-site'), 'ningún sitio')).toContain(
+      'Todavía no hay ningún sitio al que enviar.',
+    );
+    expect(await page.getByTestId('compose-all-summary').count()).toBe(0);
+    await page.getByTestId('compose-no-site').getByRole('link').click();
+    expect(await pathOf(page, '/home')).toBe('/home');
 
     // An operator cannot create sites: told to ask an admin, with the way to the compose screen.
     const operatorPage = await openLoggedIn(browser, server, operator);

@@ -145,7 +145,13 @@ describe('browser: the home dashboard', () => {
     const page = await openLoggedIn(browser, server, operator);
     await recordNotifications(page);
     await page.getByTestId('home-notify').click();
-    expect(await page.getByTestId('home-notify').locator('button').getAttribute('aria-checked')).toBe('true');
+    const toggle = page.getByTestId('home-notify').locator('button');
+    expect(
+      await until(
+        () => toggle.getAttribute('aria-checked'),
+        (checked) => checked === 'true',
+      ),
+    ).toBe('true');
     // Remembered in this browser.
     expect(await page.evaluate(() => localStorage.getItem('avisa.notify'))).toBe('on');
 

@@ -1,5 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { DashboardResponse } from '@avisa/contracts';
 import { Principal } from '../common/actor';
 import { STAFF_ROLES, Authenticated } from '../common/access/access.decorator';
@@ -18,6 +18,7 @@ export class DashboardController {
    */
   @Get()
   @Authenticated({ roles: STAFF_ROLES })
+  @ApiOkResponse({ description: 'DashboardResponse (libs/contracts/src/dashboard.ts)' })
   get(@CurrentPrincipal() principal: Principal): Promise<DashboardResponse> {
     return this.dashboard.forCaller(principal);
   }

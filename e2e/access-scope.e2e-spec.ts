@@ -237,6 +237,9 @@ const ROUTES: Row[] = [
   { route: 'PATCH /api/v1/phrases/{id}', path: () => '/api/v1/phrases/999999', body: {}, expected: usersOnly(400) },
   { route: 'DELETE /api/v1/phrases/{id}', path: () => '/api/v1/phrases/999999', expected: usersOnly(404) },
 
+  // The home dashboard: operators (a restricted one sees its groups' figures) and admins; no member, no token.
+  { route: 'GET /api/v1/dashboard', expected: usersOnly(200) },
+
   {
     route: 'GET /api/v1/messages/{id}/attachments/{fileId}',
     path: () => `/api/v1/messages/${NO_SUCH_ALERT}/attachments/${NO_SUCH_ALERT}`,

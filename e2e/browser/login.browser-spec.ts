@@ -44,8 +44,8 @@ describe('browser: logging in', () => {
     await logIn(page, user.username, user.password);
     expect(await page.getByTestId('login-error').count()).toBe(0);
     expect(await textOf(page.getByTestId('user-menu'), 'Marta Ruiz')).toContain('Marta Ruiz');
-    // The operator area opens once the app knows who logged in (members are sent to their own page).
-    expect(await pathOf(page, '/operator/compose')).toBe('/operator/compose');
+    // The home dashboard opens once the app knows who logged in (members are sent to their own page).
+    expect(await pathOf(page, '/home')).toBe('/home');
   });
 
   it('shows that a locked account is locked, even with the right password', async () => {
@@ -86,7 +86,7 @@ describe('browser: logging in', () => {
     await first.reload();
     await first.getByTestId('user-menu').waitFor();
     expect(await loginForm(first).count()).toBe(0);
-    expect(new URL(first.url()).pathname).toBe('/operator/compose');
+    expect(new URL(first.url()).pathname).toBe('/home');
   });
 
   it('can be completed with the keyboard only', async () => {

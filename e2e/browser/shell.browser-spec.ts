@@ -56,7 +56,7 @@ describe('browser: the shell', () => {
 
   it('keeps an operator out of the admin area, and the API refuses that session too', async () => {
     const page = await openLoggedIn(browser, server, operator, '/admin/audit');
-    expect(await pathOf(page, '/operator/compose')).toBe('/operator/compose');
+    expect(await pathOf(page, '/home')).toBe('/home');
     const notice = page.locator('mat-snack-bar-container');
     expect(await textOf(notice, 'Esa sección es solo para administradores.')).toContain(
       'Esa sección es solo para administradores.',

@@ -2,7 +2,13 @@ import { Routes } from '@angular/router';
 import { adminGuard, staffGuard } from './core/guards';
 
 export const routes: Routes = [
-  { path: '', pathMatch: 'full', redirectTo: 'operator/compose' },
+  { path: '', pathMatch: 'full', redirectTo: 'home' },
+  {
+    path: 'home',
+    title: 'Avisa',
+    canMatch: [staffGuard],
+    loadComponent: () => import('./home/home.component').then((m) => m.HomeComponent),
+  },
   {
     path: 'operator',
     canMatch: [staffGuard],
@@ -33,5 +39,5 @@ export const routes: Routes = [
     canMatch: [adminGuard],
     loadChildren: () => import('./admin/admin.routes').then((m) => m.ADMIN_ROUTES),
   },
-  { path: '**', redirectTo: 'operator/compose' },
+  { path: '**', redirectTo: 'home' },
 ];

@@ -8,6 +8,7 @@ import { createValidationPipe } from './common/http/validation';
 import { SystemModule } from './common/system/system.module';
 import { AppConfigModule } from './config/config.module';
 import type { AppEnvironment } from './config/environment';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { UsersModule } from './users/users.module';
@@ -48,6 +49,7 @@ export class AppModule {
         ReceiverPackagesModule,
         RoomsModule,
         FilesModule,
+        DashboardModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

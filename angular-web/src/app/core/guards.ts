@@ -7,7 +7,7 @@ import { Notifier } from './notifier';
 import { SessionStore } from './session.store';
 
 /** Where each role lands when an area is not theirs. */
-const homeOf = (role: Role) => (isStaff(role) ? '/operator/compose' : '/member');
+const homeOf = (role: Role) => (isStaff(role) ? '/home' : '/member');
 
 /**
  * An area for some roles only: once someone is logged in, others are told so and sent to their own home (the API

@@ -10,6 +10,7 @@ import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { map } from 'rxjs';
 import { API_BASE } from './auth.interceptor';
 import { ChatStore } from '../chat/chat.store';
+import { AttentionService } from '../home/attention.service';
 import { ConnectionStatus } from './connection-status';
 import { LANGUAGES, LanguageService } from './i18n';
 import { SessionStore } from './session.store';
@@ -28,6 +29,7 @@ const CHAT_NAV: NavItem = { path: '/chat', icon: 'forum', labelKey: 'nav.chat', 
 const FILES_NAV: NavItem = { path: '/files', icon: 'folder_shared', labelKey: 'nav.files' };
 
 const OPERATOR_NAV: NavItem[] = [
+  { path: '/home', icon: 'dashboard', labelKey: 'nav.home' },
   { path: '/operator/compose', icon: 'send', labelKey: 'nav.compose' },
   { path: '/operator/sites', icon: 'computer', labelKey: 'nav.sites' },
   { path: '/operator/history', icon: 'history', labelKey: 'nav.history' },
@@ -69,6 +71,7 @@ export class ShellComponent {
   protected readonly theme = inject(ThemeService);
   protected readonly languages = LANGUAGES;
   protected readonly chat = inject(ChatStore);
+  private readonly attention = inject(AttentionService);
   /** The operator's screens, and the admin's below them for an admin. */
   protected readonly navSections = computed(() =>
     this.session.isMember()
@@ -78,7 +81,7 @@ export class ShellComponent {
           ...(this.session.isAdmin() ? [{ titleKey: 'nav.admin', items: ADMIN_NAV }] : []),
         ],
   );
-  protected readonly home = computed(() => (this.session.isMember() ? '/member' : '/operator/compose'));
+  protected readonly home = computed(() => (this.session.isMember() ? '/member' : '/home'));
   protected readonly narrow = toSignal(
     inject(BreakpointObserver)
       .observe('(max-width: 959.98px)')
@@ -89,7 +92,11 @@ export class ShellComponent {
   constructor() {
     // The chat badge counts from the first screen on, not only once the chat was opened.
     effect(() => {
-      if (this.session.user()) untracked(() => this.chat.start());
+      if (!this.session.user()) return;
+      untracked(() => {
+        this.chat.start();
+        this.attention.start();
+      });
     });
   }
 

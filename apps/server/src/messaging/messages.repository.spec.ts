@@ -378,4 +378,39 @@ describe('MessagesRepository on a real SQLite file', () => {
       ]);
     });
   });
+
+  it("answers the dashboard: today's copies and reads, times per day, newest alerts, and flagged unread urgent ones", async () => {
+    const rows = db.dataSource.getRepository(DeliveryEntity);
+    await insert(message('old', { createdAt: T0 - 86_400_000 }), []);
+    await insert(message('a', { createdAt: T0 + 1 }), []);
+    await insert(message('u', { createdAt: T0 + 2, priority: 'urgent' }), []);
+    await insert(message('gone', { createdAt: T0 + 3, priority: 'urgent', retractedAt: T0 + 4 }), []);
+    await rows.insert([
+      delivery('a', 's1', { state: 'read' }),
+      delivery('a', 's2', { state: 'delivered' }),
+      delivery('a', 's3', { state: 'retracted' }),
+      delivery('u', 's3', { state: 'delivered', flagged: true }),
+      delivery('u', 's1', { state: 'delivered', flagged: true }),
+      delivery('u', 's2', { state: 'read', flagged: true }),
+      delivery('gone', 's1', { state: 'delivered', flagged: true }),
+      delivery('old', 's1', { state: 'read' }),
+    ]);
+    expect(await repository.sentSince(T0, undefined)).toEqual({ alerts: 3, copies: 6, read: 2 });
+    expect(await repository.createdSince(T0 - 86_400_000, undefined)).toEqual([
+      T0 - 86_400_000,
+      T0 + 1,
+      T0 + 2,
+      T0 + 3,
+    ]);
+    expect((await repository.latest(2)).map((m) => m.id)).toEqual(['gone', 'u']);
+    // Read (s2) and withdrawn alerts are left out; an expired alert too.
+    expect(await repository.flaggedUnread(T0 - 1, T0 + 10, 20)).toEqual([
+      { message: { id: 'u', text: 'alert u', senderDisplay: 'Marín', createdAt: T0 + 2 }, sites: 2 },
+    ]);
+    expect(await repository.flaggedUnreadSites('u', 10)).toEqual(['s1', 's3']);
+    expect(await repository.flaggedUnread(T0 - 1, T0 + 3_600_000 + 10, 20)).toEqual([]);
+    // A restricted operator's limit: only its own alerts here ("marin" sent them all; "otro" none).
+    expect(await repository.sentSince(T0, { sender: 'otro', groupIds: [] })).toEqual({ alerts: 0, copies: 0, read: 0 });
+    expect(await repository.sentSince(T0, { sender: 'marin', groupIds: [] })).toMatchObject({ alerts: 3 });
+  });
 });

@@ -10,7 +10,17 @@ import {
   type ReceiptState,
   type SortOrder,
 } from '@avisa/contracts';
-import { Brackets, DataSource, EntityManager, In, IsNull, MoreThan, Repository } from 'typeorm';
+import {
+  Brackets,
+  DataSource,
+  EntityManager,
+  In,
+  IsNull,
+  MoreThan,
+  Repository,
+  type ObjectLiteral,
+  type SelectQueryBuilder,
+} from 'typeorm';
 import { chunks, containsPattern, powerOfTwoRuns, valuesPlaceholders } from '../database/batches';
 import { Sql, inList, verbatim } from '../database/sql';
 import { WriteBatcher } from '../database/write-batcher';
@@ -86,6 +96,8 @@ export interface PendingDelivery {
 }
 
 const OPEN_STATES: DeliveryState[] = ['queued', 'sent'];
+/** Written as the partial index `idx_deliveries_flagged_unread` says, literally, so SQLite uses it. */
+const FLAGGED_UNREAD = "d.flagged = true AND d.state = 'delivered'";
 
 export interface DeliveriesFilter {
   states?: readonly DeliveryState[];
@@ -594,6 +606,98 @@ export class MessagesRepository implements OnApplicationShutdown {
       counts.total += Number(row.n);
     }
     return result;
+  }
+
+  /** The alerts created since `since` (and within `within`), with their copies that count and those read. */
+  async sentSince(since: number, within?: GroupLimit): Promise<{ alerts: number; copies: number; read: number }> {
+    const alerts = this.since(this.messages.createQueryBuilder('m'), since, within);
+    const copies = this.since(
+      this.messages.createQueryBuilder('m').innerJoin(DeliveryEntity, 'd', 'd.message_id = m.id'),
+      since,
+      within,
+    )
+      .select("SUM(CASE WHEN d.state NOT IN ('retracted', 'cancelled') THEN 1 ELSE 0 END)", 'copies')
+      .addSelect("SUM(CASE WHEN d.state = 'read' THEN 1 ELSE 0 END)", 'read');
+    const [count, sums] = await Promise.all([
+      alerts.getCount(),
+      copies.getRawOne<{ copies: string | number | null; read: string | number | null }>(),
+    ]);
+    return { alerts: count, copies: Number(sums?.copies ?? 0), read: Number(sums?.read ?? 0) };
+  }
+
+  /** When each alert since `since` was created (and within `within`), oldest first. */
+  async createdSince(since: number, within?: GroupLimit): Promise<number[]> {
+    const rows = await this.since(this.messages.createQueryBuilder('m'), since, within)
+      .select('m.created_at', 'at')
+      .orderBy('m.created_at', 'ASC')
+      .getRawMany<{ at: string | number }>();
+    return rows.map((r) => Number(r.at));
+  }
+
+  /** The newest alerts (within `within`). */
+  latest(limit: number, within?: GroupLimit): Promise<MessageEntity[]> {
+    const query = this.messages.createQueryBuilder('m');
+    if (within) {
+      const { sql, params } = alertWithinLimitQuery('m', within);
+      query.where(sql, params);
+    }
+    // By time alone, so the index answers without sorting every alert (two in the same millisecond: either order).
+    return query.orderBy('m.created_at', 'DESC').take(limit).getMany();
+  }
+
+  /**
+   * Urgent alerts created since `since`, still valid and not withdrawn, that some sites left unread after every
+   * reminder (their deliveries flagged and still `delivered`), newest first, with how many sites.
+   */
+  async flaggedUnread(
+    since: number,
+    now: number,
+    limit: number,
+    within?: GroupLimit,
+  ): Promise<{ message: Pick<MessageEntity, 'id' | 'text' | 'senderDisplay' | 'createdAt'>; sites: number }[]> {
+    const rows = await this.since(
+      this.messages.createQueryBuilder('m').innerJoin(DeliveryEntity, 'd', 'd.message_id = m.id'),
+      since,
+      within,
+    )
+      .select(['m.id AS id', 'm.text AS text', 'm.sender_display AS sender_display', 'm.created_at AS created_at'])
+      .addSelect('COUNT(*)', 'sites')
+      .andWhere("m.priority = 'urgent'")
+      .andWhere('m.retracted_at IS NULL')
+      .andWhere('m.expires_at > :now', { now })
+      .andWhere(FLAGGED_UNREAD)
+      .groupBy('m.id')
+      .addGroupBy('m.text')
+      .addGroupBy('m.sender_display')
+      .addGroupBy('m.created_at')
+      .orderBy('m.created_at', 'DESC')
+      .limit(limit)
+      .getRawMany<{ id: string; text: string; sender_display: string; created_at: string | number; sites: string }>();
+    return rows.map((r) => ({
+      message: { id: r.id, text: r.text, senderDisplay: r.sender_display, createdAt: Number(r.created_at) },
+      sites: Number(r.sites),
+    }));
+  }
+
+  /** The first `limit` sites, by name, that have this alert flagged and unread. */
+  async flaggedUnreadSites(messageId: string, limit: number): Promise<string[]> {
+    const rows = await this.deliveries
+      .createQueryBuilder('d')
+      .select('d.receiver_name', 'name')
+      .where('d.message_id = :messageId', { messageId })
+      .andWhere(FLAGGED_UNREAD)
+      .orderBy('d.receiver_name', 'ASC')
+      .limit(limit)
+      .getRawMany<{ name: string }>();
+    return rows.map((r) => r.name);
+  }
+
+  /** `query` limited to the alerts (alias `m`) created since `since`, and within `within` when given. */
+  private since<T extends ObjectLiteral>(query: SelectQueryBuilder<T>, since: number, within?: GroupLimit) {
+    query.where('m.created_at >= :since', { since });
+    if (!within) return query;
+    const { sql, params } = alertWithinLimitQuery('m', within);
+    return query.andWhere(sql, params);
   }
 
   async history(filter: HistoryFilter): Promise<{ items: MessageEntity[]; total: number }> {

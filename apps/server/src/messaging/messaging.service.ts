@@ -20,7 +20,7 @@ import { AppConfigService } from '../config/app-config.service';
 import { toIso } from '../database/columns';
 import { ReceiverHub } from '../fanout/receiver-hub';
 import { FilesService } from '../files/files.service';
-import { GroupAccessService } from '../groups/group-access.service';
+import { GroupAccessService, type GroupScope } from '../groups/group-access.service';
 import { GroupsService } from '../groups/groups.service';
 import { ReceiversService } from '../receivers/receivers.service';
 import {
@@ -205,6 +205,51 @@ export class MessagingService {
     };
   }
 
+  /** The alerts sent since `since` that `scope` sees, and how many of their copies were read. */
+  sentSince(since: number, scope: GroupScope): Promise<{ alerts: number; copies: number; read: number }> {
+    return this.messages.sentSince(since, limitOf(scope));
+  }
+
+  /** When each alert since `since` that `scope` sees was sent, oldest first. */
+  sentTimesSince(since: number, scope: GroupScope): Promise<number[]> {
+    return this.messages.createdSince(since, limitOf(scope));
+  }
+
+  /** The newest alerts `scope` sees, with their counts. */
+  async latest(limit: number, scope: GroupScope): Promise<MessageResponse[]> {
+    const items = await this.messages.latest(limit, limitOf(scope));
+    const ids = items.map((m) => m.id);
+    const [counts, replied] = await Promise.all([this.messages.counts(ids), this.messages.repliedCounts(ids)]);
+    return items.map((m) => toMessageResponse(m, counts.get(m.id)!, replied.get(m.id)!));
+  }
+
+  /**
+   * Urgent alerts still valid that some sites left unread after every reminder (the deliveries the reminder job
+   * flagged), newest first, with the first `sitesListed` of those sites by name. An alert is valid for at most the
+   * longest validity, so only that window of alerts is read.
+   */
+  async flaggedUnread(
+    limit: number,
+    sitesListed: number,
+    scope: GroupScope,
+  ): Promise<
+    { id: string; text: string; senderDisplay: string; createdAt: string; sites: number; siteNames: string[] }[]
+  > {
+    const now = this.clock.now();
+    const since = now - this.config.get('AVISA_MESSAGE_MAX_TTL_SECONDS') * 1000 - ONLINE_ONLY_GRACE_MS;
+    const found = await this.messages.flaggedUnread(since, now, limit, limitOf(scope));
+    return Promise.all(
+      found.map(async ({ message, sites }) => ({
+        id: message.id,
+        text: message.text,
+        senderDisplay: message.senderDisplay,
+        createdAt: toIso(message.createdAt)!,
+        sites,
+        siteNames: await this.messages.flaggedUnreadSites(message.id, sitesListed),
+      })),
+    );
+  }
+
   validateReceipt(payload: unknown): ReceiptPayload | string {
     if (!payload || typeof payload !== 'object') return 'receipt must be an object { id, state, at }';
     const { id, state, at, reply } = payload as Record<string, unknown>;
@@ -273,6 +318,8 @@ export class MessagingService {
     };
   }
 }
+
+const limitOf = (scope: GroupScope) => (scope.restricted ? scope : undefined);
 
 const targetNameOf = (kind: 'receiver' | 'group', name: string) => (kind === 'group' ? normalizeGroupName(name) : name);
 

@@ -24,6 +24,14 @@ export interface ClosedEvent {
 
 export type ConnectionEvent = OpenedEvent | ClosedEvent;
 
+export interface SiteLastSeen {
+  name: string;
+  displayName: string;
+  enabled: boolean;
+  lastSeenAt: number | null;
+  createdAt: number;
+}
+
 /** Consecutive events of the same kind, in their order: opens are inserted together, closes applied together. */
 function runsOfKind(events: readonly ConnectionEvent[]): ConnectionEvent[][] {
   const runs: ConnectionEvent[][] = [];
@@ -86,6 +94,26 @@ export class ReceiversRepository implements OnApplicationShutdown {
   async list(): Promise<ReceiverEntity[]> {
     await this.journal.flush();
     return this.receivers.find({ order: { name: 'ASC' } });
+  }
+
+  /** Every site in a few columns, for counting who is offline and since when (latest last-seen times). */
+  async lastSeen(): Promise<SiteLastSeen[]> {
+    await this.journal.flush();
+    const s = this.sql.statement`SELECT name, display_name, enabled, last_seen_at, created_at FROM receivers`;
+    const rows = (await this.dataSource.query(s.text, s.params)) as {
+      name: string;
+      display_name: string;
+      enabled: boolean | number;
+      last_seen_at: number | string | null;
+      created_at: number | string;
+    }[];
+    return rows.map((r) => ({
+      name: r.name,
+      displayName: r.display_name,
+      enabled: !!r.enabled,
+      lastSeenAt: r.last_seen_at === null ? null : Number(r.last_seen_at),
+      createdAt: Number(r.created_at),
+    }));
   }
 
   /** Every global alert starts here, on the path to the first site: plain rows, no entities. */

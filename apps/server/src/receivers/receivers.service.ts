@@ -1,6 +1,7 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import type {
   BulkSitesReport,
+  DashboardSites,
   ReceiverConnectionResponse,
   ReceiverResponse,
   ReceiverWithKeyResponse,
@@ -15,7 +16,7 @@ import { ReceiverHub } from '../fanout/receiver-hub';
 import { NAME_PATTERN, normalizeName } from '@avisa/contracts';
 import { CreateReceiverDto, UpdateReceiverDto, toConnectionResponse, toReceiverResponse } from './dto/receiver.dto';
 import { ReceiverEntity } from './receiver.entity';
-import { ReceiversRepository } from './receivers.repository';
+import { ReceiversRepository, type SiteLastSeen } from './receivers.repository';
 import { SiteScope } from './site-scope';
 
 export const RECEIVER_KEY_PREFIX = 'avr_';
@@ -223,6 +224,41 @@ export class ReceiversService {
 
   private newKey(): string {
     return this.crypto.randomToken(RECEIVER_KEY_PREFIX);
+  }
+
+  /**
+   * Enabled sites online and offline now, the disabled ones apart, and the `listed` enabled sites offline the longest
+   * (never connected first, from their creation; then by last seen), as a caller sees them.
+   */
+  async presenceSummary(principal: Principal, listed: number): Promise<DashboardSites> {
+    const [all, online, visible] = await Promise.all([
+      this.receivers.lastSeen(),
+      this.hub.allPresence(),
+      this.access.visibleSites(principal),
+    ]);
+    const connected = new Set(online.map((p) => p.name));
+    const seen = all.filter((r) => !visible || visible.has(r.name));
+    const enabled = seen.filter((r) => r.enabled);
+    const offline = enabled.filter((r) => !connected.has(r.name));
+    const since = (r: SiteLastSeen) => r.lastSeenAt ?? r.createdAt;
+    offline.sort(
+      (a, b) =>
+        Number(b.lastSeenAt === null) - Number(a.lastSeenAt === null) ||
+        since(a) - since(b) ||
+        (a.name < b.name ? -1 : 1),
+    );
+    return {
+      total: enabled.length,
+      online: enabled.length - offline.length,
+      offline: offline.length,
+      disabled: seen.length - enabled.length,
+      offlineLongest: offline.slice(0, listed).map((r) => ({
+        name: r.name,
+        displayName: r.displayName,
+        since: new Date(since(r)).toISOString(),
+        neverConnected: r.lastSeenAt === null,
+      })),
+    };
   }
 
   /** Every enabled site, by name. */

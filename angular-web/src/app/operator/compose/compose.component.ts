@@ -116,10 +116,11 @@ export class ComposeComponent {
   protected readonly overLimit = computed(() => this.length() > MESSAGE_TEXT_MAX);
 
   // The pickers are a help, not the point: a list that cannot be read is shown empty.
-  protected readonly receivers = apiResource(() => orEmpty(this.api.receivers()), {
+  protected readonly receiverList = apiResource(() => orEmpty(this.api.receivers()), {
     initial: [],
     reloadOn: this.live.resynced$,
-  }).value;
+  });
+  protected readonly receivers = this.receiverList.value;
   protected readonly groups = apiResource(() => orEmpty(this.api.groups()), {
     initial: [],
     reloadOn: this.live.resynced$,

@@ -1,0 +1,81 @@
+import { Injectable } from '@nestjs/common';
+import {
+  DASHBOARD_DAYS,
+  DASHBOARD_LAST_ALERTS,
+  DASHBOARD_OFFLINE_LISTED,
+  DASHBOARD_URGENT_LISTED,
+  type DashboardDay,
+  type DashboardResponse,
+} from '@avisa/contracts';
+import { Principal } from '../common/actor';
+import { Clock } from '../common/system/clock';
+import { GroupAccessService } from '../groups/group-access.service';
+import { MessagingService } from '../messaging/messaging.service';
+import { ReceiversService } from '../receivers/receivers.service';
+
+/** The first instant of each of the `count` days up to `now`'s, oldest first, in the server's time zone. */
+export function dayStarts(now: number, count: number): number[] {
+  const today = new Date(now);
+  return Array.from({ length: count }, (_, i) =>
+    new Date(today.getFullYear(), today.getMonth(), today.getDate() - (count - 1 - i)).getTime(),
+  );
+}
+
+/** `YYYY-MM-DD` of an instant, in the server's time zone. */
+export function localDate(ms: number): string {
+  const d = new Date(ms);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/** Counts sorted times into the days that start at `starts` (sorted); times before the first day are left out. */
+export function countPerDay(times: readonly number[], starts: readonly number[]): DashboardDay[] {
+  const counts = starts.map(() => 0);
+  let day = 0;
+  for (const at of times) {
+    if (at < starts[0]) continue;
+    while (day + 1 < starts.length && at >= starts[day + 1]) day += 1;
+    counts[day] += 1;
+  }
+  return starts.map((start, i) => ({ date: localDate(start), alerts: counts[i] }));
+}
+
+@Injectable()
+export class DashboardService {
+  constructor(
+    private readonly receivers: ReceiversService,
+    private readonly messaging: MessagingService,
+    private readonly access: GroupAccessService,
+    private readonly clock: Clock,
+  ) {}
+
+  async forCaller(principal: Principal): Promise<DashboardResponse> {
+    const now = this.clock.now();
+    const starts = dayStarts(now, DASHBOARD_DAYS);
+    const todayStart = starts[starts.length - 1];
+    const scope = await this.access.scopeOf(principal);
+    const [sites, today, times, urgentUnread, lastAlerts] = await Promise.all([
+      this.receivers.presenceSummary(principal, DASHBOARD_OFFLINE_LISTED),
+      this.messaging.sentSince(todayStart, scope),
+      this.messaging.sentTimesSince(starts[0], scope),
+      this.messaging.flaggedUnread(DASHBOARD_URGENT_LISTED, DASHBOARD_OFFLINE_LISTED, scope),
+      this.messaging.latest(DASHBOARD_LAST_ALERTS, scope),
+    ]);
+    return {
+      generatedAt: new Date(now).toISOString(),
+      restricted: scope.restricted,
+      timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+      sites,
+      today: {
+        since: new Date(todayStart).toISOString(),
+        alerts: today.alerts,
+        copies: today.copies,
+        read: today.read,
+        readRate: today.copies ? today.read / today.copies : null,
+      },
+      urgentUnread,
+      lastAlerts,
+      perDay: countPerDay(times, starts),
+    };
+  }
+}

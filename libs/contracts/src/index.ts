@@ -13,3 +13,5 @@ export * from './names';
 export * from './receiver-updates';
 export * from './rooms';
 export * from './files';
+export * from './scheduled-messages';
+export * from './alert-templates';

@@ -1,6 +1,13 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
-import type { MessageDetailResponse, MessageResponse, Page, SendMessageResponse } from '@avisa/contracts';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { ApiResponse, ApiTags } from '@nestjs/swagger';
+import type {
+  MessageDetailResponse,
+  MessageResponse,
+  Page,
+  ScheduledMessageResponse,
+  SendMessageResponse,
+} from '@avisa/contracts';
+import type { Response } from 'express';
 import { Actor, Principal } from '../common/actor';
 import { STAFF_ROLES, Authenticated } from '../common/access/access.decorator';
 import { CurrentActor, CurrentPrincipal } from '../common/access/request-context';
@@ -12,14 +19,21 @@ import { MessagingService } from './messaging.service';
 export class MessagingController {
   constructor(private readonly messaging: MessagingService) {}
 
-  /** Sends an alert to every site, one site, or a group; answers who was online, queued, dropped or unknown. */
+  /**
+   * Sends an alert to every site, one site, or a group; answers (201) who was online, queued, dropped or unknown.
+   * With `sendAt` the alert is stored to go out then, and answered with 202 and the scheduled alert.
+   */
   @Post()
   @Authenticated({ roles: STAFF_ROLES, scopes: ['messages:send'] })
+  @ApiResponse({ status: 201, description: 'sent now (SendMessageResponse)' })
+  @ApiResponse({ status: 202, description: 'scheduled for sendAt (ScheduledMessageResponse)' })
   send(
     @Body() body: SendMessageDto,
     @CurrentPrincipal() principal: Principal,
     @CurrentActor() actor: Actor,
-  ): Promise<SendMessageResponse> {
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<SendMessageResponse | ScheduledMessageResponse> {
+    response.status(body.sendAt === undefined ? 201 : 202);
     return this.messaging.send(body, principal, actor);
   }
 

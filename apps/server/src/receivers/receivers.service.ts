@@ -239,6 +239,11 @@ export class ReceiversService {
     return (await this.receivers.findByNames(names)).map((r) => ({ id: r.id, name: r.name, enabled: r.enabled }));
   }
 
+  /** How each of these sites is called (its display name, else its name), for alerts filled per site. */
+  async displayNames(names: string[]): Promise<Map<string, string>> {
+    return new Map((await this.receivers.findByNames(names)).map((r) => [r.name, r.displayName || r.name]));
+  }
+
   /** A site connected: its connection record is opened (batched with others arriving together). */
   connectionOpened(receiverId: number, at: number, address: string | null, clientVersion: string | null): void {
     this.receivers.connectionOpened(receiverId, at, address, clientVersion);

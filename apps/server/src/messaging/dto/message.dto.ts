@@ -110,7 +110,6 @@ export class SendMessageDto implements SendMessageRequest {
 
   /** Send later: an ISO date-time with its zone, in the future, at most SCHEDULE_MAX_DAYS ahead (answered 202). */
   @IsOptional()
-  @IsString({ message: SEND_AT_FORMAT })
   @Matches(SEND_AT_PATTERN, { message: SEND_AT_FORMAT })
   @ApiProperty({ required: false, format: 'date-time', example: '2026-12-24T09:00:00+01:00' })
   sendAt?: string;

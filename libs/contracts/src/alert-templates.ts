@@ -21,7 +21,9 @@ export function isTemplate(text: string): boolean {
 }
 
 export function fillTemplate(text: string, values: TemplateValues): string {
-  return text.replace(PLACEHOLDER, (_, name: string) => (name === 'sitio' || name === 'site' ? values.site : values.date));
+  return text.replace(PLACEHOLDER, (_, name: string) =>
+    name === 'sitio' || name === 'site' ? values.site : values.date,
+  );
 }
 
 /** `{fecha}` as sites read it: dd/mm/yyyy, in `timeZone` (the server's own zone when not given). */

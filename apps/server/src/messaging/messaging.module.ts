@@ -20,7 +20,12 @@ import { SiteAttachmentsController } from './site-attachments.controller';
 import { SiteAttachmentsService } from './site-attachments.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([MessageEntity, DeliveryEntity, ScheduledMessageEntity]), ReceiversModule, GroupsModule, FilesModule],
+  imports: [
+    TypeOrmModule.forFeature([MessageEntity, DeliveryEntity, ScheduledMessageEntity]),
+    ReceiversModule,
+    GroupsModule,
+    FilesModule,
+  ],
   // Scheduled first: its fixed `messages/scheduled` path must win over `messages/:id`.
   controllers: [ScheduledMessagesController, MessagingController, SiteAttachmentsController],
   providers: [

@@ -409,7 +409,8 @@ export class MessagingService {
   }
 }
 
-export const targetNameOf = (kind: 'receiver' | 'group', name: string) => (kind === 'group' ? normalizeGroupName(name) : name);
+export const targetNameOf = (kind: 'receiver' | 'group', name: string) =>
+  kind === 'group' ? normalizeGroupName(name) : name;
 
 /** How the audit trail names an alert's target. */
 export const targetLabel = (target: OutgoingAlert['target']) =>

@@ -4,7 +4,12 @@ import { MatDialog } from '@angular/material/dialog';
 import { MatPaginatorModule, type PageEvent } from '@angular/material/paginator';
 import { MatTableModule } from '@angular/material/table';
 import { RouterLink } from '@angular/router';
-import type { DeliveryResponse, DeliveryUpdatePayload, MessageDetailResponse } from '@avisa/contracts';
+import {
+  isTemplate,
+  type DeliveryResponse,
+  type DeliveryUpdatePayload,
+  type MessageDetailResponse,
+} from '@avisa/contracts';
 import { filter, merge } from 'rxjs';
 import { apiAction, apiResource } from '../../core/api-resource';
 import { LiveService } from '../../core/live.service';
@@ -28,6 +33,8 @@ const PAGE_SIZE = 100;
 export class MessageDetailComponent {
   /** From the route, `/operator/history/:id`. */
   readonly id = input.required<string>();
+  /** The stored text keeps its placeholders; each site got its own. */
+  protected readonly isTemplate = isTemplate;
 
   private readonly api = inject(OperatorApi);
   private readonly live = inject(LiveService);

@@ -6,6 +6,7 @@ import { openSocket, type TestSocket } from '../support/test-socket';
 import {
   createOperator,
   createSite,
+  failedResource,
   openLoggedIn,
   screenshot,
   startWebServer,
@@ -16,12 +17,13 @@ import {
   type Credentials,
 } from './support/browser';
 
-/** A time as the browser's `datetime-local` input takes it (this machine's zone, as the browser's). */
-const localInput = (at: number) => {
-  const d = new Date(at);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
-};
+/** A time as the page's `datetime-local` input takes it: in the browser's own zone. */
+const localInput = (page: Page, at: number) =>
+  page.evaluate((ms) => {
+    const d = new Date(ms);
+    const pad = (n: number) => String(n).padStart(2, '0');
+    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  }, at);
 
 /** Compose: a clean start after each send, send later with its list, and templates filled per site. */
 describe('browser: compose', () => {
@@ -71,6 +73,7 @@ describe('browser: compose', () => {
     const [last] = (await server.api('GET', '/api/v1/messages?pageSize=1', { token: admin })).body.items;
     expect(last).toMatchObject({ priority: 'urgent', ttlSeconds: 3600 });
 
+    browser.allow(failedResource(404));
     await page.getByTestId('target-receiver').click();
     await page.getByTestId('compose-target-name').fill('farmacia-fantasma');
     await page.keyboard.press('Escape');
@@ -86,7 +89,7 @@ describe('browser: compose', () => {
     await page.getByTestId('compose-text').fill('Inventario trimestral mañana a primera hora');
     await page.getByTestId('compose-send-later').click();
     const sendAt = Date.now() + 2 * 3_600_000;
-    await page.getByTestId('compose-send-at').fill(localInput(sendAt));
+    await page.getByTestId('compose-send-at').fill(await localInput(page, sendAt));
     expect(await textOf(page.getByTestId('compose-send'), 'Programar aviso')).toContain('Programar aviso');
     await page.getByTestId('compose-send').click();
     await page.getByTestId('compose-scheduled-result').waitFor();

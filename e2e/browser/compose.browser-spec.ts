@@ -116,6 +116,26 @@ describe('browser: compose', () => {
     await page.getByTestId('confirm').click();
     await page.getByTestId('scheduled-empty').waitFor();
     expect(await scheduledViaApi()).toEqual([]);
+
+    // One due in a moment (scheduled by a script): listed, then gone from the list once it went out, without a reload.
+    const soon = await server.api('POST', '/api/v1/messages', {
+      token: admin,
+      body: {
+        target: { kind: 'receiver', name: 'farmacia-sur' },
+        text: 'Recordatorio de guardia',
+        sendAt: new Date(Date.now() + 3000).toISOString(),
+      },
+    });
+    expect(soon.status).toBe(202);
+    await page.reload();
+    expect(await textOf(item.getByTestId('scheduled-text'), 'guardia')).toBe('Recordatorio de guardia');
+    await page.getByTestId('scheduled-empty').waitFor({ timeout: 15_000 });
+    expect(
+      sockets
+        .get('farmacia-sur')!
+        .alerts(soon.body.id)
+        .map((a) => a.text),
+    ).toEqual(['Recordatorio de guardia']);
   });
 
   it('fills a template per site: each site gets its own name and the date, the detail keeps the template', async () => {

@@ -130,12 +130,12 @@ describe('browser: compose', () => {
     await page.reload();
     expect(await textOf(item.getByTestId('scheduled-text'), 'guardia')).toBe('Recordatorio de guardia');
     await page.getByTestId('scheduled-empty').waitFor({ timeout: 15_000 });
-    expect(
-      sockets
-        .get('farmacia-sur')!
-        .alerts(soon.body.id)
-        .map((a) => a.text),
-    ).toEqual(['Recordatorio de guardia']);
+    const got = await eventually(
+      () => sockets.get('farmacia-sur')!.alerts(soon.body.id),
+      (alerts) => alerts.length > 0,
+      WAIT_MS,
+    );
+    expect(got.map((a) => a.text)).toEqual(['Recordatorio de guardia']);
   });
 
   it('fills a template per site: each site gets its own name and the date, the detail keeps the template', async () => {

@@ -2,7 +2,7 @@ import { NotFoundException } from '@nestjs/common';
 import type { Principal } from '../common/actor';
 import { EventBus } from '../common/events/event-bus';
 import { Clock } from '../common/system/clock';
-import { GroupAccessService } from '../groups/group-access.service';
+import { GroupAccessService, type GroupScope } from '../groups/group-access.service';
 import { FakeClock, newTestService } from '../../test/utils';
 import { MessagingService } from './messaging.service';
 import { ScheduledMessageEntity } from './scheduled-message.entity';
@@ -50,8 +50,8 @@ function setup(restricted = false) {
     events: mock(EventBus),
     access: mock(GroupAccessService),
   };
-  mocks.access.scopeOf.mockImplementation(async () =>
-    restricted ? { restricted: true, allowGlobal: false, groupIds: [1] } : { restricted: false },
+  mocks.access.scopeOf.mockImplementation(async (): Promise<GroupScope> =>
+    restricted ? { restricted: true, allowGlobal: false, sender: 'olga', groupIds: [1] } : { restricted: false },
   );
   mocks.repo.claim.mockImplementation(async () => true);
   mocks.events.emit.mockImplementation(async () => undefined);

@@ -26,7 +26,12 @@ export function fillTemplate(text: string, values: TemplateValues): string {
   );
 }
 
-/** `{fecha}` as sites read it: dd/mm/yyyy, in `timeZone` (the server's own zone when not given). */
+/** `{fecha}` as sites read it: dd/mm/yyyy, in `timeZone` (the process's own zone when not given). */
 export function templateDate(at: number, timeZone?: string): string {
-  return new Intl.DateTimeFormat('es-ES', { day: '2-digit', month: '2-digit', year: 'numeric', timeZone }).format(at);
+  if (timeZone !== undefined) return new Intl.DateTimeFormat('es-ES', { ...DATE_PARTS, timeZone }).format(at);
+  localDates ??= new Intl.DateTimeFormat('es-ES', DATE_PARTS);
+  return localDates.format(at);
 }
+
+const DATE_PARTS = { day: '2-digit', month: '2-digit', year: 'numeric' } as const;
+let localDates: Intl.DateTimeFormat | undefined;

@@ -20,18 +20,20 @@ export class AlertTemplates {
   }
 
   /** The alert as `siteDisplayName`'s site reads it. */
-  fillFor(payload: AlertPayload, siteDisplayName: string): AlertPayload {
-    return {
-      ...payload,
-      text: fillTemplate(payload.text, { site: siteDisplayName, date: templateDate(Date.parse(payload.sentAt)) }),
-    };
+  fillFor(
+    payload: AlertPayload,
+    siteDisplayName: string,
+    date = templateDate(Date.parse(payload.sentAt)),
+  ): AlertPayload {
+    return { ...payload, text: fillTemplate(payload.text, { site: siteDisplayName, date }) };
   }
 
   /** Pushes a template alert to each of these sites with its own text. */
   async sendEach(names: readonly string[], payload: AlertPayload): Promise<void> {
     if (!names.length) return;
     const displayNames = await this.receivers.displayNames([...names]);
-    for (const name of names) this.hub.sendAlert([name], this.fillFor(payload, displayNames.get(name) ?? name));
+    const date = templateDate(Date.parse(payload.sentAt));
+    for (const name of names) this.hub.sendAlert([name], this.fillFor(payload, displayNames.get(name) ?? name, date));
   }
 
   /** A push of any alert: the shared one, or one per site for a template. */

@@ -11,6 +11,7 @@ import { Actor, Principal } from '../common/actor';
 import { EventBus } from '../common/events/event-bus';
 import { Clock } from '../common/system/clock';
 import { CryptoService } from '../common/system/crypto.service';
+import { chunks } from '../database/batches';
 import { ReceiverHub } from '../fanout/receiver-hub';
 import { NAME_PATTERN, normalizeName } from '@avisa/contracts';
 import { CreateReceiverDto, UpdateReceiverDto, toConnectionResponse, toReceiverResponse } from './dto/receiver.dto';
@@ -241,7 +242,11 @@ export class ReceiversService {
 
   /** How each of these sites is called (its display name, else its name), for alerts filled per site. */
   async displayNames(names: string[]): Promise<Map<string, string>> {
-    return new Map((await this.receivers.findByNames(names)).map((r) => [r.name, r.displayName || r.name]));
+    const found = new Map<string, string>();
+    for (const batch of chunks(names)) {
+      for (const r of await this.receivers.findByNames(batch)) found.set(r.name, r.displayName || r.name);
+    }
+    return found;
   }
 
   /** A site connected: its connection record is opened (batched with others arriving together). */

@@ -15,6 +15,8 @@ const SITES = {
 } as const;
 type Site = keyof typeof SITES;
 const DUE_WAIT_MS = 10_000;
+/** Unconfirmed copies are sent again after this long. */
+const SERVER_ENV = { AVISA_LOGIN_IP_LIMIT: '100', AVISA_DELIVERY_ACK_TIMEOUT_SECONDS: '1' };
 
 describe('compose: send later and templates', () => {
   let server: TestServer;
@@ -39,11 +41,13 @@ describe('compose: send later and templates', () => {
       `%${id}%`,
     );
 
-  /** A site online, confirming each alert it gets as a receiver does. */
-  const connect = async (name: Site): Promise<TestSocket> => {
+  /** A site online, confirming each alert it gets as a receiver does (unless `confirms` is false). */
+  const connect = async (name: Site, confirms = true): Promise<TestSocket> => {
     const socket = openSocket(server, '/receivers', { name, key: keys.get(name), clientVersion: 'e2e-site/1.0' });
     sockets.push(socket);
-    socket.socket.on('alert', (alert: AlertPayload) => void socket.receipt(alert.id, 'delivered').catch(() => {}));
+    if (confirms) {
+      socket.socket.on('alert', (alert: AlertPayload) => void socket.receipt(alert.id, 'delivered').catch(() => {}));
+    }
     await socket.connected();
     await eventually(
       () => socket.received('welcome').length,
@@ -55,7 +59,7 @@ describe('compose: send later and templates', () => {
   const closeAll = () => sockets.splice(0).forEach((s) => s.close());
 
   beforeAll(async () => {
-    server = await TestServer.start({ env: { AVISA_LOGIN_IP_LIMIT: '100' } });
+    server = await TestServer.start({ env: SERVER_ENV });
     admin = await server.loginAdmin();
     await server.createUser(admin, 'olga', 'operator', 'Olga-Operadora-2026');
     operator = await server.login('olga', 'Olga-Operadora-2026');
@@ -232,6 +236,23 @@ describe('compose: send later and templates', () => {
     closeAll();
   });
 
+  it('fills a template again for the site when its copy is sent again (no receipt came)', async () => {
+    const sur = await connect('farmacia-sur', false);
+    const sent = await api('POST', '/api/v1/messages', {
+      target: { kind: 'receiver', name: 'farmacia-sur' },
+      text: 'Confirmad la recepción, {sitio}',
+    });
+    expect(sent.status).toBe(201);
+    const alerts = await eventually(
+      () => sur.alerts(sent.body.id),
+      (list) => list.length >= 2,
+      WAIT_MS,
+    );
+    expect(new Set(alerts.map((a) => a.text))).toEqual(new Set(['Confirmad la recepción, Farmacia Sur']));
+    await sur.receipt(sent.body.id, 'delivered');
+    closeAll();
+  });
+
   it('sends an alert that fell due while the server was stopped once it is back, once', async () => {
     const sendAt = inSeconds(2);
     const created = await api('POST', '/api/v1/messages', {
@@ -250,7 +271,7 @@ describe('compose: send later and templates', () => {
       DUE_WAIT_MS,
     );
     expect(queryDb(server, 'SELECT id FROM messages WHERE id = ?', id)).toEqual([]);
-    server = await TestServer.start({ dir, port, env: { AVISA_LOGIN_IP_LIMIT: '100' } });
+    server = await TestServer.start({ dir, port, env: SERVER_ENV });
     operator = await server.login('olga', 'Olga-Operadora-2026');
 
     const sur = await connect('farmacia-sur');

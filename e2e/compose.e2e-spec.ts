@@ -199,6 +199,34 @@ describe('compose: send later and templates', () => {
     closeAll();
   });
 
+  it('lists one whose site was deleted before its time as failed, with why, until it is dismissed', async () => {
+    const created = await api('POST', '/api/v1/receivers', { name: 'farmacia-cerrada' }, admin);
+    expect(created.status).toBe(201);
+    const sendAt = inSeconds(2);
+    const scheduled = await api('POST', '/api/v1/messages', {
+      target: { kind: 'receiver', name: 'farmacia-cerrada' },
+      text: 'Traspaso de stock',
+      sendAt,
+    });
+    expect(scheduled.status).toBe(202);
+    const id = scheduled.body.id as string;
+    expect((await api('DELETE', '/api/v1/receivers/farmacia-cerrada', undefined, admin)).status).toBe(204);
+
+    const [failed] = await eventually(
+      () => scheduledList(),
+      (list) => list[0]?.state === 'failed',
+      DUE_WAIT_MS,
+    );
+    expect(failed).toMatchObject({ id, state: 'failed', problem: 'site "farmacia-cerrada" does not exist' });
+    expect(audited('message.schedule_failed', id)).toEqual([
+      expect.objectContaining({ actor_name: 'olga', target: 'receiver:farmacia-cerrada' }),
+    ]);
+    expect((await api('PATCH', `/api/v1/messages/scheduled/${id}`, { text: 'otra' })).status).toBe(409);
+    expect((await api('DELETE', `/api/v1/messages/scheduled/${id}`)).status).toBe(204);
+    expect(await scheduledList()).toEqual([]);
+    expect(queryDb(server, 'SELECT id FROM messages WHERE id = ?', id)).toEqual([]);
+  });
+
   it('fills {sitio} and {fecha} per site, live and on catch-up, and keeps the template in the alert', async () => {
     const [norte, sur] = [await connect('farmacia-norte'), await connect('farmacia-sur')];
     const text = 'Hola {sitio}: revisad la nevera hoy {fecha}. ({site}, {date})';

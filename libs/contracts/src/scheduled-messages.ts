@@ -20,11 +20,16 @@ export function sendAtProblem(sendAt: string, now: number): string | null {
   return null;
 }
 
-/** An alert waiting for its time (`POST /messages` with `sendAt` answers it with 202). */
+/**
+ * An alert waiting for its time (`POST /messages` with `sendAt` answers it with 202), or one that could not be sent
+ * at its time (`failed`, with its `problem`), listed until someone dismisses it.
+ */
 export interface ScheduledMessageResponse {
   /** The alert's id once sent, too. */
   id: string;
   state: ScheduledState;
+  /** Why it could not be sent (state `failed`); null otherwise. */
+  problem: string | null;
   sender: string;
   senderDisplay: string;
   target: { kind: TargetKind; name: string | null };

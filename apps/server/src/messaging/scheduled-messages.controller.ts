@@ -13,7 +13,7 @@ import { ScheduledMessagesService } from './scheduled-messages.service';
 export class ScheduledMessagesController {
   constructor(private readonly scheduled: ScheduledMessagesService) {}
 
-  /** Alerts waiting for their time, soonest first (restricted operator: its own). */
+  /** Alerts waiting for their time and those that could not be sent, soonest first (restricted operator: its own). */
   @Get()
   @Authenticated({ roles: STAFF_ROLES, scopes: ['read'] })
   list(@CurrentPrincipal() principal: Principal, @CurrentActor() actor: Actor): Promise<ScheduledMessageResponse[]> {
@@ -32,7 +32,7 @@ export class ScheduledMessagesController {
     return this.scheduled.update(id, body, principal, actor);
   }
 
-  /** Cancels a waiting alert: it is never sent; 409 once it was sent. */
+  /** Cancels a waiting alert (it is never sent) or dismisses a failed one; 409 once it was sent. */
   @Delete(':id')
   @HttpCode(204)
   @Authenticated({ roles: STAFF_ROLES })

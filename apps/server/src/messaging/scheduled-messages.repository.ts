@@ -25,10 +25,10 @@ export class ScheduledMessagesRepository {
     return this.scheduled.findOneBy({ id });
   }
 
-  /** Those still waiting, soonest first; only `senderName`'s when given. */
+  /** Those still waiting and those that could not be sent, soonest first; only `senderName`'s when given. */
   waiting(senderName?: string): Promise<ScheduledMessageEntity[]> {
     return this.scheduled.find({
-      where: { state: 'scheduled', ...(senderName !== undefined ? { senderName } : {}) },
+      where: { state: In(['scheduled', 'failed']), ...(senderName !== undefined ? { senderName } : {}) },
       order: { sendAt: 'ASC', id: 'ASC' },
     });
   }
@@ -39,9 +39,10 @@ export class ScheduledMessagesRepository {
     return (result.affected ?? 0) > 0;
   }
 
+  /** Cancels one still waiting, or dismisses one that failed. */
   async cancel(id: string, by: string, at: number): Promise<boolean> {
     const result = await this.scheduled.update(
-      { id, state: 'scheduled' },
+      { id, state: In(['scheduled', 'failed']) },
       { state: 'cancelled', endedBy: by, updatedAt: at },
     );
     return (result.affected ?? 0) > 0;

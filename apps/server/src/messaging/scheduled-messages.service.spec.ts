@@ -105,6 +105,15 @@ describe('ScheduledMessagesService edits', () => {
     await expect(sut.update('a', { text: 'otra' }, operator, olga)).rejects.toThrow(/no longer scheduled/);
   });
 
+  it('dismisses one that could not be sent, but does not edit it', async () => {
+    const { sut, mocks } = setup();
+    mocks.repo.find.mockImplementation(async () => scheduled('a', { state: 'failed', problem: 'site gone' }));
+    mocks.repo.cancel.mockImplementation(async () => true);
+    await expect(sut.update('a', { text: 'otra' }, operator, olga)).rejects.toThrow(/could not be sent: site gone/);
+    await sut.cancel('a', operator, olga);
+    expect(mocks.repo.cancel).toHaveBeenCalledWith('a', 'olga', expect.any(Number));
+  });
+
   it('saves only what changed and audits the fields', async () => {
     const { sut, mocks } = setup();
     mocks.repo.find.mockImplementation(async () => scheduled('a'));

@@ -50,7 +50,8 @@ export class ScheduledMessagesService implements OnApplicationBootstrap {
     principal: Principal,
     actor: Actor,
   ): Promise<ScheduledMessageResponse> {
-    const current = await this.requireWaiting(id, principal, actor);
+    const current = await this.requireListed(id, principal, actor);
+    if (current.state === 'failed') throw new ConflictException(`alert ${id} could not be sent: ${current.problem}`);
     const changes: ScheduledChanges = {};
     if (dto.sendAt !== undefined) changes.sendAt = sendAtOf(dto.sendAt, this.clock.now());
     if (dto.ttlSeconds !== undefined) changes.ttlSeconds = this.messaging.ttlOf(dto.ttlSeconds);
@@ -76,13 +77,14 @@ export class ScheduledMessagesService implements OnApplicationBootstrap {
     return toScheduledMessageResponse({ ...current, ...changes });
   }
 
+  /** Cancels one still waiting, or dismisses one that could not be sent. */
   async cancel(id: string, principal: Principal, actor: Actor): Promise<void> {
-    const current = await this.requireWaiting(id, principal, actor);
+    const current = await this.requireListed(id, principal, actor);
     if (!(await this.scheduled.cancel(id, actor.name, this.clock.now()))) throw noLongerWaiting(id);
     await this.events.emit('message.schedule_cancelled', {
       actor,
       target: id,
-      details: { id, sendAt: toIso(current.sendAt) },
+      details: { id, sendAt: toIso(current.sendAt), ...(current.state === 'failed' ? { failed: true } : {}) },
     });
   }
 
@@ -110,13 +112,14 @@ export class ScheduledMessagesService implements OnApplicationBootstrap {
     }
   }
 
-  private async requireWaiting(id: string, principal: Principal, actor: Actor): Promise<ScheduledMessageEntity> {
+  /** One the caller may see in its list: waiting, or failed; 409 once sent or cancelled. */
+  private async requireListed(id: string, principal: Principal, actor: Actor): Promise<ScheduledMessageEntity> {
     const found = await this.scheduled.find(id);
     const restricted = (await this.access.scopeOf(principal)).restricted;
-    if (!found || found.state === 'failed' || (restricted && found.senderName !== actor.name)) {
+    if (!found || (restricted && found.senderName !== actor.name)) {
       throw new NotFoundException(`scheduled alert ${id} does not exist`);
     }
-    if (found.state !== 'scheduled') throw noLongerWaiting(id);
+    if (found.state !== 'scheduled' && found.state !== 'failed') throw noLongerWaiting(id);
     return found;
   }
 }

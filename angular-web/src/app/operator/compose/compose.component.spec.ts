@@ -189,6 +189,7 @@ describe('ComposeComponent', () => {
       {
         id: 'm1',
         state: 'scheduled',
+        problem: null,
         sender: 'ana',
         senderDisplay: 'Ana',
         target: { kind: 'all', name: null },

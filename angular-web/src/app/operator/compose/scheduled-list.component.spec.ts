@@ -8,6 +8,7 @@ import { ScheduledListComponent } from './scheduled-list.component';
 const scheduled = (id: string, text: string, sendAt: string): ScheduledMessageResponse => ({
   id,
   state: 'scheduled',
+  problem: null,
   sender: 'ana',
   senderDisplay: 'Ana Soporte',
   target: { kind: 'receiver', name: 'farmacia-sur' },
@@ -59,6 +60,23 @@ describe('ScheduledListComponent', () => {
     request.flush(null, { status: 204, statusText: 'No Content' });
     await fixture.whenStable();
     expect(texts(el)).toEqual(['Hola {sitio}']);
+  });
+
+  it('shows one that could not be sent with why, and dismisses it without asking', async () => {
+    configureTestBed([ScheduledListComponent], [{ provide: LiveService, useValue: new FakeLive() }]);
+    const failed = { ...LIST[0], state: 'failed' as const, problem: 'site "farmacia-sur" does not exist' };
+    const { fixture, http, el } = await renderLoaded(ScheduledListComponent, '/api/v1/messages/scheduled', [failed]);
+    expect(items(el)[0].querySelector('[data-testid="scheduled-failed"]')?.textContent).toContain(
+      'No se pudo enviar a su hora: site "farmacia-sur" does not exist',
+    );
+    expect(items(el)[0].querySelector('[data-testid="scheduled-edit"]')).toBeNull();
+    items(el)[0]
+      .querySelector<HTMLElement>('[data-testid="scheduled-dismiss"] button, [data-testid="scheduled-dismiss"]')!
+      .click();
+    await fixture.whenStable();
+    http.expectOne('/api/v1/messages/scheduled/a').flush(null, { status: 204, statusText: 'No Content' });
+    await fixture.whenStable();
+    expect(texts(el)).toEqual([]);
   });
 
   it('loads again when an alert goes out, so a sent one leaves the list', async () => {

@@ -51,9 +51,18 @@ export class ScheduledListComponent {
 
   protected cancel(item: ScheduledMessageResponse): void {
     confirmThen(this.dialog, dangerConfirm('schedule.cancelConfirm', { text: item.text }, 'schedule.list.cancel'), () =>
-      this.rows.run(item.id, this.api.cancelScheduled(item.id), {
-        next: () => this.items.update((list) => list.filter((i) => i.id !== item.id)),
-      }),
+      this.remove(item),
     );
+  }
+
+  /** One that could not be sent leaves the list: nothing is left to send. */
+  protected dismiss(item: ScheduledMessageResponse): void {
+    this.remove(item);
+  }
+
+  private remove(item: ScheduledMessageResponse): void {
+    this.rows.run(item.id, this.api.cancelScheduled(item.id), {
+      next: () => this.items.update((list) => list.filter((i) => i.id !== item.id)),
+    });
   }
 }

@@ -21,6 +21,7 @@ export function toScheduledMessageResponse(entity: ScheduledMessageEntity): Sche
   return {
     id: entity.id,
     state: entity.state,
+    problem: entity.problem,
     sender: entity.senderName,
     senderDisplay: entity.senderDisplay,
     target: { kind: entity.targetKind, name: entity.targetName },

@@ -175,6 +175,18 @@ const ROUTES: Row[] = [
 
   { route: 'POST /api/v1/messages', body: {}, expected: usersAndSenders(400) },
   { route: 'GET /api/v1/messages', expected: usersAndReaders(200) },
+  { route: 'GET /api/v1/messages/scheduled', expected: usersAndReaders(200) },
+  {
+    route: 'PATCH /api/v1/messages/scheduled/{id}',
+    path: () => `/api/v1/messages/scheduled/${NO_SUCH_ALERT}`,
+    body: { text: 'Más tarde' },
+    expected: usersOnly(404),
+  },
+  {
+    route: 'DELETE /api/v1/messages/scheduled/{id}',
+    path: () => `/api/v1/messages/scheduled/${NO_SUCH_ALERT}`,
+    expected: usersOnly(404),
+  },
   {
     route: 'GET /api/v1/messages/{id}',
     path: (f) => `/api/v1/messages/${f.hidden}`,

@@ -9,6 +9,7 @@ import { Rooms1763920000000 } from './1763920000000-Rooms';
 import { Files1763930000000 } from './1763930000000-Files';
 import { AlertAttachments1763940000000 } from './1763940000000-AlertAttachments';
 import { RoomAttachments1763950000000 } from './1763950000000-RoomAttachments';
+import { ScheduledMessages1763970000000 } from './1763970000000-ScheduledMessages';
 import { FlaggedUnreadIndex1763990000000 } from './1763990000000-FlaggedUnreadIndex';
 
 /** Every migration, oldest first; listed by class so a bundled build finds them too. */
@@ -24,5 +25,6 @@ export const MIGRATIONS = [
   Files1763930000000,
   AlertAttachments1763940000000,
   RoomAttachments1763950000000,
+  ScheduledMessages1763970000000,
   FlaggedUnreadIndex1763990000000,
 ];

@@ -14,3 +14,5 @@ export * from './receiver-updates';
 export * from './rooms';
 export * from './files';
 export * from './dashboard';
+export * from './scheduled-messages';
+export * from './alert-templates';

@@ -17,6 +17,11 @@ export interface SendMessageRequest {
   replies?: string[];
   /** Up to ATTACHMENTS_MAX ids of shared files that are clean or released. */
   attachments?: string[];
+  /**
+   * Send later: an ISO date-time with its zone, in the future and at most SCHEDULE_MAX_DAYS ahead. The alert is
+   * stored and answered with 202 (a ScheduledMessageResponse), and goes out like any other at that time.
+   */
+  sendAt?: string;
 }
 
 export const ATTACHMENTS_MAX = 5;

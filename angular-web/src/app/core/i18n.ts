@@ -12,6 +12,7 @@ import enGroups from '../../i18n/en/groups.json';
 import enHome from '../../i18n/en/home.json';
 import enManage from '../../i18n/en/manage.json';
 import enOperator from '../../i18n/en/operator.json';
+import enSchedule from '../../i18n/en/schedule.json';
 import esAdmin from '../../i18n/es/admin.json';
 import esAlertDetail from '../../i18n/es/alert-detail.json';
 import esChat from '../../i18n/es/chat.json';
@@ -21,6 +22,7 @@ import esGroups from '../../i18n/es/groups.json';
 import esHome from '../../i18n/es/home.json';
 import esManage from '../../i18n/es/manage.json';
 import esOperator from '../../i18n/es/operator.json';
+import esSchedule from '../../i18n/es/schedule.json';
 
 export const LANGUAGES = ['es', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -37,6 +39,7 @@ export const TRANSLATIONS: Record<Language, Translation> = {
     ...esFiles,
     ...esAlertDetail,
     ...esHome,
+    ...esSchedule,
   },
   en: {
     ...enCore,
@@ -48,6 +51,7 @@ export const TRANSLATIONS: Record<Language, Translation> = {
     ...enFiles,
     ...enAlertDetail,
     ...enHome,
+    ...enSchedule,
   },
 };
 

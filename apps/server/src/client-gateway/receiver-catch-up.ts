@@ -19,7 +19,7 @@ export class ReceiverCatchUp {
   /** The welcome, then every alert still waiting for the site, marked as pushed. */
   async welcome(socket: ReceiverSocket): Promise<void> {
     const data = socket.data;
-    const pending = await this.messaging.pending(data.name);
+    const pending = await this.messaging.pending(data.name, data.displayName);
     socket.emit('welcome', {
       name: data.name,
       displayName: data.displayName,

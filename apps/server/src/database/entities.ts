@@ -5,6 +5,7 @@ import { AuditEventEntity, AuditReadMarkerEntity } from '../audit/audit-event.en
 import { FileEntity } from '../files/file.entity';
 import { GroupEntity, GroupMemberEntity, OperatorGroupEntity, OperatorRestrictionEntity } from '../groups/group.entity';
 import { DeliveryEntity, MessageEntity } from '../messaging/message.entity';
+import { ScheduledMessageEntity } from '../messaging/scheduled-message.entity';
 import { PhraseEntity } from '../phrases/phrase.entity';
 import { ReceiverRolloutEntity, ReceiverUpdateReportEntity } from '../receiver-packages/receiver-update.entity';
 import { ReceiverConnectionEntity, ReceiverEntity } from '../receivers/receiver.entity';
@@ -35,4 +36,5 @@ export const ENTITIES = [
   RoomMessageEntity,
   RoomTokenEntity,
   FileEntity,
+  ScheduledMessageEntity,
 ];

@@ -3,6 +3,7 @@ import type { Principal } from '../common/actor';
 import { Clock } from '../common/system/clock';
 import { ReceiverHub } from '../fanout/receiver-hub';
 import { FakeClock, adminActor, newTestService } from '../../test/utils';
+import { AlertTemplates } from './alert-templates';
 import { DeliveriesService } from './deliveries.service';
 import { DeliveryAnnouncer } from './delivery-announcer';
 import type { MessageEntity } from './message.entity';
@@ -37,6 +38,7 @@ function setup(online: string[], unread: UnreadCopy[], overrides: Partial<Messag
     messaging: mock(MessagingService),
     messages: mock(MessagesRepository),
     hub: mock(ReceiverHub),
+    templates: mock(AlertTemplates),
     announcer: mock(DeliveryAnnouncer),
     events: mock(EventBus),
   };
@@ -47,6 +49,7 @@ function setup(online: string[], unread: UnreadCopy[], overrides: Partial<Messag
     async (names: readonly string[]) => new Set(names.filter((n) => online.includes(n))),
   );
   mocks.events.emit.mockImplementation(async () => undefined);
+  mocks.templates.send.mockImplementation(async () => undefined);
   return { sut, mocks, clock };
 }
 
@@ -65,8 +68,8 @@ describe('DeliveriesService.resendUnread', () => {
     const result = await sut.resendUnread('m1', principal, adminActor);
     expect(result).toEqual({ told: ['centro', 'norte'], notConnected: 1 });
     expect(mocks.messages.recordResent).toHaveBeenCalledWith([1, 2], clock.now());
-    expect(mocks.hub.sendAlert).toHaveBeenCalledWith(['centro'], expect.objectContaining({ id: 'm1', reminder: 3 }));
-    expect(mocks.hub.sendAlert).toHaveBeenCalledWith(['norte'], expect.objectContaining({ id: 'm1', reminder: 1 }));
+    expect(mocks.templates.send).toHaveBeenCalledWith(['centro'], expect.objectContaining({ id: 'm1', reminder: 3 }));
+    expect(mocks.templates.send).toHaveBeenCalledWith(['norte'], expect.objectContaining({ id: 'm1', reminder: 1 }));
     expect(mocks.announcer.announce).toHaveBeenCalledWith([
       expect.objectContaining({ receiver: 'centro', state: 'delivered', reminders: 3 }),
       expect.objectContaining({ receiver: 'norte', state: 'sent', reminders: 1 }),
@@ -84,7 +87,7 @@ describe('DeliveriesService.resendUnread', () => {
   ])('refuses %s and tells no site', async (_, overrides, message) => {
     const { sut, mocks } = setup(['centro'], [copy(1, 'centro', 'delivered')], overrides);
     await expect(sut.resendUnread('m1', principal, adminActor)).rejects.toThrow(message);
-    expect(mocks.hub.sendAlert).not.toHaveBeenCalled();
+    expect(mocks.templates.send).not.toHaveBeenCalled();
     expect(mocks.events.emit).not.toHaveBeenCalled();
   });
 });

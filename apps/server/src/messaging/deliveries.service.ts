@@ -6,6 +6,7 @@ import { neutralizeFormula } from '../common/csv-cells';
 import { EventBus } from '../common/events/event-bus';
 import { Clock } from '../common/system/clock';
 import { ReceiverHub } from '../fanout/receiver-hub';
+import { AlertTemplates } from './alert-templates';
 import { DeliveryAnnouncer } from './delivery-announcer';
 import {
   DeliveriesFilterDto,
@@ -27,6 +28,7 @@ export class DeliveriesService {
     private readonly messaging: MessagingService,
     private readonly messages: MessagesRepository,
     private readonly hub: ReceiverHub,
+    private readonly templates: AlertTemplates,
     private readonly announcer: DeliveryAnnouncer,
     private readonly clock: Clock,
     private readonly events: EventBus,
@@ -83,7 +85,7 @@ export class DeliveriesService {
       told.map((d) => d.id),
       now,
     );
-    this.tell(message, told);
+    await this.tell(message, told);
     this.announcer.announce(
       told.map((d) => ({
         messageId: id,
@@ -103,10 +105,14 @@ export class DeliveriesService {
   }
 
   /** Each site gets the reminder number after its last, so it shows the alert again even if it showed one before. */
-  private tell(message: MessageEntity, told: { receiverName: string; reminders: number }[]): void {
+  private async tell(message: MessageEntity, told: { receiverName: string; reminders: number }[]): Promise<void> {
     const byReminder = new Map<number, string[]>();
-    for (const d of told) byReminder.set(d.reminders + 1, [...(byReminder.get(d.reminders + 1) ?? []), d.receiverName]);
-    for (const [reminder, names] of byReminder) this.hub.sendAlert(names, toAlertPayload(message, reminder));
+    for (const d of told) {
+      const names = byReminder.get(d.reminders + 1);
+      if (names) names.push(d.receiverName);
+      else byReminder.set(d.reminders + 1, [d.receiverName]);
+    }
+    for (const [reminder, names] of byReminder) await this.templates.send(names, toAlertPayload(message, reminder));
   }
 }
 

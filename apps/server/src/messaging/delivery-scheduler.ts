@@ -4,6 +4,7 @@ import { EventBus } from '../common/events/event-bus';
 import { Clock } from '../common/system/clock';
 import { AppConfigService } from '../config/app-config.service';
 import { ReceiverHub } from '../fanout/receiver-hub';
+import { AlertTemplates } from './alert-templates';
 import { DeliveryAnnouncer, DeliveryChange } from './delivery-announcer';
 import { MessagesRepository } from './messages.repository';
 import { toAlertPayload } from './messaging.service';
@@ -21,6 +22,7 @@ export class DeliveryScheduler implements OnApplicationBootstrap {
     private readonly announcer: DeliveryAnnouncer,
     private readonly config: AppConfigService,
     private readonly jobs: JobRunner,
+    private readonly templates: AlertTemplates,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -46,7 +48,7 @@ export class DeliveryScheduler implements OnApplicationBootstrap {
     for (const [messageId, names] of byMessage) {
       const message = messages.get(messageId);
       if (!message || message.retractedAt !== null) continue;
-      this.hub.sendAlert(names, toAlertPayload(message));
+      await this.templates.send(names, toAlertPayload(message));
     }
     await this.messages.markDeliverySent(
       ready.map((d) => d.id),
@@ -77,7 +79,7 @@ export class DeliveryScheduler implements OnApplicationBootstrap {
     }
     for (const { messageId, reminders, flagged, due: copies } of rounds.values()) {
       if (!flagged) {
-        this.hub.sendAlert(
+        await this.templates.send(
           copies.map((d) => d.receiverName),
           toAlertPayload(messages.get(messageId)!, reminders),
         );

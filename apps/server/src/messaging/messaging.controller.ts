@@ -8,9 +8,10 @@ import {
   ParseUUIDPipe,
   Post,
   Query,
+  Res,
   StreamableFile,
 } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
   DELIVERIES_CSV_COLUMNS,
   type DeliveriesPage,
@@ -18,8 +19,10 @@ import {
   type MessageResponse,
   type Page,
   type ResendUnreadResponse,
+  type ScheduledMessageResponse,
   type SendMessageResponse,
 } from '@avisa/contracts';
+import type { Response } from 'express';
 import { Actor, Principal } from '../common/actor';
 import { STAFF_ROLES, Authenticated } from '../common/access/access.decorator';
 import { CurrentActor, CurrentPrincipal } from '../common/access/request-context';
@@ -36,14 +39,21 @@ export class MessagingController {
     private readonly deliveries: DeliveriesService,
   ) {}
 
-  /** Sends an alert to every site, one site, or a group; answers who was online, queued, dropped or unknown. */
+  /**
+   * Sends an alert to every site, one site, or a group; answers (201) who was online, queued, dropped or unknown.
+   * With `sendAt` the alert is stored to go out then, and answered with 202 and the scheduled alert.
+   */
   @Post()
   @Authenticated({ roles: STAFF_ROLES, scopes: ['messages:send'] })
+  @ApiResponse({ status: 201, description: 'sent now (SendMessageResponse)' })
+  @ApiResponse({ status: 202, description: 'scheduled for sendAt (ScheduledMessageResponse)' })
   send(
     @Body() body: SendMessageDto,
     @CurrentPrincipal() principal: Principal,
     @CurrentActor() actor: Actor,
-  ): Promise<SendMessageResponse> {
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<SendMessageResponse | ScheduledMessageResponse> {
+    response.status(body.sendAt === undefined ? 201 : 202);
     return this.messaging.send(body, principal, actor);
   }
 

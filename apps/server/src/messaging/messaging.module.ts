@@ -4,6 +4,7 @@ import { FilesModule } from '../files/files.module';
 import { GroupsModule } from '../groups/groups.module';
 import { ReceiversModule } from '../receivers/receivers.module';
 import { DeliveriesService } from './deliveries.service';
+import { AlertTemplates } from './alert-templates';
 import { DeliveryAnnouncer } from './delivery-announcer';
 import { DeliveryScheduler } from './delivery-scheduler';
 import { DeliveryEntity, MessageEntity } from './message.entity';
@@ -11,13 +12,23 @@ import { MessagesRepository } from './messages.repository';
 import { MessagingController } from './messaging.controller';
 import { MessagingService } from './messaging.service';
 import { ReceiptsService } from './receipts.service';
+import { ScheduledMessageEntity } from './scheduled-message.entity';
+import { ScheduledMessagesController } from './scheduled-messages.controller';
+import { ScheduledMessagesRepository } from './scheduled-messages.repository';
+import { ScheduledMessagesService } from './scheduled-messages.service';
 import { SendLimit } from './send-limit';
 import { SiteAttachmentsController } from './site-attachments.controller';
 import { SiteAttachmentsService } from './site-attachments.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([MessageEntity, DeliveryEntity]), ReceiversModule, GroupsModule, FilesModule],
-  controllers: [MessagingController, SiteAttachmentsController],
+  imports: [
+    TypeOrmModule.forFeature([MessageEntity, DeliveryEntity, ScheduledMessageEntity]),
+    ReceiversModule,
+    GroupsModule,
+    FilesModule,
+  ],
+  // Scheduled first: its fixed `messages/scheduled` path must win over `messages/:id`.
+  controllers: [ScheduledMessagesController, MessagingController, SiteAttachmentsController],
   providers: [
     MessagesRepository,
     MessagingService,
@@ -27,6 +38,9 @@ import { SiteAttachmentsService } from './site-attachments.service';
     DeliveryAnnouncer,
     SendLimit,
     SiteAttachmentsService,
+    AlertTemplates,
+    ScheduledMessagesRepository,
+    ScheduledMessagesService,
   ],
   exports: [MessagingService, ReceiptsService],
 })

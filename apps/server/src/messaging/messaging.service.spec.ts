@@ -7,6 +7,7 @@ import { ReceiversService } from '../receivers/receivers.service';
 import { FakeClock, adminActor, newTestService, testConfig } from '../../test/utils';
 import { Clock } from '../common/system/clock';
 import { AppConfigService } from '../config/app-config.service';
+import { AlertTemplates } from './alert-templates';
 import { MessageEntity } from './message.entity';
 import { MessagesRepository } from './messages.repository';
 import { MessagingService } from './messaging.service';
@@ -58,7 +59,7 @@ function setup(online: string[]) {
   );
   mocks.access.assertMaySend.mockImplementation(async () => undefined);
   mock(SendLimit).take.mockImplementation(async () => undefined);
-  return { sut, mocks, clock };
+  return { sut, mocks, clock, mock };
 }
 
 describe('MessagingService.send', () => {
@@ -115,6 +116,19 @@ describe('MessagingService.send', () => {
       sut.send({ target: { kind: 'all' }, text: 'x', ttlSeconds: 7201 }, principal, adminActor),
     ).rejects.toThrow(/at most 7200/);
     expect(mocks.messages.insertAccepted).not.toHaveBeenCalled();
+  });
+});
+
+describe('MessagingService templates', () => {
+  it('pushes an alert holding placeholders one site at a time, and keeps the template stored', async () => {
+    const { sut, mocks, mock } = setup(['centro', 'sur']);
+    const templates = mock(AlertTemplates);
+    templates.isTemplate.mockReturnValue(true);
+    const result = await sut.send({ target: { kind: 'all' }, text: 'Hola {sitio}' }, principal, adminActor);
+    expect(mocks.messages.insertAccepted.mock.calls[0][0].message.text).toBe('Hola {sitio}');
+    expect(templates.sendEach).toHaveBeenCalledWith(['centro', 'sur'], expect.objectContaining({ id: result.id }));
+    expect(mocks.hub.sendAlertToAll).not.toHaveBeenCalled();
+    expect(mocks.hub.sendAlert).not.toHaveBeenCalled();
   });
 });
 

@@ -1,6 +1,11 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import {
   emptyDeliveryCounts,
+  type ActorKind,
+  type AlertAttachment,
+  type Priority,
+  type ScheduledMessageResponse,
+  type TargetKind,
   type AlertPayload,
   type DeliveryCounts,
   type MessageDetailResponse,
@@ -31,11 +36,27 @@ import {
   toDeliveryResponse,
   toMessageResponse,
 } from './dto/message.dto';
+import { AlertTemplates } from './alert-templates';
 import { DeliveryEntity, MessageEntity } from './message.entity';
+import { ScheduledMessageEntity } from './scheduled-message.entity';
+import { ScheduledMessagesRepository } from './scheduled-messages.repository';
+import { sendAtOf, toScheduledMessageResponse } from './dto/scheduled-message.dto';
 import { type AlertMessage, MessagesRepository, type NewDelivery } from './messages.repository';
 
 /** An alert sent with ttlSeconds 0 still gets this long to reach the sites that were online. */
 const ONLINE_ONLY_GRACE_MS = 5 * 60_000;
+
+/** An alert ready to go out: checked, with its sender and id. */
+export interface OutgoingAlert {
+  id: string;
+  sender: { kind: ActorKind; id: number | null; name: string; display: string };
+  target: { kind: TargetKind; name?: string };
+  text: string;
+  priority: Priority;
+  ttlSeconds: number;
+  replies: string[];
+  attachments: AlertAttachment[];
+}
 
 interface Targets {
   recipients: { id: number; name: string }[];
@@ -75,36 +96,138 @@ export class MessagingService {
     private readonly sendLimit: SendLimit,
     private readonly access: GroupAccessService,
     private readonly files: FilesService,
+    private readonly templates: AlertTemplates,
+    private readonly scheduledMessages: ScheduledMessagesRepository,
   ) {}
 
-  async send(dto: SendMessageDto, principal: Principal, actor: Actor): Promise<SendMessageResponse> {
-    const ttlSeconds = dto.ttlSeconds ?? this.config.get('AVISA_MESSAGE_DEFAULT_TTL_SECONDS');
-    const maxTtl = this.config.get('AVISA_MESSAGE_MAX_TTL_SECONDS');
-    if (ttlSeconds > maxTtl) throw new BadRequestException(`ttlSeconds must be at most ${maxTtl}`);
+  /** Sends an alert now, or, with `sendAt`, stores it to be sent then (answered once committed). */
+  async send(
+    dto: SendMessageDto,
+    principal: Principal,
+    actor: Actor,
+  ): Promise<SendMessageResponse | ScheduledMessageResponse> {
+    const ttlSeconds = this.ttlOf(dto.ttlSeconds);
+    const sendAt = dto.sendAt === undefined ? null : sendAtOf(dto.sendAt, this.clock.now());
     await this.access.assertMaySend(principal, actor, dto.target.kind, dto.target.name);
     // Checked before the send counts against the limit: a refused attachment sends nothing.
     const attachments = dto.attachments?.length ? await this.files.attachable(dto.attachments) : [];
     await this.sendLimit.take(principal);
-    const { recipients, unknown, disabled } = await this.resolveTargets(dto);
+    const alert: OutgoingAlert = {
+      id: randomUUID(),
+      sender: {
+        kind: actor.kind,
+        id: actor.id,
+        name: actor.name,
+        display: principal.kind === 'user' ? principal.displayName : `token:${principal.name}`,
+      },
+      target: dto.target,
+      text: dto.text,
+      priority: dto.priority ?? 'normal',
+      ttlSeconds,
+      replies: dto.replies ?? [],
+      attachments,
+    };
+    if (sendAt !== null) return this.schedule(alert, sendAt, actor);
+    return this.deliver(alert, actor);
+  }
+
+  /** Refuses a target that cannot be sent to now, as a send would (404, 409). */
+  async checkTarget(target: OutgoingAlert['target']): Promise<void> {
+    await this.resolveTargets(target);
+  }
+
+  private async schedule(alert: OutgoingAlert, sendAt: number, actor: Actor): Promise<ScheduledMessageResponse> {
+    await this.checkTarget(alert.target);
+    const now = this.clock.now();
+    const entity: ScheduledMessageEntity = {
+      id: alert.id,
+      state: 'scheduled',
+      senderKind: alert.sender.kind,
+      senderId: alert.sender.id,
+      senderName: alert.sender.name,
+      senderDisplay: alert.sender.display,
+      targetKind: alert.target.kind,
+      targetName: alert.target.kind === 'all' ? null : targetNameOf(alert.target.kind, alert.target.name ?? ''),
+      text: alert.text,
+      priority: alert.priority,
+      ttlSeconds: alert.ttlSeconds,
+      replies: alert.replies.length ? JSON.stringify(alert.replies) : null,
+      attachments: alert.attachments.length ? JSON.stringify(alert.attachments) : null,
+      sendAt,
+      createdAt: now,
+      updatedAt: now,
+      endedBy: null,
+      problem: null,
+    };
+    await this.scheduledMessages.insert(entity);
+    await this.events.emit('message.scheduled', {
+      actor,
+      target: targetLabel(alert.target),
+      details: { id: entity.id, sendAt: toIso(sendAt), priority: entity.priority, ttlSeconds: entity.ttlSeconds },
+    });
+    return toScheduledMessageResponse(entity);
+  }
+
+  /**
+   * A scheduled alert whose time has come, sent as any other under its own id; null when a stopped server had
+   * already sent it. Its target and attachments are resolved now: a refusal (HttpException) means it cannot go out.
+   */
+  async sendScheduled(scheduled: ScheduledMessageEntity): Promise<SendMessageResponse | null> {
+    if (await this.messages.findMessage(scheduled.id)) return null;
+    const ids = scheduled.attachments ? attachmentsOf(scheduled).map((a) => a.id) : [];
+    const alert: OutgoingAlert = {
+      id: scheduled.id,
+      sender: {
+        kind: scheduled.senderKind,
+        id: scheduled.senderId,
+        name: scheduled.senderName,
+        display: scheduled.senderDisplay,
+      },
+      target: { kind: scheduled.targetKind, name: scheduled.targetName ?? undefined },
+      text: scheduled.text,
+      priority: scheduled.priority,
+      ttlSeconds: scheduled.ttlSeconds,
+      replies: repliesOf(scheduled),
+      attachments: ids.length ? await this.files.attachable(ids) : [],
+    };
+    const actor: Actor = { kind: scheduled.senderKind, id: scheduled.senderId, name: scheduled.senderName, ip: null };
+    return this.deliver(alert, actor, { scheduledFor: toIso(scheduled.sendAt) });
+  }
+
+  /** Fails with 400 naming ttlSeconds above the configured maximum; the default when not given. */
+  ttlOf(ttlSeconds: number | undefined): number {
+    const ttl = ttlSeconds ?? this.config.get('AVISA_MESSAGE_DEFAULT_TTL_SECONDS');
+    const maxTtl = this.config.get('AVISA_MESSAGE_MAX_TTL_SECONDS');
+    if (ttl > maxTtl) throw new BadRequestException(`ttlSeconds must be at most ${maxTtl}`);
+    return ttl;
+  }
+
+  private async deliver(
+    alert: OutgoingAlert,
+    actor: Actor,
+    extraDetails: Record<string, unknown> = {},
+  ): Promise<SendMessageResponse> {
+    const { ttlSeconds, attachments, target } = alert;
+    const { recipients, unknown, disabled } = await this.resolveTargets(target);
     const online = await this.hub.online(recipients.map((r) => r.name));
     const now = this.clock.now();
     const message: MessageEntity = {
-      id: randomUUID(),
-      senderKind: actor.kind,
-      senderName: actor.name,
-      senderDisplay: principal.kind === 'user' ? principal.displayName : `token:${principal.name}`,
-      targetKind: dto.target.kind,
+      id: alert.id,
+      senderKind: alert.sender.kind,
+      senderName: alert.sender.name,
+      senderDisplay: alert.sender.display,
+      targetKind: target.kind,
       // A group target is stored under the group's own spelling, which the group limits compare with.
-      targetName: dto.target.kind === 'all' ? null : targetNameOf(dto.target.kind, dto.target.name ?? ''),
-      text: dto.text,
-      priority: dto.priority ?? 'normal',
+      targetName: target.kind === 'all' ? null : targetNameOf(target.kind, target.name ?? ''),
+      text: alert.text,
+      priority: alert.priority,
       ttlSeconds,
       createdAt: now,
       expiresAt: now + (ttlSeconds > 0 ? ttlSeconds * 1000 : ONLINE_ONLY_GRACE_MS),
       retractedAt: null,
       retractedBy: null,
       recipientCount: recipients.length,
-      replies: dto.replies?.length ? JSON.stringify(dto.replies) : null,
+      replies: alert.replies.length ? JSON.stringify(alert.replies) : null,
       attachments: attachments.length ? JSON.stringify(attachments) : null,
     };
     const result: SendMessageResponse = { id: message.id, online: [], queued: [], dropped: [...disabled], unknown };
@@ -128,11 +251,12 @@ export class MessagingService {
     });
     await this.messages.insertAccepted({ message, rows });
     const payload = toAlertPayload(message);
-    if (dto.target.kind === 'all') this.hub.sendAlertToAll(payload);
+    if (this.templates.isTemplate(payload)) await this.templates.sendEach(result.online, payload);
+    else if (target.kind === 'all') this.hub.sendAlertToAll(payload);
     else this.hub.sendAlert(result.online, payload);
     await this.events.emit('message.created', {
       actor,
-      target: dto.target.kind === 'all' ? 'all' : `${dto.target.kind}:${dto.target.name}`,
+      target: targetLabel(target),
       details: {
         id: message.id,
         priority: message.priority,
@@ -140,8 +264,9 @@ export class MessagingService {
         recipients: recipients.length,
         online: result.online.length,
         queued: result.queued.length,
-        ...(dto.replies?.length ? { replies: dto.replies } : {}),
+        ...(alert.replies.length ? { replies: alert.replies } : {}),
         ...(attachments.length ? { attachments: attachments.map((a) => a.name) } : {}),
+        ...extraDetails,
       },
       payload: { id: message.id, sender: message.senderName, priority: message.priority, createdAt: toIso(now)! },
     });
@@ -149,9 +274,15 @@ export class MessagingService {
   }
 
   /** What a receiver that just connected must get, oldest first. */
-  async pending(receiverName: string): Promise<PendingAlert[]> {
+  async pending(receiverName: string, displayName: string | null = null): Promise<PendingAlert[]> {
     const rows = await this.messages.pendingFor(receiverName, this.clock.now());
-    return rows.map((r) => ({ deliveryId: r.deliveryId, payload: toAlertPayload(r.message) }));
+    return rows.map((r) => {
+      const payload = toAlertPayload(r.message);
+      const own = this.templates.isTemplate(payload)
+        ? this.templates.fillFor(payload, displayName || receiverName)
+        : payload;
+      return { deliveryId: r.deliveryId, payload: own };
+    });
   }
 
   markPushed(deliveryIds: readonly number[]): Promise<void> {
@@ -262,22 +393,22 @@ export class MessagingService {
     return { id, state, at: when, reply };
   }
 
-  private async resolveTargets(dto: SendMessageDto): Promise<Targets> {
-    switch (dto.target.kind) {
+  private async resolveTargets(target: OutgoingAlert['target']): Promise<Targets> {
+    switch (target.kind) {
       case 'all': {
         const all = await this.receivers.enabledSites();
         if (!all.length) throw new ConflictException('there are no enabled sites to send to');
         return { recipients: all, unknown: [], disabled: [] };
       }
       case 'receiver': {
-        const receiver = await this.receivers.findSite(dto.target.name ?? '');
-        if (!receiver) throw new NotFoundException(`site "${dto.target.name}" does not exist`);
+        const receiver = await this.receivers.findSite(target.name ?? '');
+        if (!receiver) throw new NotFoundException(`site "${target.name}" does not exist`);
         if (!receiver.enabled) throw new ConflictException(`site "${receiver.name}" is disabled`);
         return { recipients: [{ id: receiver.id, name: receiver.name }], unknown: [], disabled: [] };
       }
       case 'group': {
-        const group = await this.groups.membersForSending(dto.target.name ?? '');
-        if (!group) throw new NotFoundException(`group "${dto.target.name}" does not exist`);
+        const group = await this.groups.membersForSending(target.name ?? '');
+        if (!group) throw new NotFoundException(`group "${target.name}" does not exist`);
         const sites = await this.receivers.findSites(group.members);
         const known = new Map(sites.map((s) => [s.name, s]));
         const recipients = group.members
@@ -287,7 +418,7 @@ export class MessagingService {
         const unknown = group.members.filter((m) => !known.has(m));
         if (!recipients.length) {
           throw new ConflictException(
-            `group "${dto.target.name}" has no enabled site to send to (unknown: ${unknown.join(', ') || 'none'})`,
+            `group "${target.name}" has no enabled site to send to (unknown: ${unknown.join(', ') || 'none'})`,
           );
         }
         return { recipients, unknown, disabled };
@@ -321,7 +452,12 @@ export class MessagingService {
 
 const limitOf = (scope: GroupScope) => (scope.restricted ? scope : undefined);
 
-const targetNameOf = (kind: 'receiver' | 'group', name: string) => (kind === 'group' ? normalizeGroupName(name) : name);
+export const targetNameOf = (kind: 'receiver' | 'group', name: string) =>
+  kind === 'group' ? normalizeGroupName(name) : name;
+
+/** How the audit trail names an alert's target. */
+export const targetLabel = (target: OutgoingAlert['target']) =>
+  target.kind === 'all' ? 'all' : `${target.kind}:${target.name}`;
 
 const alertNotFound = (id: string) => new NotFoundException(`alert ${id} does not exist`);
 

@@ -12,6 +12,7 @@ import { Actor, Principal } from '../common/actor';
 import { EventBus } from '../common/events/event-bus';
 import { Clock } from '../common/system/clock';
 import { CryptoService } from '../common/system/crypto.service';
+import { chunks } from '../database/batches';
 import { ReceiverHub } from '../fanout/receiver-hub';
 import { NAME_PATTERN, normalizeName } from '@avisa/contracts';
 import { CreateReceiverDto, UpdateReceiverDto, toConnectionResponse, toReceiverResponse } from './dto/receiver.dto';
@@ -273,6 +274,15 @@ export class ReceiversService {
 
   async findSites(names: string[]): Promise<SiteRecord[]> {
     return (await this.receivers.findByNames(names)).map((r) => ({ id: r.id, name: r.name, enabled: r.enabled }));
+  }
+
+  /** How each of these sites is called (its display name, else its name), for alerts filled per site. */
+  async displayNames(names: string[]): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    for (const batch of chunks(names)) {
+      for (const r of await this.receivers.findByNames(batch)) found.set(r.name, r.displayName || r.name);
+    }
+    return found;
   }
 
   /** A site connected: its connection record is opened (batched with others arriving together). */

@@ -12,6 +12,9 @@ export interface ComposeDraft {
   replies: string[];
 }
 
+/** Validity presets; 0 = only the sites online now get it. */
+export const TTL_PRESETS = [0, 3_600, 14_400, 86_400, 259_200, 604_800] as const;
+
 /** The server's default validity (AVISA_MESSAGE_DEFAULT_TTL_SECONDS). */
 export const DEFAULT_TTL_SECONDS = 86_400;
 
@@ -49,9 +52,13 @@ export class ComposeDraftStore {
     this.storage.setItem(KEY, JSON.stringify(stored));
   }
 
-  /** After a send: the text and its quick replies go, the target and options stay for the next alert. */
+  /**
+   * After a send: the text and its quick replies go and priority and validity return to their defaults (an urgent
+   * alert must not make the next one urgent by mistake); the target stays for the next alert.
+   */
   clearText(): void {
-    this.save({ ...this.state(), text: '', replies: [] });
+    const { priority, ttlSeconds } = emptyDraft();
+    this.save({ ...this.state(), text: '', replies: [], priority, ttlSeconds });
   }
 
   reset(): void {

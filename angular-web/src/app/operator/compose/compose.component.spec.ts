@@ -42,6 +42,7 @@ async function setup(draft?: ComposeDraft) {
   http.expectOne('/api/v1/receivers').flush(RECEIVERS);
   http.expectOne('/api/v1/groups').flush(GROUPS);
   http.expectOne('/api/v1/phrases').flush(PHRASES);
+  http.expectOne('/api/v1/messages/scheduled').flush([]);
   await fixture.whenStable();
   return { fixture, http, storage, live, el: fixture.nativeElement as HTMLElement };
 }
@@ -147,14 +148,76 @@ describe('ComposeComponent', () => {
     expect(byTestId(result, 'result-detail').getAttribute('href')).toBe(`/operator/history/${response.id}`);
 
     expect(byTestId<HTMLTextAreaElement>(el, 'compose-text').value).toBe('');
+    // The target stays; priority and validity return to their defaults, so the next alert is not urgent by mistake.
     expect(JSON.parse(storage.getItem(DRAFT_KEY) ?? '{}').draft).toEqual({
       kind: 'group',
       name: ' zona-norte ',
       text: '',
-      priority: 'urgent',
-      ttlSeconds: 0,
+      priority: 'normal',
+      ttlSeconds: 86400,
       replies: [],
     });
+    expect(byTestId(el, 'compose-priority').textContent).toContain('Normal');
+
+    // A send that fails next leaves no panel of the previous one to be read as its answer.
+    await type(fixture, byTestId<HTMLTextAreaElement>(el, 'compose-text'), 'Otro aviso');
+    await click(fixture, byTestId(el, 'compose-send'));
+    http.expectOne('/api/v1/messages').flush(...serverError(409, 'group "zona-norte" has no enabled site to send to'));
+    await fixture.whenStable();
+    expect(el.querySelector('[data-testid="compose-result"]')).toBeNull();
+  });
+
+  it('schedules an alert for the time picked, shows when it goes out and reloads the scheduled list', async () => {
+    const { fixture, http, el } = await setup();
+    await type(fixture, byTestId<HTMLTextAreaElement>(el, 'compose-text'), 'Inventario');
+    await click(fixture, byTestId(el, 'compose-send-later').querySelector('input')!);
+    const at = new Date(Date.now() + 3 * 3_600_000);
+    at.setSeconds(0, 0);
+    const pad = (n: number) => String(n).padStart(2, '0');
+    const local = `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}T${pad(at.getHours())}:${pad(at.getMinutes())}`;
+    await type(fixture, byTestId<HTMLInputElement>(el, 'compose-send-at'), local);
+    await click(fixture, byTestId(el, 'compose-send'));
+    const request = http.expectOne('/api/v1/messages');
+    expect(request.request.body).toEqual({
+      target: { kind: 'all' },
+      text: 'Inventario',
+      priority: 'normal',
+      ttlSeconds: 86400,
+      sendAt: at.toISOString(),
+    });
+    request.flush(
+      {
+        id: 'm1',
+        state: 'scheduled',
+        problem: null,
+        sender: 'ana',
+        senderDisplay: 'Ana',
+        target: { kind: 'all', name: null },
+        text: 'Inventario',
+        priority: 'normal',
+        ttlSeconds: 86400,
+        replies: [],
+        attachments: [],
+        sendAt: at.toISOString(),
+        createdAt: new Date().toISOString(),
+        updatedAt: new Date().toISOString(),
+      },
+      { status: 202, statusText: 'Accepted' },
+    );
+    await fixture.whenStable();
+    http.expectOne('/api/v1/messages/scheduled').flush([]);
+    await fixture.whenStable();
+    expect(byTestId(el, 'compose-scheduled-result').textContent).toContain('Se enviará el');
+    expect(el.querySelector('[data-testid="compose-send-at"]')).toBeNull();
+  });
+
+  it('refuses a send time in the past before asking the server', async () => {
+    const { fixture, el } = await setup();
+    await type(fixture, byTestId<HTMLTextAreaElement>(el, 'compose-text'), 'Inventario');
+    await click(fixture, byTestId(el, 'compose-send-later').querySelector('input')!);
+    await type(fixture, byTestId<HTMLInputElement>(el, 'compose-send-at'), '2020-01-01T09:00');
+    await click(fixture, byTestId(el, 'compose-send'));
+    expect(byTestId(el, 'compose-send-at-error').textContent).toContain('Esa hora ya ha pasado');
   });
 
   it('sends to every site without a name when Ctrl+Enter is pressed in the text', async () => {

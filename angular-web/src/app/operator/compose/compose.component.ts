@@ -4,12 +4,17 @@ import { AbstractControl, FormBuilder, FormControl, ValidationErrors } from '@an
 import { MatAutocompleteModule } from '@angular/material/autocomplete';
 import { MatButtonToggleModule } from '@angular/material/button-toggle';
 import { MatCardModule } from '@angular/material/card';
+import { MatCheckboxModule } from '@angular/material/checkbox';
 import { MatSelectModule } from '@angular/material/select';
 import { RouterLink } from '@angular/router';
 import {
+  fillTemplate,
+  isTemplate,
   MESSAGE_TEXT_MAX,
   PRIORITIES,
   repliesProblem,
+  templateDate,
+  type ScheduledMessageResponse,
   type SendMessageRequest,
   type SendMessageResponse,
   type TargetKind,
@@ -20,13 +25,12 @@ import { type ApiProblem, fieldProblems } from '../../core/api-error';
 import { LiveService } from '../../core/live.service';
 import { OperatorApi } from '../shared/operator.api';
 import { touchedErrorState } from '../shared/touched-error-state';
-import { ComposeDraftStore, type ComposeDraft } from './compose-draft.store';
+import { ComposeDraftStore, emptyDraft, TTL_PRESETS, type ComposeDraft } from './compose-draft.store';
+import { ScheduledListComponent } from './scheduled-list.component';
+import { fromLocalInput, sendAtError, suggestedSendAt } from './send-later';
 import { AttachPickerComponent } from '../../files/attach-picker.component';
 import { QuickRepliesComponent } from './quick-replies.component';
 import { SCREEN_KIT, FORM_KIT } from '../../core/ui/kit';
-
-/** Validity presets; 0 = only the sites online now get it. */
-const TTL_PRESETS = [0, 3_600, 14_400, 86_400, 259_200, 604_800] as const;
 
 /** Names a site can hold; longer lists stay readable with a "and N more" line. */
 const RESULT_LIST_MAX = 200;
@@ -72,8 +76,10 @@ function nameValidator(control: AbstractControl<string>): ValidationErrors | nul
     MatAutocompleteModule,
     MatButtonToggleModule,
     MatCardModule,
+    MatCheckboxModule,
     MatSelectModule,
     QuickRepliesComponent,
+    ScheduledListComponent,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './compose.component.html',
@@ -84,6 +90,7 @@ export class ComposeComponent {
   private readonly draftStore = inject(ComposeDraftStore);
   private readonly live = inject(LiveService);
   private readonly textArea = viewChild<ElementRef<HTMLTextAreaElement>>('textArea');
+  private readonly scheduledList = viewChild(ScheduledListComponent);
 
   protected readonly max = MESSAGE_TEXT_MAX;
   protected readonly listMax = RESULT_LIST_MAX;
@@ -131,6 +138,31 @@ export class ComposeComponent {
   }).value;
   protected readonly sending = apiAction();
   protected readonly result = signal<SentResult | null>(null);
+  /** The last alert scheduled from here, shown instead of a send's result. */
+  protected readonly scheduledResult = signal<ScheduledMessageResponse | null>(null);
+
+  /** Send later: off by default; the time is in the browser's zone, sent as an ISO date-time. */
+  protected readonly sendLater = new FormControl(false, { nonNullable: true });
+  protected readonly sendAt = new FormControl(suggestedSendAt(), {
+    nonNullable: true,
+    validators: (control) => {
+      const error = this.sendLater.value ? sendAtError(control.value as string) : null;
+      return error ? { [error]: true } : null;
+    },
+  });
+  protected readonly later = toSignal(this.sendLater.valueChanges, { initialValue: false });
+  protected readonly sendAtProblems = computed(() => fieldProblems(this.sending.problem(), 'sendAt'));
+
+  /** A text with {sitio} or {fecha}: how one site (the chosen one, else any) will read it. */
+  protected readonly templatePreview = computed(() => {
+    const { text, name } = this.value();
+    if (!isTemplate(text)) return null;
+    const chosen = this.kind() === 'receiver' ? name.trim() : null;
+    const site = this.receivers().find((r) => r.enabled && (chosen === null || r.name === chosen));
+    if (!site) return { site: null, text: '' };
+    const siteName = site.displayName || site.name;
+    return { site: siteName, text: fillTemplate(text.trim(), { site: siteName, date: templateDate(Date.now()) }) };
+  });
 
   protected readonly options = computed<TargetOption[]>(() => {
     const { kind, name } = this.value();
@@ -219,6 +251,11 @@ export class ComposeComponent {
       this.form.markAllAsTouched();
       return;
     }
+    this.sendAt.updateValueAndValidity();
+    if (this.sendLater.value && this.sendAt.invalid) {
+      this.sendAt.markAsTouched();
+      return;
+    }
     const draft: ComposeDraft = this.form.getRawValue();
     const target: SendMessageRequest['target'] =
       draft.kind === 'all' ? { kind: 'all' } : { kind: draft.kind, name: draft.name.trim() };
@@ -230,16 +267,46 @@ export class ComposeComponent {
       ...(draft.replies.length ? { replies: draft.replies } : {}),
       ...(this.attachments().length ? { attachments: this.attachments() } : {}),
     };
+    const sendAt = this.sendLater.value ? fromLocalInput(this.sendAt.value) : null;
+    const problem = (p: ApiProblem) => {
+      // The panel of the previous send must not read as this one's answer.
+      this.result.set(null);
+      this.scheduledResult.set(null);
+      this.showProblem(p, draft.kind);
+    };
+    if (sendAt) {
+      this.sending.run(this.api.schedule({ ...request, sendAt }), {
+        next: (scheduled) => {
+          this.result.set(null);
+          this.scheduledResult.set(scheduled);
+          this.afterSend();
+          this.sendLater.setValue(false);
+          this.sendAt.setValue(suggestedSendAt());
+          this.scheduledList()?.reload();
+        },
+        problem,
+      });
+      return;
+    }
     this.sending.run(this.api.send(request), {
       next: (response) => {
+        this.scheduledResult.set(null);
         this.result.set({ response, target });
-        this.form.controls.text.reset('');
-        this.form.controls.replies.setValue([]);
-        this.attachments.set([]);
-        this.draftStore.clearText();
+        this.afterSend();
       },
-      problem: (problem) => this.showProblem(problem, draft.kind),
+      problem,
     });
+  }
+
+  /** The next alert starts clean: no text, replies or files, and the default priority and validity. */
+  private afterSend(): void {
+    const { priority, ttlSeconds } = emptyDraft();
+    this.form.controls.text.reset('');
+    this.form.controls.replies.setValue([]);
+    this.form.controls.priority.setValue(priority);
+    this.form.controls.ttlSeconds.setValue(ttlSeconds);
+    this.attachments.set([]);
+    this.draftStore.clearText();
   }
 
   private showProblem(problem: ApiProblem, kind: TargetKind): void {
@@ -255,6 +322,7 @@ export class ComposeComponent {
     flag(this.form.controls.text, this.textProblems().length > 0);
     flag(this.form.controls.priority, this.priorityProblems().length > 0);
     flag(this.form.controls.ttlSeconds, this.ttlProblems().length > 0);
+    flag(this.sendAt, this.sendAtProblems().length > 0);
   }
 
   /** Suggestions and phrases only help: if they cannot be loaded, the form works without them. */

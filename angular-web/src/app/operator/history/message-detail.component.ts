@@ -9,6 +9,7 @@ import { Router, RouterLink } from '@angular/router';
 import {
   DELIVERIES_PAGE_SIZE_MAX,
   DELIVERY_STATES,
+  isTemplate,
   reachedCount,
   unreadCount,
   type DeliveriesPage,
@@ -90,6 +91,8 @@ const LIVE_ORDERED: readonly DeliverySort[] = [
 export class MessageDetailComponent {
   /** From the route, `/operator/history/:id`. */
   readonly id = input.required<string>();
+  /** The stored text keeps its placeholders; each site got its own. */
+  protected readonly isTemplate = isTemplate;
 
   private readonly api = inject(OperatorApi);
   private readonly detailApi = inject(AlertDetailApi);

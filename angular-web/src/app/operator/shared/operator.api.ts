@@ -8,8 +8,10 @@ import type {
   Page,
   PhraseResponse,
   ReceiverResponse,
+  ScheduledMessageResponse,
   SendMessageRequest,
   SendMessageResponse,
+  UpdateScheduledMessageRequest,
 } from '@avisa/contracts';
 import { Observable } from 'rxjs';
 import { API_BASE } from '../../core/auth.interceptor';
@@ -38,6 +40,26 @@ export class OperatorApi {
 
   send(request: SendMessageRequest): Observable<SendMessageResponse> {
     return this.http.post<SendMessageResponse>(`${API_BASE}/messages`, request);
+  }
+
+  /** A send with `sendAt`: stored until then (202). */
+  schedule(request: SendMessageRequest & { sendAt: string }): Observable<ScheduledMessageResponse> {
+    return this.http.post<ScheduledMessageResponse>(`${API_BASE}/messages`, request);
+  }
+
+  scheduled(): Observable<ScheduledMessageResponse[]> {
+    return this.http.get<ScheduledMessageResponse[]>(`${API_BASE}/messages/scheduled`);
+  }
+
+  updateScheduled(id: string, changes: UpdateScheduledMessageRequest): Observable<ScheduledMessageResponse> {
+    return this.http.patch<ScheduledMessageResponse>(
+      `${API_BASE}/messages/scheduled/${encodeURIComponent(id)}`,
+      changes,
+    );
+  }
+
+  cancelScheduled(id: string): Observable<void> {
+    return this.http.delete<void>(`${API_BASE}/messages/scheduled/${encodeURIComponent(id)}`);
   }
 
   history(query: HistoryQuery): Observable<Page<MessageResponse>> {

@@ -46,6 +46,11 @@ export interface EventMap {
   'receiver.presence': PresencePayload;
   'message.created': AuditedEvent & { payload: MessageCreatedPayload };
   'message.retracted': AuditedEvent & { messageId: string };
+  /** Send later: stored, changed, cancelled, or refused at its time (sent, it is a `message.created`). */
+  'message.scheduled': AuditedEvent;
+  'message.schedule_edited': AuditedEvent;
+  'message.schedule_cancelled': AuditedEvent;
+  'message.schedule_failed': AuditedEvent;
   /** A site answered an alert with one of its quick replies. */
   'message.replied': AuditedEvent;
   /** An operator showed an alert again to the sites that had not read it. */
@@ -125,6 +130,10 @@ const AUDITED: Record<AuditedEventName, boolean> = {
   'receiver.connection.refused': true,
   'message.created': true,
   'message.retracted': true,
+  'message.scheduled': true,
+  'message.schedule_edited': true,
+  'message.schedule_cancelled': true,
+  'message.schedule_failed': true,
   'message.replied': true,
   'message.resent': true,
   'phrase.created': true,

@@ -4,6 +4,7 @@ import {
   PRIORITIES,
   REPLIES_MAX,
   repliesProblem,
+  SEND_AT_PATTERN,
   TARGET_KINDS,
   type AlertAttachment,
   type DeliveryCounts,
@@ -24,6 +25,7 @@ import {
   IsOptional,
   IsString,
   IsUUID,
+  Matches,
   MaxLength,
   Min,
   MinLength,
@@ -67,6 +69,8 @@ class RepliesRule implements ValidatorConstraintInterface {
   }
 }
 
+const SEND_AT_FORMAT = 'sendAt must be an ISO date-time with its zone, such as 2026-12-24T09:00:00Z';
+
 export class SendMessageDto implements SendMessageRequest {
   @IsObject({ message: 'target must be an object such as { "kind": "all" }' })
   @ValidateNested()
@@ -103,6 +107,12 @@ export class SendMessageDto implements SendMessageRequest {
   @ArrayMaxSize(ATTACHMENTS_MAX, { message: `attachments must hold at most ${ATTACHMENTS_MAX} files` })
   @IsUUID('all', { each: true, message: 'each of attachments must be a file id' })
   attachments?: string[];
+
+  /** Send later: an ISO date-time with its zone, in the future, at most SCHEDULE_MAX_DAYS ahead (answered 202). */
+  @IsOptional()
+  @Matches(SEND_AT_PATTERN, { message: SEND_AT_FORMAT })
+  @ApiProperty({ required: false, format: 'date-time', example: '2026-12-24T09:00:00+01:00' })
+  sendAt?: string;
 }
 
 /** The files an alert carries, as stored. */

@@ -9,6 +9,7 @@ import { Rooms1763920000000 } from './1763920000000-Rooms';
 import { Files1763930000000 } from './1763930000000-Files';
 import { AlertAttachments1763940000000 } from './1763940000000-AlertAttachments';
 import { RoomAttachments1763950000000 } from './1763950000000-RoomAttachments';
+import { SiteDetails1763980000000 } from './1763980000000-SiteDetails';
 
 /** Every migration, oldest first; listed by class so a bundled build finds them too. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   Files1763930000000,
   AlertAttachments1763940000000,
   RoomAttachments1763950000000,
+  SiteDetails1763980000000,
 ];

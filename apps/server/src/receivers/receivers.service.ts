@@ -247,7 +247,8 @@ export class ReceiversService {
       throw new BulkSitesRefused({ sites: [], errors: [{ line, field: null, message: `line ${line}: ${message}` }] });
     }
     const problems: BulkSiteProblem[] = [];
-    const header = /^(name|nombre)$/i.test(parsed[0]?.record[0] ?? '') ? parsed[0] : null;
+    // A header row names the columns: one of its cells says `name` (or `nombre`), in any position.
+    const header = parsed[0]?.record.some((cell) => /^(name|nombre)$/i.test(cell)) ? parsed[0] : null;
     const columns = header ? this.headerColumns(header.record, header.info.lines, problems) : [...SITE_CSV_COLUMNS];
     const records = header ? parsed.slice(1) : parsed;
     if (!records.length) throw new BadRequestException('the CSV lists no sites');

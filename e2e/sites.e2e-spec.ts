@@ -211,6 +211,8 @@ describe('site details, CSV import with a line report, display names', () => {
         {
           line: 3,
           field: 'phone',
+          code: 'phoneCharacters',
+          params: {},
           message: 'line 3: phone may contain only digits, spaces and + ( ) - . / (with at least one digit)',
         },
       ]);

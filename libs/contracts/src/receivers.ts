@@ -125,10 +125,11 @@ export interface BulkSitesReport {
   errors: BulkSiteProblem[];
 }
 
-export interface BulkSiteProblem {
+export interface BulkSiteProblem extends SiteProblem {
   line: number;
   /** The column at fault (`name`, `phone`, …), or null for the line as a whole. */
   field: SiteCsvColumn | null;
+  /** In English, for scripts: `line 3: phone may contain only digits…`. */
   message: string;
 }
 
@@ -138,28 +139,79 @@ export const SITE_DETAIL_FIELDS: readonly SiteDetailField[] = ['postalAddress', 
 const ONE_LINE = /^[^\u0000-\u001f\u007f]*$/;
 const MULTI_LINE = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
 
+/** Why a support detail (or a line of the sites CSV) is refused, for the web app to translate with its params. */
+export type SiteProblemCode =
+  | 'notText'
+  | 'notList'
+  | 'tooLong'
+  | 'controlCharacters'
+  | 'phoneCharacters'
+  | 'tooManyTags'
+  | 'tagTooLong'
+  | 'tagSeparator'
+  | 'invalidName'
+  | 'repeatedName'
+  | 'exists'
+  | 'unknownColumn'
+  | 'repeatedColumn'
+  | 'extraCells'
+  | 'unreadable';
+
+export interface SiteProblem {
+  code: SiteProblemCode;
+  params: Record<string, string | number>;
+}
+
+/** The English text of each problem, after the field's name; scripts read it in `message`. */
+export const SITE_PROBLEM_TEXT: Record<SiteProblemCode, (p: Record<string, string | number>) => string> = {
+  notText: () => 'must be a string',
+  notList: () => 'must be a list of tags',
+  tooLong: (p) => `must be at most ${p['max']} characters long`,
+  controlCharacters: () => 'may not contain control characters',
+  phoneCharacters: () => 'may contain only digits, spaces and + ( ) - . / (with at least one digit)',
+  tooManyTags: (p) => `must hold at most ${p['max']} tags`,
+  tagTooLong: (p) => `"${p['tag']}" is longer than ${p['max']} characters`,
+  tagSeparator: (p) => `"${p['tag']}" may not contain | , ; or line breaks`,
+  invalidName: (p) => `"${p['name']}" is not a valid site name (2-64 letters, digits, ".", "_", "-")`,
+  repeatedName: (p) => `site "${p['name']}" is already listed on line ${p['other']}`,
+  exists: (p) => `site "${p['name']}" already exists`,
+  unknownColumn: (p) => `unknown column "${p['column']}" (known: ${SITE_CSV_COLUMNS.join(', ')})`,
+  repeatedColumn: (p) => `column "${p['column']}" is named twice`,
+  extraCells: (p) => `has ${p['cells']} cells but only ${p['columns']} columns are named`,
+  unreadable: (p) => `the CSV could not be read: ${p['reason']}`,
+};
+
+const issue = (code: SiteProblemCode, params: Record<string, string | number> = {}): SiteProblem => ({
+  code,
+  params,
+});
+
 /**
- * What is wrong with one support detail (already trimmed), in English after the field's name, or null when it is
- * valid: the one rule of the API, the CSV import and the web form. An empty value is valid (it clears the field).
+ * What is wrong with one support detail (already trimmed), or null when it is valid: the one rule of the API, the
+ * CSV import and the web form. An empty value is valid (it clears the field).
  */
-export function siteDetailProblem(field: SiteDetailField, value: unknown): string | null {
+export function siteDetailIssue(field: SiteDetailField, value: unknown): SiteProblem | null {
   if (field === 'tags') {
-    if (!Array.isArray(value)) return 'must be a list of tags';
-    if (value.length > SITE_DETAIL_LIMITS.tags) return `must hold at most ${SITE_DETAIL_LIMITS.tags} tags`;
+    if (!Array.isArray(value)) return issue('notList');
+    if (value.length > SITE_DETAIL_LIMITS.tags) return issue('tooManyTags', { max: SITE_DETAIL_LIMITS.tags });
     for (const tag of value) {
-      if (typeof tag !== 'string') return 'must hold only text';
-      if (tag.length > SITE_DETAIL_LIMITS.tag)
-        return `"${tag.slice(0, 40)}" is longer than ${SITE_DETAIL_LIMITS.tag} characters`;
-      if (TAG_SEPARATORS.test(tag) || !ONE_LINE.test(tag))
-        return `"${tag.slice(0, 40)}" may not contain | , ; or line breaks`;
+      if (typeof tag !== 'string') return issue('notText');
+      const shown = tag.slice(0, 40);
+      if (tag.length > SITE_DETAIL_LIMITS.tag) return issue('tagTooLong', { tag: shown, max: SITE_DETAIL_LIMITS.tag });
+      if (TAG_SEPARATORS.test(tag) || !ONE_LINE.test(tag)) return issue('tagSeparator', { tag: shown });
     }
     return null;
   }
-  if (typeof value !== 'string') return 'must be a string';
+  if (typeof value !== 'string') return issue('notText');
   const limit = SITE_DETAIL_LIMITS[field];
-  if (value.length > limit) return `must be at most ${limit} characters long`;
-  if (!(field === 'notes' ? MULTI_LINE : ONE_LINE).test(value)) return 'may not contain control characters';
-  if (field === 'phone' && value && !PHONE_PATTERN.test(value))
-    return 'may contain only digits, spaces and + ( ) - . / (with at least one digit)';
+  if (value.length > limit) return issue('tooLong', { max: limit });
+  if (!(field === 'notes' ? MULTI_LINE : ONE_LINE).test(value)) return issue('controlCharacters');
+  if (field === 'phone' && value && !PHONE_PATTERN.test(value)) return issue('phoneCharacters');
   return null;
+}
+
+/** The English text of what is wrong with one support detail, or null when it is valid. */
+export function siteDetailProblem(field: SiteDetailField, value: unknown): string | null {
+  const found = siteDetailIssue(field, value);
+  return found && SITE_PROBLEM_TEXT[found.code](found.params);
 }

@@ -10,6 +10,7 @@ import enCore from '../../i18n/en/core.json';
 import enGroups from '../../i18n/en/groups.json';
 import enManage from '../../i18n/en/manage.json';
 import enOperator from '../../i18n/en/operator.json';
+import enSites from '../../i18n/en/sites.json';
 import esAdmin from '../../i18n/es/admin.json';
 import esChat from '../../i18n/es/chat.json';
 import esFiles from '../../i18n/es/files.json';
@@ -17,14 +18,15 @@ import esCore from '../../i18n/es/core.json';
 import esGroups from '../../i18n/es/groups.json';
 import esManage from '../../i18n/es/manage.json';
 import esOperator from '../../i18n/es/operator.json';
+import esSites from '../../i18n/es/sites.json';
 
 export const LANGUAGES = ['es', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
 /** Every string of the app, per language; each area keeps its own file so areas can grow independently. */
 export const TRANSLATIONS: Record<Language, Translation> = {
-  es: { ...esCore, ...esOperator, ...esGroups, ...esAdmin, ...esManage, ...esChat, ...esFiles },
-  en: { ...enCore, ...enOperator, ...enGroups, ...enAdmin, ...enManage, ...enChat, ...enFiles },
+  es: { ...esCore, ...esOperator, ...esGroups, ...esAdmin, ...esManage, ...esChat, ...esFiles, ...esSites },
+  en: { ...enCore, ...enOperator, ...enGroups, ...enAdmin, ...enManage, ...enChat, ...enFiles, ...enSites },
 };
 
 /** Translations ship inside the bundle: no extra request, and the strict CSP stays simple. */

@@ -2,7 +2,8 @@ import { BadRequestException, ConflictException, Injectable, NotFoundException }
 import {
   SITE_CSV_COLUMNS,
   SITE_DETAIL_FIELDS,
-  siteDetailProblem,
+  SITE_PROBLEM_TEXT,
+  siteDetailIssue,
   siteMatches,
   splitTags,
   type BulkSiteProblem,
@@ -14,6 +15,7 @@ import {
   type SiteDetailField,
   type SiteDetails,
   type SiteFilter,
+  type SiteProblem,
 } from '@avisa/contracts';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
@@ -224,7 +226,7 @@ export class ReceiversService {
     const existing = await this.receivers.findByNames(rows.filter((r) => r.valid).map((r) => r.name));
     const taken = new Set(existing.map((r) => r.name));
     for (const r of rows.filter((row) => row.valid && taken.has(row.name))) {
-      problems.push(problem(r.line, 'name', `site "${r.name}" already exists`));
+      problems.push(problem(r.line, 'name', { code: 'exists', params: { name: r.name } }));
     }
     problems.sort((a, b) => a.line - b.line);
     return { rows, problems };
@@ -243,13 +245,18 @@ export class ReceiversService {
       }) as unknown as { record: string[]; info: { lines: number } }[];
     } catch (error) {
       const line = (error as { lines?: number }).lines ?? 0;
-      const message = `the CSV could not be read: ${(error as Error).message}`;
-      throw new BulkSitesRefused({ sites: [], errors: [{ line, field: null, message: `line ${line}: ${message}` }] });
+      const reason = (error as Error).message;
+      throw new BulkSitesRefused({
+        sites: [],
+        errors: [problem(line, null, { code: 'unreadable', params: { reason } })],
+      });
     }
     const problems: BulkSiteProblem[] = [];
     // A header row names the columns: one of its cells says `name` (or `nombre`), in any position.
     const header = parsed[0]?.record.some((cell) => /^(name|nombre)$/i.test(cell)) ? parsed[0] : null;
-    const columns = header ? this.headerColumns(header.record, header.info.lines, problems) : [...SITE_CSV_COLUMNS];
+    // A header of `name` alone is the older `name[,display name]` file: its cells keep the standard order.
+    const named = header && header.record.length > 1;
+    const columns = named ? this.headerColumns(header.record, header.info.lines, problems) : [...SITE_CSV_COLUMNS];
     const records = header ? parsed.slice(1) : parsed;
     if (!records.length) throw new BadRequestException('the CSV lists no sites');
     if (records.length > MAX_BULK) throw new BadRequestException(`at most ${MAX_BULK} sites per file`);
@@ -261,24 +268,24 @@ export class ReceiversService {
         if (columns[i]) cells.set(columns[i], restoreFormula(cell));
       });
       if (record.length > columns.length && record.slice(columns.length).some(Boolean)) {
-        problems.push(problem(line, null, `has ${record.length} cells but only ${columns.length} columns are named`));
+        problems.push(
+          problem(line, null, { code: 'extraCells', params: { cells: record.length, columns: columns.length } }),
+        );
       }
       const rawName = cells.get('name') ?? '';
       const name = normalizeName(rawName);
       let valid = false;
       if (name.length < 2 || name.length > 64 || !NAME_PATTERN.test(name)) {
-        problems.push(
-          problem(line, 'name', `"${rawName}" is not a valid site name (2-64 letters, digits, ".", "_", "-")`),
-        );
+        problems.push(problem(line, 'name', { code: 'invalidName', params: { name: rawName.slice(0, 80) } }));
       } else if (seen.has(name)) {
-        problems.push(problem(line, 'name', `site "${name}" is already listed on line ${seen.get(name)}`));
+        problems.push(problem(line, 'name', { code: 'repeatedName', params: { name, other: seen.get(name)! } }));
       } else {
         seen.set(name, line);
         valid = true;
       }
       const displayName = cells.get('displayName') || undefined;
       if (displayName && displayName.length > 128) {
-        problems.push(problem(line, 'displayName', 'displayName must be at most 128 characters long'));
+        problems.push(problem(line, 'displayName', { code: 'tooLong', params: { max: 128 } }));
         valid = false;
       }
       const details: SiteDetails = {};
@@ -287,9 +294,9 @@ export class ReceiversService {
         const cell = cells.get(column);
         if (!cell) continue;
         const value = field === 'tags' ? splitTags(cell) : cell;
-        const wrong = siteDetailProblem(field, value);
+        const wrong = siteDetailIssue(field, value);
         if (wrong) {
-          problems.push(problem(line, column, `${column} ${wrong}`));
+          problems.push(problem(line, column, wrong));
           valid = false;
         } else Object.assign(details, { [field]: value });
       }
@@ -304,11 +311,9 @@ export class ReceiversService {
     for (const cell of cells) {
       const column = HEADER_ALIASES.get(cell.toLowerCase().replace(/[\s_-]/g, ''));
       if (!column) {
-        problems.push(
-          problem(line, null, `unknown column "${cell.slice(0, 40)}" (known: ${SITE_CSV_COLUMNS.join(', ')})`),
-        );
+        problems.push(problem(line, null, { code: 'unknownColumn', params: { column: cell.slice(0, 40) } }));
       } else if (columns.includes(column)) {
-        problems.push(problem(line, column, `column "${column}" is named twice`));
+        problems.push(problem(line, column, { code: 'repeatedColumn', params: { column } }));
       }
       columns.push(column ?? ('' as SiteCsvColumn));
     }
@@ -375,11 +380,12 @@ export class BulkSitesRefused extends BadRequestException {
   }
 }
 
-const problem = (line: number, field: SiteCsvColumn | null, text: string): BulkSiteProblem => ({
-  line,
-  field,
-  message: `line ${line}: ${text}`,
-});
+/** A problem of one line; its English message names the column as the API's validation does. */
+const problem = (line: number, field: SiteCsvColumn | null, { code, params }: SiteProblem): BulkSiteProblem => {
+  const text = SITE_PROBLEM_TEXT[code](params);
+  const named = field && !['invalidName', 'repeatedName', 'exists', 'repeatedColumn'].includes(code);
+  return { line, field, code, params, message: `line ${line}: ${named ? `${field} ${text}` : text}` };
+};
 
 const CSV_COLUMN_OF: Record<SiteDetailField, SiteCsvColumn> = {
   postalAddress: 'address',

@@ -155,11 +155,14 @@ export class SiteFormDialogComponent {
       return;
     }
     const displayName = this.form.controls.displayName.value.trim();
-    // Editing sends every detail (an emptied one is cleared); creating, only those filled in.
+    // Editing sends the details changed (an emptied one is cleared); creating, those filled in.
     const details: SiteDetails = {};
     for (const field of SITE_DETAIL_FIELDS) {
       const value = detailValue(field, this.form.controls[field].value);
-      if (this.editing || value.length) Object.assign(details, { [field]: value });
+      const unchanged = this.editing
+        ? JSON.stringify(value) === JSON.stringify(this.editing[field] ?? (field === 'tags' ? [] : ''))
+        : !value.length;
+      if (!unchanged) Object.assign(details, { [field]: value });
     }
     const request: Observable<unknown> = this.editing
       ? this.api.update(this.editing.name, { displayName, ...details })

@@ -71,10 +71,10 @@ export class TokenCreateDialogComponent {
     this.form.controls.displayName.valueChanges.pipe(takeUntilDestroyed()).subscribe((shown) => {
       if (!this.keyEdited) this.form.controls.name.setValue(tokenKeyFrom(shown), { emitEvent: false });
     });
-  }
-
-  protected keyTyped(): void {
-    this.keyEdited = this.form.controls.name.value !== tokenKeyFrom(this.form.controls.displayName.value);
+    // Only typing emits here: the proposal above is set without an event.
+    this.form.controls.name.valueChanges.pipe(takeUntilDestroyed()).subscribe((key) => {
+      this.keyEdited = key !== tokenKeyFrom(this.form.controls.displayName.value);
+    });
   }
 
   protected readonly displayNameProblems = computed(() => fieldProblems(this.problem(), 'displayName'));

@@ -136,7 +136,10 @@ export interface BulkSiteProblem extends SiteProblem {
 export type SiteDetailField = keyof SiteDetails;
 export const SITE_DETAIL_FIELDS: readonly SiteDetailField[] = ['postalAddress', 'phone', 'region', 'tags', 'notes'];
 
+// Control characters are what these patterns refuse.
+// eslint-disable-next-line no-control-regex
 const ONE_LINE = /^[^\u0000-\u001f\u007f]*$/;
+// eslint-disable-next-line no-control-regex
 const MULTI_LINE = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
 
 /** Why a support detail (or a line of the sites CSV) is refused, for the web app to translate with its params. */

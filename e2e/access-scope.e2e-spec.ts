@@ -128,6 +128,7 @@ const ROUTES: Row[] = [
   { route: 'PUT /api/v1/audit/last-read', body: {}, expected: adminOnly(400) },
 
   { route: 'GET /api/v1/receivers', expected: usersAndReaders(200) },
+  { route: 'GET /api/v1/receivers/export', expected: usersAndReaders(200) },
   { route: 'POST /api/v1/receivers', body: {}, expected: adminOnly(400) },
   { route: 'POST /api/v1/receivers/bulk', body: '', expected: adminOnly(400) },
   {
@@ -609,6 +610,21 @@ describe('access by caller: every route and live event, for admins, operators, r
         expect(response.status).toBe(404);
         expect(response.body.message).toBe(missing.body.message.replace('no-such-site', site));
       }
+    });
+
+    it('exports only its sites, and searches within them', async () => {
+      const exported = async (caller: Caller) =>
+        ((await api(caller, 'GET', '/api/v1/receivers/export')).body as string)
+          .trim()
+          .split(/\r?\n/)
+          .slice(1)
+          .map((line) => line.split(',')[0])
+          .sort();
+      expect(await exported('restricted')).toEqual(NORTE);
+      expect(await exported('operator')).toEqual(ALL_SITES);
+      const found = await api('restricted', 'GET', '/api/v1/receivers?q=sur');
+      expect(found.status).toBe(200);
+      expect(found.body).toEqual([]);
     });
 
     it('exports only its groups', async () => {

@@ -21,6 +21,7 @@ const ADMIN_ROUTES: [method: string, path: string, body?: unknown][] = [
   ['POST', '/api/v1/receivers', { name: 'intruder-site' }],
   ['POST', '/api/v1/receivers/bulk', 'name\nintruder-site'],
   ['PATCH', '/api/v1/receivers/some-site', { enabled: false }],
+  ['PATCH', '/api/v1/receivers/some-site', { phone: '+34 600 000 000', tags: ['intruso'] }],
   ['POST', '/api/v1/receivers/some-site/rotate-key'],
   ['DELETE', '/api/v1/receivers/some-site'],
   ['GET', '/api/v1/receivers/some-site/connections'],

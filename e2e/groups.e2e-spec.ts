@@ -156,7 +156,7 @@ describe('groups: CRUD, info, sending, CSV import/export and per-group permissio
           raw: csv,
           headers: { 'content-type': 'text/csv' },
         });
-      const good = await check('zona a,farmacia-1,farmacia-nueva\nzona b;farmacia-2');
+      const good = await check('Zona A,farmacia-1,farmacia-nueva\nzona b;farmacia-2');
       expect(good.status).toBe(200);
       expect(good.body).toEqual({
         file: 'prueba.csv',
@@ -166,8 +166,8 @@ describe('groups: CRUD, info, sending, CSV import/export and per-group permissio
         errors: [],
         warnings: [{ line: 1, message: '"farmacia-nueva" is not a known site (imported anyway)' }],
         preview: [
-          { line: 1, name: 'zona a', members: ['farmacia-1', 'farmacia-nueva'] },
-          { line: 2, name: 'zona b', members: ['farmacia-2'] },
+          { line: 1, name: 'zona a', displayName: 'Zona A', members: ['farmacia-1', 'farmacia-nueva'] },
+          { line: 2, name: 'zona b', displayName: 'zona b', members: ['farmacia-2'] },
         ],
       });
       const bad = await check('zona a,farmacia-1\nzona a,farmacia-2');

@@ -469,8 +469,20 @@ describe('receivers admin API', () => {
     expect(bad.body).toEqual({
       sites: [],
       errors: [
-        { line: 3, message: 'line 3: site "site-c" is already listed on line 2' },
-        { line: 4, message: 'line 4: site "site-a" already exists' },
+        {
+          line: 3,
+          field: 'name',
+          code: 'repeatedName',
+          params: { name: 'site-c', other: 2 },
+          message: 'line 3: site "site-c" is already listed on line 2',
+        },
+        {
+          line: 4,
+          field: 'name',
+          code: 'exists',
+          params: { name: 'site-a' },
+          message: 'line 4: site "site-a" already exists',
+        },
       ],
     });
     const wrongFlag = await server.api('POST', '/api/v1/receivers/bulk?dryRun=maybe', {

@@ -10,6 +10,7 @@ import { Files1763930000000 } from './1763930000000-Files';
 import { AlertAttachments1763940000000 } from './1763940000000-AlertAttachments';
 import { RoomAttachments1763950000000 } from './1763950000000-RoomAttachments';
 import { ScheduledMessages1763970000000 } from './1763970000000-ScheduledMessages';
+import { SiteDetails1763980000000 } from './1763980000000-SiteDetails';
 import { FlaggedUnreadIndex1763990000000 } from './1763990000000-FlaggedUnreadIndex';
 
 /** Every migration, oldest first; listed by class so a bundled build finds them too. */
@@ -26,5 +27,6 @@ export const MIGRATIONS = [
   AlertAttachments1763940000000,
   RoomAttachments1763950000000,
   ScheduledMessages1763970000000,
+  SiteDetails1763980000000,
   FlaggedUnreadIndex1763990000000,
 ];

@@ -61,8 +61,8 @@ describe('browser: groups', () => {
         (n) => n === 3,
       ),
     ).toBe(3);
-    // Group names are kept in lower case, as the server will store them.
-    expect(normalize(await previewRows.nth(0).innerText())).toBe('2 zona norte farmacia-norte, farmacia-sur');
+    // Group names are shown as typed, as the lists will show them.
+    expect(normalize(await previewRows.nth(0).innerText())).toBe('2 Zona Norte farmacia-norte, farmacia-sur');
 
     // The server refuses the file with 400 and its report, which Chromium logs as a failed resource.
     browser.allow(failedResource(400));

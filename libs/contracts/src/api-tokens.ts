@@ -1,7 +1,10 @@
 import type { TokenScope } from './auth';
 
 export interface CreateApiTokenRequest {
+  /** The token's key (a name such as `nagios`), as principal and in the audit trail. */
   name: string;
+  /** The name people read ("Nagios monitorización"), kept as typed; the key when omitted. */
+  displayName?: string;
   scopes: TokenScope[];
   expiresInDays?: number;
 }
@@ -13,6 +16,7 @@ export type TokenCreatorStatus = (typeof TOKEN_CREATOR_STATUSES)[number];
 export interface ApiTokenResponse {
   id: number;
   name: string;
+  displayName: string;
   prefix: string;
   scopes: TokenScope[];
   createdBy: string;
@@ -28,4 +32,15 @@ export interface ApiTokenResponse {
 /** Returned once, at creation: the secret is never shown again. */
 export interface CreatedApiTokenResponse extends ApiTokenResponse {
   token: string;
+}
+
+/** A token key proposed from a display name: "Nagios monitorización" → "nagios-monitorizacion". */
+export function tokenKeyFrom(displayName: string): string {
+  return displayName
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 64);
 }

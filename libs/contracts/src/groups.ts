@@ -1,12 +1,16 @@
 export interface GroupResponse {
   id: number;
+  /** The key groups are matched by (`normalizeGroupName`). */
   name: string;
+  /** The name exactly as typed ("Zona Norte"), shown in lists and pickers. */
+  displayName: string;
   members: string[];
   createdAt: string;
   updatedAt: string;
 }
 
 export interface GroupRequest {
+  /** As typed: kept as the display name; its normalized form is the group's key. */
   name: string;
   members: string[];
 }
@@ -33,7 +37,7 @@ export interface GroupImportReport {
   /** Members that name no site yet: imported anyway. */
   warnings: ImportProblem[];
   /** With `dryRun`: each group the file holds, by line, as it would be stored (for a preview). */
-  preview?: { line: number; name: string; members: string[] }[];
+  preview?: { line: number; name: string; displayName: string; members: string[] }[];
 }
 
 export interface OperatorRestrictionsResponse {

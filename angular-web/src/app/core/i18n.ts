@@ -13,6 +13,7 @@ import enHome from '../../i18n/en/home.json';
 import enManage from '../../i18n/en/manage.json';
 import enOperator from '../../i18n/en/operator.json';
 import enSchedule from '../../i18n/en/schedule.json';
+import enSites from '../../i18n/en/sites.json';
 import esAdmin from '../../i18n/es/admin.json';
 import esAlertDetail from '../../i18n/es/alert-detail.json';
 import esChat from '../../i18n/es/chat.json';
@@ -23,6 +24,7 @@ import esHome from '../../i18n/es/home.json';
 import esManage from '../../i18n/es/manage.json';
 import esOperator from '../../i18n/es/operator.json';
 import esSchedule from '../../i18n/es/schedule.json';
+import esSites from '../../i18n/es/sites.json';
 
 export const LANGUAGES = ['es', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -40,6 +42,7 @@ export const TRANSLATIONS: Record<Language, Translation> = {
     ...esAlertDetail,
     ...esHome,
     ...esSchedule,
+    ...esSites,
   },
   en: {
     ...enCore,
@@ -52,6 +55,7 @@ export const TRANSLATIONS: Record<Language, Translation> = {
     ...enAlertDetail,
     ...enHome,
     ...enSchedule,
+    ...enSites,
   },
 };
 

@@ -158,6 +158,11 @@ export function aSite(name: string, extra: Partial<ReceiverResponse> = {}): Rece
     clientVersion: null,
     address: null,
     createdAt: CREATED_AT,
+    postalAddress: null,
+    phone: null,
+    region: null,
+    tags: [],
+    notes: null,
     ...extra,
   };
 }
@@ -192,6 +197,7 @@ export function aToken(id: number, name: string, extra: Partial<ApiTokenResponse
   return {
     id,
     name,
+    displayName: name,
     prefix: `avt_${name}`,
     scopes: ['messages:send'],
     createdBy: 'admin',

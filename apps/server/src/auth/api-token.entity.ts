@@ -10,6 +10,9 @@ export class ApiTokenEntity {
   @Column({ type: 'varchar', length: 64, unique: true })
   name!: string;
 
+  @Column({ name: 'display_name', type: 'varchar', length: 128, nullable: true })
+  displayName!: string | null;
+
   @Column({ name: 'token_hash', type: 'varchar', length: 64, unique: true })
   tokenHash!: string;
 

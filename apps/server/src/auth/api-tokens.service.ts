@@ -45,6 +45,7 @@ export class ApiTokensService {
     const now = this.clock.now();
     const entity = await this.tokens.create({
       name: dto.name,
+      displayName: dto.displayName || dto.name,
       tokenHash: this.crypto.sha256(token),
       prefix: token.slice(0, 12),
       scopes: [...new Set(dto.scopes)],
@@ -58,7 +59,11 @@ export class ApiTokensService {
     await this.events.emit('api-token.created', {
       actor,
       target: entity.name,
-      details: { scopes: entity.scopes, expiresAt: entity.expiresAt ? new Date(entity.expiresAt).toISOString() : null },
+      details: {
+        ...(entity.displayName !== entity.name ? { displayName: entity.displayName } : {}),
+        scopes: entity.scopes,
+        expiresAt: entity.expiresAt ? new Date(entity.expiresAt).toISOString() : null,
+      },
     });
     return { ...toApiTokenResponse(entity, 'active'), token };
   }

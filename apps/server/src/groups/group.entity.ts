@@ -9,6 +9,10 @@ export class GroupEntity {
   @Column({ type: 'varchar', length: 128, unique: true })
   name!: string;
 
+  /** The name as typed; null on rows written before it existed (the name is shown then). */
+  @Column({ name: 'display_name', type: 'varchar', length: 128, nullable: true })
+  displayName!: string | null;
+
   @EpochColumn({ name: 'created_at' })
   createdAt!: number;
 

@@ -57,20 +57,20 @@ export class GroupsRepository {
     return new Map(found.map((g) => [g.name, g.id]));
   }
 
-  async create(name: string, members: string[], at: number): Promise<GroupEntity> {
-    return this.dataSource.transaction((manager) => this.insertGroup(manager, name, members, at));
+  async create(name: string, members: string[], at: number, displayName = name): Promise<GroupEntity> {
+    return this.dataSource.transaction((manager) => this.insertGroup(manager, name, members, at, displayName));
   }
 
   /** Every group in one transaction: all or nothing. */
-  async createMany(groups: { name: string; members: string[] }[], at: number): Promise<void> {
+  async createMany(groups: { name: string; displayName?: string; members: string[] }[], at: number): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      for (const g of groups) await this.insertGroup(manager, g.name, g.members, at);
+      for (const g of groups) await this.insertGroup(manager, g.name, g.members, at, g.displayName ?? g.name);
     });
   }
 
-  async update(id: number, name: string, members: string[], at: number): Promise<void> {
+  async update(id: number, name: string, members: string[], at: number, displayName = name): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      await manager.update(GroupEntity, { id }, { name, updatedAt: at });
+      await manager.update(GroupEntity, { id }, { name, displayName, updatedAt: at });
       await manager.delete(GroupMemberEntity, { groupId: id });
       await this.insertMembers(manager, id, members);
     });
@@ -148,8 +148,17 @@ export class GroupsRepository {
     return rows.map((row) => Number(row.userId));
   }
 
-  private async insertGroup(manager: EntityManager, name: string, members: string[], at: number): Promise<GroupEntity> {
-    const group = await manager.save(GroupEntity, manager.create(GroupEntity, { name, createdAt: at, updatedAt: at }));
+  private async insertGroup(
+    manager: EntityManager,
+    name: string,
+    members: string[],
+    at: number,
+    displayName: string,
+  ): Promise<GroupEntity> {
+    const group = await manager.save(
+      GroupEntity,
+      manager.create(GroupEntity, { name, displayName, createdAt: at, updatedAt: at }),
+    );
     await this.insertMembers(manager, group.id, members);
     return group;
   }

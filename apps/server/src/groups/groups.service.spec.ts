@@ -43,15 +43,15 @@ const reportOf = async (promise: Promise<unknown>) => {
 };
 
 describe('GroupsService.import', () => {
-  it('reads a header, quotes, ";" and CRLF, and imports every group in one call', async () => {
+  it('reads a header, quotes, ";" and CRLF, and imports every group in one call, names kept as typed', async () => {
     const { sut, mocks } = setup([], ['f-1', 'f-2']);
     const report = await sut.import('group,members\r\n"Zona A";f-1;F-2\r\nzona b,f-3\r\n', 'a.csv', admin, adminActor);
     expect(report).toMatchObject({ imported: true, groups: 2, members: 3, errors: [] });
     expect(report.warnings).toEqual([{ line: 3, message: '"f-3" is not a known site (imported anyway)' }]);
     expect(mocks.groups.createMany).toHaveBeenCalledWith(
       [
-        { line: 2, name: 'zona a', members: ['f-1', 'f-2'] },
-        { line: 3, name: 'zona b', members: ['f-3'] },
+        { line: 2, name: 'zona a', displayName: 'Zona A', members: ['f-1', 'f-2'] },
+        { line: 3, name: 'zona b', displayName: 'zona b', members: ['f-3'] },
       ],
       expect.any(Number),
     );

@@ -23,6 +23,15 @@ import { GroupAccessService, GroupScope } from './group-access.service';
 import { GroupWithMembers, GroupsRepository } from './groups.repository';
 
 const HEADER = /^(group|grupo|group_name|nombre_grupo|name|nombre)$/i;
+/** A group's name as typed, only trimmed: "Zona Norte" stays "Zona Norte". */
+const shownGroupName = (typed: string) => typed.trim();
+interface ImportedGroup {
+  line: number;
+  name: string;
+  displayName: string;
+  members: string[];
+}
+const previewOf = ({ line, name, displayName, members }: ImportedGroup) => ({ line, name, displayName, members });
 const shown = (text: string) => (text.length > 64 ? `${text.slice(0, 40)}…` : text);
 
 export class GroupImportException extends BadRequestException {
@@ -71,28 +80,38 @@ export class GroupsService {
 
   async create(dto: GroupDto, principal: Principal, actor: Actor): Promise<GroupResponse> {
     await this.mayManage(principal, actor, 'create groups');
-    const { name, members } = this.validated(dto);
+    const { name, displayName, members } = this.validated(dto);
     if ((await this.groups.existingNames([name])).size)
       throw new ConflictException(`a group named "${name}" already exists`);
-    await this.groups.create(name, members, this.clock.now());
-    await this.events.emit('group.created', { actor, target: name, details: { members: members.length } });
+    await this.groups.create(name, members, this.clock.now(), displayName);
+    await this.events.emit('group.created', {
+      actor,
+      target: name,
+      details: { members: members.length, ...(displayName !== name ? { displayName } : {}) },
+    });
     return toGroupResponse((await this.groups.findByName(name))!);
   }
 
   async update(rawName: string, dto: GroupDto, principal: Principal, actor: Actor): Promise<GroupResponse> {
     await this.mayManage(principal, actor, 'change groups');
     const current = await this.require(rawName);
-    const { name, members } = this.validated(dto);
+    const { name, displayName, members } = this.validated(dto);
     if (name !== current.group.name && (await this.groups.existingNames([name])).size) {
       throw new ConflictException(`a group named "${name}" already exists`);
     }
-    await this.groups.update(current.group.id, name, members, this.clock.now());
+    await this.groups.update(current.group.id, name, members, this.clock.now(), displayName);
     const added = members.filter((m) => !current.members.includes(m));
     const removed = current.members.filter((m) => !members.includes(m));
+    const shownBefore = current.group.displayName || current.group.name;
     await this.events.emit('group.updated', {
       actor,
       target: current.group.name,
-      details: { ...(name !== current.group.name ? { renamedTo: name } : {}), added, removed },
+      details: {
+        ...(name !== current.group.name ? { renamedTo: name } : {}),
+        ...(displayName !== shownBefore ? { displayName } : {}),
+        added,
+        removed,
+      },
     });
     return toGroupResponse((await this.groups.findByName(name))!);
   }
@@ -110,7 +129,7 @@ export class GroupsService {
 
   async export(principal: Principal): Promise<string> {
     const groups = await this.list(principal);
-    return stringify(groups.map((g) => [g.name, ...g.members].map(neutralizeFormula)));
+    return stringify(groups.map((g) => [g.displayName, ...g.members].map(neutralizeFormula)));
   }
 
   /** Validates the whole file first; imports all of it in one transaction, or nothing. */
@@ -145,10 +164,10 @@ export class GroupsService {
     };
     if (report.errors.length || !groups.length) {
       if (!groups.length && !report.errors.length) report.errors.push({ line: 0, message: 'the file lists no groups' });
-      if (dryRun) return { ...report, preview: groups.map(({ line, name, members }) => ({ line, name, members })) };
+      if (dryRun) return { ...report, preview: groups.map(previewOf) };
       throw new GroupImportException(report);
     }
-    if (dryRun) return { ...report, preview: groups.map(({ line, name, members }) => ({ line, name, members })) };
+    if (dryRun) return { ...report, preview: groups.map(previewOf) };
     await this.groups.createMany(groups, this.clock.now());
     report.imported = true;
     await this.events.emit('groups.imported', {
@@ -160,7 +179,7 @@ export class GroupsService {
   }
 
   private parseImport(csv: string): {
-    groups: { line: number; name: string; members: string[] }[];
+    groups: ImportedGroup[];
     errors: ImportProblem[];
   } {
     const errors: ImportProblem[] = [];
@@ -181,11 +200,12 @@ export class GroupsService {
     }
     const rows = HEADER.test(parsed[0]?.record[0] ?? '') ? parsed.slice(1) : parsed;
     const seen = new Map<string, number>();
-    const groups: { line: number; name: string; members: string[] }[] = [];
+    const groups: ImportedGroup[] = [];
     for (const { record, info } of rows) {
       const line = info.lines;
       const cells = record.map(restoreFormula);
-      const name = normalizeGroupName(cells[0] ?? '');
+      const displayName = shownGroupName(cells[0] ?? '');
+      const name = normalizeGroupName(displayName);
       const members = cells.slice(1).map(normalizeName).filter(Boolean);
       if (!name) {
         errors.push({ line, message: 'the group name is empty' });
@@ -203,13 +223,14 @@ export class GroupsService {
       const twice = members.filter((m, i) => members.indexOf(m) !== i);
       for (const m of new Set(twice))
         errors.push({ line, message: `member "${m}" is listed twice in group "${name}"` });
-      groups.push({ line, name, members: [...new Set(members)] });
+      groups.push({ line, name, displayName, members: [...new Set(members)] });
     }
     return { groups, errors };
   }
 
-  private validated(dto: GroupDto): { name: string; members: string[] } {
-    const name = normalizeGroupName(dto.name);
+  private validated(dto: GroupDto): { name: string; displayName: string; members: string[] } {
+    const displayName = shownGroupName(dto.name);
+    const name = normalizeGroupName(displayName);
     if (!name) throw new BadRequestException('name must not be empty');
     const members = dto.members.map(normalizeName).filter(Boolean);
     if (!members.length) throw new BadRequestException('members must list at least one site');
@@ -222,7 +243,7 @@ export class GroupsService {
     const twice = [...new Set(members.filter((m, i) => members.indexOf(m) !== i))];
     if (twice.length)
       throw new BadRequestException(`members lists ${twice.map((m) => `"${m}"`).join(', ')} more than once`);
-    return { name, members };
+    return { name, displayName, members };
   }
 
   private async mayManage(principal: Principal, actor: Actor, what: string): Promise<void> {

@@ -1,6 +1,11 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { EpochColumn } from '../database/columns';
 
+const jsonList = {
+  to: (value: string[] | undefined) => (value?.length ? JSON.stringify(value) : null),
+  from: (value: string | null): string[] => (value ? (JSON.parse(value) as string[]) : []),
+};
+
 @Entity('receivers')
 export class ReceiverEntity {
   @PrimaryGeneratedColumn()
@@ -30,6 +35,21 @@ export class ReceiverEntity {
 
   @Column({ name: 'client_version', type: 'varchar', length: 64, nullable: true })
   clientVersion!: string | null;
+
+  @Column({ name: 'postal_address', type: 'varchar', length: 200, nullable: true })
+  postalAddress!: string | null;
+
+  @Column({ type: 'varchar', length: 32, nullable: true })
+  phone!: string | null;
+
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  region!: string | null;
+
+  @Column({ type: 'text', nullable: true, transformer: jsonList })
+  tags!: string[];
+
+  @Column({ type: 'text', nullable: true })
+  notes!: string | null;
 }
 
 @Entity('receiver_connections')

@@ -1,4 +1,17 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseBoolPipe, Patch, Post, Query, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Header,
+  HttpCode,
+  Param,
+  ParseBoolPipe,
+  Patch,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type {
@@ -10,7 +23,7 @@ import type {
 import { Actor, Principal } from '../common/actor';
 import { STAFF_ROLES, Authenticated } from '../common/access/access.decorator';
 import { CurrentActor, CurrentPrincipal } from '../common/access/request-context';
-import { CreateReceiverDto, UpdateReceiverDto } from './dto/receiver.dto';
+import { CreateReceiverDto, SiteListQueryDto, UpdateReceiverDto } from './dto/receiver.dto';
 import { ReceiversService } from './receivers.service';
 
 @ApiTags('receivers')
@@ -19,11 +32,27 @@ import { ReceiversService } from './receivers.service';
 export class ReceiversController {
   constructor(private readonly receivers: ReceiversService) {}
 
-  /** Every site with its live state: online, connected since, last seen, client version (restricted: its groups' sites). */
+  /**
+   * Every site with its live state (online, connected since, last seen, client version) and its support details
+   * (restricted: its groups' sites); `q` searches the names and details, `region` and `tag` filter.
+   */
   @Get()
   @Authenticated({ roles: STAFF_ROLES, scopes: ['read'] })
-  list(@CurrentPrincipal() principal: Principal): Promise<ReceiverResponse[]> {
-    return this.receivers.list(principal);
+  list(@Query() query: SiteListQueryDto, @CurrentPrincipal() principal: Principal): Promise<ReceiverResponse[]> {
+    return this.receivers.list(principal, query);
+  }
+
+  /**
+   * The sites (with the same filters) as CSV, `name,displayName,address,phone,region,tags,notes` with tags joined
+   * by `|`, in the shape `POST /receivers/bulk` reads; cells a spreadsheet would run as formulas start with `'`.
+   */
+  @Get('export')
+  @Authenticated({ roles: STAFF_ROLES, scopes: ['read'] })
+  @ApiProduces('text/csv')
+  @Header('content-type', 'text/csv; charset=utf-8')
+  @Header('content-disposition', 'attachment; filename="avisa-sitios.csv"')
+  export(@Query() query: SiteListQueryDto, @CurrentPrincipal() principal: Principal): Promise<string> {
+    return this.receivers.export(principal, query);
   }
 
   /** Creates a site; its key is in this answer only. */
@@ -33,7 +62,9 @@ export class ReceiversController {
   }
 
   /**
-   * Creates many sites from a CSV of names (`name[,display name]`); answers a CSV of `name,key`, shown once.
+   * Creates many sites from a CSV: `name,displayName,address,phone,region,tags,notes` (tags separated by `|`; a
+   * header row may name the columns in any order and leave some out); answers a CSV of `name,key`, shown once.
+   * All or nothing: any bad line refuses the whole file with 400 and `report.errors` (line, field, message).
    * With `?dryRun=true` nothing is created: the answer (JSON) lists the sites the file would create and every
    * problem by line, which is how the web app previews a file.
    */
@@ -42,7 +73,14 @@ export class ReceiversController {
   @ApiConsumes('text/csv')
   @ApiProduces('text/csv', 'application/json')
   @ApiQuery({ name: 'dryRun', required: false, type: Boolean })
-  @ApiBody({ schema: { type: 'string', example: 'name\nfarmacia-centro\nfarmacia-norte,Farmacia Norte' } })
+  @ApiBody({
+    schema: {
+      type: 'string',
+      example:
+        'name,displayName,address,phone,region,tags,notes\nfarmacia-centro\n' +
+        'farmacia-norte,Farmacia Norte,"C/ Mayor 1, Madrid",+34 912 345 678,Norte,24h|guardia,Llamar antes de las 9',
+    },
+  })
   async provision(
     @Body() csv: string,
     @Query('dryRun', new ParseBoolPipe({ optional: true })) dryRun: boolean | undefined,
@@ -67,7 +105,7 @@ export class ReceiversController {
     return this.receivers.get(name, principal);
   }
 
-  /** Renames, enables or disables a site; disabling cuts its connection at once. */
+  /** Renames, enables or disables a site, or changes its support details; disabling cuts its connection at once. */
   @Patch(':name')
   update(@Param('name') name: string, @Body() body: UpdateReceiverDto, @CurrentActor() actor: Actor) {
     return this.receivers.update(name, body, actor);

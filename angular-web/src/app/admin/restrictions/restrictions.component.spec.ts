@@ -13,6 +13,7 @@ const user = (id: number, username: string, role: UserResponse['role'] = 'operat
 const group = (id: number, name: string): GroupResponse => ({
   id,
   name,
+  displayName: name,
   members: [],
   createdAt: '2026-11-01T10:00:00.000Z',
   updatedAt: '2026-11-01T10:00:00.000Z',

@@ -36,6 +36,9 @@ export class RestrictionsComponent {
   protected readonly users = signal<UserResponse[]>([]);
   protected readonly operators = computed(() => this.users().filter((u) => u.role === 'operator'));
   protected readonly groupNames = signal<string[]>([]);
+  /** Each group's name as typed, by its key. */
+  private readonly shownNames = signal(new Map<string, string>());
+  protected readonly shownGroup = (key: string) => this.shownNames().get(key) ?? key;
   /** Per operator id: its restrictions, null when they could not be read, missing while loading. */
   protected readonly summaries = apiResource(() => this.loadAll(), {
     initial: {} as Record<number, OperatorRestrictionsResponse | null>,
@@ -60,7 +63,11 @@ export class RestrictionsComponent {
   );
   protected readonly visibleGroups = computed(() => {
     const q = this.groupQuery().trim().toLowerCase();
-    return q ? this.allGroups().filter((g) => g.toLowerCase().includes(q) || this.chosen().has(g)) : this.allGroups();
+    return q
+      ? this.allGroups().filter(
+          (g) => g.toLowerCase().includes(q) || this.shownGroup(g).toLowerCase().includes(q) || this.chosen().has(g),
+        )
+      : this.allGroups();
   });
 
   constructor() {
@@ -77,6 +84,7 @@ export class RestrictionsComponent {
       switchMap(({ users, groups }) => {
         this.users.set(users);
         this.groupNames.set(groups.map((g: GroupResponse) => g.name));
+        this.shownNames.set(new Map(groups.map((g: GroupResponse) => [g.name, g.displayName])));
         const operators = users.filter((u) => u.role === 'operator');
         if (!operators.length) return of([] as (readonly [number, OperatorRestrictionsResponse | null])[]);
         return forkJoin(

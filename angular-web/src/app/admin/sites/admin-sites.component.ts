@@ -7,7 +7,12 @@ import { MatPaginatorModule } from '@angular/material/paginator';
 import { MatSelectModule } from '@angular/material/select';
 import { type MatSlideToggle, MatSlideToggleModule } from '@angular/material/slide-toggle';
 import { MatTableModule } from '@angular/material/table';
-import type { PresencePayload, ReceiverResponse, ReceiverWithKeyResponse } from '@avisa/contracts';
+import {
+  siteMatches,
+  type PresencePayload,
+  type ReceiverResponse,
+  type ReceiverWithKeyResponse,
+} from '@avisa/contracts';
 import { debounceTime, filter, map } from 'rxjs';
 import { LiveService } from '../../core/live.service';
 import { Notifier } from '../../core/notifier';
@@ -24,6 +29,8 @@ import { withPresence } from '../../core/presence';
 import { Paging } from '../../core/ui/paging.directive';
 import { ReceiverUpdatesPanelComponent } from './receiver-updates-panel.component';
 import { shownVersion, versionState } from './receiver-versions';
+import { SiteFacetsComponent } from '../../sites/site-facets.component';
+import { SiteTagsComponent } from '../../sites/site-tags.component';
 
 type StateFilter = 'all' | 'online' | 'offline' | 'disabled';
 
@@ -46,6 +53,8 @@ export const REPORTS_SETTLE_MS = 3000;
     MatSlideToggleModule,
     RowActionsComponent,
     ReceiverUpdatesPanelComponent,
+    SiteFacetsComponent,
+    SiteTagsComponent,
   ],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './admin-sites.component.html',
@@ -66,8 +75,19 @@ export class AdminSitesComponent {
   );
   protected readonly columns = computed(() =>
     this.narrow()
-      ? ['name', 'displayName', 'enabled', 'online', 'actions']
-      : ['name', 'displayName', 'enabled', 'online', 'lastSeen', 'clientVersion', 'created', 'actions'],
+      ? ['name', 'displayName', 'region', 'enabled', 'online', 'actions']
+      : [
+          'name',
+          'displayName',
+          'region',
+          'tags',
+          'enabled',
+          'online',
+          'lastSeen',
+          'clientVersion',
+          'created',
+          'actions',
+        ],
   );
   protected readonly states: StateFilter[] = ['all', 'online', 'offline', 'disabled'];
   protected readonly list = apiResource(() => this.api.list(), { initial: [], reloadOn: this.live.resynced$ });
@@ -80,15 +100,17 @@ export class AdminSitesComponent {
   /** Sites with a change on its way to the server, and each one's last failure. */
   protected readonly rows = rowActions<string>();
   protected readonly query = signal('');
+  protected readonly region = signal('');
+  protected readonly tag = signal('');
   protected readonly state = signal<StateFilter>('all');
   protected readonly paging = new Paging([25, 50, 100, 500]);
 
   protected readonly filtered = computed(() => {
-    const q = this.query().trim().toLowerCase();
+    const query = { q: this.query(), region: this.region(), tag: this.tag() };
     const state = this.state();
     return this.sites().filter(
       (s) =>
-        (!q || s.name.includes(q) || s.displayName.toLowerCase().includes(q)) &&
+        siteMatches(s, query) &&
         (state === 'all' ||
           (state === 'online' && s.online) ||
           (state === 'offline' && !s.online && s.enabled) ||

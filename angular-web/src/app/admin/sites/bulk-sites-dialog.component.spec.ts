@@ -123,10 +123,25 @@ describe('BulkSitesDialogComponent', () => {
       errors: [
         {
           line: 1,
+          field: 'name',
+          code: 'invalidName',
+          params: { name: 'farmacia centro' },
           message: 'line 1: "farmacia centro" is not a valid site name (2-64 letters, digits, ".", "_", "-")',
         },
-        { line: 3, message: 'line 3: site "farmacia-norte" is already listed on line 2' },
-        { line: 4, message: 'line 4: site "farmacia-sur" already exists' },
+        {
+          line: 3,
+          field: 'name',
+          code: 'repeatedName',
+          params: { name: 'farmacia-norte', other: 2 },
+          message: 'line 3: site "farmacia-norte" is already listed on line 2',
+        },
+        {
+          line: 4,
+          field: 'name',
+          code: 'exists',
+          params: { name: 'farmacia-sur' },
+          message: 'line 4: site "farmacia-sur" already exists',
+        },
       ],
     });
     expect((byTestId(el, 'bulk-submit') as HTMLButtonElement).disabled).toBe(true);
@@ -134,6 +149,27 @@ describe('BulkSitesDialogComponent', () => {
       'Línea 1: «farmacia centro» no es un nombre de sitio válido (de 2 a 64 letras minúsculas, dígitos, «.», «_» o «-»).',
       'Línea 3: el sitio «farmacia-norte» ya aparece en la línea 2.',
       'Línea 4: ya existe un sitio llamado «farmacia-sur».',
+    ]);
+  });
+
+  it('names the line and the column of a bad support detail, from the report of a refusal', async () => {
+    const { fixture, el, http, paste, submit } = await setup();
+    const csv = 'name,phone\nfarmacia-centro,+34 600 000 001\nfarmacia-norte,llamar\n';
+    await paste(csv, fine('farmacia-centro', 'farmacia-norte'));
+    await submit();
+    const problem = { line: 3, field: 'phone', code: 'phoneCharacters', params: {}, message: 'line 3: phone …' };
+    http.expectOne(URL_BULK).flush(
+      JSON.stringify({
+        statusCode: 400,
+        error: 'Bad Request',
+        message: 'nothing was created: line 3: phone …',
+        report: { sites: [], errors: [problem] },
+      }),
+      { status: 400, statusText: 'Bad Request' },
+    );
+    await fixture.whenStable();
+    expect(allByTestId(el, 'bulk-error').map((li) => li.textContent?.replace(/\s+/g, ' ').trim())).toEqual([
+      'Línea 3 · teléfono: Solo dígitos, espacios y + ( ) - . / (con al menos un dígito).',
     ]);
   });
 

@@ -6,7 +6,7 @@ import { apiAction, textCheck } from '../../core/api-resource';
 import { downloadText } from '../../core/download';
 import { confirmThen } from '../../core/ui/confirm-dialog.component';
 import { AdminSitesApi } from './admin-sites.api';
-import { type BulkProblem, parseBulkRefusal, toBulkProblem } from './bulk-problems';
+import { type BulkProblem, fromReport, parseBulkRefusal, reportProblems } from './bulk-problems';
 import { SCREEN_KIT, FORM_KIT } from '../../core/ui/kit';
 import { columnsOf } from '../../core/ui/table-head.component';
 
@@ -27,10 +27,6 @@ export class BulkSitesDialogComponent {
   private readonly dialog = inject(MatDialog);
   private readonly dialogRef = inject(MatDialogRef<BulkSitesDialogComponent, number>);
   protected readonly keysFile = BULK_KEYS_FILE;
-  protected readonly columns = [
-    { key: 'manageSites.bulk.line' },
-    ...columnsOf('manageSites.columns', ['name', 'displayName']),
-  ];
 
   protected readonly csv = new FormControl('', { nonNullable: true });
   private readonly text = toSignal(this.csv.valueChanges, { initialValue: '' });
@@ -38,9 +34,16 @@ export class BulkSitesDialogComponent {
   protected readonly check = textCheck(this.text, (text) => this.api.checkBulk(text));
   protected readonly rows = computed(() => this.check.current()?.value?.sites ?? []);
   protected readonly previewRows = computed(() => this.rows().slice(0, PREVIEW_ROWS));
-  protected readonly checkedProblems = computed(() =>
-    (this.check.current()?.value?.errors ?? []).map((e) => toBulkProblem(e.line, e.message)),
+  /** The support details' columns appear when the file gives any. */
+  protected readonly withDetails = computed(() =>
+    this.previewRows().some((r) => r.postalAddress || r.phone || r.region || r.tags?.length || r.notes),
   );
+  protected readonly columns = computed(() => [
+    { key: 'manageSites.bulk.line' },
+    ...columnsOf('manageSites.columns', ['name', 'displayName']),
+    ...(this.withDetails() ? columnsOf('siteInfo.fields', ['postalAddress', 'phone', 'region', 'tags', 'notes']) : []),
+  ]);
+  protected readonly checkedProblems = computed(() => (this.check.current()?.value?.errors ?? []).map(fromReport));
   /** The server's line report after a refusal, until the text changes. */
   private readonly serverProblems = signal<{ text: string; problems: BulkProblem[] } | null>(null);
   protected readonly refused = computed(() => this.serverProblems()?.text === this.text());
@@ -87,7 +90,8 @@ export class BulkSitesDialogComponent {
         this.created.set(this.rows().length);
       },
       problem: (problem) => {
-        const lines = problem.status === 400 ? parseBulkRefusal(problem.detail) : null;
+        const lines =
+          problem.status === 400 ? (reportProblems(problem.report) ?? parseBulkRefusal(problem.detail)) : null;
         if (lines) this.serverProblems.set({ text, problems: lines });
         else this.sending.problem.set(problem);
       },

@@ -18,6 +18,11 @@ const SITE: ReceiverResponse = {
   clientVersion: '1.0.0',
   address: '10.0.0.4',
   createdAt: '2026-11-01T10:00:00.000Z',
+  postalAddress: null,
+  phone: null,
+  region: null,
+  tags: [],
+  notes: null,
 };
 
 async function setup(data: SiteFormData = {}) {
@@ -101,5 +106,31 @@ describe('SiteFormDialogComponent', () => {
     req.flush({ ...SITE, displayName: 'Farmacia del Norte' });
     await fixture.whenStable();
     expect(dialogRef.close).toHaveBeenCalledWith({ ...SITE, displayName: 'Farmacia del Norte' });
+  });
+
+  it("sends the support details changed, tags split at commas, an emptied one as ''", async () => {
+    const site = { ...SITE, phone: '+34 600 000 000', region: 'Norte', tags: ['24h'] };
+    const { el, http, submit } = await setup({ site });
+    expect((byTestId(el, 'site-tags') as HTMLInputElement).value).toBe('24h');
+    typeInto(byTestId(el, 'site-phone'), '');
+    typeInto(byTestId(el, 'site-tags'), '24h, guardia ,24H');
+    typeInto(byTestId(el, 'site-notes'), 'Llamar antes de las 9.');
+    await submit();
+    const req = http.expectOne('/api/v1/receivers/farmacia-norte');
+    expect(req.request.body).toEqual({
+      displayName: 'Farmacia Norte',
+      phone: '',
+      tags: ['24h', 'guardia'],
+      notes: 'Llamar antes de las 9.',
+    });
+  });
+
+  it('explains a phone with letters under the field and sends nothing', async () => {
+    const { el, submit } = await setup();
+    typeInto(byTestId(el, 'site-name'), 'farmacia-este');
+    typeInto(byTestId(el, 'site-phone'), 'llamar luego');
+    await submit();
+    expect(byTestId(el, 'site-phone-error')?.textContent).toContain('Solo dígitos, espacios y + ( ) - . /');
+    TestBed.inject(HttpTestingController).expectNone('/api/v1/receivers');
   });
 });

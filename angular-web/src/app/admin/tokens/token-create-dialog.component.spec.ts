@@ -10,6 +10,7 @@ import { TokenCreateDialogComponent } from './token-create-dialog.component';
 const CREATED: CreatedApiTokenResponse = {
   id: 4,
   name: 'zabbix',
+  displayName: 'zabbix',
   prefix: 'avt_abcdefgh',
   scopes: ['messages:send'],
   createdBy: 'admin',
@@ -56,6 +57,21 @@ describe('TokenCreateDialogComponent', () => {
     const req = http.expectOne('/api/v1/api-tokens');
     expect(req.request.method).toBe('POST');
     expect(req.request.body).toEqual({ name: 'zabbix', scopes: ['messages:send', 'read'], expiresInDays: 90 });
+  });
+
+  it('keeps the display name as typed and proposes the key from it, until a key is typed', async () => {
+    const { el, http, submit } = await setup();
+    typeInto(byTestId(el, 'token-display-name'), 'Nagios monitorización');
+    expect((byTestId(el, 'token-name') as HTMLInputElement).value).toBe('nagios-monitorizacion');
+    typeInto(byTestId(el, 'token-name'), 'nagios');
+    typeInto(byTestId(el, 'token-display-name'), 'Nagios monitorización ');
+    expect((byTestId(el, 'token-name') as HTMLInputElement).value).toBe('nagios');
+    await submit();
+    expect(http.expectOne('/api/v1/api-tokens').request.body).toEqual({
+      name: 'nagios',
+      displayName: 'Nagios monitorización',
+      scopes: ['messages:send'],
+    });
   });
 
   it('leaves the expiry out when the token never expires', async () => {

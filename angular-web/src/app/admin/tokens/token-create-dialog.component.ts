@@ -1,14 +1,15 @@
 import { DOCUMENT } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
-import { FormBuilder, type AbstractControl, type ValidationErrors } from '@angular/forms';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { FormBuilder, Validators, type AbstractControl, type ValidationErrors } from '@angular/forms';
 import { MatCheckboxModule } from '@angular/material/checkbox';
 import { MatDialogModule, MatDialogRef } from '@angular/material/dialog';
 import { MatSelectModule } from '@angular/material/select';
-import { TOKEN_SCOPES, type CreatedApiTokenResponse, type TokenScope } from '@avisa/contracts';
+import { TOKEN_SCOPES, tokenKeyFrom, type CreatedApiTokenResponse, type TokenScope } from '@avisa/contracts';
 import { SCOPE_KEYS } from './token-scopes';
 import { TranslocoService } from '@jsverse/transloco';
 import { fieldProblems } from '../../core/api-error';
-import { nameValidator, normalizeName } from '../shared/names';
+import { DISPLAY_NAME_MAX, nameValidator, normalizeName } from '../shared/names';
 import { NameFieldComponent } from '../shared/name-field.component';
 import { OneTimeSecretComponent } from '../shared/one-time-secret.component';
 import { TokensApi } from './tokens.api';
@@ -50,7 +51,9 @@ export class TokenCreateDialogComponent {
   protected readonly created = signal<CreatedApiTokenResponse | null>(null);
 
   private readonly fb = inject(FormBuilder).nonNullable;
+  protected readonly displayMax = DISPLAY_NAME_MAX;
   protected readonly form = this.fb.group({
+    displayName: ['', Validators.maxLength(DISPLAY_NAME_MAX)],
     name: ['', nameValidator],
     scopes: this.fb.group(
       { 'messages:send': [true], read: [false], 'rooms:post': [false] } satisfies Record<TokenScope, [boolean]>,
@@ -61,12 +64,30 @@ export class TokenCreateDialogComponent {
     expiresInDays: [0],
   });
 
+  /** The key follows the display name until the admin types a key of their own. */
+  private keyEdited = false;
+
+  constructor() {
+    this.form.controls.displayName.valueChanges.pipe(takeUntilDestroyed()).subscribe((shown) => {
+      if (!this.keyEdited) this.form.controls.name.setValue(tokenKeyFrom(shown), { emitEvent: false });
+    });
+    // Only typing emits here: the proposal above is set without an event.
+    this.form.controls.name.valueChanges.pipe(takeUntilDestroyed()).subscribe((key) => {
+      this.keyEdited = key !== tokenKeyFrom(this.form.controls.displayName.value);
+    });
+  }
+
+  protected readonly displayNameProblems = computed(() => fieldProblems(this.problem(), 'displayName'));
   protected readonly nameProblems = computed(() => fieldProblems(this.problem(), 'name'));
   protected readonly scopeProblems = computed(() => fieldProblems(this.problem(), 'scopes'));
   protected readonly expiryProblems = computed(() => fieldProblems(this.problem(), 'expiresInDays'));
   protected readonly otherProblem = computed(() => {
     const p = this.problem();
-    const onField = this.nameProblems().length || this.scopeProblems().length || this.expiryProblems().length;
+    const onField =
+      this.nameProblems().length ||
+      this.displayNameProblems().length ||
+      this.scopeProblems().length ||
+      this.expiryProblems().length;
     return p && p.status !== 409 && !onField ? p : null;
   });
 
@@ -94,8 +115,10 @@ export class TokenCreateDialogComponent {
     }
     const value = this.form.getRawValue();
     const scopes = TOKEN_SCOPES.filter((s) => value.scopes[s]);
+    const displayName = value.displayName.trim();
     const request = this.api.create({
       name: normalizeName(value.name),
+      ...(displayName ? { displayName } : {}),
       scopes,
       ...(value.expiresInDays ? { expiresInDays: value.expiresInDays } : {}),
     });

@@ -66,11 +66,11 @@ export class TokensComponent {
   }
 
   protected revoke(token: ApiTokenResponse): void {
-    confirmThen(this.dialog, dangerConfirm('tokens.revokeConfirm', { name: token.name }, 'tokens.revoke'), () =>
+    confirmThen(this.dialog, dangerConfirm('tokens.revokeConfirm', { name: token.displayName }, 'tokens.revoke'), () =>
       this.rows.run(token.id, this.api.revoke(token.id), {
         next: (revoked) => {
           this.tokens.update((list) => list.map((t) => (t.id === revoked.id ? revoked : t)));
-          this.notifier.info('tokens.revoked', { name: token.name });
+          this.notifier.info('tokens.revoked', { name: token.displayName });
         },
       }),
     );

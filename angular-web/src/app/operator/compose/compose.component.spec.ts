@@ -22,6 +22,7 @@ const GROUPS: GroupResponse[] = [
   {
     id: 1,
     name: 'zona-norte',
+    displayName: 'Zona-Norte',
     members: ['farmacia-norte'],
     createdAt: '2026-11-01T08:00:00.000Z',
     updatedAt: '2026-11-01T08:00:00.000Z',

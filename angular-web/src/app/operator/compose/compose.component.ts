@@ -175,9 +175,9 @@ export class ComposeComponent {
     }
     if (kind === 'group') {
       return this.groups()
-        .filter((g) => g.name.toLowerCase().includes(term))
+        .filter((g) => g.name.includes(term) || g.displayName.toLowerCase().includes(term))
         .slice(0, 50)
-        .map((g) => ({ name: g.name, displayName: '', online: null, members: g.members.length }));
+        .map((g) => ({ name: g.name, displayName: g.displayName, online: null, members: g.members.length }));
     }
     return [];
   });

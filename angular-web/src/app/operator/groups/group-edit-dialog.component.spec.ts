@@ -13,6 +13,7 @@ const site = (name: string) => ({ name }) as ReceiverResponse;
 const existing: GroupResponse = {
   id: 7,
   name: 'zona norte',
+  displayName: 'Zona Norte',
   members: ['farmacia-1', 'farmacia-2'],
   createdAt: '2026-01-01T00:00:00.000Z',
   updatedAt: '2026-01-01T00:00:00.000Z',

@@ -51,7 +51,7 @@ export class GroupEditDialogComponent {
   protected readonly separators = [ENTER, COMMA, SEMICOLON];
 
   protected readonly form = inject(FormBuilder).nonNullable.group({
-    name: [this.data.group?.name ?? '', [Validators.required, Validators.maxLength(GROUP_NAME_MAX)]],
+    name: [this.data.group?.displayName ?? '', [Validators.required, Validators.maxLength(GROUP_NAME_MAX)]],
     members: [[...(this.data.group?.members ?? [])], [atLeastOne]],
   });
 

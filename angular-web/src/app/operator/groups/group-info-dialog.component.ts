@@ -9,6 +9,8 @@ import { SCREEN_KIT } from '../../core/ui/kit';
 
 export interface GroupInfoData {
   name: string;
+  /** As typed ("Zona Norte"), for the title; the name when absent. */
+  displayName?: string;
 }
 
 type Column = 'online' | 'offline' | 'unknown';
@@ -19,7 +21,7 @@ type Column = 'online' | 'offline' | 'unknown';
   imports: [SCREEN_KIT, MatDialogModule],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
-    <h2 mat-dialog-title>{{ 'groups.info.title' | transloco: { name: data.name } }}</h2>
+    <h2 mat-dialog-title>{{ 'groups.info.title' | transloco: { name: data.displayName ?? data.name } }}</h2>
     <mat-dialog-content>
       @if (info.loading()) {
         <mat-progress-bar mode="indeterminate" />

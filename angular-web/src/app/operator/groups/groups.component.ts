@@ -41,11 +41,16 @@ export class GroupsComponent {
     const query = normalizeGroupName(this.query());
     const groups = this.list.value() ?? [];
     if (!query) return groups;
-    return groups.filter((g) => g.name.includes(query) || g.members.some((m) => m.includes(query)));
+    return groups.filter(
+      (g) =>
+        g.name.includes(query) ||
+        normalizeGroupName(g.displayName).includes(query) ||
+        g.members.some((m) => m.includes(query)),
+    );
   });
 
   protected actionsFor(group: GroupResponse): RowAction[] {
-    const params = { name: group.name };
+    const params = { name: group.displayName };
     return [
       { icon: 'info', labelKey: 'groups.info.open', params, testId: 'group-info', run: () => this.showInfo(group) },
       { icon: 'edit', labelKey: 'groups.editGroup', params, testId: 'group-edit', run: () => this.edit(group) },
@@ -74,19 +79,19 @@ export class GroupsComponent {
 
   protected showInfo(group: GroupResponse): void {
     this.dialog.open<GroupInfoDialogComponent, GroupInfoData>(GroupInfoDialogComponent, {
-      data: { name: group.name },
+      data: { name: group.name, displayName: group.displayName },
       width: '720px',
       maxWidth: '95vw',
     });
   }
 
   protected remove(group: GroupResponse): void {
-    const params = { name: group.name, count: group.members.length };
+    const params = { name: group.displayName, count: group.members.length };
     confirmThen(this.dialog, dangerConfirm('groups.delete', params), () =>
       this.rows.run(group.name, this.api.delete(group.name), {
         next: () => {
           this.list.value.update((all) => all?.filter((g) => g.id !== group.id) ?? null);
-          this.notifier.info('groups.delete.done', { name: group.name });
+          this.notifier.info('groups.delete.done', { name: group.displayName });
         },
       }),
     );

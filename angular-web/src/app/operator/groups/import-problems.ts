@@ -39,7 +39,7 @@ export function toImportProblem(message: string): ImportProblem {
 /** Every line of the server's dry run: each group with its members, and the errors of that line, in line order. */
 export function previewLines(report: GroupImportReport): ImportLine[] {
   const lines = new Map<number, ImportLine>();
-  for (const g of report.preview ?? []) lines.set(g.line, { ...g, problems: [] });
+  for (const g of report.preview ?? []) lines.set(g.line, { ...g, name: g.displayName ?? g.name, problems: [] });
   for (const e of report.errors) {
     const line = lines.get(e.line) ?? { line: e.line, name: '', members: [], problems: [] };
     line.problems.push(toImportProblem(e.message));

@@ -8,12 +8,18 @@ import {
 import { ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { toIso } from '../../database/columns';
 import { IsNormalizedName } from '../../common/http/names';
+import { IsDisplayName } from '../../common/http/display-name';
 import { ApiTokenEntity } from '../api-token.entity';
 
 export class CreateApiTokenDto implements CreateApiTokenRequest {
   /** A name saying what uses the token, e.g. `zabbix`. */
   @IsNormalizedName('name')
   name!: string;
+
+  /** The name people read ("Nagios monitorización"), kept as typed (trimmed); the key when omitted. */
+  @IsOptional()
+  @IsDisplayName('displayName')
+  displayName?: string;
 
   /** What the token may do. */
   @IsArray({ message: 'scopes must be an array' })
@@ -33,6 +39,7 @@ export function toApiTokenResponse(entity: ApiTokenEntity, creatorStatus: TokenC
   return {
     id: entity.id,
     name: entity.name,
+    displayName: entity.displayName || entity.name,
     prefix: entity.prefix,
     scopes: entity.scopes,
     createdBy: entity.createdBy,

@@ -9,7 +9,7 @@ import { toIso } from '../../database/columns';
 import type { GroupWithMembers } from '../groups.repository';
 
 export class GroupDto implements GroupRequest {
-  /** Group name; stored trimmed, in lower case, with inner runs of spaces folded. */
+  /** Group name as people write it ("Zona Norte"), kept as its display name; matched trimmed, in lower case, with inner runs of spaces folded. */
   @IsString()
   @MaxLength(128)
   name!: string;
@@ -44,6 +44,7 @@ export function toGroupResponse({ group, members }: GroupWithMembers): GroupResp
   return {
     id: group.id,
     name: group.name,
+    displayName: group.displayName || group.name,
     members,
     createdAt: toIso(group.createdAt)!,
     updatedAt: toIso(group.updatedAt)!,

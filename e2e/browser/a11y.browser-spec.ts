@@ -1,8 +1,13 @@
 import type { Page } from 'playwright-core';
 import { ADMIN_PASSWORD, type TestServer } from '../support/server';
-import { axeProblems, horizontalOverflow, settled, switchTheme } from './support/a11y';
+import { axeProblems, horizontalOverflow, settled, switchTheme, toTablet } from './support/a11y';
 import {
   createGroup,
+  failedResource,
+  loginForm,
+  pathOf,
+  textOf,
+  until,
   createOperator,
   createSite,
   LAPTOP,
@@ -125,13 +130,6 @@ describe('browser: accessibility and narrow screens', () => {
   });
   afterAll(() => server?.dispose());
 
-  async function open(screen: Screen): Promise<Page> {
-    const page = await openLoggedIn(browser, server, users[screen.as], screen.path(data));
-    await page.locator(screen.ready).first().waitFor();
-    await settled(page);
-    return page;
-  }
-
   it('finds no accessibility problem on the login screen, in either theme', async () => {
     const page = await browser.newPage(server, '/');
     await page.getByTestId('login-form').waitFor();
@@ -143,20 +141,162 @@ describe('browser: accessibility and narrow screens', () => {
     }
   });
 
-  describe.each(SCREENS)('$name', (screen) => {
-    it('has no accessibility problem in the light or dark theme, and nothing sticks out sideways at 768 px', async () => {
-      const page = await open(screen);
-      const found: Record<string, string[]> = {};
-      for (const dark of [false, true]) {
-        await switchTheme(page, dark);
-        found[dark ? 'dark' : 'light'] = await axeProblems(page);
+  /** One login per role, then each of its screens in turn: what axe finds in each theme, and what sticks out. */
+  it.each(['operator', 'member', 'admin'] as const)(
+    'as %s: no screen has an accessibility problem in the light or dark theme, or sticks out sideways at 768 px',
+    async (role) => {
+      const screens = SCREENS.filter((s) => s.as === role);
+      const page = await openLoggedIn(browser, server, users[role], screens[0].path(data));
+      const found: Record<string, Record<string, string[]>> = {};
+      const clean: typeof found = {};
+      for (const screen of screens) {
+        await page.goto(screen.path(data));
+        await page.locator(screen.ready).first().waitFor();
+        await settled(page);
+        const problems: Record<string, string[]> = {};
+        const startsDark = await page.evaluate(() => document.documentElement.classList.contains('dark'));
+        for (const dark of [startsDark, !startsDark]) {
+          await switchTheme(page, dark);
+          problems[dark ? 'dark' : 'light'] = await axeProblems(page);
+        }
+        await toTablet(page);
+        problems['768 px'] = await horizontalOverflow(page);
+        await page.setViewportSize(LAPTOP);
+        found[screen.name] = problems;
+        clean[screen.name] = { light: [], dark: [], '768 px': [] };
       }
-      await page.setViewportSize(TABLET);
-      await page.locator(screen.ready).first().waitFor();
-      await settled(page);
-      found['768 px'] = await horizontalOverflow(page);
-      expect(found).toEqual({ light: [], dark: [], '768 px': [] });
+      expect(found).toEqual(clean);
+    },
+  );
+
+  /** The focused element as a reader would name it: its tag and test id or text. */
+  const focused = (page: Page) =>
+    page.evaluate(() => {
+      const active = document.activeElement;
+      if (!active || active === document.body) return 'body';
+      const id = active.getAttribute('data-testid');
+      return `${active.tagName.toLowerCase()}:${id ?? (active.textContent ?? '').trim()}`;
     });
+  const focusIs = (page: Page, expected: string) =>
+    until(
+      () => focused(page),
+      (f) => f === expected,
+    );
+
+  it("takes a keyboard user from the login to a sent alert, landing on each new screen's heading", async () => {
+    const page = await browser.newPage(server, '/operator/compose');
+    await loginForm(page).waitFor();
+    expect(await focusIs(page, 'input:')).toBe('input:');
+    await page.keyboard.type(users.operator.username);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(users.operator.password);
+    await page.keyboard.press('Enter');
+    await loginForm(page).waitFor({ state: 'detached' });
+    // After the login the focus is on the screen's heading, not left on <body>.
+    expect(await focusIs(page, 'h1:Enviar aviso')).toBe('h1:Enviar aviso');
+
+    // After a page load the first Tab reaches the skip link, shown on screen, and it leads to the heading.
+    await page.reload();
+    await page.getByTestId('compose-text').waitFor();
+    await page.keyboard.press('Tab');
+    expect(await focused(page)).toBe('a:skip-link');
+    const skip = await page.getByTestId('skip-link').boundingBox();
+    expect(skip && skip.y >= 0 && skip.x >= 0).toBe(true);
+    await page.keyboard.press('Enter');
+    expect(await focusIs(page, 'h1:Enviar aviso')).toBe('h1:Enviar aviso');
+
+    // From the heading the message box is a few Tabs away, and Ctrl+Enter sends.
+    let tabs = 0;
+    while ((await focused(page)) !== 'textarea:compose-text' && tabs < 10) {
+      await page.keyboard.press('Tab');
+      tabs++;
+    }
+    expect({ focused: await focused(page), tabs: tabs <= 5 }).toEqual({ focused: 'textarea:compose-text', tabs: true });
+    await page.keyboard.type('Prueba de teclado: aviso enviado sin ratón.');
+    await page.keyboard.press('Control+Enter');
+    await page.getByTestId('compose-result').waitFor();
+    const token = await server.login(users.operator.username, users.operator.password);
+    const sent = await server.api('GET', '/api/v1/messages?q=teclado', { token });
+    expect(sent.body.items.map((m: { text: string }) => m.text)).toEqual([
+      'Prueba de teclado: aviso enviado sin ratón.',
+    ]);
+
+    // A menu link followed with Enter lands on the new screen's heading, not on the link.
+    await page.locator('mat-sidenav a[href="/operator/history"]').focus();
+    await page.keyboard.press('Enter');
+    expect(await pathOf(page, '/operator/history')).toBe('/operator/history');
+    expect(await focusIs(page, 'h1:Historial')).toBe('h1:Historial');
+  });
+
+  it("names each screen in the browser tab, and shows dates in the app's language rather than the browser's", async () => {
+    const page = await openLoggedIn(browser, server, users.operator, '/operator/history');
+    const date = page.locator('[data-testid="history-row"] td.mat-column-createdAt').first();
+    expect(
+      await until(
+        () => page.title(),
+        (t) => t === 'Historial — Avisa',
+      ),
+    ).toBe('Historial — Avisa');
+    // The browser is Spanish (es-ES): Spanish dates are day/month/short year.
+    expect(await textOf(date, /^\d{1,2}\/\d{1,2}\/\d{2}, \d{1,2}:\d{2}$/)).toMatch(
+      /^\d{1,2}\/\d{1,2}\/\d{2}, \d{1,2}:\d{2}$/,
+    );
+
+    await page.getByTestId('language-menu').click();
+    await page.getByTestId('language-en').click();
+    expect(
+      await until(
+        () => page.title(),
+        (t) => t === 'History — Avisa',
+      ),
+    ).toBe('History — Avisa');
+    // English (British) in the same Spanish browser: two-digit day and month, four-digit year.
+    expect(await textOf(date, /^\d{2}\/\d{2}\/\d{4}, \d{2}:\d{2}$/)).toMatch(/^\d{2}\/\d{2}\/\d{4}, \d{2}:\d{2}$/);
+
+    await page.locator('mat-sidenav a[href="/operator/groups"]').click();
+    expect(
+      await until(
+        () => page.title(),
+        (t) => t === 'Groups — Avisa',
+      ),
+    ).toBe('Groups — Avisa');
+    await page.goto(`/operator/history/${data.messageId}`);
+    expect(
+      await until(
+        () => page.title(),
+        (t) => t === 'Alert details — Avisa',
+      ),
+    ).toBe('Alert details — Avisa');
+  });
+
+  it('dims the screen behind the side menu on a tablet, and a 200-character member name wraps inside the import dialog', async () => {
+    const page = await openLoggedIn(browser, server, users.operator, '/operator/groups', TABLET);
+    await page.getByTestId('group-row').first().waitFor();
+    await page.getByRole('button', { name: 'Menú' }).click();
+    const backdrop = page.locator('.mat-drawer-backdrop.mat-drawer-shown');
+    await backdrop.waitFor();
+    await settled(page);
+    const dim = await backdrop.evaluate((b) => getComputedStyle(b).backgroundColor);
+    expect(dim).not.toMatch(/^rgba\(0, 0, 0, 0\)$|^transparent$/);
+    const covered = await backdrop.boundingBox();
+    expect(covered && covered.width >= TABLET.width - 1).toBe(true);
+    await page.keyboard.press('Escape');
+    await backdrop.waitFor({ state: 'detached' }).catch(() => backdrop.waitFor({ state: 'hidden' }));
+
+    const longName = 'farmaciadelhospitaluniversitariodelacomarcadelbajoguadalquivir'.repeat(4).slice(0, 200);
+    await page.getByTestId('groups-import').click();
+    await page.getByTestId('import-file').setInputFiles({
+      name: 'zonas.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(`grupo,miembro1\nZona Sur,${longName}\n`, 'utf8'),
+    });
+    const preview = page.getByTestId('import-preview-row');
+    await preview.first().waitFor();
+    browser.allow(failedResource(400));
+    await page.getByTestId('import-submit').click();
+    await page.getByTestId('import-report').waitFor();
+    await settled(page);
+    expect(await page.getByTestId('import-report').innerText()).toContain(longName.slice(0, 40));
+    expect(await horizontalOverflow(page)).toEqual([]);
   });
 });
-

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { until } from './browser';
+import { TABLET, until } from './browser';
 
 /** axe-core's own bundle, evaluated in the page: the app's CSP refuses an injected <script>. */
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -32,13 +32,16 @@ interface AxeRunner {
   run(
     context: Document,
     options: { resultTypes: string[] },
-  ): Promise<{ violations: { id: string; impact?: string; help: string; nodes: { target: string[]; html: string }[] }[] }>;
+  ): Promise<{
+    violations: { id: string; impact?: string; help: string; nodes: { target: string[]; html: string }[] }[];
+  }>;
 }
 
 /**
- * What sticks out sideways at the page's current width: the document scrolling horizontally, and every visible
- * element whose box reaches past the viewport's right edge or is wider than it (a table inside a scrolling wrapper
- * counts: it is cut at the edge too). Elements inside one that already sticks out are not listed again.
+ * What sticks out sideways at the page's current width: the document scrolling horizontally, every visible element
+ * whose box reaches past the viewport's right edge or is wider than it, and every box that scrolls sideways (a table
+ * in a scrolling wrapper, a dialog's content): a reader would find it cut at the edge. Elements inside one already
+ * listed are not listed again.
  */
 export async function horizontalOverflow(page: Page): Promise<string[]> {
   return page.evaluate(() => {
@@ -49,6 +52,14 @@ export async function horizontalOverflow(page: Page): Promise<string[]> {
     }
     const width = root.clientWidth;
     const reported: Element[] = [];
+    const describe = (element: Element) =>
+      element.tagName.toLowerCase() +
+      (element.id ? `#${element.id}` : '') +
+      (element.getAttribute('data-testid') ? `[data-testid=${element.getAttribute('data-testid')}]` : '') +
+      Array.from(element.classList)
+        .slice(0, 3)
+        .map((c) => `.${c}`)
+        .join('');
     for (const element of Array.from(document.body.querySelectorAll('*'))) {
       if (reported.some((r) => r.contains(element))) continue;
       if (!element.checkVisibility({ visibilityProperty: true, opacityProperty: false })) continue;
@@ -56,17 +67,16 @@ export async function horizontalOverflow(page: Page): Promise<string[]> {
       if (box.width === 0 || box.height === 0 || box.right <= 0) continue;
       // Material's invisible 48 px touch areas around 40 px buttons paint nothing and may pass the edge.
       if (element.classList.contains('mat-mdc-button-touch-target')) continue;
-      if (box.right > width + 1 || box.width > width + 1) {
+      const style = getComputedStyle(element);
+      const scrolls = ['auto', 'scroll'].includes(style.overflowX) && !(element instanceof HTMLTextAreaElement);
+      if (scrolls && element.scrollWidth > element.clientWidth + 1) {
         reported.push(element);
-        const name =
-          element.tagName.toLowerCase() +
-          (element.id ? `#${element.id}` : '') +
-          (element.getAttribute('data-testid') ? `[data-testid=${element.getAttribute('data-testid')}]` : '') +
-          Array.from(element.classList)
-            .slice(0, 3)
-            .map((c) => `.${c}`)
-            .join('');
-        problems.push(`${name} reaches x=${Math.round(box.right)} (width ${Math.round(box.width)}) past ${width}`);
+        problems.push(`${describe(element)} scrolls sideways: ${element.scrollWidth} > ${element.clientWidth}`);
+      } else if (box.right > width + 1 || box.width > width + 1) {
+        reported.push(element);
+        problems.push(
+          `${describe(element)} reaches x=${Math.round(box.right)} (width ${Math.round(box.width)}) past ${width}`,
+        );
       }
     }
     return problems;
@@ -104,4 +114,14 @@ export async function settled(page: Page): Promise<void> {
       ),
     (running) => running === 0,
   );
+}
+
+/** Turns the page to tablet width and waits until the shell has laid itself out for it (the side menu folded away). */
+export async function toTablet(page: Page): Promise<void> {
+  await page.setViewportSize(TABLET);
+  const contentLeft = () =>
+    page.evaluate(() => document.querySelector('mat-sidenav-content')?.getBoundingClientRect().left ?? 0);
+  const left = await until(contentLeft, (x) => x === 0);
+  if (left !== 0) throw new Error(`the side menu still takes ${left} px at ${TABLET.width} px`);
+  await settled(page);
 }

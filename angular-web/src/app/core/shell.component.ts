@@ -99,7 +99,7 @@ export class ShellComponent {
     router.events
       .pipe(
         filter((event) => event instanceof NavigationEnd),
-        map((event) => router.parseUrl(event.urlAfterRedirects).root.toString()),
+        map((event) => event.urlAfterRedirects.split(/[?#]/)[0]),
         distinctUntilChanged(),
         skip(router.navigated ? 0 : 1),
         takeUntilDestroyed(),

@@ -11,7 +11,6 @@ import {
   createOperator,
   createSite,
   LAPTOP,
-  logIn,
   openLoggedIn,
   TABLET,
   startWebServer,

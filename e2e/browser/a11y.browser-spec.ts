@@ -21,8 +21,8 @@ import {
 type Role = 'admin' | 'operator' | 'member';
 
 /**
- * Every screen of the app, with whom to log in as and what shows once it has loaded. A new screen is one more line
- * here: it is then checked with axe-core in both themes and measured at tablet width.
+ * Every screen and dialog of the app, with whom to log in as and what shows once it has loaded. A new screen is one
+ * more line here: it is then checked with axe-core in both themes and measured at tablet width.
  */
 interface Screen {
   name: string;
@@ -30,6 +30,8 @@ interface Screen {
   as: Role;
   /** A selector that is visible once the screen shows its data. */
   ready: string;
+  /** For a dialog: the test id of the button on that screen that opens it. */
+  dialog?: string;
 }
 
 interface SeedData {
@@ -56,6 +58,55 @@ const SCREENS: Screen[] = [
   { name: 'users', path: () => '/admin/users', as: 'admin', ready: '[data-testid="user-row"]' },
   { name: 'sites management', path: () => '/admin/sites', as: 'admin', ready: '[data-testid="admin-site-row"]' },
   { name: 'API tokens', path: () => '/admin/tokens', as: 'admin', ready: '[data-testid="token-row"]' },
+  {
+    name: 'new group dialog',
+    path: () => '/operator/groups',
+    as: 'operator',
+    ready: '[data-testid="group-row"]',
+    dialog: 'group-create',
+  },
+  {
+    name: 'group import dialog',
+    path: () => '/operator/groups',
+    as: 'operator',
+    ready: '[data-testid="group-row"]',
+    dialog: 'groups-import',
+  },
+  {
+    name: 'new room dialog',
+    path: (d) => `/chat/${d.roomId}`,
+    as: 'operator',
+    ready: '[data-testid="message-text"]',
+    dialog: 'new-room',
+  },
+  {
+    name: 'new user dialog',
+    path: () => '/admin/users',
+    as: 'admin',
+    ready: '[data-testid="user-row"]',
+    dialog: 'user-create',
+  },
+  {
+    name: 'new site dialog',
+    path: () => '/admin/sites',
+    as: 'admin',
+    ready: '[data-testid="admin-site-row"]',
+    dialog: 'site-create',
+  },
+  {
+    name: 'bulk sites dialog',
+    path: () => '/admin/sites',
+    as: 'admin',
+    ready: '[data-testid="admin-site-row"]',
+    dialog: 'sites-bulk',
+  },
+  {
+    name: 'new API token dialog',
+    path: () => '/admin/tokens',
+    as: 'admin',
+    ready: '[data-testid="token-row"]',
+    dialog: 'token-create',
+  },
   {
     name: 'operator restrictions',
     path: () => '/admin/restrictions',
@@ -151,6 +202,10 @@ describe('browser: accessibility and narrow screens', () => {
       for (const screen of screens) {
         await page.goto(screen.path(data));
         await page.locator(screen.ready).first().waitFor();
+        if (screen.dialog) {
+          await page.getByTestId(screen.dialog).click();
+          await page.locator('mat-dialog-container').waitFor();
+        }
         await settled(page);
         const problems: Record<string, string[]> = {};
         const startsDark = await page.evaluate(() => document.documentElement.classList.contains('dark'));

@@ -85,10 +85,17 @@ export async function horizontalOverflow(page: Page): Promise<string[]> {
 
 const isDark = (page: Page) => page.evaluate(() => document.documentElement.classList.contains('dark'));
 
-/** Switches the theme as a user does, with the toolbar's button, when it is not already the one asked for. */
+/**
+ * Switches the theme as a user does, with the toolbar's button, when it is not already the one asked for; under a
+ * dialog, which covers the toolbar, it sets the class the button sets on <html>.
+ */
 export async function switchTheme(page: Page, dark: boolean): Promise<void> {
   if ((await isDark(page)) === dark) return;
-  await page.getByTestId('theme-toggle').click();
+  if (await page.locator('mat-dialog-container').count()) {
+    await page.evaluate((d) => document.documentElement.classList.toggle('dark', d), dark);
+  } else {
+    await page.getByTestId('theme-toggle').click();
+  }
   const now = await until(
     () => isDark(page),
     (d) => d === dark,

@@ -323,10 +323,11 @@ describe('browser: accessibility and narrow screens', () => {
     ).toBe('Alert details — Avisa');
   });
 
-  it('dims the screen behind the side menu on a tablet, and a 200-character member name wraps inside the import dialog', async () => {
+  it('dims the screen behind the side menu on a tablet and lands on the heading from it, and a 200-character member name wraps inside the import dialog', async () => {
     const page = await openLoggedIn(browser, server, users.operator, '/operator/groups', TABLET);
     await page.getByTestId('group-row').first().waitFor();
-    await page.getByRole('button', { name: 'Menú' }).click();
+    await page.getByRole('button', { name: 'Menú' }).focus();
+    await page.keyboard.press('Enter');
     const backdrop = page.locator('.mat-drawer-backdrop.mat-drawer-shown');
     await backdrop.waitFor();
     await settled(page);
@@ -334,9 +335,17 @@ describe('browser: accessibility and narrow screens', () => {
     expect(dim).not.toMatch(/^rgba\(0, 0, 0, 0\)$|^transparent$/);
     const covered = await backdrop.boundingBox();
     expect(covered && covered.width >= TABLET.width - 1).toBe(true);
-    await page.keyboard.press('Escape');
-    await backdrop.waitFor({ state: 'detached' }).catch(() => backdrop.waitFor({ state: 'hidden' }));
+    // The focus goes into the menu; a link followed with Enter closes it and lands on the new screen's heading.
+    const inMenu = () => page.evaluate(() => !!document.activeElement?.closest('mat-sidenav'));
+    expect(await until(inMenu, (yes) => yes)).toBe(true);
+    await page.locator('mat-sidenav a[href="/operator/history"]').focus();
+    await page.keyboard.press('Enter');
+    expect(await pathOf(page, '/operator/history')).toBe('/operator/history');
+    await backdrop.waitFor({ state: 'detached' });
+    expect(await focusIs(page, 'h1:Historial')).toBe('h1:Historial');
 
+    await page.goto('/operator/groups');
+    await page.getByTestId('group-row').first().waitFor();
     const longName = 'farmaciadelhospitaluniversitariodelacomarcadelbajoguadalquivir'.repeat(4).slice(0, 200);
     await page.getByTestId('groups-import').click();
     await page.getByTestId('import-file').setInputFiles({

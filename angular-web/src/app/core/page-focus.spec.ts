@@ -31,6 +31,14 @@ describe('PageFocus', () => {
     expect(document.activeElement?.getAttribute('tabindex')).toBe('-1');
   });
 
+  it('prefers the heading a screen marks as its own, such as the open chat room', () => {
+    const room = heading('Turno de noche', 'h2');
+    room.setAttribute('data-page-heading', '');
+    main.append(heading('Chat'), room);
+    TestBed.inject(PageFocus).toHeading();
+    expect(document.activeElement?.textContent).toBe('Turno de noche');
+  });
+
   it('waits for a heading that a lazy screen renders a moment later', async () => {
     TestBed.inject(PageFocus).toHeading();
     expect(document.activeElement).toBe(document.body);

@@ -15,7 +15,10 @@ export class PageFocus {
   private readonly dialog = inject(MatDialog);
   private watching: { observer: MutationObserver; timer: ReturnType<typeof setTimeout> } | null = null;
 
-  /** Focuses the main content's heading once it is shown; never while a dialog holds the focus. */
+  /**
+   * Focuses the main content's heading once it is shown (the one marked `data-page-heading`, else the first visible
+   * `h1`, else `h2`); never while a dialog holds the focus.
+   */
   toHeading(): void {
     this.stopWatching();
     if (this.focusHeading()) return;
@@ -42,7 +45,9 @@ export class PageFocus {
     if (this.dialog.openDialogs.length) return true;
     const main = this.main();
     if (!main) return false;
-    const heading = [...main.querySelectorAll<HTMLElement>('h1, h2')].find((h) => h.checkVisibility?.() ?? true);
+    const visible = (selector: string) =>
+      [...main.querySelectorAll<HTMLElement>(selector)].find((h) => h.checkVisibility?.() ?? true);
+    const heading = visible('[data-page-heading]') ?? visible('h1') ?? visible('h2');
     if (!heading) return false;
     if (!heading.hasAttribute('tabindex')) heading.setAttribute('tabindex', '-1');
     heading.focus();

@@ -54,6 +54,8 @@ const SCREENS: Screen[] = [
   { name: 'chat', path: (d) => `/chat/${d.roomId}`, as: 'operator', ready: '[data-testid="message-text"]' },
   { name: 'files', path: () => '/files', as: 'operator', ready: '[data-testid="files"]' },
   { name: 'member home', path: () => '/member', as: 'member', ready: '[data-testid="member-home-title"]' },
+  { name: 'chat (member)', path: (d) => `/chat/${d.roomId}`, as: 'member', ready: '[data-testid="message-text"]' },
+  { name: 'files (member)', path: () => '/files', as: 'member', ready: '[data-testid="files"]' },
   { name: 'audit', path: () => '/admin/audit', as: 'admin', ready: '[data-testid="audit-row"]' },
   { name: 'users', path: () => '/admin/users', as: 'admin', ready: '[data-testid="user-row"]' },
   { name: 'sites management', path: () => '/admin/sites', as: 'admin', ready: '[data-testid="admin-site-row"]' },
@@ -176,19 +178,27 @@ describe('browser: accessibility and narrow screens', () => {
         body: { text: 'Buenas noches: la farmacia de guardia de hoy es la del centro.' },
       }),
     );
+    const member = await server.login(users.member.username, users.member.password);
+    const joined = await server.api('POST', `/api/v1/rooms/${room.id}/join`, { token: member, body: {} });
+    if (joined.status >= 300) throw new Error(`join: ${joined.status} ${JSON.stringify(joined.body)}`);
     data = { messageId: message.id, roomId: room.id };
   });
   afterAll(() => server?.dispose());
 
-  it('finds no accessibility problem on the login screen, in either theme', async () => {
+  it('finds no accessibility problem on the login screen, in either theme, and nothing sticks out at 768 px', async () => {
     const page = await browser.newPage(server, '/');
     await page.getByTestId('login-form').waitFor();
     await settled(page);
+    const found: Record<string, string[]> = {};
     for (const dark of [false, true]) {
       await page.evaluate((d) => document.documentElement.classList.toggle('dark', d), dark);
       await settled(page);
-      expect({ dark, problems: await axeProblems(page) }).toEqual({ dark, problems: [] });
+      found[dark ? 'dark' : 'light'] = await axeProblems(page);
     }
+    await page.setViewportSize(TABLET);
+    await settled(page);
+    found['768 px'] = await horizontalOverflow(page);
+    expect(found).toEqual({ light: [], dark: [], '768 px': [] });
   });
 
   /** One login per role, then each of its screens in turn: what axe finds in each theme, and what sticks out. */

@@ -6,6 +6,7 @@ import {
   failedResource,
   loginForm,
   pathOf,
+  screenshot,
   textOf,
   until,
   createOperator,
@@ -348,6 +349,7 @@ describe('browser: accessibility and narrow screens', () => {
     // The focus goes into the menu; a link followed with Enter closes it and lands on the new screen's heading.
     const inMenu = () => page.evaluate(() => !!document.activeElement?.closest('mat-sidenav'));
     expect(await until(inMenu, (yes) => yes)).toBe(true);
+    await screenshot(page, 'tablet-menu', TABLET);
     await page.locator('mat-sidenav a[href="/operator/history"]').focus();
     await page.keyboard.press('Enter');
     expect(await pathOf(page, '/operator/history')).toBe('/operator/history');
@@ -371,5 +373,6 @@ describe('browser: accessibility and narrow screens', () => {
     await settled(page);
     expect(await page.getByTestId('import-report').innerText()).toContain(longName.slice(0, 40));
     expect(await horizontalOverflow(page)).toEqual([]);
+    await screenshot(page, 'tablet-import-report', TABLET);
   });
 });

@@ -8,6 +8,7 @@ import {
   screenshot,
   startWebServer,
   textOf,
+  until,
   useBrowser,
   type Credentials,
 } from './support/browser';
@@ -68,7 +69,9 @@ describe('browser: shared files', () => {
     );
     await adminPage.getByTestId('review-only').click();
     await row(adminPage, 'recall.pdf').waitFor();
-    expect(await row(adminPage, 'Circular 12.pdf').count()).toBe(0);
+    // The filter applies on the next render: the clean file leaves the list then.
+    const clean = () => row(adminPage, 'Circular 12.pdf').count();
+    expect(await until(clean, (n) => n === 0)).toBe(0);
     expect(await row(adminPage, 'recall.pdf').getByTestId('release-file').count()).toBe(0);
     await row(adminPage, 'recall.pdf').getByTestId('delete-file').click();
     await adminPage.getByRole('button', { name: 'Eliminar' }).last().click();

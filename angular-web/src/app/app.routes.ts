@@ -16,22 +16,22 @@ export const routes: Routes = [
   },
   {
     path: 'member',
-    title: 'Avisa',
+    title: 'nav.home',
     loadComponent: () => import('./member/member-home.component').then((m) => m.MemberHomeComponent),
   },
   {
     path: 'chat',
-    title: 'Avisa · Chat',
+    title: 'nav.chat',
     loadComponent: () => import('./chat/chat.component').then((m) => m.ChatComponent),
   },
   {
     path: 'chat/:roomId',
-    title: 'Avisa · Chat',
+    title: 'nav.chat',
     loadComponent: () => import('./chat/chat.component').then((m) => m.ChatComponent),
   },
   {
     path: 'files',
-    title: 'Avisa · Files',
+    title: 'nav.files',
     loadComponent: () => import('./files/files.component').then((m) => m.FilesComponent),
   },
   {

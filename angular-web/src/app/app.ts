@@ -4,6 +4,7 @@ import { MatIconRegistry } from '@angular/material/icon';
 import { LoginDialogComponent } from './core/login-dialog.component';
 import { LanguageService } from './core/i18n';
 import { LiveService } from './core/live.service';
+import { PageFocus } from './core/page-focus';
 import { SessionStore } from './core/session.store';
 import { ShellComponent } from './core/shell.component';
 import { ThemeService } from './core/theme.service';
@@ -31,6 +32,7 @@ import { ThemeService } from './core/theme.service';
 export class App {
   protected readonly session = inject(SessionStore);
   private readonly dialog = inject(MatDialog);
+  private readonly pageFocus = inject(PageFocus);
   private loginRef: MatDialogRef<LoginDialogComponent, boolean> | null = null;
 
   constructor() {
@@ -56,6 +58,8 @@ export class App {
       this.loginRef = null;
       // Someone else logged in over an expired session: start the screens afresh for them.
       if (sameUser === false) location.assign('/');
+      // After a first login the focus would be left on <body>; after an expired session it goes back to the draft.
+      else setTimeout(() => this.pageFocus.toHeadingIfLost());
     });
   }
 }

@@ -15,6 +15,8 @@ export const SCREENSHOTS_DIR = resolve(ROOT, process.env.AVISA_SCREENSHOTS_DIR |
 export const WAIT_MS = 10_000;
 export const LAPTOP = { width: 1280, height: 800 };
 export const TABLET = { width: 768, height: 1024 };
+/** The README's screenshots: a small laptop, the screen most operators have. */
+export const SCREENSHOT_SIZE = { width: 1366, height: 768 };
 
 const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -301,18 +303,18 @@ async function useTheme(page: Page, dark: boolean): Promise<void> {
 }
 
 /**
- * Saves `<SCREENSHOTS_DIR>/<name>-light.png` and `<name>-dark.png` of the page as it is, at 1280×800, and leaves the
- * page in the theme it had.
+ * Saves `<SCREENSHOTS_DIR>/<name>-light.png` and `<name>-dark.png` of the page as it is, at 1366×768 (or `size`), and
+ * leaves the page in the theme it had.
  */
-export async function screenshot(page: Page, name: string): Promise<void> {
+export async function screenshot(page: Page, name: string, size = SCREENSHOT_SIZE): Promise<void> {
   mkdirSync(SCREENSHOTS_DIR, { recursive: true });
   const viewport = page.viewportSize();
-  await page.setViewportSize(LAPTOP);
+  await page.setViewportSize(size);
   const wasDark = await isDark(page);
   for (const dark of [false, true]) {
     await useTheme(page, dark);
     // Let the theme transition and any ripple finish.
-    await page.mouse.move(0, LAPTOP.height - 1);
+    await page.mouse.move(0, size.height - 1);
     await sleep(400);
     await page.screenshot({
       path: join(SCREENSHOTS_DIR, `${name}-${dark ? 'dark' : 'light'}.png`),

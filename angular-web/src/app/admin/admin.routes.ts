@@ -4,27 +4,27 @@ export const ADMIN_ROUTES: Routes = [
   { path: '', pathMatch: 'full', redirectTo: 'audit' },
   {
     path: 'audit',
-    title: 'Avisa',
+    title: 'nav.audit',
     loadComponent: () => import('./audit/audit.component').then((m) => m.AuditComponent),
   },
   {
     path: 'users',
-    title: 'Avisa',
+    title: 'nav.users',
     loadComponent: () => import('./users/users.component').then((m) => m.UsersComponent),
   },
   {
     path: 'sites',
-    title: 'Avisa',
+    title: 'nav.adminSites',
     loadComponent: () => import('./sites/admin-sites.component').then((m) => m.AdminSitesComponent),
   },
   {
     path: 'tokens',
-    title: 'Avisa',
+    title: 'nav.tokens',
     loadComponent: () => import('./tokens/tokens.component').then((m) => m.TokensComponent),
   },
   {
     path: 'restrictions',
-    title: 'Avisa',
+    title: 'nav.restrictions',
     loadComponent: () => import('./restrictions/restrictions.component').then((m) => m.RestrictionsComponent),
   },
 ];

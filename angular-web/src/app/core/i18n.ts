@@ -10,6 +10,7 @@ import enFiles from '../../i18n/en/files.json';
 import enCore from '../../i18n/en/core.json';
 import enGroups from '../../i18n/en/groups.json';
 import enHome from '../../i18n/en/home.json';
+import enLayout from '../../i18n/en/layout.json';
 import enManage from '../../i18n/en/manage.json';
 import enOperator from '../../i18n/en/operator.json';
 import enSchedule from '../../i18n/en/schedule.json';
@@ -21,6 +22,7 @@ import esFiles from '../../i18n/es/files.json';
 import esCore from '../../i18n/es/core.json';
 import esGroups from '../../i18n/es/groups.json';
 import esHome from '../../i18n/es/home.json';
+import esLayout from '../../i18n/es/layout.json';
 import esManage from '../../i18n/es/manage.json';
 import esOperator from '../../i18n/es/operator.json';
 import esSchedule from '../../i18n/es/schedule.json';
@@ -43,6 +45,7 @@ export const TRANSLATIONS: Record<Language, Translation> = {
     ...esHome,
     ...esSchedule,
     ...esSites,
+    ...esLayout,
   },
   en: {
     ...enCore,
@@ -56,6 +59,7 @@ export const TRANSLATIONS: Record<Language, Translation> = {
     ...enHome,
     ...enSchedule,
     ...enSites,
+    ...enLayout,
   },
 };
 

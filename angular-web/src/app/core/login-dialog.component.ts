@@ -70,7 +70,7 @@ import { apiAction } from './api-resource';
           </p>
         }
         @if (busy()) {
-          <mat-progress-bar mode="indeterminate" />
+          <mat-progress-bar mode="indeterminate" [attr.aria-label]="'common.loading' | transloco" />
         }
       </mat-dialog-content>
       <mat-dialog-actions>

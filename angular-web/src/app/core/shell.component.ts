@@ -1,18 +1,19 @@
 import { BreakpointObserver } from '@angular/cdk/layout';
 import { HttpClient } from '@angular/common/http';
 import { ChangeDetectionStrategy, Component, computed, effect, inject, untracked } from '@angular/core';
-import { toSignal } from '@angular/core/rxjs-interop';
+import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
 import { MatListModule } from '@angular/material/list';
 import { MatMenuModule } from '@angular/material/menu';
 import { MatSidenavModule } from '@angular/material/sidenav';
 import { MatToolbarModule } from '@angular/material/toolbar';
-import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
-import { map } from 'rxjs';
+import { NavigationEnd, Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
+import { distinctUntilChanged, filter, map, skip } from 'rxjs';
 import { API_BASE } from './auth.interceptor';
 import { ChatStore } from '../chat/chat.store';
 import { AttentionService } from '../home/attention.service';
 import { ConnectionStatus } from './connection-status';
 import { LANGUAGES, LanguageService } from './i18n';
+import { PageFocus } from './page-focus';
 import { SessionStore } from './session.store';
 import { ThemeService } from './theme.service';
 import { SCREEN_KIT } from './ui/kit';
@@ -72,6 +73,7 @@ export class ShellComponent {
   protected readonly languages = LANGUAGES;
   protected readonly chat = inject(ChatStore);
   private readonly attention = inject(AttentionService);
+  private readonly pageFocus = inject(PageFocus);
   /** The operator's screens, and the admin's below them for an admin. */
   protected readonly navSections = computed(() =>
     this.session.isMember()
@@ -98,6 +100,23 @@ export class ShellComponent {
         this.attention.start();
       });
     });
+    // A new screen (not a change of filters in the query) takes the focus to its heading; a page load leaves it at
+    // the start of the page, where the first Tab reaches the skip link.
+    const router = inject(Router);
+    router.events
+      .pipe(
+        filter((event) => event instanceof NavigationEnd),
+        map((event) => event.urlAfterRedirects.split(/[?#]/)[0]),
+        distinctUntilChanged(),
+        skip(router.navigated ? 0 : 1),
+        takeUntilDestroyed(),
+      )
+      .subscribe(() => this.pageFocus.toHeading());
+  }
+
+  protected skipToContent(event: Event): void {
+    event.preventDefault();
+    this.pageFocus.toHeading();
   }
 
   protected logout(): void {

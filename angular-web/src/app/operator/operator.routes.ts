@@ -4,32 +4,32 @@ export const OPERATOR_ROUTES: Routes = [
   { path: '', pathMatch: 'full', redirectTo: 'compose' },
   {
     path: 'compose',
-    title: 'Avisa',
+    title: 'nav.compose',
     loadComponent: () => import('./compose/compose.component').then((m) => m.ComposeComponent),
   },
   {
     path: 'sites',
-    title: 'Avisa',
+    title: 'nav.sites',
     loadComponent: () => import('./sites/sites.component').then((m) => m.SitesComponent),
   },
   {
     path: 'history',
-    title: 'Avisa',
+    title: 'nav.history',
     loadComponent: () => import('./history/history.component').then((m) => m.HistoryComponent),
   },
   {
     path: 'history/:id',
-    title: 'Avisa',
+    title: 'history.detail.title',
     loadComponent: () => import('./history/message-detail.component').then((m) => m.MessageDetailComponent),
   },
   {
     path: 'groups',
-    title: 'Avisa',
+    title: 'nav.groups',
     loadComponent: () => import('./groups/groups.component').then((m) => m.GroupsComponent),
   },
   {
     path: 'phrases',
-    title: 'Avisa',
+    title: 'nav.phrases',
     loadComponent: () => import('./phrases/phrases.component').then((m) => m.PhrasesComponent),
   },
 ];

@@ -49,7 +49,7 @@ export function duration(fromIso: string, toIso: string | null, now = Date.now()
     <h2 mat-dialog-title>{{ 'manageSites.connections.title' | transloco: { name: site.displayName } }}</h2>
     <mat-dialog-content>
       @if (connections.loading()) {
-        <mat-progress-bar mode="indeterminate" />
+        <mat-progress-bar mode="indeterminate" [attr.aria-label]="'common.loading' | transloco" />
       }
       <av-api-error [problem]="connections.problem()" />
       @if (connections.value(); as list) {

@@ -24,7 +24,7 @@ type Column = 'online' | 'offline' | 'unknown';
     <h2 mat-dialog-title>{{ 'groups.info.title' | transloco: { name: data.displayName ?? data.name } }}</h2>
     <mat-dialog-content>
       @if (info.loading()) {
-        <mat-progress-bar mode="indeterminate" />
+        <mat-progress-bar mode="indeterminate" [attr.aria-label]="'common.loading' | transloco" />
       }
       <av-api-error [problem]="info.problem()" />
       @if (info.value(); as i) {

@@ -38,7 +38,12 @@ export class TokensComponent {
       'created',
       'lastUsed',
       'expires',
-    ]),
+    ]).map((column) =>
+      // On a tablet the key's prefix and who created it give way; the name and the state say which token it is.
+      column.key === 'tokens.columns.prefix' || column.key === 'tokens.columns.createdBy'
+        ? { ...column, hideOnTablet: true }
+        : column,
+    ),
     { key: 'common.actions' },
   ];
   protected readonly list = apiResource(() => this.api.list(), { initial: [] });

@@ -1,10 +1,14 @@
 import { ChangeDetectionStrategy, Component, input } from '@angular/core';
 import { TranslocoPipe } from '@jsverse/transloco';
 
-/** A column of a hand-made table: its title's translation key, and whether only screen readers say it. */
+/**
+ * A column of a hand-made table: its title's translation key, whether only screen readers say it, and whether it
+ * gives way on a tablet (its cells then carry `av-hide-tablet` too).
+ */
 export interface TableColumn {
   key: string;
   hidden?: boolean;
+  hideOnTablet?: boolean;
 }
 
 /** Columns titled `<prefix>.<name>`, in order. */

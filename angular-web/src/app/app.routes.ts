@@ -5,7 +5,7 @@ export const routes: Routes = [
   { path: '', pathMatch: 'full', redirectTo: 'home' },
   {
     path: 'home',
-    title: 'Avisa',
+    title: 'nav.home',
     canMatch: [staffGuard],
     loadComponent: () => import('./home/home.component').then((m) => m.HomeComponent),
   },

@@ -13,3 +13,4 @@ export * from './names';
 export * from './receiver-updates';
 export * from './rooms';
 export * from './files';
+export * from './errors';

@@ -5,7 +5,7 @@ import { NAME_MAX, NAME_MIN, NAME_PROBLEM_TEXT, type NameProblem } from './names
  * The web app translates the code with its params; a code it does not know falls back to the message.
  * Add a code here (with its parameters and English message) before throwing it: see docs/architecture.md, "Errors".
  */
-export type ErrorParamValue = string | number | boolean | null | string[];
+export type ErrorParamValue = string | number | boolean | null | readonly string[];
 export type ErrorParams = Record<string, ErrorParamValue>;
 
 interface ErrorSpec<P extends ErrorParams> {
@@ -20,7 +20,7 @@ const define = <P extends ErrorParams = Record<never, never>>(
 ): ErrorSpec<P> => ({ status, message });
 
 type Field = { field: string };
-const quoted = (names: string[]) => names.map((n) => `"${n}"`).join(', ');
+const quoted = (names: readonly string[]) => names.map((n) => `"${n}"`).join(', ');
 
 export const ERROR_CATALOGUE = {
   // The request itself
@@ -45,7 +45,7 @@ export const ERROR_CATALOGUE = {
   'validation.not_object': define<Field>(400, (p) => `${p.field} must be an object`),
   'validation.not_uuid': define<Field>(400, (p) => `${p.field} must be a UUID`),
   'validation.not_date': define<Field>(400, (p) => `${p.field} must be an ISO 8601 date`),
-  'validation.not_in': define<Field & { values: string[] }>(
+  'validation.not_in': define<Field & { values: readonly string[] }>(
     400,
     (p) => `${p.field} must be one of the following values: ${p.values.join(', ')}`,
   ),
@@ -114,12 +114,16 @@ export const ERROR_CATALOGUE = {
   'auth.account_inactive': define(401, () => 'this account is no longer active'),
   'auth.missing_header': define(401, () => 'log in first: missing "Authorization: Bearer <token>" header'),
   'auth.bad_header': define(401, () => 'the Authorization header must be "Bearer <token>"'),
-  'auth.role_required': define<{ roles: string[] }>(
+  'auth.role_required': define<{ roles: readonly string[] }>(
     403,
     (p) => `this action requires the ${p.roles.join(' or ')} role`,
   ),
+  'auth.credentials_in_url': define<{ param: string }>(
+    400,
+    (p) => `credentials are never accepted in the URL (query parameter "${p.param}"); use the Authorization header`,
+  ),
   'auth.tokens_not_allowed': define(403, () => 'API tokens cannot call this route; log in as a user'),
-  'auth.scope_required': define<{ scopes: string[] }>(
+  'auth.scope_required': define<{ scopes: readonly string[] }>(
     403,
     (p) => `this API token lacks the scope ${p.scopes.join(' or ')}`,
   ),
@@ -154,6 +158,9 @@ export const ERROR_CATALOGUE = {
   'site.not_found': define<{ name: string }>(404, (p) => `site "${p.name}" does not exist`),
   'site.exists': define<{ name: string }>(409, (p) => `a site named "${p.name}" already exists`),
   'site.disabled': define<{ name: string }>(409, (p) => `site "${p.name}" is disabled`),
+  'site.csv_unreadable': define<{ detail: string }>(400, (p) => `the CSV could not be read: ${p.detail}`),
+  'site.csv_empty': define(400, () => 'the CSV lists no sites'),
+  'site.csv_too_many': define<{ max: number }>(400, (p) => `at most ${p.max} sites per file`),
   'site.none_enabled': define(409, () => 'there are no enabled sites to send to'),
 
   // Groups, restrictions and the group import report (one code per report line)

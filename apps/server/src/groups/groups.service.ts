@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { BadRequestException, Injectable } from '@nestjs/common';
 import {
   NAME_LIMITS,
   errorMessage,
@@ -17,7 +17,7 @@ import { stringify } from 'csv-stringify/sync';
 import { Actor, Principal } from '../common/actor';
 import { neutralizeFormula, restoreFormula } from '../common/csv-cells';
 import { EventBus } from '../common/events/event-bus';
-import { ApiException, apiError, fieldError } from '../common/http/api-error';
+import { apiError, codedPayloadOf, fieldError } from '../common/http/api-error';
 import { nameFieldProblem } from '../common/http/names';
 import { FieldValidationException } from '../common/http/validation';
 import { Clock } from '../common/system/clock';
@@ -30,10 +30,9 @@ import { GroupWithMembers, GroupsRepository } from './groups.repository';
 const HEADER = /^(group|grupo|group_name|nombre_grupo|name|nombre)$/i;
 const shown = (text: string) => (text.length > 64 ? `${text.slice(0, 40)}…` : text);
 
-export class GroupImportException extends ApiException {
+export class GroupImportException extends BadRequestException {
   constructor(readonly report: GroupImportReport) {
-    const params = { count: report.errors.length };
-    super('group.import_refused', params, errorMessage('group.import_refused', params), 400);
+    super(codedPayloadOf('group.import_refused', [{ count: report.errors.length }]));
   }
 }
 

@@ -1,4 +1,4 @@
-import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import {
   emptyDeliveryCounts,
   type AlertPayload,
@@ -33,6 +33,7 @@ import {
 } from './dto/message.dto';
 import { DeliveryEntity, MessageEntity } from './message.entity';
 import { type AlertMessage, MessagesRepository, type NewDelivery } from './messages.repository';
+import { apiError, fieldError } from '../common/http/api-error';
 
 /** An alert sent with ttlSeconds 0 still gets this long to reach the sites that were online. */
 const ONLINE_ONLY_GRACE_MS = 5 * 60_000;
@@ -80,7 +81,7 @@ export class MessagingService {
   async send(dto: SendMessageDto, principal: Principal, actor: Actor): Promise<SendMessageResponse> {
     const ttlSeconds = dto.ttlSeconds ?? this.config.get('AVISA_MESSAGE_DEFAULT_TTL_SECONDS');
     const maxTtl = this.config.get('AVISA_MESSAGE_MAX_TTL_SECONDS');
-    if (ttlSeconds > maxTtl) throw new BadRequestException(`ttlSeconds must be at most ${maxTtl}`);
+    if (ttlSeconds > maxTtl) throw fieldError('ttlSeconds', 'alert.ttl_too_long', { max: maxTtl });
     await this.access.assertMaySend(principal, actor, dto.target.kind, dto.target.name);
     // Checked before the send counts against the limit: a refused attachment sends nothing.
     const attachments = dto.attachments?.length ? await this.files.attachable(dto.attachments) : [];
@@ -160,7 +161,7 @@ export class MessagingService {
 
   async retract(id: string, principal: Principal, actor: Actor): Promise<MessageResponse> {
     const message = await this.requireVisible(id, principal, actor, 'withdraw');
-    if (message.retractedAt !== null) throw new ConflictException('this alert was already withdrawn');
+    if (message.retractedAt !== null) throw apiError('alert.already_withdrawn');
     const now = this.clock.now();
     const held = await this.messages.retract(id, actor.name, now);
     this.hub.sendRetract(held, { id });
@@ -220,18 +221,18 @@ export class MessagingService {
     switch (dto.target.kind) {
       case 'all': {
         const all = await this.receivers.enabledSites();
-        if (!all.length) throw new ConflictException('there are no enabled sites to send to');
+        if (!all.length) throw apiError('site.none_enabled');
         return { recipients: all, unknown: [], disabled: [] };
       }
       case 'receiver': {
         const receiver = await this.receivers.findSite(dto.target.name ?? '');
-        if (!receiver) throw new NotFoundException(`site "${dto.target.name}" does not exist`);
-        if (!receiver.enabled) throw new ConflictException(`site "${receiver.name}" is disabled`);
+        if (!receiver) throw fieldError('target.name', 'site.not_found', { name: dto.target.name ?? '' });
+        if (!receiver.enabled) throw fieldError('target.name', 'site.disabled', { name: receiver.name });
         return { recipients: [{ id: receiver.id, name: receiver.name }], unknown: [], disabled: [] };
       }
       case 'group': {
         const group = await this.groups.membersForSending(dto.target.name ?? '');
-        if (!group) throw new NotFoundException(`group "${dto.target.name}" does not exist`);
+        if (!group) throw fieldError('target.name', 'group.not_found', { name: dto.target.name ?? '' });
         const sites = await this.receivers.findSites(group.members);
         const known = new Map(sites.map((s) => [s.name, s]));
         const recipients = group.members
@@ -240,9 +241,7 @@ export class MessagingService {
         const disabled = group.members.filter((m) => known.has(m) && !known.get(m)!.enabled);
         const unknown = group.members.filter((m) => !known.has(m));
         if (!recipients.length) {
-          throw new ConflictException(
-            `group "${dto.target.name}" has no enabled site to send to (unknown: ${unknown.join(', ') || 'none'})`,
-          );
+          throw fieldError('target.name', 'group.no_enabled_site', { name: dto.target.name ?? '', unknown });
         }
         return { recipients, unknown, disabled };
       }
@@ -280,7 +279,7 @@ export class MessagingService {
 
 const targetNameOf = (kind: 'receiver' | 'group', name: string) => (kind === 'group' ? normalizeGroupName(name) : name);
 
-const alertNotFound = (id: string) => new NotFoundException(`alert ${id} does not exist`);
+const alertNotFound = (id: string) => apiError('alert.not_found', { id });
 
 export function countsOf(deliveries: readonly Pick<DeliveryEntity, 'state'>[]): DeliveryCounts {
   const counts = emptyDeliveryCounts();

@@ -1,4 +1,4 @@
-import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, Injectable } from '@nestjs/common';
 import type {
   BulkSitesReport,
   ReceiverConnectionResponse,
@@ -17,6 +17,7 @@ import { CreateReceiverDto, UpdateReceiverDto, toConnectionResponse, toReceiverR
 import { ReceiverEntity } from './receiver.entity';
 import { ReceiversRepository } from './receivers.repository';
 import { SiteScope } from './site-scope';
+import { apiError } from '../common/http/api-error';
 
 export const RECEIVER_KEY_PREFIX = 'avr_';
 const MAX_BULK = 20_000;
@@ -62,7 +63,7 @@ export class ReceiversService {
 
   async create(dto: CreateReceiverDto, actor: Actor): Promise<ReceiverWithKeyResponse> {
     if (await this.receivers.findByName(dto.name)) {
-      throw new ConflictException(`a site named "${dto.name}" already exists`);
+      throw apiError('site.exists', { name: dto.name });
     }
     const key = this.newKey();
     const now = this.clock.now();
@@ -193,11 +194,11 @@ export class ReceiversService {
         info: true,
       }) as unknown as { record: string[]; info: { lines: number } }[];
     } catch (error) {
-      throw new BadRequestException(`the CSV could not be read: ${(error as Error).message}`);
+      throw apiError('site.csv_unreadable', { detail: (error as Error).message });
     }
     const records = /^(name|nombre)$/i.test(parsed[0]?.record[0] ?? '') ? parsed.slice(1) : parsed;
-    if (!records.length) throw new BadRequestException('the CSV lists no sites');
-    if (records.length > MAX_BULK) throw new BadRequestException(`at most ${MAX_BULK} sites per file`);
+    if (!records.length) throw apiError('site.csv_empty');
+    if (records.length > MAX_BULK) throw apiError('site.csv_too_many', { max: MAX_BULK });
     const problems: { line: number; text: string }[] = [];
     const seen = new Map<string, number>();
     const rows = records.map(({ record, info }) => {
@@ -266,4 +267,4 @@ export class ReceiversService {
   }
 }
 
-const notFound = (name: string) => new NotFoundException(`site "${name}" does not exist`);
+const notFound = (name: string) => apiError('site.not_found', { name });

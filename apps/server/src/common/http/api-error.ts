@@ -1,35 +1,60 @@
-import { HttpException } from '@nestjs/common';
+import {
+  BadRequestException,
+  ConflictException,
+  ForbiddenException,
+  HttpException,
+  NotFoundException,
+  PayloadTooLargeException,
+  UnauthorizedException,
+} from '@nestjs/common';
 import {
   type CatalogueErrorCode,
   type ErrorParams,
   type ErrorParamsArg,
-  type ErrorParamsOf,
   type FieldProblem,
   errorMessage,
   errorStatus,
 } from '@avisa/contracts';
 
-/** A refusal with a stable code: the exception filter sends `code`, `params` and the English message built from them. */
-export class ApiException extends HttpException {
-  constructor(
-    readonly code: string,
-    readonly params: ErrorParams,
-    message: string,
-    status: number,
-    readonly extra: { field?: string; retryAfterSeconds?: number } = {},
-  ) {
-    super({ message, retryAfterSeconds: extra.retryAfterSeconds }, status);
-  }
+/** What a coded refusal holds as its Nest response; the exception filter sends it with the status. */
+export interface CodedPayload {
+  message: string;
+  code: string;
+  params: ErrorParams;
+  field?: string;
+  retryAfterSeconds?: number;
+}
 
-  get field(): string | undefined {
-    return this.extra.field;
-  }
+/** The payload of a refusal thrown with a code, or null for one thrown without. */
+export function codedPayload(exception: HttpException): CodedPayload | null {
+  const payload = exception.getResponse();
+  return typeof payload === 'object' && typeof (payload as Partial<CodedPayload>).code === 'string'
+    ? (payload as CodedPayload)
+    : null;
+}
+
+type Build = (payload: CodedPayload) => HttpException;
+// The usual Nest class of each status, so `instanceof NotFoundException` keeps working for callers and specs.
+const BY_STATUS: Record<number, Build> = {
+  400: (p) => new BadRequestException(p),
+  401: (p) => new UnauthorizedException(p),
+  403: (p) => new ForbiddenException(p),
+  404: (p) => new NotFoundException(p),
+  409: (p) => new ConflictException(p),
+  413: (p) => new PayloadTooLargeException(p),
+};
+
+export function codedPayloadOf<C extends CatalogueErrorCode>(code: C, params: ErrorParamsArg<C>): CodedPayload {
+  return { message: errorMessage(code, ...params), code, params: params[0] ?? {} };
+}
+
+function build(status: number, payload: CodedPayload): HttpException {
+  return (BY_STATUS[status] ?? ((p: CodedPayload) => new HttpException(p, status)))(payload);
 }
 
 /** The exception to throw for a catalogue code; its status and English message come from the catalogue. */
-export function apiError<C extends CatalogueErrorCode>(code: C, ...params: ErrorParamsArg<C>): ApiException {
-  const values = (params[0] ?? {}) as ErrorParamsOf<C>;
-  return new ApiException(code, values, errorMessage(code, ...([values] as ErrorParamsArg<C>)), errorStatus(code));
+export function apiError<C extends CatalogueErrorCode>(code: C, ...params: ErrorParamsArg<C>): HttpException {
+  return build(errorStatus(code), codedPayloadOf(code, params));
 }
 
 /** Like `apiError`, for a refusal about one field of the request (sent as `field`). */
@@ -37,11 +62,8 @@ export function fieldError<C extends CatalogueErrorCode>(
   field: string,
   code: C,
   ...params: ErrorParamsArg<C>
-): ApiException {
-  const values = (params[0] ?? {}) as ErrorParamsOf<C>;
-  return new ApiException(code, values, errorMessage(code, ...([values] as ErrorParamsArg<C>)), errorStatus(code), {
-    field,
-  });
+): HttpException {
+  return build(errorStatus(code), { ...codedPayloadOf(code, params), field });
 }
 
 /** A 429 whose `Retry-After` the filter sets from `seconds`. */
@@ -49,11 +71,8 @@ export function retryLater<C extends CatalogueErrorCode>(
   seconds: number,
   code: C,
   ...params: ErrorParamsArg<C>
-): ApiException {
-  const values = (params[0] ?? {}) as ErrorParamsOf<C>;
-  return new ApiException(code, values, errorMessage(code, ...([values] as ErrorParamsArg<C>)), errorStatus(code), {
-    retryAfterSeconds: seconds,
-  });
+): HttpException {
+  return build(errorStatus(code), { ...codedPayloadOf(code, params), retryAfterSeconds: seconds });
 }
 
 /** One field problem with its code, for `FieldValidationException`. */
@@ -62,6 +81,5 @@ export function fieldProblem<C extends CatalogueErrorCode>(
   code: C,
   ...params: ErrorParamsArg<C>
 ): FieldProblem {
-  const values = (params[0] ?? {}) as ErrorParamsOf<C>;
-  return { field, code, params: values, message: errorMessage(code, ...([values] as ErrorParamsArg<C>)) };
+  return { field, ...codedPayloadOf(code, params) };
 }

@@ -3,7 +3,7 @@ import { type ApiError, type ErrorParams, errorMessage, genericErrorCode } from 
 import type { Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 import { DatabaseHealth, databaseFault } from '../../database/database-faults';
-import { ApiException } from './api-error';
+import { codedPayload } from './api-error';
 import { FieldValidationException } from './validation';
 
 interface BodyParserError {
@@ -85,11 +85,11 @@ export class HttpExceptionFilter implements ExceptionFilter {
 
 /** The stable code of a refusal: its own, the parser's, or the generic one of its status. */
 function codeOf(exception: HttpException): Pick<ApiError, 'code' | 'params' | 'field'> {
-  if (exception instanceof ApiException) {
-    return exception.field
-      ? { code: exception.code, params: exception.params, field: exception.field }
-      : { code: exception.code, params: exception.params };
-  }
+  const coded = codedPayload(exception);
+  if (coded)
+    return coded.field
+      ? { code: coded.code, params: coded.params, field: coded.field }
+      : { code: coded.code, params: coded.params };
   if (exception instanceof FieldValidationException) {
     return { code: 'validation.failed', params: { fields: Object.keys(exception.fields) } };
   }

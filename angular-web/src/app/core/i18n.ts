@@ -7,6 +7,7 @@ import enAdmin from '../../i18n/en/admin.json';
 import enChat from '../../i18n/en/chat.json';
 import enFiles from '../../i18n/en/files.json';
 import enCore from '../../i18n/en/core.json';
+import enErrors from '../../i18n/en/errors.json';
 import enGroups from '../../i18n/en/groups.json';
 import enManage from '../../i18n/en/manage.json';
 import enOperator from '../../i18n/en/operator.json';
@@ -14,6 +15,7 @@ import esAdmin from '../../i18n/es/admin.json';
 import esChat from '../../i18n/es/chat.json';
 import esFiles from '../../i18n/es/files.json';
 import esCore from '../../i18n/es/core.json';
+import esErrors from '../../i18n/es/errors.json';
 import esGroups from '../../i18n/es/groups.json';
 import esManage from '../../i18n/es/manage.json';
 import esOperator from '../../i18n/es/operator.json';
@@ -23,8 +25,8 @@ export type Language = (typeof LANGUAGES)[number];
 
 /** Every string of the app, per language; each area keeps its own file so areas can grow independently. */
 export const TRANSLATIONS: Record<Language, Translation> = {
-  es: { ...esCore, ...esOperator, ...esGroups, ...esAdmin, ...esManage, ...esChat, ...esFiles },
-  en: { ...enCore, ...enOperator, ...enGroups, ...enAdmin, ...enManage, ...enChat, ...enFiles },
+  es: { ...esCore, ...esOperator, ...esGroups, ...esAdmin, ...esManage, ...esChat, ...esFiles, ...esErrors },
+  en: { ...enCore, ...enOperator, ...enGroups, ...enAdmin, ...enManage, ...enChat, ...enFiles, ...enErrors },
 };
 
 /** Translations ship inside the bundle: no extra request, and the strict CSP stays simple. */

@@ -44,6 +44,12 @@ function shown(language: Language, key: string, value: ErrorParamValue, params: 
   return String(value ?? '');
 }
 
+/** A bundled string with its `{{ params }}` filled, or null when the key is missing or a param is. */
+export function bundledText(language: Language, key: string, params: Record<string, unknown> = {}): string | null {
+  const text = lookup(language, key.split('.'));
+  return text === null ? null : fill(text, Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])));
+}
+
 /** The app's language, as `LanguageService` sets it on the page; Spanish unless English was chosen. */
 function currentLanguage(): Language {
   return globalThis.document?.documentElement.lang === 'en' ? 'en' : 'es';

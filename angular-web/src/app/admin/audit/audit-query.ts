@@ -1,4 +1,4 @@
-import type { AuditEventResponse, AuditExportQuery } from '@avisa/contracts';
+import type { AuditExportQuery } from '@avisa/contracts';
 import esAdmin from '../../../i18n/es/admin.json';
 import esAuditDetails from '../../../i18n/es/audit-details.json';
 

@@ -257,7 +257,9 @@ describe('AuditComponent', () => {
       total: 3,
     });
     const [exported, retracted, failed] = allByTestId(el, 'audit-details').map((d) => d.textContent!.trim());
-    expect(exported).toMatch(/^Filtros: Texto: «retract», Desde: 20\/11\/(20)?26,? \d{1,2}:00:00 · Filas: 1 · Recortado: No$/);
+    expect(exported).toMatch(
+      /^Filtros: Texto: «retract», Desde: 20\/11\/(20)?26,? \d{1,2}:00:00 · Filas: 1 · Recortado: No$/,
+    );
     expect(retracted).toBe('Sitios avisados: 6');
     expect(failed).toBe('Motivo: contraseña incorrecta · «nested»: «a»: 1');
     for (const text of [exported, retracted, failed]) expect(text).not.toMatch(/reason|toldSites|truncated|\{"/);

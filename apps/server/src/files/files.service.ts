@@ -1,9 +1,7 @@
 import {
-  ConflictException,
   ForbiddenException,
   Injectable,
   Logger,
-  NotFoundException,
   OnApplicationBootstrap,
   PayloadTooLargeException,
   UnsupportedMediaTypeException,
@@ -23,6 +21,7 @@ import { ClamdClient, ScannerUnavailableError, type ScanVerdict } from './clamd-
 import { decodeUploadName, judgeContent, nameForType, sanitizeFileName, sha256Of } from './file-content';
 import { FileEntity } from './file.entity';
 import { FilesRepository } from './files.repository';
+import { apiError } from '../common/http/api-error';
 
 /** What multer stored: already in the quarantine folder under its server-made id. */
 export interface ReceivedUpload {
@@ -146,9 +145,9 @@ export class FilesService implements OnApplicationBootstrap {
     const file = await this.requireFile(id);
     if (isDownloadable(toFileResponse(file))) return toFileResponse(file);
     if (file.state === 'infected') {
-      throw new ConflictException(`this file is infected (${file.reason ?? 'virus found'}): it can only be deleted`);
+      throw apiError('file.infected', { reason: file.reason ?? 'virus found' });
     }
-    if (file.state === 'scanning') throw new ConflictException('this file is being scanned; wait for the result');
+    if (file.state === 'scanning') throw apiError('file.scanning');
     await rename(join(this.quarantineDir, id), join(this.releasedDir, id));
     await this.files.update(id, { releasedBy: actor.name, releasedAt: this.clock.now(), releaseReason: reason });
     const released = (await this.files.find(id))!;
@@ -271,7 +270,7 @@ export class FilesService implements OnApplicationBootstrap {
 
   private async requireFile(id: string): Promise<FileEntity> {
     const file = /^[0-9a-f-]{36}$/.test(id) ? await this.files.find(id) : null;
-    if (!file) throw new NotFoundException(`file ${id} does not exist`);
+    if (!file) throw apiError('file.not_found', { id });
     return file;
   }
 
@@ -280,7 +279,7 @@ export class FilesService implements OnApplicationBootstrap {
     const file = await this.requireFile(id);
     const own = principal.kind === 'user' && file.uploaderId === principal.userId;
     if (isAdmin(principal) || own || isDownloadable(toFileResponse(file))) return file;
-    throw new NotFoundException(`file ${id} does not exist`);
+    throw apiError('file.not_found', { id });
   }
 }
 

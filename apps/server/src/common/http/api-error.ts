@@ -9,29 +9,15 @@ import {
 } from '@nestjs/common';
 import {
   type CatalogueErrorCode,
-  type ErrorParams,
   type ErrorParamsArg,
   type FieldProblem,
   errorMessage,
   errorStatus,
 } from '@avisa/contracts';
+import { type CodedPayload } from './coded-payload';
+import { RetryLaterException } from './retry-later.exception';
 
-/** What a coded refusal holds as its Nest response; the exception filter sends it with the status. */
-export interface CodedPayload {
-  message: string;
-  code: string;
-  params: ErrorParams;
-  field?: string;
-  retryAfterSeconds?: number;
-}
-
-/** The payload of a refusal thrown with a code, or null for one thrown without. */
-export function codedPayload(exception: HttpException): CodedPayload | null {
-  const payload = exception.getResponse();
-  return typeof payload === 'object' && typeof (payload as Partial<CodedPayload>).code === 'string'
-    ? (payload as CodedPayload)
-    : null;
-}
+export { type CodedPayload, codedPayload } from './coded-payload';
 
 type Build = (payload: CodedPayload) => HttpException;
 // The usual Nest class of each status, so `instanceof NotFoundException` keeps working for callers and specs.
@@ -42,6 +28,7 @@ const BY_STATUS: Record<number, Build> = {
   404: (p) => new NotFoundException(p),
   409: (p) => new ConflictException(p),
   413: (p) => new PayloadTooLargeException(p),
+  429: (p) => new RetryLaterException(p.message, p.retryAfterSeconds ?? 0, p),
 };
 
 export function codedPayloadOf<C extends CatalogueErrorCode>(code: C, params: ErrorParamsArg<C>): CodedPayload {

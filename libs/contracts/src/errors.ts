@@ -278,6 +278,57 @@ export const ERROR_CATALOGUE = {
   'file.required': define(400, () => 'file is required: send it as the multipart field "file"'),
   'file.site_not_sent': define(403, () => 'this site did not receive that file with that alert'),
 
+  // Receiver packages, installers and updates; more on files
+  'file.over_quota': define<{ used: number; quota: number }>(
+    413,
+    (p) =>
+      `this upload would take your files to ${p.used} MB, over your quota of ${p.quota} MB; ask an admin to delete some`,
+  ),
+  'file.type_refused': define<{ detail: string }>(415, (p) => p.detail),
+  'file.not_downloadable': define<{ state: string }>(
+    403,
+    (p) => `this file is ${p.state.replace('_', ' ')}: it can be downloaded once clean or released`,
+  ),
+  'file.attachment_missing': define<{ field: string; id: string }>(
+    400,
+    (p) => `${p.field}: file ${p.id} does not exist`,
+  ),
+  'file.attachment_not_ready': define<{ field: string; name: string; state: string }>(
+    400,
+    (p) => `${p.field}: file "${p.name}" is ${p.state.replace('_', ' ')}, not clean or released`,
+  ),
+  'file.rate_limited': define<{ limit: number; action: string; seconds: number }>(
+    429,
+    (p) => `at most ${p.limit} file ${p.action}s a minute; try again in ${p.seconds} s`,
+  ),
+  'installer.wrong_key': define(
+    403,
+    () => 'this is not the current key of this site: rotate the key to make an installer',
+  ),
+  'installer.no_package': define<{ field: string; kind: string }>(
+    400,
+    (p) => `this server publishes no ${p.kind} package: run npm run package:receiver on the server first`,
+  ),
+  'installer.no_address': define<{ field: string }>(
+    400,
+    (p) => 'the server address could not be told; set AVISA_PUBLIC_URL',
+  ),
+  'update.no_packages': define<{ field: string }>(
+    400,
+    (p) => 'no receiver packages are published on this server: run npm run package:receiver',
+  ),
+  'update.wrong_version': define<{ field: string; version: string }>(
+    400,
+    (p) => `version must be the one this server serves (${p.version})`,
+  ),
+  'update.no_bundle': define<{ field: string; version: string }>(
+    400,
+    (p) => `the packages of ${p.version} hold no receiver bundle`,
+  ),
+  'update.none_in_progress': define(404, () => 'no receiver update is in progress'),
+  'package.none': define(404, () => 'no receiver packages are published on this server'),
+  'package.not_found': define<{ name: string }>(404, (p) => `no published receiver package is named "${p.name}"`),
+
   // Audit
   'audit.last_read_beyond': define<{ lastReadId: number; max: number }>(
     400,

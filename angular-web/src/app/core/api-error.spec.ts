@@ -90,5 +90,8 @@ describe('apiErrorText', () => {
 function anyParams(): Record<string, string> {
   const keys = ['limit', 'detail', 'max', 'min', 'seconds', 'fields', 'field', 'values', 'bytes', 'minutes', 'param'];
   const more = ['roles', 'scopes', 'id', 'username', 'name', 'members', 'unknown', 'action', 'names', 'count', 'line'];
-  return Object.fromEntries([...keys, ...more, 'member', 'problem', 'text', 'lastReadId'].map((k) => [k, '1']));
+  const files = ['used', 'quota', 'kind', 'version', 'state', 'reason', 'message', 'file'];
+  return Object.fromEntries(
+    [...keys, ...more, ...files, 'member', 'problem', 'text', 'lastReadId'].map((k) => [k, '1']),
+  );
 }

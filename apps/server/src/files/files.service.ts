@@ -1,12 +1,11 @@
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import {
-  ForbiddenException,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  PayloadTooLargeException,
-  UnsupportedMediaTypeException,
-} from '@nestjs/common';
-import { isDownloadable, type AlertAttachment, type FileResponse, type FileState } from '@avisa/contracts';
+  isDownloadable,
+  type AlertAttachment,
+  type FieldProblem,
+  type FileResponse,
+  type FileState,
+} from '@avisa/contracts';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -21,7 +20,7 @@ import { ClamdClient, ScannerUnavailableError, type ScanVerdict } from './clamd-
 import { decodeUploadName, judgeContent, nameForType, sanitizeFileName, sha256Of } from './file-content';
 import { FileEntity } from './file.entity';
 import { FilesRepository } from './files.repository';
-import { apiError } from '../common/http/api-error';
+import { apiError, fieldProblem } from '../common/http/api-error';
 
 /** What multer stored: already in the quarantine folder under its server-made id. */
 export interface ReceivedUpload {
@@ -99,15 +98,13 @@ export class FilesService implements OnApplicationBootstrap {
         const quota = this.config.get('AVISA_FILES_QUOTA_MB') * MB;
         const used = await this.files.bytesOf(principal.userId);
         if (used + upload.size > quota) {
-          throw new PayloadTooLargeException(
-            `this upload would take your files to ${mb(used + upload.size)} MB, over your quota of ${mb(quota)} MB; ask an admin to delete some`,
-          );
+          throw apiError('file.over_quota', { used: mb(used + upload.size), quota: mb(quota) });
         }
       }
       const content = await judgeContent(upload.path, name);
       if (!content.allowed) {
         await this.events.emit('file.refused', { actor, target: name, details: { reason: content.reason } });
-        throw new UnsupportedMediaTypeException(content.reason);
+        throw apiError('file.type_refused', { detail: content.reason });
       }
       await fsyncFile(upload.path);
       const file: FileEntity = {
@@ -180,9 +177,7 @@ export class FilesService implements OnApplicationBootstrap {
   async download(id: string, principal: Principal, actor: Actor): Promise<{ path: string; file: FileEntity }> {
     const file = await this.requireVisible(id, principal);
     if (!isDownloadable(toFileResponse(file))) {
-      throw new ForbiddenException(
-        `this file is ${file.state.replace('_', ' ')}: it can be downloaded once clean or released`,
-      );
+      throw apiError('file.not_downloadable', { state: file.state });
     }
     await this.events.emit('file.downloaded', { actor, target: `file ${id} ${file.name}`, details: {} });
     return { path: join(this.releasedDir, id), file };
@@ -193,18 +188,20 @@ export class FilesService implements OnApplicationBootstrap {
    * 400 naming each one.
    */
   async attachable(ids: readonly string[]): Promise<AlertAttachment[]> {
-    const problems: string[] = [];
+    const problems: FieldProblem[] = [];
     const found: AlertAttachment[] = [];
     for (const [i, id] of [...new Set(ids)].entries()) {
       const file = await this.files.find(id);
-      if (!file) problems.push(`attachments[${i}]: file ${id} does not exist`);
+      if (!file)
+        problems.push(fieldProblem('attachments', 'file.attachment_missing', { field: `attachments[${i}]`, id }));
       else if (!isDownloadable(toFileResponse(file))) {
+        const field = `attachments[${i}]`;
         problems.push(
-          `attachments[${i}]: file "${file.name}" is ${file.state.replace('_', ' ')}, not clean or released`,
+          fieldProblem('attachments', 'file.attachment_not_ready', { field, name: file.name, state: file.state }),
         );
       } else found.push({ id, name: file.name, size: file.size, mime: file.mime, sha256: file.sha256 });
     }
-    if (problems.length) throw new FieldValidationException({ attachments: problems });
+    if (problems.length) throw new FieldValidationException(problems);
     return found;
   }
 

@@ -29,7 +29,8 @@ describe('apiError', () => {
 
   it('has an English message for every code of the catalogue', () => {
     for (const code of Object.keys(ERROR_CATALOGUE) as (keyof typeof ERROR_CATALOGUE)[]) {
-      const params = new Proxy({}, { get: () => ['x'] });
+      const lists = ['fields', 'values', 'roles', 'scopes', 'members', 'unknown', 'names'];
+      const params = new Proxy({}, { get: (_t, key) => (lists.includes(String(key)) ? ['x'] : 'x') });
       expect(errorMessage(code, ...([params] as never[]))).not.toBe('');
     }
   });

@@ -6,6 +6,7 @@ import {
   NotFoundException,
   PayloadTooLargeException,
   UnauthorizedException,
+  UnsupportedMediaTypeException,
 } from '@nestjs/common';
 import {
   type CatalogueErrorCode,
@@ -28,9 +29,11 @@ const BY_STATUS: Record<number, Build> = {
   404: (p) => new NotFoundException(p),
   409: (p) => new ConflictException(p),
   413: (p) => new PayloadTooLargeException(p),
+  415: (p) => new UnsupportedMediaTypeException(p),
   429: (p) => new RetryLaterException(p.message, p.retryAfterSeconds ?? 0, p),
 };
 
+/** The response of a coded refusal: `params` as a tuple, as the helpers below receive them. */
 export function codedPayloadOf<C extends CatalogueErrorCode>(code: C, params: ErrorParamsArg<C>): CodedPayload {
   return { message: errorMessage(code, ...params), code, params: params[0] ?? {} };
 }

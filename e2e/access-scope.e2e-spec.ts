@@ -544,6 +544,7 @@ describe('access by caller: every route and live event, for admins, operators, r
         expect(response.body).toEqual({
           ...missing.body,
           message: missing.body.message.replace(NO_SUCH_ALERT, alerts[name]),
+          params: { id: alerts[name] },
         });
         expect((await api('operator', 'GET', `/api/v1/messages/${alerts[name]}`)).status).toBe(200);
       }

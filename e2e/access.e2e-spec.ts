@@ -72,6 +72,8 @@ describe('access control, public routes, headers and CORS', () => {
         statusCode: 403,
         error: 'Forbidden',
         message: 'this action requires the admin role',
+        code: 'auth.role_required',
+        params: { roles: ['admin'] },
       });
       expect(snapshot()).toEqual(tables);
     });

@@ -40,7 +40,13 @@ describe('login, sessions and lockout', () => {
       body: { username: 'admin', password: 'not-the-password' },
     });
     expect(response.status).toBe(401);
-    expect(response.body).toEqual({ statusCode: 401, error: 'Unauthorized', message: 'wrong username or password' });
+    expect(response.body).toEqual({
+      statusCode: 401,
+      error: 'Unauthorized',
+      message: 'wrong username or password',
+      code: 'auth.wrong_credentials',
+      params: {},
+    });
     const failures = queryDb(
       server,
       "SELECT * FROM audit_events WHERE action = 'auth.login.failed' AND target = 'admin'",

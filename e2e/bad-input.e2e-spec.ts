@@ -25,6 +25,9 @@ interface Case {
   message: RegExp;
   /** The fields the answer must name, exactly. */
   fields?: string[];
+  /** The stable code of the answer, and of each field problem in order, for the web app to translate. */
+  code?: string;
+  problemCodes?: string[];
 }
 
 const PASSWORD = 'Valid-Pass-2026';
@@ -41,6 +44,8 @@ const CASES: Case[] = [
     status: 400,
     message: /^unknown field "x" is not allowed$/,
     fields: ['x'],
+    code: 'validation.failed',
+    problemCodes: ['validation.unknown_field'],
   },
   {
     what: 'an unknown field on PUT /users/:id/role (no mass assignment)',
@@ -79,6 +84,8 @@ const CASES: Case[] = [
     status: 400,
     message: /^role must be one of: admin, operator, member$/,
     fields: ['role'],
+    code: 'validation.failed',
+    problemCodes: ['validation.not_in'],
   },
   {
     what: "enabled: 'yes'",
@@ -88,6 +95,8 @@ const CASES: Case[] = [
     status: 400,
     message: /^enabled must be a boolean value$/,
     fields: ['enabled'],
+    code: 'validation.failed',
+    problemCodes: ['validation.not_boolean'],
   },
   {
     what: 'username: 123',
@@ -115,6 +124,8 @@ const CASES: Case[] = [
     status: 400,
     message: /lastReadId must be an integer number/,
     fields: ['lastReadId'],
+    code: 'validation.failed',
+    problemCodes: ['validation.min', 'validation.not_integer'],
   },
   {
     what: 'password: 12345678 (a number) on login',
@@ -135,6 +146,8 @@ const CASES: Case[] = [
     status: 400,
     message: /^username is required; role is required; password is required$/,
     fields: ['username', 'role', 'password'],
+    code: 'validation.failed',
+    problemCodes: ['validation.required', 'validation.required', 'validation.required'],
   },
   {
     what: 'a missing password on POST /users',
@@ -180,6 +193,7 @@ const CASES: Case[] = [
     raw: '{"username": "newbie", "role": "operator",',
     status: 400,
     message: /not valid JSON/,
+    code: 'request.bad_json',
   },
   {
     what: 'invalid JSON on login',
@@ -207,6 +221,7 @@ const CASES: Case[] = [
     headers: { 'content-type': 'text/plain' },
     status: 400,
     message: /^request body must be a JSON object$/,
+    code: 'request.not_object',
   },
   // nested too deep (a depth limit of 32 before any validation)
   {
@@ -225,6 +240,7 @@ const CASES: Case[] = [
     raw: `{"displayName":${nested(32)}}`,
     status: 400,
     message: /^request body is nested deeper than 32 levels$/,
+    code: 'request.too_deep',
   },
   {
     what: 'JSON nested exactly 32 levels deep on PATCH /users/:id (past the limit check, refused by validation)',
@@ -243,6 +259,7 @@ const CASES: Case[] = [
     body: { username: 'newbie', role: 'operator', password: PASSWORD, displayName: 'x'.repeat(101 * 1024) },
     status: 413,
     message: /larger than the limit of \d+ bytes/,
+    code: 'request.too_large',
   },
   {
     what: 'a body over 100kb on login',
@@ -262,6 +279,8 @@ const CASES: Case[] = [
     status: 400,
     message: /^password must be at most 72 bytes long \(got 73\)$/,
     fields: ['password'],
+    code: 'validation.failed',
+    problemCodes: ['password.too_long'],
   },
   {
     what: 'a 73-byte password on PUT /users/:id/password',
@@ -291,6 +310,8 @@ const CASES: Case[] = [
     status: 400,
     message: /^username must be shorter than or equal to 64 characters$/,
     fields: ['username'],
+    code: 'validation.failed',
+    problemCodes: ['validation.max_length'],
   },
   {
     what: 'a 65-character username on POST /users',
@@ -300,6 +321,8 @@ const CASES: Case[] = [
     status: 400,
     message: /^username must be at most 64 characters long$/,
     fields: ['username'],
+    code: 'validation.failed',
+    problemCodes: ['name.too_long'],
   },
   {
     what: 'a 129-character display name',
@@ -346,6 +369,11 @@ describe('bad input', () => {
       message: expect.any(String),
     });
     expect(response.body.message).toMatch(c.message);
+    expect(response.body).toMatchObject({ code: expect.any(String), params: expect.any(Object) });
+    if (c.code) expect(response.body.code).toBe(c.code);
+    if (c.problemCodes) {
+      expect(response.body.problems.map((p: { code: string }) => p.code)).toEqual(c.problemCodes);
+    }
     if (c.fields) expect(Object.keys(response.body.fields).sort()).toEqual([...c.fields].sort());
     expect(snapshot()).toEqual(before);
   });

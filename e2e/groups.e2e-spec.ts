@@ -135,8 +135,24 @@ describe('groups: CRUD, info, sending, CSV import/export and per-group permissio
       const response = await importCsv(csv);
       expect(response.status).toBe(400);
       expect(response.body.message).toMatch(/nothing was imported: 7 problem/);
+      expect(response.body).toMatchObject({ code: 'group.import_refused', params: { count: 7 } });
       expect(response.body.report.imported).toBe(false);
-      expect(response.body.report.errors).toEqual([
+      expect(response.body.report.errors.map((e: { code: string }) => e.code)).toEqual([
+        'group.already_exists',
+        'group.no_members',
+        'group.repeated',
+        'group.member_twice',
+        'group.name_empty',
+        'group.member_invalid',
+        'group.member_invalid',
+      ]);
+      expect(response.body.report.errors.slice(0, 2).map((e: { params: object }) => e.params)).toEqual([
+        { name: 'existente' },
+        { name: 'sin miembros' },
+      ]);
+      expect(
+        response.body.report.errors.map(({ line, message }: { line: number; message: string }) => ({ line, message })),
+      ).toEqual([
         { line: 3, message: 'group "existente" already exists' },
         { line: 4, message: 'group "sin miembros" has no members' },
         { line: 5, message: 'group "zona a" also appears on line 2' },
@@ -164,7 +180,14 @@ describe('groups: CRUD, info, sending, CSV import/export and per-group permissio
         groups: 2,
         members: 3,
         errors: [],
-        warnings: [{ line: 1, message: '"farmacia-nueva" is not a known site (imported anyway)' }],
+        warnings: [
+          {
+            line: 1,
+            code: 'group.unknown_member',
+            params: { member: 'farmacia-nueva' },
+            message: '"farmacia-nueva" is not a known site (imported anyway)',
+          },
+        ],
         preview: [
           { line: 1, name: 'zona a', displayName: 'Zona A', members: ['farmacia-1', 'farmacia-nueva'] },
           { line: 2, name: 'zona b', displayName: 'zona b', members: ['farmacia-2'] },
@@ -172,7 +195,14 @@ describe('groups: CRUD, info, sending, CSV import/export and per-group permissio
       });
       const bad = await check('zona a,farmacia-1\nzona a,farmacia-2');
       expect(bad.status).toBe(200);
-      expect(bad.body.errors).toEqual([{ line: 2, message: 'group "zona a" also appears on line 1' }]);
+      expect(bad.body.errors).toEqual([
+        {
+          line: 2,
+          code: 'group.repeated',
+          params: { name: 'zona a', line: 1 },
+          message: 'group "zona a" also appears on line 1',
+        },
+      ]);
       expect(countRows(server, 'groups')).toBe(0);
       expect(countRows(server, 'audit_events')).toBe(auditBefore);
     });
@@ -182,8 +212,8 @@ describe('groups: CRUD, info, sending, CSV import/export and per-group permissio
       const response = await importCsv(csv, admin, 'zonas.csv');
       expect(response.status).toBe(200);
       expect(response.body).toMatchObject({ imported: true, groups: 2, members: 4, errors: [] });
-      expect(response.body.warnings).toEqual([
-        { line: 2, message: '"farmacia-nueva" is not a known site (imported anyway)' },
+      expect(response.body.warnings).toMatchObject([
+        { line: 2, code: 'group.unknown_member', message: '"farmacia-nueva" is not a known site (imported anyway)' },
       ]);
       const groups = (await api('GET', '/api/v1/groups', admin)).body as { name: string; members: string[] }[];
       expect(groups.map((g) => [g.name, g.members])).toEqual(

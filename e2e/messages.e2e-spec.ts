@@ -179,9 +179,11 @@ describe('messages API', () => {
     const site = await send({ target: { kind: 'receiver', name: ' X ' }, text: 'hola' });
     expect(site.status).toBe(404);
     expect(site.body.message).toBe('site "x" does not exist');
+    expect(site.body).toMatchObject({ code: 'site.not_found', params: { name: 'x' }, field: 'target.name' });
     const group = await send({ target: { kind: 'group', name: 'farmacias' }, text: 'hola' });
     expect(group.status).toBe(404);
     expect(group.body.message).toBe('group "farmacias" does not exist');
+    expect(group.body).toMatchObject({ code: 'group.not_found', params: { name: 'farmacias' } });
     expect(countRows(server, 'messages')).toBe(0);
     expect(countRows(server, 'deliveries')).toBe(0);
   });

@@ -45,7 +45,14 @@ describe('users API', () => {
       expect(response.status).toBe(200);
       expect(response.body).toHaveLength(countRows(server, 'users'));
       expect(response.body).toContainEqual(
-        expect.objectContaining({ id: adminId, username: 'admin', role: 'admin', enabled: true, builtin: true }),
+        expect.objectContaining({
+          id: adminId,
+          username: 'admin',
+          displayName: 'admin',
+          role: 'admin',
+          enabled: true,
+          builtin: true,
+        }),
       );
       expect(JSON.stringify(response.body)).not.toMatch(/password|\$2[aby]\$/i);
     });
@@ -359,7 +366,7 @@ describe('users API', () => {
       ['equal to the username', 'valentina.r', 'VALENTINA.R', /^password must not be the same as the username$/],
     ])(
       'POST /users refuses a password %s with 400 naming the field, storing nothing',
-      async (_what, username, password, message) => {
+      async (what, username, password, message) => {
         const before = countRows(server, 'users');
         const response = await server.api('POST', '/api/v1/users', {
           token: admin,
@@ -368,6 +375,10 @@ describe('users API', () => {
         expect(response.status).toBe(400);
         expect(response.body.fields).toEqual({ password: [expect.stringMatching(message)] });
         expect(response.body.message).toMatch(message);
+        expect(response.body.problems).toEqual([
+          expect.objectContaining({ field: 'password', code: expect.stringMatching(/^password\./) }),
+        ]);
+        if (/common/.test(what)) expect(response.body.problems[0].code).toBe('password.common');
         expect(countRows(server, 'users')).toBe(before);
         expect(userRow(username)).toBeUndefined();
       },

@@ -3,6 +3,7 @@ import { ADMIN_PASSWORD, type TestServer } from '../support/server';
 import {
   createOperator,
   failedResource,
+  normalize,
   openLoggedIn,
   screenshot,
   startWebServer,
@@ -265,7 +266,8 @@ describe('browser: chat', () => {
     await luisPage.getByTestId('join-code').fill(code);
     await luisPage.getByTestId('join-password').fill('no-es-esta');
     await luisPage.getByTestId('join-submit').click();
-    expect(await textOf(luisPage.getByTestId('api-error'), 'permiso')).toContain('the code or password is wrong');
+    const refused = 'El código o la contraseña no son correctos.';
+    expect(normalize(await textOf(luisPage.getByTestId('api-error'), refused))).toBe(refused);
     await luisPage.getByTestId('join-password').fill('Clave-de-sala-1');
     await luisPage.getByTestId('join-submit').click();
     await luisPage.getByTestId('room-title').filter({ hasText: 'Dirección' }).waitFor();

@@ -1,3 +1,5 @@
+import type { ErrorParams } from './errors';
+
 export interface GroupResponse {
   id: number;
   /** The key groups are matched by (`normalizeGroupName`). */
@@ -25,7 +27,10 @@ export interface GroupInfoResponse {
 
 export interface ImportProblem {
   line: number;
+  /** English, for scripts; `code` and `params` (see `ERROR_CATALOGUE`) are what the web app translates. */
   message: string;
+  code: string;
+  params: ErrorParams;
 }
 
 export interface GroupImportReport {

@@ -16,3 +16,4 @@ export * from './files';
 export * from './dashboard';
 export * from './scheduled-messages';
 export * from './alert-templates';
+export * from './errors';

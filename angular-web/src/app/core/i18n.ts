@@ -5,9 +5,11 @@ import { Translation, TranslocoLoader, TranslocoService, provideTransloco } from
 import { Observable, of } from 'rxjs';
 import enAdmin from '../../i18n/en/admin.json';
 import enAlertDetail from '../../i18n/en/alert-detail.json';
+import enAuditDetails from '../../i18n/en/audit-details.json';
 import enChat from '../../i18n/en/chat.json';
 import enFiles from '../../i18n/en/files.json';
 import enCore from '../../i18n/en/core.json';
+import enErrors from '../../i18n/en/errors.json';
 import enGroups from '../../i18n/en/groups.json';
 import enHome from '../../i18n/en/home.json';
 import enLayout from '../../i18n/en/layout.json';
@@ -17,9 +19,11 @@ import enSchedule from '../../i18n/en/schedule.json';
 import enSites from '../../i18n/en/sites.json';
 import esAdmin from '../../i18n/es/admin.json';
 import esAlertDetail from '../../i18n/es/alert-detail.json';
+import esAuditDetails from '../../i18n/es/audit-details.json';
 import esChat from '../../i18n/es/chat.json';
 import esFiles from '../../i18n/es/files.json';
 import esCore from '../../i18n/es/core.json';
+import esErrors from '../../i18n/es/errors.json';
 import esGroups from '../../i18n/es/groups.json';
 import esHome from '../../i18n/es/home.json';
 import esLayout from '../../i18n/es/layout.json';
@@ -46,6 +50,8 @@ export const TRANSLATIONS: Record<Language, Translation> = {
     ...esSchedule,
     ...esSites,
     ...esLayout,
+    ...esErrors,
+    ...esAuditDetails,
   },
   en: {
     ...enCore,
@@ -60,6 +66,8 @@ export const TRANSLATIONS: Record<Language, Translation> = {
     ...enSchedule,
     ...enSites,
     ...enLayout,
+    ...enErrors,
+    ...enAuditDetails,
   },
 };
 

@@ -55,7 +55,7 @@ import { apiAction } from './api-resource';
           <p class="av-error" role="alert" data-testid="login-error">
             @switch (p.status) {
               @case (401) {
-                {{ 'login.wrongCredentials' | transloco }}
+                {{ p.leadKey ? ('login.wrongCredentials' | transloco) : p.detail }}
               }
               @case (429) {
                 {{ 'login.locked' | transloco: { minutes: lockedMinutes(p) } }}
@@ -64,7 +64,10 @@ import { apiAction } from './api-resource';
                 {{ 'errors.offline' | transloco }}
               }
               @default {
-                {{ p.leadKey | transloco }} {{ p.detail }}
+                @if (p.leadKey) {
+                  {{ p.leadKey | transloco }}
+                }
+                {{ p.detail }}
               }
             }
           </p>

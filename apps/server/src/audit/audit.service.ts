@@ -1,4 +1,4 @@
-import { BadRequestException, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { AUDIT_CSV_COLUMNS, AUDIT_EXPORT_MAX_ROWS, type AuditLastReadResponse, type AuditPage } from '@avisa/contracts';
 import { stringify } from 'csv-stringify/sync';
 import { Actor } from '../common/actor';
@@ -12,6 +12,7 @@ import { AuditEventEntity } from './audit-event.entity';
 import { AuditCriteria, AuditRepository } from './audit.repository';
 import { AuditExportQueryDto, AuditQueryDto } from './dto/audit-query.dto';
 import { toAuditEventResponse } from './dto/audit-event.response';
+import { apiError, fieldError } from '../common/http/api-error';
 
 export interface AuditEntry {
   actor: Actor;
@@ -130,7 +131,7 @@ export class AuditService {
   async setLastRead(userId: number, lastReadId: number): Promise<AuditLastReadResponse> {
     const max = await this.repository.maxId();
     if (lastReadId > max) {
-      throw new BadRequestException(`lastReadId ${lastReadId} is beyond the newest audit event (${max})`);
+      throw fieldError('lastReadId', 'audit.last_read_beyond', { lastReadId, max });
     }
     const updatedAt = this.clock.now();
     await this.repository.saveMarker({ userId, lastReadId, updatedAt });
@@ -141,7 +142,7 @@ export class AuditService {
     const from = query.from ? rangeStart(query.from) : undefined;
     const to = query.to ? rangeEnd(query.to) : undefined;
     if (from !== undefined && to !== undefined && from > to) {
-      throw new BadRequestException('from must not be later than to');
+      throw apiError('validation.range_inverted');
     }
     return { from, to, user: query.user, text: query.q };
   }

@@ -1,16 +1,9 @@
-import {
-  BadRequestException,
-  CanActivate,
-  ExecutionContext,
-  ForbiddenException,
-  Injectable,
-  InternalServerErrorException,
-  UnauthorizedException,
-} from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable, InternalServerErrorException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ACCESS_KEY, AccessRule } from '../common/access/access.decorator';
 import { AvisaRequest } from '../common/access/request-context';
 import { AuthService } from './auth.service';
+import { apiError } from '../common/http/api-error';
 
 const URL_TOKEN_PARAMS = ['token', 'access_token', 'api_key', 'apikey'];
 
@@ -34,22 +27,20 @@ export class AccessGuard implements CanActivate {
     }
     const urlToken = URL_TOKEN_PARAMS.find((p) => p in (request.query ?? {}));
     if (urlToken) {
-      throw new BadRequestException(
-        `credentials are never accepted in the URL (query parameter "${urlToken}"); use the Authorization header`,
-      );
+      throw apiError('auth.credentials_in_url', { param: urlToken });
     }
     if (rule.public) return true;
 
     const token = bearerToken(request.headers.authorization);
     const principal = await this.auth.authenticate(token);
     if (principal.kind === 'user' && !rule.roles.includes(principal.role)) {
-      throw new ForbiddenException(`this action requires the ${rule.roles.join(' or ')} role`);
+      throw apiError('auth.role_required', { roles: rule.roles });
     }
     if (principal.kind === 'token') {
       const scopes = rule.scopes ?? [];
-      if (!scopes.length) throw new ForbiddenException('API tokens cannot call this route; log in as a user');
+      if (!scopes.length) throw apiError('auth.tokens_not_allowed');
       if (!scopes.some((s) => principal.scopes.includes(s))) {
-        throw new ForbiddenException(`this API token lacks the scope ${scopes.join(' or ')}`);
+        throw apiError('auth.scope_required', { scopes });
       }
     }
     request.principal = principal;
@@ -58,8 +49,8 @@ export class AccessGuard implements CanActivate {
 }
 
 function bearerToken(header: string | undefined): string {
-  if (!header) throw new UnauthorizedException('log in first: missing "Authorization: Bearer <token>" header');
+  if (!header) throw apiError('auth.missing_header');
   const match = /^Bearer\s+(\S+)$/i.exec(header);
-  if (!match) throw new UnauthorizedException('the Authorization header must be "Bearer <token>"');
+  if (!match) throw apiError('auth.bad_header');
   return match[1];
 }

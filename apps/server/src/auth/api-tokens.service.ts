@@ -1,4 +1,4 @@
-import { ConflictException, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { ApiTokenResponse, CreatedApiTokenResponse, TokenCreatorStatus } from '@avisa/contracts';
 import { Actor, Principal } from '../common/actor';
 import { EventBus } from '../common/events/event-bus';
@@ -8,6 +8,7 @@ import { UserAccount, UsersService } from '../users/users.service';
 import { ApiTokenEntity } from './api-token.entity';
 import { ApiTokensRepository } from './api-tokens.repository';
 import { CreateApiTokenDto, toApiTokenResponse } from './dto/api-token.dto';
+import { apiError } from '../common/http/api-error';
 
 export const API_TOKEN_PREFIX = 'avt_';
 const DAY_MS = 86_400_000;
@@ -39,7 +40,7 @@ export class ApiTokensService {
 
   async create(dto: CreateApiTokenDto, actor: Actor): Promise<CreatedApiTokenResponse> {
     if (await this.tokens.findByName(dto.name)) {
-      throw new ConflictException(`an API token named "${dto.name}" already exists`);
+      throw apiError('token.exists', { name: dto.name });
     }
     const token = this.crypto.randomToken(API_TOKEN_PREFIX);
     const now = this.clock.now();
@@ -70,7 +71,7 @@ export class ApiTokensService {
 
   async revoke(id: number, actor: Actor): Promise<ApiTokenResponse> {
     const entity = await this.tokens.findById(id);
-    if (!entity) throw new NotFoundException(`API token ${id} does not exist`);
+    if (!entity) throw apiError('token.not_found', { id });
     if (entity.revokedAt === null) {
       entity.revokedAt = this.clock.now();
       await this.tokens.update(id, { revokedAt: entity.revokedAt });
@@ -85,19 +86,16 @@ export class ApiTokensService {
    */
   async authenticate(token: string): Promise<Principal> {
     const entity = await this.tokens.findByHash(this.crypto.sha256(token));
-    if (!entity) throw new UnauthorizedException('unknown API token');
+    if (!entity) throw apiError('auth.token_unknown');
     const now = this.clock.now();
-    if (entity.revokedAt !== null) throw new UnauthorizedException('this API token has been revoked');
-    if (entity.expiresAt !== null && now >= entity.expiresAt)
-      throw new UnauthorizedException('this API token has expired');
+    if (entity.revokedAt !== null) throw apiError('auth.token_revoked');
+    if (entity.expiresAt !== null && now >= entity.expiresAt) throw apiError('auth.token_expired');
     const status = creatorStatusOf(await this.creatorOf(entity));
     if (status === 'disabled') {
-      throw new UnauthorizedException('the account that created this API token is disabled; ask an administrator');
+      throw apiError('auth.token_creator_disabled');
     }
     if (status === 'deleted') {
-      throw new UnauthorizedException(
-        'the account that created this API token no longer exists; ask an administrator for a new token',
-      );
+      throw apiError('auth.token_creator_deleted');
     }
     if (entity.lastUsedAt === null || now - entity.lastUsedAt >= LAST_USE_PRECISION_MS) {
       await this.tokens.update(entity.id, { lastUsedAt: now });

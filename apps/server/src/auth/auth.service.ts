@@ -1,4 +1,4 @@
-import { HttpException, HttpStatus, Injectable, Logger, OnModuleInit, UnauthorizedException } from '@nestjs/common';
+import { HttpException, HttpStatus, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { LoginResponse, WhoAmIResponse } from '@avisa/contracts';
 import { Actor, Principal } from '../common/actor';
 import { EventBus } from '../common/events/event-bus';
@@ -11,24 +11,16 @@ import { ApiTokensService, API_TOKEN_PREFIX } from './api-tokens.service';
 import { ANY_ADDRESS, LoginAttemptsRepository } from './login-attempts.repository';
 import { SessionRepository } from './session.repository';
 import { JobRunner } from '../cluster/job-runner';
+import { apiError, codedPayloadOf } from '../common/http/api-error';
 
 export const SESSION_TOKEN_PREFIX = 'avs_';
-const WRONG_CREDENTIALS = 'wrong username or password';
 const PRUNE_MS = 10 * 60_000;
 
 export class AccountLockedException extends HttpException {
   constructor(retryAfterSeconds: number, scope: 'address' | 'account') {
-    const minutes = Math.ceil(retryAfterSeconds / 60);
-    super(
-      {
-        message:
-          scope === 'address'
-            ? `too many failed logins for this account from your address; try again in ${minutes} min`
-            : `too many failed logins for this account; it is locked, try again in ${minutes} min`,
-        retryAfterSeconds,
-      },
-      HttpStatus.TOO_MANY_REQUESTS,
-    );
+    const code = scope === 'address' ? 'auth.locked_address' : 'auth.locked_account';
+    const payload = codedPayloadOf(code, [{ minutes: Math.ceil(retryAfterSeconds / 60) }]);
+    super({ ...payload, retryAfterSeconds }, HttpStatus.TOO_MANY_REQUESTS);
   }
 }
 
@@ -75,13 +67,13 @@ export class AuthService implements OnModuleInit {
     if (user && matches) {
       if (!user.enabled) {
         await this.events.emit('auth.login.failed', { actor, target: username, details: { reason: 'disabled' } });
-        throw new UnauthorizedException('this account is disabled; ask an administrator');
+        throw apiError('auth.account_disabled');
       }
       await this.attempts.clearFailures(username, ip);
       return user;
     }
     await this.recordFailure(username, ip, now, actor, user ? 'wrong password' : 'unknown user');
-    throw new UnauthorizedException(WRONG_CREDENTIALS);
+    throw apiError('auth.wrong_credentials');
   }
 
   async createSession(user: UserAccount, ip: string | null, userAgent: string | undefined): Promise<LoginResponse> {
@@ -114,21 +106,21 @@ export class AuthService implements OnModuleInit {
     if (token.startsWith(API_TOKEN_PREFIX)) return this.apiTokens.authenticate(token);
     const id = this.crypto.sha256(token);
     const session = await this.sessions.findById(id);
-    if (!session) throw new UnauthorizedException('session expired or logged out; log in again');
+    if (!session) throw apiError('auth.session_ended');
     const now = this.clock.now();
     const idleMs = this.config.get('AVISA_SESSION_IDLE_SECONDS') * 1000;
     if (now >= session.expiresAt) {
       await this.sessions.delete(id);
-      throw new UnauthorizedException('session reached its maximum duration; log in again');
+      throw apiError('auth.session_max_age');
     }
     if (now - session.lastSeenAt >= idleMs) {
       await this.sessions.delete(id);
-      throw new UnauthorizedException('session expired after inactivity; log in again');
+      throw apiError('auth.session_idle');
     }
     const user = await this.users.findAccount(session.userId);
     if (!user || !user.enabled) {
       await this.sessions.delete(id);
-      throw new UnauthorizedException('this account is no longer active');
+      throw apiError('auth.account_inactive');
     }
     if (options.touch !== false && now - session.lastSeenAt >= Math.min(60_000, idleMs / 4)) {
       await this.sessions.touch(id, now);

@@ -1,10 +1,11 @@
-import { BadRequestException, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
+import { ExecutionContext, Injectable } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import type { Request } from 'express';
 import { FieldValidationException, collectValidationErrors } from '../common/http/validation';
 import { LoginDto } from './dto/login.dto';
+import { apiError } from '../common/http/api-error';
 
 /**
  * passport-local login. Guards run before pipes, so the body is validated here,
@@ -14,7 +15,7 @@ import { LoginDto } from './dto/login.dto';
 export class LocalAuthGuard extends AuthGuard('local') {
   override canActivate(context: ExecutionContext) {
     const body: unknown = context.switchToHttp().getRequest<Request>().body;
-    if (!body || typeof body !== 'object') throw new BadRequestException('request body must be a JSON object');
+    if (!body || typeof body !== 'object') throw apiError('request.not_object');
     const errors = validateSync(plainToInstance(LoginDto, body), { whitelist: true, forbidNonWhitelisted: true });
     if (errors.length) throw new FieldValidationException(collectValidationErrors(errors));
     return super.canActivate(context);
@@ -22,7 +23,7 @@ export class LocalAuthGuard extends AuthGuard('local') {
 
   override handleRequest<T>(error: unknown, user: T | false): T {
     if (error) throw error;
-    if (!user) throw new UnauthorizedException('wrong username or password');
+    if (!user) throw apiError('auth.wrong_credentials');
     return user;
   }
 }

@@ -1,4 +1,5 @@
 import { dictionary } from '@zxcvbn-ts/language-common';
+import { type ErrorParams, type ErrorParamsOf, type FieldProblem, errorMessage } from '@avisa/contracts';
 import { ValidationArguments, ValidationOptions, registerDecorator } from 'class-validator';
 
 export const PASSWORD_MIN_BYTES = 8;
@@ -13,16 +14,36 @@ export function commonPasswords(): Set<string> {
   return common;
 }
 
-/** Why a password is refused, or null when it is acceptable. */
-export function passwordProblem(password: unknown, username?: string): string | null {
-  if (typeof password !== 'string') return 'must be a string';
+type PasswordCode =
+  'password.not_string' | 'password.too_short' | 'password.too_long' | 'password.common' | 'password.same_as_username';
+
+/** Why a password is refused, as a catalogue code with its params (`field` is the caller's), or null. */
+export function passwordRefusal(
+  password: unknown,
+  username?: string,
+): { code: PasswordCode; params: ErrorParams } | null {
+  if (typeof password !== 'string') return { code: 'password.not_string', params: {} };
   const bytes = Buffer.byteLength(password, 'utf8');
-  if (bytes < PASSWORD_MIN_BYTES) return `must be at least ${PASSWORD_MIN_BYTES} bytes long`;
-  if (bytes > PASSWORD_MAX_BYTES) return `must be at most ${PASSWORD_MAX_BYTES} bytes long (got ${bytes})`;
+  if (bytes < PASSWORD_MIN_BYTES) return { code: 'password.too_short', params: { min: PASSWORD_MIN_BYTES } };
+  if (bytes > PASSWORD_MAX_BYTES) return { code: 'password.too_long', params: { max: PASSWORD_MAX_BYTES, bytes } };
   const lower = password.toLowerCase();
-  if (commonPasswords().has(lower)) return 'is one of the most commonly used passwords; choose another';
-  if (username && lower === username.toLowerCase()) return 'must not be the same as the username';
+  if (commonPasswords().has(lower)) return { code: 'password.common', params: {} };
+  if (username && lower === username.toLowerCase()) return { code: 'password.same_as_username', params: {} };
   return null;
+}
+
+/** The refusal as a field problem: `{ field, code, params, message }`. */
+export function passwordFieldProblem(field: string, password: unknown, username?: string): FieldProblem | null {
+  const refusal = passwordRefusal(password, username);
+  if (!refusal) return null;
+  const params = { ...refusal.params, field } as ErrorParamsOf<PasswordCode>;
+  return { field, code: refusal.code, params, message: errorMessage(refusal.code, params as never) };
+}
+
+/** Why a password is refused, in English after the field's name (`must be a string`), or null when it is acceptable. */
+export function passwordProblem(password: unknown, username?: string): string | null {
+  const problem = passwordFieldProblem('', password, username);
+  return problem ? problem.message.trimStart() : null;
 }
 
 /** class-validator rule for a new password; the username is taken from `usernameField` when present. */
@@ -37,13 +58,14 @@ export function IsAcceptablePassword(usernameField?: string, options?: Validatio
       target: object.constructor,
       propertyName,
       options,
+      constraints: [usernameField],
       validator: {
         validate(value: unknown, args?: ValidationArguments) {
           return passwordProblem(value, usernameOf(args)) === null;
         },
         defaultMessage(args?: ValidationArguments) {
-          const problem = passwordProblem(args?.value, usernameOf(args));
-          return `${args?.property ?? propertyName} ${problem ?? 'is not acceptable'}`;
+          const field = args?.property ?? propertyName;
+          return passwordFieldProblem(field, args?.value, usernameOf(args))?.message ?? `${field} is not acceptable`;
         },
       },
     });

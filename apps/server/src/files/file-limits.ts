@@ -1,10 +1,10 @@
 import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AvisaRequest } from '../common/access/request-context';
-import { RetryLaterException } from '../common/http/retry-later.exception';
 import { Clock } from '../common/system/clock';
 import { AttemptWindow, AttemptWindows } from '../cluster/attempt-windows';
 import { AppConfigService } from '../config/app-config.service';
+import { retryLater } from '../common/http/api-error';
 
 export type FileAction = 'upload' | 'download' | 'delete';
 const FILE_ACTION = 'avisa:file-action';
@@ -46,7 +46,7 @@ export class FileActionLimits implements CanActivate {
     const now = this.clock.now();
     const wait = await window.retryAfterSeconds(key, now);
     if (wait > 0) {
-      throw new RetryLaterException(`at most ${limit} file ${action}s a minute; try again in ${wait} s`, wait);
+      throw retryLater(wait, 'file.rate_limited', { limit, action, seconds: wait });
     }
     await window.record(key, now);
     return true;

@@ -1,5 +1,4 @@
 import {
-  BadRequestException,
   Body,
   Controller,
   Delete,
@@ -23,6 +22,7 @@ import { ReleaseFileDto } from './dto/file.dto';
 import { sendAsAttachment } from './attachment-response';
 import { FileActionLimits, LimitedAs } from './file-limits';
 import { FilesService } from './files.service';
+import { fieldError } from '../common/http/api-error';
 
 /** Shared files: staff upload, everyone downloads what is clean or released, admins review and delete. */
 @ApiTags('files')
@@ -46,7 +46,7 @@ export class FilesController {
     @CurrentPrincipal() principal: Principal,
     @CurrentActor() actor: Actor,
   ): Promise<FileResponse> {
-    if (!file) throw new BadRequestException('file is required: send it as the multipart field "file"');
+    if (!file) throw fieldError('file', 'file.required');
     return this.files.accept(
       { id: file.filename, path: file.path, originalName: file.originalname, size: file.size },
       principal,

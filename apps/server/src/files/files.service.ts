@@ -1,14 +1,11 @@
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import {
-  ConflictException,
-  ForbiddenException,
-  Injectable,
-  Logger,
-  NotFoundException,
-  OnApplicationBootstrap,
-  PayloadTooLargeException,
-  UnsupportedMediaTypeException,
-} from '@nestjs/common';
-import { isDownloadable, type AlertAttachment, type FileResponse, type FileState } from '@avisa/contracts';
+  isDownloadable,
+  type AlertAttachment,
+  type FieldProblem,
+  type FileResponse,
+  type FileState,
+} from '@avisa/contracts';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -23,6 +20,7 @@ import { ClamdClient, ScannerUnavailableError, type ScanVerdict } from './clamd-
 import { decodeUploadName, judgeContent, nameForType, sanitizeFileName, sha256Of } from './file-content';
 import { FileEntity } from './file.entity';
 import { FilesRepository } from './files.repository';
+import { apiError, fieldProblem } from '../common/http/api-error';
 
 /** What multer stored: already in the quarantine folder under its server-made id. */
 export interface ReceivedUpload {
@@ -100,15 +98,13 @@ export class FilesService implements OnApplicationBootstrap {
         const quota = this.config.get('AVISA_FILES_QUOTA_MB') * MB;
         const used = await this.files.bytesOf(principal.userId);
         if (used + upload.size > quota) {
-          throw new PayloadTooLargeException(
-            `this upload would take your files to ${mb(used + upload.size)} MB, over your quota of ${mb(quota)} MB; ask an admin to delete some`,
-          );
+          throw apiError('file.over_quota', { used: mb(used + upload.size), quota: mb(quota) });
         }
       }
       const content = await judgeContent(upload.path, name);
       if (!content.allowed) {
         await this.events.emit('file.refused', { actor, target: name, details: { reason: content.reason } });
-        throw new UnsupportedMediaTypeException(content.reason);
+        throw apiError('file.type_refused', { detail: content.reason });
       }
       await fsyncFile(upload.path);
       const file: FileEntity = {
@@ -146,9 +142,9 @@ export class FilesService implements OnApplicationBootstrap {
     const file = await this.requireFile(id);
     if (isDownloadable(toFileResponse(file))) return toFileResponse(file);
     if (file.state === 'infected') {
-      throw new ConflictException(`this file is infected (${file.reason ?? 'virus found'}): it can only be deleted`);
+      throw apiError('file.infected', { reason: file.reason ?? 'virus found' });
     }
-    if (file.state === 'scanning') throw new ConflictException('this file is being scanned; wait for the result');
+    if (file.state === 'scanning') throw apiError('file.scanning');
     await rename(join(this.quarantineDir, id), join(this.releasedDir, id));
     await this.files.update(id, { releasedBy: actor.name, releasedAt: this.clock.now(), releaseReason: reason });
     const released = (await this.files.find(id))!;
@@ -181,9 +177,7 @@ export class FilesService implements OnApplicationBootstrap {
   async download(id: string, principal: Principal, actor: Actor): Promise<{ path: string; file: FileEntity }> {
     const file = await this.requireVisible(id, principal);
     if (!isDownloadable(toFileResponse(file))) {
-      throw new ForbiddenException(
-        `this file is ${file.state.replace('_', ' ')}: it can be downloaded once clean or released`,
-      );
+      throw apiError('file.not_downloadable', { state: file.state });
     }
     await this.events.emit('file.downloaded', { actor, target: `file ${id} ${file.name}`, details: {} });
     return { path: join(this.releasedDir, id), file };
@@ -194,18 +188,20 @@ export class FilesService implements OnApplicationBootstrap {
    * 400 naming each one.
    */
   async attachable(ids: readonly string[]): Promise<AlertAttachment[]> {
-    const problems: string[] = [];
+    const problems: FieldProblem[] = [];
     const found: AlertAttachment[] = [];
     for (const [i, id] of [...new Set(ids)].entries()) {
       const file = await this.files.find(id);
-      if (!file) problems.push(`attachments[${i}]: file ${id} does not exist`);
+      if (!file)
+        problems.push(fieldProblem('attachments', 'file.attachment_missing', { field: `attachments[${i}]`, id }));
       else if (!isDownloadable(toFileResponse(file))) {
+        const field = `attachments[${i}]`;
         problems.push(
-          `attachments[${i}]: file "${file.name}" is ${file.state.replace('_', ' ')}, not clean or released`,
+          fieldProblem('attachments', 'file.attachment_not_ready', { field, name: file.name, state: file.state }),
         );
       } else found.push({ id, name: file.name, size: file.size, mime: file.mime, sha256: file.sha256 });
     }
-    if (problems.length) throw new FieldValidationException({ attachments: problems });
+    if (problems.length) throw new FieldValidationException(problems);
     return found;
   }
 
@@ -271,7 +267,7 @@ export class FilesService implements OnApplicationBootstrap {
 
   private async requireFile(id: string): Promise<FileEntity> {
     const file = /^[0-9a-f-]{36}$/.test(id) ? await this.files.find(id) : null;
-    if (!file) throw new NotFoundException(`file ${id} does not exist`);
+    if (!file) throw apiError('file.not_found', { id });
     return file;
   }
 
@@ -280,7 +276,7 @@ export class FilesService implements OnApplicationBootstrap {
     const file = await this.requireFile(id);
     const own = principal.kind === 'user' && file.uploaderId === principal.userId;
     if (isAdmin(principal) || own || isDownloadable(toFileResponse(file))) return file;
-    throw new NotFoundException(`file ${id} does not exist`);
+    throw apiError('file.not_found', { id });
   }
 }
 

@@ -1,4 +1,4 @@
-import { BadRequestException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { OperatorRestrictionsResponse, TargetKind } from '@avisa/contracts';
 import { normalizeGroupName } from '@avisa/contracts';
 import { Actor, Principal } from '../common/actor';
@@ -9,6 +9,7 @@ import { UsersService } from '../users/users.service';
 import { OperatorRestrictionsDto } from './dto/group.dto';
 import { GroupLimit } from './group-limit';
 import { GroupsRepository } from './groups.repository';
+import { apiError } from '../common/http/api-error';
 
 /** What a caller may see and send to: everything, or the groups an admin allowed (and its own alerts). */
 export type GroupScope = { restricted: false } | ({ restricted: true; allowGlobal: boolean } & GroupLimit);
@@ -71,7 +72,7 @@ export class GroupAccessService implements SiteScope {
 
   async refuse(actor: Actor, what: string): Promise<never> {
     await this.recordRefusal(actor, what);
-    throw new ForbiddenException(`you are not allowed to ${what}: your account is limited to some groups`);
+    throw apiError('group.restricted', { action: what });
   }
 
   /** Audits an attempt outside the caller's groups; the caller answers it (403, or 404 where existence is not told). */
@@ -99,14 +100,12 @@ export class GroupAccessService implements SiteScope {
       });
       return this.get(userId);
     }
-    if (user.role === 'admin')
-      throw new BadRequestException('admins see and send everything; only operators can be restricted');
-    if (user.role === 'member')
-      throw new BadRequestException('members send no alerts and see no sites; only operators can be restricted');
+    if (user.role === 'admin') throw apiError('restriction.admin');
+    if (user.role === 'member') throw apiError('restriction.member');
     const names = [...new Set((dto.groups ?? []).map(normalizeGroupName))];
     const found = await this.groups.idsByName(names);
     const missing = names.filter((n) => !found.has(n));
-    if (missing.length) throw new NotFoundException(`no such group: ${missing.map((n) => `"${n}"`).join(', ')}`);
+    if (missing.length) throw apiError('group.unknown_groups', { names: missing });
     const ids = [...found.values()];
     await this.groups.setRestriction(userId, dto.allowGlobal ?? false, ids, this.clock.now());
     await this.events.emit('user.restrictions.changed', {

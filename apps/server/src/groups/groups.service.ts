@@ -1,7 +1,10 @@
-import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, Injectable } from '@nestjs/common';
 import {
-  NAME_PROBLEM_TEXT,
+  NAME_LIMITS,
+  errorMessage,
   nameProblem,
+  type CatalogueErrorCode,
+  type ErrorParamsArg,
   normalizeGroupName,
   normalizeName,
   type GroupImportReport,
@@ -14,6 +17,8 @@ import { stringify } from 'csv-stringify/sync';
 import { Actor, Principal } from '../common/actor';
 import { neutralizeFormula, restoreFormula } from '../common/csv-cells';
 import { EventBus } from '../common/events/event-bus';
+import { apiError, codedPayloadOf, fieldError } from '../common/http/api-error';
+import { nameFieldProblem } from '../common/http/names';
 import { FieldValidationException } from '../common/http/validation';
 import { Clock } from '../common/system/clock';
 import { ReceiverHub } from '../fanout/receiver-hub';
@@ -36,8 +41,13 @@ const shown = (text: string) => (text.length > 64 ? `${text.slice(0, 40)}…` : 
 
 export class GroupImportException extends BadRequestException {
   constructor(readonly report: GroupImportReport) {
-    super(`nothing was imported: ${report.errors.length} problem(s), see report.errors`);
+    super(codedPayloadOf('group.import_refused', [{ count: report.errors.length }]));
   }
+}
+
+/** One line of the import report, with its code and params and their English message. */
+function problem<C extends CatalogueErrorCode>(line: number, code: C, ...params: ErrorParamsArg<C>): ImportProblem {
+  return { line, code, params: params[0] ?? {}, message: errorMessage(code, ...params) };
 }
 
 @Injectable()
@@ -81,8 +91,7 @@ export class GroupsService {
   async create(dto: GroupDto, principal: Principal, actor: Actor): Promise<GroupResponse> {
     await this.mayManage(principal, actor, 'create groups');
     const { name, displayName, members } = this.validated(dto);
-    if ((await this.groups.existingNames([name])).size)
-      throw new ConflictException(`a group named "${name}" already exists`);
+    if ((await this.groups.existingNames([name])).size) throw apiError('group.exists', { name });
     await this.groups.create(name, members, this.clock.now(), displayName);
     await this.events.emit('group.created', {
       actor,
@@ -97,7 +106,7 @@ export class GroupsService {
     const current = await this.require(rawName);
     const { name, displayName, members } = this.validated(dto);
     if (name !== current.group.name && (await this.groups.existingNames([name])).size) {
-      throw new ConflictException(`a group named "${name}" already exists`);
+      throw apiError('group.exists', { name });
     }
     await this.groups.update(current.group.id, name, members, this.clock.now(), displayName);
     const added = members.filter((m) => !current.members.includes(m));
@@ -145,14 +154,12 @@ export class GroupsService {
     const { groups, errors } = this.parseImport(csv);
     const existing = await this.groups.existingNames(groups.map((g) => g.name));
     for (const g of groups) {
-      if (existing.has(g.name)) errors.push({ line: g.line, message: `group "${g.name}" already exists` });
+      if (existing.has(g.name)) errors.push(problem(g.line, 'group.already_exists', { name: g.name }));
     }
     const allMembers = [...new Set(groups.flatMap((g) => g.members))];
     const sites = new Set((await this.receivers.findSites(allMembers)).map((r) => r.name));
     const warnings: ImportProblem[] = groups.flatMap((g) =>
-      g.members
-        .filter((m) => !sites.has(m))
-        .map((m) => ({ line: g.line, message: `"${m}" is not a known site (imported anyway)` })),
+      g.members.filter((m) => !sites.has(m)).map((m) => problem(g.line, 'group.unknown_member', { member: m })),
     );
     const report: GroupImportReport = {
       file,
@@ -163,7 +170,7 @@ export class GroupsService {
       warnings,
     };
     if (report.errors.length || !groups.length) {
-      if (!groups.length && !report.errors.length) report.errors.push({ line: 0, message: 'the file lists no groups' });
+      if (!groups.length && !report.errors.length) report.errors.push(problem(0, 'group.import_empty'));
       if (dryRun) return { ...report, preview: groups.map(previewOf) };
       throw new GroupImportException(report);
     }
@@ -195,7 +202,7 @@ export class GroupsService {
       }) as unknown as { record: string[]; info: { lines: number } }[];
     } catch (error) {
       const line = (error as { lines?: number }).lines ?? 0;
-      errors.push({ line, message: `malformed line: ${(error as Error).message}` });
+      errors.push(problem(line, 'group.import_malformed', { detail: (error as Error).message }));
       return { groups: [], errors };
     }
     const rows = HEADER.test(parsed[0]?.record[0] ?? '') ? parsed.slice(1) : parsed;
@@ -208,21 +215,20 @@ export class GroupsService {
       const name = normalizeGroupName(displayName);
       const members = cells.slice(1).map(normalizeName).filter(Boolean);
       if (!name) {
-        errors.push({ line, message: 'the group name is empty' });
+        errors.push(problem(line, 'group.name_empty'));
         continue;
       }
-      if (name.length > 128)
-        errors.push({ line, message: `group name "${name.slice(0, 40)}…" is longer than 128 characters` });
-      if (seen.has(name)) errors.push({ line, message: `group "${name}" also appears on line ${seen.get(name)}` });
+      if (name.length > 128) errors.push(problem(line, 'group.name_too_long', { name: name.slice(0, 40), max: 128 }));
+      if (seen.has(name)) errors.push(problem(line, 'group.repeated', { name, line: seen.get(name)! }));
       else seen.set(name, line);
-      if (!members.length) errors.push({ line, message: `group "${name}" has no members` });
+      if (!members.length) errors.push(problem(line, 'group.no_members', { name }));
       for (const m of new Set(members)) {
-        const problem = nameProblem(m);
-        if (problem) errors.push({ line, message: `member "${shown(m)}" ${NAME_PROBLEM_TEXT[problem]}` });
+        const wrong = nameProblem(m);
+        if (wrong)
+          errors.push(problem(line, 'group.member_invalid', { member: shown(m), problem: wrong, ...NAME_LIMITS }));
       }
       const twice = members.filter((m, i) => members.indexOf(m) !== i);
-      for (const m of new Set(twice))
-        errors.push({ line, message: `member "${m}" is listed twice in group "${name}"` });
+      for (const m of new Set(twice)) errors.push(problem(line, 'group.member_twice', { member: m, name }));
       groups.push({ line, name, displayName, members: [...new Set(members)] });
     }
     return { groups, errors };
@@ -231,18 +237,17 @@ export class GroupsService {
   private validated(dto: GroupDto): { name: string; displayName: string; members: string[] } {
     const displayName = shownGroupName(dto.name);
     const name = normalizeGroupName(displayName);
-    if (!name) throw new BadRequestException('name must not be empty');
+    if (!name) throw fieldError('name', 'group.name_required');
     const members = dto.members.map(normalizeName).filter(Boolean);
-    if (!members.length) throw new BadRequestException('members must list at least one site');
+    if (!members.length) throw fieldError('members', 'group.members_required');
     const invalid = dto.members.flatMap((raw, i) => {
       const member = normalizeName(raw);
-      const problem = member ? nameProblem(member) : null;
-      return problem ? [`members[${i}] ${NAME_PROBLEM_TEXT[problem]}`] : [];
+      const wrong = member ? nameProblem(member) : null;
+      return wrong ? [nameFieldProblem('members', `members[${i}]`, wrong)] : [];
     });
-    if (invalid.length) throw new FieldValidationException({ members: invalid });
+    if (invalid.length) throw new FieldValidationException(invalid);
     const twice = [...new Set(members.filter((m, i) => members.indexOf(m) !== i))];
-    if (twice.length)
-      throw new BadRequestException(`members lists ${twice.map((m) => `"${m}"`).join(', ')} more than once`);
+    if (twice.length) throw fieldError('members', 'group.members_repeated', { members: twice });
     return { name, displayName, members };
   }
 
@@ -262,7 +267,7 @@ export class GroupsService {
   private async require(rawName: string): Promise<GroupWithMembers> {
     const name = normalizeGroupName(rawName);
     const found = await this.groups.findByName(name);
-    if (!found) throw new NotFoundException(`group "${name}" does not exist`);
+    if (!found) throw apiError('group.not_found', { name });
     return found;
   }
 }

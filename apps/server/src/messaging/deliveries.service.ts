@@ -1,4 +1,5 @@
-import { ConflictException, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { apiError } from '../common/http/api-error';
 import { DELIVERIES_CSV_COLUMNS, type DeliveriesPage, type ResendUnreadResponse } from '@avisa/contracts';
 import { stringify } from 'csv-stringify/sync';
 import { Actor, Principal } from '../common/actor';
@@ -74,10 +75,8 @@ export class DeliveriesService {
   async resendUnread(id: string, principal: Principal, actor: Actor): Promise<ResendUnreadResponse> {
     const message = await this.messaging.requireVisible(id, principal, actor, 'resend');
     const now = this.clock.now();
-    if (message.retractedAt !== null) throw new ConflictException('this alert was withdrawn');
-    if (message.expiresAt <= now) {
-      throw new ConflictException('this alert has expired: send it again as a new alert instead');
-    }
+    if (message.retractedAt !== null) throw apiError('alert.withdrawn');
+    if (message.expiresAt <= now) throw apiError('alert.expired');
     const unread = await this.messages.unreadCopies(id, now);
     const online = await this.hub.online(unread.map((d) => d.receiverName));
     const told = unread.filter((d) => online.has(d.receiverName));

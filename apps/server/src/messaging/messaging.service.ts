@@ -1,4 +1,4 @@
-import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import {
   emptyDeliveryCounts,
   type ActorKind,
@@ -42,6 +42,7 @@ import { ScheduledMessageEntity } from './scheduled-message.entity';
 import { ScheduledMessagesRepository } from './scheduled-messages.repository';
 import { sendAtOf, toScheduledMessageResponse } from './dto/scheduled-message.dto';
 import { type AlertMessage, MessagesRepository, type NewDelivery } from './messages.repository';
+import { apiError, fieldError } from '../common/http/api-error';
 
 /** An alert sent with ttlSeconds 0 still gets this long to reach the sites that were online. */
 const ONLINE_ONLY_GRACE_MS = 5 * 60_000;
@@ -198,7 +199,7 @@ export class MessagingService {
   ttlOf(ttlSeconds: number | undefined): number {
     const ttl = ttlSeconds ?? this.config.get('AVISA_MESSAGE_DEFAULT_TTL_SECONDS');
     const maxTtl = this.config.get('AVISA_MESSAGE_MAX_TTL_SECONDS');
-    if (ttl > maxTtl) throw new BadRequestException(`ttlSeconds must be at most ${maxTtl}`);
+    if (ttl > maxTtl) throw fieldError('ttlSeconds', 'alert.ttl_too_long', { max: maxTtl });
     return ttl;
   }
 
@@ -291,7 +292,7 @@ export class MessagingService {
 
   async retract(id: string, principal: Principal, actor: Actor): Promise<MessageResponse> {
     const message = await this.requireVisible(id, principal, actor, 'withdraw');
-    if (message.retractedAt !== null) throw new ConflictException('this alert was already withdrawn');
+    if (message.retractedAt !== null) throw apiError('alert.already_withdrawn');
     const now = this.clock.now();
     const held = await this.messages.retract(id, actor.name, now);
     this.hub.sendRetract(held, { id });
@@ -397,18 +398,18 @@ export class MessagingService {
     switch (target.kind) {
       case 'all': {
         const all = await this.receivers.enabledSites();
-        if (!all.length) throw new ConflictException('there are no enabled sites to send to');
+        if (!all.length) throw apiError('site.none_enabled');
         return { recipients: all, unknown: [], disabled: [] };
       }
       case 'receiver': {
         const receiver = await this.receivers.findSite(target.name ?? '');
-        if (!receiver) throw new NotFoundException(`site "${target.name}" does not exist`);
-        if (!receiver.enabled) throw new ConflictException(`site "${receiver.name}" is disabled`);
+        if (!receiver) throw fieldError('target.name', 'site.not_found', { name: target.name ?? '' });
+        if (!receiver.enabled) throw fieldError('target.name', 'site.disabled', { name: receiver.name });
         return { recipients: [{ id: receiver.id, name: receiver.name }], unknown: [], disabled: [] };
       }
       case 'group': {
         const group = await this.groups.membersForSending(target.name ?? '');
-        if (!group) throw new NotFoundException(`group "${target.name}" does not exist`);
+        if (!group) throw fieldError('target.name', 'group.not_found', { name: target.name ?? '' });
         const sites = await this.receivers.findSites(group.members);
         const known = new Map(sites.map((s) => [s.name, s]));
         const recipients = group.members
@@ -417,9 +418,7 @@ export class MessagingService {
         const disabled = group.members.filter((m) => known.has(m) && !known.get(m)!.enabled);
         const unknown = group.members.filter((m) => !known.has(m));
         if (!recipients.length) {
-          throw new ConflictException(
-            `group "${target.name}" has no enabled site to send to (unknown: ${unknown.join(', ') || 'none'})`,
-          );
+          throw fieldError('target.name', 'group.no_enabled_site', { name: target.name ?? '', unknown });
         }
         return { recipients, unknown, disabled };
       }
@@ -459,7 +458,7 @@ export const targetNameOf = (kind: 'receiver' | 'group', name: string) =>
 export const targetLabel = (target: OutgoingAlert['target']) =>
   target.kind === 'all' ? 'all' : `${target.kind}:${target.name}`;
 
-const alertNotFound = (id: string) => new NotFoundException(`alert ${id} does not exist`);
+const alertNotFound = (id: string) => apiError('alert.not_found', { id });
 
 export function countsOf(deliveries: readonly Pick<DeliveryEntity, 'state'>[]): DeliveryCounts {
   const counts = emptyDeliveryCounts();

@@ -1,10 +1,5 @@
-import {
-  ConflictException,
-  HttpException,
-  Injectable,
-  NotFoundException,
-  OnApplicationBootstrap,
-} from '@nestjs/common';
+import { HttpException, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { apiError } from '../common/http/api-error';
 import type { ScheduledMessageResponse } from '@avisa/contracts';
 import { Actor, Principal } from '../common/actor';
 import { EventBus } from '../common/events/event-bus';
@@ -51,7 +46,7 @@ export class ScheduledMessagesService implements OnApplicationBootstrap {
     actor: Actor,
   ): Promise<ScheduledMessageResponse> {
     const current = await this.requireListed(id, principal, actor);
-    if (current.state === 'failed') throw new ConflictException(`alert ${id} could not be sent: ${current.problem}`);
+    if (current.state === 'failed') throw apiError('scheduled.failed', { id, problem: current.problem ?? '' });
     const changes: ScheduledChanges = {};
     if (dto.sendAt !== undefined) changes.sendAt = sendAtOf(dto.sendAt, this.clock.now());
     if (dto.ttlSeconds !== undefined) changes.ttlSeconds = this.messaging.ttlOf(dto.ttlSeconds);
@@ -117,15 +112,14 @@ export class ScheduledMessagesService implements OnApplicationBootstrap {
     const found = await this.scheduled.find(id);
     const restricted = (await this.access.scopeOf(principal)).restricted;
     if (!found || (restricted && found.senderName !== actor.name)) {
-      throw new NotFoundException(`scheduled alert ${id} does not exist`);
+      throw apiError('scheduled.not_found', { id });
     }
     if (found.state !== 'scheduled' && found.state !== 'failed') throw noLongerWaiting(id);
     return found;
   }
 }
 
-const noLongerWaiting = (id: string) =>
-  new ConflictException(`alert ${id} is no longer scheduled: it was sent or cancelled`);
+const noLongerWaiting = (id: string) => apiError('scheduled.not_pending', { id });
 
 const senderOf = (alert: ScheduledMessageEntity): Actor => ({
   kind: alert.senderKind,

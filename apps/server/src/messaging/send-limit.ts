@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../common/actor';
-import { RetryLaterException } from '../common/http/retry-later.exception';
+
 import { Clock } from '../common/system/clock';
 import { AttemptWindow, AttemptWindows } from '../cluster/attempt-windows';
 import { AppConfigService } from '../config/app-config.service';
+import { retryLater } from '../common/http/api-error';
 
 /**
  * Alerts per minute per user or API token, counted across every instance (in Redis when there are several): a
@@ -29,10 +30,7 @@ export class SendLimit {
     const now = this.clock.now();
     const wait = await this.window.retryAfterSeconds(key, now);
     if (wait > 0) {
-      throw new RetryLaterException(
-        `too many alerts: at most ${this.limit} per minute per user or API token; try again in ${wait} s`,
-        wait,
-      );
+      throw retryLater(wait, 'alert.send_limit', { limit: this.limit, seconds: wait });
     }
     await this.window.record(key, now);
   }

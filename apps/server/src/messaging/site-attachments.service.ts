@@ -1,4 +1,4 @@
-import { ForbiddenException, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import { Injectable, UnauthorizedException } from '@nestjs/common';
 import type { AlertAttachment } from '@avisa/contracts';
 import type { Actor } from '../common/actor';
 import { RetryLaterException } from '../common/http/retry-later.exception';
@@ -9,6 +9,7 @@ import type { ServedFile } from '../files/attachment-response';
 import { FilesService } from '../files/files.service';
 import { ReceiversService } from '../receivers/receivers.service';
 import { MessagesRepository } from './messages.repository';
+import { apiError } from '../common/http/api-error';
 
 /**
  * A site downloads, with its own name and key, a file attached to an alert it received — and nothing else. Wrong
@@ -49,11 +50,11 @@ export class SiteAttachmentsService {
     const copy = await this.messages.siteCopy(messageId, site.id);
     const attached = copy?.attachments ? (JSON.parse(copy.attachments) as AlertAttachment[]) : [];
     if (!copy || copy.retracted || !attached.some((a) => a.id === fileId)) {
-      throw new ForbiddenException('this site did not receive that file with that alert');
+      throw apiError('file.site_not_sent');
     }
     const actor: Actor = { kind: 'system', id: null, name: `site:${site.name}`, ip: credentials.ip };
     const file = await this.files.openForSite(fileId, actor);
-    if (!file) throw new NotFoundException('that file is no longer available');
+    if (!file) throw apiError('file.gone');
     await this.messages.markAttachmentsDownloaded(copy.delivery.id, now);
     return file;
   }

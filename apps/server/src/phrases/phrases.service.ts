@@ -1,4 +1,4 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { MESSAGE_TEXT_MAX, PHRASES_MAX, phraseKey, type PhraseResponse } from '@avisa/contracts';
 import { Actor } from '../common/actor';
 import { EventBus } from '../common/events/event-bus';
@@ -7,6 +7,7 @@ import { Clock } from '../common/system/clock';
 import { toPhraseResponse } from './dto/phrase.dto';
 import { PhraseEntity } from './phrase.entity';
 import { PhrasesRepository } from './phrases.repository';
+import { apiError } from '../common/http/api-error';
 
 /**
  * The saving rules for a whole list: trim each phrase, drop empty ones and repeats (ignoring case, the first one
@@ -60,7 +61,7 @@ export class PhrasesService {
   async create(text: string, actor: Actor): Promise<PhraseResponse[]> {
     const all = await this.phrases.list();
     if (all.length >= PHRASES_MAX) {
-      throw new ConflictException(`the list already holds ${PHRASES_MAX} phrases; delete one first`);
+      throw apiError('phrase.list_full', { max: PHRASES_MAX });
     }
     this.refuseDuplicate(all, text, null);
     const id = await this.phrases.append(text, this.clock.now());
@@ -111,12 +112,12 @@ export class PhrasesService {
   private refuseDuplicate(all: PhraseEntity[], text: string, exceptId: number | null): void {
     const key = phraseKey(text);
     const clash = all.find((p) => p.id !== exceptId && phraseKey(p.text) === key);
-    if (clash) throw new ConflictException(`the phrase "${clash.text}" already exists`);
+    if (clash) throw apiError('phrase.exists', { text: clash.text });
   }
 
   private require(all: PhraseEntity[], id: number): PhraseEntity {
     const phrase = all.find((p) => p.id === id);
-    if (!phrase) throw new NotFoundException(`phrase ${id} does not exist`);
+    if (!phrase) throw apiError('phrase.not_found', { id });
     return phrase;
   }
 }

@@ -1,4 +1,4 @@
-import { ForbiddenException, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { InstallerRequest } from '@avisa/contracts';
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -17,6 +17,7 @@ import {
   windowsInstallerName,
 } from './installer-scripts';
 import { PackageStore } from './package-store';
+import { apiError, fieldProblem } from '../common/http/api-error';
 
 export interface Installer {
   fileName: string;
@@ -45,16 +46,16 @@ export class InstallerService {
   async build(site: string, request: InstallerRequest, origin: string, actor: Actor): Promise<Installer> {
     const auth = await this.receivers.authenticate(site, request.key);
     if (!auth.ok || !SCRIPT_SAFE.test(request.key)) {
-      throw new ForbiddenException('this is not the current key of this site: rotate the key to make an installer');
+      throw apiError('installer.wrong_key');
     }
     const name = auth.receiver.name;
     const serverUrl = this.serverUrl(origin);
     const kind = request.platform === 'linux' ? 'deb' : 'msi';
     const file = this.store.current()?.manifest.files.find((f) => f.kind === kind);
     if (!file) {
-      throw new FieldValidationException({
-        platform: [`this server publishes no ${kind} package: run npm run package:receiver on the server first`],
-      });
+      throw new FieldValidationException([
+        fieldProblem('platform', 'installer.no_package', { field: 'platform', kind }),
+      ]);
     }
     const serverCert = this.config.get('AVISA_TLS_CERT') || join(this.config.get('AVISA_CERTS_DIR'), 'server.crt');
     const caPem = certificates(this.config.get('AVISA_RECEIVER_CA_FILE') || serverCert);
@@ -86,11 +87,11 @@ export class InstallerService {
     try {
       url = new URL(configured || origin);
     } catch {
-      throw new FieldValidationException({ origin: ['the server address could not be told; set AVISA_PUBLIC_URL'] });
+      throw new FieldValidationException([fieldProblem('origin', 'installer.no_address', { field: 'origin' })]);
     }
     const text = `https://${url.host}`;
     if (!SCRIPT_SAFE.test(text)) {
-      throw new FieldValidationException({ origin: ['the server address could not be told; set AVISA_PUBLIC_URL'] });
+      throw new FieldValidationException([fieldProblem('origin', 'installer.no_address', { field: 'origin' })]);
     }
     return text;
   }

@@ -1,16 +1,4 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  Header,
-  HttpCode,
-  NotFoundException,
-  Param,
-  Post,
-  Req,
-  StreamableFile,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post, Req, StreamableFile } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { ReceiverPackageManifest, ReceiverUpdatesResponse, RolloutResponse } from '@avisa/contracts';
 import type { Request } from 'express';
@@ -22,8 +10,9 @@ import { InstallerDto, StartRolloutDto } from './dto/receiver-updates.dto';
 import { InstallerService } from './installer.service';
 import { PackageStore } from './package-store';
 import { ReceiverUpdatesService } from './receiver-updates.service';
+import { apiError } from '../common/http/api-error';
 
-const noPackages = () => new NotFoundException('no receiver packages are published on this server');
+const noPackages = () => apiError('package.none');
 
 /**
  * The receiver packages, for a site's installer and a receiver's update: public, since they hold no secret and a
@@ -47,7 +36,7 @@ export class ReceiverPackagesController {
   @Header('x-content-type-options', 'nosniff')
   file(@Param('file') name: string): StreamableFile {
     const path = this.store.filePath(name);
-    if (!path) throw new NotFoundException(`no published receiver package is named "${name.slice(0, 128)}"`);
+    if (!path) throw apiError('package.not_found', { name: name.slice(0, 128) });
     return new StreamableFile(createReadStream(path), {
       type: 'application/octet-stream',
       disposition: `attachment; filename="${name}"`,

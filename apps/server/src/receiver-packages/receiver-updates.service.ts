@@ -1,4 +1,4 @@
-import { Injectable, Logger, NotFoundException, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import {
   compareVersions,
   receiverVersion,
@@ -20,6 +20,7 @@ import { ReceiverHub } from '../fanout/receiver-hub';
 import { PackageStore } from './package-store';
 import { ReceiverRolloutEntity } from './receiver-update.entity';
 import { ReceiverUpdatesRepository } from './receiver-updates.repository';
+import { apiError, fieldProblem } from '../common/http/api-error';
 
 const OFFER_EVERY_MS = 60_000;
 /** A site offered an update is not offered it again for this long: it is downloading, or restarting into it. */
@@ -91,17 +92,17 @@ export class ReceiverUpdatesService implements OnModuleInit {
   async startRollout(request: StartRolloutRequest, actor: Actor): Promise<RolloutResponse> {
     const available = this.store.current();
     if (!available) {
-      throw new FieldValidationException({
-        version: ['no receiver packages are published on this server: run npm run package:receiver'],
-      });
+      throw new FieldValidationException([fieldProblem('version', 'update.no_packages', { field: 'version' })]);
     }
     if (available.manifest.version !== request.version) {
-      throw new FieldValidationException({
-        version: [`version must be the one this server serves (${available.manifest.version})`],
-      });
+      const version = available.manifest.version;
+      throw new FieldValidationException([
+        fieldProblem('version', 'update.wrong_version', { field: 'version', version }),
+      ]);
     }
     if (!available.manifest.files.some((f) => f.kind === 'bundle')) {
-      throw new FieldValidationException({ version: [`the packages of ${request.version} hold no receiver bundle`] });
+      const version = request.version;
+      throw new FieldValidationException([fieldProblem('version', 'update.no_bundle', { field: 'version', version })]);
     }
     const rollout = await this.repository.startRollout({
       version: request.version,
@@ -123,7 +124,7 @@ export class ReceiverUpdatesService implements OnModuleInit {
   async cancelRollout(actor: Actor): Promise<void> {
     const rollout = await this.repository.currentRollout();
     if (!rollout || !(await this.repository.cancelRollout(this.clock.now()))) {
-      throw new NotFoundException('no receiver update is in progress');
+      throw apiError('update.none_in_progress');
     }
     this.rollout = null;
     await this.events.emit('receiver.update.cancelled', { actor, target: rollout.version, details: {} });

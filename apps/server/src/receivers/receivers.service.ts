@@ -32,6 +32,7 @@ import { CreateReceiverDto, UpdateReceiverDto, toConnectionResponse, toReceiverR
 import { ReceiverEntity } from './receiver.entity';
 import { ReceiversRepository, type SiteLastSeen } from './receivers.repository';
 import { SiteScope } from './site-scope';
+import { apiError } from '../common/http/api-error';
 
 export const RECEIVER_KEY_PREFIX = 'avr_';
 const MAX_BULK = 20_000;
@@ -79,7 +80,7 @@ export class ReceiversService {
 
   async create(dto: CreateReceiverDto, actor: Actor): Promise<ReceiverWithKeyResponse> {
     if (await this.receivers.findByName(dto.name)) {
-      throw new ConflictException(`a site named "${dto.name}" already exists`);
+      throw apiError('site.exists', { name: dto.name });
     }
     const key = this.newKey();
     const now = this.clock.now();
@@ -260,8 +261,8 @@ export class ReceiversService {
     const named = header && header.record.length > 1;
     const columns = named ? this.headerColumns(header.record, header.info.lines, problems) : [...SITE_CSV_COLUMNS];
     const records = header ? parsed.slice(1) : parsed;
-    if (!records.length) throw new BadRequestException('the CSV lists no sites');
-    if (records.length > MAX_BULK) throw new BadRequestException(`at most ${MAX_BULK} sites per file`);
+    if (!records.length) throw apiError('site.csv_empty');
+    if (records.length > MAX_BULK) throw apiError('site.csv_too_many', { max: MAX_BULK });
     const seen = new Map<string, number>();
     const rows = records.map(({ record, info }) => {
       const line = info.lines;
@@ -495,4 +496,4 @@ function shownDetails(details: SiteDetails): SiteDetails {
   return Object.fromEntries(Object.entries(details).filter(([, v]) => (Array.isArray(v) ? v.length : v)));
 }
 
-const notFound = (name: string) => new NotFoundException(`site "${name}" does not exist`);
+const notFound = (name: string) => apiError('site.not_found', { name });

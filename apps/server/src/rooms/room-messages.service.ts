@@ -1,11 +1,4 @@
-import {
-  BadRequestException,
-  ForbiddenException,
-  Injectable,
-  Logger,
-  NotFoundException,
-  OnApplicationShutdown,
-} from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import {
   isRoomManager,
   mentionsIn,
@@ -29,6 +22,7 @@ import { UsersService } from '../users/users.service';
 import { RoomMessageEntity } from './room.entity';
 import { RoomsRepository, type MarkerMove } from './rooms.repository';
 import { roomTarget, RoomsService } from './rooms.service';
+import { apiError } from '../common/http/api-error';
 
 const DAY_MS = 86_400_000;
 const SEARCH_LIMIT = 50;
@@ -133,9 +127,9 @@ export class RoomMessagesService implements OnApplicationShutdown {
     await this.rooms.requireWriter(roomId, principal);
     const message = await this.requireMessage(roomId, messageId);
     if (principal.kind !== 'user' || message.authorId !== principal.userId) {
-      throw new ForbiddenException('only its author edits a message');
+      throw apiError('room.message_edit_author_only');
     }
-    if (message.deletedAt !== null) throw new BadRequestException('a deleted message cannot be edited');
+    if (message.deletedAt !== null) throw apiError('room.message_deleted');
     await this.repository.editMessage(message.id, text, await this.mentionedIds(text), this.clock.now());
     const updated = toMessageResponse((await this.repository.findMessage(roomId, message.id))!);
     await this.events.emit('room.message.changed', { message: updated });
@@ -148,7 +142,7 @@ export class RoomMessagesService implements OnApplicationShutdown {
     if (message.deletedAt !== null) return;
     const own = principal.kind === 'user' && message.authorId === principal.userId;
     if (!own && !isRoomManager(membership?.role)) {
-      throw new ForbiddenException("only its author or the room's owner and moderators delete a message");
+      throw apiError('room.message_delete_forbidden');
     }
     await this.repository.deleteMessage(message.id, this.clock.now());
     const deleted = toMessageResponse((await this.repository.findMessage(roomId, message.id))!);
@@ -174,9 +168,9 @@ export class RoomMessagesService implements OnApplicationShutdown {
     await this.rooms.requireReader(roomId, principal);
     const message = await this.requireMessage(roomId, messageId);
     const carried = message.deletedAt === null && attachmentsOf(message).some((a) => a.id === fileId);
-    if (!carried) throw new NotFoundException(`message ${messageId} carries no file ${fileId}`);
+    if (!carried) throw apiError('room.message_no_file', { message: String(messageId), file: fileId });
     const file = await this.files.openForSite(fileId, actor);
-    if (!file) throw new NotFoundException('that file is no longer available');
+    if (!file) throw apiError('file.gone');
     return file;
   }
 
@@ -186,7 +180,7 @@ export class RoomMessagesService implements OnApplicationShutdown {
     const message = await this.requireMessage(roomId, messageId);
     const own = principal.kind === 'user' && message.authorId === principal.userId;
     if (!own && !isRoomManager(membership?.role) && !(principal.kind === 'user' && principal.role === 'admin')) {
-      throw new ForbiddenException("only its author or the room's managers see who read a message");
+      throw apiError('room.receipts_forbidden');
     }
     const members = (await this.repository.membersOf(roomId)).filter((m) => m.userId !== message.authorId);
     const people = await this.rooms.people(members.map((m) => m.userId));
@@ -201,7 +195,7 @@ export class RoomMessagesService implements OnApplicationShutdown {
 
   async read(roomId: number, seq: number, principal: Principal): Promise<RoomReadResponse> {
     const { room, membership } = await this.rooms.requireReader(roomId, principal);
-    if (principal.kind !== 'user' || !membership) throw new ForbiddenException('you are not a member of this room');
+    if (principal.kind !== 'user' || !membership) throw apiError('room.not_member');
     return this.markRead(roomId, principal.userId, Math.min(seq, room.lastSeq));
   }
 
@@ -282,7 +276,7 @@ export class RoomMessagesService implements OnApplicationShutdown {
   private async requireMessage(roomId: number, messageId: string): Promise<RoomMessageEntity> {
     const id = /^\d{1,15}$/.test(messageId) ? Number(messageId) : NaN;
     const message = Number.isNaN(id) ? null : await this.repository.findMessage(roomId, id);
-    if (!message) throw new NotFoundException(`message ${messageId} does not exist in this room`);
+    if (!message) throw apiError('room.message_not_found', { id: String(messageId) });
     return message;
   }
 }

@@ -1,4 +1,3 @@
-import { ForbiddenException } from '@nestjs/common';
 import { EventBus } from '../common/events/event-bus';
 import { RetryLaterException } from '../common/http/retry-later.exception';
 import { FieldValidationException } from '../common/http/validation';
@@ -11,7 +10,8 @@ import { UsersService } from '../users/users.service';
 import { FakeClock, adminActor, newTestService, testConfig } from '../../test/utils';
 import { RoomEntity } from './room.entity';
 import { RoomsRepository } from './rooms.repository';
-import { JOIN_REFUSED, newRoomCode, RoomsService } from './rooms.service';
+import { newRoomCode, RoomsService } from './rooms.service';
+import { apiError } from '../common/http/api-error';
 
 const T0 = Date.parse('2026-11-22T10:00:00Z');
 const luis = {
@@ -72,9 +72,9 @@ describe('RoomsService.joinWithCode', () => {
     const { sut, mocks } = roomsService();
     mocks.rooms.findByCode.mockImplementation(async (code: string) => (code === room().code ? room() : null));
     const unknown = sut.joinWithCode('zzzz-zzzz-zzzz-zzzz', 'x', luis, adminActor);
-    await expect(unknown).rejects.toEqual(new ForbiddenException(JOIN_REFUSED));
+    await expect(unknown).rejects.toEqual(apiError('room.join_refused'));
     const wrong = sut.joinWithCode(room().code!, 'guess', luis, adminActor);
-    await expect(wrong).rejects.toEqual(new ForbiddenException(JOIN_REFUSED));
+    await expect(wrong).rejects.toEqual(apiError('room.join_refused'));
     const reasons = mocks.events.emit.mock.calls
       .filter(([name]) => name === 'room.join.failed')
       .map(([, event]) => (event as unknown as { details: { reason: string } }).details.reason);
@@ -86,7 +86,7 @@ describe('RoomsService.joinWithCode', () => {
     const { sut, mocks } = roomsService();
     mocks.rooms.findByCode.mockImplementation(async () => room({ archivedAt: T0 }));
     await expect(sut.joinWithCode(room().code!, 'Open-Sesame-26', luis, adminActor)).rejects.toEqual(
-      new ForbiddenException(JOIN_REFUSED),
+      apiError('room.join_refused'),
     );
   });
 

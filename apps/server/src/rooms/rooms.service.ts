@@ -1,10 +1,4 @@
-import {
-  BadRequestException,
-  ConflictException,
-  ForbiddenException,
-  Injectable,
-  NotFoundException,
-} from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import {
   isCodedRoom,
   isRoomManager,
@@ -20,7 +14,6 @@ import {
 import { randomBytes } from 'node:crypto';
 import { Actor, Principal } from '../common/actor';
 import { EventBus } from '../common/events/event-bus';
-import { RetryLaterException } from '../common/http/retry-later.exception';
 import { FieldValidationException } from '../common/http/validation';
 import { Clock } from '../common/system/clock';
 import { CryptoService } from '../common/system/crypto.service';
@@ -30,11 +23,11 @@ import { ApiTokensService } from '../auth/api-tokens.service';
 import { UsersService, type UserAccount } from '../users/users.service';
 import { RoomEntity, RoomMemberEntity } from './room.entity';
 import { RoomsRepository, type UnreadCounts } from './rooms.repository';
+import { apiError, fieldProblem, retryLater } from '../common/http/api-error';
 
 type UserPrincipal = Extract<Principal, { kind: 'user' }>;
 
 /** The one answer to a failed join, whatever was wrong: it tells a guesser nothing. */
-export const JOIN_REFUSED = 'the code or password is wrong';
 
 const CODE_ALPHABET = 'abcdefghijkmnpqrstuvwxyz23456789';
 
@@ -75,7 +68,7 @@ export class RoomsService {
   // What a caller sees
 
   async list(principal: UserPrincipal, all: boolean): Promise<RoomResponse[]> {
-    if (all && principal.role !== 'admin') throw new ForbiddenException('only admins may list every room');
+    if (all && principal.role !== 'admin') throw apiError('room.list_all_admin_only');
     const rooms = await this.rooms.listRooms(principal.userId, all ? 'all' : 'mine');
     return this.views(rooms, principal.userId);
   }
@@ -139,13 +132,15 @@ export class RoomsService {
     await this.refuseTakenName(name, null);
     const password = request.password ?? null;
     if (request.kind === 'protected' && !password) {
-      throw new FieldValidationException({ password: ['password is required for a protected room'] });
+      throw new FieldValidationException([fieldProblem('password', 'room.password_required')]);
     }
     if (password && !isCodedRoom(request.kind)) {
-      throw new FieldValidationException({ password: [`a ${request.kind} room has no password`] });
+      throw new FieldValidationException([
+        fieldProblem('password', 'room.password_not_allowed', { kind: request.kind }),
+      ]);
     }
     if (request.kind === 'ephemeral' && request.retentionDays) {
-      throw new FieldValidationException({ retentionDays: ['an ephemeral room stores no messages to keep'] });
+      throw new FieldValidationException([fieldProblem('retentionDays', 'room.ephemeral_no_retention')]);
     }
     const now = this.clock.now();
     const room = await this.rooms.createRoom(
@@ -182,7 +177,7 @@ export class RoomsService {
     const { room, membership } = await this.requireVisible(roomId, principal);
     const settings = Object.entries(request).filter(([key, value]) => key !== 'archived' && value !== undefined);
     if (settings.length && !isRoomManager(membership?.role)) {
-      throw new ForbiddenException("only the room's owner and moderators change its settings");
+      throw apiError('room.settings_forbidden');
     }
     const patch: Partial<RoomEntity> = {};
     const changed: Record<string, unknown> = {};
@@ -199,24 +194,26 @@ export class RoomsService {
     }
     if (request.retentionDays !== undefined && request.retentionDays !== room.retentionDays) {
       if (room.kind === 'ephemeral' && request.retentionDays !== null) {
-        throw new FieldValidationException({ retentionDays: ['an ephemeral room stores no messages to keep'] });
+        throw new FieldValidationException([fieldProblem('retentionDays', 'room.ephemeral_no_retention')]);
       }
       patch.retentionDays = request.retentionDays;
       changed.retentionDays = { from: room.retentionDays, to: request.retentionDays };
     }
     if (request.password !== undefined) {
       if (!isCodedRoom(room.kind)) {
-        throw new FieldValidationException({ password: [`a ${room.kind} room has no password`] });
+        throw new FieldValidationException([
+          fieldProblem('password', 'room.password_not_allowed', { kind: room.kind }),
+        ]);
       }
       if (request.password === null && room.kind === 'protected') {
-        throw new FieldValidationException({ password: ['a protected room always has a password'] });
+        throw new FieldValidationException([fieldProblem('password', 'room.password_kept')]);
       }
       patch.passwordHash = request.password === null ? null : await this.crypto.hashPassword(request.password);
       changed.entry = request.password === null ? 'password removed' : 'password changed';
     }
     const archive = request.archived !== undefined && request.archived !== (room.archivedAt !== null);
     if (archive && principal.role !== 'admin' && membership?.role !== 'owner') {
-      throw new ForbiddenException('only the owner or an admin archives a room');
+      throw apiError('room.archive_forbidden');
     }
     const now = this.clock.now();
     if (Object.keys(patch).length) {
@@ -243,7 +240,7 @@ export class RoomsService {
   async delete(roomId: number, principal: UserPrincipal, actor: Actor): Promise<void> {
     const { room, membership } = await this.requireVisible(roomId, principal);
     if (principal.role !== 'admin' && membership?.role !== 'owner') {
-      throw new ForbiddenException('only the owner or an admin deletes a room');
+      throw apiError('room.delete_forbidden');
     }
     await this.remove(room, actor);
   }
@@ -254,7 +251,7 @@ export class RoomsService {
     const room = await this.requireRoom(roomId);
     const membership = await this.rooms.member(roomId, principal.userId);
     if (membership) return this.get(roomId, principal);
-    if (room.kind !== 'public') throw new ForbiddenException('only a public room is joined without a code');
+    if (room.kind !== 'public') throw apiError('room.join_needs_code');
     this.refuseArchived(room);
     await this.addMembership(room, principal.userId, 'member', actor, 'room.joined');
     return this.get(roomId, principal);
@@ -269,7 +266,7 @@ export class RoomsService {
       await this.joinFailuresPerUser.retryAfterSeconds(userKey, now),
       roomKey ? await this.joinFailuresPerRoom.retryAfterSeconds(roomKey, now) : 0,
     );
-    if (wait > 0) throw new RetryLaterException(`too many wrong codes or passwords; try again in ${wait} s`, wait);
+    if (wait > 0) throw retryLater(wait, 'room.join_too_many', { seconds: wait });
     const reason = await this.joinProblem(room, password);
     if (reason || !room) {
       await this.joinFailuresPerUser.record(userKey, now);
@@ -279,7 +276,7 @@ export class RoomsService {
         target: room ? roomTarget(room) : null,
         details: { reason },
       });
-      throw new ForbiddenException(JOIN_REFUSED);
+      throw apiError('room.join_refused');
     }
     if (!(await this.rooms.member(room.id, principal.userId))) {
       await this.addMembership(room, principal.userId, 'member', actor, 'room.joined');
@@ -290,7 +287,7 @@ export class RoomsService {
   async leave(roomId: number, principal: UserPrincipal, actor: Actor): Promise<void> {
     const room = await this.requireRoom(roomId);
     const membership = await this.rooms.member(roomId, principal.userId);
-    if (!membership) throw new ForbiddenException('you are not a member of this room');
+    if (!membership) throw apiError('room.not_member');
     await this.dropMembership(room, membership, actor, 'room.left');
   }
 
@@ -305,17 +302,17 @@ export class RoomsService {
     const { room, membership: mine } = await this.requireManager(roomId, principal);
     this.refuseArchived(room);
     const account = await this.users.findAccount(userId);
-    if (!account || !account.enabled) throw new NotFoundException(`user ${userId} does not exist or is disabled`);
+    if (!account || !account.enabled) throw apiError('room.user_unavailable', { id: userId });
     const current = await this.rooms.member(roomId, userId);
     if (role !== 'member' && mine.role !== 'owner') {
-      throw new ForbiddenException('only the owner appoints moderators or hands the room over');
+      throw apiError('room.roles_owner_only');
     }
     if (!current) {
-      if (role === 'owner') throw new BadRequestException('hand a room over to one of its members');
+      if (role === 'owner') throw apiError('room.handover_members_only');
       await this.addMembership(room, userId, role, actor, 'room.member.added');
     } else if (current.role !== role) {
-      if (current.role === 'owner') throw new BadRequestException('the owner hands the room over to someone else');
-      if (mine.role !== 'owner') throw new ForbiddenException("only the owner changes a member's role");
+      if (current.role === 'owner') throw apiError('room.owner_hands_over');
+      if (mine.role !== 'owner') throw apiError('room.member_role_owner_only');
       if (role === 'owner') await this.rooms.handOver(roomId, principal.userId, userId);
       else await this.rooms.setRole(roomId, userId, role);
       await this.announceRole(room, userId, role, actor);
@@ -329,10 +326,10 @@ export class RoomsService {
     if (userId === principal.userId) return this.leave(roomId, principal, actor);
     const { room, membership: mine } = await this.requireManager(roomId, principal);
     const target = await this.rooms.member(roomId, userId);
-    if (!target) throw new NotFoundException(`user ${userId} is not a member of this room`);
-    if (target.role === 'owner') throw new ForbiddenException('the owner cannot be removed');
+    if (!target) throw apiError('room.user_not_member', { id: userId });
+    if (target.role === 'owner') throw apiError('room.owner_not_removable');
     if (target.role === 'moderator' && mine.role !== 'owner') {
-      throw new ForbiddenException('only the owner removes a moderator');
+      throw apiError('room.moderator_owner_only');
     }
     await this.dropMembership(room, target, actor, 'room.member.removed');
   }
@@ -347,9 +344,9 @@ export class RoomsService {
 
   async grantToken(roomId: number, tokenId: number, actor: Actor): Promise<RoomTokenResponse[]> {
     const room = await this.requireRoom(roomId);
-    if (room.kind === 'ephemeral') throw new BadRequestException('scripts cannot post into an ephemeral room');
+    if (room.kind === 'ephemeral') throw apiError('room.ephemeral_no_scripts');
     const token = (await this.tokens.list()).find((t) => t.id === tokenId && !t.revokedAt);
-    if (!token) throw new NotFoundException(`API token ${tokenId} does not exist or is revoked`);
+    if (!token) throw apiError('room.token_unavailable', { id: tokenId });
     if (await this.rooms.grantToken(roomId, tokenId, this.clock.now())) {
       await this.events.emit('room.token.granted', {
         actor,
@@ -364,7 +361,7 @@ export class RoomsService {
   async revokeToken(roomId: number, tokenId: number, actor: Actor): Promise<void> {
     const room = await this.requireRoom(roomId);
     if (!(await this.rooms.revokeToken(roomId, tokenId))) {
-      throw new NotFoundException(`API token ${tokenId} was not given this room`);
+      throw apiError('room.token_not_granted', { id: tokenId });
     }
     const name = (await this.tokens.list()).find((t) => t.id === tokenId)?.name ?? `#${tokenId}`;
     await this.events.emit('room.token.revoked', {
@@ -385,19 +382,19 @@ export class RoomsService {
     const room = await this.requireRoom(roomId);
     if (principal.kind === 'token') {
       if (await this.rooms.hasTokenGrant(roomId, principal.tokenId)) return { room, membership: null };
-      throw new ForbiddenException('this API token was not given this room');
+      throw apiError('room.token_not_given');
     }
     const membership = await this.rooms.member(roomId, principal.userId);
     if (membership) return { room, membership };
     if (principal.role === 'admin' && room.kind !== 'ephemeral') return { room, membership: null };
-    throw new ForbiddenException('you are not a member of this room');
+    throw apiError('room.not_member');
   }
 
   /** As requireReader, for posting: members and tokens given the room, never into an archived room. */
   async requireWriter(roomId: number, principal: Principal): Promise<RoomAccess> {
     const access = await this.requireReader(roomId, principal);
     if (principal.kind === 'user' && !access.membership) {
-      throw new ForbiddenException('you are not a member of this room');
+      throw apiError('room.not_member');
     }
     this.refuseArchived(access.room);
     return access;
@@ -486,16 +483,16 @@ export class RoomsService {
 
   private async refuseTakenName(name: string, exceptId: number | null): Promise<void> {
     const clash = await this.rooms.findByNameKey(roomNameKey(name));
-    if (clash && clash.id !== exceptId) throw new ConflictException(`a room named "${clash.name}" already exists`);
+    if (clash && clash.id !== exceptId) throw apiError('room.exists', { name: clash.name });
   }
 
   private refuseArchived(room: RoomEntity): void {
-    if (room.archivedAt !== null) throw new ConflictException('this room is archived: it is read-only');
+    if (room.archivedAt !== null) throw apiError('room.archived');
   }
 
   private async requireRoom(roomId: number): Promise<RoomEntity> {
     const room = await this.rooms.findRoom(roomId);
-    if (!room) throw new NotFoundException(`room ${roomId} does not exist`);
+    if (!room) throw apiError('room.not_found', { id: roomId });
     return room;
   }
 
@@ -504,7 +501,7 @@ export class RoomsService {
     const room = await this.requireRoom(roomId);
     const membership = await this.rooms.member(roomId, principal.userId);
     if (membership || principal.role === 'admin' || room.kind === 'public') return { room, membership };
-    throw new ForbiddenException('you are not a member of this room');
+    throw apiError('room.not_member');
   }
 
   private async requireManager(
@@ -514,7 +511,7 @@ export class RoomsService {
     const room = await this.requireRoom(roomId);
     const membership = await this.rooms.member(roomId, principal.userId);
     if (!membership || !isRoomManager(membership.role)) {
-      throw new ForbiddenException("only the room's owner and moderators manage its members");
+      throw apiError('room.members_forbidden');
     }
     return { room, membership };
   }

@@ -35,7 +35,8 @@ export class AdminBootstrapService implements OnApplicationBootstrap {
     try {
       await this.users.create({
         username: BUILTIN_ADMIN,
-        displayName: 'Administrator',
+        // Neutral in every language: the display name is the login until an admin renames it.
+        displayName: BUILTIN_ADMIN,
         role: 'admin',
         enabled: true,
         builtin: true,

@@ -1,15 +1,8 @@
-import {
-  BadRequestException,
-  ConflictException,
-  ForbiddenException,
-  Injectable,
-  NotFoundException,
-  UnauthorizedException,
-} from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { Role, UserResponse } from '@avisa/contracts';
 import { Actor, Principal } from '../common/actor';
 import { EventBus } from '../common/events/event-bus';
-import { RetryLaterException } from '../common/http/retry-later.exception';
+
 import { FieldValidationException } from '../common/http/validation';
 import { Clock } from '../common/system/clock';
 import { CryptoService } from '../common/system/crypto.service';
@@ -18,6 +11,7 @@ import { AppConfigService } from '../config/app-config.service';
 import { CreateUserDto, toUserResponse } from './dto/user.dto';
 import { UserEntity } from './user.entity';
 import { UsersRepository } from './users.repository';
+import { apiError, fieldError, fieldProblem, retryLater } from '../common/http/api-error';
 
 const WRONG_CURRENT_WINDOW_MS = 15 * 60_000;
 
@@ -66,7 +60,7 @@ export class UsersService {
 
   async create(dto: CreateUserDto, actor: Actor): Promise<UserResponse> {
     if (await this.users.findByUsername(dto.username)) {
-      throw new ConflictException(`username "${dto.username}" is already taken`);
+      throw apiError('user.exists', { username: dto.username });
     }
     const now = this.clock.now();
     const user = await this.users.create({
@@ -108,8 +102,8 @@ export class UsersService {
   async changeRole(id: number, role: Role, actor: Actor): Promise<UserResponse> {
     const user = await this.require(id);
     if (user.role === role) return toUserResponse(user);
-    if (user.builtin) throw new ForbiddenException('the built-in admin cannot be demoted');
-    if (user.id === actor.id && actor.kind === 'user') throw new ForbiddenException('you cannot change your own role');
+    if (user.builtin) throw apiError('user.builtin_demote');
+    if (user.id === actor.id && actor.kind === 'user') throw apiError('user.own_role');
     await this.users.update(id, { role, updatedAt: this.clock.now() });
     await this.revokeSessions(user, actor, 'role changed', null);
     await this.events.emit('user.role.changed', {
@@ -123,9 +117,9 @@ export class UsersService {
   async setEnabled(id: number, enabled: boolean, actor: Actor): Promise<UserResponse> {
     const user = await this.require(id);
     if (user.enabled === enabled) return toUserResponse(user);
-    if (!enabled && user.builtin) throw new ForbiddenException('the built-in admin cannot be disabled');
+    if (!enabled && user.builtin) throw apiError('user.builtin_disable');
     if (!enabled && user.id === actor.id && actor.kind === 'user') {
-      throw new ForbiddenException('you cannot disable your own account');
+      throw apiError('user.own_disable');
     }
     await this.users.update(id, { enabled, updatedAt: this.clock.now() });
     if (!enabled) await this.revokeSessions(user, actor, 'disabled', null);
@@ -135,28 +129,27 @@ export class UsersService {
 
   async delete(id: number, actor: Actor): Promise<void> {
     const user = await this.require(id);
-    if (user.builtin) throw new ForbiddenException('the built-in admin cannot be deleted');
-    if (user.id === actor.id && actor.kind === 'user')
-      throw new ForbiddenException('you cannot delete your own account');
+    if (user.builtin) throw apiError('user.builtin_delete');
+    if (user.id === actor.id && actor.kind === 'user') throw apiError('user.own_delete');
     await this.revokeSessions(user, actor, 'deleted', null);
     await this.users.delete(id);
     await this.events.emit('user.deleted', { actor, target: user.username, details: { role: user.role } });
   }
 
   async changeOwnPassword(principal: Principal, actor: Actor, current: string, next: string): Promise<void> {
-    if (principal.kind !== 'user') throw new ForbiddenException('API tokens have no password');
+    if (principal.kind !== 'user') throw apiError('auth.token_has_no_password');
     const user = await this.require(principal.userId);
     const key = `user:${user.id}`;
     const wait = await this.wrongCurrent.retryAfterSeconds(key, this.clock.now());
     if (wait > 0) {
-      throw new RetryLaterException(`too many wrong current passwords; try again in ${Math.ceil(wait / 60)} min`, wait);
+      throw retryLater(wait, 'password.current_too_many', { minutes: Math.ceil(wait / 60) });
     }
     if (!(await this.crypto.verifyPassword(current, user.passwordHash))) {
       await this.refuseWrongCurrent(user, actor, key);
     }
     this.refuseSameAsUsername(user, next, 'newPassword');
     if (await this.crypto.verifyPassword(next, user.passwordHash)) {
-      throw new BadRequestException('newPassword must differ from the current password');
+      throw fieldError('newPassword', 'password.same_as_current');
     }
     await this.users.update(user.id, {
       passwordHash: await this.crypto.hashPassword(next),
@@ -181,17 +174,15 @@ export class UsersService {
     });
     if (locked) {
       await this.revokeSessions(user, actor, 'too many wrong current passwords', null);
-      throw new UnauthorizedException(
-        `currentPassword is wrong; after ${this.maxWrongCurrent} wrong tries your sessions were ended: log in again`,
-      );
+      throw fieldError('currentPassword', 'password.current_wrong_sessions_ended', { max: this.maxWrongCurrent });
     }
-    throw new UnauthorizedException('currentPassword is wrong');
+    throw fieldError('currentPassword', 'password.current_wrong');
   }
 
   /** A policy violation like the DTO's own checks: 400 naming the field, not a 409 conflict. */
   private refuseSameAsUsername(user: UserEntity, password: string, field: string): void {
     if (password.toLowerCase() === user.username) {
-      throw new FieldValidationException({ [field]: [`${field} must not be the same as the username`] });
+      throw new FieldValidationException([fieldProblem(field, 'password.same_as_username', { field })]);
     }
   }
 
@@ -207,7 +198,7 @@ export class UsersService {
 
   private async require(id: number): Promise<UserEntity> {
     const user = await this.users.findById(id);
-    if (!user) throw new NotFoundException(`user ${id} does not exist`);
+    if (!user) throw apiError('user.not_found', { id });
     return user;
   }
 }

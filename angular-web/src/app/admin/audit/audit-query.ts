@@ -1,5 +1,6 @@
-import type { AuditEventResponse, AuditExportQuery } from '@avisa/contracts';
+import type { AuditExportQuery } from '@avisa/contracts';
 import esAdmin from '../../../i18n/es/admin.json';
+import esAuditDetails from '../../../i18n/es/audit-details.json';
 
 /** What the filter fields hold: `datetime-local` values (local time) and free text. */
 export interface AuditFilterValue {
@@ -36,18 +37,13 @@ export function actionKey(action: string): string {
 }
 
 const LABELLED_ACTIONS = new Set(Object.keys(esAdmin.audit.actions));
+const MORE_LABELLED_ACTIONS = new Set(Object.keys(esAuditDetails.auditDetails.actions));
 
 /** Translation key of an action's label, or null for an action this version of the app does not know. */
 export function actionLabelKey(action: string): string | null {
   const key = actionKey(action);
-  return LABELLED_ACTIONS.has(key) ? `audit.actions.${key}` : null;
-}
-
-/** `role: operator · enabled: false`, short enough for a table cell. */
-export function compactDetails(details: AuditEventResponse['details']): string {
-  return Object.entries(details)
-    .map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`)
-    .join(' · ');
+  if (LABELLED_ACTIONS.has(key)) return `audit.actions.${key}`;
+  return MORE_LABELLED_ACTIONS.has(key) ? `auditDetails.actions.${key}` : null;
 }
 
 /** `m:ss`. */

@@ -42,6 +42,7 @@ async function setup(first: AuditPage) {
 
 const byTestId = <T extends HTMLElement = HTMLElement>(el: Element, id: string) =>
   el.querySelector<T>(`[data-testid="${id}"]`);
+const allByTestId = (el: Element, id: string) => [...el.querySelectorAll<HTMLElement>(`[data-testid="${id}"]`)];
 
 /** The table body from top to bottom: row ids, and "line" where the last-read line is. */
 const bodyOrder = (el: HTMLElement) =>
@@ -80,7 +81,8 @@ describe('AuditComponent', () => {
     expect(first.textContent).toContain('Usuario creado');
     expect(first.textContent).toContain('user-3');
     expect(first.textContent).toContain('10.0.0.9');
-    expect(first.textContent).toContain('role: operator');
+    expect(first.textContent).toContain('Rol: operador');
+    expect(first.textContent).not.toContain('user.created');
   });
 
   it('draws the last-read line after the unread rows and keeps it there after a refresh', async () => {
@@ -241,22 +243,34 @@ describe('AuditComponent', () => {
     expect(error.textContent).toContain('admins only');
   });
 
-  it('expands the compact details into the full JSON', async () => {
+  it('says the details as labelled values in Spanish, and expands them one per line', async () => {
     const { fixture, el } = await setup({
       ...page([], null),
-      items: [event(1, { details: { from: 'operator', to: 'admin', nested: { a: 1 } } })],
-      total: 1,
+      items: [
+        event(3, {
+          action: 'audit.exported',
+          details: { filters: { q: 'retract', from: '2026-11-20T08:00:00.000Z' }, rows: 1, truncated: false },
+        }),
+        event(2, { action: 'message.retracted', details: { toldSites: 6 } }),
+        event(1, { action: 'auth.login.failed', details: { reason: 'wrong password', nested: { a: 1 } } }),
+      ],
+      total: 3,
     });
-    expect(byTestId(el, 'audit-row')!.textContent).toContain('from: operator · to: admin · nested: {"a":1}');
-    const toggle = byTestId(el, 'audit-details-toggle')!;
+    const [exported, retracted, failed] = allByTestId(el, 'audit-details').map((d) => d.textContent!.trim());
+    expect(exported).toMatch(
+      /^Filtros: Texto: «retract», Desde: 20\/11\/(20)?26,? \d{1,2}:00:00 · Filas: 1 · Recortado: No$/,
+    );
+    expect(retracted).toBe('Sitios avisados: 6');
+    expect(failed).toBe('Motivo: contraseña incorrecta · «nested»: «a»: 1');
+    for (const text of [exported, retracted, failed]) expect(text).not.toMatch(/reason|toldSites|truncated|\{"/);
+
+    const toggle = allByTestId(el, 'audit-details-toggle')[2];
     expect(toggle.getAttribute('aria-expanded')).toBe('false');
     toggle.click();
     await fixture.whenStable();
     expect(toggle.getAttribute('aria-expanded')).toBe('true');
-    expect(JSON.parse(byTestId(el, 'audit-details-full')!.textContent!)).toEqual({
-      from: 'operator',
-      to: 'admin',
-      nested: { a: 1 },
-    });
+    const full = byTestId(el, 'audit-details-full')!;
+    expect([...full.querySelectorAll('dt')].map((dt) => dt.textContent)).toEqual(['Motivo', '«nested»']);
+    expect([...full.querySelectorAll('dd')].map((dd) => dd.textContent)).toEqual(['contraseña incorrecta', '«a»: 1']);
   });
 });

@@ -6,12 +6,15 @@ import { MatPaginatorModule } from '@angular/material/paginator';
 import type { AuditEventResponse, AuditExportQuery, AuditPage } from '@avisa/contracts';
 import { type Observable, catchError, interval, tap, throwError } from 'rxjs';
 import { toApiProblem } from '../../core/api-error';
+import { bundledText } from '../../core/api-error-text';
+import { LanguageService } from '../../core/i18n';
+import { type DetailItem, type DetailWords, describeDetails } from './audit-details';
 import { apiAction, apiResource } from '../../core/api-resource';
 import { downloadText } from '../../core/download';
 import { Notifier } from '../../core/notifier';
 import { AuditApi } from './audit.api';
 import { columnsOf } from '../../core/ui/table-head.component';
-import { EMPTY_FILTERS, actionLabelKey, attachmentName, clock, compactDetails, toAuditQuery } from './audit-query';
+import { EMPTY_FILTERS, actionLabelKey, attachmentName, clock, toAuditQuery } from './audit-query';
 import { SCREEN_KIT, FORM_KIT } from '../../core/ui/kit';
 import { Paging } from '../../core/ui/paging.directive';
 
@@ -34,6 +37,7 @@ export class AuditComponent {
   private readonly api = inject(AuditApi);
   private readonly notifier = inject(Notifier);
   private readonly document = inject(DOCUMENT);
+  private readonly language = inject(LanguageService);
 
   protected readonly columns = columnsOf('audit.columns', ['at', 'user', 'action', 'target', 'ip', 'details']);
   protected readonly filters = inject(FormBuilder).nonNullable.group({ ...EMPTY_FILTERS });
@@ -49,6 +53,11 @@ export class AuditComponent {
   protected readonly marking = apiAction();
   protected readonly expanded = signal<ReadonlySet<number>>(new Set());
   protected readonly countdown = computed(() => clock(this.secondsLeft()));
+  /** Each event's details as labelled values in the app's language, said again when the language changes. */
+  protected readonly described = computed(() => {
+    const words = this.detailWords();
+    return new Map(this.items().map((e) => [e.id, describeDetails(e.details, words)]));
+  });
 
   /** Where the line goes: before the first row already read, unless that row opens a later page. */
   protected readonly lineIndex = computed(() => {
@@ -143,15 +152,24 @@ export class AuditComponent {
     return actionLabelKey(action);
   }
 
-  protected hasDetails(e: AuditEventResponse): boolean {
-    return Object.keys(e.details).length > 0;
+  protected detailsOf(e: AuditEventResponse): DetailItem[] {
+    return this.described().get(e.id) ?? [];
   }
 
-  protected compact(e: AuditEventResponse): string {
-    return compactDetails(e.details);
+  /** `Motivo: contraseña incorrecta · Sitios avisados: 6`, short enough for a table cell. */
+  protected compact(items: DetailItem[]): string {
+    return items.map((item) => `${item.label}: ${item.value}`).join(' · ');
   }
 
-  protected pretty(e: AuditEventResponse): string {
-    return JSON.stringify(e.details, null, 2);
+  private detailWords(): DetailWords {
+    const language = this.language.language();
+    const locale = this.language.locale();
+    const dates = new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'medium' });
+    const numbers = new Intl.NumberFormat(locale);
+    return {
+      translate: (key, params) => bundledText(language, key, params),
+      dateTime: (iso) => dates.format(new Date(iso)),
+      number: (value) => numbers.format(value),
+    };
   }
 }

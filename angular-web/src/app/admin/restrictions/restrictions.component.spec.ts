@@ -130,10 +130,15 @@ describe('RestrictionsComponent', () => {
     await tick('restriction-toggle');
     await tickGroup('zona norte');
     await tick('restriction-save');
-    http.expectOne('/api/v1/users/2/restrictions').flush(...serverError(404, 'no such group: "zona norte"'));
+    http.expectOne('/api/v1/users/2/restrictions').flush(
+      ...serverError(404, 'no such group: "zona norte"', {
+        code: 'group.unknown_groups',
+        params: { names: ['zona norte'] },
+      }),
+    );
     await stable();
     const error = el.querySelector('fieldset [data-testid="api-error"]');
-    expect(error?.textContent).toContain('no such group');
+    expect(error?.textContent?.trim()).toBe('No existen estos grupos: «zona norte».');
   });
 
   it('shows a refusal about the operator next to the save button', async () => {

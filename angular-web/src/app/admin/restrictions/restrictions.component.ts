@@ -139,7 +139,7 @@ export class RestrictionsComponent {
         this.notifier.info('restrictions.saved', { name: user.displayName });
       },
       problem: (problem) => {
-        if (problem.status === 404 && problem.detail.startsWith('no such group')) this.groupProblem.set(problem);
+        if (problem.code === 'group.unknown_groups') this.groupProblem.set(problem);
         else this.saving.problem.set(problem);
       },
     });

@@ -10,7 +10,11 @@ import type { ApiProblem } from '../api-error';
   template: `
     @if (problem(); as p) {
       <p class="av-error" role="alert" data-testid="api-error">
-        {{ p.leadKey | transloco: { seconds: p.retryAfterSeconds ?? 0, minutes: minutes(p) } }}
+        @if (p.leadKey) {
+          <span class="lead">{{
+            p.leadKey | transloco: { seconds: p.retryAfterSeconds ?? 0, minutes: minutes(p) }
+          }}</span>
+        }
         @if (p.detail) {
           <span class="detail">{{ p.detail }}</span>
         }
@@ -21,7 +25,7 @@ import type { ApiProblem } from '../api-error';
     p {
       margin: 8px 0;
     }
-    .detail::before {
+    .lead + .detail::before {
       content: ' — ';
     }
   `,

@@ -323,6 +323,30 @@ describe('ComposeComponent', () => {
     expect(el.querySelector('[data-testid="compose-result"]')).toBeNull();
   });
 
+  it('says once, in Spanish and under the name, that a site does not exist', async () => {
+    const { fixture, http, el } = await setup();
+    await click(fixture, toggle(el, 'target-receiver'));
+    await type(fixture, byTestId<HTMLInputElement>(el, 'compose-target-name'), 'farmacia-fantasma');
+    await type(fixture, byTestId<HTMLTextAreaElement>(el, 'compose-text'), 'Hola');
+    await click(fixture, byTestId(el, 'compose-send'));
+    http.expectOne('/api/v1/messages').flush(
+      ...serverError(404, 'site "farmacia-fantasma" does not exist', {
+        code: 'site.not_found',
+        params: { name: 'farmacia-fantasma' },
+        field: 'target.name',
+      }),
+    );
+    await fixture.whenStable();
+
+    const nameField = byTestId(el, 'compose-target-name').closest('mat-form-field') as HTMLElement;
+    expect(byTestId(nameField, 'compose-name-error').textContent!.trim()).toBe(
+      'El sitio «farmacia-fantasma» no existe.',
+    );
+    expect(el.querySelector('[data-testid="api-error"]')).toBeNull();
+    expect(el.textContent).not.toContain('Ya no existe');
+    expect(el.textContent).not.toContain('does not exist');
+  });
+
   it('offers the sites that match what is typed, with their state', async () => {
     const { fixture, el } = await setup();
     await click(fixture, toggle(el, 'target-receiver'));

@@ -203,6 +203,9 @@ export class ComposeComponent {
     const fields = fieldProblems(p, 'target');
     return fields.length || !p ? fields : [p.detail];
   });
+  /** A refused site or group is said once, under the name field, not again below the form. */
+  private readonly refusedOnName = signal(false);
+  protected readonly formProblem = computed(() => (this.refusedOnName() ? null : this.sending.problem()));
   protected readonly textProblems = computed(() => fieldProblems(this.sending.problem(), 'text'));
   protected readonly priorityProblems = computed(() => fieldProblems(this.sending.problem(), 'priority'));
   protected readonly ttlProblems = computed(() => fieldProblems(this.sending.problem(), 'ttlSeconds'));
@@ -318,6 +321,7 @@ export class ComposeComponent {
     };
     const targetRefused =
       kind !== 'all' && [403, 404, 409].includes(problem.status) && !Object.keys(problem.fields).length;
+    this.refusedOnName.set(targetRefused);
     flag(this.form.controls.name, kind !== 'all' && (fieldProblems(problem, 'target').length > 0 || targetRefused));
     flag(this.form.controls.text, this.textProblems().length > 0);
     flag(this.form.controls.priority, this.priorityProblems().length > 0);

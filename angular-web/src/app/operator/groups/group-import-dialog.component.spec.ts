@@ -3,7 +3,7 @@ import { type HttpRequest } from '@angular/common/http';
 import { HttpTestingController } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { MatDialogRef } from '@angular/material/dialog';
-import type { GroupImportReport } from '@avisa/contracts';
+import type { ErrorParams, GroupImportReport, ImportProblem } from '@avisa/contracts';
 import { vi } from 'vitest';
 import { GroupImportDialogComponent } from './group-import-dialog.component';
 
@@ -47,6 +47,10 @@ function report(over: Partial<GroupImportReport>): GroupImportReport {
   return { file: null, imported: false, groups: 0, members: 0, errors: [], warnings: [], ...over };
 }
 
+function problem(line: number, code: string, params: ErrorParams, message: string): ImportProblem {
+  return { line, code, params, message };
+}
+
 describe('GroupImportDialogComponent', () => {
   afterEach(() => TestBed.inject(HttpTestingController).verify());
 
@@ -74,9 +78,19 @@ describe('GroupImportDialogComponent', () => {
         groups: 2,
         members: 3,
         errors: [
-          { line: 1, message: 'group "norte" has no members' },
-          { line: 2, message: 'member "<b>x</b>" may contain only letters, digits, ".", "_" and "-"' },
-          { line: 2, message: 'member "f-a" is listed twice in group "sur"' },
+          problem(1, 'group.no_members', { name: 'norte' }, 'group "norte" has no members'),
+          problem(
+            2,
+            'group.member_invalid',
+            { member: '<b>x</b>', problem: 'pattern', min: 2, max: 64 },
+            'member "<b>x</b>" may contain only letters, digits, ".", "_" and "-"',
+          ),
+          problem(
+            2,
+            'group.member_twice',
+            { member: 'f-a', name: 'sur' },
+            'member "f-a" is listed twice in group "sur"',
+          ),
         ],
       }),
     );
@@ -99,15 +113,25 @@ describe('GroupImportDialogComponent', () => {
     expect(request.request.headers.get('Content-Type')).toBe('text/csv');
     expect(request.request.params.has('filename')).toBe(false);
     request.flush(
-      ...serverError(400, 'nothing was imported: 2 problem(s), see report.errors', {
+      ...serverError(400, 'nothing was imported: 3 problem(s), see report.errors', {
+        code: 'group.import_refused',
+        params: { count: 3 },
         report: report({
           groups: 2,
           members: 3,
           errors: [
-            { line: 2, message: 'group "zona norte" already exists' },
-            { line: 3, message: 'group "zona sur" has no members' },
+            problem(2, 'group.already_exists', { name: 'zona norte' }, 'group "zona norte" already exists'),
+            problem(3, 'group.no_members', { name: 'zona sur' }, 'group "zona sur" has no members'),
+            problem(4, 'group.from_a_newer_server', {}, 'something this app cannot say yet'),
           ],
-          warnings: [{ line: 2, message: '"farmacia-2" is not a known site (imported anyway)' }],
+          warnings: [
+            problem(
+              2,
+              'group.unknown_member',
+              { member: 'farmacia-2' },
+              '"farmacia-2" is not a known site (imported anyway)',
+            ),
+          ],
         }),
       }),
     );
@@ -115,11 +139,12 @@ describe('GroupImportDialogComponent', () => {
 
     expect(byTestId(el, 'import-refused')!.textContent).toContain('No se ha importado nada');
     expect(allByTestId(el, 'import-error').map((e) => e.textContent!.trim())).toEqual([
-      'Línea 2: group "zona norte" already exists',
-      'Línea 3: group "zona sur" has no members',
+      'Línea 2: El grupo «zona norte» ya existe.',
+      'Línea 3: El grupo «zona sur» no tiene miembros.',
+      'Línea 4: something this app cannot say yet',
     ]);
     expect(allByTestId(el, 'import-warning').map((e) => e.textContent!.trim())).toEqual([
-      'Línea 2: "farmacia-2" is not a known site (imported anyway)',
+      'Línea 2: «farmacia-2» no es un sitio conocido (se importa igualmente).',
     ]);
     expect(byTestId(el, 'import-success')).toBeNull();
 
@@ -147,14 +172,21 @@ describe('GroupImportDialogComponent', () => {
         imported: true,
         groups: 2,
         members: 3,
-        warnings: [{ line: 3, message: '"farmacia-3" is not a known site (imported anyway)' }],
+        warnings: [
+          problem(
+            3,
+            'group.unknown_member',
+            { member: 'farmacia-3' },
+            '"farmacia-3" is not a known site (imported anyway)',
+          ),
+        ],
       }),
     );
     await fixture.whenStable();
 
     expect(byTestId(el, 'import-success')!.textContent).toContain('Importación completada. Grupos: 2 · Miembros: 3.');
     expect(allByTestId(el, 'import-warning').map((e) => e.textContent!.trim())).toEqual([
-      'Línea 3: "farmacia-3" is not a known site (imported anyway)',
+      'Línea 3: «farmacia-3» no es un sitio conocido (se importa igualmente).',
     ]);
     expect(byTestId(el, 'import-submit')).toBeNull();
     byTestId(el, 'import-close')!.click();

@@ -10,10 +10,11 @@ import {
   signal,
 } from '@angular/core';
 import { MatDialogModule, MatDialogRef } from '@angular/material/dialog';
-import type { GroupImportReport } from '@avisa/contracts';
+import type { GroupImportReport, ImportProblem } from '@avisa/contracts';
 import { apiAction, textCheck } from '../../core/api-resource';
 import { GroupsApi } from './groups.api';
 import { previewLines } from './import-problems';
+import { reportLineText } from '../../core/api-error';
 import { SCREEN_KIT, FORM_KIT } from '../../core/ui/kit';
 import { columnsOf } from '../../core/ui/table-head.component';
 
@@ -73,6 +74,10 @@ export class GroupImportDialogComponent {
   protected textTyped(event: Event): void {
     this.fileName.set(null);
     this.setText((event.target as HTMLTextAreaElement).value);
+  }
+
+  protected lineText(problem: ImportProblem): string {
+    return reportLineText(problem);
   }
 
   protected lineLabel(line: number): string {

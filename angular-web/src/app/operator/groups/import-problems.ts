@@ -1,9 +1,10 @@
-import { type GroupImportReport, NAME_PROBLEM_TEXT } from '@avisa/contracts';
+import type { GroupImportReport } from '@avisa/contracts';
+import { reportLineText } from '../../core/api-error';
 
 export type ImportProblemKey =
   'emptyName' | 'nameTooLong' | 'repeatedGroup' | 'noMembers' | 'repeatedMember' | 'badMember';
 
-/** One of the server's import messages, with a translation key (`groups.import.problems.*`) where there is one. */
+/** A report line: its short preview wording (`groups.import.problems.*`) where there is one, else its text. */
 export interface ImportProblem {
   key: ImportProblemKey | null;
   params: Record<string, string | number>;
@@ -18,22 +19,22 @@ export interface ImportLine {
   problems: ImportProblem[];
 }
 
-const NAME_TEXTS = Object.values(NAME_PROBLEM_TEXT).map((text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-const RULES: [RegExp, ImportProblemKey, (m: RegExpExecArray) => Record<string, string | number>][] = [
-  [/^the group name is empty$/, 'emptyName', () => ({})],
-  [/^group name ".*" is longer than (\d+) characters$/s, 'nameTooLong', (m) => ({ max: Number(m[1]) })],
-  [/^group ".*" also appears on line (\d+)$/s, 'repeatedGroup', (m) => ({ line: Number(m[1]) })],
-  [/^group ".*" has no members$/s, 'noMembers', () => ({})],
-  [/^member "(.*)" is listed twice in group ".*"$/s, 'repeatedMember', (m) => ({ member: m[1] })],
-  [new RegExp(`^member "(.*)" (?:${NAME_TEXTS.join('|')})$`, 's'), 'badMember', (m) => ({ member: m[1] })],
-];
+/** The short wording of the preview table, where the row already shows the group; by the report line's code. */
+const PREVIEW_KEYS: Record<string, ImportProblemKey> = {
+  'group.name_empty': 'emptyName',
+  'group.name_too_long': 'nameTooLong',
+  'group.repeated': 'repeatedGroup',
+  'group.no_members': 'noMembers',
+  'group.member_twice': 'repeatedMember',
+  'group.member_invalid': 'badMember',
+};
 
-export function toImportProblem(message: string): ImportProblem {
-  for (const [pattern, key, params] of RULES) {
-    const m = pattern.exec(message);
-    if (m) return { key, params: params(m), message };
-  }
-  return { key: null, params: {}, message };
+export function toImportProblem(problem: GroupImportReport['errors'][number]): ImportProblem {
+  const key = PREVIEW_KEYS[problem.code] ?? null;
+  const params = Object.fromEntries(
+    Object.entries(problem.params ?? {}).filter((e): e is [string, string | number] => typeof e[1] !== 'object'),
+  );
+  return { key, params, message: reportLineText(problem) };
 }
 
 /** Every line of the server's dry run: each group with its members, and the errors of that line, in line order. */
@@ -42,7 +43,7 @@ export function previewLines(report: GroupImportReport): ImportLine[] {
   for (const g of report.preview ?? []) lines.set(g.line, { ...g, name: g.displayName ?? g.name, problems: [] });
   for (const e of report.errors) {
     const line = lines.get(e.line) ?? { line: e.line, name: '', members: [], problems: [] };
-    line.problems.push(toImportProblem(e.message));
+    line.problems.push(toImportProblem(e));
     lines.set(e.line, line);
   }
   return [...lines.values()].sort((a, b) => a.line - b.line);

@@ -1,5 +1,5 @@
-import { BadRequestException } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
+import { apiError } from './api-error';
 
 /**
  * Our deepest request body nests 3 levels; 32 leaves room for any future shape, while a body nested thousands deep
@@ -26,7 +26,7 @@ export function jsonDepthLimit(max = MAX_JSON_DEPTH) {
   return (request: Request, _response: Response, next: NextFunction): void => {
     const body: unknown = request.body;
     if (body !== null && typeof body === 'object' && jsonDepth(body, max) > max) {
-      next(new BadRequestException(`request body is nested deeper than ${max} levels`));
+      next(apiError('request.too_deep', { max }));
       return;
     }
     next();

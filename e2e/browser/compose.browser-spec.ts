@@ -33,17 +33,23 @@ describe('browser: compose', () => {
   const operator: Credentials = { username: 'marta', password: 'Marta-Turno-2026' };
   const SITES = { 'farmacia-norte': 'Farmacia del Norte', 'farmacia-sur': 'Farmacia Sur' } as const;
   const sockets = new Map<string, TestSocket>();
+  const keys = new Map<string, string>();
+
+  /** A simulated site that confirms each alert it gets, as the receiver does. */
+  const connectSite = async (name: string) => {
+    const socket = openSocket(server, '/receivers', { name, key: keys.get(name)!, clientVersion: 'e2e-site/1.0' });
+    socket.socket.on('alert', (a: AlertPayload) => void socket.receipt(a.id, 'delivered').catch(() => {}));
+    await socket.connected();
+    sockets.set(name, socket);
+  };
 
   beforeAll(async () => {
     server = await startWebServer();
     admin = await server.loginAdmin();
     await createOperator(server, admin, operator, 'Marta Gil');
     for (const [name, displayName] of Object.entries(SITES)) {
-      const key = await createSite(server, admin, name, displayName);
-      const socket = openSocket(server, '/receivers', { name, key, clientVersion: 'e2e-site/1.0' });
-      socket.socket.on('alert', (a: AlertPayload) => void socket.receipt(a.id, 'delivered').catch(() => {}));
-      await socket.connected();
-      sockets.set(name, socket);
+      keys.set(name, await createSite(server, admin, name, displayName));
+      await connectSite(name);
     }
   });
   afterAll(async () => {
@@ -163,5 +169,47 @@ describe('browser: compose', () => {
     await page.getByTestId('result-detail').click();
     expect(await textOf(page.getByTestId('detail-text'), template)).toBe(template);
     await page.getByTestId('detail-template').waitFor();
+  });
+
+  it('sends a scheduled alert whose time came while the server was stopped once it is back, once, and moves it from the scheduled list to the history', async () => {
+    const sendAt = new Date(Date.now() + 3_000).toISOString();
+    const text = 'Tras el corte, {sitio}: comprobad la cadena de frío';
+    const scheduled = await server.api('POST', '/api/v1/messages', {
+      token: admin,
+      body: { target: { kind: 'receiver', name: 'farmacia-sur' }, text, sendAt },
+    });
+    expect(scheduled.status).toBe(202);
+    const id = (scheduled.body as ScheduledMessageResponse).id;
+    const page = await openLoggedIn(browser, server, operator, '/operator/compose');
+    expect(await textOf(page.getByTestId('scheduled-text'), text)).toBe(text);
+
+    // The outage: the server stops before the alert's time and comes back after it, on the same data. The open page
+    // fails to reach it meanwhile, as any browser would.
+    browser.allow(/WebSocket connection to 'wss:\/\/127\.0\.0\.1:\d+\/socket\.io\/.*' failed/);
+    browser.allow(/Failed to load resource: net::ERR_CONNECTION_REFUSED/);
+    for (const socket of sockets.values()) socket.close();
+    const { dir, port } = server;
+    await server.stop();
+    await eventually(
+      () => Date.now(),
+      (now) => now > Date.parse(sendAt) + 500,
+      WAIT_MS,
+    );
+    server = await startWebServer({ dir, port });
+    await connectSite('farmacia-sur');
+
+    const got = await eventually(
+      () => sockets.get('farmacia-sur')!.alerts(id),
+      (alerts) => alerts.length > 0,
+      WAIT_MS,
+    );
+    expect(got.map((a) => a.text)).toEqual(['Tras el corte, Farmacia Sur: comprobad la cadena de frío']);
+    // The operator's page reconnects by itself; the history lists the alert as delivered, the scheduled list no more.
+    await page.goto('/operator/history');
+    const row = page.getByTestId('history-row').filter({ hasText: 'Tras el corte' });
+    expect(await textOf(row.getByTestId('history-delivered'), /^1\D+1$/)).toMatch(/^1\D+1$/);
+    await page.goto('/operator/compose');
+    await page.getByTestId('scheduled-empty').waitFor();
+    expect(sockets.get('farmacia-sur')!.alerts(id)).toHaveLength(1);
   });
 });

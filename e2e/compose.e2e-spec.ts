@@ -218,9 +218,12 @@ describe('compose: send later and templates', () => {
       DUE_WAIT_MS,
     );
     expect(failed).toMatchObject({ id, state: 'failed', problem: 'site "farmacia-cerrada" does not exist' });
-    expect(audited('message.schedule_failed', id)).toEqual([
-      expect.objectContaining({ actor_name: 'olga', target: 'receiver:farmacia-cerrada' }),
-    ]);
+    // The audit row follows the state change (written right after it, not in its transaction).
+    await passes(() => {
+      expect(audited('message.schedule_failed', id)).toEqual([
+        expect.objectContaining({ actor_name: 'olga', target: 'receiver:farmacia-cerrada' }),
+      ]);
+    }, WAIT_MS);
     expect((await api('PATCH', `/api/v1/messages/scheduled/${id}`, { text: 'otra' })).status).toBe(409);
     expect((await api('DELETE', `/api/v1/messages/scheduled/${id}`)).status).toBe(204);
     expect(await scheduledList()).toEqual([]);

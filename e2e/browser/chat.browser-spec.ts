@@ -115,7 +115,7 @@ describe('browser: chat', () => {
 
     await anaPage.getByTestId('members-button').click();
     await anaPage.getByTestId('remove-luis').click();
-    await anaPage.getByRole('button', { name: 'Quitar' }).last().click();
+    await anaPage.locator('mat-dialog-container').getByRole('button', { name: 'Quitar' }).click();
     expect(await textOf(luisPage.locator('mat-snack-bar-container'), 'Te han quitado')).toContain('Turno de noche');
     await luisPage.getByTestId('no-room').waitFor();
     expect(await roomLink(luisPage, 'Turno de noche').count()).toBe(0);

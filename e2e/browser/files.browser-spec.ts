@@ -74,7 +74,7 @@ describe('browser: shared files', () => {
     expect(await until(clean, (n) => n === 0)).toBe(0);
     expect(await row(adminPage, 'recall.pdf').getByTestId('release-file').count()).toBe(0);
     await row(adminPage, 'recall.pdf').getByTestId('delete-file').click();
-    await adminPage.getByRole('button', { name: 'Eliminar' }).last().click();
+    await adminPage.locator('mat-dialog-container').getByRole('button', { name: 'Eliminar' }).click();
     await row(adminPage, 'recall.pdf').waitFor({ state: 'detached' });
     await row(page, 'recall.pdf').waitFor({ state: 'detached' });
   });

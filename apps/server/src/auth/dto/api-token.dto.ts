@@ -18,7 +18,7 @@ export class CreateApiTokenDto implements CreateApiTokenRequest {
 
   /** The name people read ("Nagios monitorización"), kept as typed (trimmed); the key when omitted. */
   @IsOptional()
-  @IsDisplayName('displayName')
+  @IsDisplayName()
   displayName?: string;
 
   /** What the token may do. */

@@ -172,7 +172,8 @@ describe('browser: compose', () => {
   });
 
   it('sends a scheduled alert whose time came while the server was stopped once it is back, once, and moves it from the scheduled list to the history', async () => {
-    const sendAt = new Date(Date.now() + 3_000).toISOString();
+    // Far enough ahead for the page to list it first, even on a loaded machine; the outage then spans its time.
+    const sendAt = new Date(Date.now() + 20_000).toISOString();
     const text = 'Tras el corte, {sitio}: comprobad la cadena de frío';
     const scheduled = await server.api('POST', '/api/v1/messages', {
       token: admin,
@@ -193,7 +194,7 @@ describe('browser: compose', () => {
     await eventually(
       () => Date.now(),
       (now) => now > Date.parse(sendAt) + 500,
-      WAIT_MS,
+      30_000,
     );
     server = await startWebServer({ dir, port });
     await connectSite('farmacia-sur');

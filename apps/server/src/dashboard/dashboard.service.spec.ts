@@ -4,7 +4,7 @@ import { Clock } from '../common/system/clock';
 import { GroupAccessService, type GroupScope } from '../groups/group-access.service';
 import { MessagingService } from '../messaging/messaging.service';
 import { ReceiversService } from '../receivers/receivers.service';
-import { DashboardService, countPerDay, dayStarts, localDate } from './dashboard.service';
+import { DashboardService, dayStarts, localDate } from './dashboard.service';
 
 const operator: Principal = {
   kind: 'user',
@@ -24,16 +24,6 @@ describe('days in the server time zone', () => {
     const starts = dayStarts(now, 3);
     expect(starts.map(localDate)).toEqual(['2026-11-30', '2026-12-01', '2026-12-02']);
     expect(starts[2]).toBe(midnight(2026, 12, 2));
-  });
-
-  it('counts each time in the day it falls in, leaving out what came before the first day', () => {
-    const starts = dayStarts(midnight(2026, 12, 3) + 60_000, 3);
-    const times = [starts[0] - 1, starts[0], starts[1] - 1, starts[2] + 5, starts[2] + 6, starts[2] + 23 * 3600_000];
-    expect(countPerDay(times, starts)).toEqual([
-      { date: '2026-12-01', alerts: 2 },
-      { date: '2026-12-02', alerts: 0 },
-      { date: '2026-12-03', alerts: 3 },
-    ]);
   });
 });
 
@@ -55,7 +45,9 @@ describe('DashboardService', () => {
       offlineLongest: [],
     }));
     mocks.messaging.sentSince.mockImplementation(async () => ({ alerts: 2, copies: 8, read: 6 }));
-    mocks.messaging.sentTimesSince.mockImplementation(async () => [clock.now() - 1000, clock.now()]);
+    mocks.messaging.countPerPeriod.mockImplementation(async (starts) =>
+      starts.map((_, i) => (i === starts.length - 1 ? 2 : i % 2)),
+    );
     mocks.messaging.flaggedUnread.mockImplementation(async () => []);
     mocks.messaging.latest.mockImplementation(async () => []);
     return { sut, mocks, clock };
@@ -66,7 +58,8 @@ describe('DashboardService', () => {
     const answer = await sut.forCaller(operator);
     const todayStart = midnight(2026, 12, 3);
     expect(mocks.messaging.sentSince).toHaveBeenCalledWith(todayStart, { restricted: false });
-    expect(mocks.messaging.sentTimesSince).toHaveBeenCalledWith(midnight(2026, 11, 4), { restricted: false });
+    expect(mocks.messaging.countPerPeriod.mock.calls[0][0]).toEqual(dayStarts(clock.now(), 30));
+    expect(mocks.messaging.countPerPeriod.mock.calls[0][0][0]).toBe(midnight(2026, 11, 4));
     expect(answer.today).toEqual({
       since: new Date(todayStart).toISOString(),
       alerts: 2,
@@ -75,7 +68,8 @@ describe('DashboardService', () => {
       readRate: 0.75,
     });
     expect(answer.perDay).toHaveLength(30);
-    expect(answer.perDay[0].date).toBe('2026-11-04');
+    expect(answer.perDay[0]).toEqual({ date: '2026-11-04', alerts: 0 });
+    expect(answer.perDay[1]).toEqual({ date: '2026-11-05', alerts: 1 });
     expect(answer.perDay.at(-1)).toEqual({ date: '2026-12-03', alerts: 2 });
     expect(answer.generatedAt).toBe(new Date(clock.now()).toISOString());
     expect(answer.restricted).toBe(false);
@@ -92,7 +86,7 @@ describe('DashboardService', () => {
     expect(mocks.receivers.presenceSummary).toHaveBeenCalledWith(operator, 10);
     for (const call of [
       mocks.messaging.sentSince,
-      mocks.messaging.sentTimesSince,
+      mocks.messaging.countPerPeriod,
       mocks.messaging.flaggedUnread,
       mocks.messaging.latest,
     ]) {

@@ -4,7 +4,6 @@ import {
   DASHBOARD_LAST_ALERTS,
   DASHBOARD_OFFLINE_LISTED,
   DASHBOARD_URGENT_LISTED,
-  type DashboardDay,
   type DashboardResponse,
 } from '@avisa/contracts';
 import { Principal } from '../common/actor';
@@ -28,18 +27,6 @@ export function localDate(ms: number): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
-/** Counts sorted times into the days that start at `starts` (sorted); times before the first day are left out. */
-export function countPerDay(times: readonly number[], starts: readonly number[]): DashboardDay[] {
-  const counts = starts.map(() => 0);
-  let day = 0;
-  for (const at of times) {
-    if (at < starts[0]) continue;
-    while (day + 1 < starts.length && at >= starts[day + 1]) day += 1;
-    counts[day] += 1;
-  }
-  return starts.map((start, i) => ({ date: localDate(start), alerts: counts[i] }));
-}
-
 @Injectable()
 export class DashboardService {
   constructor(
@@ -54,10 +41,10 @@ export class DashboardService {
     const starts = dayStarts(now, DASHBOARD_DAYS);
     const todayStart = starts[starts.length - 1];
     const scope = await this.access.scopeOf(principal);
-    const [sites, today, times, urgentUnread, lastAlerts] = await Promise.all([
+    const [sites, today, perDay, urgentUnread, lastAlerts] = await Promise.all([
       this.receivers.presenceSummary(principal, DASHBOARD_OFFLINE_LISTED),
       this.messaging.sentSince(todayStart, scope),
-      this.messaging.sentTimesSince(starts[0], scope),
+      this.messaging.countPerPeriod(starts, scope),
       this.messaging.flaggedUnread(DASHBOARD_URGENT_LISTED, DASHBOARD_OFFLINE_LISTED, scope),
       this.messaging.latest(DASHBOARD_LAST_ALERTS, scope),
     ]);
@@ -75,7 +62,7 @@ export class DashboardService {
       },
       urgentUnread,
       lastAlerts,
-      perDay: countPerDay(times, starts),
+      perDay: starts.map((start, i) => ({ date: localDate(start), alerts: perDay[i] })),
     };
   }
 }

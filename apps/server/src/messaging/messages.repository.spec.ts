@@ -396,12 +396,11 @@ describe('MessagesRepository on a real SQLite file', () => {
       delivery('old', 's1', { state: 'read' }),
     ]);
     expect(await repository.sentSince(T0, undefined)).toEqual({ alerts: 3, copies: 6, read: 2 });
-    expect(await repository.createdSince(T0 - 86_400_000, undefined)).toEqual([
-      T0 - 86_400_000,
-      T0 + 1,
-      T0 + 2,
-      T0 + 3,
-    ]);
+    const day = 86_400_000;
+    expect(await repository.countPerPeriod([T0 - 2 * day, T0 - day, T0, T0 + 3])).toEqual([0, 1, 2, 1]);
+    expect(await repository.countPerPeriod([T0 - day + 1, T0 + 2])).toEqual([1, 2]);
+    expect(await repository.countPerPeriod([T0], { sender: 'otro', groupIds: [] })).toEqual([0]);
+    expect(await repository.countPerPeriod([])).toEqual([]);
     expect((await repository.latest(2)).map((m) => m.id)).toEqual(['gone', 'u']);
     // Read (s2) and withdrawn alerts are left out; an expired alert too.
     expect(await repository.flaggedUnread(T0 - 1, T0 + 10, 20)).toEqual([

@@ -625,13 +625,23 @@ export class MessagesRepository implements OnApplicationShutdown {
     return { alerts: count, copies: Number(sums?.copies ?? 0), read: Number(sums?.read ?? 0) };
   }
 
-  /** When each alert since `since` was created (and within `within`), oldest first. */
-  async createdSince(since: number, within?: GroupLimit): Promise<number[]> {
-    const rows = await this.since(this.messages.createQueryBuilder('m'), since, within)
-      .select('m.created_at', 'at')
-      .orderBy('m.created_at', 'ASC')
-      .getRawMany<{ at: string | number }>();
-    return rows.map((r) => Number(r.at));
+  /**
+   * How many alerts (within `within`) fall in each of the periods that start at `starts` (sorted): period i runs
+   * to the next start, the last one has no end. Counted by the database in one pass over the time index.
+   */
+  async countPerPeriod(starts: readonly number[], within?: GroupLimit): Promise<number[]> {
+    if (starts.length === 0) return [];
+    const query = this.since(this.messages.createQueryBuilder('m'), starts[0], within);
+    const params: Record<string, number> = {};
+    starts.forEach((start, i) => {
+      params[`p${i}`] = start;
+      const end = i + 1 < starts.length ? ` AND m.created_at < :p${i + 1}` : '';
+      const column = `SUM(CASE WHEN m.created_at >= :p${i}${end} THEN 1 ELSE 0 END)`;
+      if (i === 0) query.select(column, 'c0');
+      else query.addSelect(column, `c${i}`);
+    });
+    const row = await query.setParameters(params).getRawOne<Record<string, string | number | null>>();
+    return starts.map((_, i) => Number(row?.[`c${i}`] ?? 0));
   }
 
   /** The newest alerts (within `within`). */

@@ -342,9 +342,9 @@ export class MessagingService {
     return this.messages.sentSince(since, limitOf(scope));
   }
 
-  /** When each alert since `since` that `scope` sees was sent, oldest first. */
-  sentTimesSince(since: number, scope: GroupScope): Promise<number[]> {
-    return this.messages.createdSince(since, limitOf(scope));
+  /** How many alerts `scope` sees fall in each period that starts at `starts` (sorted; the last one open-ended). */
+  countPerPeriod(starts: readonly number[], scope: GroupScope): Promise<number[]> {
+    return this.messages.countPerPeriod(starts, limitOf(scope));
   }
 
   /** The newest alerts `scope` sees, with their counts. */

@@ -12,6 +12,7 @@ import { RoomAttachments1763950000000 } from './1763950000000-RoomAttachments';
 import { ScheduledMessages1763970000000 } from './1763970000000-ScheduledMessages';
 import { SiteDetails1763980000000 } from './1763980000000-SiteDetails';
 import { FlaggedUnreadIndex1763990000000 } from './1763990000000-FlaggedUnreadIndex';
+import { PendingFanouts1764000000000 } from './1764000000000-PendingFanouts';
 
 /** Every migration, oldest first; listed by class so a bundled build finds them too. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   ScheduledMessages1763970000000,
   SiteDetails1763980000000,
   FlaggedUnreadIndex1763990000000,
+  PendingFanouts1764000000000,
 ];

@@ -111,3 +111,9 @@ export class DeliveryEntity {
   @EpochColumn({ name: 'attachments_downloaded_at', nullable: true })
   attachmentsDownloadedAt!: number | null;
 }
+
+/** A delivery row as an alert is accepted: nothing received yet, no reminders. */
+export type NewDelivery = Pick<
+  DeliveryEntity,
+  'messageId' | 'receiverId' | 'receiverName' | 'state' | 'createdAt' | 'expiresAt' | 'sentAt' | 'endedAt' | 'attempts'
+>;

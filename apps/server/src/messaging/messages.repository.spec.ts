@@ -1,5 +1,8 @@
+import { jest } from '@jest/globals';
+import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { createTestDatabase } from '../../test/utils';
+import { encodeFanoutPlan } from './fanout-plan';
 import { DeliveryEntity, MessageEntity } from './message.entity';
 import { MessagesRepository, type NewDelivery, type ReceiptRow } from './messages.repository';
 
@@ -73,7 +76,10 @@ describe('MessagesRepository on a real SQLite file', () => {
     );
   });
 
-  afterEach(() => db.dispose());
+  afterEach(async () => {
+    await repository.onApplicationShutdown();
+    await db.dispose();
+  });
 
   const stateOf = async (messageId: string, receiverName: string) =>
     (await db.dataSource.getRepository(DeliveryEntity).findOneByOrFail({ messageId, receiverName })).state;
@@ -411,5 +417,80 @@ describe('MessagesRepository on a real SQLite file', () => {
     // A restricted operator's limit: only its own alerts here ("marin" sent them all; "otro" none).
     expect(await repository.sentSince(T0, { sender: 'otro', groupIds: [] })).toEqual({ alerts: 0, copies: 0, read: 0 });
     expect(await repository.sentSince(T0, { sender: 'marin', groupIds: [] })).toMatchObject({ alerts: 3 });
+  });
+
+  describe('an alert to many sites, its rows written just after the push', () => {
+    const rows = () => [
+      delivery('g1', 'a', { receiverId: 1, state: 'sent', sentAt: T0, attempts: 1 }),
+      delivery('g1', 'b', { receiverId: 2 }),
+      delivery('g1', 'c', { receiverId: 3, state: 'expired', endedAt: T0 }),
+    ];
+    const plans = async () => (await db.dataSource.query('SELECT message_id FROM pending_fanouts')) as unknown[];
+    const stored = () => db.dataSource.getRepository(DeliveryEntity).find({ order: { receiverName: 'ASC' } });
+
+    it('commits the alert with the plan of its rows; a receipt, a catch-up and the counts wait for the rows', async () => {
+      await repository.insertAccepted({ message: message('g1'), rows: rows(), rowsAfterPush: true });
+      // Committed and answerable now, before a single row: the push goes first.
+      expect(await plans()).toEqual([{ message_id: 'g1' }]);
+      expect(await stored()).toEqual([]);
+      const [receipt, catchUp, counts] = await Promise.all([
+        repository.applyReceipt({ messageId: 'g1', receiverName: 'a', state: 'delivered', at: T0 + 5 }),
+        repository.pendingFor('b', T0 + 5),
+        repository.counts(['g1']),
+      ]);
+      expect(receipt).toMatchObject({ receiverName: 'a', state: 'delivered', deliveredAt: T0 + 5 });
+      expect(catchUp.map((p) => p.message.id)).toEqual(['g1']);
+      expect(counts.get('g1')).toMatchObject({ total: 3 });
+      expect(await plans()).toEqual([]);
+      expect(
+        (await stored()).map((r) => [r.receiverName, r.receiverId, r.state, r.sentAt, r.endedAt, r.attempts]),
+      ).toEqual([
+        ['a', 1, 'delivered', T0, null, 1],
+        ['b', 2, 'queued', null, null, 0],
+        ['c', 3, 'expired', null, T0, 0],
+      ]);
+    });
+
+    it('tries the rows again when their write fails, and what waits on them waits until it succeeds', async () => {
+      await db.dataSource.query(
+        "CREATE TEMP TRIGGER full_disk BEFORE INSERT ON deliveries BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END",
+      );
+      await repository.insertAccepted({ message: message('g1'), rows: rows(), rowsAfterPush: true });
+      let answered = false;
+      const receipt = repository
+        .applyReceipt({ messageId: 'g1', receiverName: 'b', state: 'read', at: T0 + 7 })
+        .finally(() => (answered = true));
+      // Until the first try and a retry have failed.
+      const failures = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+      while (failures.mock.calls.length < 2) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(answered).toBe(false);
+      expect(await plans()).toEqual([{ message_id: 'g1' }]);
+      await db.dataSource.query('DROP TRIGGER full_disk');
+      expect(await receipt).toMatchObject({ receiverName: 'b', state: 'read', readAt: T0 + 7 });
+      expect(await stored()).toHaveLength(3);
+      expect(await plans()).toEqual([]);
+      failures.mockRestore();
+    });
+
+    it('writes the rows a stopped server had planned at the next start, before any site catches up', async () => {
+      await repository.insertAccepted({ message: message('g1'), rows: [] });
+      await db.dataSource.query('INSERT INTO pending_fanouts (message_id, plan) VALUES (?, ?)', [
+        'g1',
+        encodeFanoutPlan(rows()),
+      ]);
+      const restarted = new MessagesRepository(
+        db.dataSource.getRepository(MessageEntity),
+        db.dataSource.getRepository(DeliveryEntity),
+        db.dataSource,
+      );
+      restarted.onModuleInit();
+      expect((await restarted.pendingFor('a', T0 + 5)).map((p) => p.message.id)).toEqual(['g1']);
+      expect((await stored()).map((r) => [r.receiverName, r.state])).toEqual([
+        ['a', 'sent'],
+        ['b', 'queued'],
+        ['c', 'expired'],
+      ]);
+      expect(await plans()).toEqual([]);
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import {
   emptyDeliveryCounts,
@@ -27,7 +27,10 @@ import { WriteBatcher } from '../database/write-batcher';
 import { EntityStatements } from '../database/entity-statements';
 import { type GroupLimit, alertWithinLimitQuery } from '../groups/group-limit';
 import { siteNamesJoin } from '../receivers/site-names';
-import { DeliveryEntity, MessageEntity } from './message.entity';
+import { decodeFanoutPlan, encodeFanoutPlan } from './fanout-plan';
+import { DeliveryEntity, MessageEntity, type NewDelivery } from './message.entity';
+
+export type { NewDelivery } from './message.entity';
 
 export interface ReceiptRow {
   messageId: string;
@@ -156,16 +159,22 @@ interface PendingRow {
   expires_at: number | string;
 }
 
-/** A delivery row as an alert is accepted: nothing received yet, no reminders. */
+/** An accepted alert and its delivery rows. */
 export interface AcceptedAlert {
   message: MessageEntity;
   rows: readonly NewDelivery[];
+  /**
+   * Commit the alert with the plan of its rows and write the rows just after the push (an alert to many sites:
+   * the first site need not wait for thousands of inserts). Honoured on SQLite, where this process is the only one
+   * and can hold back what reads the rows until they are written; on PostgreSQL, where another instance may take a
+   * site's receipt first, the rows always go in the alert's own transaction.
+   */
+  rowsAfterPush?: boolean;
 }
 
-export type NewDelivery = Pick<
-  DeliveryEntity,
-  'messageId' | 'receiverId' | 'receiverName' | 'state' | 'createdAt' | 'expiresAt' | 'sentAt' | 'endedAt' | 'attempts'
->;
+/** How long a rows write that failed waits before its next try, at most. */
+const ROWS_RETRY_MAX_MS = 30_000;
+
 const NEW_DELIVERY_COLUMNS = [
   'message_id',
   'receiver_id',
@@ -179,8 +188,13 @@ const NEW_DELIVERY_COLUMNS = [
 ] as const;
 
 @Injectable()
-export class MessagesRepository implements OnApplicationShutdown {
+export class MessagesRepository implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(MessagesRepository.name);
+  /** Alerts committed whose delivery rows are still being written, by id: what reads or moves those rows waits. */
+  private readonly rowsInWriting = new Map<string, Promise<void>>();
+  /** Rows planned before a crash, being written at start-up; null once written. */
+  private recovering: Promise<void> | null = null;
+  private stopping = false;
   /** Every alert and every receipt goes through these; see EntityStatements. */
   private readonly fixedMessages: EntityStatements<MessageEntity>;
   private readonly fixedDeliveries: EntityStatements<DeliveryEntity>;
@@ -221,9 +235,103 @@ export class MessagesRepository implements OnApplicationShutdown {
     { delayMs: 20, maxItems: 500 },
   );
 
-  /** Stores an accepted alert and its delivery rows with the others arriving meanwhile; resolves once committed. */
+  /**
+   * Stores an accepted alert with the others arriving meanwhile; resolves once committed. Its delivery rows are in
+   * the same commit, or, with `rowsAfterPush` on SQLite, written just after (see AcceptedAlert).
+   */
   async insertAccepted(alert: AcceptedAlert): Promise<void> {
-    await this.accepted.add(alert);
+    if (!this.deferred(alert)) {
+      await this.accepted.add(alert);
+      return;
+    }
+    const id = alert.message.id;
+    let written!: () => void;
+    this.rowsInWriting.set(id, new Promise<void>((resolve) => (written = resolve)));
+    try {
+      await this.accepted.add(alert);
+    } catch (error) {
+      this.rowsInWriting.delete(id);
+      written();
+      throw error;
+    }
+    // After the caller's push, which follows this resolution in the same turn of the event loop.
+    setImmediate(() => void this.writePlannedRows([{ id, rows: alert.rows }], written));
+  }
+
+  private deferred(alert: AcceptedAlert): boolean {
+    return alert.rowsAfterPush === true && this.dataSource.options.type === 'better-sqlite3' && alert.rows.length > 0;
+  }
+
+  /**
+   * Writes planned delivery rows and drops their plans in one transaction; on failure (a full disk) tries again,
+   * ever later, and whatever waits on those rows keeps waiting: a receipt or a catch-up never runs without them.
+   */
+  private async writePlannedRows(
+    plans: readonly { id: string; rows: readonly NewDelivery[] }[],
+    written: () => void,
+    retryMs = 250,
+  ): Promise<void> {
+    try {
+      await this.dataSource.transaction(async (manager) => {
+        await this.insertRows(
+          manager,
+          plans.flatMap((p) => p.rows),
+        );
+        for (const batch of chunks(plans.map((p) => p.id))) {
+          const s = this.sql.statement`DELETE FROM pending_fanouts WHERE message_id IN (${inList(batch)})`;
+          await manager.query(s.text, s.params);
+        }
+      });
+    } catch (error) {
+      this.logger.error(
+        `writing the delivery rows of ${plans.length} alert(s) failed, trying again in ${retryMs} ms: ${String(error)}`,
+      );
+      if (this.stopping) return;
+      const retry = setTimeout(
+        () => void this.writePlannedRows(plans, written, Math.min(retryMs * 2, ROWS_RETRY_MAX_MS)),
+        retryMs,
+      );
+      // A stop does not wait for a disk to free up: the plans are written at the next start.
+      retry.unref();
+      return;
+    }
+    for (const { id } of plans) this.rowsInWriting.delete(id);
+    written();
+  }
+
+  /** Rows planned by a server that stopped before writing them are written before any site catches up. */
+  onModuleInit(): void {
+    if (this.dataSource.options.type !== 'better-sqlite3') return;
+    this.recovering = this.recoverPlannedRows().finally(() => (this.recovering = null));
+  }
+
+  private async recoverPlannedRows(): Promise<void> {
+    const s = this.sql.statement`SELECT p.message_id, p.plan, m.created_at, m.expires_at
+        FROM pending_fanouts p JOIN messages m ON m.id = p.message_id`;
+    const found = (await this.dataSource.query(s.text, s.params)) as {
+      message_id: string;
+      plan: string;
+      created_at: number | string;
+      expires_at: number | string;
+    }[];
+    if (!found.length) return;
+    const plans = found.map((p) => ({
+      id: p.message_id,
+      rows: decodeFanoutPlan(
+        { id: p.message_id, createdAt: Number(p.created_at), expiresAt: Number(p.expires_at) },
+        p.plan,
+      ),
+    }));
+    this.logger.warn(`writing the delivery rows of ${plans.length} alert(s) accepted before the last stop`);
+    await new Promise<void>((resolve) => void this.writePlannedRows(plans, resolve));
+  }
+
+  /** Resolves once the rows of the named alerts (of every alert, when none is named) are stored. */
+  private async rowsWritten(messageIds?: readonly string[]): Promise<void> {
+    if (this.recovering) await this.recovering;
+    if (!this.rowsInWriting.size) return;
+    const ids = messageIds ?? [...this.rowsInWriting.keys()];
+    await Promise.all(ids.map((id) => this.rowsInWriting.get(id)));
   }
 
   /** Marks deliveries pushed (catch-up), batched with the marks of other sites connecting meanwhile. */
@@ -236,45 +344,63 @@ export class MessagesRepository implements OnApplicationShutdown {
    * delivery row as it is now if this receipt changed it.
    */
   async applyReceipt(receipt: ReceiptRow): Promise<DeliveryEntity | null> {
+    if (this.recovering || this.rowsInWriting.has(receipt.messageId)) await this.rowsWritten([receipt.messageId]);
     const [changed] = await this.receipts.add(receipt);
     return changed ?? null;
   }
 
   async onApplicationShutdown(): Promise<void> {
     await Promise.all([this.accepted.flush(), this.pushed.flush(), this.receipts.flush(), this.downloads.flush()]);
+    // Rows written just after a push are written before the stop; rows that cannot be (a full disk) keep their
+    // plan and are written at the next start.
+    this.stopping = true;
+    let waited: NodeJS.Timeout | undefined;
+    await Promise.race([this.rowsWritten(), new Promise<void>((resolve) => (waited = setTimeout(resolve, 5_000)))]);
+    clearTimeout(waited);
   }
 
   /**
-   * Accepted alerts with every delivery row, in one transaction (one commit) for those that arrive together, before
-   * anything is pushed. A global alert is thousands of rows on the path to the first site, so they are written as
-   * multi-row statements of the columns that vary; the others keep their schema defaults.
+   * Accepted alerts with their delivery rows (or, deferred, the plan of them), in one transaction (one commit) for
+   * those that arrive together, before anything is pushed.
    */
   private async insertAcceptedNow(alerts: readonly AcceptedAlert[]): Promise<void> {
-    const numbered = this.dataSource.options.type === 'postgres';
     await this.dataSource.transaction(async (manager) => {
       await this.fixedMessages.insertMany(
         alerts.map((a) => a.message),
         manager,
       );
-      const rows = alerts.flatMap((a) => a.rows);
-      for (const batch of powerOfTwoRuns(rows)) {
-        const params = batch.flatMap((r) => [
-          r.messageId,
-          r.receiverId,
-          r.receiverName,
-          r.state,
-          r.createdAt,
-          r.expiresAt,
-          r.sentAt,
-          r.endedAt,
-          r.attempts,
-        ]);
-        await manager.query(
-          `INSERT INTO deliveries (${NEW_DELIVERY_COLUMNS.join(', ')}) VALUES ${valuesPlaceholders(batch.length, NEW_DELIVERY_COLUMNS.length, numbered)}`,
-          params,
-        );
+      await this.insertRows(
+        manager,
+        alerts.filter((a) => !this.deferred(a)).flatMap((a) => a.rows),
+      );
+      for (const alert of alerts.filter((a) => this.deferred(a))) {
+        const s = this.sql.statement`INSERT INTO pending_fanouts (message_id, plan)
+            VALUES (${alert.message.id}, ${encodeFanoutPlan(alert.rows)})`;
+        await manager.query(s.text, s.params);
       }
     });
+  }
+
+  /** A global alert is thousands of rows: multi-row statements of the columns that vary; the rest keep defaults. */
+  private async insertRows(manager: EntityManager, rows: readonly NewDelivery[]): Promise<void> {
+    const numbered = this.dataSource.options.type === 'postgres';
+    for (const batch of powerOfTwoRuns(rows)) {
+      const params = batch.flatMap((r) => [
+        r.messageId,
+        r.receiverId,
+        r.receiverName,
+        r.state,
+        r.createdAt,
+        r.expiresAt,
+        r.sentAt,
+        r.endedAt,
+        r.attempts,
+      ]);
+      await manager.query(
+        `INSERT INTO deliveries (${NEW_DELIVERY_COLUMNS.join(', ')}) VALUES ${valuesPlaceholders(batch.length, NEW_DELIVERY_COLUMNS.length, numbered)}`,
+        params,
+      );
+    }
   }
 
   async markDeliverySent(ids: readonly number[], at: number): Promise<void> {
@@ -399,6 +525,7 @@ export class MessagesRepository implements OnApplicationShutdown {
    * statement, prepared once, rather than a built query plus a second one for the messages.
    */
   async pendingFor(receiverName: string, now: number): Promise<PendingDelivery[]> {
+    await this.rowsWritten();
     const s = this.sql.statement`SELECT d.id AS delivery_id, m.id, m.text, m.priority, m.sender_display,
              m.created_at, m.expires_at, m.replies, m.attachments
          FROM deliveries d JOIN messages m ON m.id = d.message_id
@@ -497,6 +624,7 @@ export class MessagesRepository implements OnApplicationShutdown {
 
   /** Marks the message retracted and drops its open copies; answers who had it in hand (to be told). */
   async retract(messageId: string, by: string, at: number): Promise<string[]> {
+    await this.rowsWritten([messageId]);
     return this.dataSource.transaction(async (manager) => {
       await manager.update(MessageEntity, { id: messageId }, { retractedAt: at, retractedBy: by });
       const held = await manager.find(DeliveryEntity, {
@@ -510,6 +638,7 @@ export class MessagesRepository implements OnApplicationShutdown {
   }
 
   async cancelOpenFor(receiverName: string, at: number): Promise<void> {
+    await this.rowsWritten();
     await this.deliveries.update({ receiverName, state: In(OPEN_STATES) }, { state: 'cancelled', endedAt: at });
   }
 
@@ -532,6 +661,7 @@ export class MessagesRepository implements OnApplicationShutdown {
     messageId: string,
     receiverId: number,
   ): Promise<{ delivery: DeliveryEntity; attachments: string | null; retracted: boolean } | null> {
+    await this.rowsWritten([messageId]);
     const delivery = await this.deliveries.findOneBy({ messageId, receiverId });
     if (!delivery) return null;
     const message = await this.messages.findOne({
@@ -561,7 +691,8 @@ export class MessagesRepository implements OnApplicationShutdown {
     { delayMs: 20, maxItems: 500 },
   );
 
-  deliveriesOf(messageId: string): Promise<DeliveryEntity[]> {
+  async deliveriesOf(messageId: string): Promise<DeliveryEntity[]> {
+    await this.rowsWritten([messageId]);
     return this.deliveries.find({ where: { messageId }, order: { receiverName: 'ASC' } });
   }
 
@@ -589,6 +720,7 @@ export class MessagesRepository implements OnApplicationShutdown {
   }
 
   async counts(messageIds: string[]): Promise<Map<string, DeliveryCounts>> {
+    await this.rowsWritten(messageIds);
     const result = new Map<string, DeliveryCounts>(messageIds.map((id) => [id, emptyDeliveryCounts()]));
     if (!messageIds.length) return result;
     const rows = await this.deliveries
@@ -741,6 +873,7 @@ export class MessagesRepository implements OnApplicationShutdown {
    * many match: the database filters, sorts and pages, so an alert to thousands of sites costs one page.
    */
   async deliveriesPage(messageId: string, filter: DeliveriesFilter): Promise<{ items: SiteDelivery[]; total: number }> {
+    await this.rowsWritten([messageId]);
     const order = deliveryOrder(filter.sort, filter.order);
     // Offset and limit are whole numbers the DTO checked; written out, they leave the placeholders as they are.
     const paging =
@@ -780,6 +913,7 @@ export class MessagesRepository implements OnApplicationShutdown {
 
   /** How many sites chose each quick reply, and how many fetched the attachments. */
   async tallies(messageId: string): Promise<{ replies: Map<string, number>; downloaded: number }> {
+    await this.rowsWritten([messageId]);
     const replies = await this.deliveries
       .createQueryBuilder('d')
       .select('d.reply', 'reply')
@@ -797,7 +931,8 @@ export class MessagesRepository implements OnApplicationShutdown {
   }
 
   /** The copies of an alert its sites have not read and still may (not expired). */
-  unreadCopies(messageId: string, now: number): Promise<UnreadCopy[]> {
+  async unreadCopies(messageId: string, now: number): Promise<UnreadCopy[]> {
+    await this.rowsWritten([messageId]);
     return this.deliveries.find({
       select: { id: true, receiverName: true, state: true, reminders: true, flagged: true },
       where: { messageId, state: In([...UNREAD_STATES]), expiresAt: MoreThan(now) },

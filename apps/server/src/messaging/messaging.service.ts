@@ -232,8 +232,9 @@ export class MessagingService {
       attachments: attachments.length ? JSON.stringify(attachments) : null,
     };
     const result: SendMessageResponse = { id: message.id, online: [], queued: [], dropped: [...disabled], unknown };
-    // Online sites are recorded as sent in the same transaction: the push follows the commit at once, and a
-    // copy that never arrives (a crash in between, a lost socket) is resent when its receipt does not come.
+    // Online sites are recorded as sent: the push follows the commit at once, and a copy that never arrives (a crash
+    // in between, a lost socket) is resent when its receipt does not come. An alert to a set of sites commits the
+    // plan of its rows and writes them just after the push (MessagesRepository), so the first site does not wait.
     const rows = recipients.map((r): NewDelivery => {
       const isOnline = online.has(r.name);
       const dropped = !isOnline && ttlSeconds === 0;
@@ -250,7 +251,7 @@ export class MessagingService {
         attempts: isOnline ? 1 : 0,
       };
     });
-    await this.messages.insertAccepted({ message, rows });
+    await this.messages.insertAccepted({ message, rows, rowsAfterPush: target.kind !== 'receiver' });
     const payload = toAlertPayload(message);
     if (this.templates.isTemplate(payload)) await this.templates.sendEach(result.online, payload);
     else if (target.kind === 'all') this.hub.sendAlertToAll(payload);

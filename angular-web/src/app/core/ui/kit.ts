@@ -1,9 +1,11 @@
 import { ReactiveFormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
+import { MatDatepickerModule } from '@angular/material/datepicker';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { MatTimepickerModule } from '@angular/material/timepicker';
 import { MatTooltipModule } from '@angular/material/tooltip';
 import { TranslocoPipe } from '@jsverse/transloco';
 import { DateTimePipe } from '../format';
@@ -44,3 +46,6 @@ export const SCREEN_KIT = [
 
 /** What a typed form adds. */
 export const FORM_KIT = [ReactiveFormsModule, MatFormFieldModule, MatInputModule] as const;
+
+/** What a form with dates or times adds: the calendar and the list of times, in the app's language (`provideDates`). */
+export const DATE_KIT = [MatDatepickerModule, MatTimepickerModule] as const;

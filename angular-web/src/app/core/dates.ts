@@ -1,0 +1,109 @@
+import {
+  Injectable,
+  effect,
+  inject,
+  makeEnvironmentProviders,
+  provideEnvironmentInitializer,
+  type EnvironmentProviders,
+} from '@angular/core';
+import { DateAdapter, MAT_DATE_FORMATS, MAT_DATE_LOCALE, type MatDateFormats } from '@angular/material/core';
+import { MatDatepickerIntl } from '@angular/material/datepicker';
+import { DateFnsAdapter } from '@angular/material-date-fns-adapter';
+import { TranslocoService } from '@jsverse/transloco';
+import { format, isValid, parse, type Locale } from 'date-fns';
+import { enGB } from 'date-fns/locale/en-GB';
+import { es } from 'date-fns/locale/es';
+import { LanguageService, type Language } from './i18n';
+
+/** Month and weekday names, and the first day of the week, per language of the app. */
+export const DATE_LOCALES: Record<Language, Locale> = { es, en: enGB };
+
+/**
+ * Day first and a 24-hour clock in both languages (es-ES and en-GB write them alike): what the date and time fields
+ * show and read. A two-digit year is this century's.
+ */
+export const DATE_FORMATS: MatDateFormats = {
+  parse: { dateInput: ['dd/MM/yy', 'dd/MM/yyyy'], timeInput: 'HH:mm' },
+  display: {
+    dateInput: 'dd/MM/yyyy',
+    timeInput: 'HH:mm',
+    monthYearLabel: 'LLL yyyy',
+    dateA11yLabel: 'PPPP',
+    monthYearA11yLabel: 'LLLL yyyy',
+    timeOptionLabel: 'HH:mm',
+  },
+};
+
+/** Typed text is read in the fields' format only: as ISO 8601, a half-typed "21" would be the year 2100. */
+@Injectable()
+export class TypedDateAdapter extends DateFnsAdapter {
+  override parse(value: unknown, parseFormat: string | string[]): Date | null {
+    return this.parseTime(value, parseFormat);
+  }
+}
+
+/** The calendar's buttons and labels in the app's language. */
+@Injectable()
+export class TranslatedDatepickerIntl extends MatDatepickerIntl {
+  private readonly transloco = inject(TranslocoService);
+
+  constructor() {
+    super();
+    this.transloco.langChanges$.subscribe(() => {
+      const t = (key: string) => this.transloco.translate(`dates.calendar.${key}`);
+      this.calendarLabel = t('label');
+      this.openCalendarLabel = t('open');
+      this.closeCalendarLabel = t('close');
+      this.prevMonthLabel = t('previousMonth');
+      this.nextMonthLabel = t('nextMonth');
+      this.prevYearLabel = t('previousYear');
+      this.nextYearLabel = t('nextYear');
+      this.prevMultiYearLabel = t('previousYears');
+      this.nextMultiYearLabel = t('nextYears');
+      this.switchToMonthViewLabel = t('chooseDate');
+      this.switchToMultiYearViewLabel = t('chooseMonthYear');
+      this.changes.next();
+    });
+  }
+
+  override formatYearRangeLabel(start: string, end: string): string {
+    return this.transloco.translate('dates.calendar.yearRange', { start, end });
+  }
+}
+
+/**
+ * Material's date and time pickers on date-fns, following the app's language rather than the browser's: switching
+ * language relabels open calendars and the fields at once.
+ */
+export function provideDates(): EnvironmentProviders {
+  return makeEnvironmentProviders([
+    { provide: MAT_DATE_LOCALE, useFactory: () => DATE_LOCALES[inject(LanguageService).language()] },
+    { provide: DateAdapter, useClass: TypedDateAdapter },
+    { provide: MAT_DATE_FORMATS, useValue: DATE_FORMATS },
+    { provide: MatDatepickerIntl, useClass: TranslatedDatepickerIntl },
+    provideEnvironmentInitializer(() => {
+      const adapter = inject<DateAdapter<Date, Locale>>(DateAdapter);
+      const language = inject(LanguageService);
+      effect(() => adapter.setLocale(DATE_LOCALES[language.language()]));
+    }),
+  ]);
+}
+
+const BARE_DATE = 'yyyy-MM-dd';
+
+/** A picked day as `YYYY-MM-DD` (its own calendar day, not UTC's); '' for none. */
+export function toBareDate(date: Date | null): string {
+  return date && isValid(date) ? format(date, BARE_DATE) : '';
+}
+
+/** The day a `YYYY-MM-DD` names, at local midnight; null for '' or a day that does not exist. */
+export function fromBareDate(value: string): Date | null {
+  const date = parse(value, BARE_DATE, new Date());
+  return isValid(date) ? date : null;
+}
+
+/** The day of `date` at the hour and minute of `time`; null when either is missing or unreadable. */
+export function atTime(date: Date | null, time: Date | null): Date | null {
+  if (!date || !time || !isValid(date) || !isValid(time)) return null;
+  return new Date(date.getFullYear(), date.getMonth(), date.getDate(), time.getHours(), time.getMinutes());
+}

@@ -4,6 +4,7 @@ import {
   inject,
   makeEnvironmentProviders,
   provideEnvironmentInitializer,
+  untracked,
   type EnvironmentProviders,
 } from '@angular/core';
 import { DateAdapter, MAT_DATE_FORMATS, MAT_DATE_LOCALE, type MatDateFormats } from '@angular/material/core';
@@ -27,7 +28,7 @@ export const DATE_FORMATS: MatDateFormats = {
   display: {
     dateInput: 'dd/MM/yyyy',
     timeInput: 'HH:mm',
-    monthYearLabel: 'LLL yyyy',
+    monthYearLabel: 'LLLL yyyy',
     dateA11yLabel: 'PPPP',
     monthYearA11yLabel: 'LLLL yyyy',
     timeOptionLabel: 'HH:mm',
@@ -46,45 +47,59 @@ export class TypedDateAdapter extends DateFnsAdapter {
 @Injectable()
 export class TranslatedDatepickerIntl extends MatDatepickerIntl {
   private readonly transloco = inject(TranslocoService);
+  private language = inject(LanguageService).language();
 
   constructor() {
     super();
-    this.transloco.langChanges$.subscribe(() => {
-      const t = (key: string) => this.transloco.translate(`dates.calendar.${key}`);
-      this.calendarLabel = t('label');
-      this.openCalendarLabel = t('open');
-      this.closeCalendarLabel = t('close');
-      this.prevMonthLabel = t('previousMonth');
-      this.nextMonthLabel = t('nextMonth');
-      this.prevYearLabel = t('previousYear');
-      this.nextYearLabel = t('nextYear');
-      this.prevMultiYearLabel = t('previousYears');
-      this.nextMultiYearLabel = t('nextYears');
-      this.switchToMonthViewLabel = t('chooseDate');
-      this.switchToMultiYearViewLabel = t('chooseMonthYear');
-      this.changes.next();
-    });
+    this.use(this.language);
+  }
+
+  use(language: Language): void {
+    this.language = language;
+    const t = (key: string) => this.transloco.translate(`dates.calendar.${key}`, {}, language);
+    this.calendarLabel = t('label');
+    this.openCalendarLabel = t('open');
+    this.closeCalendarLabel = t('close');
+    this.prevMonthLabel = t('previousMonth');
+    this.nextMonthLabel = t('nextMonth');
+    this.prevYearLabel = t('previousYear');
+    this.nextYearLabel = t('nextYear');
+    this.prevMultiYearLabel = t('previousYears');
+    this.nextMultiYearLabel = t('nextYears');
+    this.switchToMonthViewLabel = t('chooseDate');
+    this.switchToMultiYearViewLabel = t('chooseMonthYear');
+    this.changes.next();
   }
 
   override formatYearRangeLabel(start: string, end: string): string {
-    return this.transloco.translate('dates.calendar.yearRange', { start, end });
+    return this.transloco.translate('dates.calendar.yearRange', { start, end }, this.language);
   }
 }
 
 /**
  * Material's date and time pickers on date-fns, following the app's language rather than the browser's: switching
- * language relabels open calendars and the fields at once.
+ * language relabels the fields and any open calendar at once.
  */
 export function provideDates(): EnvironmentProviders {
   return makeEnvironmentProviders([
     { provide: MAT_DATE_LOCALE, useFactory: () => DATE_LOCALES[inject(LanguageService).language()] },
     { provide: DateAdapter, useClass: TypedDateAdapter },
     { provide: MAT_DATE_FORMATS, useValue: DATE_FORMATS },
-    { provide: MatDatepickerIntl, useClass: TranslatedDatepickerIntl },
+    TranslatedDatepickerIntl,
+    { provide: MatDatepickerIntl, useExisting: TranslatedDatepickerIntl },
     provideEnvironmentInitializer(() => {
       const adapter = inject<DateAdapter<Date, Locale>>(DateAdapter);
+      const intl = inject(TranslatedDatepickerIntl);
       const language = inject(LanguageService);
-      effect(() => adapter.setLocale(DATE_LOCALES[language.language()]));
+      effect(() => {
+        const current = language.language();
+        // Only the language is tracked: the pickers read their own signals while they follow the new locale. The
+        // locale goes first, as the calendar's header reads it again when the labels change.
+        untracked(() => {
+          adapter.setLocale(DATE_LOCALES[current]);
+          intl.use(current);
+        });
+      });
     }),
   ]);
 }

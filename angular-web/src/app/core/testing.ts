@@ -74,7 +74,7 @@ export function loggedInStorage(extra: Record<string, string> = {}): Storage {
 export function translocoTesting() {
   return TranslocoTestingModule.forRoot({
     langs: { es: TRANSLATIONS.es, en: TRANSLATIONS.en },
-    translocoConfig: { availableLangs: ['es', 'en'], defaultLang: 'es' },
+    translocoConfig: { availableLangs: ['es', 'en'], defaultLang: 'es', reRenderOnLangChange: true },
     preloadLangs: true,
   });
 }

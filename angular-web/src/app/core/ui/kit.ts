@@ -1,6 +1,6 @@
 import { ReactiveFormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
-import { MatDatepickerModule } from '@angular/material/datepicker';
+import { MatDatepicker, MatDatepickerInput, MatDatepickerToggle } from '@angular/material/datepicker';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
@@ -47,5 +47,8 @@ export const SCREEN_KIT = [
 /** What a typed form adds. */
 export const FORM_KIT = [ReactiveFormsModule, MatFormFieldModule, MatInputModule] as const;
 
-/** What a form with dates or times adds: the calendar and the list of times, in the app's language (`provideDates`). */
-export const DATE_KIT = [MatDatepickerModule, MatTimepickerModule] as const;
+/**
+ * What a form with dates or times adds: the calendar and the list of times, in the app's language (`provideDates`).
+ * The pieces, not `MatDatepickerModule`, whose own `MatDatepickerIntl` would hide the translated one.
+ */
+export const DATE_KIT = [MatDatepicker, MatDatepickerInput, MatDatepickerToggle, MatTimepickerModule] as const;

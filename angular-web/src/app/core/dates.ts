@@ -10,10 +10,10 @@ import {
 import { DateAdapter, MAT_DATE_FORMATS, MAT_DATE_LOCALE, type MatDateFormats } from '@angular/material/core';
 import { MatDatepickerIntl } from '@angular/material/datepicker';
 import { DateFnsAdapter } from '@angular/material-date-fns-adapter';
-import { TranslocoService } from '@jsverse/transloco';
 import { format, isValid, parse, type Locale } from 'date-fns';
 import { enGB } from 'date-fns/locale/en-GB';
 import { es } from 'date-fns/locale/es';
+import { bundledText } from './api-error-text';
 import { LanguageService, type Language } from './i18n';
 
 /** Month and weekday names, and the first day of the week, per language of the app. */
@@ -43,10 +43,9 @@ export class TypedDateAdapter extends DateFnsAdapter {
   }
 }
 
-/** The calendar's buttons and labels in the app's language. */
+/** The calendar's buttons and labels in the app's language, from the bundled strings (ready before Transloco is). */
 @Injectable()
 export class TranslatedDatepickerIntl extends MatDatepickerIntl {
-  private readonly transloco = inject(TranslocoService);
   private language = inject(LanguageService).language();
 
   constructor() {
@@ -56,23 +55,26 @@ export class TranslatedDatepickerIntl extends MatDatepickerIntl {
 
   use(language: Language): void {
     this.language = language;
-    const t = (key: string) => this.transloco.translate(`dates.calendar.${key}`, {}, language);
-    this.calendarLabel = t('label');
-    this.openCalendarLabel = t('open');
-    this.closeCalendarLabel = t('close');
-    this.prevMonthLabel = t('previousMonth');
-    this.nextMonthLabel = t('nextMonth');
-    this.prevYearLabel = t('previousYear');
-    this.nextYearLabel = t('nextYear');
-    this.prevMultiYearLabel = t('previousYears');
-    this.nextMultiYearLabel = t('nextYears');
-    this.switchToMonthViewLabel = t('chooseDate');
-    this.switchToMultiYearViewLabel = t('chooseMonthYear');
+    this.calendarLabel = this.text('label');
+    this.openCalendarLabel = this.text('open');
+    this.closeCalendarLabel = this.text('close');
+    this.prevMonthLabel = this.text('previousMonth');
+    this.nextMonthLabel = this.text('nextMonth');
+    this.prevYearLabel = this.text('previousYear');
+    this.nextYearLabel = this.text('nextYear');
+    this.prevMultiYearLabel = this.text('previousYears');
+    this.nextMultiYearLabel = this.text('nextYears');
+    this.switchToMonthViewLabel = this.text('chooseDate');
+    this.switchToMultiYearViewLabel = this.text('chooseMonthYear');
     this.changes.next();
   }
 
   override formatYearRangeLabel(start: string, end: string): string {
-    return this.transloco.translate('dates.calendar.yearRange', { start, end }, this.language);
+    return this.text('yearRange', { start, end });
+  }
+
+  private text(key: string, params: Record<string, string> = {}): string {
+    return bundledText(this.language, `dates.calendar.${key}`, params) ?? key;
   }
 }
 

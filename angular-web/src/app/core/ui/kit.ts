@@ -11,6 +11,7 @@ import { TranslocoPipe } from '@jsverse/transloco';
 import { DateTimePipe } from '../format';
 import { ActionButtonComponent } from './action-button.component';
 import { ApiErrorComponent } from './api-error.component';
+import { CalendarHeaderDirective } from './calendar-header.component';
 import { DialogActionsComponent } from './dialog-actions.component';
 import { IconButtonComponent } from './icon-button.component';
 import { LoadStateComponent } from './load-state.component';
@@ -49,6 +50,13 @@ export const FORM_KIT = [ReactiveFormsModule, MatFormFieldModule, MatInputModule
 
 /**
  * What a form with dates or times adds: the calendar and the list of times, in the app's language (`provideDates`).
- * The pieces, not `MatDatepickerModule`, whose own `MatDatepickerIntl` would hide the translated one.
+ * The pieces, not `MatDatepickerModule`, whose own `MatDatepickerIntl` would hide the translated one; every calendar
+ * gets the header of `calendar-header.component.ts`.
  */
-export const DATE_KIT = [MatDatepicker, MatDatepickerInput, MatDatepickerToggle, MatTimepickerModule] as const;
+export const DATE_KIT = [
+  MatDatepicker,
+  MatDatepickerInput,
+  MatDatepickerToggle,
+  CalendarHeaderDirective,
+  MatTimepickerModule,
+] as const;

@@ -216,6 +216,9 @@ describe('HistoryComponent', () => {
     const header = () => calendar().querySelector('.mat-calendar-period-button')!.textContent!.trim();
     const firstWeekday = () => calendar().querySelector('th .cdk-visually-hidden')!.textContent!.trim();
     expect(header()).toBe('NOVIEMBRE 2026');
+    expect(calendar().querySelector('.mat-calendar-period-button')!.getAttribute('aria-label')).toBe(
+      'NOVIEMBRE 2026, Elegir el mes y el año',
+    );
     expect(firstWeekday()).toBe('lunes');
     expect(calendar().querySelector('.mat-calendar-body-selected')?.parentElement?.getAttribute('aria-label')).toBe(
       'sábado, 21 de noviembre de 2026',

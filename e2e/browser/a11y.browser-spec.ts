@@ -71,6 +71,13 @@ const SCREENS: Screen[] = [
     dialog: 'site-detail-open',
   },
   {
+    name: 'scheduled alert dialog',
+    path: () => '/operator/compose',
+    as: 'operator',
+    ready: '[data-testid="scheduled-item"]',
+    dialog: 'scheduled-edit',
+  },
+  {
     name: 'new group dialog',
     path: () => '/operator/groups',
     as: 'operator',
@@ -327,6 +334,52 @@ describe('browser: accessibility and narrow screens', () => {
     await page.keyboard.press('Enter');
     expect(await pathOf(page, '/operator/history')).toBe('/operator/history');
     expect(await focusIs(page, 'h1:Historial')).toBe('h1:Historial');
+  });
+
+  it('finds no accessibility problem in the open calendar or list of times, and both work from the keyboard', async () => {
+    const page = await openLoggedIn(browser, server, users.operator, '/operator/compose');
+    await page.locator('[data-testid="scheduled-item"]').first().waitFor();
+    await page.getByTestId('compose-send-later').click();
+    const opened = (panel: string) =>
+      until(
+        () =>
+          page.evaluate(
+            (selector) =>
+              !!document.querySelector(selector) && !document.querySelector('.mat-datepicker-content-animating'),
+            panel,
+          ),
+        (yes) => yes,
+      );
+    const found: Record<string, string[]> = {};
+    const check = async (name: string) => {
+      await settled(page);
+      for (const dark of [false, true]) {
+        await page.evaluate((d) => document.documentElement.classList.toggle('dark', d), dark);
+        await settled(page);
+        found[`${name} (${dark ? 'dark' : 'light'})`] = await axeProblems(page);
+      }
+    };
+
+    const date = page.getByTestId('compose-send-at');
+    await date.focus();
+    await page.keyboard.press('Alt+ArrowDown');
+    expect(await opened('mat-calendar .mat-calendar-body-active:focus')).toBe(true);
+    await check('calendar');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await page.locator('mat-calendar').waitFor({ state: 'detached' });
+    expect(await date.inputValue()).toMatch(/^\d{2}\/\d{2}\/\d{4}$/);
+
+    const time = page.getByTestId('compose-send-at-time');
+    await time.fill('');
+    await page.keyboard.press('ArrowDown');
+    expect(await opened('.mat-timepicker-panel')).toBe(true);
+    await check('times');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await page.locator('.mat-timepicker-panel').waitFor({ state: 'detached' });
+    expect(await time.inputValue()).toMatch(/^\d{2}:\d{2}$/);
+    expect(found).toEqual({ 'calendar (light)': [], 'calendar (dark)': [], 'times (light)': [], 'times (dark)': [] });
   });
 
   it("names each screen in the browser tab, and shows dates in the app's language rather than the browser's", async () => {

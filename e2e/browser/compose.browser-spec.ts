@@ -17,12 +17,15 @@ import {
   type Credentials,
 } from './support/browser';
 
-/** A time as the page's `datetime-local` input takes it: in the browser's own zone. */
-const localInput = (page: Page, at: number) =>
+/** A time as the send-later fields take it, day first and in the browser's own zone: `[dd/mm/yyyy, hh:mm]`. */
+const localFields = (page: Page, at: number) =>
   page.evaluate((ms) => {
     const d = new Date(ms);
     const pad = (n: number) => String(n).padStart(2, '0');
-    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+    return [
+      `${pad(d.getDate())}/${pad(d.getMonth() + 1)}/${d.getFullYear()}`,
+      `${pad(d.getHours())}:${pad(d.getMinutes())}`,
+    ];
   }, at);
 
 /** Compose: a clean start after each send, send later with its list, and templates filled per site. */
@@ -95,7 +98,9 @@ describe('browser: compose', () => {
     await page.getByTestId('compose-text').fill('Inventario trimestral mañana a primera hora');
     await page.getByTestId('compose-send-later').click();
     const sendAt = Date.now() + 2 * 3_600_000;
-    await page.getByTestId('compose-send-at').fill(await localInput(page, sendAt));
+    const [day, time] = await localFields(page, sendAt);
+    await page.getByTestId('compose-send-at').fill(day);
+    await page.getByTestId('compose-send-at-time').fill(time);
     expect(await textOf(page.getByTestId('compose-send'), 'Programar aviso')).toContain('Programar aviso');
     await page.getByTestId('compose-send').click();
     await page.getByTestId('compose-scheduled-result').waitFor();

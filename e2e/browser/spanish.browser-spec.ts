@@ -6,6 +6,8 @@ import {
   createOperator,
   createSite,
   failedResource,
+  LAPTOP,
+  logIn,
   normalize,
   openLoggedIn,
   startWebServer,
@@ -169,5 +171,65 @@ describe('browser: Spanish everywhere', () => {
     );
     expect(await page.locator('[data-testid="audit-row"] code').count()).toBe(0);
     expect(await english(page)).toEqual([]);
+  });
+
+  it("shows the history's dates day first and its calendar in Spanish in an American English browser", async () => {
+    const page = await browser.newPage(server, '/operator/history?from=2026-11-21', LAPTOP, 'en-US');
+    await logIn(page, ines.username, ines.password);
+    expect(await page.evaluate(() => navigator.language)).toBe('en-US');
+    const from = page.getByTestId('history-from');
+    const to = page.getByTestId('history-to');
+    const param = (name: string) => new URL(page.url()).searchParams.get(name);
+    expect(
+      await until(
+        () => from.inputValue(),
+        (v) => v === '21/11/2026',
+      ),
+    ).toBe('21/11/2026');
+    expect(await from.getAttribute('placeholder')).toBe('dd/mm/aaaa');
+
+    // Typed day first, kept in the URL as a bare date as before.
+    await to.fill('5/12/2026');
+    await to.press('Tab');
+    expect(
+      await until(
+        () => param('to'),
+        (v) => v === '2026-12-05',
+      ),
+    ).toBe('2026-12-05');
+    expect(await to.inputValue()).toBe('05/12/2026');
+
+    // The calendar names months and weekdays in Spanish, starts on Monday, and is used with the keyboard.
+    await page.getByRole('button', { name: 'Abrir el calendario' }).first().click();
+    const calendar = page.locator('mat-calendar');
+    const header = calendar.locator('.mat-calendar-period-button');
+    expect(normalize(await textOf(header, 'NOVIEMBRE'))).toBe('NOVIEMBRE 2026');
+    expect(await calendar.locator('th .cdk-visually-hidden').first().textContent()).toBe('lunes');
+    // Once it has opened (the datepicker ignores a choice made while it is still growing), from the focused day.
+    const ready = () =>
+      page.evaluate(
+        () =>
+          !!document.activeElement?.classList.contains('mat-calendar-body-active') &&
+          !document.querySelector('.mat-datepicker-content-animating'),
+      );
+    expect(await until(ready, (yes) => yes)).toBe(true);
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Enter');
+    await calendar.waitFor({ state: 'detached' });
+    expect(await from.inputValue()).toBe('22/11/2026');
+    expect(
+      await until(
+        () => param('from'),
+        (v) => v === '2026-11-22',
+      ),
+    ).toBe('2026-11-22');
+
+    // In English the same day reads the same way; the calendar follows the app, not the browser, again.
+    await useLanguage(page, 'en');
+    expect(await from.getAttribute('placeholder')).toBe('dd/mm/yyyy');
+    expect(await from.inputValue()).toBe('22/11/2026');
+    await page.getByRole('button', { name: 'Open the calendar' }).first().click();
+    expect(normalize(await textOf(header, 'NOVEMBER'))).toBe('NOVEMBER 2026');
+    expect(await calendar.locator('th .cdk-visually-hidden').first().textContent()).toBe('Monday');
   });
 });

@@ -5,6 +5,7 @@ import { MatPaginatorIntl } from '@angular/material/paginator';
 import { TitleStrategy, provideRouter, withComponentInputBinding } from '@angular/router';
 import { routes } from './app.routes';
 import { authInterceptor } from './core/auth.interceptor';
+import { provideDates } from './core/dates';
 import { TranslatedPaginatorIntl, provideI18n } from './core/i18n';
 import { TranslatedTitleStrategy } from './core/page-title';
 
@@ -15,6 +16,7 @@ export const appConfig: ApplicationConfig = {
     provideRouter(routes, withComponentInputBinding()),
     provideHttpClient(withInterceptors([authInterceptor])),
     provideI18n(),
+    provideDates(),
     { provide: MatPaginatorIntl, useClass: TranslatedPaginatorIntl },
     { provide: TitleStrategy, useClass: TranslatedTitleStrategy },
     { provide: MAT_FORM_FIELD_DEFAULT_OPTIONS, useValue: { appearance: 'outline', subscriptSizing: 'dynamic' } },

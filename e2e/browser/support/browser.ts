@@ -64,15 +64,18 @@ export class BrowserHarness {
     });
   }
 
-  /** A new browser profile (own sessionStorage and localStorage) with one page open on `path`. */
-  async newPage(server: TestServer, path = '/', viewport = LAPTOP): Promise<Page> {
+  /**
+   * A new browser profile (own sessionStorage and localStorage) with one page open on `path`; the browser speaks
+   * Spanish from Spain unless `locale` says otherwise.
+   */
+  async newPage(server: TestServer, path = '/', viewport = LAPTOP, locale = 'es-ES'): Promise<Page> {
     if (!this.browser) throw new Error('the browser is not running');
     // The server's certificate is self-signed and generated per run; only this loopback origin is ever visited.
     const context = await this.browser.newContext({
       ignoreHTTPSErrors: true,
       baseURL: server.baseUrl,
       viewport,
-      locale: 'es-ES',
+      locale,
       timezoneId: 'Europe/Madrid',
     });
     context.setDefaultTimeout(WAIT_MS);

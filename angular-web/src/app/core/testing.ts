@@ -20,6 +20,7 @@ import type {
 } from '@avisa/contracts';
 import { TranslocoTestingModule } from '@jsverse/transloco';
 import { Subject } from 'rxjs';
+import { provideDates } from './dates';
 import { TRANSLATIONS } from './i18n';
 
 /** Storage kept in memory, standing in for the tab's sessionStorage in specs. */
@@ -69,18 +70,19 @@ export function loggedInStorage(extra: Record<string, string> = {}): Storage {
   return memoryStorage({ [SESSION_KEY]: JSON.stringify({ token: 'avs_test', user }), ...extra });
 }
 
-/** Transloco with the real Spanish strings, so specs read what a user reads. */
+/** Transloco with the real strings, Spanish first, so specs read what a user reads. */
 export function translocoTesting() {
   return TranslocoTestingModule.forRoot({
-    langs: { es: TRANSLATIONS.es },
-    translocoConfig: { availableLangs: ['es'], defaultLang: 'es' },
+    langs: { es: TRANSLATIONS.es, en: TRANSLATIONS.en },
+    translocoConfig: { availableLangs: ['es', 'en'], defaultLang: 'es', reRenderOnLangChange: true },
     preloadLangs: true,
   });
 }
 
 /**
  * The TestBed a component spec starts from: zoneless, HttpClient answered by HttpTestingController, the real
- * Spanish strings and no animations; `imports` and `providers` add the subject and what it needs besides.
+ * Spanish strings, the app's date pickers and no animations; `imports` and `providers` add the subject and what it
+ * needs besides.
  */
 export function configureTestBed(imports: unknown[] = [], providers: unknown[] = []): void {
   TestBed.configureTestingModule({
@@ -90,6 +92,7 @@ export function configureTestBed(imports: unknown[] = [], providers: unknown[] =
       provideHttpClient(),
       provideHttpClientTesting(),
       { provide: MATERIAL_ANIMATIONS, useValue: { animationsDisabled: true } },
+      provideDates(),
       ...(providers as never[]),
     ],
   });

@@ -1,31 +1,39 @@
 import type { AuditExportQuery } from '@avisa/contracts';
+import { endOfDay, endOfMinute, startOfDay } from 'date-fns';
+import { atTime } from '../../core/dates';
 import esAdmin from '../../../i18n/es/admin.json';
 import esAuditDetails from '../../../i18n/es/audit-details.json';
 
-/** What the filter fields hold: `datetime-local` values (local time) and free text. */
+/** What the filter fields hold: days and times of day as picked (the browser's zone), and free text. */
 export interface AuditFilterValue {
-  from: string;
-  to: string;
+  from: Date | null;
+  fromTime: Date | null;
+  to: Date | null;
+  toTime: Date | null;
   user: string;
   text: string;
 }
 
-export const EMPTY_FILTERS: AuditFilterValue = { from: '', to: '', user: '', text: '' };
+export const EMPTY_FILTERS: AuditFilterValue = {
+  from: null,
+  fromTime: null,
+  to: null,
+  toTime: null,
+  user: '',
+  text: '',
+};
 
-const MINUTE_ONLY = /T\d{2}:\d{2}$/;
-
-/** A local date-time as an instant; an unreadable one goes as typed, so the server names the field. */
-function instant(value: string, endOfMinute: boolean): string {
-  const ms = Date.parse(value);
-  if (Number.isNaN(ms)) return value;
-  // The inputs pick minutes: "until 10:30" includes what happened during 10:30.
-  return new Date(endOfMinute && MINUTE_ONLY.test(value) ? ms + 59_999 : ms).toISOString();
-}
-
+/**
+ * The instants the API takes. The fields pick minutes, so "until 10:30" includes what happened during 10:30; a day
+ * without a time is the whole day. A time without a day is left out.
+ */
 export function toAuditQuery(filters: AuditFilterValue): AuditExportQuery {
   const query: AuditExportQuery = {};
-  if (filters.from) query.from = instant(filters.from, false);
-  if (filters.to) query.to = instant(filters.to, true);
+  if (filters.from) query.from = (atTime(filters.from, filters.fromTime) ?? startOfDay(filters.from)).toISOString();
+  if (filters.to) {
+    const minute = atTime(filters.to, filters.toTime);
+    query.to = (minute ? endOfMinute(minute) : endOfDay(filters.to)).toISOString();
+  }
   if (filters.user.trim()) query.user = filters.user.trim();
   if (filters.text.trim()) query.q = filters.text.trim();
   return query;

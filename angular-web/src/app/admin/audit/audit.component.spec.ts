@@ -146,10 +146,12 @@ describe('AuditComponent', () => {
     expect(bodyOrder(el)).toEqual([2, 'line', 1]);
   });
 
-  it('builds the query from the filters (local date-times as instants, the end minute included) and goes back to page 1', async () => {
+  it('builds the query from the filters (local days and times as instants, the end minute included) and goes back to page 1', async () => {
     const { fixture, http, el } = await setup(page([1], null));
-    await type(fixture, byTestId<HTMLInputElement>(el, 'audit-from')!, '2026-11-20T08:00');
-    await type(fixture, byTestId<HTMLInputElement>(el, 'audit-to')!, '2026-11-21T18:30');
+    await type(fixture, byTestId<HTMLInputElement>(el, 'audit-from')!, '20/11/2026');
+    await type(fixture, byTestId<HTMLInputElement>(el, 'audit-from-time')!, '08:00');
+    await type(fixture, byTestId<HTMLInputElement>(el, 'audit-to')!, '21/11/2026');
+    await type(fixture, byTestId<HTMLInputElement>(el, 'audit-to-time')!, '18:30');
     await type(fixture, byTestId<HTMLInputElement>(el, 'audit-user')!, '  marin ');
     await type(fixture, byTestId<HTMLInputElement>(el, 'audit-text')!, ' login ');
     byTestId(el, 'audit-apply')!.click();
@@ -171,12 +173,42 @@ describe('AuditComponent', () => {
     await fixture.whenStable();
     expect(params(http.expectOne(isList))).toEqual({ page: '1', pageSize: '50' });
     expect(byTestId<HTMLInputElement>(el, 'audit-user')!.value).toBe('');
+    expect(byTestId<HTMLInputElement>(el, 'audit-from')!.value).toBe('');
+    expect(byTestId<HTMLInputElement>(el, 'audit-to-time')!.value).toBe('');
+  });
+
+  it('takes a day without a time as the whole day', async () => {
+    const { fixture, http, el } = await setup(page([1], null));
+    await type(fixture, byTestId<HTMLInputElement>(el, 'audit-from')!, '20/11/2026');
+    await type(fixture, byTestId<HTMLInputElement>(el, 'audit-to')!, '21/11/26');
+    byTestId(el, 'audit-apply')!.click();
+    await fixture.whenStable();
+    expect(params(http.expectOne(isList))).toEqual({
+      from: new Date(2026, 10, 20, 0, 0, 0, 0).toISOString(),
+      to: new Date(2026, 10, 21, 23, 59, 59, 999).toISOString(),
+      page: '1',
+      pageSize: '50',
+    });
+  });
+
+  it('says which date or time it cannot read, in Spanish, and asks the server nothing', async () => {
+    const { fixture, http, el } = await setup(page([1], null));
+    await type(fixture, byTestId<HTMLInputElement>(el, 'audit-from')!, '2026/11/20');
+    await type(fixture, byTestId<HTMLInputElement>(el, 'audit-to-time')!, '25:00');
+    byTestId(el, 'audit-apply')!.click();
+    await fixture.whenStable();
+    http.expectNone(isList);
+    expect([...el.querySelectorAll('mat-error')].map((e) => e.textContent!.trim())).toEqual([
+      'Escribe la fecha como dd/mm/aaaa',
+      'Escribe la hora como hh:mm',
+    ]);
+    expect(byTestId<HTMLInputElement>(el, 'audit-from')!.value).toBe('2026/11/20');
   });
 
   it("shows the server's refusal of the filters right below them", async () => {
     const { fixture, http, el } = await setup(page([1], null));
-    await type(fixture, byTestId<HTMLInputElement>(el, 'audit-from')!, '2026-11-21T08:00');
-    await type(fixture, byTestId<HTMLInputElement>(el, 'audit-to')!, '2026-11-20T08:00');
+    await type(fixture, byTestId<HTMLInputElement>(el, 'audit-from')!, '21/11/2026');
+    await type(fixture, byTestId<HTMLInputElement>(el, 'audit-to')!, '20/11/2026');
     el.querySelector('form')!.dispatchEvent(new Event('submit'));
     await fixture.whenStable();
     http.expectOne(isList).flush(...serverError(400, 'from must not be later than to'));

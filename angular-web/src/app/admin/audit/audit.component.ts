@@ -1,7 +1,7 @@
 import { DOCUMENT } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import { FormBuilder } from '@angular/forms';
+import { FormBuilder, FormControl } from '@angular/forms';
 import { MatPaginatorModule } from '@angular/material/paginator';
 import type { AuditEventResponse, AuditExportQuery, AuditPage } from '@avisa/contracts';
 import { type Observable, catchError, interval, tap, throwError } from 'rxjs';
@@ -15,7 +15,7 @@ import { Notifier } from '../../core/notifier';
 import { AuditApi } from './audit.api';
 import { columnsOf } from '../../core/ui/table-head.component';
 import { EMPTY_FILTERS, actionLabelKey, attachmentName, clock, toAuditQuery } from './audit-query';
-import { SCREEN_KIT, FORM_KIT } from '../../core/ui/kit';
+import { SCREEN_KIT, FORM_KIT, DATE_KIT } from '../../core/ui/kit';
 import { Paging } from '../../core/ui/paging.directive';
 
 /** Seconds between automatic refreshes. */
@@ -28,7 +28,7 @@ const PAGE_SIZES = [25, 50, 100, 200];
  */
 @Component({
   selector: 'av-audit',
-  imports: [SCREEN_KIT, FORM_KIT, MatPaginatorModule],
+  imports: [SCREEN_KIT, FORM_KIT, DATE_KIT, MatPaginatorModule],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './audit.component.html',
   styleUrl: './audit.component.scss',
@@ -40,7 +40,13 @@ export class AuditComponent {
   private readonly language = inject(LanguageService);
 
   protected readonly columns = columnsOf('audit.columns', ['at', 'user', 'action', 'target', 'ip', 'details']);
-  protected readonly filters = inject(FormBuilder).nonNullable.group({ ...EMPTY_FILTERS });
+  protected readonly filters = inject(FormBuilder).nonNullable.group({
+    ...EMPTY_FILTERS,
+    from: new FormControl<Date | null>(null),
+    fromTime: new FormControl<Date | null>(null),
+    to: new FormControl<Date | null>(null),
+    toTime: new FormControl<Date | null>(null),
+  });
 
   private readonly applied = signal<AuditExportQuery>({});
   protected readonly paging = new Paging(PAGE_SIZES);
@@ -85,7 +91,12 @@ export class AuditComponent {
       });
   }
 
+  /** Applies the filters, unless a date or time cannot be read: the field says so instead. */
   protected apply(): void {
+    if (this.filters.invalid) {
+      this.filters.markAllAsTouched();
+      return;
+    }
     this.applied.set(toAuditQuery(this.filters.getRawValue()));
     this.paging.index.set(0);
     this.refresh();

@@ -1,14 +1,17 @@
 import { ReactiveFormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
+import { MatDatepicker, MatDatepickerInput, MatDatepickerToggle } from '@angular/material/datepicker';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { MatTimepickerModule } from '@angular/material/timepicker';
 import { MatTooltipModule } from '@angular/material/tooltip';
 import { TranslocoPipe } from '@jsverse/transloco';
 import { DateTimePipe } from '../format';
 import { ActionButtonComponent } from './action-button.component';
 import { ApiErrorComponent } from './api-error.component';
+import { CalendarHeaderDirective } from './calendar-header.component';
 import { DialogActionsComponent } from './dialog-actions.component';
 import { IconButtonComponent } from './icon-button.component';
 import { LoadStateComponent } from './load-state.component';
@@ -44,3 +47,16 @@ export const SCREEN_KIT = [
 
 /** What a typed form adds. */
 export const FORM_KIT = [ReactiveFormsModule, MatFormFieldModule, MatInputModule] as const;
+
+/**
+ * What a form with dates or times adds: the calendar and the list of times, in the app's language (`provideDates`).
+ * The pieces, not `MatDatepickerModule`, whose own `MatDatepickerIntl` would hide the translated one; every calendar
+ * gets the header of `calendar-header.component.ts`.
+ */
+export const DATE_KIT = [
+  MatDatepicker,
+  MatDatepickerInput,
+  MatDatepickerToggle,
+  CalendarHeaderDirective,
+  MatTimepickerModule,
+] as const;

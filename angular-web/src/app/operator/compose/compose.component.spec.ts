@@ -175,8 +175,13 @@ describe('ComposeComponent', () => {
     const at = new Date(Date.now() + 3 * 3_600_000);
     at.setSeconds(0, 0);
     const pad = (n: number) => String(n).padStart(2, '0');
-    const local = `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}T${pad(at.getHours())}:${pad(at.getMinutes())}`;
-    await type(fixture, byTestId<HTMLInputElement>(el, 'compose-send-at'), local);
+    const day = `${pad(at.getDate())}/${pad(at.getMonth() + 1)}/${at.getFullYear()}`;
+    await type(fixture, byTestId<HTMLInputElement>(el, 'compose-send-at'), day);
+    await type(
+      fixture,
+      byTestId<HTMLInputElement>(el, 'compose-send-at-time'),
+      `${pad(at.getHours())}:${pad(at.getMinutes())}`,
+    );
     await click(fixture, byTestId(el, 'compose-send'));
     const request = http.expectOne('/api/v1/messages');
     expect(request.request.body).toEqual({
@@ -216,9 +221,25 @@ describe('ComposeComponent', () => {
     const { fixture, el } = await setup();
     await type(fixture, byTestId<HTMLTextAreaElement>(el, 'compose-text'), 'Inventario');
     await click(fixture, byTestId(el, 'compose-send-later').querySelector('input')!);
-    await type(fixture, byTestId<HTMLInputElement>(el, 'compose-send-at'), '2020-01-01T09:00');
+    await type(fixture, byTestId<HTMLInputElement>(el, 'compose-send-at'), '01/01/2020');
+    await type(fixture, byTestId<HTMLInputElement>(el, 'compose-send-at-time'), '09:00');
     await click(fixture, byTestId(el, 'compose-send'));
     expect(byTestId(el, 'compose-send-at-error').textContent).toContain('Esa hora ya ha pasado');
+  });
+
+  it('suggests the next whole hour day first, and says which field it cannot read before asking the server', async () => {
+    const { fixture, el } = await setup();
+    await type(fixture, byTestId<HTMLTextAreaElement>(el, 'compose-text'), 'Inventario');
+    await click(fixture, byTestId(el, 'compose-send-later').querySelector('input')!);
+    expect(byTestId<HTMLInputElement>(el, 'compose-send-at').value).toMatch(/^\d{2}\/\d{2}\/\d{4}$/);
+    expect(byTestId<HTMLInputElement>(el, 'compose-send-at-time').value).toMatch(/^\d{2}:00$/);
+    await type(fixture, byTestId<HTMLInputElement>(el, 'compose-send-at'), '31/02/2027');
+    await type(fixture, byTestId<HTMLInputElement>(el, 'compose-send-at-time'), '8.00');
+    await click(fixture, byTestId(el, 'compose-send'));
+    expect([...el.querySelectorAll('.send-at mat-error')].map((e) => e.textContent!.trim())).toEqual([
+      'Escribe la fecha como dd/mm/aaaa',
+      'Escribe la hora como hh:mm',
+    ]);
   });
 
   it('sends to every site without a name when Ctrl+Enter is pressed in the text', async () => {

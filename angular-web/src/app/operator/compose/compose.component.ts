@@ -27,10 +27,10 @@ import { OperatorApi } from '../shared/operator.api';
 import { touchedErrorState } from '../shared/touched-error-state';
 import { ComposeDraftStore, emptyDraft, TTL_PRESETS, type ComposeDraft } from './compose-draft.store';
 import { ScheduledListComponent } from './scheduled-list.component';
-import { fromLocalInput, sendAtError, suggestedSendAt } from './send-later';
+import { sendAtErrorState, sendAtForm, sendAtIso, suggestedSendAt } from './send-later';
 import { AttachPickerComponent } from '../../files/attach-picker.component';
 import { QuickRepliesComponent } from './quick-replies.component';
-import { SCREEN_KIT, FORM_KIT } from '../../core/ui/kit';
+import { SCREEN_KIT, FORM_KIT, DATE_KIT } from '../../core/ui/kit';
 
 /** Names a site can hold; longer lists stay readable with a "and N more" line. */
 const RESULT_LIST_MAX = 200;
@@ -72,6 +72,7 @@ function nameValidator(control: AbstractControl<string>): ValidationErrors | nul
     AttachPickerComponent,
     SCREEN_KIT,
     FORM_KIT,
+    DATE_KIT,
     RouterLink,
     MatAutocompleteModule,
     MatButtonToggleModule,
@@ -97,6 +98,7 @@ export class ComposeComponent {
   protected readonly priorities = PRIORITIES;
   protected readonly ttlPresets = TTL_PRESETS;
   protected readonly errorState = touchedErrorState;
+  protected readonly sendAtErrorState = sendAtErrorState;
   /** Until the text box had the focus its caret is meaningless: a phrase is then appended. */
   protected cursorKnown = false;
 
@@ -141,15 +143,9 @@ export class ComposeComponent {
   /** The last alert scheduled from here, shown instead of a send's result. */
   protected readonly scheduledResult = signal<ScheduledMessageResponse | null>(null);
 
-  /** Send later: off by default; the time is in the browser's zone, sent as an ISO date-time. */
+  /** Send later: off by default; the day and time are in the browser's zone, sent as an ISO date-time. */
   protected readonly sendLater = new FormControl(false, { nonNullable: true });
-  protected readonly sendAt = new FormControl(suggestedSendAt(), {
-    nonNullable: true,
-    validators: (control) => {
-      const error = this.sendLater.value ? sendAtError(control.value as string) : null;
-      return error ? { [error]: true } : null;
-    },
-  });
+  protected readonly sendAt = sendAtForm(suggestedSendAt(), () => this.sendLater.value);
   protected readonly later = toSignal(this.sendLater.valueChanges, { initialValue: false });
   protected readonly sendAtProblems = computed(() => fieldProblems(this.sending.problem(), 'sendAt'));
 
@@ -256,7 +252,7 @@ export class ComposeComponent {
     }
     this.sendAt.updateValueAndValidity();
     if (this.sendLater.value && this.sendAt.invalid) {
-      this.sendAt.markAsTouched();
+      this.sendAt.markAllAsTouched();
       return;
     }
     const draft: ComposeDraft = this.form.getRawValue();
@@ -270,7 +266,7 @@ export class ComposeComponent {
       ...(draft.replies.length ? { replies: draft.replies } : {}),
       ...(this.attachments().length ? { attachments: this.attachments() } : {}),
     };
-    const sendAt = this.sendLater.value ? fromLocalInput(this.sendAt.value) : null;
+    const sendAt = this.sendLater.value ? sendAtIso(this.sendAt.getRawValue()) : null;
     const problem = (p: ApiProblem) => {
       // The panel of the previous send must not read as this one's answer.
       this.result.set(null);

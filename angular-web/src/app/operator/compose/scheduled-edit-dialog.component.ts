@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
-import { AbstractControl, FormBuilder, ValidationErrors, Validators } from '@angular/forms';
+import { FormBuilder, Validators } from '@angular/forms';
 import { MAT_DIALOG_DATA, MatDialogModule, MatDialogRef } from '@angular/material/dialog';
 import { MatSelectModule } from '@angular/material/select';
 import {
@@ -11,20 +11,15 @@ import {
 } from '@avisa/contracts';
 import { fieldProblems } from '../../core/api-error';
 import { apiAction } from '../../core/api-resource';
-import { FORM_KIT, SCREEN_KIT } from '../../core/ui/kit';
+import { DATE_KIT, FORM_KIT, SCREEN_KIT } from '../../core/ui/kit';
 import { OperatorApi } from '../shared/operator.api';
-import { fromLocalInput, sendAtError, toLocalInput } from './send-later';
+import { sendAtErrorState, sendAtFields, sendAtForm, sendAtIso } from './send-later';
 import { TTL_PRESETS } from './compose-draft.store';
-
-function sendAtValidator(control: AbstractControl<string>): ValidationErrors | null {
-  const error = sendAtError(control.value);
-  return error ? { [error]: true } : null;
-}
 
 /** Changes a scheduled alert's text, target, priority, validity and time; closes with the alert as saved. */
 @Component({
   selector: 'av-scheduled-edit-dialog',
-  imports: [SCREEN_KIT, FORM_KIT, MatDialogModule, MatSelectModule],
+  imports: [SCREEN_KIT, FORM_KIT, DATE_KIT, MatDialogModule, MatSelectModule],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './scheduled-edit-dialog.component.html',
   styles: `
@@ -63,8 +58,9 @@ export class ScheduledEditDialogComponent {
     text: [this.item.text, [Validators.required, Validators.maxLength(MESSAGE_TEXT_MAX)]],
     priority: [this.item.priority],
     ttlSeconds: [this.item.ttlSeconds],
-    sendAt: [toLocalInput(this.item.sendAt), sendAtValidator],
+    sendAt: sendAtForm(sendAtFields(this.item.sendAt)),
   });
+  protected readonly sendAtErrorState = sendAtErrorState;
   protected readonly sendAtProblems = computed(() => fieldProblems(this.problem(), 'sendAt'));
 
   protected submit(): void {
@@ -79,7 +75,7 @@ export class ScheduledEditDialogComponent {
       text: value.text.trim(),
       priority: value.priority,
       ttlSeconds: value.ttlSeconds,
-      sendAt: fromLocalInput(value.sendAt)!,
+      sendAt: sendAtIso(value.sendAt)!,
     };
     this.saving.run(this.api.updateScheduled(this.item.id, changes), {
       next: (saved) => this.dialogRef.close(saved),

@@ -1,7 +1,8 @@
 import type { ParamMap, Params } from '@angular/router';
 import { PRIORITIES, TARGET_KINDS, type HistoryFilters, type Priority, type TargetKind } from '@avisa/contracts';
+import { fromBareDate, toBareDate } from '../../core/dates';
 
-/** What the filter fields hold: bare dates (`YYYY-MM-DD`), texts and choices; '' for "any". */
+/** The filters as the URL keeps them: bare dates (`YYYY-MM-DD`), texts and choices; '' for "any". */
 export interface HistoryFilterValue {
   from: string;
   to: string;
@@ -22,13 +23,15 @@ export const NO_FILTERS: HistoryFilterValue = {
   q: '',
 };
 
-const BARE_DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** What the fields hold: the days picked, the rest as in the URL. */
+export type HistoryFilterFields = Omit<HistoryFilterValue, 'from' | 'to'> & { from: Date | null; to: Date | null };
+
 const KEYS = Object.keys(NO_FILTERS) as (keyof HistoryFilterValue)[];
 
 /** The filters a link carries; what the app would not have written is left out. */
 export function filtersFromUrl(params: ParamMap): HistoryFilterValue {
   const text = (key: string) => (params.get(key) ?? '').slice(0, 200);
-  const date = (key: string) => (BARE_DATE.test(text(key)) ? text(key) : '');
+  const date = (key: string) => toBareDate(fromBareDate(text(key)));
   const kind = text('targetKind') as TargetKind;
   const priority = text('priority') as Priority;
   return {
@@ -61,4 +64,18 @@ export function toHistoryFilters(value: HistoryFilterValue): HistoryFilters {
 
 export function hasFilters(value: HistoryFilterValue): boolean {
   return KEYS.some((key) => value[key] !== '');
+}
+
+export function toFilterFields(value: HistoryFilterValue): HistoryFilterFields {
+  return { ...value, from: fromBareDate(value.from), to: fromBareDate(value.to) };
+}
+
+export function fromFilterFields(fields: HistoryFilterFields): HistoryFilterValue {
+  return { ...fields, from: toBareDate(fields.from), to: toBareDate(fields.to) };
+}
+
+/** Whether both put the same query string in the URL. */
+export function sameFilters(a: HistoryFilterValue, b: HistoryFilterValue): boolean {
+  const [x, y] = [filtersToUrl(a), filtersToUrl(b)];
+  return KEYS.every((key) => x[key] === y[key]);
 }

@@ -5,6 +5,7 @@ import { ActivatedRoute, Router, convertToParamMap, provideRouter, type Params }
 import { emptyDeliveryCounts, type MessageResponse, type Page } from '@avisa/contracts';
 import { BehaviorSubject, map } from 'rxjs';
 import { vi } from 'vitest';
+import { LanguageService } from '../../core/i18n';
 import { LiveService } from '../../core/live.service';
 import { SESSION_STORAGE } from '../../core/session.store';
 import { HistoryComponent } from './history.component';
@@ -158,7 +159,8 @@ describe('HistoryComponent', () => {
       q: 'nevera',
     });
     const value = (testId: string) => el.querySelector<HTMLInputElement>(`[data-testid="${testId}"]`)?.value;
-    expect(value('history-from')).toBe('2026-11-01');
+    expect(value('history-from')).toBe('01/11/2026');
+    expect(value('history-to')).toBe('30/11/2026');
     expect(value('history-sender')).toBe('ana');
     expect(value('history-target')).toBe('zona norte');
     expect(el.querySelector('[data-testid="history-priority-filter"]')?.textContent).toContain('Urgente');
@@ -181,7 +183,7 @@ describe('HistoryComponent', () => {
       sender.value = ' ana ';
       sender.dispatchEvent(new Event('input'));
       const from = el.querySelector<HTMLInputElement>('[data-testid="history-from"]')!;
-      from.value = '2026-11-01';
+      from.value = '1/11/2026';
       from.dispatchEvent(new Event('input'));
       vi.advanceTimersByTime(450);
     } finally {
@@ -199,5 +201,59 @@ describe('HistoryComponent', () => {
       priority: null,
       q: null,
     });
+  });
+
+  it('shows the dates of its URL day first and names the calendar in the language of the app, not the browser', async () => {
+    const { fixture, el } = await setup(new BehaviorSubject<Params>({ from: '2026-11-21' }));
+    const from = el.querySelector<HTMLInputElement>('[data-testid="history-from"]')!;
+    const toggle = el.querySelector<HTMLButtonElement>('mat-datepicker-toggle button')!;
+    expect(from.value).toBe('21/11/2026');
+    expect(from.placeholder).toBe('dd/mm/aaaa');
+    expect(toggle.getAttribute('aria-label')).toBe('Abrir el calendario');
+    toggle.click();
+    await fixture.whenStable();
+    const calendar = () => document.querySelector<HTMLElement>('mat-calendar')!;
+    const header = () => calendar().querySelector('.mat-calendar-period-button')!.textContent!.trim();
+    const firstWeekday = () => calendar().querySelector('th .cdk-visually-hidden')!.textContent!.trim();
+    expect(header()).toBe('NOVIEMBRE 2026');
+    expect(calendar().querySelector('.mat-calendar-period-button')!.getAttribute('aria-label')).toBe(
+      'NOVIEMBRE 2026, Elegir el mes y el año',
+    );
+    expect(firstWeekday()).toBe('lunes');
+    expect(calendar().querySelector('.mat-calendar-body-selected')?.parentElement?.getAttribute('aria-label')).toBe(
+      'sábado, 21 de noviembre de 2026',
+    );
+
+    const language = TestBed.inject(LanguageService);
+    try {
+      language.use('en');
+      await fixture.whenStable();
+      expect(header()).toBe('NOVEMBER 2026');
+      expect(firstWeekday()).toBe('Monday');
+      expect(from.value).toBe('21/11/2026');
+      expect(from.placeholder).toBe('dd/mm/yyyy');
+      expect(toggle.getAttribute('aria-label')).toBe('Open the calendar');
+    } finally {
+      language.use('es');
+    }
+  });
+
+  it('keeps a date it cannot read in its field, says so, and leaves the URL as it was', async () => {
+    const { fixture, el } = await setup();
+    const navigate = vi.spyOn(TestBed.inject(Router), 'navigate').mockResolvedValue(true);
+    const from = el.querySelector<HTMLInputElement>('[data-testid="history-from"]')!;
+    vi.useFakeTimers();
+    try {
+      from.value = '31/02/2026';
+      from.dispatchEvent(new Event('input'));
+      from.dispatchEvent(new Event('blur'));
+      vi.advanceTimersByTime(450);
+    } finally {
+      vi.useRealTimers();
+    }
+    await fixture.whenStable();
+    expect(navigate).not.toHaveBeenCalled();
+    expect(from.value).toBe('31/02/2026');
+    expect(el.querySelector('mat-error')?.textContent?.trim()).toBe('Escribe la fecha como dd/mm/aaaa');
   });
 });

@@ -1,6 +1,6 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import { FormBuilder } from '@angular/forms';
+import { FormBuilder, FormControl } from '@angular/forms';
 import { MatPaginatorModule } from '@angular/material/paginator';
 import { MatSelectModule } from '@angular/material/select';
 import { MatTableModule } from '@angular/material/table';
@@ -11,9 +11,19 @@ import { apiResource } from '../../core/api-resource';
 import { LiveService } from '../../core/live.service';
 import { deliveredCount } from '../shared/deliveries';
 import { OperatorApi } from '../shared/operator.api';
-import { SCREEN_KIT, FORM_KIT } from '../../core/ui/kit';
+import { SCREEN_KIT, FORM_KIT, DATE_KIT } from '../../core/ui/kit';
 import { Paging } from '../../core/ui/paging.directive';
-import { NO_FILTERS, filtersFromUrl, filtersToUrl, hasFilters, toHistoryFilters } from './history-filters';
+import {
+  type HistoryFilterValue,
+  NO_FILTERS,
+  filtersFromUrl,
+  filtersToUrl,
+  fromFilterFields,
+  hasFilters,
+  sameFilters,
+  toFilterFields,
+  toHistoryFilters,
+} from './history-filters';
 
 const COLUMNS = ['createdAt', 'sender', 'target', 'text', 'delivered', 'read', 'priority', 'open'];
 
@@ -23,7 +33,7 @@ const COLUMNS = ['createdAt', 'sender', 'target', 'text', 'delivered', 'read', '
  */
 @Component({
   selector: 'av-history',
-  imports: [SCREEN_KIT, FORM_KIT, RouterLink, MatPaginatorModule, MatSelectModule, MatTableModule],
+  imports: [SCREEN_KIT, FORM_KIT, DATE_KIT, RouterLink, MatPaginatorModule, MatSelectModule, MatTableModule],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './history.component.html',
   styleUrl: './history.component.scss',
@@ -38,7 +48,11 @@ export class HistoryComponent {
   protected readonly targetKinds = TARGET_KINDS;
   protected readonly priorities = PRIORITIES;
   protected readonly paging = new Paging([25, 50, 100]);
-  protected readonly filters = inject(FormBuilder).nonNullable.group({ ...NO_FILTERS });
+  protected readonly filters = inject(FormBuilder).nonNullable.group({
+    ...NO_FILTERS,
+    from: new FormControl<Date | null>(null),
+    to: new FormControl<Date | null>(null),
+  });
   /** The filters of the URL, which the list shows. */
   protected readonly applied = signal(NO_FILTERS);
   protected readonly filtered = computed(() => hasFilters(this.applied()));
@@ -59,7 +73,8 @@ export class HistoryComponent {
   constructor() {
     this.route.queryParamMap.pipe(takeUntilDestroyed()).subscribe((params) => {
       const value = filtersFromUrl(params);
-      this.filters.setValue(value, { emitEvent: false });
+      // A URL that only echoes the fields leaves them alone: a half-typed date or name is not rewritten.
+      if (!sameFilters(value, this.fields())) this.filters.setValue(toFilterFields(value), { emitEvent: false });
       this.applied.set(value);
       this.paging.index.set(0);
       this.page.reload();
@@ -82,18 +97,23 @@ export class HistoryComponent {
     this.live.messageCreated$.pipe(auditTime(500), takeUntilDestroyed()).subscribe(() => this.page.reload());
   }
 
-  /** Puts the filters in the URL; the list follows it. */
+  /** Puts the filters in the URL, unless a date cannot be read; the list follows the URL. */
   protected apply(): void {
-    void this.router.navigate([], { relativeTo: this.route, queryParams: filtersToUrl(this.filters.getRawValue()) });
+    if (this.filters.invalid) return;
+    void this.router.navigate([], { relativeTo: this.route, queryParams: filtersToUrl(this.fields()) });
   }
 
   protected clear(): void {
-    this.filters.setValue(NO_FILTERS, { emitEvent: false });
+    this.filters.setValue(toFilterFields(NO_FILTERS), { emitEvent: false });
     this.apply();
   }
 
   protected open(message: MessageResponse): void {
     void this.router.navigate(['/operator/history', message.id]);
+  }
+
+  private fields(): HistoryFilterValue {
+    return fromFilterFields(this.filters.getRawValue());
   }
 
   private updateItems(change: (m: MessageResponse) => MessageResponse): void {

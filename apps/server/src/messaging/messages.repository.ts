@@ -945,13 +945,17 @@ export class MessagesRepository implements OnModuleInit, OnApplicationShutdown {
    * or unconfirmed becomes `sent`.
    */
   async recordResent(ids: readonly number[], at: number): Promise<void> {
-    for (const batch of chunks(ids, 512)) {
-      const s = this.sql.statement`UPDATE deliveries SET reminders = reminders + 1, reminded_at = ${at},
-                attempts = attempts + 1,
-                state = CASE WHEN state IN (${inList(OPEN_STATES)}) THEN 'sent' ELSE state END,
-                sent_at = CASE WHEN state IN (${inList(OPEN_STATES)}) THEN ${at} ELSE sent_at END
-          WHERE id IN (${inList(batch)})`;
-      await this.dataSource.query(s.text, s.params);
-    }
+    if (!ids.length) return;
+    // One transaction for the round: one commit for a thousand sites, and a round is recorded whole or not at all.
+    await this.dataSource.transaction(async (manager) => {
+      for (const batch of chunks(ids, 512)) {
+        const s = this.sql.statement`UPDATE deliveries SET reminders = reminders + 1, reminded_at = ${at},
+                  attempts = attempts + 1,
+                  state = CASE WHEN state IN (${inList(OPEN_STATES)}) THEN 'sent' ELSE state END,
+                  sent_at = CASE WHEN state IN (${inList(OPEN_STATES)}) THEN ${at} ELSE sent_at END
+            WHERE id IN (${inList(batch)})`;
+        await manager.query(s.text, s.params);
+      }
+    });
   }
 }

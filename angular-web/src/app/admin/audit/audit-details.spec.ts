@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bundledText } from '../../core/api-error-text';
-import { type DetailWords, describeDetails } from './audit-details';
+import { type DetailWords, describeDetails, describeTarget } from './audit-details';
 
 const words = (language: 'es' | 'en'): DetailWords => ({
   translate: (key, params) => bundledText(language, key, params),
@@ -35,5 +35,21 @@ describe('describeDetails', () => {
     expect(said({ text: 'Urgente: cerrar' })).toEqual(['Texto: «Urgente: cerrar»']);
     expect(said({ reply: 'disabled' })).toEqual(['Respuesta: disabled']);
     expect(said({ newThing: 'x', list: [] })).toEqual(['«newThing»: x', '«list»: —']);
+  });
+});
+
+describe('describeTarget', () => {
+  it('says the kinds of target the server writes in the app language, and leaves names and ids as they are', () => {
+    const es = words('es');
+    const en = words('en');
+    expect(describeTarget('all', es)).toBe('Todos los sitios');
+    expect(describeTarget('all', en)).toBe('All sites');
+    expect(describeTarget('receiver:farmacia-norte', es)).toBe('Sitio farmacia-norte');
+    expect(describeTarget('group:Zona Norte', en)).toBe('Group Zona Norte');
+    expect(describeTarget('room #12 Incidencia: caja', es)).toBe('Sala #12 Incidencia: caja');
+    expect(describeTarget('marin', es)).toBe('marin');
+    expect(describeTarget('#7', es)).toBe('#7');
+    expect(describeTarget('allison', es)).toBe('allison');
+    expect(describeTarget(null, es)).toBe('—');
   });
 });

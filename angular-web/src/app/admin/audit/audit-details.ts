@@ -79,3 +79,21 @@ export function describeDetails(details: Record<string, Value>, words: DetailWor
   }
   return items;
 }
+
+/** The target kinds the server writes (`all`, `receiver:<name>`, `group:<name>`, `room #<id> <name>`), said in words. */
+const TARGETS: { pattern: RegExp; key: string; params: (m: RegExpExecArray) => Record<string, string> }[] = [
+  { pattern: /^all$/, key: 'all', params: () => ({}) },
+  { pattern: /^receiver:(.+)$/s, key: 'receiver', params: (m) => ({ name: m[1] }) },
+  { pattern: /^group:(.+)$/s, key: 'group', params: (m) => ({ name: m[1] }) },
+  { pattern: /^room #(\d+) (.*)$/s, key: 'room', params: (m) => ({ id: m[1], name: m[2] }) },
+];
+
+/** An audit event's target as a person reads it ("Sitio farmacia-norte"); names, users and `#id`s as they are. */
+export function describeTarget(target: string | null, words: DetailWords): string {
+  if (target === null || target === '') return '—';
+  for (const { pattern, key, params } of TARGETS) {
+    const match = pattern.exec(target);
+    if (match) return words.translate(`auditDetails.targets.${key}`, params(match)) ?? target;
+  }
+  return target;
+}

@@ -8,7 +8,7 @@ import { type Observable, catchError, interval, tap, throwError } from 'rxjs';
 import { toApiProblem } from '../../core/api-error';
 import { bundledText } from '../../core/api-error-text';
 import { LanguageService } from '../../core/i18n';
-import { type DetailItem, type DetailWords, describeDetails } from './audit-details';
+import { type DetailItem, type DetailWords, describeDetails, describeTarget } from './audit-details';
 import { apiAction, apiResource } from '../../core/api-resource';
 import { downloadText } from '../../core/download';
 import { Notifier } from '../../core/notifier';
@@ -63,6 +63,11 @@ export class AuditComponent {
   protected readonly described = computed(() => {
     const words = this.detailWords();
     return new Map(this.items().map((e) => [e.id, describeDetails(e.details, words)]));
+  });
+  /** Each event's target in words ("Sitio farmacia-norte"); the raw target stays in the cell's title and the export. */
+  protected readonly targets = computed(() => {
+    const words = this.detailWords();
+    return new Map(this.items().map((e) => [e.id, describeTarget(e.target, words)]));
   });
 
   /** Where the line goes: before the first row already read, unless that row opens a later page. */

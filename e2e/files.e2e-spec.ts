@@ -60,11 +60,11 @@ async function startServer(env: Record<string, string>) {
       const dir = server.path('data', 'files', folder);
       return existsSync(dir) ? readdirSync(dir).map((f) => `${folder}/${f}`) : [];
     });
-  /** The stored files' ids, whichever folder a scan has moved them to meanwhile. */
-  const idsOnDisk = () =>
-    onDisk()
-      .map((f) => f.split('/')[1])
-      .sort();
+  /**
+   * The stored files' ids, whichever folder a scan has moved them to meanwhile: a file renamed between the two
+   * folder reads is seen in both (quarantine is read first, so none is missed), hence the set.
+   */
+  const idsOnDisk = () => [...new Set(onDisk().map((f) => f.split('/')[1]))].sort();
   return { server, tokens, upload, state, download, onDisk, idsOnDisk };
 }
 

@@ -28,7 +28,7 @@ export const ADMIN_PASSWORD = 'Avisa-bench-admin-Pw!';
  * What the systemd unit in docs/deploy.md sets for the server process, given to Avisa and to the floor alike:
  * glibc serves allocations of 64 KB and more from fresh pages (see docs/performance.md, change 11).
  */
-export const SERVER_PROCESS_ENV = { MALLOC_MMAP_THRESHOLD_: '65536' };
+export const SERVER_PROCESS_ENV = process.env.BENCH_NO_MALLOC_SETTING ? {} : { MALLOC_MMAP_THRESHOLD_: '65536' };
 export const TEXT = 'Retirada urgente del lote 4711 de ibuprofeno 600 mg. Revisen el stock y apártenlo hoy.';
 
 export function arg(name, envName, fallback) {
@@ -429,6 +429,7 @@ export function sqlTraceMark(server) {
         ms: Math.round(ms(r)),
         msPerCall: Math.round((ms(r) / Math.max(1, r.calls)) * 1000) / 1000,
         rows: r.rows,
+        temp: r.temp,
       })),
     };
   })();

@@ -190,7 +190,7 @@ async function fanoutRounds(pid, oneRound, server = null) {
   }
   // What the server still does once a round is done (counts for operators, checkpoints) belongs to it too.
   await cpuQuiet(pid);
-  const serverCpuMsPerRoundAll = ((cpuSeconds(pid) - measuredFrom) * 1000) / ROUNDS;
+  const serverCpuMsPerRoundAll = ROUNDS ? ((cpuSeconds(pid) - measuredFrom) * 1000) / ROUNDS : null;
   const sqlTrace = server ? await sqlTraceMark(server) : null; // the measured rounds' statements
   return { rounds, serverCpuMsPerRoundAll, sqlTrace };
 }
@@ -216,7 +216,11 @@ async function benchAvisa(n, workers) {
   const provisionMs = now() - provisionStarted;
 
   const rssBefore = await settledRssKb(server.child.pid);
+  await sqlTraceMark(server); // statements of start-up and provisioning end here
+  const connectCpuBefore = cpuSeconds(server.child.pid);
   const conn = await workers.connect(`${server.base}/receivers`, server.ca, creds, CONNECT);
+  const connectCpuMs = (cpuSeconds(server.child.pid) - connectCpuBefore) * 1000;
+  const connectSqlTrace = await sqlTraceMark(server); // the statements of connecting every site
   const rssConnected = await settledRssKb(server.child.pid);
   if (conn.connected !== n) console.warn(`  avisa: only ${conn.connected}/${n} connected`, conn.errors);
 
@@ -272,6 +276,8 @@ async function benchAvisa(n, workers) {
     rssConnectedKb: rssConnected,
     rssAfterFanoutKb: rssAfterFanout,
     kbPerReceiver: (rssConnected - rssBefore) / n,
+    connectCpuMs,
+    connectSqlTrace,
     ...conn,
     rounds,
     serverCpuMsPerRoundAll,
@@ -308,7 +314,9 @@ async function benchFloor(n, workers, certFile, keyFile) {
   }));
 
   const rssBefore = await settledRssKb(child.pid);
+  const connectCpuBefore = cpuSeconds(child.pid);
   const conn = await workers.connect(`${base}/receivers`, ca, creds, CONNECT);
+  const connectCpuMs = (cpuSeconds(child.pid) - connectCpuBefore) * 1000;
   const rssConnected = await settledRssKb(child.pid);
 
   const { rounds, serverCpuMsPerRoundAll } = await fanoutRounds(child.pid, async (r) => {
@@ -353,6 +361,7 @@ async function benchFloor(n, workers, certFile, keyFile) {
     rssConnectedKb: rssConnected,
     rssAfterFanoutKb: rssAfterFanout,
     kbPerReceiver: (rssConnected - rssBefore) / n,
+    connectCpuMs,
     ...conn,
     rounds,
     serverCpuMsPerRoundAll,
@@ -548,6 +557,7 @@ function printSize({ n, workers, avisa, floor }) {
   add('RSS connected (MB)', avisa.rssConnectedKb / 1024, floor.rssConnectedKb / 1024);
   add('KB per receiver', avisa.kbPerReceiver, floor.kbPerReceiver);
   add('connect all (ms)', avisa.connectAllMs, floor.connectAllMs);
+  add('server CPU to connect all (ms)', avisa.connectCpuMs, floor.connectCpuMs);
   const s = avisa.summary;
   const t = floor.summary;
   rows.push([`fan-out, median of ${avisa.rounds.length} rounds after ${WARMUP} warm-up`, '', '', '']);

@@ -1,6 +1,6 @@
 import { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
-import { powerOfTwoRuns, valuesPlaceholders } from './batches';
-import { Sql, Statement, verbatim } from './sql';
+import { chunks, powerOfTwoRuns, valuesPlaceholders } from './batches';
+import { Fragment, Sql, Statement, inList, verbatim } from './sql';
 import { ColumnCodec, columnCodecs, tableName } from './typeorm-internals';
 
 type Executor = Pick<EntityManager, 'query'>;
@@ -17,6 +17,7 @@ export class EntityStatements<T extends ObjectLiteral> {
   private readonly columns: readonly ColumnCodec[];
   private readonly insertable: readonly ColumnCodec[];
   private readonly selectList: string;
+  private readonly primary: ColumnCodec | null;
   private readonly numbered: boolean;
   private readonly findColumn = new Map<string, ReturnType<typeof verbatim>>();
   private readonly sql: Sql;
@@ -29,6 +30,8 @@ export class EntityStatements<T extends ObjectLiteral> {
     this.columns = columnCodecs(dataSource, entity);
     this.insertable = this.columns.filter((c) => !c.generated);
     this.selectList = this.columns.map((c) => c.escaped).join(', ');
+    const primary = this.columns.filter((c) => c.primary);
+    this.primary = primary.length === 1 ? primary[0] : null;
     this.numbered = dataSource.options.type === 'postgres';
     this.sql = Sql.for(dataSource);
   }
@@ -49,17 +52,30 @@ export class EntityStatements<T extends ObjectLiteral> {
   }
 
   /**
-   * `UPDATE … SET <setAndWhere> RETURNING` every column: the rows as the update left them, converted like `select`.
-   * PostgreSQL and SQLite (3.35+) both return the changed rows; the ORM hands PostgreSQL's UPDATE back as
-   * `[rows, count]`.
+   * `UPDATE … SET <set> WHERE <where>`, answering the changed rows as the update left them, converted like `select`.
+   * PostgreSQL returns them with `RETURNING` (the ORM hands its UPDATE back as `[rows, count]`). SQLite buffers
+   * `RETURNING` rows in a temporary B-tree whose page cache is one ~85 KB allocation per run, a fresh mmap under
+   * the deployment's MALLOC_MMAP_THRESHOLD_ (docs/performance.md): there the rows are found, updated by primary
+   * key and read back — three statements that cost less than that one. On SQLite `executor` must be a
+   * transaction's manager, so that nothing runs between them.
    */
-  async updateReturning(setAndWhere: Statement, executor: Executor = this.dataSource): Promise<T[]> {
-    const raw = (await executor.query(
-      `UPDATE ${this.table} SET ${setAndWhere.text} RETURNING ${this.selectList}`,
-      setAndWhere.params,
-    )) as unknown;
-    const rows = (this.numbered ? (raw as [unknown[], number])[0] : raw) as Record<string, unknown>[];
-    return rows.map((row) => this.hydrate(row));
+  async updateReturning(set: Fragment, where: Fragment, executor: Executor = this.dataSource): Promise<T[]> {
+    if (this.numbered) {
+      const s = this.sql.statement`UPDATE ${verbatim(this.table)} SET ${set} WHERE ${where} RETURNING ${verbatim(this.selectList)}`;
+      const [rows] = (await executor.query(s.text, s.params)) as [Record<string, unknown>[], number];
+      return rows.map((row) => this.hydrate(row));
+    }
+    if (!this.primary) throw new Error(`${this.table}: updateReturning needs a single-column primary key`);
+    const key = verbatim(this.primary.escaped);
+    const found = this.sql.statement`SELECT ${key} AS id FROM ${verbatim(this.table)} WHERE ${where}`;
+    const ids = ((await executor.query(found.text, found.params)) as { id: unknown }[]).map((r) => r.id);
+    const changed: T[] = [];
+    for (const batch of chunks(ids, 512)) {
+      const update = this.sql.statement`UPDATE ${verbatim(this.table)} SET ${set} WHERE ${key} IN (${inList(batch)})`;
+      await executor.query(update.text, update.params);
+      changed.push(...(await this.select(this.sql.statement`${key} IN (${inList(batch)})`, executor)));
+    }
+    return changed;
   }
 
   /** The one row whose unique column `property` equals `value`. */

@@ -1,4 +1,4 @@
-import { Sql, inList, verbatim } from './sql';
+import { Sql, fragment, inList, verbatim } from './sql';
 
 describe('Sql.statement', () => {
   it('binds every value and numbers the placeholders for PostgreSQL, lists included', () => {
@@ -18,5 +18,15 @@ describe('Sql.statement', () => {
     expect(of([1, 2, 3]).text).toBe('SELECT 1 FROM t WHERE a = ? AND id IN (?, ?, ?, ?)');
     expect(of([1, 2, 3]).text).toBe(of([4, 5, 6, 7]).text);
     expect(of([1]).params).toEqual(['x', 1]);
+  });
+
+  it('numbers the values of fragments placed into a statement with the rest, in order', () => {
+    const set = fragment`state = ${'delivered'}, delivered_at = ${5}`;
+    const where = fragment`message_id = ${'m'} AND id IN (${inList([1, 2, 3])})`;
+    const pg = new Sql(true).statement`UPDATE t SET ${set} WHERE ${where} AND x = ${9}`;
+    expect(pg.text).toBe('UPDATE t SET state = $1, delivered_at = $2 WHERE message_id = $3 AND id IN ($4, $5, $6, $7) AND x = $8');
+    expect(pg.params).toEqual(['delivered', 5, 'm', 1, 2, 3, 3, 9]);
+    const lite = new Sql(false).statement`UPDATE t SET ${set} WHERE ${where}`;
+    expect(lite.text).toBe('UPDATE t SET state = ?, delivered_at = ? WHERE message_id = ? AND id IN (?, ?, ?, ?)');
   });
 });

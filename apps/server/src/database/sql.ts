@@ -11,8 +11,17 @@ class ValueList {
   constructor(readonly values: readonly unknown[]) {}
 }
 
+/** Part of a statement, its values not yet bound: placed into a statement, it is numbered with the rest. */
+export class Fragment {
+  constructor(
+    readonly strings: readonly string[],
+    readonly values: readonly unknown[],
+  ) {}
+}
+
 export const verbatim = (text: string): Verbatim => new Verbatim(text);
 export const inList = (values: readonly unknown[]): ValueList => new ValueList(values);
+export const fragment = (strings: TemplateStringsArray, ...values: unknown[]): Fragment => new Fragment(strings, values);
 
 export interface Statement {
   text: string;
@@ -34,19 +43,23 @@ export class Sql {
     return new Sql(dataSource.options.type === 'postgres');
   }
 
-  statement(strings: TemplateStringsArray, ...values: unknown[]): Statement {
+  statement(strings: TemplateStringsArray | readonly string[], ...values: unknown[]): Statement {
     const params: unknown[] = [];
     const bind = (value: unknown) => {
       params.push(value);
       return this.numbered ? `$${params.length}` : '?';
     };
-    let text = strings[0];
-    values.forEach((value, i) => {
-      if (value instanceof Verbatim) text += value.text;
-      else if (value instanceof ValueList) text += paddedInValues(value.values).map(bind).join(', ');
-      else text += bind(value);
-      text += strings[i + 1];
-    });
-    return { text, params };
+    const render = (parts: readonly string[], parameters: readonly unknown[]): string => {
+      let text = parts[0];
+      parameters.forEach((value, i) => {
+        if (value instanceof Verbatim) text += value.text;
+        else if (value instanceof ValueList) text += paddedInValues(value.values).map(bind).join(', ');
+        else if (value instanceof Fragment) text += render(value.strings, value.values);
+        else text += bind(value);
+        text += parts[i + 1];
+      });
+      return text;
+    };
+    return { text: render(strings, values), params };
   }
 }

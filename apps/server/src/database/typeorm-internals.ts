@@ -13,6 +13,7 @@ export interface ColumnCodec {
   /** The same, escaped for the dialect, to write into SQL. */
   escaped: string;
   generated: boolean;
+  primary: boolean;
   toDatabase(value: unknown): unknown;
   fromDatabase(raw: unknown): unknown;
 }
@@ -24,6 +25,7 @@ export function columnCodecs(dataSource: DataSource, entity: EntityTarget<object
     name: metadata.databaseName,
     escaped: driver.escape(metadata.databaseName),
     generated: metadata.isGenerated,
+    primary: metadata.isPrimary,
     toDatabase: (value) => driver.preparePersistentValue(value, metadata),
     fromDatabase: (raw) => driver.prepareHydratedValue(raw, metadata),
   }));

@@ -1,5 +1,5 @@
 /* global process, console */
-// node bench/cpuprofile-top.mjs FILE.cpuprofile [--top 25] [--from-ms 0] [--to-ms Infinity]
+// node bench/cpuprofile-top.mjs FILE.cpuprofile [--top 25] [--from-ms 0] [--to-ms Infinity] [--inclusive-of avisa]
 // Summarises a V8 CPU profile (node --cpu-prof): self time per function and per package, and inclusive time of
 // a few functions. --from-ms/--to-ms keep only samples in that window (ms from the start of the profile), e.g.
 // to leave out start-up and connecting.
@@ -15,6 +15,8 @@ const opt = (name, fallback) => {
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
 const TOP = opt('top', 25);
+// --inclusive-of avisa: the inclusive list keeps only that package's functions.
+const INCLUSIVE_OF = process.argv.includes('--inclusive-of') ? process.argv[process.argv.indexOf('--inclusive-of') + 1] : null;
 const FROM = opt('from-ms', 0) * 1000;
 const TO = opt('to-ms', Infinity) * 1000;
 
@@ -50,6 +52,7 @@ const label = (cf) =>
 const byFn = new Map();
 const byPkg = new Map();
 const inclusive = new Map();
+const packageOf = new Map();
 for (const [id, us] of selfUs) {
   const cf = nodes.get(id).callFrame;
   const key = label(cf);
@@ -62,6 +65,7 @@ for (const [id, us] of selfUs) {
     if (seen.has(k)) continue;
     seen.add(k);
     inclusive.set(k, (inclusive.get(k) ?? 0) + us);
+    packageOf.set(k, where(nodes.get(cur).callFrame));
   }
 }
 const pct = (us) => `${((100 * us) / total).toFixed(1)} %`;
@@ -76,6 +80,7 @@ for (const [k, v] of [...byFn].sort((a, b) => b[1].us - a[1].us).slice(0, TOP)) 
 console.log('\ninclusive time (functions of the server and the database layer):');
 for (const [k, us] of [...inclusive]
   .filter(([k]) => /\.js:|\.ts:/.test(k))
+  .filter(([k]) => !INCLUSIVE_OF || packageOf.get(k) === INCLUSIVE_OF)
   .filter(([k]) => !/^\(anonymous\)|^processTicksAndRejections|^listOnTimeout/.test(k))
   .sort((a, b) => b[1] - a[1])
   .slice(0, TOP)) {

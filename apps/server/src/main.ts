@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:https';
 import { AppModule } from './app.module';
 import { RedisIoAdapter } from './cluster/redis-io-adapter';
+import { SocketIoAdapter } from './common/sockets/socket-io-adapter';
 import { jsonDepthLimit } from './common/http/json-depth';
 import { AppEnvironment, ConfigurationError, readEnvironment } from './config/environment';
 import { createServerLogger } from './logging/server-logger';
@@ -60,7 +61,7 @@ export async function createApp(env: AppEnvironment): Promise<NestExpressApplica
     jsonDocumentUrl: 'api/docs/openapi.json',
   });
   serveWebApp(app, env.AVISA_WEB_DIR);
-  if (env.AVISA_REDIS_URL) app.useWebSocketAdapter(new RedisIoAdapter(app));
+  app.useWebSocketAdapter(env.AVISA_REDIS_URL ? new RedisIoAdapter(app) : new SocketIoAdapter(app));
   app.enableShutdownHooks();
   return app;
 }

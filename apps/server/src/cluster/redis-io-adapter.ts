@@ -1,8 +1,8 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { Redis } from 'ioredis';
 import type { Server, ServerOptions } from 'socket.io';
+import { SocketIoAdapter } from '../common/sockets/socket-io-adapter';
 import { RedisConnection } from './redis-connection';
 
 /**
@@ -10,7 +10,7 @@ import { RedisConnection } from './redis-connection';
  * instance, so an alert sent through one instance reaches sites connected to another, and receipts reach
  * operators wherever they are connected.
  */
-export class RedisIoAdapter extends IoAdapter {
+export class RedisIoAdapter extends SocketIoAdapter {
   private readonly redis: RedisConnection;
   private readonly clients: Redis[] = [];
 

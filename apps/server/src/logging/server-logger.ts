@@ -2,6 +2,7 @@ import { LoggerService } from '@nestjs/common';
 import { WinstonModule } from 'nest-winston';
 import { join } from 'node:path';
 import * as winston from 'winston';
+import { LevelGate } from './level-gate';
 import { oneLine } from './log-line';
 
 // A stack trace stays in its event's line too: its line breaks are escaped like any other.
@@ -18,7 +19,7 @@ export function createServerLogger(logDir: string, level: string): LoggerService
     winston.format.errors({ stack: true }),
     line,
   );
-  return WinstonModule.createLogger({
+  const winstonLogger = WinstonModule.createLogger({
     level,
     transports: [
       new winston.transports.Console({ format }),
@@ -31,4 +32,5 @@ export function createServerLogger(logDir: string, level: string): LoggerService
       }),
     ],
   });
+  return new LevelGate(winstonLogger, level);
 }

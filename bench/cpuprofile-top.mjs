@@ -16,7 +16,9 @@ const opt = (name, fallback) => {
 };
 const TOP = opt('top', 25);
 // --inclusive-of avisa: the inclusive list keeps only that package's functions.
-const INCLUSIVE_OF = process.argv.includes('--inclusive-of') ? process.argv[process.argv.indexOf('--inclusive-of') + 1] : null;
+const INCLUSIVE_OF = process.argv.includes('--inclusive-of')
+  ? process.argv[process.argv.indexOf('--inclusive-of') + 1]
+  : null;
 const FROM = opt('from-ms', 0) * 1000;
 const TO = opt('to-ms', Infinity) * 1000;
 

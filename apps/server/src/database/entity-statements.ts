@@ -61,7 +61,8 @@ export class EntityStatements<T extends ObjectLiteral> {
    */
   async updateReturning(set: Fragment, where: Fragment, executor: Executor = this.dataSource): Promise<T[]> {
     if (this.numbered) {
-      const s = this.sql.statement`UPDATE ${verbatim(this.table)} SET ${set} WHERE ${where} RETURNING ${verbatim(this.selectList)}`;
+      const s = this.sql
+        .statement`UPDATE ${verbatim(this.table)} SET ${set} WHERE ${where} RETURNING ${verbatim(this.selectList)}`;
       const [rows] = (await executor.query(s.text, s.params)) as [Record<string, unknown>[], number];
       return rows.map((row) => this.hydrate(row));
     }

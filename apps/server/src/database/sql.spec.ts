@@ -24,7 +24,9 @@ describe('Sql.statement', () => {
     const set = fragment`state = ${'delivered'}, delivered_at = ${5}`;
     const where = fragment`message_id = ${'m'} AND id IN (${inList([1, 2, 3])})`;
     const pg = new Sql(true).statement`UPDATE t SET ${set} WHERE ${where} AND x = ${9}`;
-    expect(pg.text).toBe('UPDATE t SET state = $1, delivered_at = $2 WHERE message_id = $3 AND id IN ($4, $5, $6, $7) AND x = $8');
+    expect(pg.text).toBe(
+      'UPDATE t SET state = $1, delivered_at = $2 WHERE message_id = $3 AND id IN ($4, $5, $6, $7) AND x = $8',
+    );
     expect(pg.params).toEqual(['delivered', 5, 'm', 1, 2, 3, 3, 9]);
     const lite = new Sql(false).statement`UPDATE t SET ${set} WHERE ${where}`;
     expect(lite.text).toBe('UPDATE t SET state = ?, delivered_at = ? WHERE message_id = ? AND id IN (?, ?, ?, ?)');

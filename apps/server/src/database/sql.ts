@@ -21,7 +21,8 @@ export class Fragment {
 
 export const verbatim = (text: string): Verbatim => new Verbatim(text);
 export const inList = (values: readonly unknown[]): ValueList => new ValueList(values);
-export const fragment = (strings: TemplateStringsArray, ...values: unknown[]): Fragment => new Fragment(strings, values);
+export const fragment = (strings: TemplateStringsArray, ...values: unknown[]): Fragment =>
+  new Fragment(strings, values);
 
 export interface Statement {
   text: string;

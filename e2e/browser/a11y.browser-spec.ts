@@ -344,8 +344,11 @@ describe('browser: accessibility and narrow screens', () => {
       until(
         () =>
           page.evaluate(
+            // Open and done growing: a choice made while the panel still animates does not close it.
             (selector) =>
-              !!document.querySelector(selector) && !document.querySelector('.mat-datepicker-content-animating'),
+              !!document.querySelector(selector) &&
+              !document.querySelector('.mat-datepicker-content-animating') &&
+              document.querySelector('.cdk-overlay-container')?.getAnimations({ subtree: true }).length === 0,
             panel,
           ),
         (yes) => yes,

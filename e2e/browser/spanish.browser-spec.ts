@@ -205,15 +205,28 @@ describe('browser: Spanish everywhere', () => {
     const header = calendar.locator('.mat-calendar-period-button');
     expect(normalize(await textOf(header, 'NOVIEMBRE'))).toBe('NOVIEMBRE 2026');
     expect(await calendar.locator('th .cdk-visually-hidden').first().textContent()).toBe('lunes');
-    // Once it has opened (the datepicker ignores a choice made while it is still growing), from the focused day.
+    // Once it has opened (the datepicker ignores a close asked for while it is still growing), from the focused
+    // day. The opening animation may not have started yet when the day gets the focus: wait for it to be over.
     const ready = () =>
-      page.evaluate(
-        () =>
+      page.evaluate(() => {
+        const content = document.querySelector('.mat-datepicker-content');
+        return (
+          !!content &&
           !!document.activeElement?.classList.contains('mat-calendar-body-active') &&
-          !document.querySelector('.mat-datepicker-content-animating'),
-      );
+          !content.classList.contains('mat-datepicker-content-animating') &&
+          content.getAnimations({ subtree: true }).length === 0
+        );
+      });
     expect(await until(ready, (yes) => yes)).toBe(true);
     await page.keyboard.press('ArrowRight');
+    // The arrow moves the focus once the calendar has drawn the new active day; Enter chooses the focused day.
+    const focusedDay = () =>
+      page.evaluate(() =>
+        document.activeElement?.classList.contains('mat-calendar-body-active')
+          ? document.activeElement.textContent?.trim()
+          : null,
+      );
+    expect(await until(focusedDay, (day) => day === '22')).toBe('22');
     await page.keyboard.press('Enter');
     await calendar.waitFor({ state: 'detached' });
     expect(await from.inputValue()).toBe('22/11/2026');

@@ -44,7 +44,7 @@ export class Sql {
     return new Sql(dataSource.options.type === 'postgres');
   }
 
-  statement(strings: TemplateStringsArray | readonly string[], ...values: unknown[]): Statement {
+  statement(strings: TemplateStringsArray, ...values: unknown[]): Statement {
     const params: unknown[] = [];
     const bind = (value: unknown) => {
       params.push(value);

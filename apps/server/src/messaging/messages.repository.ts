@@ -528,18 +528,13 @@ export class MessagesRepository implements OnModuleInit, OnApplicationShutdown {
    */
   async pendingFor(receiverName: string, now: number): Promise<PendingDelivery[]> {
     await this.rowsWritten();
-    const [queued, sent] = OPEN_STATES;
-    const s = this.sql.statement`SELECT d.id AS delivery_id, m.id, m.text, m.priority, m.sender_display,
-             m.created_at, m.expires_at, m.replies, m.attachments
+    const openIn = (state: DeliveryState) => fragment`SELECT d.id AS delivery_id, m.id, m.text, m.priority,
+             m.sender_display, m.created_at, m.expires_at, m.replies, m.attachments
          FROM deliveries d JOIN messages m ON m.id = d.message_id
-        WHERE d.receiver_name = ${receiverName} AND d.state = ${queued} AND d.expires_at > ${now}
-          AND m.retracted_at IS NULL
-      UNION ALL
-      SELECT d.id AS delivery_id, m.id, m.text, m.priority, m.sender_display,
-             m.created_at, m.expires_at, m.replies, m.attachments
-         FROM deliveries d JOIN messages m ON m.id = d.message_id
-        WHERE d.receiver_name = ${receiverName} AND d.state = ${sent} AND d.expires_at > ${now}
+        WHERE d.receiver_name = ${receiverName} AND d.state = ${state} AND d.expires_at > ${now}
           AND m.retracted_at IS NULL`;
+    const [queued, sent] = OPEN_STATES;
+    const s = this.sql.statement`${openIn(queued)} UNION ALL ${openIn(sent)}`;
     const rows = (await this.dataSource.query(s.text, s.params)) as PendingRow[];
     const pending = rows.map((r) => ({
       deliveryId: Number(r.delivery_id),

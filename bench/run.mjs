@@ -25,8 +25,9 @@
 // - capacity, fanout: the real Avisa server (production build, SQLite file, TLS as shipped) against the floor,
 //   a bare Socket.IO server over HTTPS broadcasting the same payload to the same number of plain clients,
 //   for each of --sizes (capacity alone skips the fan-out rounds);
-// - throughput: private alerts per second through the API for --throughput-seconds, for each of --sizes
-//   (bench/throughput.mjs);
+// - throughput: private alerts per second through the API for --throughput-seconds, for each of --sizes, then the
+//   same load against the floor's private-alert mode (a bare HTTPS + Socket.IO + SQLite server that keeps the same
+//   guarantees: 201 once committed, receipt acknowledged once committed) (bench/throughput.mjs);
 // - storm: the server killed and restarted with --storm-size receivers and alerts queued while it was down
 //   (bench/storm.mjs);
 // - chat (only when asked for): 1,000 users' sockets in 100 rooms of 10, 200 messages/s for 30 s through the API,
@@ -40,9 +41,9 @@
 // Everything on 127.0.0.1; every phase has a time limit; all children are killed on exit.
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, freemem, loadavg, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Agent, buildConnector, request } from 'undici';
 import {
@@ -76,7 +77,7 @@ import { benchCluster, clusterServicesReachable, printCluster } from './cluster.
 import { benchChat, printChat } from './chat.mjs';
 import { benchFiles, printFiles } from './files.mjs';
 import { benchStorm, printStorm } from './storm.mjs';
-import { benchThroughput, printThroughput } from './throughput.mjs';
+import { benchThroughput, benchThroughputFloor, printThroughput } from './throughput.mjs';
 
 const DEFAULT_SCENARIOS = ['capacity', 'fanout', 'throughput', 'storm', 'cluster'];
 /** Run only when asked for with --scenarios. */
@@ -494,7 +495,20 @@ async function main() {
       const workers = new Workers(WORKERS);
       try {
         console.log(`\n[N=${n}] throughput: ${THROUGHPUT.seconds} s, ${THROUGHPUT.concurrency} POSTs in flight …`);
-        throughput.push(await benchThroughput(n, workers, THROUGHPUT));
+        const certDir = join(mkdtempSync(join(tmpdir(), 'avisa-bench-certs-')), 'certs');
+        try {
+          const result = await benchThroughput(n, workers, THROUGHPUT, { keepCertsIn: certDir });
+          console.log(`[N=${n}] throughput: the floor …`);
+          const floorWorkers = new Workers(WORKERS);
+          try {
+            result.floor = await benchThroughputFloor(n, floorWorkers, THROUGHPUT, certDir);
+          } finally {
+            floorWorkers.kill();
+          }
+          throughput.push(result);
+        } finally {
+          rmSync(dirname(certDir), { recursive: true, force: true });
+        }
         printThroughput(throughput[throughput.length - 1]);
         writeResults();
       } finally {

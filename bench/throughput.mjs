@@ -1,4 +1,5 @@
-/* global console */
+/* global console, process */
+/* eslint-disable no-restricted-properties -- the bench is not the server: it reads its options from the environment */
 // Throughput: private alerts per second through the API, sustained for a fixed time, with every delivery
 // row and every receipt stored.
 //
@@ -9,16 +10,24 @@
 // next site round-robin. Then the bench waits (bounded) until the SQLite file, opened read-only, has every
 // delivery of the accepted alerts in `delivered`/`read`, and checks every accepted alert has exactly one
 // delivery row, for the site it was sent to.
-import { loadavg } from 'node:os';
+import { fork } from 'node:child_process';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { Agent, buildConnector } from 'undici';
+import { Agent, buildConnector, request } from 'undici';
 import {
+  HERE,
+  SERVER_PROCESS_ENV,
   TEXT,
+  children,
   adminLogin,
   cpuMeter,
   cpuSeconds,
   dropServerDir,
   fmt,
+  freePort,
   now,
   pct,
   provision,
@@ -84,7 +93,125 @@ export async function privateAlertLoad({ names, seconds, concurrency, phaseMs, p
   return { t0, accepted, latencies, statuses, failures, samples, notOnline, sent, acceptedInWindow, lastAnswerAt };
 }
 
-export async function benchThroughput(n, workers, { seconds, concurrency, connect, phaseMs }) {
+/** Waits (bounded) until `count()` reaches `expected`; the time it did, or null. */
+async function storedBy(expected, count, phaseMs, alive) {
+  const deadline = now() + phaseMs;
+  let seen = 0;
+  while (now() < deadline && alive()) {
+    seen = count();
+    if (seen >= expected) return { at: now(), seen };
+    await sleep(20);
+  }
+  return { at: null, seen };
+}
+
+/**
+ * The same load against the floor (bench/floor-server.mjs with an SQLite file): K private alerts in flight for T
+ * seconds to the same N site receivers (fresh worker processes), each stored and committed before its 201 and its
+ * receipt committed before its acknowledgement. `certDir`: Avisa's certificate of the run, so TLS is the same.
+ */
+export async function benchThroughputFloor(n, workers, { seconds, concurrency, connect, phaseMs }, certDir) {
+  const dir = mkdtempSync(join(tmpdir(), 'avisa-bench-floor-'));
+  const dbFile = join(dir, 'floor.sqlite');
+  const token = randomBytes(24).toString('base64url');
+  const port = await freePort();
+  const child = fork(
+    join(HERE, 'floor-server.mjs'),
+    [join(certDir, 'server.crt'), join(certDir, 'server.key'), String(port), dbFile],
+    {
+      env: {
+        ...process.env,
+        ...SERVER_PROCESS_ENV,
+        FLOOR_TOKEN_SHA256: createHash('sha256').update(token).digest('hex'),
+      },
+      execArgv: (process.env.BENCH_FLOOR_NODE_OPTIONS ?? '').split(' ').filter(Boolean),
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    },
+  );
+  children.add(child);
+  try {
+    await within(
+      30_000,
+      'floor server start',
+      new Promise((r) => child.on('message', (m) => m.type === 'listening' && r())),
+    );
+    const ca = readFileSync(join(certDir, 'server.crt'), 'utf8');
+    const base = `https://127.0.0.1:${port}`;
+    const creds = Array.from({ length: n }, (_, i) => ({ name: `site-${i + 1}`, key: `avr_${randomUUID()}` }));
+    const conn = await workers.connect(`${base}/receivers`, ca, creds, { ...connect, mode: 'site' });
+    const pool = new Agent({
+      connect: buildConnector({ ca }),
+      connections: concurrency,
+      pipelining: 1,
+      keepAliveTimeout: 60_000,
+      headersTimeout: 60_000,
+      bodyTimeout: 60_000,
+    });
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const cpuBefore = cpuSeconds(child.pid);
+    const meter = cpuMeter(child.pid, workers.pids());
+    const load = await privateAlertLoad({
+      names: creds.map((c) => c.name),
+      seconds,
+      concurrency,
+      phaseMs,
+      post: async (body) => {
+        const res = await request(`${base}/api/v1/messages`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify(body),
+          dispatcher: pool,
+        });
+        return { status: res.statusCode, body: await res.body.json() };
+      },
+    });
+    const db = new Database(dbFile, { readonly: true, fileMustExist: true });
+    const delivered = db.prepare("SELECT count(*) AS c FROM deliveries WHERE state = 'delivered'");
+    const stored = await storedBy(
+      load.accepted.size,
+      () => delivered.get().c,
+      phaseMs,
+      () => child.exitCode === null,
+    );
+    const cpuUse = meter();
+    const serverCpuS = cpuSeconds(child.pid) - cpuBefore;
+    db.close();
+    const commits = await within(
+      10_000,
+      'floor commits',
+      new Promise((r) => {
+        child.on('message', (m) => m.type === 'commits' && r(m.commits));
+        child.send({ type: 'commits' });
+      }),
+    );
+    const sites = await workers.siteStats();
+    await pool.close();
+    await workers.close(phaseMs);
+    const firstToStoredMs = stored.at === null ? null : stored.at - load.t0;
+    return {
+      n,
+      connected: conn.connected,
+      accepted: load.accepted.size,
+      statuses: load.statuses,
+      transportFailures: load.failures,
+      acceptedPerSecond: load.acceptedInWindow / seconds,
+      postLatencyMs: spread(load.latencies),
+      stored: stored.seen,
+      allStored: stored.at !== null,
+      storedPerSecond: firstToStoredMs ? load.accepted.size / (firstToStoredMs / 1000) : null,
+      shown: sites.shown,
+      duplicateShown: sites.duplicateShown,
+      cpuUntilStored: cpuUse,
+      serverCpuMsPerAlert: (serverCpuS * 1000) / Math.max(1, load.accepted.size),
+      commitsPerAlert: commits / Math.max(1, load.accepted.size),
+    };
+  } finally {
+    await stopChild(child);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function benchThroughput(n, workers, { seconds, concurrency, connect, phaseMs }, { keepCertsIn } = {}) {
   const server = await startAvisa();
   try {
     const admin = await adminLogin(server);
@@ -252,6 +379,7 @@ export async function benchThroughput(n, workers, { seconds, concurrency, connec
     await pool.close();
     await workers.close(phaseMs);
     result.serverProblems = serverProblems(server);
+    if (keepCertsIn) cpSync(join(server.dir, 'certs'), keepCertsIn, { recursive: true });
     return result;
   } finally {
     await stopChild(server.child);
@@ -312,4 +440,40 @@ export function printThroughput(r) {
   }
   add('server warnings/errors in its log', r.serverProblems.count);
   console.log(table(rows));
+  const f = r.floor;
+  if (!f) return;
+  const ratio = (a, b) => (a && b ? `${(a / b).toFixed(2)}×` : '-');
+  const rowsF = [[`private alerts, N=${r.n}: Avisa and the floor`, 'avisa', 'floor', 'ratio']];
+  const cpuMs = (u.server * 1000) / Math.max(1, r.accepted);
+  rowsF.push([
+    'alerts/s with everything stored',
+    fmt(r.storedPerSecond),
+    fmt(f.storedPerSecond),
+    ratio(f.storedPerSecond, r.storedPerSecond),
+  ]);
+  rowsF.push([
+    'server CPU per durable private alert (ms)',
+    fmt(cpuMs),
+    fmt(f.serverCpuMsPerAlert),
+    ratio(cpuMs, f.serverCpuMsPerAlert),
+  ]);
+  rowsF.push([
+    'POST latency p50 (ms)',
+    fmt(r.postLatencyMs.p50),
+    fmt(f.postLatencyMs.p50),
+    ratio(r.postLatencyMs.p50, f.postLatencyMs.p50),
+  ]);
+  rowsF.push([
+    'commits (fsyncs) per alert',
+    r.sqlTrace ? (r.sqlTrace.commits / Math.max(1, r.accepted)).toFixed(2) : '-',
+    f.commitsPerAlert.toFixed(2),
+    '',
+  ]);
+  rowsF.push([
+    'floor: accepted / stored / shown / shown twice',
+    '',
+    `${f.accepted} / ${f.stored} / ${f.shown} / ${f.duplicateShown}`,
+    '',
+  ]);
+  console.log(table(rowsF));
 }

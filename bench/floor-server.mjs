@@ -10,7 +10,8 @@
 // FLOOR_TOKEN_SHA256 and a body {target: {kind: 'receiver', name}, text} is stored (a message row and a delivery
 // row, WAL with synchronous=FULL, every request of one event-loop turn in one transaction), answered 201 once
 // committed, and pushed to the socket whose handshake named that site; a `receipt` {id, state: 'delivered'} marks
-// the delivery, committed the same way before it is acknowledged.
+// the delivery, committed the same way before it is acknowledged. A site that connects is sent what is still
+// queued for it (the storm scenario: IPC {type: 'queue', alerts} stores alerts for every site seen so far).
 import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:https';
@@ -82,7 +83,8 @@ function openDatabase(file) {
   d.exec(`CREATE TABLE IF NOT EXISTS messages (id TEXT PRIMARY KEY, text TEXT NOT NULL, created_at INTEGER NOT NULL);
           CREATE TABLE IF NOT EXISTS deliveries (id INTEGER PRIMARY KEY, message_id TEXT NOT NULL,
             receiver_name TEXT NOT NULL, state TEXT NOT NULL, delivered_at INTEGER);
-          CREATE UNIQUE INDEX IF NOT EXISTS deliveries_message_site ON deliveries (message_id, receiver_name);`);
+          CREATE UNIQUE INDEX IF NOT EXISTS deliveries_message_site ON deliveries (message_id, receiver_name);
+          CREATE INDEX IF NOT EXISTS deliveries_site_state ON deliveries (receiver_name, state);`);
   return d;
 }
 
@@ -106,8 +108,23 @@ function batcher(write) {
 const insertMessage = db?.prepare('INSERT INTO messages (id, text, created_at) VALUES (?, ?, ?)');
 const insertDelivery = db?.prepare("INSERT INTO deliveries (message_id, receiver_name, state) VALUES (?, ?, 'sent')");
 const markDelivered = db?.prepare(
-  "UPDATE deliveries SET state = 'delivered', delivered_at = ? WHERE message_id = ? AND receiver_name = ? AND state = 'sent'",
+  "UPDATE deliveries SET state = 'delivered', delivered_at = ? WHERE message_id = ? AND receiver_name = ? AND state <> 'delivered'",
 );
+const queueDelivery = db?.prepare("INSERT INTO deliveries (message_id, receiver_name, state) VALUES (?, ?, 'queued')");
+const queuedFor = db?.prepare(
+  "SELECT m.id, m.text, m.created_at AS at FROM deliveries d JOIN messages m ON m.id = d.message_id WHERE d.receiver_name = ? AND d.state = 'queued'",
+);
+const known = new Set(); // every site name seen since start (the storm queues alerts for them)
+
+const alertPayload = (id, text, at) => ({
+  id,
+  text,
+  priority: 'normal',
+  sender: 'token:bench',
+  sentAt: new Date(at).toISOString(),
+  expiresAt: new Date(at + 86_400_000).toISOString(),
+  reminder: 0,
+});
 
 const accept = batcher({
   row: (a) => {
@@ -116,15 +133,7 @@ const accept = batcher({
   },
   after: (a) => {
     a.res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ id: a.id, online: [a.name] }));
-    sockets.get(a.name)?.emit('alert', {
-      id: a.id,
-      text: a.text,
-      priority: 'normal',
-      sender: 'token:bench',
-      sentAt: new Date(a.at).toISOString(),
-      expiresAt: new Date(a.at + 86_400_000).toISOString(),
-      reminder: 0,
-    });
+    sockets.get(a.name)?.emit('alert', alertPayload(a.id, a.text, a.at));
   },
 });
 
@@ -172,6 +181,8 @@ function privateAlert(req, res) {
 function siteSocket(socket) {
   const name = String(socket.handshake.auth?.name ?? '');
   sockets.set(name, socket);
+  known.add(name);
+  for (const q of queuedFor.all(name)) socket.emit('alert', alertPayload(q.id, q.text, q.at));
   socket.on('disconnect', () => sockets.get(name) === socket && sockets.delete(name));
   socket.on('receipt', (receipt, ack) => {
     if (typeof ack !== 'function') return;
@@ -185,6 +196,19 @@ function siteSocket(socket) {
 
 process.on('message', (m) => {
   if (m?.type === 'commits') process.send?.({ type: 'commits', commits });
+  if (m?.type === 'queue') {
+    const ids = [];
+    const at = Date.now();
+    db.transaction(() => {
+      for (let i = 0; i < m.alerts; i++) {
+        const id = randomUUID();
+        ids.push(id);
+        insertMessage.run(id, `${m.text} (#${i + 1})`, at + i);
+        for (const name of known) queueDelivery.run(id, name);
+      }
+    })();
+    process.send?.({ type: 'queued', ids, sites: known.size });
+  }
 });
 
 https.listen(Number(portArg), '127.0.0.1', () => process.send?.({ type: 'listening' }));

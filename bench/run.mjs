@@ -28,7 +28,8 @@
 // - throughput: private alerts per second through the API for --throughput-seconds, for each of --sizes, then the
 //   same load against the floor's private-alert mode (a bare HTTPS + Socket.IO + SQLite server that keeps the same
 //   guarantees: 201 once committed, receipt acknowledged once committed) (bench/throughput.mjs);
-// - storm: the server killed and restarted with --storm-size receivers and alerts queued while it was down
+// - storm: the server killed and restarted with --storm-size receivers and alerts queued while it was down, then
+//   the same storm against the floor (the least server that sends what is queued and commits receipts)
 //   (bench/storm.mjs);
 // - chat (only when asked for): 1,000 users' sockets in 100 rooms of 10, 200 messages/s for 30 s through the API,
 //   send → last member against a bare Socket.IO relay, and history pages from a room of 1,000,000 (bench/chat.mjs);
@@ -76,7 +77,7 @@ import {
 import { benchCluster, clusterServicesReachable, printCluster } from './cluster.mjs';
 import { benchChat, printChat } from './chat.mjs';
 import { benchFiles, printFiles } from './files.mjs';
-import { benchStorm, printStorm } from './storm.mjs';
+import { benchStorm, benchStormFloor, printStorm } from './storm.mjs';
 import { benchThroughput, benchThroughputFloor, printThroughput } from './throughput.mjs';
 
 const DEFAULT_SCENARIOS = ['capacity', 'fanout', 'throughput', 'storm', 'cluster'];
@@ -520,7 +521,19 @@ async function main() {
     const workers = new Workers(WORKERS);
     try {
       console.log(`\n[N=${STORM.size}] reconnect storm: ${STORM.alerts} alerts queued during the outage …`);
-      storm = await benchStorm(STORM.size, workers, STORM);
+      const certDir = join(mkdtempSync(join(tmpdir(), 'avisa-bench-certs-')), 'certs');
+      try {
+        storm = await benchStorm(STORM.size, workers, STORM, { keepCertsIn: certDir });
+        console.log(`[N=${STORM.size}] reconnect storm: the floor …`);
+        const floorWorkers = new Workers(WORKERS);
+        try {
+          storm.floor = await benchStormFloor(STORM.size, floorWorkers, STORM, certDir);
+        } finally {
+          floorWorkers.kill();
+        }
+      } finally {
+        rmSync(dirname(certDir), { recursive: true, force: true });
+      }
       printStorm(storm);
       writeResults();
     } finally {

@@ -1,4 +1,5 @@
-/* global console */
+/* global console, process */
+/* eslint-disable no-restricted-properties -- the bench is not the server: it reads its options from the environment */
 // Reconnect storm: the server restarted with N receivers and alerts queued for them while it was down.
 //
 // 1. A fresh server, N sites provisioned and connected (bench/receiver-worker.mjs, `site` mode: a seen-ids
@@ -15,15 +16,23 @@
 // Measured from server-ready: time until all N are connected, until every queued delivery is stored as
 // delivered (SQLite, read-only), until every site has shown every alert; refused attempts by reason;
 // lost = queued deliveries not delivered by the deadline; alerts shown twice; raw duplicate arrivals.
-import { loadavg } from 'node:os';
+import { fork } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import {
+  HERE,
+  SERVER_PROCESS_ENV,
   TEXT,
+  children,
   adminLogin,
   cpuMeter,
   cpuSeconds,
   dropServerDir,
   fmt,
+  freePort,
   killHard,
   now,
   provision,
@@ -49,7 +58,7 @@ async function pollUntil(ms, what, test, every = 50) {
   }
 }
 
-export async function benchStorm(n, workers, opts) {
+export async function benchStorm(n, workers, opts, { keepCertsIn } = {}) {
   const { alerts, deadlineMs, minBackoffMs, maxBackoffMs, connectTimeoutMs, connect, phaseMs } = opts;
   let server = await startAvisa();
   const servers = [server];
@@ -251,11 +260,110 @@ export async function benchStorm(n, workers, opts) {
     await workers.close(phaseMs);
     result.serverProblemsBeforeRestart = serverProblems(servers[0], 0);
     result.serverProblemsAfterRestart = serverProblems(server, server.logOffset);
+    if (keepCertsIn) cpSync(join(server.dir, 'certs'), keepCertsIn, { recursive: true });
     return result;
   } finally {
     await stopChild(server.child);
     await server.dispatcher.close();
     dropServerDir(server);
+  }
+}
+
+/** The floor (bench/floor-server.mjs with an SQLite file) on `port`, once it listens. */
+async function startFloor(certDir, port, dbFile) {
+  const child = fork(
+    join(HERE, 'floor-server.mjs'),
+    [join(certDir, 'server.crt'), join(certDir, 'server.key'), String(port), dbFile],
+    {
+      env: { ...process.env, ...SERVER_PROCESS_ENV },
+      execArgv: (process.env.BENCH_FLOOR_NODE_OPTIONS ?? '').split(' ').filter(Boolean),
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    },
+  );
+  children.add(child);
+  await within(30_000, 'floor start', new Promise((r) => child.on('message', (m) => m.type === 'listening' && r())));
+  return { child, readyAt: now() };
+}
+
+/**
+ * The same storm against the floor: N sites connected and gone offline, alerts queued for each in its SQLite file,
+ * the floor killed with SIGKILL and started again, every site reconnecting at once with the same backoff and
+ * connect timeout; the floor sends each site what is queued for it when it connects and commits each receipt
+ * before acknowledging it. What this shows: how much of the storm's time and time-outs the harness's two cores and
+ * the sites' own TLS handshakes cost, with no server work beyond the least.
+ */
+export async function benchStormFloor(n, workers, opts, certDir) {
+  const { alerts, deadlineMs, minBackoffMs, maxBackoffMs, connectTimeoutMs, connect, phaseMs } = opts;
+  const dir = mkdtempSync(join(tmpdir(), 'avisa-bench-floor-storm-'));
+  const dbFile = join(dir, 'floor.sqlite');
+  const port = await freePort();
+  let floor = await startFloor(certDir, port, dbFile);
+  try {
+    const ca = readFileSync(join(certDir, 'server.crt'), 'utf8');
+    const url = `https://127.0.0.1:${port}/receivers`;
+    const creds = Array.from({ length: n }, (_, i) => ({ name: `site-${i + 1}`, key: `avr_${randomUUID()}` }));
+    const conn = await workers.connect(url, ca, creds, { ...connect, mode: 'site' });
+    await workers.offline(phaseMs);
+    const queued = await within(
+      phaseMs,
+      'floor queueing alerts',
+      new Promise((r) => {
+        floor.child.on('message', (m) => m.type === 'queued' && r(m));
+        floor.child.send({ type: 'queue', alerts, text: TEXT });
+      }),
+    );
+    const expected = queued.ids.length * queued.sites;
+    const killedAt = now();
+    await killHard(floor.child);
+    floor = await startFloor(certDir, port, dbFile);
+    const t0 = floor.readyAt;
+    const cpu0 = cpuSeconds(floor.child.pid);
+    const meter = cpuMeter(floor.child.pid, workers.pids());
+    await workers.storm({
+      url,
+      ca,
+      expectedIds: queued.ids,
+      minMs: minBackoffMs,
+      maxMs: maxBackoffMs,
+      timeoutMs: connectTimeoutMs,
+    });
+    const db = new Database(dbFile, { readonly: true, fileMustExist: true });
+    const delivered = db.prepare("SELECT count(*) AS c FROM deliveries WHERE state = 'delivered'");
+    const deadline = t0 + deadlineMs;
+    let storedAt = null;
+    let sites = null;
+    while (now() < deadline) {
+      if (storedAt === null && delivered.get().c >= expected) storedAt = now();
+      sites = await workers.siteStats();
+      if (storedAt !== null && sites.everConnected === n && sites.allShown === n) break;
+      await sleep(250);
+    }
+    const doneAt = now();
+    const stored = delivered.get().c;
+    db.close();
+    const cpuUse = meter();
+    const byDeadline = (at) => (at && at <= deadline ? at - t0 : null);
+    const result = {
+      n,
+      alerts,
+      initialConnect: { connected: conn.connected, connectAllMs: conn.connectAllMs },
+      restartMs: t0 - killedAt,
+      allConnectedMs: sites.everConnected === n ? byDeadline(sites.lastFirstConnect) : null,
+      allStoredMs: storedAt === null ? null : storedAt - t0,
+      allShownMs: sites.allShown === n ? byDeadline(sites.lastAllShown) : null,
+      lost: expected - stored,
+      duplicateShown: sites.duplicateShown,
+      attemptsMade: sites.attempts,
+      refusals: sites.refusals,
+      serverCpuSeconds: cpuSeconds(floor.child.pid) - cpu0,
+      serverCpuShare: (cpuSeconds(floor.child.pid) - cpu0) / ((doneAt - t0) / 1000),
+      cpuUntilDone: cpuUse,
+    };
+    await workers.close(phaseMs);
+    return result;
+  } finally {
+    await stopChild(floor.child);
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -292,4 +400,24 @@ export function printStorm(r) {
   add('server RSS after (MB)', r.rssAfterKb / 1024);
   add('server warnings/errors after restart', r.serverProblemsAfterRestart.count);
   console.log(table(rows));
+  const f = r.floor;
+  if (!f) return;
+  const counts2 = (o) =>
+    Object.entries(o)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join(', ') || '0';
+  const fr = [[`the same storm against the floor, N=${f.n}`, 'value']];
+  const addF = (label, v) => fr.push([label, typeof v === 'string' ? v : fmt(v)]);
+  addF('all connected (ms after ready)', f.allConnectedMs ?? 'not all');
+  addF('all delivered, stored (ms)', f.allStoredMs ?? 'not all');
+  addF('every site showed every alert (ms)', f.allShownMs ?? 'not all');
+  addF('lost / shown twice', `${f.lost} / ${f.duplicateShown}`);
+  addF('connection attempts', f.attemptsMade);
+  addF('refused / failed attempts', counts2(f.refusals));
+  const v = f.cpuUntilDone;
+  addF(
+    'CPU s: server/receivers/bench/others/steal',
+    `${v.server} / ${v.workers} / ${v.bench} / ${v.others} / ${v.steal}`,
+  );
+  console.log(table(fr));
 }

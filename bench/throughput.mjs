@@ -453,8 +453,8 @@ export function printThroughput(r) {
   ]);
   rowsF.push([
     'server CPU per durable private alert (ms)',
-    fmt(cpuMs),
-    fmt(f.serverCpuMsPerAlert),
+    cpuMs.toFixed(2),
+    f.serverCpuMsPerAlert.toFixed(2),
     ratio(cpuMs, f.serverCpuMsPerAlert),
   ]);
   rowsF.push([

@@ -12,7 +12,6 @@ import { jsonDepthLimit } from './common/http/json-depth';
 import { AppEnvironment, ConfigurationError, readEnvironment } from './config/environment';
 import { createServerLogger } from './logging/server-logger';
 import { loadOrCreateCertificate } from './tls/tls-certificate';
-import { HandshakeGate } from './tls/handshake-gate';
 import { TLS_SERVER_OPTIONS } from './tls/tls-options';
 import { serveWebApp } from './web/web-app';
 
@@ -36,7 +35,6 @@ export async function createApp(env: AppEnvironment): Promise<NestExpressApplica
     bodyParser: false,
     abortOnError: false,
   });
-  HandshakeGate.install(app.getHttpServer() as Server, env.AVISA_TLS_HANDSHAKES_AT_ONCE);
   if (env.AVISA_TRUST_PROXY) app.set('trust proxy', true);
   app.disable('x-powered-by');
   app.useBodyParser('json', { limit: env.AVISA_BODY_LIMIT });

@@ -21,7 +21,6 @@ export interface AppEnvironment {
   AVISA_TLS_CERT: string;
   AVISA_TLS_KEY: string;
   AVISA_TLS_HOSTNAMES: string;
-  AVISA_TLS_HANDSHAKES_AT_ONCE: number;
   AVISA_ADMIN_PASSWORD: string;
   AVISA_SESSION_IDLE_SECONDS: number;
   AVISA_SESSION_ABSOLUTE_SECONDS: number;
@@ -94,7 +93,6 @@ export const environmentSchema = Joi.object<AppEnvironment, true>({
   AVISA_TLS_CERT: Joi.string().allow('').default(''),
   AVISA_TLS_KEY: Joi.string().allow('').default(''),
   AVISA_TLS_HOSTNAMES: Joi.string().allow('').default(''),
-  AVISA_TLS_HANDSHAKES_AT_ONCE: Joi.number().integer().min(1).default(256),
   AVISA_ADMIN_PASSWORD: Joi.string().allow('').default(''),
   AVISA_SESSION_IDLE_SECONDS: seconds(1, 1800),
   AVISA_SESSION_ABSOLUTE_SECONDS: seconds(1, 43200),

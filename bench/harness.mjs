@@ -340,7 +340,7 @@ export async function startAvisa(previous = null, { env = {}, certsFrom = null }
       AVISA_LOGIN_IP_LIMIT: '1000000',
       // The throughput scenario sends far more than a person would; the per-principal limit is not what it measures.
       AVISA_SEND_LIMIT_PER_MINUTE: '1000000',
-      // AVISA_* settings in the bench's own environment (e.g. AVISA_TLS_HANDSHAKES_AT_ONCE, to compare two values).
+      // AVISA_* settings in the bench's own environment (e.g. to compare two values of one setting).
       ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('AVISA_'))),
       ...SERVER_PROCESS_ENV,
       ...env,

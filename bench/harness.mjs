@@ -292,6 +292,26 @@ export class Workers {
   }
 }
 
+/**
+ * The floor (bench/floor-server.mjs) with Avisa's certificate from `certDir`, on `port`, once it listens; with `dbFile`,
+ * its private-alert mode on that SQLite file. `env`: more for its environment.
+ */
+export async function startFloor(certDir, port, dbFile = null, env = {}) {
+  const child = fork(
+    join(HERE, 'floor-server.mjs'),
+    [join(certDir, 'server.crt'), join(certDir, 'server.key'), String(port), ...(dbFile ? [dbFile] : [])],
+    {
+      env: { ...process.env, ...SERVER_PROCESS_ENV, ...env },
+      // e.g. BENCH_FLOOR_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/floor-prof" to compare profiles.
+      execArgv: (process.env.BENCH_FLOOR_NODE_OPTIONS ?? '').split(' ').filter(Boolean),
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    },
+  );
+  children.add(child);
+  await within(30_000, 'floor start', new Promise((r) => child.on('message', (m) => m.type === 'listening' && r())));
+  return { child, readyAt: now() };
+}
+
 // ---------- the real server ----------
 
 /** Bytes of `file` from `offset` on. */

@@ -40,7 +40,6 @@
 //   needs PostgreSQL and Redis on 127.0.0.1 (the database URL names the maintenance database the bench connects
 //   to for CREATE/DROP DATABASE). About 4 minutes at 10,000 here, so the whole default run stays near 10 minutes.
 // Everything on 127.0.0.1; every phase has a time limit; all children are killed on exit.
-import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
@@ -50,12 +49,10 @@ import { Agent, buildConnector, request } from 'undici';
 import {
   HERE,
   SERVER_MAIN,
-  SERVER_PROCESS_ENV,
   TEXT,
   Workers,
   adminLogin,
   arg,
-  children,
   cpuSeconds,
   freePort,
   hasArg,
@@ -69,6 +66,7 @@ import {
   sleep,
   sqlTraceMark,
   startAvisa,
+  startFloor,
   stopChild,
   table,
   tempDirs,
@@ -292,21 +290,10 @@ async function benchAvisa(n, workers) {
 
 // ---------- the floor ----------
 
-async function benchFloor(n, workers, certFile, keyFile) {
+async function benchFloor(n, workers, certDir) {
   const port = await freePort();
-  const child = fork(join(HERE, 'floor-server.mjs'), [certFile, keyFile, String(port)], {
-    env: { ...process.env, ...SERVER_PROCESS_ENV },
-    // e.g. BENCH_FLOOR_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/floor-prof" to compare profiles.
-    execArgv: (process.env.BENCH_FLOOR_NODE_OPTIONS ?? '').split(' ').filter(Boolean),
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  children.add(child);
-  await within(
-    30_000,
-    'floor server start',
-    new Promise((r) => child.on('message', (m) => m.type === 'listening' && r())),
-  );
-  const ca = readFileSync(certFile, 'utf8');
+  const { child } = await startFloor(certDir, port);
+  const ca = readFileSync(join(certDir, 'server.crt'), 'utf8');
   const dispatcher = new Agent({ connect: buildConnector({ ca }), connections: 8 });
   const base = `https://127.0.0.1:${port}`;
   // Plain clients: the same handshake object is sent (the floor ignores it) so the bytes on the wire match.
@@ -473,7 +460,7 @@ async function main() {
           const avisa = await benchAvisa(n, workers);
           const { keep, certDir, ...avisaOut } = avisa;
           console.log(`[N=${n}] floor …`);
-          const floor = await benchFloor(n, workers, join(certDir, 'server.crt'), join(certDir, 'server.key'));
+          const floor = await benchFloor(n, workers, certDir);
           rmSync(keep.dir, { recursive: true, force: true });
           tempDirs.delete(keep.dir);
           results.push({

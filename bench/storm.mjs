@@ -1,5 +1,4 @@
-/* global console, process */
-/* eslint-disable no-restricted-properties -- the bench is not the server: it reads its options from the environment */
+/* global console */
 // Reconnect storm: the server restarted with N receivers and alerts queued for them while it was down.
 //
 // 1. A fresh server, N sites provisioned and connected (bench/receiver-worker.mjs, `site` mode: a seen-ids
@@ -16,17 +15,13 @@
 // Measured from server-ready: time until all N are connected, until every queued delivery is stored as
 // delivered (SQLite, read-only), until every site has shown every alert; refused attempts by reason;
 // lost = queued deliveries not delivered by the deadline; alerts shown twice; raw duplicate arrivals.
-import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import {
-  HERE,
-  SERVER_PROCESS_ENV,
   TEXT,
-  children,
   adminLogin,
   cpuMeter,
   cpuSeconds,
@@ -41,6 +36,7 @@ import {
   sleep,
   sqlTraceMark,
   startAvisa,
+  startFloor,
   stopChild,
   table,
   within,
@@ -269,22 +265,6 @@ export async function benchStorm(n, workers, opts, { keepCertsIn } = {}) {
   }
 }
 
-/** The floor (bench/floor-server.mjs with an SQLite file) on `port`, once it listens. */
-async function startFloor(certDir, port, dbFile) {
-  const child = fork(
-    join(HERE, 'floor-server.mjs'),
-    [join(certDir, 'server.crt'), join(certDir, 'server.key'), String(port), dbFile],
-    {
-      env: { ...process.env, ...SERVER_PROCESS_ENV },
-      execArgv: (process.env.BENCH_FLOOR_NODE_OPTIONS ?? '').split(' ').filter(Boolean),
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    },
-  );
-  children.add(child);
-  await within(30_000, 'floor start', new Promise((r) => child.on('message', (m) => m.type === 'listening' && r())));
-  return { child, readyAt: now() };
-}
-
 /**
  * The same storm against the floor: N sites connected and gone offline, alerts queued for each in its SQLite file,
  * the floor killed with SIGKILL and started again, every site reconnecting at once with the same backoff and
@@ -402,10 +382,6 @@ export function printStorm(r) {
   console.log(table(rows));
   const f = r.floor;
   if (!f) return;
-  const counts2 = (o) =>
-    Object.entries(o)
-      .map(([k, v]) => `${k}: ${v}`)
-      .join(', ') || '0';
   const fr = [[`the same storm against the floor, N=${f.n}`, 'value']];
   const addF = (label, v) => fr.push([label, typeof v === 'string' ? v : fmt(v)]);
   addF('all connected (ms after ready)', f.allConnectedMs ?? 'not all');
@@ -413,7 +389,7 @@ export function printStorm(r) {
   addF('every site showed every alert (ms)', f.allShownMs ?? 'not all');
   addF('lost / shown twice', `${f.lost} / ${f.duplicateShown}`);
   addF('connection attempts', f.attemptsMade);
-  addF('refused / failed attempts', counts2(f.refusals));
+  addF('refused / failed attempts', counts(f.refusals));
   const v = f.cpuUntilDone;
   addF(
     'CPU s: server/receivers/bench/others/steal',

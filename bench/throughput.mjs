@@ -1,5 +1,4 @@
-/* global console, process */
-/* eslint-disable no-restricted-properties -- the bench is not the server: it reads its options from the environment */
+/* global console */
 // Throughput: private alerts per second through the API, sustained for a fixed time, with every delivery
 // row and every receipt stored.
 //
@@ -10,7 +9,6 @@
 // next site round-robin. Then the bench waits (bounded) until the SQLite file, opened read-only, has every
 // delivery of the accepted alerts in `delivered`/`read`, and checks every accepted alert has exactly one
 // delivery row, for the site it was sent to.
-import { fork } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -18,10 +16,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Agent, buildConnector, request } from 'undici';
 import {
-  HERE,
-  SERVER_PROCESS_ENV,
   TEXT,
-  children,
   adminLogin,
   cpuMeter,
   cpuSeconds,
@@ -36,6 +31,7 @@ import {
   sleep,
   sqlTraceMark,
   startAvisa,
+  startFloor,
   stopChild,
   table,
   within,
@@ -115,26 +111,10 @@ export async function benchThroughputFloor(n, workers, { seconds, concurrency, c
   const dbFile = join(dir, 'floor.sqlite');
   const token = randomBytes(24).toString('base64url');
   const port = await freePort();
-  const child = fork(
-    join(HERE, 'floor-server.mjs'),
-    [join(certDir, 'server.crt'), join(certDir, 'server.key'), String(port), dbFile],
-    {
-      env: {
-        ...process.env,
-        ...SERVER_PROCESS_ENV,
-        FLOOR_TOKEN_SHA256: createHash('sha256').update(token).digest('hex'),
-      },
-      execArgv: (process.env.BENCH_FLOOR_NODE_OPTIONS ?? '').split(' ').filter(Boolean),
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    },
-  );
-  children.add(child);
+  const { child } = await startFloor(certDir, port, dbFile, {
+    FLOOR_TOKEN_SHA256: createHash('sha256').update(token).digest('hex'),
+  });
   try {
-    await within(
-      30_000,
-      'floor server start',
-      new Promise((r) => child.on('message', (m) => m.type === 'listening' && r())),
-    );
     const ca = readFileSync(join(certDir, 'server.crt'), 'utf8');
     const base = `https://127.0.0.1:${port}`;
     const creds = Array.from({ length: n }, (_, i) => ({ name: `site-${i + 1}`, key: `avr_${randomUUID()}` }));

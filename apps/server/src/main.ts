@@ -77,8 +77,8 @@ async function bootstrap(): Promise<void> {
   try {
     const app = await createApp(env);
     const server = app.getHttpServer() as Server;
-    // Longer than browsers keep idle connections: a request sent on a socket the server is just closing
-    // fails in the browser (net::ERR_TOO_MANY_RETRIES when it happens repeatedly).
+    // Longer than browsers keep idle connections: a request sent on a socket the server is just closing has to be
+    // sent again.
     server.keepAliveTimeout = 65_000;
     server.headersTimeout = 66_000;
     await app.listen(env.AVISA_PORT, env.AVISA_HOST);

@@ -29,11 +29,6 @@ export const ADMIN_PASSWORD = 'Avisa-bench-admin-Pw!';
  * glibc serves allocations of 64 KB and more from fresh pages (see docs/performance.md, change 11).
  */
 export const SERVER_PROCESS_ENV = process.env.BENCH_NO_MALLOC_SETTING ? {} : { MALLOC_MMAP_THRESHOLD_: '65536' };
-/**
- * The node flag that `npm start` and the systemd unit give the server, given to Avisa and to the floor alike: a young
- * generation large enough for a global alert's burst of short-lived objects (see docs/performance.md, issue 18).
- */
-export const SERVER_NODE_FLAGS = process.env.BENCH_NO_SEMI_SPACE_SETTING ? [] : ['--max-semi-space-size=32'];
 export const TEXT = 'Retirada urgente del lote 4711 de ibuprofeno 600 mg. Revisen el stock y apártenlo hoy.';
 
 export function arg(name, envName, fallback) {
@@ -308,7 +303,7 @@ export async function startFloor(certDir, port, dbFile = null, env = {}) {
     {
       env: { ...process.env, ...SERVER_PROCESS_ENV, ...env },
       // e.g. BENCH_FLOOR_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/floor-prof" to compare profiles.
-      execArgv: [...SERVER_NODE_FLAGS, ...(process.env.BENCH_FLOOR_NODE_OPTIONS ?? '').split(' ').filter(Boolean)],
+      execArgv: (process.env.BENCH_FLOOR_NODE_OPTIONS ?? '').split(' ').filter(Boolean),
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     },
   );
@@ -351,7 +346,7 @@ export async function startAvisa(previous = null, { env = {}, certsFrom = null }
   // e.g. BENCH_SERVER_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/avisa-prof" to profile the server under load.
   const nodeArgs = (process.env.BENCH_SERVER_NODE_OPTIONS ?? '').split(' ').filter(Boolean);
   const spawnedAt = now();
-  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...nodeArgs, SERVER_MAIN], {
+  const child = spawn(process.execPath, [...nodeArgs, SERVER_MAIN], {
     cwd: dir,
     env: {
       PATH: process.env.PATH ?? '',

@@ -18,8 +18,7 @@
 //      BENCH_STORM_CONNECT_TIMEOUT_MS, BENCH_CLUSTER_SIZE, BENCH_CLUSTER_ROUNDS, BENCH_CLUSTER_THROUGHPUT_SECONDS,
 //      BENCH_CLUSTER_DATABASE_URL, BENCH_CLUSTER_REDIS_URL,
 //      BENCH_SERVER_NODE_OPTIONS (extra node flags for the Avisa server, e.g. --cpu-prof),
-//      BENCH_FLOOR_NODE_OPTIONS (the same for the floor server),
-//      BENCH_NO_MALLOC_SETTING=1, BENCH_NO_SEMI_SPACE_SETTING=1 (leave out the deployment's allocator setting or node flag)
+//      BENCH_FLOOR_NODE_OPTIONS (the same for the floor server)
 //
 // Scenarios (default: all five; the default run skips cluster, with a notice, when PostgreSQL or Redis does not
 // answer):

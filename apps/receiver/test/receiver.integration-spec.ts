@@ -216,6 +216,9 @@ describe('avisa-receiver (built, as a real process)', () => {
       dataDir: 'data',
       logDir: 'logs',
       notifyCommand: RECORDER,
+      // The default waits grow to 3 minutes; while the server is down for a step, a full-jitter draw could reach
+      // 30 s after a few quick refusals. Short bounds keep each step's wait well inside its time-out.
+      reconnect: { minMs: 200, maxMs: 1000 },
     };
     writeFileSync(join(dir, 'avisa-receiver.json'), JSON.stringify(config, null, 2));
     receiver = ReceiverProcess.start(dir);

@@ -57,7 +57,8 @@ export class DeliveryAnnouncer implements OnApplicationShutdown {
       if (list) list.push(change);
       else byMessage.set(change.messageId, [change]);
     }
-    const counts = await this.messages.counts([...byMessage.keys()]);
+    // Counted as they stand: a global alert's copies not yet answered stay planned for the receipts still coming.
+    const counts = await this.messages.counts([...byMessage.keys()], 'counted');
     for (const [messageId, list] of byMessage) {
       await this.events.emit('deliveries.updated', {
         messageId,

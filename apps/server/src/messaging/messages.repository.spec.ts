@@ -64,7 +64,7 @@ describe('MessagesRepository on a real SQLite file', () => {
   /** The delivery rows some of `receipts` changed, as stored. */
   const applyReceipts = async (receipts: ReceiptRow[]) => {
     const changed = (await Promise.all(receipts.map((r) => repository.applyReceipt(r)))).filter((r) => r !== null);
-    return [...new Map(changed.map((r) => [r.id, r])).values()];
+    return [...new Map(changed.map((r) => [`${r.messageId} ${r.receiverName}`, r])).values()];
   };
 
   beforeEach(async () => {
@@ -419,57 +419,143 @@ describe('MessagesRepository on a real SQLite file', () => {
     expect(await repository.sentSince(T0, { sender: 'marin', groupIds: [] })).toMatchObject({ alerts: 3 });
   });
 
-  describe('an alert to many sites, its rows written just after the push', () => {
+  describe('an alert to many sites, its rows written after the push', () => {
     const rows = () => [
       delivery('g1', 'a', { receiverId: 1, state: 'sent', sentAt: T0, attempts: 1 }),
       delivery('g1', 'b', { receiverId: 2 }),
       delivery('g1', 'c', { receiverId: 3, state: 'expired', endedAt: T0 }),
+      delivery('g1', 'd', { receiverId: 4, state: 'sent', sentAt: T0, attempts: 1 }),
     ];
     const plans = async () => (await db.dataSource.query('SELECT message_id FROM pending_fanouts')) as unknown[];
     const stored = () => db.dataSource.getRepository(DeliveryEntity).find({ order: { receiverName: 'ASC' } });
+    const states = async () =>
+      (await stored()).map((r) => [r.receiverName, r.state, r.sentAt, r.deliveredAt, r.readAt, r.endedAt, r.attempts]);
+    const until = async (check: () => Promise<boolean>) => {
+      while (!(await check())) await new Promise((resolve) => setTimeout(resolve, 10));
+    };
 
-    it('commits the alert with the plan of its rows; a receipt, a catch-up and the counts wait for the rows', async () => {
+    it('commits the alert with the plan of its rows; a catch-up and the counts get every row written', async () => {
       await repository.insertAccepted({ message: message('g1'), rows: rows(), rowsAfterPush: true });
       // Committed and answerable now, before a single row: the push goes first.
       expect(await plans()).toEqual([{ message_id: 'g1' }]);
       expect(await stored()).toEqual([]);
-      const [receipt, catchUp, counts] = await Promise.all([
-        repository.applyReceipt({ messageId: 'g1', receiverName: 'a', state: 'delivered', at: T0 + 5 }),
-        repository.pendingFor('b', T0 + 5),
-        repository.counts(['g1']),
-      ]);
-      expect(receipt).toMatchObject({ receiverName: 'a', state: 'delivered', deliveredAt: T0 + 5 });
+      const [catchUp, counts] = await Promise.all([repository.pendingFor('b', T0 + 5), repository.counts(['g1'])]);
       expect(catchUp.map((p) => p.message.id)).toEqual(['g1']);
-      expect(counts.get('g1')).toMatchObject({ total: 3 });
+      expect(counts.get('g1')).toMatchObject({ total: 4, sent: 2, queued: 1, expired: 1 });
       expect(await plans()).toEqual([]);
       expect(
         (await stored()).map((r) => [r.receiverName, r.receiverId, r.state, r.sentAt, r.endedAt, r.attempts]),
       ).toEqual([
-        ['a', 1, 'delivered', T0, null, 1],
+        ['a', 1, 'sent', T0, null, 1],
         ['b', 2, 'queued', null, null, 0],
         ['c', 3, 'expired', null, T0, 0],
+        ['d', 4, 'sent', T0, null, 1],
       ]);
     });
 
-    it('tries the rows again when their write fails, and what waits on them waits until it succeeds', async () => {
+    it('writes an answered copy once, with its receipt; the rest once every site pushed to has answered', async () => {
+      await repository.insertAccepted({ message: message('g1'), rows: rows(), rowsAfterPush: true });
+      const first = await repository.applyReceipt({
+        messageId: 'g1',
+        receiverName: 'a',
+        state: 'delivered',
+        at: T0 + 5,
+      });
+      expect(first).toMatchObject({ receiverName: 'a', state: 'delivered', deliveredAt: T0 + 5, reminders: 0 });
+      // Stored when answered: the answered copy is in the table, the others still planned and counted as planned.
+      expect(await states()).toEqual([['a', 'delivered', T0, T0 + 5, null, null, 1]]);
+      expect(await plans()).toEqual([{ message_id: 'g1' }]);
+      expect((await repository.counts(['g1'], 'counted')).get('g1')).toMatchObject({
+        total: 4,
+        sent: 1,
+        delivered: 1,
+        queued: 1,
+        expired: 1,
+      });
+      expect(await stored()).toHaveLength(1);
+      // A second receipt of the same site in one batch, and a site's first one as `read`.
+      const [again, read] = await Promise.all([
+        repository.applyReceipt({ messageId: 'g1', receiverName: 'a', state: 'read', at: T0 + 6 }),
+        repository.applyReceipt({ messageId: 'g1', receiverName: 'd', state: 'read', at: T0 + 7 }),
+      ]);
+      expect(again).toMatchObject({ receiverName: 'a', state: 'read', deliveredAt: T0 + 5, readAt: T0 + 6 });
+      expect(read).toMatchObject({ receiverName: 'd', state: 'read', deliveredAt: T0 + 7, readAt: T0 + 7 });
+      // Every site pushed to has answered: the queued and expired copies follow, and the plan goes.
+      await until(async () => (await plans()).length === 0);
+      expect(await states()).toEqual([
+        ['a', 'read', T0, T0 + 5, T0 + 6, null, 1],
+        ['b', 'queued', null, null, null, null, 0],
+        ['c', 'expired', null, null, null, T0, 0],
+        ['d', 'read', T0, T0 + 7, T0 + 7, null, 1],
+      ]);
+      expect((await repository.counts(['g1'], 'counted')).get('g1')).toMatchObject({ total: 4, read: 2 });
+      // A receipt for an expired copy changes nothing, before or after its row is written.
+      expect(await repository.applyReceipt({ messageId: 'g1', receiverName: 'c', state: 'read', at: T0 + 8 })).toBe(
+        null,
+      );
+    });
+
+    it('writes the rest when a site pushed to has not answered within the window, then takes its receipt', async () => {
+      await repository.insertAccepted({ message: message('g1'), rows: rows(), rowsAfterPush: true });
+      await repository.applyReceipt({ messageId: 'g1', receiverName: 'a', state: 'delivered', at: T0 + 5 });
+      await until(async () => (await plans()).length === 0);
+      expect((await stored()).map((r) => [r.receiverName, r.state])).toEqual([
+        ['a', 'delivered'],
+        ['b', 'queued'],
+        ['c', 'expired'],
+        ['d', 'sent'],
+      ]);
+      expect(
+        await repository.applyReceipt({ messageId: 'g1', receiverName: 'd', state: 'delivered', at: T0 + 2_500 }),
+      ).toMatchObject({ receiverName: 'd', state: 'delivered', deliveredAt: T0 + 2_500 });
+    });
+
+    it('leaves an expired copy planned when a receipt comes for it, and writes it with the rest', async () => {
+      await repository.insertAccepted({ message: message('g1'), rows: rows(), rowsAfterPush: true });
+      expect(await repository.applyReceipt({ messageId: 'g1', receiverName: 'c', state: 'read', at: T0 + 5 })).toBe(
+        null,
+      );
+      expect(await stored()).toEqual([]);
+      expect((await repository.deliveriesOf('g1')).map((r) => [r.receiverName, r.state, r.readAt])).toEqual([
+        ['a', 'sent', null],
+        ['b', 'queued', null],
+        ['c', 'expired', null],
+        ['d', 'sent', null],
+      ]);
+      expect(await plans()).toEqual([]);
+    });
+
+    it('keeps the plan when a write fails; a receipt is refused, what reads the rows waits until they are written', async () => {
       await db.dataSource.query(
         "CREATE TEMP TRIGGER full_disk BEFORE INSERT ON deliveries BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END",
       );
       await repository.insertAccepted({ message: message('g1'), rows: rows(), rowsAfterPush: true });
-      let answered = false;
-      const receipt = repository
-        .applyReceipt({ messageId: 'g1', receiverName: 'b', state: 'read', at: T0 + 7 })
-        .finally(() => (answered = true));
-      // Until the first try and a retry have failed.
       const failures = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+      const warnings = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+      // Not stored, so not acknowledged: the site keeps it and sends it again.
+      await expect(
+        repository.applyReceipt({ messageId: 'g1', receiverName: 'a', state: 'delivered', at: T0 + 5 }),
+      ).rejects.toThrow('database or disk is full');
+      let answered = false;
+      const catchUp = repository.pendingFor('b', T0 + 5).finally(() => (answered = true));
+      // Until the first try and a retry have failed.
       while (failures.mock.calls.length < 2) await new Promise((resolve) => setTimeout(resolve, 20));
       expect(answered).toBe(false);
       expect(await plans()).toEqual([{ message_id: 'g1' }]);
       await db.dataSource.query('DROP TRIGGER full_disk');
-      expect(await receipt).toMatchObject({ receiverName: 'b', state: 'read', readAt: T0 + 7 });
-      expect(await stored()).toHaveLength(3);
+      expect((await catchUp).map((p) => p.message.id)).toEqual(['g1']);
       expect(await plans()).toEqual([]);
+      expect(
+        await repository.applyReceipt({ messageId: 'g1', receiverName: 'a', state: 'delivered', at: T0 + 9 }),
+      ).toMatchObject({ receiverName: 'a', state: 'delivered', deliveredAt: T0 + 9 });
+      expect((await stored()).map((r) => [r.receiverName, r.state])).toEqual([
+        ['a', 'delivered'],
+        ['b', 'queued'],
+        ['c', 'expired'],
+        ['d', 'sent'],
+      ]);
       failures.mockRestore();
+      warnings.mockRestore();
     });
 
     it('writes the rows a stopped server had planned at the next start, before any site catches up', async () => {
@@ -489,8 +575,31 @@ describe('MessagesRepository on a real SQLite file', () => {
         ['a', 'sent'],
         ['b', 'queued'],
         ['c', 'expired'],
+        ['d', 'sent'],
       ]);
       expect(await plans()).toEqual([]);
+    });
+
+    it('after a kill -9, writes at the next start only the planned rows not already written with a receipt', async () => {
+      await repository.insertAccepted({ message: message('g1'), rows: rows(), rowsAfterPush: true });
+      await repository.applyReceipt({ messageId: 'g1', receiverName: 'd', state: 'read', at: T0 + 5 });
+      // The process dies here: its plan stands, with one copy written.
+      expect(await plans()).toEqual([{ message_id: 'g1' }]);
+      const restarted = new MessagesRepository(
+        db.dataSource.getRepository(MessageEntity),
+        db.dataSource.getRepository(DeliveryEntity),
+        db.dataSource,
+      );
+      restarted.onModuleInit();
+      expect((await restarted.pendingFor('a', T0 + 6)).map((p) => p.message.id)).toEqual(['g1']);
+      expect(await states()).toEqual([
+        ['a', 'sent', T0, null, null, null, 1],
+        ['b', 'queued', null, null, null, null, 0],
+        ['c', 'expired', null, null, null, T0, 0],
+        ['d', 'read', T0, T0 + 5, T0 + 5, null, 1],
+      ]);
+      expect(await plans()).toEqual([]);
+      await restarted.onApplicationShutdown();
     });
   });
 });

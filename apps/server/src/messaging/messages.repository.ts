@@ -29,8 +29,10 @@ import { type GroupLimit, alertWithinLimitQuery } from '../groups/group-limit';
 import { siteNamesJoin } from '../receivers/site-names';
 import { decodeFanoutPlan, encodeFanoutPlan } from './fanout-plan';
 import { DeliveryEntity, MessageEntity, type NewDelivery } from './message.entity';
+import { PlannedRows, receivedRow, type ReceivedDelivery } from './planned-rows';
 
 export type { NewDelivery } from './message.entity';
+export type { ReceivedDelivery } from './planned-rows';
 
 export interface ReceiptRow {
   messageId: string;
@@ -44,7 +46,7 @@ export interface ReceiptRow {
 const receiptKey = (messageId: string, receiverName: string) => `${messageId}\n${receiverName}`;
 
 /** States only move forward: queued → sent → delivered → read. Answers whether the row changed. */
-function applyReceipt(row: DeliveryEntity, receipt: ReceiptRow): boolean {
+function applyReceipt(row: ReceivedDelivery, receipt: ReceiptRow): boolean {
   const open = row.state === 'queued' || row.state === 'sent';
   const wasDelivered = row.state === 'delivered';
   let dirty = false;
@@ -174,24 +176,54 @@ export interface AcceptedAlert {
 
 /** How long a rows write that failed waits before its next try, at most. */
 const ROWS_RETRY_MAX_MS = 30_000;
+/**
+ * How long an alert's planned rows wait for its sites' receipts, at most, so that an answered copy is written once,
+ * received, instead of written and then updated. 10,000 sites answer within about a second.
+ */
+const RECEIPTS_WINDOW_MS = 2_000;
 
-const NEW_DELIVERY_COLUMNS = [
-  'message_id',
-  'receiver_id',
-  'receiver_name',
-  'state',
-  'created_at',
-  'expires_at',
-  'sent_at',
-  'ended_at',
-  'attempts',
-] as const;
+/** The columns a multi-row insert sets, and a row's values for them in that order. */
+interface RowShape<R> {
+  columns: readonly string[];
+  values(row: R): unknown[];
+}
+const NEW_DELIVERY: RowShape<NewDelivery> = {
+  columns: [
+    'message_id',
+    'receiver_id',
+    'receiver_name',
+    'state',
+    'created_at',
+    'expires_at',
+    'sent_at',
+    'ended_at',
+    'attempts',
+  ],
+  values: (r) => [
+    r.messageId,
+    r.receiverId,
+    r.receiverName,
+    r.state,
+    r.createdAt,
+    r.expiresAt,
+    r.sentAt,
+    r.endedAt,
+    r.attempts,
+  ],
+};
+/** A copy written with its first receipt: what the receipt set too. */
+const RECEIVED_DELIVERY: RowShape<ReceivedDelivery> = {
+  columns: [...NEW_DELIVERY.columns, 'delivered_at', 'read_at', 'reply', 'replied_at'],
+  values: (r) => [...NEW_DELIVERY.values(r), r.deliveredAt, r.readAt, r.reply, r.repliedAt],
+};
 
 @Injectable()
 export class MessagesRepository implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(MessagesRepository.name);
-  /** Alerts committed whose delivery rows are still being written, by id: what reads or moves those rows waits. */
-  private readonly rowsInWriting = new Map<string, Promise<void>>();
+  /** Alerts committed whose delivery rows are not all written yet, by id: what reads or moves those rows waits. */
+  private readonly planned = new Map<string, PlannedRows>();
+  /** Writes of planned rows (receipts included) one after another, each knowing what the one before wrote. */
+  private serialTail: Promise<unknown> = Promise.resolve();
   /** Rows planned before a crash, being written at start-up; null once written. */
   private recovering: Promise<void> | null = null;
   private stopping = false;
@@ -225,7 +257,7 @@ export class MessagesRepository implements OnModuleInit, OnApplicationShutdown {
     { delayMs: 20, maxItems: 2000 },
   );
   /** A global alert's receipts arrive from thousands of sites within a second: one transaction per batch. */
-  private readonly receipts = new WriteBatcher<ReceiptRow, DeliveryEntity | null>(
+  private readonly receipts = new WriteBatcher<ReceiptRow, ReceivedDelivery | null>(
     (rows) =>
       this.applyReceiptsNow(rows).catch((error: unknown) => {
         // Once per batch: every site of it is told to send its receipt again.
@@ -237,66 +269,89 @@ export class MessagesRepository implements OnModuleInit, OnApplicationShutdown {
 
   /**
    * Stores an accepted alert with the others arriving meanwhile; resolves once committed. Its delivery rows are in
-   * the same commit, or, with `rowsAfterPush` on SQLite, written just after (see AcceptedAlert).
+   * the same commit, or, with `rowsAfterPush` on SQLite, written after the push: each copy a site answers is
+   * written with its receipt, the rest once every site pushed to has answered, after RECEIPTS_WINDOW_MS at most,
+   * or as soon as something reads them.
    */
   async insertAccepted(alert: AcceptedAlert): Promise<void> {
     if (!this.deferred(alert)) {
       await this.accepted.add(alert);
       return;
     }
-    const id = alert.message.id;
-    let written!: () => void;
-    this.rowsInWriting.set(id, new Promise<void>((resolve) => (written = resolve)));
+    const plan = new PlannedRows(alert.message.id, alert.rows);
+    this.planned.set(plan.messageId, plan);
     try {
       await this.accepted.add(alert);
     } catch (error) {
-      this.rowsInWriting.delete(id);
-      written();
+      this.planned.delete(plan.messageId);
+      plan.allWritten();
       throw error;
     }
-    // After the caller's push, which follows this resolution in the same turn of the event loop.
-    setImmediate(() => void this.writePlannedRows([{ id, rows: alert.rows }], written));
+    plan.timer = setTimeout(() => this.writeRest([plan.messageId]), RECEIPTS_WINDOW_MS);
+    plan.timer.unref();
   }
 
   private deferred(alert: AcceptedAlert): boolean {
     return alert.rowsAfterPush === true && this.dataSource.options.type === 'better-sqlite3' && alert.rows.length > 0;
   }
 
+  /** Runs writes of planned rows one at a time: each decides which rows are still planned when it starts. */
+  private serially<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.serialTail.then(work, work);
+    this.serialTail = run.catch(() => undefined);
+    return run;
+  }
+
+  /** The rest of these alerts' planned rows is to be written now (once per alert). */
+  private writeRest(messageIds: readonly string[]): void {
+    const due: PlannedRows[] = [];
+    for (const id of messageIds) {
+      const plan = this.planned.get(id);
+      if (!plan || plan.restDue) continue;
+      plan.restDue = true;
+      clearTimeout(plan.timer);
+      due.push(plan);
+    }
+    if (due.length) void this.writePlannedRows(due);
+  }
+
   /**
-   * Writes planned delivery rows and drops their plans in one transaction; on failure (a full disk) tries again,
-   * ever later, and whatever waits on those rows keeps waiting: a receipt or a catch-up never runs without them.
+   * Writes what is left of planned delivery rows and drops their plans in one transaction; on failure (a full disk)
+   * tries again, ever later, and whatever waits on those rows keeps waiting: a catch-up never runs without them.
    */
-  private async writePlannedRows(
-    plans: readonly { id: string; rows: readonly NewDelivery[] }[],
-    written: () => void,
-    retryMs = 250,
-  ): Promise<void> {
+  private async writePlannedRows(plans: readonly PlannedRows[], retryMs = 250): Promise<void> {
     try {
-      await this.dataSource.transaction(async (manager) => {
-        await this.insertRows(
-          manager,
-          plans.flatMap((p) => p.rows),
-        );
-        for (const batch of chunks(plans.map((p) => p.id))) {
-          const s = this.sql.statement`DELETE FROM pending_fanouts WHERE message_id IN (${inList(batch)})`;
-          await manager.query(s.text, s.params);
-        }
-      });
+      await this.serially(() =>
+        this.dataSource.transaction(async (manager) => {
+          await this.insertRows(
+            manager,
+            plans.flatMap((p) => [...p.unwritten.values()]),
+            NEW_DELIVERY,
+          );
+          for (const batch of chunks(plans.map((p) => p.messageId))) {
+            const s = this.sql.statement`DELETE FROM pending_fanouts WHERE message_id IN (${inList(batch)})`;
+            await manager.query(s.text, s.params);
+          }
+        }),
+      );
     } catch (error) {
       this.logger.error(
         `writing the delivery rows of ${plans.length} alert(s) failed, trying again in ${retryMs} ms: ${String(error)}`,
       );
       if (this.stopping) return;
       const retry = setTimeout(
-        () => void this.writePlannedRows(plans, written, Math.min(retryMs * 2, ROWS_RETRY_MAX_MS)),
+        () => void this.writePlannedRows(plans, Math.min(retryMs * 2, ROWS_RETRY_MAX_MS)),
         retryMs,
       );
       // A stop does not wait for a disk to free up: the plans are written at the next start.
       retry.unref();
       return;
     }
-    for (const { id } of plans) this.rowsInWriting.delete(id);
-    written();
+    for (const plan of plans) {
+      plan.unwritten.clear();
+      this.planned.delete(plan.messageId);
+      plan.allWritten();
+    }
   }
 
   /** Rows planned by a server that stopped before writing them are written before any site catches up. */
@@ -315,23 +370,37 @@ export class MessagesRepository implements OnModuleInit, OnApplicationShutdown {
       expires_at: number | string;
     }[];
     if (!found.length) return;
-    const plans = found.map((p) => ({
-      id: p.message_id,
-      rows: decodeFanoutPlan(
+    const plans: PlannedRows[] = [];
+    for (const p of found) {
+      const rows = decodeFanoutPlan(
         { id: p.message_id, createdAt: Number(p.created_at), expiresAt: Number(p.expires_at) },
         p.plan,
-      ),
-    }));
+      );
+      const plan = new PlannedRows(p.message_id, rows);
+      // Copies written with their receipts before the stop are in the table already.
+      const s = this.sql.statement`SELECT receiver_name FROM deliveries WHERE message_id = ${p.message_id}`;
+      const written = (await this.dataSource.query(s.text, s.params)) as { receiver_name: string }[];
+      plan.markWritten(written.map((w) => w.receiver_name));
+      plan.restDue = true;
+      this.planned.set(plan.messageId, plan);
+      plans.push(plan);
+    }
     this.logger.warn(`writing the delivery rows of ${plans.length} alert(s) accepted before the last stop`);
-    await new Promise<void>((resolve) => void this.writePlannedRows(plans, resolve));
+    void this.writePlannedRows(plans);
+    await Promise.all(plans.map((p) => p.written));
   }
 
-  /** Resolves once the rows of the named alerts (of every alert, when none is named) are stored. */
+  /**
+   * Resolves once the rows of the named alerts (of every alert, when none is named) are stored: what is left of
+   * their plans is written now.
+   */
   private async rowsWritten(messageIds?: readonly string[]): Promise<void> {
     if (this.recovering) await this.recovering;
-    if (!this.rowsInWriting.size) return;
-    const ids = messageIds ?? [...this.rowsInWriting.keys()];
-    await Promise.all(ids.map((id) => this.rowsInWriting.get(id)));
+    if (!this.planned.size) return;
+    const plans = (messageIds ?? [...this.planned.keys()]).flatMap((id) => this.planned.get(id) ?? []);
+    if (!plans.length) return;
+    this.writeRest(plans.map((p) => p.messageId));
+    await Promise.all(plans.map((p) => p.written));
   }
 
   /** Marks deliveries pushed (catch-up), batched with the marks of other sites connecting meanwhile. */
@@ -343,8 +412,8 @@ export class MessagesRepository implements OnModuleInit, OnApplicationShutdown {
    * Applies one receipt, in a transaction with the receipts arriving meanwhile; resolves once stored, with the
    * delivery row as it is now if this receipt changed it.
    */
-  async applyReceipt(receipt: ReceiptRow): Promise<DeliveryEntity | null> {
-    if (this.recovering || this.rowsInWriting.has(receipt.messageId)) await this.rowsWritten([receipt.messageId]);
+  async applyReceipt(receipt: ReceiptRow): Promise<ReceivedDelivery | null> {
+    if (this.recovering) await this.recovering;
     const [changed] = await this.receipts.add(receipt);
     return changed ?? null;
   }
@@ -372,6 +441,7 @@ export class MessagesRepository implements OnModuleInit, OnApplicationShutdown {
       await this.insertRows(
         manager,
         alerts.filter((a) => !this.deferred(a)).flatMap((a) => a.rows),
+        NEW_DELIVERY,
       );
       for (const alert of alerts.filter((a) => this.deferred(a))) {
         const s = this.sql.statement`INSERT INTO pending_fanouts (message_id, plan)
@@ -382,23 +452,13 @@ export class MessagesRepository implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** A global alert is thousands of rows: multi-row statements of the columns that vary; the rest keep defaults. */
-  private async insertRows(manager: EntityManager, rows: readonly NewDelivery[]): Promise<void> {
+  private async insertRows<R>(manager: EntityManager, rows: readonly R[], shape: RowShape<R>): Promise<void> {
     const numbered = this.dataSource.options.type === 'postgres';
+    const columns = shape.columns.join(', ');
     for (const batch of powerOfTwoRuns(rows)) {
-      const params = batch.flatMap((r) => [
-        r.messageId,
-        r.receiverId,
-        r.receiverName,
-        r.state,
-        r.createdAt,
-        r.expiresAt,
-        r.sentAt,
-        r.endedAt,
-        r.attempts,
-      ]);
       await manager.query(
-        `INSERT INTO deliveries (${NEW_DELIVERY_COLUMNS.join(', ')}) VALUES ${valuesPlaceholders(batch.length, NEW_DELIVERY_COLUMNS.length, numbered)}`,
-        params,
+        `INSERT INTO deliveries (${columns}) VALUES ${valuesPlaceholders(batch.length, shape.columns.length, numbered)}`,
+        batch.flatMap(shape.values),
       );
     }
   }
@@ -418,14 +478,53 @@ export class MessagesRepository implements OnModuleInit, OnApplicationShutdown {
    * Applies a batch of receipts in one transaction. States only move forward:
    * queued → sent → delivered → read. Answers, for each receipt, its delivery row as stored if it changed it.
    */
-  private async applyReceiptsNow(receipts: readonly ReceiptRow[]): Promise<(DeliveryEntity | null)[]> {
+  private async applyReceiptsNow(receipts: readonly ReceiptRow[]): Promise<(ReceivedDelivery | null)[]> {
     if (!receipts.length) return [];
-    return this.dataSource.transaction(async (manager) => {
-      const results: (DeliveryEntity | null)[] = receipts.map(() => null);
-      const rest = await this.applyFirstDeliveries(manager, receipts, results);
-      if (rest.length) await this.applyReceiptsOneByOne(manager, receipts, rest, results);
+    return this.serially(async () => {
+      const results: (ReceivedDelivery | null)[] = receipts.map(() => null);
+      const { received, left } = this.foldIntoPlans(receipts, results);
+      await this.dataSource.transaction(async (manager) => {
+        await this.insertRows(manager, [...received.values()], RECEIVED_DELIVERY);
+        const rest = await this.applyFirstDeliveries(manager, receipts, left, results);
+        if (rest.length) await this.applyReceiptsOneByOne(manager, receipts, rest, results);
+      });
+      const answered = new Set<string>();
+      for (const row of received.values()) {
+        const plan = this.planned.get(row.messageId)!;
+        plan.markWritten([row.receiverName]);
+        if (plan.answered) answered.add(plan.messageId);
+      }
+      if (answered.size) this.writeRest([...answered]);
       return results;
     });
+  }
+
+  /**
+   * Receipts for copies still planned (their alert's rows not written yet) make those rows, written once, received,
+   * instead of written and then updated. Answers those rows by site and alert, and the indexes of the receipts left
+   * for the rows in the table.
+   */
+  private foldIntoPlans(
+    receipts: readonly ReceiptRow[],
+    results: (ReceivedDelivery | null)[],
+  ): { received: Map<string, ReceivedDelivery>; left: number[] } {
+    const received = new Map<string, ReceivedDelivery>();
+    const left: number[] = [];
+    receipts.forEach((r, i) => {
+      const key = receiptKey(r.messageId, r.receiverName);
+      const row = received.get(key);
+      if (row) {
+        if (applyReceipt(row, r)) results[i] = row;
+        return;
+      }
+      const planned = this.planned.get(r.messageId)?.unwritten.get(r.receiverName);
+      const fresh = planned && receivedRow(planned);
+      // A copy the receipt leaves as it is (expired) stays planned; the receipt changes nothing.
+      if (!fresh || !applyReceipt(fresh, r)) return void left.push(i);
+      received.set(key, fresh);
+      results[i] = fresh;
+    });
+    return { received, left };
   }
 
   /**
@@ -436,15 +535,17 @@ export class MessagesRepository implements OnModuleInit, OnApplicationShutdown {
   private async applyFirstDeliveries(
     manager: EntityManager,
     receipts: readonly ReceiptRow[],
-    results: (DeliveryEntity | null)[],
+    indexes: readonly number[],
+    results: (ReceivedDelivery | null)[],
   ): Promise<number[]> {
     const rest: number[] = [];
     const byMessage = new Map<string, Map<string, number>>();
-    receipts.forEach((r, i) => {
+    for (const i of indexes) {
+      const r = receipts[i];
       const sites = byMessage.get(r.messageId) ?? new Map<string, number>();
       if (r.state !== 'delivered' || r.reply !== undefined || sites.has(r.receiverName)) rest.push(i);
       else byMessage.set(r.messageId, sites.set(r.receiverName, i));
-    });
+    }
     for (const [messageId, sites] of byMessage) {
       const names = [...sites.keys()];
       for (const batch of chunks(names, 512)) {
@@ -472,7 +573,7 @@ export class MessagesRepository implements OnModuleInit, OnApplicationShutdown {
     manager: EntityManager,
     receipts: readonly ReceiptRow[],
     indexes: readonly number[],
-    results: (DeliveryEntity | null)[],
+    results: (ReceivedDelivery | null)[],
   ): Promise<void> {
     const some = indexes.map((i) => receipts[i]);
     const rows = await this.loadForReceipts(manager, some);
@@ -711,6 +812,7 @@ export class MessagesRepository implements OnModuleInit, OnApplicationShutdown {
   async repliedCounts(messageIds: string[]): Promise<Map<string, number>> {
     const result = new Map<string, number>(messageIds.map((id) => [id, 0]));
     if (!messageIds.length) return result;
+    await this.rowsWritten(messageIds);
     const rows = await this.deliveries
       .createQueryBuilder('d')
       .select('d.message_id', 'messageId')
@@ -723,8 +825,26 @@ export class MessagesRepository implements OnModuleInit, OnApplicationShutdown {
     return result;
   }
 
-  async counts(messageIds: string[]): Promise<Map<string, DeliveryCounts>> {
-    await this.rowsWritten(messageIds);
+  /**
+   * Each alert's copies counted by state. Copies still planned are written first, unless `planned` is 'counted':
+   * then they are counted as planned and left for their receipts (operators' live counts while receipts arrive).
+   */
+  async counts(messageIds: string[], planned: 'written' | 'counted' = 'written'): Promise<Map<string, DeliveryCounts>> {
+    if (planned === 'written' || this.recovering) await this.rowsWritten(messageIds);
+    if (!messageIds.some((id) => this.planned.has(id))) return this.storedCounts(messageIds);
+    // Serial with the writes of planned rows: a copy is counted either as planned or as stored, never both.
+    return this.serially(async () => {
+      const result = await this.storedCounts(messageIds);
+      for (const [id, counts] of result) {
+        const plan = this.planned.get(id);
+        if (!plan) continue;
+        for (const [state, n] of Object.entries(plan.counts()) as [keyof DeliveryCounts, number][]) counts[state] += n;
+      }
+      return result;
+    });
+  }
+
+  private async storedCounts(messageIds: string[]): Promise<Map<string, DeliveryCounts>> {
     const result = new Map<string, DeliveryCounts>(messageIds.map((id) => [id, emptyDeliveryCounts()]));
     if (!messageIds.length) return result;
     const rows = await this.deliveries
@@ -746,6 +866,7 @@ export class MessagesRepository implements OnModuleInit, OnApplicationShutdown {
 
   /** The alerts created since `since` (and within `within`), with their copies that count and those read. */
   async sentSince(since: number, within?: GroupLimit): Promise<{ alerts: number; copies: number; read: number }> {
+    await this.rowsWritten();
     const alerts = this.since(this.messages.createQueryBuilder('m'), since, within);
     const copies = this.since(
       this.messages.createQueryBuilder('m').innerJoin(DeliveryEntity, 'd', 'd.message_id = m.id'),

@@ -38,3 +38,29 @@ function queryPostgres<T>(server: TestServer, sql: string, params: unknown[]): T
     (row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'boolean' ? Number(v) : v])) as T,
   );
 }
+
+const PLANNED_STATES: Record<string, string> = { s: 'sent', q: 'queued', e: 'expired' };
+
+/**
+ * Each site's copy of an alert as committed, by site name: its delivery row, or, for an alert to all sites or a
+ * group on SQLite whose rows are not all written yet, its entry in the plan of those rows (`pending_fanouts`:
+ * `names` and one state letter per site, docs/architecture.md "How an alert flows").
+ */
+export function storedCopies(server: TestServer, messageId: string): [site: string, state: string][] {
+  const copies = new Map(
+    queryDb<{ receiver_name: string; state: string }>(
+      server,
+      'SELECT receiver_name, state FROM deliveries WHERE message_id = ?',
+      messageId,
+    ).map((r): [string, string] => [r.receiver_name, r.state]),
+  );
+  for (const { plan } of queryDb<{ plan: string }>(
+    server,
+    'SELECT plan FROM pending_fanouts WHERE message_id = ?',
+    messageId,
+  )) {
+    const { names, states } = JSON.parse(plan) as { names: string[]; states: string };
+    names.forEach((name, i) => copies.has(name) || copies.set(name, PLANNED_STATES[states[i]]));
+  }
+  return [...copies].sort(([a], [b]) => a.localeCompare(b));
+}

@@ -495,6 +495,33 @@ describe('MessagesRepository on a real SQLite file', () => {
       );
     });
 
+    it("writes a site's own planned copies when it catches up, leaving the others planned for their receipts", async () => {
+      await repository.insertAccepted({ message: message('g1'), rows: rows(), rowsAfterPush: true });
+      expect((await repository.pendingFor('b', T0 + 5)).map((p) => p.message.id)).toEqual(['g1']);
+      expect(await states()).toEqual([['b', 'queued', null, null, null, null, 0]]);
+      expect(await plans()).toEqual([{ message_id: 'g1' }]);
+      // A receipt for another site still writes that site's copy, received.
+      expect(
+        await repository.applyReceipt({ messageId: 'g1', receiverName: 'a', state: 'delivered', at: T0 + 6 }),
+      ).toMatchObject({ receiverName: 'a', state: 'delivered', deliveredAt: T0 + 6 });
+      expect((await repository.counts(['g1'], 'counted')).get('g1')).toMatchObject({
+        total: 4,
+        queued: 1,
+        delivered: 1,
+        sent: 1,
+        expired: 1,
+      });
+      expect((await stored()).map((r) => r.receiverName)).toEqual(['a', 'b']);
+      // Its catch-up again finds its row; nothing is written twice.
+      expect((await repository.pendingFor('b', T0 + 7)).map((p) => p.message.id)).toEqual(['g1']);
+      expect((await repository.deliveriesOf('g1')).map((r) => [r.receiverName, r.state])).toEqual([
+        ['a', 'delivered'],
+        ['b', 'queued'],
+        ['c', 'expired'],
+        ['d', 'sent'],
+      ]);
+    });
+
     it('writes the rest when a site pushed to has not answered within the window, then takes its receipt', async () => {
       await repository.insertAccepted({ message: message('g1'), rows: rows(), rowsAfterPush: true });
       await repository.applyReceipt({ messageId: 'g1', receiverName: 'a', state: 'delivered', at: T0 + 5 });

@@ -403,6 +403,27 @@ export class MessagesRepository implements OnModuleInit, OnApplicationShutdown {
     await Promise.all(plans.map((p) => p.written));
   }
 
+  /**
+   * Writes one site's copies that are still planned (a site connecting during a global alert's receipts), leaving
+   * the other sites' copies planned for their receipts. If that write fails, waits for every planned row as
+   * `rowsWritten` does: a catch-up never runs without its rows.
+   */
+  private async siteRowsWritten(receiverName: string): Promise<void> {
+    if (this.recovering) await this.recovering;
+    if (![...this.planned.values()].some((p) => p.unwritten.has(receiverName))) return;
+    try {
+      await this.serially(async () => {
+        const plans = [...this.planned.values()].filter((p) => p.unwritten.has(receiverName));
+        const rows = plans.map((p) => p.unwritten.get(receiverName)!);
+        await this.dataSource.transaction((manager) => this.insertRows(manager, rows, NEW_DELIVERY));
+        for (const plan of plans) plan.markWritten([receiverName]);
+        this.writeRest(plans.filter((p) => p.answered).map((p) => p.messageId));
+      });
+    } catch {
+      await this.rowsWritten();
+    }
+  }
+
   /** Marks deliveries pushed (catch-up), batched with the marks of other sites connecting meanwhile. */
   async markPushed(ids: readonly number[], at: number): Promise<void> {
     await this.pushed.add(...ids.map((id) => ({ id, at })));
@@ -628,7 +649,7 @@ export class MessagesRepository implements OnModuleInit, OnApplicationShutdown {
    * ~85 KB allocation per run (see `EntityStatements.updateReturning`).
    */
   async pendingFor(receiverName: string, now: number): Promise<PendingDelivery[]> {
-    await this.rowsWritten();
+    await this.siteRowsWritten(receiverName);
     const openIn = (state: DeliveryState) => fragment`SELECT d.id AS delivery_id, m.id, m.text, m.priority,
              m.sender_display, m.created_at, m.expires_at, m.replies, m.attachments
          FROM deliveries d JOIN messages m ON m.id = d.message_id

@@ -522,6 +522,21 @@ describe('MessagesRepository on a real SQLite file', () => {
       ]);
     });
 
+    it('writes the rows of an alert pushed to no site right after the push: no receipt to wait for', async () => {
+      const offline = rows().map((r) => ({ ...r, state: r.state === 'sent' ? ('queued' as const) : r.state }));
+      await repository.insertAccepted({ message: message('g1'), rows: offline, rowsAfterPush: true });
+      await new Promise((resolve) => setImmediate(resolve));
+      // Counting as planned runs after any write of planned rows already started, and starts none.
+      await repository.counts(['g1'], 'counted');
+      expect(await plans()).toEqual([]);
+      expect((await stored()).map((r) => [r.receiverName, r.state])).toEqual([
+        ['a', 'queued'],
+        ['b', 'queued'],
+        ['c', 'expired'],
+        ['d', 'queued'],
+      ]);
+    });
+
     it('writes the rest when a site pushed to has not answered within the window, then takes its receipt', async () => {
       await repository.insertAccepted({ message: message('g1'), rows: rows(), rowsAfterPush: true });
       await repository.applyReceipt({ messageId: 'g1', receiverName: 'a', state: 'delivered', at: T0 + 5 });

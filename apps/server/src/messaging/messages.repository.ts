@@ -287,6 +287,12 @@ export class MessagesRepository implements OnModuleInit, OnApplicationShutdown {
       plan.allWritten();
       throw error;
     }
+    if (plan.answered) {
+      // Pushed to no site (all offline, or expired): no receipt to wait for. After the caller's push, which
+      // follows this resolution in the same turn of the event loop.
+      setImmediate(() => this.writeRest([plan.messageId]));
+      return;
+    }
     plan.timer = setTimeout(() => this.writeRest([plan.messageId]), RECEIPTS_WINDOW_MS);
     plan.timer.unref();
   }

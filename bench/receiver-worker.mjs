@@ -244,8 +244,16 @@ function stormAttempt(site) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** apps/receiver's ReceiverConnection.run: connect, and after any failure wait full-jitter backoff, forever. */
-async function stormLoop(site) {
+/**
+ * apps/receiver's ReceiverConnection.run: connect, and after any failure wait full-jitter backoff, forever.
+ * `firstWaitMs` > 0: the site has just lost its connection, so, like the receiver (whose backoff a stable connection
+ * reset), it first waits uniform in [0, firstWaitMs] and its next ceiling is twice that. 0: it tries at once.
+ */
+async function stormLoop(site, firstWaitMs) {
+  if (firstWaitMs > 0) {
+    site.attempt = 1;
+    await sleep(Math.round(Math.random() * firstWaitMs));
+  }
   while (!storm.stopped) {
     const outcome = await stormAttempt(site);
     if (storm.stopped) break;
@@ -364,7 +372,8 @@ process.on('message', (msg) => {
     expected = 0;
     send({ type: 'offline-done', at: now() });
   } else if (msg.type === 'storm') {
-    // The storm: every site of this worker starts connecting in the same tick.
+    // The storm: every site of this worker starts its connection loop in the same tick; with `firstWaitMs`, each
+    // first waits its own jittered share of it, as a receiver that just lost the server does.
     expectedIds = msg.expectedIds;
     expectedSet = new Map(expectedIds.map((id, i) => [id, i]));
     resetStats();
@@ -373,7 +382,7 @@ process.on('message', (msg) => {
     for (const site of sites.values()) {
       site.firstConnectAfterStorm = null;
       site.attempt = 0;
-      void stormLoop(site);
+      void stormLoop(site, msg.firstWaitMs ?? 0);
     }
     send({ type: 'storm-started', at: storm.started });
   } else if (msg.type === 'exit') process.exit(0);

@@ -7,7 +7,7 @@
 //                  [--chat-users 1000] [--chat-rooms 100] [--chat-rate 200] [--chat-seconds 30]
 //                  [--files-sites 500] [--files-upload-mb 20] [--files-attachment-mb 2]
 //                  [--storm-size 10000] [--storm-alerts 3] [--storm-deadline 300] [--storm-min-backoff 1000]
-//                  [--storm-max-backoff 180000] [--storm-connect-timeout 20000]
+//                  [--storm-max-backoff 180000] [--storm-connect-timeout 20000] [--storm-start receiver|herd]
 //                  [--cluster-size 10000] [--cluster-rounds 10] [--cluster-throughput-seconds 15]
 //                  [--cluster-database-url postgres://postgres@127.0.0.1:5432/test]
 //                  [--cluster-redis-url redis://127.0.0.1:6379]
@@ -15,8 +15,8 @@
 //      BENCH_PHASE_TIMEOUT_SECONDS, BENCH_CONCURRENCY,
 //      BENCH_THROUGHPUT_SECONDS, BENCH_THROUGHPUT_CONCURRENCY, BENCH_STORM_SIZE, BENCH_STORM_ALERTS,
 //      BENCH_STORM_DEADLINE_SECONDS, BENCH_STORM_MIN_BACKOFF_MS, BENCH_STORM_MAX_BACKOFF_MS,
-//      BENCH_STORM_CONNECT_TIMEOUT_MS, BENCH_CLUSTER_SIZE, BENCH_CLUSTER_ROUNDS, BENCH_CLUSTER_THROUGHPUT_SECONDS,
-//      BENCH_CLUSTER_DATABASE_URL, BENCH_CLUSTER_REDIS_URL,
+//      BENCH_STORM_CONNECT_TIMEOUT_MS, BENCH_STORM_START, BENCH_CLUSTER_SIZE, BENCH_CLUSTER_ROUNDS,
+//      BENCH_CLUSTER_THROUGHPUT_SECONDS, BENCH_CLUSTER_DATABASE_URL, BENCH_CLUSTER_REDIS_URL,
 //      BENCH_SERVER_NODE_OPTIONS (extra node flags for the Avisa server, e.g. --cpu-prof),
 //      BENCH_FLOOR_NODE_OPTIONS (the same for the floor server)
 //
@@ -136,9 +136,14 @@ const STORM = {
   // The receiver's own bounds (RECONNECT_BACKOFF in apps/receiver/src/backoff.ts): 1 s doubling up to 3 minutes.
   maxBackoffMs: Number(arg('storm-max-backoff', 'BENCH_STORM_MAX_BACKOFF_MS', '180000')),
   connectTimeoutMs: Number(arg('storm-connect-timeout', 'BENCH_STORM_CONNECT_TIMEOUT_MS', '20000')),
+  // receiver: every site's loop starts at the kill, as apps/receiver's does; herd: all at once at server-ready.
+  start: arg('storm-start', 'BENCH_STORM_START', 'receiver'),
   connect: CONNECT,
   phaseMs: PHASE_MS,
 };
+if (!['receiver', 'herd'].includes(STORM.start)) {
+  throw new Error(`--storm-start must be receiver or herd, not ${JSON.stringify(STORM.start)}`);
+}
 const CLUSTER = {
   // Like the storm: 10,000 unless --sizes was given, then the largest of them.
   size: Number(arg('cluster-size', 'BENCH_CLUSTER_SIZE', String(SIZES_GIVEN ? Math.max(...SIZES) : 10_000))),
@@ -514,7 +519,7 @@ async function main() {
         console.log(`[N=${STORM.size}] reconnect storm: the floor …`);
         const floorWorkers = new Workers(WORKERS);
         try {
-          storm.floor = await benchStormFloor(STORM.size, floorWorkers, STORM, certDir);
+          storm.floor = await benchStormFloor(STORM.size, floorWorkers, STORM, certDir, storm.restartMs);
         } finally {
           floorWorkers.kill();
         }

@@ -7,11 +7,16 @@
 //    every connection record.
 // 3. A global alerts are posted (`target: {kind:'all'}`, normal priority): each answer must say `queued: N`.
 // 4. The server is killed with SIGKILL (the outage), then started again on the same port and data dir.
-// 5. As soon as it logs that it is listening, every worker starts reconnecting all its sites in the same
-//    tick. Each site then behaves like apps/receiver's connection loop: socket.io-client's own reconnection
-//    off, one attempt at a time, after a failure or a lost connection a full-jitter backoff (uniform in
-//    [0, min(max, min·2^attempt)]), reset after a connection that lasted 10 s; receipts kept until
-//    acknowledged and sent again after reconnecting.
+// 5. Every site runs apps/receiver's connection loop: socket.io-client's own reconnection off, one attempt at a
+//    time, after a failure or a lost connection a full-jitter backoff (uniform in [0, min(max, min·2^attempt)]),
+//    reset after a connection that lasted 10 s; receipts kept until acknowledged and sent again after
+//    reconnecting. When the loops start (`--storm-start`):
+//    - `receiver` (the default): at the kill, as receivers that lose the server do. Each first waits uniform in
+//      [0, min], and the attempts made before the server listens again are refused by the closed port and back
+//      off. The floor gets the same outage: it is started again so that it listens as long after its kill as
+//      Avisa did.
+//    - `herd`: all in the same tick, as soon as the server logs that it is listening (the worst case: no site
+//      has backed off; no receiver behaves like this).
 // Measured from server-ready: time until all N are connected, until every queued delivery is stored as
 // delivered (SQLite, read-only), until every site has shown every alert; refused attempts by reason;
 // lost = queued deliveries not delivered by the deadline; alerts shown twice; raw duplicate arrivals.
@@ -54,8 +59,35 @@ async function pollUntil(ms, what, test, every = 50) {
   }
 }
 
+/** Starts every site's reconnection loop in the workers (see `--storm-start` above). */
+function startStorm(workers, url, ca, ids, opts, firstWaitMs) {
+  return workers.storm({
+    url,
+    ca,
+    expectedIds: ids,
+    minMs: opts.minBackoffMs,
+    maxMs: opts.maxBackoffMs,
+    timeoutMs: opts.connectTimeoutMs,
+    firstWaitMs,
+  });
+}
+
+/**
+ * Attempts refused by the closed port (nothing listened: the outage) apart from the storm's own. Only an attempt
+ * made while the server was down is refused so; on these two busy cores one can be reported seconds later.
+ */
+function splitOutage(sites) {
+  const refusals = {};
+  let outage = 0;
+  for (const [reason, count] of Object.entries(sites.refusals ?? {})) {
+    if (reason.includes('ECONNREFUSED')) outage += count;
+    else refusals[reason] = count;
+  }
+  return { attemptsDuringOutage: outage, attemptsMade: sites.attempts - outage, refusals };
+}
+
 export async function benchStorm(n, workers, opts, { keepCertsIn } = {}) {
-  const { alerts, deadlineMs, minBackoffMs, maxBackoffMs, connectTimeoutMs, connect, phaseMs } = opts;
+  const { alerts, deadlineMs, minBackoffMs, maxBackoffMs, connectTimeoutMs, connect, phaseMs, start } = opts;
   let server = await startAvisa();
   const servers = [server];
   try {
@@ -105,6 +137,8 @@ export async function benchStorm(n, workers, opts, { keepCertsIn } = {}) {
     const killedAt = now();
     await killHard(server.child);
     await server.dispatcher.close();
+    const ca = server.ca;
+    let started = start === 'herd' ? null : await startStorm(workers, url, ca, ids, opts, minBackoffMs);
 
     // (d) The same server again: same port, data dir and certificate.
     server = await startAvisa(server);
@@ -115,17 +149,12 @@ export async function benchStorm(n, workers, opts, { keepCertsIn } = {}) {
     const cpu0 = cpuSeconds(server.child.pid);
     const meter = cpuMeter(server.child.pid, workers.pids());
 
-    // (e) The storm: every worker reconnects all its sites at once.
-    const started = await workers.storm({
-      url,
-      ca: server.ca,
-      expectedIds: ids,
-      minMs: minBackoffMs,
-      maxMs: maxBackoffMs,
-      timeoutMs: connectTimeoutMs,
-    });
+    // (e) The storm: the sites' loops started at the kill, or (herd) every site reconnects now, at once.
+    started ??= await startStorm(workers, url, ca, ids, opts, 0);
     const stormSentMs = Math.max(...started.map((s) => s.at)) - t0;
-    console.log(`  restarted in ${fmt(restartMs)} ms; storm started ${fmt(stormSentMs)} ms after server-ready`);
+    console.log(
+      `  restarted in ${fmt(restartMs)} ms; loops started ${fmt(stormSentMs)} ms after server-ready (${start})`,
+    );
 
     db = new Database(server.dbFile, { readonly: true, fileMustExist: true });
     const placeholders = ids.map(() => '?').join(',');
@@ -206,7 +235,7 @@ export async function benchStorm(n, workers, opts, { keepCertsIn } = {}) {
       loadAverageAtEnd: loadavg().map((x) => Math.round(x * 100) / 100),
       alerts,
       expectedDeliveries: expected,
-      options: { deadlineMs, minBackoffMs, maxBackoffMs, connectTimeoutMs },
+      options: { deadlineMs, minBackoffMs, maxBackoffMs, connectTimeoutMs, start },
       initialConnect: { connected: conn.connected, errors: conn.errors, connectAllMs: conn.connectAllMs },
       offlineMs,
       queuedAnswers: answers,
@@ -239,8 +268,7 @@ export async function benchStorm(n, workers, opts, { keepCertsIn } = {}) {
       shown: sites.shown,
       welcomes: sites.welcomes,
       welcomePending: sites.welcomePending,
-      attemptsMade: sites.attempts,
-      refusals: sites.refusals,
+      ...splitOutage(sites),
       disconnects: sites.disconnects,
       receiptsSent: sites.receiptsSent,
       acks: sites.acks,
@@ -272,12 +300,14 @@ export async function benchStorm(n, workers, opts, { keepCertsIn } = {}) {
  * before acknowledging it. What this shows: how much of the storm's time and time-outs the harness's two cores and
  * the sites' own TLS handshakes cost, with no server work beyond the least.
  */
-export async function benchStormFloor(n, workers, opts, certDir) {
-  const { alerts, deadlineMs, minBackoffMs, maxBackoffMs, connectTimeoutMs, connect, phaseMs } = opts;
+export async function benchStormFloor(n, workers, opts, certDir, outageMs) {
+  const { alerts, deadlineMs, connect, phaseMs, start } = opts;
   const dir = mkdtempSync(join(tmpdir(), 'avisa-bench-floor-storm-'));
   const dbFile = join(dir, 'floor.sqlite');
   const port = await freePort();
+  const spawnedAt = now();
   let floor = await startFloor(certDir, port, dbFile);
+  const startMs = floor.readyAt - spawnedAt;
   try {
     const ca = readFileSync(join(certDir, 'server.crt'), 'utf8');
     const url = `https://127.0.0.1:${port}/receivers`;
@@ -295,18 +325,15 @@ export async function benchStormFloor(n, workers, opts, certDir) {
     const expected = queued.ids.length * queued.sites;
     const killedAt = now();
     await killHard(floor.child);
+    if (start !== 'herd') {
+      await startStorm(workers, url, ca, queued.ids, opts, opts.minBackoffMs);
+      await sleep(Math.max(0, killedAt + outageMs - startMs - now()));
+    }
     floor = await startFloor(certDir, port, dbFile);
     const t0 = floor.readyAt;
     const cpu0 = cpuSeconds(floor.child.pid);
     const meter = cpuMeter(floor.child.pid, workers.pids());
-    await workers.storm({
-      url,
-      ca,
-      expectedIds: queued.ids,
-      minMs: minBackoffMs,
-      maxMs: maxBackoffMs,
-      timeoutMs: connectTimeoutMs,
-    });
+    if (start === 'herd') await startStorm(workers, url, ca, queued.ids, opts, 0);
     const db = new Database(dbFile, { readonly: true, fileMustExist: true });
     const delivered = db.prepare("SELECT count(*) AS c FROM deliveries WHERE state = 'delivered'");
     const deadline = t0 + deadlineMs;
@@ -333,8 +360,7 @@ export async function benchStormFloor(n, workers, opts, certDir) {
       allShownMs: sites.allShown === n ? byDeadline(sites.lastAllShown) : null,
       lost: expected - stored,
       duplicateShown: sites.duplicateShown,
-      attemptsMade: sites.attempts,
-      refusals: sites.refusals,
+      ...splitOutage(sites),
       serverCpuSeconds: cpuSeconds(floor.child.pid) - cpu0,
       serverCpuShare: (cpuSeconds(floor.child.pid) - cpu0) / ((doneAt - t0) / 1000),
       cpuUntilDone: cpuUse,
@@ -356,6 +382,7 @@ export function printStorm(r) {
       .join(', ') || '0';
   add('queued per alert (answer)', r.queuedAnswers.map((a) => a.queued).join(' / '));
   add('killed → listening again (ms)', r.restartMs);
+  add(`attempts refused while down (loops: ${r.options.start})`, r.attemptsDuringOutage);
   add('all connected (ms after ready)', r.allConnectedMs ?? `not all: ${r.everConnected}/${r.n}`);
   add('all delivered, stored (ms)', r.allStoredMs ?? `not all: ${r.storedByDeadline}/${r.expectedDeliveries}`);
   add('every site showed every alert (ms)', r.allShownMs ?? `not all: ${r.sitesWithEveryAlert}/${r.n}`);
@@ -384,6 +411,8 @@ export function printStorm(r) {
   if (!f) return;
   const fr = [[`the same storm against the floor, N=${f.n}`, 'value']];
   const addF = (label, v) => fr.push([label, typeof v === 'string' ? v : fmt(v)]);
+  addF('killed → listening again (ms)', f.restartMs);
+  addF('attempts refused while down', f.attemptsDuringOutage);
   addF('all connected (ms after ready)', f.allConnectedMs ?? 'not all');
   addF('all delivered, stored (ms)', f.allStoredMs ?? 'not all');
   addF('every site showed every alert (ms)', f.allShownMs ?? 'not all');

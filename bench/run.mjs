@@ -7,7 +7,8 @@
 //                  [--chat-users 1000] [--chat-rooms 100] [--chat-rate 200] [--chat-seconds 30]
 //                  [--files-sites 500] [--files-upload-mb 20] [--files-attachment-mb 2]
 //                  [--storm-size 10000] [--storm-alerts 3] [--storm-deadline 300] [--storm-min-backoff 1000]
-//                  [--storm-max-backoff 180000] [--storm-connect-timeout 20000] [--storm-start receiver|herd]
+//                  [--storm-max-backoff 180000] [--storm-connect-timeout 20000] [--storm-connect-timeout-cap 80000]
+//                  [--storm-start receiver|herd] [--storm-client-context shared|per-attempt]
 //                  [--cluster-size 10000] [--cluster-rounds 10] [--cluster-throughput-seconds 15]
 //                  [--cluster-database-url postgres://postgres@127.0.0.1:5432/test]
 //                  [--cluster-redis-url redis://127.0.0.1:6379]
@@ -15,8 +16,9 @@
 //      BENCH_PHASE_TIMEOUT_SECONDS, BENCH_CONCURRENCY,
 //      BENCH_THROUGHPUT_SECONDS, BENCH_THROUGHPUT_CONCURRENCY, BENCH_STORM_SIZE, BENCH_STORM_ALERTS,
 //      BENCH_STORM_DEADLINE_SECONDS, BENCH_STORM_MIN_BACKOFF_MS, BENCH_STORM_MAX_BACKOFF_MS,
-//      BENCH_STORM_CONNECT_TIMEOUT_MS, BENCH_STORM_START, BENCH_CLUSTER_SIZE, BENCH_CLUSTER_ROUNDS,
-//      BENCH_CLUSTER_THROUGHPUT_SECONDS, BENCH_CLUSTER_DATABASE_URL, BENCH_CLUSTER_REDIS_URL,
+//      BENCH_STORM_CONNECT_TIMEOUT_MS, BENCH_STORM_CONNECT_TIMEOUT_CAP_MS, BENCH_STORM_START,
+//      BENCH_STORM_CLIENT_CONTEXT, BENCH_CLUSTER_SIZE, BENCH_CLUSTER_ROUNDS, BENCH_CLUSTER_THROUGHPUT_SECONDS,
+//      BENCH_CLUSTER_DATABASE_URL, BENCH_CLUSTER_REDIS_URL,
 //      BENCH_SERVER_NODE_OPTIONS (extra node flags for the Avisa server, e.g. --cpu-prof),
 //      BENCH_FLOOR_NODE_OPTIONS (the same for the floor server)
 //
@@ -136,13 +138,21 @@ const STORM = {
   // The receiver's own bounds (RECONNECT_BACKOFF in apps/receiver/src/backoff.ts): 1 s doubling up to 3 minutes.
   maxBackoffMs: Number(arg('storm-max-backoff', 'BENCH_STORM_MAX_BACKOFF_MS', '180000')),
   connectTimeoutMs: Number(arg('storm-connect-timeout', 'BENCH_STORM_CONNECT_TIMEOUT_MS', '20000')),
+  // apps/receiver's CONNECT_TIMEOUT: the connect timeout doubles after each time-out, up to this cap.
+  connectTimeoutCapMs: Number(arg('storm-connect-timeout-cap', 'BENCH_STORM_CONNECT_TIMEOUT_CAP_MS', '80000')),
   // receiver: every site's loop starts at the kill, as apps/receiver's does; herd: all at once at server-ready.
   start: arg('storm-start', 'BENCH_STORM_START', 'receiver'),
+  // shared: one client TLS context per receiver process (see bench/receiver-worker.mjs); per-attempt: one built from
+  // the CA for every attempt, as each real site does on its own PC, here on the server's two cores.
+  clientContext: arg('storm-client-context', 'BENCH_STORM_CLIENT_CONTEXT', 'shared'),
   connect: CONNECT,
   phaseMs: PHASE_MS,
 };
 if (!['receiver', 'herd'].includes(STORM.start)) {
   throw new Error(`--storm-start must be receiver or herd, not ${JSON.stringify(STORM.start)}`);
+}
+if (!['shared', 'per-attempt'].includes(STORM.clientContext)) {
+  throw new Error(`--storm-client-context must be shared or per-attempt, not ${JSON.stringify(STORM.clientContext)}`);
 }
 const CLUSTER = {
   // Like the storm: 10,000 unless --sizes was given, then the largest of them.
@@ -437,6 +447,9 @@ async function main() {
                 minBackoffMs: STORM.minBackoffMs,
                 maxBackoffMs: STORM.maxBackoffMs,
                 connectTimeoutMs: STORM.connectTimeoutMs,
+                connectTimeoutCapMs: STORM.connectTimeoutCapMs,
+                start: STORM.start,
+                clientContext: STORM.clientContext,
               }
             : undefined,
           storm: storm ?? undefined,

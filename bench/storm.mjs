@@ -68,6 +68,8 @@ function startStorm(workers, url, ca, ids, opts, firstWaitMs) {
     minMs: opts.minBackoffMs,
     maxMs: opts.maxBackoffMs,
     timeoutMs: opts.connectTimeoutMs,
+    timeoutCapMs: opts.connectTimeoutCapMs,
+    clientContext: opts.clientContext,
     firstWaitMs,
   });
 }
@@ -235,7 +237,7 @@ export async function benchStorm(n, workers, opts, { keepCertsIn } = {}) {
       loadAverageAtEnd: loadavg().map((x) => Math.round(x * 100) / 100),
       alerts,
       expectedDeliveries: expected,
-      options: { deadlineMs, minBackoffMs, maxBackoffMs, connectTimeoutMs, start },
+      options: { deadlineMs, minBackoffMs, maxBackoffMs, connectTimeoutMs, start, clientContext: opts.clientContext },
       initialConnect: { connected: conn.connected, errors: conn.errors, connectAllMs: conn.connectAllMs },
       offlineMs,
       queuedAnswers: answers,
@@ -382,7 +384,10 @@ export function printStorm(r) {
       .join(', ') || '0';
   add('queued per alert (answer)', r.queuedAnswers.map((a) => a.queued).join(' / '));
   add('killed → listening again (ms)', r.restartMs);
-  add(`attempts refused while down (loops: ${r.options.start})`, r.attemptsDuringOutage);
+  add(
+    `attempts refused while down (loops: ${r.options.start}; client TLS context: ${r.options.clientContext})`,
+    r.attemptsDuringOutage,
+  );
   add('all connected (ms after ready)', r.allConnectedMs ?? `not all: ${r.everConnected}/${r.n}`);
   add('all delivered, stored (ms)', r.allStoredMs ?? `not all: ${r.storedByDeadline}/${r.expectedDeliveries}`);
   add('every site showed every alert (ms)', r.allShownMs ?? `not all: ${r.sitesWithEveryAlert}/${r.n}`);

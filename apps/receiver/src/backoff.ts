@@ -5,6 +5,13 @@ export interface BackoffOptions {
 
 export const RECONNECT_BACKOFF: BackoffOptions = { baseMs: 1000, capMs: 180_000 };
 
+/**
+ * How long one connection attempt may take: 20 s, doubled after each attempt that timed out, up to 80 s, until one
+ * connects. A time-out means a server too busy to finish the handshake in time (thousands of sites coming back
+ * after a restart); giving up at the same point again would throw its work away again.
+ */
+export const CONNECT_TIMEOUT: BackoffOptions = { baseMs: 20_000, capMs: 80_000 };
+
 export function backoffCeiling(attempt: number, { baseMs, capMs }: BackoffOptions): number {
   return Math.min(capMs, baseMs * 2 ** Math.min(Math.max(attempt, 0), 30));
 }

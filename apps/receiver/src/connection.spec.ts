@@ -151,6 +151,23 @@ describe('ReceiverConnection', () => {
     expect(logger.lines.join('\n')).not.toContain('the-key');
   });
 
+  it('gives a busy server longer after each time-out, up to 80 s, and 20 s again once connected or refused', async () => {
+    const { sut, sockets } = setup((socket, n) => {
+      if (n === 4) {
+        socket.fire('connect');
+        socket.fire('disconnect', 'transport close');
+      } else if (n === 6) {
+        socket.fire('connect_error', refusal('already_connected'));
+      } else {
+        socket.fire('connect_error', new Error('timeout'));
+      }
+    }, 8);
+    await sut.run();
+    expect(sockets.map((s) => s.options.timeout)).toEqual([
+      20_000, 40_000, 80_000, 80_000, 80_000, 20_000, 40_000, 20_000,
+    ]);
+  });
+
   it('waits at least as long as the server asks after too_many_attempts', async () => {
     const { sut, waits } = setup(
       (socket) => socket.fire('connect_error', refusal('too_many_attempts', { retryAfterSeconds: 300 })),

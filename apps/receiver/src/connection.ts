@@ -12,7 +12,7 @@ import {
   WelcomePayload,
 } from '@avisa/contracts';
 import type { ManagerOptions, Socket, SocketOptions } from 'socket.io-client';
-import { Backoff } from './backoff';
+import { Backoff, backoffCeiling, CONNECT_TIMEOUT } from './backoff';
 import { Clock } from './clock';
 import { ReceiverConfig } from './config';
 import { Logger } from './logger';
@@ -43,7 +43,9 @@ export interface ConnectionDeps {
   sleep?: (ms: number) => Promise<void>;
   /** A connection that lasted this long starts the backoff over; a shorter one keeps it growing (a flapping server). */
   stableAfterMs?: number;
+  /** The first attempt's connect timeout (CONNECT_TIMEOUT.baseMs); it doubles after each time-out, up to the cap. */
   connectTimeoutMs?: number;
+  connectTimeoutCapMs?: number;
   ackTimeoutMs?: number;
 }
 
@@ -109,6 +111,7 @@ export class ReceiverConnection {
   private abortAttempt: ((why: string) => void) | null = null;
   private wake: (() => void) | null = null;
   private skipWait = false;
+  private timeoutsInARow = 0;
   private lastConfig: ReceiverConfig;
 
   constructor(
@@ -215,7 +218,7 @@ export class ReceiverConnection {
         transports: ['websocket'],
         reconnection: false,
         forceNew: true,
-        timeout: this.deps.connectTimeoutMs ?? 20_000,
+        timeout: this.connectTimeout(),
         ca: config.ca,
         rejectUnauthorized: true,
         auth: { ...auth },
@@ -242,11 +245,13 @@ export class ReceiverConnection {
 
       socket.on('connect', () => {
         connectedAt = clock.now();
+        this.timeoutsInARow = 0;
         logger.info(`Connected to ${config.serverUrl}`);
         events.onConnected();
       });
       socket.on('connect_error', (error) => {
         const info = describeConnectError(error, config.caPath);
+        this.timeoutsInARow = error.message === 'timeout' ? this.timeoutsInARow + 1 : 0;
         const level = info.code === 'invalid_credentials' || info.code === 'disabled' ? 'error' : 'warn';
         logger[level](`Could not connect to ${config.serverUrl}: ${info.text}`);
         finish({ error: info.text, connectedFor: null, retryAfterMs: info.retryAfterMs });
@@ -276,6 +281,12 @@ export class ReceiverConnection {
       socket.on('retract', (payload) => events.onRetract(payload));
       socket.on('update', (payload) => events.onUpdate?.(payload));
     });
+  }
+
+  private connectTimeout(): number {
+    const baseMs = this.deps.connectTimeoutMs ?? CONNECT_TIMEOUT.baseMs;
+    const capMs = Math.max(baseMs, this.deps.connectTimeoutCapMs ?? CONNECT_TIMEOUT.capMs);
+    return backoffCeiling(this.timeoutsInARow, { baseMs, capMs });
   }
 
   private sleep(ms: number): Promise<void> {

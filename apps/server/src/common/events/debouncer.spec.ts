@@ -20,6 +20,23 @@ describe('Debouncer', () => {
     expect(handed).toEqual([[1, 2, 3]]);
   });
 
+  it('asks a delay function again for each new gathering', async () => {
+    const handed: number[][] = [];
+    const delays = [100, 500];
+    const sut = new Debouncer<number>(
+      async (items) => void handed.push(items),
+      () => delays.shift() ?? 0,
+      () => undefined,
+    );
+    sut.push(1);
+    await jest.advanceTimersByTimeAsync(100);
+    sut.push(2);
+    await jest.advanceTimersByTimeAsync(499);
+    expect(handed).toEqual([[1]]);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(handed).toEqual([[1], [2]]);
+  });
+
   it('reports a failed hand-over and goes on with the next one', async () => {
     const failed: unknown[] = [];
     const handed: number[][] = [];

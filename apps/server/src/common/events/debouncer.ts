@@ -9,14 +9,18 @@ export class Debouncer<T> {
 
   constructor(
     private readonly handle: (items: T[]) => Promise<void>,
-    private readonly delayMs: number,
+    /** A function is asked again each time a new gathering starts. */
+    private readonly delayMs: number | (() => number),
     private readonly failed: (error: unknown, items: readonly T[]) => void,
   ) {}
 
   push(...items: T[]): void {
     if (!items.length) return;
     this.items.push(...items);
-    this.timer ??= setTimeout(() => void this.flush(), this.delayMs);
+    this.timer ??= setTimeout(
+      () => void this.flush(),
+      typeof this.delayMs === 'number' ? this.delayMs : this.delayMs(),
+    );
   }
 
   /** Hands over what is gathered now; resolves when every hand-over so far is done. */

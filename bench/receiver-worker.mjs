@@ -218,7 +218,7 @@ function stormAttempt(site) {
   return new Promise((resolve) => {
     stats.attempts++;
     // apps/receiver's connect timeout doubles after each attempt that timed out, up to its cap, until one connects.
-    const timeoutMs = Math.min(storm.timeoutCapMs, storm.timeoutMs * 2 ** (site.timeoutsInARow ?? 0));
+    const timeoutMs = ceiling(storm.timeoutMs, storm.timeoutCapMs, site.timeoutsInARow);
     const socket = siteSocket(storm.url, storm.ca, site, timeoutMs, storm.agent);
     let connectedAt = null;
     let finished = false;
@@ -240,7 +240,7 @@ function stormAttempt(site) {
     socket.on('connect_error', (error) => {
       const reason = connectErrorReason(error);
       bump(stats.refusals, reason);
-      site.timeoutsInARow = reason === 'timeout' ? (site.timeoutsInARow ?? 0) + 1 : 0;
+      site.timeoutsInARow = reason === 'timeout' ? site.timeoutsInARow + 1 : 0;
       const retry = Number(error?.data?.retryAfterSeconds ?? 0) * 1000;
       finish({ connectedFor: null, retryAfterMs: retry });
     });
@@ -252,6 +252,9 @@ function stormAttempt(site) {
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** apps/receiver's backoffCeiling: `base` doubled `n` times, at most `cap`. */
+const ceiling = (base, cap, n) => Math.min(cap, base * 2 ** Math.min(n, 30));
 
 /**
  * apps/receiver's ReceiverConnection.run: connect, and after any failure wait full-jitter backoff, forever.
@@ -267,9 +270,9 @@ async function stormLoop(site, firstWaitMs) {
     const outcome = await stormAttempt(site);
     if (storm.stopped) break;
     if (outcome.connectedFor !== null && outcome.connectedFor >= STABLE_AFTER_MS) site.attempt = 0;
-    const ceiling = Math.min(storm.maxMs, storm.minMs * 2 ** Math.min(site.attempt, 30));
+    const wait = ceiling(storm.minMs, storm.maxMs, site.attempt);
     site.attempt++;
-    const delay = Math.max(Math.round(Math.random() * ceiling), outcome.retryAfterMs ?? 0);
+    const delay = Math.max(Math.round(Math.random() * wait), outcome.retryAfterMs ?? 0);
     await sleep(delay);
   }
 }

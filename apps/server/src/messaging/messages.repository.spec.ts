@@ -224,6 +224,25 @@ describe('MessagesRepository on a real SQLite file', () => {
     ]);
   });
 
+  it("writes a catch-up's push marks and the receipts arriving meanwhile in one transaction, marks first", async () => {
+    await insert(message('m1'), [delivery('m1', 'a'), delivery('m1', 'b'), delivery('m1', 'c')]);
+    const [a, b] = await repository.deliveriesOf('m1');
+    const transactions = jest.spyOn(db.dataSource, 'transaction');
+    await Promise.all([
+      repository.markPushed([a.id, b.id], T0 + 50),
+      repository.applyReceipt({ messageId: 'm1', receiverName: 'a', state: 'delivered', at: T0 + 60 }),
+      repository.applyReceipt({ messageId: 'm1', receiverName: 'c', state: 'read', at: T0 + 70 }),
+    ]);
+    expect(transactions).toHaveBeenCalledTimes(1);
+    expect(
+      (await repository.deliveriesOf('m1')).map((r) => [r.receiverName, r.state, r.sentAt, r.deliveredAt, r.attempts]),
+    ).toEqual([
+      ['a', 'delivered', T0 + 50, T0 + 60, 1],
+      ['b', 'sent', T0 + 50, null, 1],
+      ['c', 'read', null, T0 + 70, 0],
+    ]);
+  });
+
   it('ignores receipts for alerts the site was never sent', async () => {
     await insert(message('m1'), [delivery('m1', 'a')]);
     expect(await applyReceipts([{ messageId: 'm1', receiverName: 'b', state: 'delivered', at: T0 }])).toEqual([]);

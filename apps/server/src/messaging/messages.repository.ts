@@ -43,6 +43,14 @@ export interface ReceiptRow {
   reply?: string;
 }
 
+/** A copy pushed to its site in a catch-up, to be marked `sent`. */
+interface PushMark {
+  pushed: number;
+  at: number;
+}
+
+type DeliveryWrite = PushMark | ReceiptRow;
+
 const receiptKey = (messageId: string, receiverName: string) => `${messageId}\n${receiverName}`;
 
 /** States only move forward: queued → sent → delivered → read. Answers whether the row changed. */
@@ -247,24 +255,18 @@ export class MessagesRepository implements OnModuleInit, OnApplicationShutdown {
     delayMs: 1,
     maxItems: 200,
   });
-  /** Catch-up after a restart pushes to thousands of sites at once; their `sent` marks share transactions. */
-  private readonly pushed = new WriteBatcher<{ id: number; at: number }>(
-    (marks) =>
-      this.markDeliverySent(
-        marks.map((m) => m.id),
-        Math.max(...marks.map((m) => m.at)),
-      ),
-    { delayMs: 20, maxItems: 2000 },
-  );
-  /** A global alert's receipts arrive from thousands of sites within a second: one transaction per batch. */
-  private readonly receipts = new WriteBatcher<ReceiptRow, ReceivedDelivery | null>(
-    (rows) =>
-      this.applyReceiptsNow(rows).catch((error: unknown) => {
+  /**
+   * A global alert's receipts arrive from thousands of sites within a second, and after a restart thousands of sites
+   * catch up at once, each copy pushed marked `sent`: receipts and marks share one transaction (one commit) per batch.
+   */
+  private readonly deliveryWrites = new WriteBatcher<DeliveryWrite, ReceivedDelivery | null>(
+    (writes) =>
+      this.applyDeliveryWritesNow(writes).catch((error: unknown) => {
         // Once per batch: every site of it is told to send its receipt again.
-        this.logger.warn(`storing ${rows.length} receipt(s) failed: ${String(error)}`);
+        this.logger.warn(`storing ${writes.length} receipt(s) and push mark(s) failed: ${String(error)}`);
         throw error;
       }),
-    { delayMs: 20, maxItems: 500 },
+    { delayMs: 20, maxItems: 1000 },
   );
 
   /**
@@ -432,7 +434,7 @@ export class MessagesRepository implements OnModuleInit, OnApplicationShutdown {
 
   /** Marks deliveries pushed (catch-up), batched with the marks of other sites connecting meanwhile. */
   async markPushed(ids: readonly number[], at: number): Promise<void> {
-    await this.pushed.add(...ids.map((id) => ({ id, at })));
+    await this.deliveryWrites.add(...ids.map((id) => ({ pushed: id, at })));
   }
 
   /**
@@ -441,12 +443,12 @@ export class MessagesRepository implements OnModuleInit, OnApplicationShutdown {
    */
   async applyReceipt(receipt: ReceiptRow): Promise<ReceivedDelivery | null> {
     if (this.recovering) await this.recovering;
-    const [changed] = await this.receipts.add(receipt);
+    const [changed] = await this.deliveryWrites.add(receipt);
     return changed ?? null;
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([this.accepted.flush(), this.pushed.flush(), this.receipts.flush(), this.downloads.flush()]);
+    await Promise.all([this.accepted.flush(), this.deliveryWrites.flush(), this.downloads.flush()]);
     // Rows written just after a push are written before the stop; rows that cannot be (a full disk) keep their
     // plan and are written at the next start.
     this.stopping = true;
@@ -490,30 +492,42 @@ export class MessagesRepository implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  async markDeliverySent(ids: readonly number[], at: number): Promise<void> {
+  async markDeliverySent(ids: readonly number[], at: number, manager?: EntityManager): Promise<void> {
     for (const batch of chunks(ids, 512)) {
       // Every push counts as an attempt, even when the site's receipt got in first; only open rows become `sent`.
       const s = this.sql.statement`UPDATE deliveries SET attempts = attempts + 1,
                 state = CASE WHEN state IN (${inList(OPEN_STATES)}) THEN 'sent' ELSE state END,
                 sent_at = CASE WHEN state IN (${inList(OPEN_STATES)}) THEN ${at} ELSE sent_at END
           WHERE id IN (${inList(batch)})`;
-      await this.dataSource.query(s.text, s.params);
+      await (manager ?? this.dataSource).query(s.text, s.params);
     }
   }
 
   /**
-   * Applies a batch of receipts in one transaction. States only move forward:
-   * queued → sent → delivered → read. Answers, for each receipt, its delivery row as stored if it changed it.
+   * Applies a batch of push marks and receipts in one transaction, the marks first: a copy pushed and answered
+   * within the batch ends delivered. States only move forward: queued → sent → delivered → read. Answers, for each
+   * receipt, its delivery row as stored if it changed it (null for a mark).
    */
-  private async applyReceiptsNow(receipts: readonly ReceiptRow[]): Promise<(ReceivedDelivery | null)[]> {
-    if (!receipts.length) return [];
-    return this.serially(async () => {
-      const results: (ReceivedDelivery | null)[] = receipts.map(() => null);
-      const { received, left } = this.foldIntoPlans(receipts, results);
+  private async applyDeliveryWritesNow(writes: readonly DeliveryWrite[]): Promise<(ReceivedDelivery | null)[]> {
+    if (!writes.length) return [];
+    const results: (ReceivedDelivery | null)[] = writes.map(() => null);
+    const marks = writes.filter((w): w is PushMark => 'pushed' in w);
+    const receiptIndexes = writes.flatMap((w, i) => ('pushed' in w ? [] : [i]));
+    const receipts = receiptIndexes.map((i) => writes[i] as ReceiptRow);
+    const changed = await this.serially(async () => {
+      const found: (ReceivedDelivery | null)[] = receipts.map(() => null);
+      const { received, left } = this.foldIntoPlans(receipts, found);
       await this.dataSource.transaction(async (manager) => {
+        if (marks.length) {
+          await this.markDeliverySent(
+            marks.map((m) => m.pushed),
+            Math.max(...marks.map((m) => m.at)),
+            manager,
+          );
+        }
         await this.insertRows(manager, [...received.values()], RECEIVED_DELIVERY);
-        const rest = await this.applyFirstDeliveries(manager, receipts, left, results);
-        if (rest.length) await this.applyReceiptsOneByOne(manager, receipts, rest, results);
+        const rest = await this.applyFirstDeliveries(manager, receipts, left, found);
+        if (rest.length) await this.applyReceiptsOneByOne(manager, receipts, rest, found);
       });
       const answered = new Set<string>();
       for (const row of received.values()) {
@@ -522,8 +536,10 @@ export class MessagesRepository implements OnModuleInit, OnApplicationShutdown {
         if (plan.answered) answered.add(plan.messageId);
       }
       if (answered.size) this.writeRest([...answered]);
-      return results;
+      return found;
     });
+    receiptIndexes.forEach((i, k) => (results[i] = changed[k]));
+    return results;
   }
 
   /**

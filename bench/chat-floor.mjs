@@ -30,4 +30,5 @@ const namespace = io.of('/operators');
 namespace.on('connection', (socket) => {
   socket.join(`r:${socket.handshake.auth.room}`);
 });
-https.listen(Number(portArg), '127.0.0.1', () => process.send?.({ type: 'ready' }));
+// The same accept queue as Avisa's (apps/server/src/main.ts, LISTEN_BACKLOG).
+https.listen(Number(portArg), '127.0.0.1', 65_535, () => process.send?.({ type: 'ready' }));

@@ -211,7 +211,8 @@ process.on('message', (m) => {
   }
 });
 
-https.listen(Number(portArg), '127.0.0.1', () => process.send?.({ type: 'listening' }));
+// The same accept queue as Avisa's (apps/server/src/main.ts, LISTEN_BACKLOG): as deep as the kernel allows.
+https.listen(Number(portArg), '127.0.0.1', 65_535, () => process.send?.({ type: 'listening' }));
 process.on('disconnect', () => process.exit(0));
 // A clean exit, so that a --cpu-prof profile is written.
 process.on('SIGTERM', () => process.exit(0));

@@ -66,6 +66,14 @@ export async function createApp(env: AppEnvironment): Promise<NestExpressApplica
   return app;
 }
 
+/**
+ * Connections the kernel may hold until the server accepts them; Linux caps it at `net.core.somaxconn` (4096 by
+ * default). Node's default of 511 overflows when thousands of sites come back at once after a restart: the kernel
+ * then drops their handshakes' packets, and the sites wait out seconds of TCP retransmission, up to their connect
+ * timeout, before the server has even seen them.
+ */
+const LISTEN_BACKLOG = 65_535;
+
 async function bootstrap(): Promise<void> {
   let env: AppEnvironment;
   try {
@@ -81,7 +89,15 @@ async function bootstrap(): Promise<void> {
     // sent again.
     server.keepAliveTimeout = 65_000;
     server.headersTimeout = 66_000;
-    await app.listen(env.AVISA_PORT, env.AVISA_HOST);
+    // Nest's listen() passes no backlog on to Node's.
+    await app.init();
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ port: env.AVISA_PORT, host: env.AVISA_HOST, backlog: LISTEN_BACKLOG }, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
     Logger.log(
       `Avisa listening on https://${env.AVISA_HOST === '0.0.0.0' ? 'localhost' : env.AVISA_HOST}:${env.AVISA_PORT}`,
       'Bootstrap',

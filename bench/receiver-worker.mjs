@@ -1,4 +1,4 @@
-/* global process, performance, setTimeout */
+/* global process, performance, setTimeout, clearTimeout */
 // Simulated receivers: one child process holds a share of the Socket.IO connections and speaks the real
 // receiver protocol (handshake with name and key, `delivered` receipt with an acknowledgement for each alert).
 // The parent drives it over IPC; every timestamp is wall-clock milliseconds with sub-millisecond precision
@@ -64,7 +64,7 @@ const STABLE_AFTER_MS = 10_000; // apps/receiver: backoff resets after a connect
 const sites = new Map();
 let expectedIds = null; // ids the parent expects every site to show (storm), in the order they were sent
 let expectedSet = null;
-let storm = null; // { minMs, maxMs, timeoutMs, url, ca, agent, started, stopped }
+let storm = null; // { minMs, maxMs, timeoutMs, timeoutCapMs, handshakeGraceMs, url, ca, agentOptions, started, stopped }
 
 const stats = {
   arrivals: 0, // raw `alert` events
@@ -174,7 +174,7 @@ function onSiteAlert(site, payload) {
   sendReceipt(site, { id, state: 'delivered', at: new Date().toISOString() });
 }
 
-/** `agent`: an https.Agent holding the worker's one TLS context (the storm's `shared` client context), if any. */
+/** `agent`: the storm attempt's https.Agent (a ReachAgent, holding the worker's one TLS context when shared), if any. */
 function siteSocket(url, ca, site, timeout, agent) {
   const socket = io(url, {
     transports: ['websocket'],
@@ -213,18 +213,32 @@ function connectSiteOnce(url, ca, cred) {
   });
 }
 
+/** apps/receiver's ReachAgent: emits `reached` once the server's machine has accepted the TCP connection. */
+class ReachAgent extends Agent {
+  createConnection(...args) {
+    const socket = super.createConnection(...args);
+    socket?.once('connect', () => this.emit('reached'));
+    return socket;
+  }
+}
+
 /** One attempt of the storm loop: resolves when the attempt failed or the connection ended. */
 function stormAttempt(site) {
   return new Promise((resolve) => {
     stats.attempts++;
     // apps/receiver's connect timeout doubles after each attempt that timed out, up to its cap, until one connects.
-    const timeoutMs = ceiling(storm.timeoutMs, storm.timeoutCapMs, site.timeoutsInARow);
-    const socket = siteSocket(storm.url, storm.ca, site, timeoutMs, storm.agent);
+    // It is for reaching the server; once reached, the handshakes get the grace on top (HANDSHAKE_GRACE_MS).
+    const reachMs = ceiling(storm.timeoutMs, storm.timeoutCapMs, site.timeoutsInARow);
+    const agent = new ReachAgent(storm.agentOptions);
+    const socket = siteSocket(storm.url, storm.ca, site, reachMs + storm.handshakeGraceMs, agent);
+    const unreached = storm.handshakeGraceMs > 0 ? setTimeout(() => failed(new Error('timeout')), reachMs) : null;
+    agent.once('reached', () => clearTimeout(unreached));
     let connectedAt = null;
     let finished = false;
     const finish = (outcome) => {
       if (finished) return;
       finished = true;
+      clearTimeout(unreached);
       if (site.socket === socket) site.socket = null;
       site.abort = null;
       socket.removeAllListeners();
@@ -233,17 +247,20 @@ function stormAttempt(site) {
     };
     site.abort = () => finish({ connectedFor: null, retryAfterMs: 0 });
     socket.on('connect', () => {
+      clearTimeout(unreached);
       connectedAt = now();
       site.timeoutsInARow = 0;
       if (site.firstConnectAfterStorm === null) site.firstConnectAfterStorm = connectedAt;
     });
-    socket.on('connect_error', (error) => {
+    const failed = (error) => {
+      if (finished) return;
       const reason = connectErrorReason(error);
       bump(stats.refusals, reason);
       site.timeoutsInARow = reason === 'timeout' ? site.timeoutsInARow + 1 : 0;
       const retry = Number(error?.data?.retryAfterSeconds ?? 0) * 1000;
       finish({ connectedFor: null, retryAfterMs: retry });
-    });
+    };
+    socket.on('connect_error', failed);
     socket.on('disconnect', (reason) => {
       if (!storm.stopped) bump(stats.disconnects, reason);
       finish({ connectedFor: now() - (connectedAt ?? now()), retryAfterMs: 0 });
@@ -396,14 +413,14 @@ process.on('message', (msg) => {
       maxMs: msg.maxMs,
       timeoutMs: msg.timeoutMs,
       timeoutCapMs: Math.max(msg.timeoutMs, msg.timeoutCapMs ?? msg.timeoutMs),
+      handshakeGraceMs: msg.handshakeGraceMs ?? 0,
+      // No session is cached, so every attempt is a full handshake for the server.
+      agentOptions: { maxCachedSessions: 0 },
     };
     // `shared`: every site of this worker verifies the server with one TLS context instead of building one from the
     // CA per attempt (~1 ms of the shared cores each). A real site builds its own on its own PC; no session is
     // cached, so every attempt is still a full handshake for the server.
-    if (msg.clientContext === 'shared') {
-      const secureContext = createSecureContext({ ca: msg.ca });
-      storm.agent = new Agent({ secureContext, maxCachedSessions: 0 });
-    }
+    if (msg.clientContext === 'shared') storm.agentOptions.secureContext = createSecureContext({ ca: msg.ca });
     storm.started = now();
     for (const site of sites.values()) {
       site.firstConnectAfterStorm = null;

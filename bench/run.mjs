@@ -8,6 +8,7 @@
 //                  [--files-sites 500] [--files-upload-mb 20] [--files-attachment-mb 2]
 //                  [--storm-size 10000] [--storm-alerts 3] [--storm-deadline 300] [--storm-min-backoff 1000]
 //                  [--storm-max-backoff 180000] [--storm-connect-timeout 20000] [--storm-connect-timeout-cap 80000]
+//                  [--storm-handshake-grace 60000]
 //                  [--storm-start receiver|herd] [--storm-client-context shared|per-attempt]
 //                  [--cluster-size 10000] [--cluster-rounds 10] [--cluster-throughput-seconds 15]
 //                  [--cluster-database-url postgres://postgres@127.0.0.1:5432/test]
@@ -140,6 +141,9 @@ const STORM = {
   connectTimeoutMs: Number(arg('storm-connect-timeout', 'BENCH_STORM_CONNECT_TIMEOUT_MS', '20000')),
   // apps/receiver's CONNECT_TIMEOUT: the connect timeout doubles after each time-out, up to this cap.
   connectTimeoutCapMs: Number(arg('storm-connect-timeout-cap', 'BENCH_STORM_CONNECT_TIMEOUT_CAP_MS', '80000')),
+  // apps/receiver's HANDSHAKE_GRACE_MS: the connect timeout is for reaching the server (TCP); once the server's
+  // machine accepted the connection, the TLS and Socket.IO handshakes get this much longer. 0: one limit for all.
+  handshakeGraceMs: Number(arg('storm-handshake-grace', 'BENCH_STORM_HANDSHAKE_GRACE_MS', '60000')),
   // receiver: every site's loop starts at the kill, as apps/receiver's does; herd: all at once at server-ready.
   start: arg('storm-start', 'BENCH_STORM_START', 'receiver'),
   // shared: one client TLS context per receiver process (see bench/receiver-worker.mjs); per-attempt: one built from
@@ -448,6 +452,7 @@ async function main() {
                 maxBackoffMs: STORM.maxBackoffMs,
                 connectTimeoutMs: STORM.connectTimeoutMs,
                 connectTimeoutCapMs: STORM.connectTimeoutCapMs,
+                handshakeGraceMs: STORM.handshakeGraceMs,
                 start: STORM.start,
                 clientContext: STORM.clientContext,
               }

@@ -12,6 +12,14 @@ export const RECONNECT_BACKOFF: BackoffOptions = { baseMs: 1000, capMs: 180_000 
  */
 export const CONNECT_TIMEOUT: BackoffOptions = { baseMs: 20_000, capMs: 80_000 };
 
+/**
+ * Once the server's machine has accepted the TCP connection, how much longer than the connect timeout the TLS and
+ * Socket.IO handshakes may take. A server that accepted is up, only busy: after a restart thousands of sites finish
+ * their handshakes one after another (10,000 took 40-50 s on two cores), and a site that gives up throws away the
+ * work the server did for it and joins the back of the queue again.
+ */
+export const HANDSHAKE_GRACE_MS = 60_000;
+
 export function backoffCeiling(attempt: number, { baseMs, capMs }: BackoffOptions): number {
   return Math.min(capMs, baseMs * 2 ** Math.min(Math.max(attempt, 0), 30));
 }

@@ -1,3 +1,5 @@
+import { jest } from '@jest/globals';
+import type { EventEmitter } from 'node:events';
 import type { ReceiptPayload } from '@avisa/contracts';
 import { Backoff } from './backoff';
 import { ReceiverConfig } from './config';
@@ -163,9 +165,33 @@ describe('ReceiverConnection', () => {
       }
     }, 8);
     await sut.run();
-    expect(sockets.map((s) => s.options.timeout)).toEqual([
-      20_000, 40_000, 80_000, 80_000, 80_000, 20_000, 40_000, 20_000,
-    ]);
+    // Socket.IO's limit is the whole handshake: the time to reach the server plus a minute once reached.
+    expect(sockets.map((s) => s.options.timeout)).toEqual(
+      [20_000, 40_000, 80_000, 80_000, 80_000, 20_000, 40_000, 20_000].map((ms) => ms + 60_000),
+    );
+  });
+
+  describe("on jest's fake timers", () => {
+    beforeEach(() => jest.useFakeTimers({ doNotFake: ['queueMicrotask', 'nextTick'] }));
+    afterEach(() => jest.useRealTimers());
+
+    it('gives up after 20 s when the server was not reached, and waits for a busy one that accepted the connection', async () => {
+      const { sut, sockets, seen } = setup((socket, n) => {
+        // The second attempt reaches the server's machine (TCP accepted); its handshakes then take 50 s.
+        if (n === 1) (socket.options.agent as EventEmitter).emit('reached');
+      }, 3);
+      const running = sut.run();
+      await jest.advanceTimersByTimeAsync(20_000);
+      expect(seen).toContain('disconnected timeout');
+      expect(sockets).toHaveLength(2);
+      expect(sockets[1].options.timeout).toBe(40_000 + 60_000);
+      await jest.advanceTimersByTimeAsync(50_000);
+      expect(seen.filter((e) => e === 'disconnected timeout')).toHaveLength(1);
+      sockets[1].fire('connect');
+      expect(seen).toContain('connected');
+      sut.stop();
+      await running;
+    });
   });
 
   it('waits at least as long as the server asks after too_many_attempts', async () => {

@@ -11,8 +11,9 @@ import {
   UpdateStatusPayload,
   WelcomePayload,
 } from '@avisa/contracts';
+import { Agent } from 'node:https';
 import type { ManagerOptions, Socket, SocketOptions } from 'socket.io-client';
-import { Backoff, backoffCeiling, CONNECT_TIMEOUT } from './backoff';
+import { Backoff, backoffCeiling, CONNECT_TIMEOUT, HANDSHAKE_GRACE_MS } from './backoff';
 import { Clock } from './clock';
 import { ReceiverConfig } from './config';
 import { Logger } from './logger';
@@ -43,7 +44,10 @@ export interface ConnectionDeps {
   sleep?: (ms: number) => Promise<void>;
   /** A connection that lasted this long starts the backoff over; a shorter one keeps it growing (a flapping server). */
   stableAfterMs?: number;
-  /** The first attempt's connect timeout (CONNECT_TIMEOUT.baseMs); it doubles after each time-out, up to the cap. */
+  /**
+   * How long the first attempt may take to reach the server (CONNECT_TIMEOUT.baseMs); it doubles after each time-out,
+   * up to the cap. Once reached, the handshakes get HANDSHAKE_GRACE_MS more.
+   */
   connectTimeoutMs?: number;
   connectTimeoutCapMs?: number;
   ackTimeoutMs?: number;
@@ -92,6 +96,15 @@ export function describeConnectError(
     code: null,
     retryAfterMs: null,
   };
+}
+
+/** One attempt's https.Agent: emits `reached` once the server's machine has accepted the TCP connection, before TLS. */
+export class ReachAgent extends Agent {
+  override createConnection(...args: Parameters<Agent['createConnection']>): ReturnType<Agent['createConnection']> {
+    const socket = super.createConnection(...args);
+    socket?.once('connect', () => this.emit('reached'));
+    return socket;
+  }
 }
 
 /** Node's TLS verification failures: the certificate the server showed does not check against `ca`. */
@@ -214,11 +227,16 @@ export class ReceiverConnection {
         protocol: PROTOCOL_VERSION,
       };
       logger.info(`Connecting to ${config.serverUrl} as ${config.name}`);
+      const reachMs = this.connectTimeout();
+      const agent = new ReachAgent();
       const socket = this.deps.createSocket(`${config.serverUrl}${RECEIVERS_NAMESPACE}`, {
         transports: ['websocket'],
         reconnection: false,
         forceNew: true,
-        timeout: this.connectTimeout(),
+        // Socket.IO's own limit covers the whole handshake; reaching the server has the shorter one below.
+        timeout: reachMs + HANDSHAKE_GRACE_MS,
+        // Typed for browsers (string | boolean); in Node, engine.io-client hands it to ws as the request's agent.
+        agent: agent as unknown as boolean,
         ca: config.ca,
         rejectUnauthorized: true,
         auth: { ...auth },
@@ -226,9 +244,13 @@ export class ReceiverConnection {
       this.socket = socket;
       let connectedAt: number | null = null;
       let finished = false;
+      const unreached = setTimeout(() => failed(new Error('timeout')), reachMs);
+      agent.once('reached', () => clearTimeout(unreached));
       const finish = (outcome: AttemptOutcome) => {
         if (finished) return;
         finished = true;
+        clearTimeout(unreached);
+        agent.removeAllListeners('reached');
         this.abortAttempt = null;
         if (this.socket === socket) this.socket = null;
         socket.removeAllListeners();
@@ -244,18 +266,21 @@ export class ReceiverConnection {
         });
 
       socket.on('connect', () => {
+        clearTimeout(unreached);
         connectedAt = clock.now();
         this.timeoutsInARow = 0;
         logger.info(`Connected to ${config.serverUrl}`);
         events.onConnected();
       });
-      socket.on('connect_error', (error) => {
+      const failed = (error: Error) => {
+        if (finished) return;
         const info = describeConnectError(error, config.caPath);
         this.timeoutsInARow = error.message === 'timeout' ? this.timeoutsInARow + 1 : 0;
         const level = info.code === 'invalid_credentials' || info.code === 'disabled' ? 'error' : 'warn';
         logger[level](`Could not connect to ${config.serverUrl}: ${info.text}`);
         finish({ error: info.text, connectedFor: null, retryAfterMs: info.retryAfterMs });
-      });
+      };
+      socket.on('connect_error', failed);
       socket.on('disconnect_reason', (payload) => (serverReason = payload));
       socket.on('disconnect', (reason) => {
         let why = `disconnected (${reason})`;

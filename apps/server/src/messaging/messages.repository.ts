@@ -266,7 +266,7 @@ export class MessagesRepository implements OnModuleInit, OnApplicationShutdown {
         this.logger.warn(`storing ${writes.length} receipt(s) and push mark(s) failed: ${String(error)}`);
         throw error;
       }),
-    { delayMs: 20, maxItems: 1000 },
+    { delayMs: 20, maxItems: 500 },
   );
 
   /**

@@ -58,9 +58,14 @@ try {
     token: admin,
     body: { name: 'bench-request-cost', scopes: ['messages:send', 'read'] },
   });
+  if (created.status !== 201 || !created.body?.token) {
+    throw new Error(`creating the API token failed: ${created.status} ${JSON.stringify(created.body)}`);
+  }
   const token = created.body.token;
   const auth = { authorization: `Bearer ${token}` };
   const json = { ...auth, 'content-type': 'application/json' };
+  // The online kind runs last, once its sites are connected (site mode: each answers an acknowledged receipt).
+  const online = 'POST /messages to an online site, its receipt stored (201)';
   const kinds = {
     'GET /health (no authentication)': () => ({ method: 'GET', path: '/api/v1/health' }),
     'GET /auth/me (API token)': () => ({ method: 'GET', path: '/api/v1/auth/me', headers: auth }),
@@ -76,16 +81,16 @@ try {
       headers: json,
       body: JSON.stringify({ target: { kind: 'receiver', name: creds[i % creds.length].name }, text: TEXT }),
     }),
+    [online]: (i) => ({
+      method: 'POST',
+      path: '/api/v1/messages',
+      headers: json,
+      body: JSON.stringify({
+        target: { kind: 'receiver', name: onlineCreds[i % onlineCreds.length].name },
+        text: TEXT,
+      }),
+    }),
   };
-  const rows = [];
-  // The online kind runs last, once its 100 sites are connected (site mode: each answers an acknowledged receipt).
-  const online = 'POST /messages to an online site, its receipt stored (201)';
-  kinds[online] = (i) => ({
-    method: 'POST',
-    path: '/api/v1/messages',
-    headers: json,
-    body: JSON.stringify({ target: { kind: 'receiver', name: onlineCreds[i % onlineCreds.length].name }, text: TEXT }),
-  });
   for (let r = 0; r < repeat; r++) {
     for (const [name, make] of Object.entries(kinds).filter(([k]) => k.includes(only))) {
       if (name === online && !workers) {
@@ -99,8 +104,7 @@ try {
       }
       await load(server, make, 3000);
       const m = await load(server, make, seconds * 1000);
-      rows.push([name, fmt(m.done), m.msPerRequest.toFixed(3), JSON.stringify(m.statuses)]);
-      console.log(rows.at(-1).join('  |  '));
+      console.log([name, fmt(m.done), m.msPerRequest.toFixed(3), JSON.stringify(m.statuses)].join('  |  '));
     }
   }
 } finally {

@@ -36,6 +36,7 @@ import {
   TEXT,
   adminLogin,
   cpuSeconds,
+  createApiToken,
   dropServerDir,
   fmt,
   machineBusySeconds,
@@ -347,14 +348,7 @@ export async function benchCluster(n, workers, opts) {
     const rssAfterFanout = { a: rssKb(a.child.pid), b: rssKb(b.child.pid) };
 
     // ---- throughput through both ----
-    const created = await a.api('POST', '/api/v1/api-tokens', {
-      token: admin,
-      body: { name: 'bench-cluster', scopes: ['messages:send', 'read'] },
-    });
-    if (created.status !== 201 || !created.body?.token) {
-      throw new Error(`creating the API token failed: ${created.status} ${JSON.stringify(created.body)}`);
-    }
-    const apiToken = created.body.token;
+    const apiToken = await createApiToken(a, admin, 'bench-cluster');
     for (let i = 0; i < 2; i++) {
       pools.push(
         new Agent({

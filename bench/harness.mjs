@@ -514,6 +514,18 @@ export async function adminLogin(server) {
   return login.body.token;
 }
 
+/** An API token that may send alerts and read, as a script would use; answers the token itself. */
+export async function createApiToken(server, admin, name) {
+  const created = await server.api('POST', '/api/v1/api-tokens', {
+    token: admin,
+    body: { name, scopes: ['messages:send', 'read'] },
+  });
+  if (created.status !== 201 || !created.body?.token) {
+    throw new Error(`creating the API token failed: ${created.status} ${JSON.stringify(created.body)}`);
+  }
+  return created.body.token;
+}
+
 /** Provisions N sites through the real API, in chunks that stay under the default 100 kb body limit. */
 export async function provision(server, token, n, phaseMs) {
   const creds = [];

@@ -9,6 +9,7 @@ import {
   adminLogin,
   arg,
   cpuSeconds,
+  createApiToken,
   dropServerDir,
   fmt,
   provision,
@@ -54,14 +55,7 @@ try {
   const all = await provision(server, admin, 200, 60_000);
   const creds = all.slice(0, 100);
   const onlineCreds = all.slice(100);
-  const created = await server.api('POST', '/api/v1/api-tokens', {
-    token: admin,
-    body: { name: 'bench-request-cost', scopes: ['messages:send', 'read'] },
-  });
-  if (created.status !== 201 || !created.body?.token) {
-    throw new Error(`creating the API token failed: ${created.status} ${JSON.stringify(created.body)}`);
-  }
-  const token = created.body.token;
+  const token = await createApiToken(server, admin, 'bench-request-cost');
   const auth = { authorization: `Bearer ${token}` };
   const json = { ...auth, 'content-type': 'application/json' };
   // The online kind runs last, once its sites are connected (site mode: each answers an acknowledged receipt).

@@ -20,6 +20,7 @@ import {
   adminLogin,
   cpuMeter,
   cpuSeconds,
+  createApiToken,
   dropServerDir,
   fmt,
   freePort,
@@ -199,14 +200,7 @@ export async function benchThroughput(n, workers, { seconds, concurrency, connec
     const conn = await workers.connect(`${server.base}/receivers`, server.ca, creds, { ...connect, mode: 'site' });
     if (conn.connected !== n) console.warn(`  throughput: only ${conn.connected}/${n} connected`, conn.errors);
 
-    const created = await server.api('POST', '/api/v1/api-tokens', {
-      token: admin,
-      body: { name: 'bench-throughput', scopes: ['messages:send', 'read'] },
-    });
-    if (created.status !== 201 || !created.body?.token) {
-      throw new Error(`creating the API token failed: ${created.status} ${JSON.stringify(created.body)}`);
-    }
-    const apiToken = created.body.token;
+    const apiToken = await createApiToken(server, admin, 'bench-throughput');
 
     // K keep-alive connections, one request at a time on each (no pipelining): K requests in flight.
     const pool = new Agent({

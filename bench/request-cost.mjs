@@ -102,7 +102,8 @@ try {
     }
   }
 } finally {
-  await workers?.close(10_000);
+  // close() only drops the sockets; the worker process would keep this script alive.
+  workers?.kill();
   await stopChild(server.child);
   dropServerDir(server);
 }

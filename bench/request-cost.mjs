@@ -1,21 +1,36 @@
-// node bench/request-cost.mjs [--seconds 10] [--concurrency 16] [--repeat 2]
+// node bench/request-cost.mjs [--seconds 10] [--concurrency 16] [--repeat 2] [--only TEXT] [--fastify-dir DIR]
 /* global console */
 // Server CPU per request, by kind of request, on a fresh server: the HTTP stack, the access guard, validation, an
 // alert's own work and its push and receipt, each measured alone (16 keep-alive requests in flight for --seconds
 // after 3 s of warm-up, server CPU from /proc; 100 sites that never connect, and 100 that connect in site mode for
 // the last kind). Used to see what a private alert's cost is made of. --only TEXT keeps the kinds naming TEXT.
+// Then the same alert POST to three servers that are not Avisa, each with Avisa's certificate: the throughput floor
+// (bench/floor-server.mjs: bare HTTPS, the message and delivery rows stored and committed), and Nest on Express
+// with nothing in front of the route and with Avisa's request pipeline (bench/nest-floor-server.mjs): what the
+// framework costs before any of the alert's own work.
+import { fork } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Agent, buildConnector, request } from 'undici';
 import {
   adminLogin,
   arg,
+  children,
   cpuSeconds,
   createApiToken,
   dropServerDir,
   fmt,
+  freePort,
   provision,
+  SERVER_PROCESS_ENV,
   startAvisa,
+  startFloor,
   stopChild,
   TEXT,
+  within,
   Workers,
 } from './harness.mjs';
 
@@ -24,6 +39,8 @@ const concurrency = Number(arg('concurrency', 'BENCH_REQUEST_CONCURRENCY', 16));
 const repeat = Number(arg('repeat', 'BENCH_REQUEST_REPEAT', 2));
 // --only 201: only the kinds whose name contains that text.
 const only = arg('only', 'BENCH_REQUEST_ONLY', '');
+// --fastify-dir DIR: also measure Nest on Fastify, loaded from DIR (not a dependency of Avisa).
+const fastifyDir = arg('fastify-dir', 'NEST_FLOOR_FASTIFY_DIR', '');
 
 async function load(server, make, ms) {
   const pool = new Agent({ connect: buildConnector({ ca: server.ca }), connections: concurrency, pipelining: 1 });
@@ -45,6 +62,34 @@ async function load(server, make, ms) {
   const cpu = cpuSeconds(server.child.pid) - cpu0;
   await pool.close();
   return { done, msPerRequest: (cpu * 1000) / done, statuses: Object.fromEntries(statuses) };
+}
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+
+/** bench/nest-floor-server.mjs in `mode`, with the certificate in `certDir`, once it listens. */
+async function startNestFloor(certDir, mode) {
+  const port = await freePort();
+  const child = fork(
+    join(HERE, 'nest-floor-server.mjs'),
+    [join(certDir, 'server.crt'), join(certDir, 'server.key'), String(port)],
+    {
+      env: { ...SERVER_PROCESS_ENV, NEST_FLOOR_MODE: mode, NEST_FLOOR_FASTIFY_DIR: fastifyDir },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    },
+  );
+  children.add(child);
+  await within(
+    30_000,
+    'Nest floor start',
+    new Promise((r) => child.on('message', (m) => m.type === 'listening' && r())),
+  );
+  return { child, base: `https://127.0.0.1:${port}` };
+}
+
+async function measure(name, target, make) {
+  await load(target, make, 3000);
+  const m = await load(target, make, seconds * 1000);
+  console.log([name, fmt(m.done), m.msPerRequest.toFixed(3), JSON.stringify(m.statuses)].join('  |  '));
 }
 
 const server = await startAvisa();
@@ -96,14 +141,64 @@ try {
         });
         if (conn.connected !== onlineCreds.length) throw new Error(`only ${conn.connected} sites connected`);
       }
-      await load(server, make, 3000);
-      const m = await load(server, make, seconds * 1000);
-      console.log([name, fmt(m.done), m.msPerRequest.toFixed(3), JSON.stringify(m.statuses)].join('  |  '));
+      await measure(name, server, make);
     }
+    await measureFloors(server, creds, onlineCreds);
   }
 } finally {
   // close() only drops the sockets; the worker process would keep this script alive.
   workers?.kill();
   await stopChild(server.child);
   dropServerDir(server);
+}
+
+/** The offline-site alert POST, sent to the servers that are not Avisa. */
+async function measureFloors(avisa, creds, onlineCreds) {
+  const certDir = join(avisa.dir, 'certs');
+  const alert = (i, headers, sites = creds) => ({
+    method: 'POST',
+    path: '/api/v1/messages',
+    headers: { ...headers, 'content-type': 'application/json' },
+    body: JSON.stringify({ target: { kind: 'receiver', name: sites[i % sites.length].name }, text: TEXT }),
+  });
+  // The floor takes alerts for connected sites only: its kind matches Avisa's online one.
+  const floorKind = 'floor: bare HTTPS to an online site, its receipt stored (201)';
+  if (floorKind.includes(only)) {
+    const dir = mkdtempSync(join(tmpdir(), 'avisa-bench-floor-'));
+    const token = randomBytes(24).toString('base64url');
+    const port = await freePort();
+    const { child } = await startFloor(certDir, port, join(dir, 'floor.sqlite'), {
+      FLOOR_TOKEN_SHA256: createHash('sha256').update(token).digest('hex'),
+    });
+    const floorWorkers = new Workers(1);
+    try {
+      const floor = { child, ca: avisa.ca, base: `https://127.0.0.1:${port}` };
+      const conn = await floorWorkers.connect(`${floor.base}/receivers`, avisa.ca, onlineCreds, {
+        concurrency: 50,
+        phaseMs: 60_000,
+        mode: 'site',
+      });
+      if (conn.connected !== onlineCreds.length) throw new Error(`only ${conn.connected} sites connected to the floor`);
+      await measure(floorKind, floor, (i) => alert(i, { authorization: `Bearer ${token}` }, onlineCreds));
+    } finally {
+      floorWorkers.kill();
+      await stopChild(child);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  for (const [mode, name] of [
+    ['bare', 'Nest on Express, nothing before the route: POST answered (201)'],
+    ['pipeline', "Nest on Express with Avisa's request pipeline and validation: POST answered (201)"],
+    ['fastify', 'Nest on Fastify, nothing before the route: POST answered (201)'],
+  ]) {
+    if (!name.includes(only)) continue;
+    // Only where a scratch install of @nestjs/platform-fastify is named (bench/nest-floor-server.mjs says how).
+    if (mode === 'fastify' && !fastifyDir) continue;
+    const nest = await startNestFloor(certDir, mode);
+    try {
+      await measure(name, { ...nest, ca: avisa.ca }, (i) => alert(i, {}));
+    } finally {
+      await stopChild(nest.child);
+    }
+  }
 }

@@ -3,14 +3,15 @@
 // What the HTTP framework alone costs: a Nest application on Express over HTTPS with Avisa's certificate, one route,
 // no database and no sockets. `POST /api/v1/messages` answers 201 with a fresh id and does nothing else.
 // NEST_FLOOR_MODE picks how much of Avisa's request pipeline sits in front of it:
-//   bare     — Nest's own JSON body parser, nothing more;
-//   pipeline — what every Avisa request passes through: the JSON and text body parsers with Avisa's limit and
-//              depth check, helmet, CORS, the global prefix, a global guard that reads the route's metadata, and
-//              the global validation pipe with the real SendMessageDto (all taken from the build);
-//   fastify  — as bare, on Fastify instead of Express. @nestjs/platform-fastify is not a dependency of Avisa: this
-//              mode loads Nest and the platform from the folder NEST_FLOOR_FASTIFY_DIR names, e.g. after
-//              `cd /tmp/fsx && npm init -y && npm i @nestjs/platform-fastify@12.1.1 @nestjs/core@12.5.1
-//              @nestjs/common@12.5.1 reflect-metadata rxjs` (12.1 is the last that runs on Node 20).
+//   bare       — the platform's own JSON body parser, nothing more;
+//   validation — as bare, plus a global guard that reads the route's access metadata and the global validation
+//                pipe with the real SendMessageDto (both from the build): Nest's share of Avisa's pipeline;
+//   pipeline   — (Express only) all that every Avisa request passes through: validation as above, and the JSON and
+//                text body parsers with Avisa's limit and depth check, helmet and CORS.
+// NEST_FLOOR_PLATFORM: express (default) or fastify. @nestjs/platform-fastify is not a dependency of Avisa: Nest and
+// the platform are then loaded from the folder NEST_FLOOR_FASTIFY_DIR names, e.g. after `cd /tmp/fsx && npm init -y
+// && npm i @nestjs/platform-fastify@12.1.1 @nestjs/core@12.5.1 @nestjs/common@12.5.1 reflect-metadata rxjs`
+// (12.1 is the last that runs on Node 20).
 // Plain JavaScript, so the decorators are applied by hand, as TypeScript would emit them.
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
@@ -19,7 +20,8 @@ import { join } from 'node:path';
 
 const mode = process.env.NEST_FLOOR_MODE ?? 'bare';
 const pipeline = mode === 'pipeline';
-const fastify = mode === 'fastify';
+const validation = pipeline || mode === 'validation';
+const fastify = process.env.NEST_FLOOR_PLATFORM === 'fastify';
 const require = createRequire(import.meta.url);
 // Nest's decorators and factory must come from the same copy of Nest as the platform.
 const nestRequire = fastify ? createRequire(join(process.env.NEST_FLOOR_FASTIFY_DIR ?? '', 'package.json')) : require;
@@ -43,7 +45,7 @@ class MessagesController {
   }
 }
 decorate(
-  [Post(), Reflect.metadata('design:paramtypes', [pipeline ? SendMessageDto : Object])],
+  [Post(), Reflect.metadata('design:paramtypes', [validation ? SendMessageDto : Object])],
   MessagesController.prototype,
   'send',
   Object.getOwnPropertyDescriptor(MessagesController.prototype, 'send'),
@@ -68,7 +70,7 @@ decorate(
   [
     Module({
       controllers: [MessagesController],
-      providers: pipeline
+      providers: validation
         ? [
             { provide: APP_PIPE, useFactory: createValidationPipe },
             { provide: APP_GUARD, useClass: OpenGuard },
@@ -89,7 +91,7 @@ const app = fastify
       },
     )
   : await NestFactory.create(FloorModule, { httpsOptions, logger: ['error'], bodyParser: !pipeline });
-if (pipeline) {
+if (pipeline && !fastify) {
   app.disable('x-powered-by');
   app.useBodyParser('json', { limit: '1mb' });
   app.use(jsonDepthLimit());

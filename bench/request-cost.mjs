@@ -4,10 +4,11 @@
 // alert's own work and its push and receipt, each measured alone (16 keep-alive requests in flight for --seconds
 // after 3 s of warm-up, server CPU from /proc; 100 sites that never connect, and 100 that connect in site mode for
 // the last kind). Used to see what a private alert's cost is made of. --only TEXT keeps the kinds naming TEXT.
-// Then the same alert POST to three servers that are not Avisa, each with Avisa's certificate: the throughput floor
-// (bench/floor-server.mjs: bare HTTPS, the message and delivery rows stored and committed), and Nest on Express
-// with nothing in front of the route and with Avisa's request pipeline (bench/nest-floor-server.mjs): what the
-// framework costs before any of the alert's own work.
+// Then the same alert POST to servers that are not Avisa, each with Avisa's certificate: the throughput floor
+// (bench/floor-server.mjs: bare HTTPS, the rows stored and committed, pushed to the online site, its receipt
+// stored), and a one-route Nest app (bench/nest-floor-server.mjs) on Express with nothing, with Avisa's guard and
+// validation, and with all of Avisa's request pipeline in front of the route, and, with --fastify-dir, on Fastify:
+// what the framework costs before any of the alert's own work.
 import { fork } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -66,14 +67,19 @@ async function load(server, make, ms) {
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
-/** bench/nest-floor-server.mjs in `mode`, with the certificate in `certDir`, once it listens. */
-async function startNestFloor(certDir, mode) {
+/** bench/nest-floor-server.mjs in `mode` on `platform`, with the certificate in `certDir`, once it listens. */
+async function startNestFloor(certDir, mode, platform) {
   const port = await freePort();
   const child = fork(
     join(HERE, 'nest-floor-server.mjs'),
     [join(certDir, 'server.crt'), join(certDir, 'server.key'), String(port)],
     {
-      env: { ...SERVER_PROCESS_ENV, NEST_FLOOR_MODE: mode, NEST_FLOOR_FASTIFY_DIR: fastifyDir },
+      env: {
+        ...SERVER_PROCESS_ENV,
+        NEST_FLOOR_MODE: mode,
+        NEST_FLOOR_PLATFORM: platform,
+        NEST_FLOOR_FASTIFY_DIR: fastifyDir,
+      },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     },
   );
@@ -186,15 +192,17 @@ async function measureFloors(avisa, creds, onlineCreds) {
       rmSync(dir, { recursive: true, force: true });
     }
   }
-  for (const [mode, name] of [
-    ['bare', 'Nest on Express, nothing before the route: POST answered (201)'],
-    ['pipeline', "Nest on Express with Avisa's request pipeline and validation: POST answered (201)"],
-    ['fastify', 'Nest on Fastify, nothing before the route: POST answered (201)'],
+  for (const [platform, mode, name] of [
+    ['express', 'bare', 'Nest on Express, nothing before the route: POST answered (201)'],
+    ['express', 'validation', "Nest on Express with Avisa's guard and validation: POST answered (201)"],
+    ['express', 'pipeline', "Nest on Express with all of Avisa's request pipeline: POST answered (201)"],
+    ['fastify', 'bare', 'Nest on Fastify, nothing before the route: POST answered (201)'],
+    ['fastify', 'validation', "Nest on Fastify with Avisa's guard and validation: POST answered (201)"],
   ]) {
     if (!name.includes(only)) continue;
     // Only where a scratch install of @nestjs/platform-fastify is named (bench/nest-floor-server.mjs says how).
-    if (mode === 'fastify' && !fastifyDir) continue;
-    const nest = await startNestFloor(certDir, mode);
+    if (platform === 'fastify' && !fastifyDir) continue;
+    const nest = await startNestFloor(certDir, mode, platform);
     try {
       await measure(name, { ...nest, ca: avisa.ca }, (i) => alert(i, {}));
     } finally {

@@ -3,6 +3,7 @@
 // What every scenario of the bench shares: options, child bookkeeping (all killed on exit), time limits,
 // the simulated receiver processes, and starting (or restarting) the real Avisa server.
 import { fork, spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   closeSync,
   cpSync,
@@ -310,6 +311,25 @@ export async function startFloor(certDir, port, dbFile = null, env = {}) {
   children.add(child);
   await within(30_000, 'floor start', new Promise((r) => child.on('message', (m) => m.type === 'listening' && r())));
   return { child, readyAt: now() };
+}
+
+/**
+ * The throughput floor on a fresh SQLite file (its private-alert mode), with Avisa's certificate from `certDir`:
+ * `token` is the bearer token it accepts; `stop()` ends it and drops its file.
+ */
+export async function startPrivateAlertFloor(certDir) {
+  const dir = mkdtempSync(join(tmpdir(), 'avisa-bench-floor-'));
+  const dbFile = join(dir, 'floor.sqlite');
+  const token = randomBytes(24).toString('base64url');
+  const port = await freePort();
+  const { child } = await startFloor(certDir, port, dbFile, {
+    FLOOR_TOKEN_SHA256: createHash('sha256').update(token).digest('hex'),
+  });
+  const stop = async () => {
+    await stopChild(child);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { child, token, dbFile, base: `https://127.0.0.1:${port}`, stop };
 }
 
 // ---------- the real server ----------

@@ -6,8 +6,8 @@
 //   bare       — the platform's own JSON body parser, nothing more;
 //   validation — as bare, plus a global guard that reads the route's access metadata and the global validation
 //                pipe with the real SendMessageDto (both from the build): Nest's share of Avisa's pipeline;
-//   pipeline   — (Express only) all that every Avisa request passes through: validation as above, and the JSON and
-//                text body parsers with Avisa's limit and depth check, helmet and CORS.
+//   pipeline   — (Express only) all that every Avisa request passes through: validation as above, and Avisa's own
+//                useRequestPipeline (body parsers with the default size and depth limits, helmet, CORS).
 // NEST_FLOOR_PLATFORM: express (default) or fastify. @nestjs/platform-fastify is not a dependency of Avisa: Nest and
 // the platform are then loaded from the folder NEST_FLOOR_FASTIFY_DIR names, e.g. after `cd /tmp/fsx && npm init -y
 // && npm i @nestjs/platform-fastify@12.1.1 @nestjs/core@12.5.1 @nestjs/common@12.5.1 reflect-metadata rxjs`
@@ -28,11 +28,10 @@ const nestRequire = fastify ? createRequire(join(process.env.NEST_FLOOR_FASTIFY_
 nestRequire('reflect-metadata');
 const { Body, Controller, Injectable, Module, Post } = nestRequire('@nestjs/common');
 const { APP_GUARD, APP_PIPE, NestFactory, Reflector } = nestRequire('@nestjs/core');
-const helmet = require('helmet');
 const BUILD = '../dist/apps/server/apps/server/src';
 const { SendMessageDto } = require(`${BUILD}/messaging/dto/message.dto.js`);
 const { createValidationPipe } = require(`${BUILD}/common/http/validation.js`);
-const { jsonDepthLimit } = require(`${BUILD}/common/http/json-depth.js`);
+const { useRequestPipeline } = require(`${BUILD}/common/http/request-pipeline.js`);
 const { TLS_SERVER_OPTIONS } = require(`${BUILD}/tls/tls-options.js`);
 const { ACCESS_KEY } = require(`${BUILD}/common/access/access.decorator.js`);
 
@@ -92,12 +91,7 @@ const app = fastify
     )
   : await NestFactory.create(FloorModule, { httpsOptions, logger: ['error'], bodyParser: !pipeline });
 if (pipeline && !fastify) {
-  app.disable('x-powered-by');
-  app.useBodyParser('json', { limit: '1mb' });
-  app.use(jsonDepthLimit());
-  app.useBodyParser('text', { limit: '1mb', type: ['text/csv', 'text/plain'] });
-  app.use(helmet({ hsts: { maxAge: 31_536_000, includeSubDomains: true }, referrerPolicy: { policy: 'no-referrer' } }));
-  app.enableCors({ origin: false, methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] });
+  useRequestPipeline(app, { AVISA_TRUST_PROXY: false, AVISA_BODY_LIMIT: '100kb', AVISA_CORS_ORIGINS: '' });
 }
 app.setGlobalPrefix('api/v1');
 await app.listen(Number(portArg), '127.0.0.1');

@@ -10,9 +10,6 @@
 // validation, and with all of Avisa's request pipeline in front of the route, and, with --fastify-dir, on Fastify:
 // what the framework costs before any of the alert's own work.
 import { fork } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Agent, buildConnector, request } from 'undici';
@@ -28,7 +25,7 @@ import {
   provision,
   SERVER_PROCESS_ENV,
   startAvisa,
-  startFloor,
+  startPrivateAlertFloor,
   stopChild,
   TEXT,
   within,
@@ -98,6 +95,29 @@ async function measure(name, target, make) {
   console.log([name, fmt(m.done), m.msPerRequest.toFixed(3), JSON.stringify(m.statuses)].join('  |  '));
 }
 
+/** The alert POST to one of `sites` in turn, with `headers` (the bearer token). */
+const alertPost = (sites, headers) => (i) => ({
+  method: 'POST',
+  path: '/api/v1/messages',
+  headers: { ...headers, 'content-type': 'application/json' },
+  body: JSON.stringify({ target: { kind: 'receiver', name: sites[i % sites.length].name }, text: TEXT }),
+});
+
+/** One receiver worker with every one of `sites` connected to `base` in site mode (each answers its receipt). */
+async function connectSites(base, ca, sites) {
+  const workers = new Workers(1);
+  const conn = await workers.connect(`${base}/receivers`, ca, sites, {
+    concurrency: 50,
+    phaseMs: 60_000,
+    mode: 'site',
+  });
+  if (conn.connected !== sites.length) {
+    workers.kill();
+    throw new Error(`only ${conn.connected} of ${sites.length} sites connected to ${base}`);
+  }
+  return workers;
+}
+
 const server = await startAvisa();
 let workers = null;
 try {
@@ -108,7 +128,6 @@ try {
   const onlineCreds = all.slice(100);
   const token = await createApiToken(server, admin, 'bench-request-cost');
   const auth = { authorization: `Bearer ${token}` };
-  const json = { ...auth, 'content-type': 'application/json' };
   // The online kind runs last, once its sites are connected (site mode: each answers an acknowledged receipt).
   const online = 'POST /messages to an online site, its receipt stored (201)';
   const kinds = {
@@ -117,39 +136,18 @@ try {
     'POST /messages refused by validation (400)': () => ({
       method: 'POST',
       path: '/api/v1/messages',
-      headers: json,
+      headers: { ...auth, 'content-type': 'application/json' },
       body: JSON.stringify({ target: { kind: 'receiver', name: 'bench-00001' }, text: '' }),
     }),
-    'POST /messages to an offline site (201)': (i) => ({
-      method: 'POST',
-      path: '/api/v1/messages',
-      headers: json,
-      body: JSON.stringify({ target: { kind: 'receiver', name: creds[i % creds.length].name }, text: TEXT }),
-    }),
-    [online]: (i) => ({
-      method: 'POST',
-      path: '/api/v1/messages',
-      headers: json,
-      body: JSON.stringify({
-        target: { kind: 'receiver', name: onlineCreds[i % onlineCreds.length].name },
-        text: TEXT,
-      }),
-    }),
+    'POST /messages to an offline site (201)': alertPost(creds, auth),
+    [online]: alertPost(onlineCreds, auth),
   };
   for (let r = 0; r < repeat; r++) {
     for (const [name, make] of Object.entries(kinds).filter(([k]) => k.includes(only))) {
-      if (name === online && !workers) {
-        workers = new Workers(1);
-        const conn = await workers.connect(`${server.base}/receivers`, server.ca, onlineCreds, {
-          concurrency: 50,
-          phaseMs: 60_000,
-          mode: 'site',
-        });
-        if (conn.connected !== onlineCreds.length) throw new Error(`only ${conn.connected} sites connected`);
-      }
+      if (name === online && !workers) workers = await connectSites(server.base, server.ca, onlineCreds);
       await measure(name, server, make);
     }
-    await measureFloors(server, creds, onlineCreds);
+    await measureFloors(server, onlineCreds);
   }
 } finally {
   // close() only drops the sockets; the worker process would keep this script alive.
@@ -158,38 +156,21 @@ try {
   dropServerDir(server);
 }
 
-/** The offline-site alert POST, sent to the servers that are not Avisa. */
-async function measureFloors(avisa, creds, onlineCreds) {
+/** The alert POST sent to the servers that are not Avisa: the floor, and the one-route Nest app. */
+async function measureFloors(avisa, onlineCreds) {
   const certDir = join(avisa.dir, 'certs');
-  const alert = (i, headers, sites = creds) => ({
-    method: 'POST',
-    path: '/api/v1/messages',
-    headers: { ...headers, 'content-type': 'application/json' },
-    body: JSON.stringify({ target: { kind: 'receiver', name: sites[i % sites.length].name }, text: TEXT }),
-  });
   // The floor takes alerts for connected sites only: its kind matches Avisa's online one.
   const floorKind = 'floor: bare HTTPS to an online site, its receipt stored (201)';
   if (floorKind.includes(only)) {
-    const dir = mkdtempSync(join(tmpdir(), 'avisa-bench-floor-'));
-    const token = randomBytes(24).toString('base64url');
-    const port = await freePort();
-    const { child } = await startFloor(certDir, port, join(dir, 'floor.sqlite'), {
-      FLOOR_TOKEN_SHA256: createHash('sha256').update(token).digest('hex'),
-    });
-    const floorWorkers = new Workers(1);
+    const floor = await startPrivateAlertFloor(certDir);
+    let floorWorkers = null;
     try {
-      const floor = { child, ca: avisa.ca, base: `https://127.0.0.1:${port}` };
-      const conn = await floorWorkers.connect(`${floor.base}/receivers`, avisa.ca, onlineCreds, {
-        concurrency: 50,
-        phaseMs: 60_000,
-        mode: 'site',
-      });
-      if (conn.connected !== onlineCreds.length) throw new Error(`only ${conn.connected} sites connected to the floor`);
-      await measure(floorKind, floor, (i) => alert(i, { authorization: `Bearer ${token}` }, onlineCreds));
+      floorWorkers = await connectSites(floor.base, avisa.ca, onlineCreds);
+      const auth = { authorization: `Bearer ${floor.token}` };
+      await measure(floorKind, { ...floor, ca: avisa.ca }, alertPost(onlineCreds, auth));
     } finally {
-      floorWorkers.kill();
-      await stopChild(child);
-      rmSync(dir, { recursive: true, force: true });
+      floorWorkers?.kill();
+      await floor.stop();
     }
   }
   for (const [platform, mode, name] of [
@@ -204,7 +185,7 @@ async function measureFloors(avisa, creds, onlineCreds) {
     if (platform === 'fastify' && !fastifyDir) continue;
     const nest = await startNestFloor(certDir, mode, platform);
     try {
-      await measure(name, { ...nest, ca: avisa.ca }, (i) => alert(i, {}));
+      await measure(name, { ...nest, ca: avisa.ca }, alertPost(onlineCreds, {}));
     } finally {
       await stopChild(nest.child);
     }

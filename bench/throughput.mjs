@@ -9,9 +9,9 @@
 // next site round-robin. Then the bench waits (bounded) until the SQLite file, opened read-only, has every
 // delivery of the accepted alerts in `delivered`/`read`, and checks every accepted alert has exactly one
 // delivery row, for the site it was sent to.
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { cpSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Agent, buildConnector, request } from 'undici';
@@ -23,7 +23,6 @@ import {
   createApiToken,
   dropServerDir,
   fmt,
-  freePort,
   now,
   pct,
   provision,
@@ -32,7 +31,7 @@ import {
   sleep,
   sqlTraceMark,
   startAvisa,
-  startFloor,
+  startPrivateAlertFloor,
   stopChild,
   table,
   within,
@@ -108,16 +107,9 @@ async function storedBy(expected, count, phaseMs, alive) {
  * receipt committed before its acknowledgement. `certDir`: Avisa's certificate of the run, so TLS is the same.
  */
 export async function benchThroughputFloor(n, workers, { seconds, concurrency, connect, phaseMs }, certDir) {
-  const dir = mkdtempSync(join(tmpdir(), 'avisa-bench-floor-'));
-  const dbFile = join(dir, 'floor.sqlite');
-  const token = randomBytes(24).toString('base64url');
-  const port = await freePort();
-  const { child } = await startFloor(certDir, port, dbFile, {
-    FLOOR_TOKEN_SHA256: createHash('sha256').update(token).digest('hex'),
-  });
+  const { child, token, dbFile, base, stop } = await startPrivateAlertFloor(certDir);
   try {
     const ca = readFileSync(join(certDir, 'server.crt'), 'utf8');
-    const base = `https://127.0.0.1:${port}`;
     const creds = Array.from({ length: n }, (_, i) => ({ name: `site-${i + 1}`, key: `avr_${randomUUID()}` }));
     const conn = await workers.connect(`${base}/receivers`, ca, creds, { ...connect, mode: 'site' });
     const pool = new Agent({
@@ -187,8 +179,7 @@ export async function benchThroughputFloor(n, workers, { seconds, concurrency, c
       commitsPerAlert: commits / Math.max(1, load.accepted.size),
     };
   } finally {
-    await stopChild(child);
-    rmSync(dir, { recursive: true, force: true });
+    await stop();
   }
 }
 

@@ -2,13 +2,12 @@ import { Logger, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import helmet from 'helmet';
 import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:https';
 import { AppModule } from './app.module';
 import { RedisIoAdapter } from './cluster/redis-io-adapter';
 import { SocketIoAdapter } from './common/sockets/socket-io-adapter';
-import { jsonDepthLimit } from './common/http/json-depth';
+import { useRequestPipeline } from './common/http/request-pipeline';
 import { AppEnvironment, ConfigurationError, readEnvironment } from './config/environment';
 import { createServerLogger } from './logging/server-logger';
 import { loadOrCreateCertificate } from './tls/tls-certificate';
@@ -35,21 +34,7 @@ export async function createApp(env: AppEnvironment): Promise<NestExpressApplica
     bodyParser: false,
     abortOnError: false,
   });
-  if (env.AVISA_TRUST_PROXY) app.set('trust proxy', true);
-  app.disable('x-powered-by');
-  app.useBodyParser('json', { limit: env.AVISA_BODY_LIMIT });
-  app.use(jsonDepthLimit());
-  app.useBodyParser('text', { limit: env.AVISA_BODY_LIMIT, type: ['text/csv', 'text/plain'] });
-  app.use(
-    helmet({
-      hsts: { maxAge: 31_536_000, includeSubDomains: true },
-      referrerPolicy: { policy: 'no-referrer' },
-    }),
-  );
-  const origins = env.AVISA_CORS_ORIGINS.split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  app.enableCors({ origin: origins.length ? origins : false, methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] });
+  useRequestPipeline(app, env);
   app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: 'api/docs', method: RequestMethod.ALL }] });
   const openApi = new DocumentBuilder()
     .setTitle('Avisa API')

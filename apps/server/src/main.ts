@@ -7,6 +7,7 @@ import type { Server } from 'node:https';
 import { AppModule } from './app.module';
 import { RedisIoAdapter } from './cluster/redis-io-adapter';
 import { SocketIoAdapter } from './common/sockets/socket-io-adapter';
+import { expressPlatform } from './common/http/express-platform';
 import { useRequestPipeline } from './common/http/request-pipeline';
 import { AppEnvironment, ConfigurationError, readEnvironment } from './config/environment';
 import { createServerLogger } from './logging/server-logger';
@@ -28,8 +29,9 @@ export async function createApp(env: AppEnvironment): Promise<NestExpressApplica
       .map((s) => s.trim())
       .filter(Boolean),
   });
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env), {
-    httpsOptions: { ...TLS_SERVER_OPTIONS, cert: tls.cert, key: tls.key },
+  const platform = expressPlatform();
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env), platform.adapter, {
+    httpsOptions: { ...TLS_SERVER_OPTIONS, ...platform.serverOptions, cert: tls.cert, key: tls.key },
     logger,
     bodyParser: false,
     abortOnError: false,

@@ -4,10 +4,13 @@
 // no database and no sockets. `POST /api/v1/messages` answers 201 with a fresh id and does nothing else.
 // NEST_FLOOR_MODE picks how much of Avisa's request pipeline sits in front of it:
 //   bare       — the platform's own JSON body parser, nothing more;
+//   platform   — (Express only) as bare, on Avisa's expressPlatform(): requests and responses born with Express's
+//                prototypes, so that Express does not swap them per request;
 //   validation — as bare, plus a global guard that reads the route's access metadata and the global validation
 //                pipe with the real SendMessageDto (both from the build): Nest's share of Avisa's pipeline;
-//   pipeline   — (Express only) all that every Avisa request passes through: validation as above, and Avisa's own
-//                useRequestPipeline (body parsers with the default size and depth limits, helmet, CORS).
+//   pipeline   — (Express only) all that every Avisa request passes through: validation as above, on Avisa's
+//                expressPlatform(), and Avisa's own useRequestPipeline (body parsers with the default size and depth
+//                limits, helmet, CORS).
 // NEST_FLOOR_PLATFORM: express (default) or fastify. @nestjs/platform-fastify is not a dependency of Avisa: Nest and
 // the platform are then loaded from the folder NEST_FLOOR_FASTIFY_DIR names, e.g. after `cd /tmp/fsx && npm init -y
 // && npm i @nestjs/platform-fastify@12.1.1 @nestjs/core@12.5.1 @nestjs/common@12.5.1 reflect-metadata rxjs`
@@ -21,6 +24,7 @@ import { join } from 'node:path';
 const mode = process.env.NEST_FLOOR_MODE ?? 'bare';
 const pipeline = mode === 'pipeline';
 const validation = pipeline || mode === 'validation';
+const avisaPlatform = pipeline || mode === 'platform';
 const fastify = process.env.NEST_FLOOR_PLATFORM === 'fastify';
 const require = createRequire(import.meta.url);
 // Nest's decorators and factory must come from the same copy of Nest as the platform.
@@ -32,6 +36,7 @@ const BUILD = '../dist/apps/server/apps/server/src';
 const { SendMessageDto } = require(`${BUILD}/messaging/dto/message.dto.js`);
 const { createValidationPipe } = require(`${BUILD}/common/http/validation.js`);
 const { useRequestPipeline } = require(`${BUILD}/common/http/request-pipeline.js`);
+const { expressPlatform } = require(`${BUILD}/common/http/express-platform.js`);
 const { TLS_SERVER_OPTIONS } = require(`${BUILD}/tls/tls-options.js`);
 const { ACCESS_KEY } = require(`${BUILD}/common/access/access.decorator.js`);
 
@@ -89,7 +94,17 @@ const app = fastify
         logger: ['error'],
       },
     )
-  : await NestFactory.create(FloorModule, { httpsOptions, logger: ['error'], bodyParser: !pipeline });
+  : avisaPlatform
+    ? await (async () => {
+        const { adapter, serverOptions } = expressPlatform();
+        const options = {
+          httpsOptions: { ...httpsOptions, ...serverOptions },
+          logger: ['error'],
+          bodyParser: !pipeline,
+        };
+        return NestFactory.create(FloorModule, adapter, options);
+      })()
+    : await NestFactory.create(FloorModule, { httpsOptions, logger: ['error'], bodyParser: !pipeline });
 if (pipeline && !fastify) {
   useRequestPipeline(app, { AVISA_TRUST_PROXY: false, AVISA_BODY_LIMIT: '100kb', AVISA_CORS_ORIGINS: '' });
 }

@@ -6,8 +6,9 @@
 // the last kind). Used to see what a private alert's cost is made of. --only TEXT keeps the kinds naming TEXT.
 // Then the same alert POST to servers that are not Avisa, each with Avisa's certificate: the throughput floor
 // (bench/floor-server.mjs: bare HTTPS, the rows stored and committed, pushed to the online site, its receipt
-// stored), and a one-route Nest app (bench/nest-floor-server.mjs) on Express with nothing, with Avisa's guard and
-// validation, and with all of Avisa's request pipeline in front of the route, and, with --fastify-dir, on Fastify:
+// stored), and a one-route Nest app (bench/nest-floor-server.mjs) on stock Express with nothing, on Avisa's own
+// Express platform (expressPlatform) with nothing, with Avisa's guard and validation, and with all of Avisa's request
+// pipeline in front of the route, and, with --fastify-dir, on Fastify:
 // what the framework costs before any of the alert's own work.
 import { fork } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -175,8 +176,9 @@ async function measureFloors(avisa, onlineCreds) {
   }
   for (const [platform, mode, name] of [
     ['express', 'bare', 'Nest on Express, nothing before the route: POST answered (201)'],
+    ['express', 'platform', "Nest on Avisa's expressPlatform(), nothing before the route: POST answered (201)"],
     ['express', 'validation', "Nest on Express with Avisa's guard and validation: POST answered (201)"],
-    ['express', 'pipeline', "Nest on Express with all of Avisa's request pipeline: POST answered (201)"],
+    ['express', 'pipeline', "Nest on Avisa's expressPlatform() with all of its request pipeline: POST answered (201)"],
     ['fastify', 'bare', 'Nest on Fastify, nothing before the route: POST answered (201)'],
     ['fastify', 'validation', "Nest on Fastify with Avisa's guard and validation: POST answered (201)"],
   ]) {

@@ -15,7 +15,7 @@ import {
   type SendMessageResponse,
   normalizeGroupName,
 } from '@avisa/contracts';
-import { randomUUID } from 'node:crypto';
+import { timeOrderedUuid } from '../common/system/time-ordered-uuid';
 import { Actor, Principal } from '../common/actor';
 import { rangeEnd, rangeStart } from '../common/date-range';
 import { EventBus } from '../common/events/event-bus';
@@ -114,7 +114,7 @@ export class MessagingService {
     const attachments = dto.attachments?.length ? await this.files.attachable(dto.attachments) : [];
     await this.sendLimit.take(principal);
     const alert: OutgoingAlert = {
-      id: randomUUID(),
+      id: timeOrderedUuid(this.clock.now()),
       sender: {
         kind: actor.kind,
         id: actor.id,

@@ -85,6 +85,7 @@ decorate(
   FloorModule,
 );
 
+const platform = avisaPlatform && !fastify ? expressPlatform() : null;
 const httpsOptions = { ...TLS_SERVER_OPTIONS, cert: readFileSync(certFile), key: readFileSync(keyFile) };
 const app = fastify
   ? await NestFactory.create(
@@ -94,17 +95,11 @@ const app = fastify
         logger: ['error'],
       },
     )
-  : avisaPlatform
-    ? await (async () => {
-        const { adapter, serverOptions } = expressPlatform();
-        const options = {
-          httpsOptions: { ...httpsOptions, ...serverOptions },
-          logger: ['error'],
-          bodyParser: !pipeline,
-        };
-        return NestFactory.create(FloorModule, adapter, options);
-      })()
-    : await NestFactory.create(FloorModule, { httpsOptions, logger: ['error'], bodyParser: !pipeline });
+  : await NestFactory.create(FloorModule, ...(platform ? [platform.adapter] : []), {
+      httpsOptions: { ...httpsOptions, ...platform?.serverOptions },
+      logger: ['error'],
+      bodyParser: !pipeline,
+    });
 if (pipeline && !fastify) {
   useRequestPipeline(app, { AVISA_TRUST_PROXY: false, AVISA_BODY_LIMIT: '100kb', AVISA_CORS_ORIGINS: '' });
 }

@@ -15,11 +15,11 @@ import {
   type SendMessageResponse,
   normalizeGroupName,
 } from '@avisa/contracts';
-import { timeOrderedUuid } from '../common/system/time-ordered-uuid';
 import { Actor, Principal } from '../common/actor';
 import { rangeEnd, rangeStart } from '../common/date-range';
 import { EventBus } from '../common/events/event-bus';
 import { Clock } from '../common/system/clock';
+import { timeOrderedUuid } from '../common/system/time-ordered-uuid';
 import { SendLimit } from './send-limit';
 import { AppConfigService } from '../config/app-config.service';
 import { toIso } from '../database/columns';

@@ -16,11 +16,11 @@ export function expressPlatform(): {
   serverOptions: Pick<ServerOptions, 'IncomingMessage' | 'ServerResponse'>;
 } {
   const instance = express();
-  class Request extends IncomingMessage {}
-  class Response extends ServerResponse {}
-  instance.request = asPrototypeOf(Request, instance.request);
-  instance.response = asPrototypeOf(Response, instance.response);
-  const serverOptions = { IncomingMessage: Request, ServerResponse: Response as typeof ServerResponse };
+  class ExpressRequest extends IncomingMessage {}
+  class ExpressResponse extends ServerResponse {}
+  instance.request = asPrototypeOf(ExpressRequest, instance.request);
+  instance.response = asPrototypeOf(ExpressResponse, instance.response);
+  const serverOptions = { IncomingMessage: ExpressRequest, ServerResponse: ExpressResponse as typeof ServerResponse };
   return { adapter: new ExpressAdapter(instance), serverOptions };
 }
 

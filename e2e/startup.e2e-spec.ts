@@ -216,7 +216,11 @@ describe('start-up and configuration', () => {
         MIGRATIONS.map((m) => new m().name ?? m.name),
       );
       expect(MIGRATIONS[0].name).toBe('Init1763830000000');
-      if (!ON_POSTGRES) expect(queryDb(server, 'PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }]);
+      if (!ON_POSTGRES) {
+        expect(queryDb(server, 'PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }]);
+        // Connection settings the server gives its own connection, as it reports them at start-up.
+        expect(server.readLog('servidor.log')).toMatch(/synchronous=FULL, temp_store=MEMORY/);
+      }
     });
 
     it('generated a TLS certificate and key in certs/, for localhost and 127.0.0.1', () => {

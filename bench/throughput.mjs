@@ -209,6 +209,7 @@ export async function benchThroughput(n, workers, { seconds, concurrency, connec
     };
     const meter = cpuMeter(server.child.pid, workers.pids());
     await sqlTraceMark(server); // statements of start-up and connecting end here
+    console.log(`[N=${n}] throughput: ${conn.connected} connected, the POSTs start …`);
     const load = await privateAlertLoad({
       names,
       seconds,

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { DataSource } from 'typeorm';
+import { DataSource, QueryFailedError } from 'typeorm';
 import { createTestDatabase } from '../../test/utils';
 import { DatabaseHealth } from './database-faults';
 import { guardSqliteConnection } from './sqlite-connection';
@@ -73,6 +73,41 @@ describe('guardSqliteConnection', () => {
     other.close();
     await dataSource.query('INSERT INTO probe (n) VALUES (2)');
     expect(health.current()).toBeUndefined();
+    expect(committed()).toEqual([2]);
+  });
+
+  it('answers a statement outside any transaction as the ORM runner does: rows, the new row id, booleans as 0/1', async () => {
+    const orm = dataSource.createQueryRunner();
+    await expect(dataSource.query('INSERT INTO probe (n) VALUES (?)', [true])).resolves.toBe(1);
+    await expect(orm.query('INSERT INTO probe (n) VALUES (?)', [false])).resolves.toBe(2);
+    const read = 'SELECT rowid AS id, n FROM probe ORDER BY rowid';
+    await expect(dataSource.query(read)).resolves.toEqual(await orm.query(read));
+    await expect(dataSource.query(read)).resolves.toEqual([
+      { id: 1, n: 1 },
+      { id: 2, n: 0 },
+    ]);
+    await orm.release();
+    const failed = dataSource.query('INSERT INTO probe (n) VALUES (NULL)');
+    await expect(failed).rejects.toBeInstanceOf(QueryFailedError);
+    await expect(failed).rejects.toThrow(/NOT NULL/);
+  });
+
+  it('holds a statement back while a transaction owns the connection: it neither joins nor is lost with it', async () => {
+    let insideTransaction!: () => void;
+    const opened = new Promise<void>((resolve) => (insideTransaction = resolve));
+    let fail!: () => void;
+    const failing = dataSource.transaction(async (manager) => {
+      await manager.query('INSERT INTO probe (n) VALUES (1)');
+      insideTransaction();
+      await new Promise<void>((resolve) => (fail = resolve));
+      throw new Error('this one fails');
+    });
+    await opened;
+    const outside = dataSource.query('INSERT INTO probe (n) VALUES (2)');
+    expect(raw().inTransaction).toBe(true);
+    fail();
+    await expect(failing).rejects.toThrow(/fails/);
+    await outside;
     expect(committed()).toEqual([2]);
   });
 });

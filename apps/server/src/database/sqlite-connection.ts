@@ -1,5 +1,5 @@
-import type { DataSource, QueryRunner } from 'typeorm';
-import { SqliteRunner, sqliteDriverParts } from './typeorm-internals';
+import { QueryFailedError, type DataSource, type QueryRunner } from 'typeorm';
+import { SqliteRunner, SqliteStatement, sqliteDriverParts } from './typeorm-internals';
 import { DatabaseHealth } from './database-faults';
 
 /** A promise and its resolve function (Promise.withResolvers needs Node 22). */
@@ -26,10 +26,14 @@ const WRITE = /^\s*(INSERT|UPDATE|DELETE|REPLACE)\b/i;
  * connection is rolled back for real, so the next write starts clean. Failures and commits are told to the health
  * check. Inside a transaction, use only its EntityManager: a statement through another runner would wait for the
  * transaction that waits for it.
+ *
+ * A statement through `dataSource.query` while no transaction owns or waits for the connection (most of the hot
+ * lookups: tokens, sites, receipts) runs at once on the connection, through the same statement cache, as the ORM's
+ * runner would run it but without its per-call runner, events and promise hops.
  */
 export function guardSqliteConnection(dataSource: DataSource, health: DatabaseHealth): void {
   const driver = dataSource.driver;
-  const { shared, Runner: Base, raw, useRunners } = sqliteDriverParts(dataSource);
+  const { shared, Runner: Base, raw, useRunners, statementCacheSize } = sqliteDriverParts(dataSource);
   // One transaction owns the connection at a time; statements of other runners run only when none does (each
   // of them is a transaction of its own then). A transaction waiting to start holds back new statements, so a
   // steady stream of them cannot starve it.
@@ -75,6 +79,34 @@ export function guardSqliteConnection(dataSource: DataSource, health: DatabaseHe
     }
     runner.isTransactionActive = false;
     runner.transactionDepth = 0;
+  };
+
+  const statement = (sql: string): SqliteStatement => {
+    const cache = shared.stmtCache as Map<string, SqliteStatement>;
+    let stmt = cache.get(sql);
+    if (!stmt) {
+      stmt = raw.prepare(sql);
+      cache.set(sql, stmt);
+      // The ORM's runner keeps its cache the same way: first in, first out.
+      while (cache.size > statementCacheSize) cache.delete(cache.keys().next().value!);
+    }
+    return stmt;
+  };
+  const ormQuery = dataSource.query.bind(dataSource);
+  dataSource.query = <T = unknown>(sql: string, parameters?: unknown[], runner?: QueryRunner): Promise<T> => {
+    if (runner || owner !== undefined || waiting > 0) return ormQuery<T>(sql, parameters, runner);
+    const params = (parameters ?? []).map((p) => (typeof p === 'boolean' ? Number(p) : p));
+    try {
+      const stmt = statement(sql);
+      if (stmt.reader) return Promise.resolve(stmt.all(...params) as T);
+      const result = stmt.run(...params);
+      if (WRITE.test(sql)) health.succeeded();
+      return Promise.resolve(result.lastInsertRowid as T);
+    } catch (error) {
+      health.failed(error);
+      dataSource.logger.logQueryError(error as Error, sql, params);
+      return Promise.reject(new QueryFailedError(sql, params, error as Error));
+    }
   };
 
   class GuardedRunner extends Base {

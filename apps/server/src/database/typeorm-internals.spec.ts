@@ -33,6 +33,11 @@ describe('TypeORM internals Avisa relies on', () => {
     expect(shared.stmtCache).toBeInstanceOf(Map);
     expect(new Runner(driver).stmtCache).toBeInstanceOf(Map);
     expect(raw.inTransaction).toBe(false);
+    // The size the runner was given (createTestDatabase leaves TypeORM's default).
+    expect(sqliteDriverParts(dataSource).statementCacheSize).toBe(100);
+    const stmt = raw.prepare('SELECT 1 AS one');
+    expect(stmt.reader).toBe(true);
+    expect(stmt.all()).toEqual([{ one: 1 }]);
   });
 
   it('writes numbers into the SQL text of ORM queries on SQLite (why the hot statements are written by hand)', () => {

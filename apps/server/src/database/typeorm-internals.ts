@@ -35,10 +35,18 @@ export function tableName(dataSource: DataSource, entity: EntityTarget<object>):
   return dataSource.driver.escape(dataSource.getMetadata(entity).tableName);
 }
 
+/** A prepared statement of better-sqlite3: `reader` when it answers rows. */
+export interface SqliteStatement {
+  readonly reader: boolean;
+  all(...params: unknown[]): unknown[];
+  run(...params: unknown[]): { changes: number; lastInsertRowid: number | bigint };
+}
+
 /** better-sqlite3's own handle, under TypeORM's driver. */
 export interface RawSqlite {
   readonly inTransaction: boolean;
   exec(sql: string): unknown;
+  prepare(sql: string): SqliteStatement;
 }
 
 /** TypeORM's better-sqlite3 query runner: its transaction flags and its prepared-statement cache. */
@@ -59,6 +67,8 @@ export function sqliteDriverParts(dataSource: DataSource): {
   Runner: SqliteRunnerClass;
   raw: RawSqlite;
   useRunners(create: () => QueryRunner): void;
+  /** How many prepared statements the runners' shared cache holds (TypeORM's `statementCacheSize`, 100 unset). */
+  statementCacheSize: number;
 } {
   const driver = dataSource.driver;
   const shared = driver.createQueryRunner('master') as SqliteRunner;
@@ -69,5 +79,6 @@ export function sqliteDriverParts(dataSource: DataSource): {
     useRunners: (create) => {
       (driver as unknown as { createQueryRunner: () => QueryRunner }).createQueryRunner = create;
     },
+    statementCacheSize: (shared as unknown as { cacheSize: number }).cacheSize,
   };
 }

@@ -28,8 +28,8 @@ const WRITE = /^\s*(INSERT|UPDATE|DELETE|REPLACE)\b/i;
  * transaction that waits for it.
  *
  * A statement through `dataSource.query` while no transaction owns or waits for the connection (most of the hot
- * lookups: tokens, sites, receipts) runs at once on the connection, through the same statement cache, as the ORM's
- * runner would run it but without its per-call runner, events and promise hops.
+ * lookups: tokens, sites, receipts), and one of the transaction that owns it, runs at once on the connection, through
+ * the same statement cache, as the ORM's runner would run it but without its per-call runner, events and promise hops.
  */
 export function guardSqliteConnection(dataSource: DataSource, health: DatabaseHealth): void {
   const driver = dataSource.driver;
@@ -92,20 +92,27 @@ export function guardSqliteConnection(dataSource: DataSource, health: DatabaseHe
     }
     return stmt;
   };
-  const ormQuery = dataSource.query.bind(dataSource);
-  dataSource.query = <T = unknown>(sql: string, parameters?: unknown[], runner?: QueryRunner): Promise<T> => {
-    if (runner || owner !== undefined || waiting > 0) return ormQuery<T>(sql, parameters, runner);
+  /** Runs one statement now, answering what the ORM's runner answers: the rows, or the new row's id. */
+  const runNow = (sql: string, parameters: readonly unknown[] | undefined): unknown => {
     const params = (parameters ?? []).map((p) => (typeof p === 'boolean' ? Number(p) : p));
     try {
       const stmt = statement(sql);
-      if (stmt.reader) return Promise.resolve(stmt.all(...params) as T);
-      const result = stmt.run(...params);
+      return stmt.reader ? stmt.all(...params) : stmt.run(...params).lastInsertRowid;
+    } catch (error) {
+      dataSource.logger.logQueryError(error as Error, sql, params);
+      throw new QueryFailedError(sql, params, error as Error);
+    }
+  };
+  const ormQuery = dataSource.query.bind(dataSource);
+  dataSource.query = <T = unknown>(sql: string, parameters?: unknown[], runner?: QueryRunner): Promise<T> => {
+    if (runner || owner !== undefined || waiting > 0) return ormQuery<T>(sql, parameters, runner);
+    try {
+      const result = runNow(sql, parameters) as T;
       if (WRITE.test(sql)) health.succeeded();
-      return Promise.resolve(result.lastInsertRowid as T);
+      return Promise.resolve(result);
     } catch (error) {
       health.failed(error);
-      dataSource.logger.logQueryError(error as Error, sql, params);
-      return Promise.reject(new QueryFailedError(sql, params, error as Error));
+      return Promise.reject(error);
     }
   };
 
@@ -156,7 +163,9 @@ export function guardSqliteConnection(dataSource: DataSource, health: DatabaseHe
       const inside = owner === this;
       if (!inside) await enterStatement();
       try {
-        const result = (await super.query(...args)) as never;
+        // The ORM asks its own updates and deletes for a structured result: those are left to it.
+        const [sql, params, structured] = args as unknown as [string, unknown[] | undefined, boolean | undefined];
+        const result = (inside && !structured ? runNow(sql, params) : await super.query(...args)) as never;
         if (!inside && WRITE.test(args[0])) health.succeeded();
         return result;
       } catch (error) {

@@ -88,7 +88,7 @@ export class ReceiverHandshake {
       clientVersion,
       address,
       since,
-      displaced: claim.displaced !== null,
+      displacedSince: claim.displaced?.since ?? null,
     };
   }
 

@@ -8,7 +8,7 @@ import { PresenceInfo, ReceiverHub } from '../fanout/receiver-hub';
 import { ReceiversService } from '../receivers/receivers.service';
 import type { ReceiverSocketData } from './receiver-socket';
 
-type Site = Pick<PresenceInfo, 'name' | 'receiverId' | 'clientVersion'>;
+type Site = Pick<PresenceInfo, 'name' | 'receiverId' | 'clientVersion' | 'since'>;
 
 /**
  * Sites coming and going: their connection records, the `receiver.presence` events, the records a previous run
@@ -44,7 +44,9 @@ export class ReceiverPresence {
   }
 
   async connected(site: ReceiverSocketData): Promise<void> {
-    if (site.displaced) this.receivers.connectionClosed(site.receiverId, site.since, 'server instance lost');
+    if (site.displacedSince !== null) {
+      this.receivers.connectionClosed(site.receiverId, site.displacedSince, site.since, 'server instance lost');
+    }
     this.receivers.connectionOpened(site.receiverId, site.since, site.address, site.clientVersion);
     await this.events.emit('receiver.presence', {
       name: site.name,
@@ -72,7 +74,7 @@ export class ReceiverPresence {
   }
 
   private async ended(site: Site, at: number, why: string): Promise<void> {
-    this.receivers.connectionClosed(site.receiverId, at, why);
+    this.receivers.connectionClosed(site.receiverId, site.since, at, why);
     await this.events.emit('receiver.presence', {
       name: site.name,
       online: false,

@@ -10,8 +10,8 @@ export interface ReceiverSocketData {
   clientVersion: string | null;
   address: string | null;
   since: number;
-  /** The site's previous connection was held by an instance that died; its record is still open. */
-  displaced: boolean;
+  /** When the site's previous connection began, if an instance that died held it: its record is still open. */
+  displacedSince: number | null;
 }
 
 export type ReceiverSocket = Socket<

@@ -18,6 +18,8 @@ export interface OpenedEvent {
 export interface ClosedEvent {
   kind: 'closed';
   receiverId: number;
+  /** When the connection that ended began: a row opened later is a newer connection's, and stays open. */
+  since: number;
   reason: string;
   at: number;
 }
@@ -77,8 +79,8 @@ export class ReceiversRepository implements OnApplicationShutdown {
     this.journalize({ kind: 'opened', receiverId, at, ip, clientVersion });
   }
 
-  connectionClosed(receiverId: number, at: number, reason: string): void {
-    this.journalize({ kind: 'closed', receiverId, at, reason });
+  connectionClosed(receiverId: number, since: number, at: number, reason: string): void {
+    this.journalize({ kind: 'closed', receiverId, since, at, reason });
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -161,7 +163,8 @@ export class ReceiversRepository implements OnApplicationShutdown {
 
   /**
    * Records sites connecting and disconnecting, in order, in one transaction. A site has at most one open
-   * connection (the hub's claim), so a close ends that site's open row.
+   * connection (the hub's claim), so a close ends that site's open row; not one opened after the connection that
+   * ended began (an instance sweeping a dead one's sites can record the close after such a site has reconnected).
    */
   private async recordConnections(events: readonly ConnectionEvent[]): Promise<void> {
     const connections = this.fixedConnections;
@@ -172,7 +175,7 @@ export class ReceiversRepository implements OnApplicationShutdown {
       this.sql.statement`UPDATE receivers SET last_seen_at = ${e.at} WHERE id = ${e.receiverId}`;
     const close = (e: ClosedEvent) =>
       this.sql.statement`UPDATE receiver_connections SET disconnected_at = ${e.at}, end_reason = ${e.reason}
-        WHERE receiver_id = ${e.receiverId} AND disconnected_at IS NULL`;
+        WHERE receiver_id = ${e.receiverId} AND disconnected_at IS NULL AND connected_at <= ${e.since}`;
     const run = (executor: EntityManager, s: Statement) => executor.query(s.text, s.params);
     await this.dataSource.transaction(async (manager) => {
       for (const batch of runsOfKind(events)) {

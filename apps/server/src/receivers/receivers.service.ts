@@ -1,4 +1,4 @@
-import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, Injectable } from '@nestjs/common';
 import {
   SITE_CSV_COLUMNS,
   SITE_DETAIL_FIELDS,
@@ -390,8 +390,9 @@ export class ReceiversService {
     this.receivers.connectionOpened(receiverId, at, address, clientVersion);
   }
 
-  connectionClosed(receiverId: number, at: number, reason: string): void {
-    this.receivers.connectionClosed(receiverId, at, reason);
+  /** The site's connection that began at `since` ended at `at`. */
+  connectionClosed(receiverId: number, since: number, at: number, reason: string): void {
+    this.receivers.connectionClosed(receiverId, since, at, reason);
   }
 
   /** Sites whose last connection record is still open. */

@@ -1,6 +1,7 @@
 import { Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { OnGatewayConnection, OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
 import { JobRunner } from '../cluster/job-runner';
+import { RedisConnection } from '../cluster/redis-connection';
 import {
   isStaff,
   OPERATORS_NAMESPACE,
@@ -55,6 +56,7 @@ export class OperatorsGateway implements OnGatewayInit, OnGatewayConnection, OnA
 
   constructor(
     private readonly jobs: JobRunner,
+    private readonly redis: RedisConnection,
     private readonly auth: AuthService,
     private readonly events: EventBus,
     private readonly access: GroupAccessService,
@@ -129,12 +131,14 @@ export class OperatorsGateway implements OnGatewayInit, OnGatewayConnection, OnA
    * Sends to every operator but those restricted to groups that `withheldFrom` names (asked of the database, so a
    * restriction changed through any instance counts at once); when that cannot be read, no one is told. The questions
    * run side by side, but events leave in the order they came: a site's "offline" never overtakes its "online".
+   * With no operator connected there is no one to ask about: an operator who connects later reads the state anew.
    */
   private broadcast<K extends keyof OperatorServerToClientEvents>(
     event: K,
     payload: Parameters<OperatorServerToClientEvents[K]>[0],
     withheldFrom: () => Promise<number[]>,
   ): Promise<void> {
+    if (!this.anyOperatorListens()) return this.lastBroadcast;
     const withheld = withheldFrom().catch((error: unknown) => {
       this.logger.warn(`${event} not pushed: who may see it could not be read (${String(error)})`);
       return null;
@@ -240,6 +244,11 @@ export class OperatorsGateway implements OnGatewayInit, OnGatewayConnection, OnA
     typedAt.set(roomId, now);
     const { userId, username, displayName } = socket.data.principal;
     socket.to(chatRoom(roomId)).emit('room.typing', { roomId, user: { id: userId, username, displayName } });
+  }
+
+  /** Only this instance's sockets are known here; with several instances, another may hold operators. */
+  private anyOperatorListens(): boolean {
+    return this.redis.client !== null || (this.namespace?.adapter.rooms.get(OPERATORS_ROOM)?.size ?? 0) > 0;
   }
 
   private async endSessions(room: string, reason: string, actor?: { id: number | null }): Promise<void> {

@@ -3,7 +3,7 @@
 // npm run bench -- [--scenarios capacity,fanout,throughput,storm,cluster] [--sizes 1000,5000,10000] [--rounds 10]
 //                  [--warmup 3] [--round-gap 300] [--workers 4 | --workers 2,4] [--concurrency 50]
 //                  [--phase-timeout 120]
-//                  [--throughput-seconds 30] [--throughput-concurrency 16]
+//                  [--throughput-seconds 30] [--throughput-warmup 20] [--throughput-concurrency 16]
 //                  [--chat-users 1000] [--chat-rooms 100] [--chat-rate 200] [--chat-seconds 30]
 //                  [--files-sites 500] [--files-upload-mb 20] [--files-attachment-mb 2]
 //                  [--storm-size 10000] [--storm-alerts 3] [--storm-deadline 300] [--storm-min-backoff 1000]
@@ -28,8 +28,8 @@
 // - capacity, fanout: the real Avisa server (production build, SQLite file, TLS as shipped) against the floor,
 //   a bare Socket.IO server over HTTPS broadcasting the same payload to the same number of plain clients,
 //   for each of --sizes (capacity alone skips the fan-out rounds);
-// - throughput: private alerts per second through the API for --throughput-seconds, for each of --sizes, then the
-//   same load against the floor's private-alert mode (a bare HTTPS + Socket.IO + SQLite server that keeps the same
+// - throughput: private alerts per second through the API for --throughput-seconds (after --throughput-warmup
+//   seconds of the same load, not measured), for each of --sizes, then the same load against the floor's private-alert mode (a bare HTTPS + Socket.IO + SQLite server that keeps the same
 //   guarantees: 201 once committed, receipt acknowledged once committed) (bench/throughput.mjs);
 // - storm: the server killed and restarted with --storm-size receivers and alerts queued while it was down, then
 //   the same storm against the floor (the least server that sends what is queued and commits receipts)
@@ -111,6 +111,8 @@ const PHASE_MS = Number(arg('phase-timeout', 'BENCH_PHASE_TIMEOUT_SECONDS', '120
 const CONNECT = { concurrency: CONCURRENCY, phaseMs: PHASE_MS };
 const THROUGHPUT = {
   seconds: Number(arg('throughput-seconds', 'BENCH_THROUGHPUT_SECONDS', '30')),
+  // The same load first, not measured, so a fresh server's JIT compilation is not counted per alert (0: none).
+  warmupSeconds: Number(arg('throughput-warmup', 'BENCH_THROUGHPUT_WARMUP_SECONDS', '20')),
   concurrency: Number(arg('throughput-concurrency', 'BENCH_THROUGHPUT_CONCURRENCY', '16')), // POSTs in flight
   connect: CONNECT,
   phaseMs: PHASE_MS,

@@ -104,6 +104,14 @@ async function warmUp({ warmupSeconds, names, concurrency, phaseMs, post, stored
   return { accepted: load.accepted, stored: stored.seen, seconds: warmupSeconds };
 }
 
+/** How busy the server is with the sites connected and nothing sent (heartbeats, timers): share of one core. */
+export async function idleCpuShare(pid, seconds = IDLE_SECONDS) {
+  const before = cpuSeconds(pid);
+  await sleep(seconds * 1000);
+  return (cpuSeconds(pid) - before) / seconds;
+}
+const IDLE_SECONDS = 10;
+
 /** Waits (bounded) until `count()` reaches `expected`; the time it did, or null. */
 async function storedBy(expected, count, phaseMs, alive) {
   const deadline = now() + phaseMs;
@@ -169,6 +177,7 @@ export async function benchThroughputFloor(
           child.send({ type: 'commits' });
         }),
       );
+    const idleShare = await idleCpuShare(child.pid);
     const warm = await warmUp({ warmupSeconds, names, concurrency, phaseMs, post, storedCount, alive });
     const commitsBefore = await commitsSoFar();
     const cpuBefore = cpuSeconds(child.pid);
@@ -199,6 +208,9 @@ export async function benchThroughputFloor(
       duplicateShown: sites.duplicateShown,
       cpuUntilStored: cpuUse,
       serverCpuMsPerAlert: (serverCpuS * 1000) / Math.max(1, load.accepted.size),
+      idleShare,
+      serverCpuMsPerAlertAboveIdle:
+        ((serverCpuS - idleShare * cpuUse.seconds) * 1000) / Math.max(1, load.accepted.size),
       commitsPerAlert: commits / Math.max(1, load.accepted.size),
     };
   } finally {
@@ -236,6 +248,7 @@ export async function benchThroughput(
     const db = new Database(server.dbFile, { readonly: true, fileMustExist: true });
     const storedCount = db.prepare("SELECT count(*) AS c FROM deliveries WHERE state IN ('delivered', 'read')");
     const alive = () => server.child.exitCode === null && server.child.signalCode === null;
+    const idleShare = await idleCpuShare(server.child.pid);
     if (warmupSeconds) console.log(`[N=${n}] throughput: ${conn.connected} connected, ${warmupSeconds} s of warm-up …`);
     const warm = await warmUp({
       warmupSeconds,
@@ -377,6 +390,7 @@ export async function benchThroughput(
       cpuSeconds: { duringLoad: cpuLoad, untilStored: cpuToStored },
       cpuUntilStored: cpuUse, // CPU seconds by whom, first POST → all stored (machine = both CPUs)
       serverCpuShareDuringLoad: cpuLoad.server / ((loadEndedAt - t0) / 1000),
+      idleShare,
       rssAfterLoadKb,
       sqlTrace: await sqlTrace,
     };
@@ -437,6 +451,7 @@ export function printThroughput(r) {
   );
   // The figure to compare between machines: CPU, not wall time (disk sync latency and steal differ).
   add('server CPU per durable private alert (ms)', (u.server * 1000) / Math.max(1, r.accepted));
+  add(`server CPU idle, ${fmt(r.connected)} sites connected`, `${Math.round(r.idleShare * 100)} % of one core`);
   if (r.sqlTrace) {
     add(
       'commits (fsyncs) per alert',
@@ -461,6 +476,19 @@ export function printThroughput(r) {
     cpuMs.toFixed(2),
     f.serverCpuMsPerAlert.toFixed(2),
     ratio(cpuMs, f.serverCpuMsPerAlert),
+  ]);
+  const aboveIdle = ((u.server - r.idleShare * u.seconds) * 1000) / Math.max(1, r.accepted);
+  rowsF.push([
+    '  of it above the idle cost of the connected sites (ms)',
+    aboveIdle.toFixed(2),
+    f.serverCpuMsPerAlertAboveIdle.toFixed(2),
+    ratio(aboveIdle, f.serverCpuMsPerAlertAboveIdle),
+  ]);
+  rowsF.push([
+    'server CPU idle, the sites connected (% of one core)',
+    `${Math.round(r.idleShare * 100)} %`,
+    `${Math.round(f.idleShare * 100)} %`,
+    '',
   ]);
   rowsF.push([
     'POST latency p50 (ms)',

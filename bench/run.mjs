@@ -29,8 +29,9 @@
 //   a bare Socket.IO server over HTTPS broadcasting the same payload to the same number of plain clients,
 //   for each of --sizes (capacity alone skips the fan-out rounds);
 // - throughput: private alerts per second through the API for --throughput-seconds (after --throughput-warmup
-//   seconds of the same load, not measured), for each of --sizes, then the same load against the floor's private-alert mode (a bare HTTPS + Socket.IO + SQLite server that keeps the same
-//   guarantees: 201 once committed, receipt acknowledged once committed) (bench/throughput.mjs);
+//   seconds of the same load, not measured), for each of --sizes, then the same load against the floor's
+//   private-alert mode (a bare HTTPS + Socket.IO + SQLite server that keeps the same guarantees: 201 once
+//   committed, receipt acknowledged once committed) (bench/throughput.mjs);
 // - storm: the server killed and restarted with --storm-size receivers and alerts queued while it was down, then
 //   the same storm against the floor (the least server that sends what is queued and commits receipts)
 //   (bench/storm.mjs);

@@ -17,7 +17,8 @@
 //    per-site rows in the instance; the poll's queries and time are in the JSON, and its backend counts as
 //    PostgreSQL CPU).
 // 4. Throughput: the same fan-out-mode sites stay connected (each answers every alert with an acknowledged
-//    `delivered` receipt); private alerts (bench/throughput.mjs's load) for T seconds with K POSTs in flight, through
+//    `delivered` receipt); private alerts (bench/throughput.mjs's load, first for --throughput-warmup seconds not
+//    measured, until those are stored) for T seconds with K POSTs in flight, through
 //    A and B alternately in pairs (alerts 0,1 through A, 2,3 through B, …; site = alert number mod N, so half of what
 //    each instance accepts is for a site on the other one); then until PostgreSQL has every delivery stored as
 //    delivered, and one row per alert, for the right site.
@@ -195,7 +196,7 @@ function instanceIdOf(server) {
 }
 
 export async function benchCluster(n, workers, opts) {
-  const { rounds, seconds, concurrency, connect, phaseMs, databaseUrl, redisUrl } = opts;
+  const { rounds, seconds, warmupSeconds = 0, concurrency, connect, phaseMs, databaseUrl, redisUrl } = opts;
   if (n % 2) throw new Error(`--cluster-size must be even (half on each instance), got ${n}`);
   const maintenance = loopbackUrl(databaseUrl, 'the database');
   loopbackUrl(redisUrl, 'Redis');
@@ -367,6 +368,28 @@ export async function benchCluster(n, workers, opts) {
       { accepted: 0, latencies: [], statuses: {} },
     ];
     const names = creds.map((c) => c.name);
+    const storedOf = async (ids) => {
+      const { rows } = await client.query(
+        "SELECT count(*)::int AS c FROM deliveries WHERE message_id = ANY($1) AND state IN ('delivered', 'read')",
+        [ids],
+      );
+      return rows[0].c;
+    };
+    const postTo = (which, body) =>
+      through[which].api('POST', '/api/v1/messages', { token: apiToken, body, via: pools[which] });
+    if (warmupSeconds) {
+      // As the single-instance scenario does (its figures beside these are warm): the same load first, unmeasured.
+      const warm = await privateAlertLoad({
+        names,
+        seconds: warmupSeconds,
+        concurrency,
+        phaseMs,
+        post: (body, seq) => postTo(Math.floor(seq / 2) % 2, body),
+      });
+      const warmIds = [...warm.accepted.keys()];
+      const warmDeadline = now() + phaseMs;
+      while (now() < warmDeadline && (await storedOf(warmIds)) < warmIds.length) await sleep(50);
+    }
     const tpCpu = meterFor();
     const load = await privateAlertLoad({
       names,
@@ -376,11 +399,7 @@ export async function benchCluster(n, workers, opts) {
       post: async (body, seq) => {
         const which = Math.floor(seq / 2) % 2;
         const started = now();
-        const res = await through[which].api('POST', '/api/v1/messages', {
-          token: apiToken,
-          body,
-          via: pools[which],
-        });
+        const res = await postTo(which, body);
         const s = perInstance[which];
         s.statuses[res.status] = (s.statuses[res.status] ?? 0) + 1;
         if (res.status === 201) {
@@ -396,11 +415,7 @@ export async function benchCluster(n, workers, opts) {
     let storedSeen = 0;
     const storeDeadline = now() + phaseMs;
     while (now() < storeDeadline) {
-      const { rows } = await client.query(
-        "SELECT count(*)::int AS c FROM deliveries WHERE message_id = ANY($1) AND state IN ('delivered', 'read')",
-        [acceptedIds],
-      );
-      storedSeen = rows[0].c;
+      storedSeen = await storedOf(acceptedIds);
       if (storedSeen >= acceptedIds.length) {
         storedAt = now();
         break;
@@ -433,6 +448,7 @@ export async function benchCluster(n, workers, opts) {
     const firstToStoredMs = storedAt === null ? null : storedAt - load.t0;
     const throughput = {
       seconds,
+      warmupSeconds,
       concurrency,
       requests: load.sent,
       statuses: load.statuses,
@@ -557,7 +573,14 @@ export function printCluster(r, { single = null, throughput = null } = {}) {
   );
   const t = r.throughput;
   const one = throughput ? ` (N=${throughput.n})` : '';
-  rows.push([`private alerts, ${t.seconds} s, ${t.concurrency} POSTs in flight, A/B alternately`, '', '', '', '']);
+  const warm = t.warmupSeconds ? ` after ${t.warmupSeconds} s unmeasured` : '';
+  rows.push([
+    `private alerts, ${t.seconds} s${warm}, ${t.concurrency} POSTs in flight, A/B alternately`,
+    '',
+    '',
+    '',
+    '',
+  ]);
   add(
     '  accepted (201)',
     t.byInstance[0].accepted,

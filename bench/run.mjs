@@ -166,6 +166,7 @@ const CLUSTER = {
   size: Number(arg('cluster-size', 'BENCH_CLUSTER_SIZE', String(SIZES_GIVEN ? Math.max(...SIZES) : 10_000))),
   rounds: Number(arg('cluster-rounds', 'BENCH_CLUSTER_ROUNDS', '10')),
   seconds: Number(arg('cluster-throughput-seconds', 'BENCH_CLUSTER_THROUGHPUT_SECONDS', '15')),
+  warmupSeconds: THROUGHPUT.warmupSeconds,
   concurrency: THROUGHPUT.concurrency,
   databaseUrl: arg('cluster-database-url', 'BENCH_CLUSTER_DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/test'),
   redisUrl: arg('cluster-redis-url', 'BENCH_CLUSTER_REDIS_URL', 'redis://127.0.0.1:6379'),

@@ -54,7 +54,7 @@ import {
   table,
   within,
 } from './harness.mjs';
-import { privateAlertLoad } from './throughput.mjs';
+import { privateAlertLoad, storedBy } from './throughput.mjs';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
@@ -387,8 +387,7 @@ export async function benchCluster(n, workers, opts) {
         post: (body, seq) => postTo(Math.floor(seq / 2) % 2, body),
       });
       const warmIds = [...warm.accepted.keys()];
-      const warmDeadline = now() + phaseMs;
-      while (now() < warmDeadline && (await storedOf(warmIds)) < warmIds.length) await sleep(50);
+      await storedBy(warmIds.length, () => storedOf(warmIds), phaseMs, undefined, 50);
     }
     const tpCpu = meterFor();
     const load = await privateAlertLoad({
@@ -411,17 +410,13 @@ export async function benchCluster(n, workers, opts) {
     });
     const loadEndedAt = now();
     const acceptedIds = [...load.accepted.keys()];
-    let storedAt = null;
-    let storedSeen = 0;
-    const storeDeadline = now() + phaseMs;
-    while (now() < storeDeadline) {
-      storedSeen = await storedOf(acceptedIds);
-      if (storedSeen >= acceptedIds.length) {
-        storedAt = now();
-        break;
-      }
-      await sleep(50);
-    }
+    const { at: storedAt, seen: storedSeen } = await storedBy(
+      acceptedIds.length,
+      () => storedOf(acceptedIds),
+      phaseMs,
+      undefined,
+      50,
+    );
     const tpCpuUse = tpCpu();
     const { rows } = await client.query(
       `SELECT m.id AS id, count(d.id)::int AS n, min(d.receiver_name) AS receiver, min(d.state) AS state,

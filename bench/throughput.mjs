@@ -113,14 +113,14 @@ export async function idleCpuShare(pid, seconds = IDLE_SECONDS) {
 }
 const IDLE_SECONDS = 10;
 
-/** Waits (bounded) until `count()` reaches `expected`; the time it did, or null. */
-async function storedBy(expected, count, phaseMs, alive) {
+/** Waits (bounded) until `count()` (a number, or a promise of one) reaches `expected`; the time it did, or null. */
+export async function storedBy(expected, count, phaseMs, alive = () => true, pollMs = 20) {
   const deadline = now() + phaseMs;
   let seen = 0;
   while (now() < deadline && alive()) {
-    seen = count();
+    seen = await count();
     if (seen >= expected) return { at: now(), seen };
-    await sleep(20);
+    await sleep(pollMs);
   }
   return { at: null, seen };
 }

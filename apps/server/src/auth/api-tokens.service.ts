@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ApiTokenResponse, CreatedApiTokenResponse, TokenCreatorStatus } from '@avisa/contracts';
+import { RedisConnection } from '../cluster/redis-connection';
 import { Actor, Principal } from '../common/actor';
 import { EventBus } from '../common/events/event-bus';
 import { Clock } from '../common/system/clock';
@@ -15,6 +16,12 @@ const DAY_MS = 86_400_000;
 /** Last use is for people reading the list: written at most once a minute per token, not on every call. */
 const LAST_USE_PRECISION_MS = 60_000;
 
+/** A token found valid, with its creator's status then; kept until anything changes either. */
+interface CheckedToken {
+  entity: ApiTokenEntity;
+  status: TokenCreatorStatus;
+}
+
 function creatorStatusOf(creator: UserAccount | null | undefined): TokenCreatorStatus {
   if (!creator) return 'deleted';
   return creator.enabled ? 'active' : 'disabled';
@@ -22,13 +29,26 @@ function creatorStatusOf(creator: UserAccount | null | undefined): TokenCreatorS
 
 @Injectable()
 export class ApiTokensService {
+  /**
+   * Valid tokens by hash, on a single server only: there every revocation and every change to an account passes
+   * through this process, which forgets them all at once. Several instances cannot hear each other's changes, so
+   * they read the database on every call.
+   */
+  private readonly checked = new Map<string, CheckedToken>();
+  /** Moves on each change, so a lookup that began before it does not keep what it read. */
+  private generation = 0;
+
   constructor(
     private readonly tokens: ApiTokensRepository,
     private readonly users: UsersService,
     private readonly crypto: CryptoService,
     private readonly clock: Clock,
     private readonly events: EventBus,
-  ) {}
+    private readonly redis: RedisConnection,
+  ) {
+    events.on('user.enabled.changed', () => this.forgetChecked());
+    events.on('user.deleted', () => this.forgetChecked());
+  }
 
   async list(): Promise<ApiTokenResponse[]> {
     const [tokens, users] = await Promise.all([this.tokens.list(), this.users.listAccounts()]);
@@ -75,6 +95,7 @@ export class ApiTokensService {
     if (entity.revokedAt === null) {
       entity.revokedAt = this.clock.now();
       await this.tokens.update(id, { revokedAt: entity.revokedAt });
+      this.forgetChecked();
       await this.events.emit('api-token.revoked', { actor, target: entity.name });
     }
     return toApiTokenResponse(entity, creatorStatusOf(await this.creatorOf(entity)));
@@ -83,14 +104,15 @@ export class ApiTokensService {
   /**
    * A token works while it is neither revoked nor expired and the account that created it exists and is enabled.
    * Checked on every call, so re-enabling that account brings its tokens back; deleting it ends them for good.
+   * A single server checks a token it found valid against what it read then, until a revocation or a change to an
+   * account makes it read again.
    */
   async authenticate(token: string): Promise<Principal> {
-    const entity = await this.tokens.findByHash(this.crypto.sha256(token));
-    if (!entity) throw apiError('auth.token_unknown');
+    const tokenHash = this.crypto.sha256(token);
+    const { entity, status } = this.checked.get(tokenHash) ?? (await this.lookUp(tokenHash));
     const now = this.clock.now();
     if (entity.revokedAt !== null) throw apiError('auth.token_revoked');
     if (entity.expiresAt !== null && now >= entity.expiresAt) throw apiError('auth.token_expired');
-    const status = creatorStatusOf(await this.creatorOf(entity));
     if (status === 'disabled') {
       throw apiError('auth.token_creator_disabled');
     }
@@ -98,9 +120,25 @@ export class ApiTokensService {
       throw apiError('auth.token_creator_deleted');
     }
     if (entity.lastUsedAt === null || now - entity.lastUsedAt >= LAST_USE_PRECISION_MS) {
+      entity.lastUsedAt = now;
       await this.tokens.update(entity.id, { lastUsedAt: now });
     }
     return { kind: 'token', tokenId: entity.id, name: entity.name, scopes: entity.scopes };
+  }
+
+  private async lookUp(tokenHash: string): Promise<CheckedToken> {
+    const generation = this.generation;
+    const entity = await this.tokens.findByHash(tokenHash);
+    if (!entity) throw apiError('auth.token_unknown');
+    const checked = { entity, status: creatorStatusOf(await this.creatorOf(entity)) };
+    const valid = entity.revokedAt === null && checked.status === 'active';
+    if (valid && !this.redis.client && generation === this.generation) this.checked.set(tokenHash, checked);
+    return checked;
+  }
+
+  private forgetChecked(): void {
+    this.generation++;
+    this.checked.clear();
   }
 
   private creatorOf(entity: ApiTokenEntity): Promise<UserAccount | null> {

@@ -20,6 +20,7 @@ export class EntityStatements<T extends ObjectLiteral> {
   private readonly primary: ColumnCodec | null;
   private readonly numbered: boolean;
   private readonly findColumn = new Map<string, ReturnType<typeof verbatim>>();
+  private readonly picked = new Map<string, { columns: readonly ColumnCodec[]; selectList: string }>();
   private readonly sql: Sql;
 
   constructor(
@@ -55,11 +56,16 @@ export class EntityStatements<T extends ObjectLiteral> {
    * `UPDATE … SET <set> WHERE <where>`, answering the changed rows as the update left them, converted like `select`.
    * PostgreSQL returns them with `RETURNING` (the ORM hands its UPDATE back as `[rows, count]`). SQLite buffers
    * `RETURNING` rows in a temporary B-tree whose page cache is one ~85 KB allocation per run, a fresh mmap under
-   * the deployment's MALLOC_MMAP_THRESHOLD_ (docs/performance.md): there the rows are found, updated by primary
-   * key and read back — three statements that cost less than that one. On SQLite `executor` must be a
-   * transaction's manager, so that nothing runs between them.
+   * the deployment's MALLOC_MMAP_THRESHOLD_ (docs/performance.md): there the rows are read, updated by primary key,
+   * and `mirror` (what `set` does to a row) is applied to what was read — two statements that cost less than that
+   * one. On SQLite `executor` must be a transaction's manager, so that nothing runs between them.
    */
-  async updateReturning(set: Fragment, where: Fragment, executor: Executor = this.dataSource): Promise<T[]> {
+  async updateReturning(
+    set: Fragment,
+    where: Fragment,
+    mirror: (row: T) => void,
+    executor: Executor = this.dataSource,
+  ): Promise<T[]> {
     if (this.numbered) {
       const s = this.sql
         .statement`UPDATE ${verbatim(this.table)} SET ${set} WHERE ${where} RETURNING ${verbatim(this.selectList)}`;
@@ -68,28 +74,59 @@ export class EntityStatements<T extends ObjectLiteral> {
     }
     if (!this.primary) throw new Error(`${this.table}: updateReturning needs a single-column primary key`);
     const key = verbatim(this.primary.escaped);
-    const found = this.sql.statement`SELECT ${key} AS id FROM ${verbatim(this.table)} WHERE ${where}`;
-    const ids = ((await executor.query(found.text, found.params)) as { id: unknown }[]).map((r) => r.id);
-    const changed: T[] = [];
-    for (const batch of chunks(ids, 512)) {
-      const update = this.sql.statement`UPDATE ${verbatim(this.table)} SET ${set} WHERE ${key} IN (${inList(batch)})`;
+    const rows = await this.select(this.sql.statement`${where}`, executor);
+    for (const batch of chunks(rows, 512)) {
+      const ids = batch.map((row) => row[this.primary!.property] as unknown);
+      const update = this.sql.statement`UPDATE ${verbatim(this.table)} SET ${set} WHERE ${key} IN (${inList(ids)})`;
       await executor.query(update.text, update.params);
-      changed.push(...(await this.select(this.sql.statement`${key} IN (${inList(batch)})`, executor)));
     }
-    return changed;
+    rows.forEach(mirror);
+    return rows;
   }
 
   /** The one row whose unique column `property` equals `value`. */
   async findOneBy(property: keyof T & string, value: unknown): Promise<T | null> {
+    const [row] = await this.select(this.sql.statement`${this.columnNamed(property)} = ${value} LIMIT 1`);
+    return row ?? null;
+  }
+
+  /** The same, with only the columns of `fields`: a lookup on every call that needs three of twenty. */
+  async findFieldsBy<K extends keyof T & string>(
+    property: keyof T & string,
+    value: unknown,
+    fields: readonly K[],
+  ): Promise<Pick<T, K> | null> {
+    const key = fields.join(',');
+    let picked = this.picked.get(key);
+    if (!picked) {
+      const columns = fields.map((f) => this.codecOf(f));
+      picked = { columns, selectList: columns.map((c) => c.escaped).join(', ') };
+      this.picked.set(key, picked);
+    }
+    const where = this.sql.statement`${this.columnNamed(property)} = ${value} LIMIT 1`;
+    const [row] = (await this.dataSource.query(
+      `SELECT ${picked.selectList} FROM ${this.table} WHERE ${where.text}`,
+      where.params,
+    )) as Record<string, unknown>[];
+    if (!row) return null;
+    const entity: Record<string, unknown> = {};
+    for (const column of picked.columns) entity[column.property] = column.fromDatabase(row[column.name]);
+    return entity as Pick<T, K>;
+  }
+
+  private columnNamed(property: string): ReturnType<typeof verbatim> {
     let column = this.findColumn.get(property);
     if (!column) {
-      const found = this.columns.find((c) => c.property === property);
-      if (!found) throw new Error(`${this.table} has no column for ${property}`);
-      column = verbatim(found.escaped);
+      column = verbatim(this.codecOf(property).escaped);
       this.findColumn.set(property, column);
     }
-    const [row] = await this.select(this.sql.statement`${column} = ${value} LIMIT 1`);
-    return row ?? null;
+    return column;
+  }
+
+  private codecOf(property: string): ColumnCodec {
+    const found = this.columns.find((c) => c.property === property);
+    if (!found) throw new Error(`${this.table} has no column for ${property}`);
+    return found;
   }
 
   /** Multi-row INSERTs; every column but the generated ones (the id) must be given. */

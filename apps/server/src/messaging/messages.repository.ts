@@ -599,6 +599,10 @@ export class MessagesRepository implements OnModuleInit, OnApplicationShutdown {
             delivered_at = COALESCE(delivered_at, ${at})`,
           fragment`message_id = ${messageId} AND receiver_name IN (${inList(batch)})
               AND state IN (${inList(OPEN_STATES)})`,
+          (row) => {
+            row.state = row.readAt === null ? 'delivered' : 'read';
+            row.deliveredAt ??= at;
+          },
           manager,
         );
         for (const row of updated) {

@@ -141,6 +141,11 @@ export class ReceiversRepository implements OnApplicationShutdown {
     return this.fixed.findOneBy('name', name);
   }
 
+  /** Who a site is, for an alert sent to it by name (on every such call). */
+  findIdentity(name: string): Promise<Pick<ReceiverEntity, 'id' | 'name' | 'enabled'> | null> {
+    return this.fixed.findFieldsBy('name', name, ['id', 'name', 'enabled']);
+  }
+
   create(receiver: Omit<ReceiverEntity, 'id'>): Promise<ReceiverEntity> {
     return this.receivers.save(this.receivers.create(receiver));
   }

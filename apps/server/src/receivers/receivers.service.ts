@@ -367,9 +367,8 @@ export class ReceiversService {
     return this.receivers.listEnabledNames();
   }
 
-  async findSite(name: string): Promise<SiteRecord | null> {
-    const receiver = await this.receivers.findByName(name);
-    return receiver && { id: receiver.id, name: receiver.name, enabled: receiver.enabled };
+  findSite(name: string): Promise<SiteRecord | null> {
+    return this.receivers.findIdentity(name);
   }
 
   async findSites(names: string[]): Promise<SiteRecord[]> {

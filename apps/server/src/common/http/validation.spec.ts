@@ -84,3 +84,35 @@ describe('validation problems', () => {
     expect(error.message).toBe('the server address could not be told');
   });
 });
+
+class BaseRulesDto {
+  @IsString()
+  name!: string;
+}
+
+class ChildRulesDto extends BaseRulesDto {
+  @IsInt()
+  count!: number;
+}
+
+describe('remembered validation rules', () => {
+  const codesOf = async (body: unknown) => {
+    const error = await createValidationPipe()
+      .transform(body, { type: 'body', metatype: ChildRulesDto })
+      .catch((e: unknown) => e);
+    return error instanceof FieldValidationException ? error.problems.map((p) => [p.field, p.code]) : [];
+  };
+
+  it('applies inherited rules on every call, and a rule added later at once', async () => {
+    for (let i = 0; i < 2; i++) {
+      expect(await codesOf({ name: 1, count: 'x' })).toEqual([
+        ['count', 'validation.not_integer'],
+        ['name', 'validation.not_string'],
+      ]);
+    }
+    expect(await codesOf({ name: 'a', count: 1, colour: 'red' })).toEqual([['colour', 'validation.unknown_field']]);
+    IsIn(['blue'])(ChildRulesDto.prototype, 'colour');
+    expect(await codesOf({ name: 'a', count: 1, colour: 'red' })).toEqual([['colour', 'validation.not_in']]);
+    expect(await codesOf({ name: 'a', count: 1, colour: 'blue' })).toEqual([]);
+  });
+});

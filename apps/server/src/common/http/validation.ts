@@ -1,6 +1,6 @@
 import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
 import type { ErrorParams, FieldProblem } from '@avisa/contracts';
-import { getMetadataStorage } from 'class-validator';
+import { getMetadataStorage, type MetadataStorage } from 'class-validator';
 import { passwordFieldProblem } from '../password-policy';
 
 /** The catalogue code of a class-validator constraint, and which of its arguments become params. */
@@ -94,7 +94,37 @@ export class FieldValidationException extends BadRequestException {
   }
 }
 
+type MetadataLookup = MetadataStorage['getTargetValidationMetadatas'];
+
+/**
+ * class-validator finds a DTO's rules anew for every object it validates, testing the object's class against every
+ * class that has rules (`instanceof`, for inherited ones): about 2 % of an API call's CPU with Avisa's DTOs. The
+ * rules are declared by decorators when the classes load, so the answer is kept per class and options, and
+ * forgotten whenever a rule is added. Done here rather than by a library: class-validator has no option for it.
+ */
+export function rememberValidationRules(storage: MetadataStorage = getMetadataStorage()): void {
+  const patched = storage as MetadataStorage & { rulesRemembered?: true };
+  if (patched.rulesRemembered) return;
+  patched.rulesRemembered = true;
+  const find: MetadataLookup = storage.getTargetValidationMetadatas.bind(storage);
+  let known = new WeakMap<object, Map<string, ReturnType<MetadataLookup>>>();
+  patched.getTargetValidationMetadatas = (target, schema, always, strictGroups, groups) => {
+    const key = `${schema}\n${always}\n${strictGroups}\n${groups?.join('\n') ?? ''}`;
+    let byOptions = known.get(target);
+    if (!byOptions) known.set(target, (byOptions = new Map()));
+    let rules = byOptions.get(key);
+    if (!rules) byOptions.set(key, (rules = find(target, schema, always, strictGroups, groups)));
+    return rules;
+  };
+  const add = storage.addValidationMetadata.bind(storage);
+  patched.addValidationMetadata = (metadata) => {
+    known = new WeakMap();
+    add(metadata);
+  };
+}
+
 export function createValidationPipe(): ValidationPipe {
+  rememberValidationRules();
   return new ValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,

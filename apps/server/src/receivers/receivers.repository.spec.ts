@@ -1,4 +1,6 @@
+import { jest } from '@jest/globals';
 import { DataSource } from 'typeorm';
+import { RedisConnection } from '../cluster/redis-connection';
 import { createTestDatabase } from '../../test/utils';
 import { ReceiverConnectionEntity, ReceiverEntity } from './receiver.entity';
 import { ReceiversRepository } from './receivers.repository';
@@ -15,6 +17,7 @@ describe('ReceiversRepository connection records', () => {
       dataSource.getRepository(ReceiverEntity),
       dataSource.getRepository(ReceiverConnectionEntity),
       dataSource,
+      { client: null } as RedisConnection,
     );
     const site = await repository.create({
       name: 'sur',
@@ -60,5 +63,86 @@ describe('ReceiversRepository connection records', () => {
       { connectedAt: 20_000, disconnectedAt: 30_000, endReason: 'transport close' },
       { connectedAt: 10_000, disconnectedAt: 25_000, endReason: 'server instance lost' },
     ]);
+  });
+});
+
+describe('ReceiversRepository site identities', () => {
+  let dataSource: DataSource;
+  let dispose: () => Promise<void>;
+  const site = (name: string) => ({
+    name,
+    displayName: name,
+    enabled: true,
+    keyHash: 'x'.repeat(64),
+    createdAt: 1_000,
+    updatedAt: 1_000,
+    lastSeenAt: null,
+    clientVersion: null,
+    postalAddress: null,
+    phone: null,
+    region: null,
+    tags: [],
+    notes: null,
+  });
+  const repositoryOf = (client: object | null) =>
+    new ReceiversRepository(
+      dataSource.getRepository(ReceiverEntity),
+      dataSource.getRepository(ReceiverConnectionEntity),
+      dataSource,
+      { client } as RedisConnection,
+    );
+  /** What another process (or another instance) writes, past this repository. */
+  const elsewhere = (sql: string) => dataSource.query(sql);
+
+  beforeEach(async () => {
+    ({ dataSource, dispose } = await createTestDatabase());
+  });
+  afterEach(() => dispose());
+
+  it('on one server answers a site it found from memory, and reads again after any write to a site', async () => {
+    const repository = repositoryOf(null);
+    const { id } = await repository.create(site('sur'));
+    expect(await repository.findIdentity('sur')).toEqual({ id, name: 'sur', enabled: true });
+    await elsewhere("UPDATE receivers SET enabled = 0 WHERE name = 'sur'");
+    expect(await repository.findIdentity('sur')).toEqual({ id, name: 'sur', enabled: true });
+
+    await repository.update(id, { displayName: 'Farmacia Sur' });
+    expect(await repository.findIdentity('sur')).toEqual({ id, name: 'sur', enabled: false });
+    await repository.update(id, { enabled: true });
+    expect(await repository.findIdentity('sur')).toEqual({ id, name: 'sur', enabled: true });
+    await repository.delete(id);
+    expect(await repository.findIdentity('sur')).toBeNull();
+    expect(await repository.findIdentity('norte')).toBeNull();
+    const norte = await repository.create(site('norte'));
+    expect(await repository.findIdentity('norte')).toEqual({ id: norte.id, name: 'norte', enabled: true });
+    await repository.onApplicationShutdown();
+  });
+
+  it('does not keep what a read found when a write ended while it was reading', async () => {
+    const repository = repositoryOf(null);
+    const { id } = await repository.create(site('sur'));
+    const query = dataSource.query.bind(dataSource);
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    jest.spyOn(dataSource, 'query').mockImplementationOnce(async (sql: string, params?: unknown[]) => {
+      const rows: unknown = await query(sql, params);
+      await gate;
+      return rows;
+    });
+    const reading = repository.findIdentity('sur');
+    await repository.update(id, { enabled: false });
+    release();
+    expect(await reading).toEqual({ id, name: 'sur', enabled: true });
+    expect(await repository.findIdentity('sur')).toEqual({ id, name: 'sur', enabled: false });
+    await repository.onApplicationShutdown();
+  });
+
+  it('with several instances reads on every call', async () => {
+    const repository = repositoryOf({});
+    const { id } = await repository.create(site('sur'));
+    expect(await repository.findIdentity('sur')).toEqual({ id, name: 'sur', enabled: true });
+    await elsewhere("UPDATE receivers SET enabled = 0 WHERE name = 'sur'");
+    expect(await repository.findIdentity('sur')).toEqual({ id, name: 'sur', enabled: false });
+    await repository.onApplicationShutdown();
   });
 });

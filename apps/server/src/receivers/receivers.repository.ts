@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, IsNull, Repository } from 'typeorm';
+import { RedisConnection } from '../cluster/redis-connection';
 import { chunks } from '../database/batches';
 import { EntityStatements } from '../database/entity-statements';
 import { Sql, Statement } from '../database/sql';
@@ -25,6 +26,8 @@ export interface ClosedEvent {
 }
 
 export type ConnectionEvent = OpenedEvent | ClosedEvent;
+
+export type SiteIdentity = Pick<ReceiverEntity, 'id' | 'name' | 'enabled'>;
 
 export interface SiteLastSeen {
   name: string;
@@ -52,11 +55,19 @@ export class ReceiversRepository implements OnApplicationShutdown {
   private readonly fixed: EntityStatements<ReceiverEntity>;
   private readonly fixedConnections: EntityStatements<ReceiverConnectionEntity>;
   private readonly sql: Sql;
+  /**
+   * Sites found by name, on a single server only: there every write to a site passes through this repository,
+   * which forgets them all. Several instances cannot hear each other's writes, so they read on every call.
+   */
+  private readonly identities = new Map<string, SiteIdentity>();
+  /** Moves after each write, so a read that began before it ended does not keep what it found. */
+  private writes = 0;
 
   constructor(
     @InjectRepository(ReceiverEntity) private readonly receivers: Repository<ReceiverEntity>,
     @InjectRepository(ReceiverConnectionEntity) private readonly connections: Repository<ReceiverConnectionEntity>,
     private readonly dataSource: DataSource,
+    private readonly redis: RedisConnection,
   ) {
     this.sql = Sql.for(dataSource);
     this.fixed = new EntityStatements(dataSource, ReceiverEntity);
@@ -142,8 +153,13 @@ export class ReceiversRepository implements OnApplicationShutdown {
   }
 
   /** Who a site is, for an alert sent to it by name (on every such call). */
-  findIdentity(name: string): Promise<Pick<ReceiverEntity, 'id' | 'name' | 'enabled'> | null> {
-    return this.fixed.findFieldsBy('name', name, ['id', 'name', 'enabled']);
+  async findIdentity(name: string): Promise<SiteIdentity | null> {
+    const known = this.identities.get(name);
+    if (known) return known;
+    const writes = this.writes;
+    const found = await this.fixed.findFieldsBy('name', name, ['id', 'name', 'enabled']);
+    if (found && !this.redis.client && writes === this.writes) this.identities.set(name, found);
+    return found;
   }
 
   create(receiver: Omit<ReceiverEntity, 'id'>): Promise<ReceiverEntity> {
@@ -159,11 +175,18 @@ export class ReceiversRepository implements OnApplicationShutdown {
 
   async update(id: number, changes: Partial<Omit<ReceiverEntity, 'id'>>): Promise<void> {
     await this.receivers.update({ id }, changes);
+    this.forgetIdentities();
   }
 
   async delete(id: number): Promise<void> {
     await this.journal.flush();
     await this.receivers.delete({ id });
+    this.forgetIdentities();
+  }
+
+  private forgetIdentities(): void {
+    this.writes++;
+    this.identities.clear();
   }
 
   /**

@@ -34,11 +34,11 @@ export function redact(details: Record<string, unknown> = {}): Record<string, un
   return out;
 }
 
-export function describeAction(entry: AuditEntry): string {
-  const details = redact(entry.details);
+/** The line of `acciones.log`; `redacted` is the entry's details already redacted and written as JSON. */
+export function describeAction(entry: AuditEntry, redacted = JSON.stringify(redact(entry.details))): string {
   const parts = [entry.action];
   if (entry.target) parts.push(entry.target);
-  if (Object.keys(details).length) parts.push(JSON.stringify(details));
+  if (redacted !== '{}') parts.push(redacted);
   if (entry.actor.ip) parts.push(`[${entry.actor.ip}]`);
   return parts.join(' ');
 }
@@ -82,7 +82,7 @@ export class AuditService {
 
   /** Stored before the action is answered; actions that happen together share one commit. */
   async record(entry: AuditEntry): Promise<void> {
-    const details = redact(entry.details);
+    const details = JSON.stringify(redact(entry.details));
     await this.repository.add({
       at: this.clock.now(),
       actorKind: entry.actor.kind,
@@ -90,9 +90,9 @@ export class AuditService {
       action: entry.action,
       target: entry.target ?? null,
       ip: entry.actor.ip,
-      details: JSON.stringify(details),
+      details,
     });
-    this.actionsLog.write(entry.actor.name, describeAction(entry));
+    this.actionsLog.write(entry.actor.name, describeAction(entry, details));
     this.logger.debug(`audit ${entry.action} by ${entry.actor.name}`);
   }
 

@@ -5,6 +5,23 @@ import { createTestDatabase } from '../../test/utils';
 import { ReceiverConnectionEntity, ReceiverEntity } from './receiver.entity';
 import { ReceiversRepository } from './receivers.repository';
 
+/** A new site's row, as the service creates it. */
+const site = (name: string, displayName = name): Omit<ReceiverEntity, 'id'> => ({
+  name,
+  displayName,
+  enabled: true,
+  keyHash: 'x'.repeat(64),
+  createdAt: 1_000,
+  updatedAt: 1_000,
+  lastSeenAt: null,
+  clientVersion: null,
+  postalAddress: null,
+  phone: null,
+  region: null,
+  tags: [],
+  notes: null,
+});
+
 describe('ReceiversRepository connection records', () => {
   let dataSource: DataSource;
   let dispose: () => Promise<void>;
@@ -19,22 +36,8 @@ describe('ReceiversRepository connection records', () => {
       dataSource,
       { client: null } as RedisConnection,
     );
-    const site = await repository.create({
-      name: 'sur',
-      displayName: 'Farmacia Sur',
-      enabled: true,
-      keyHash: 'x'.repeat(64),
-      createdAt: 1_000,
-      updatedAt: 1_000,
-      lastSeenAt: null,
-      clientVersion: null,
-      postalAddress: null,
-      phone: null,
-      region: null,
-      tags: [],
-      notes: null,
-    });
-    siteId = site.id;
+    const created = await repository.create(site('sur', 'Farmacia Sur'));
+    siteId = created.id;
   });
   afterEach(async () => {
     await repository.onApplicationShutdown();
@@ -69,21 +72,6 @@ describe('ReceiversRepository connection records', () => {
 describe('ReceiversRepository site identities', () => {
   let dataSource: DataSource;
   let dispose: () => Promise<void>;
-  const site = (name: string) => ({
-    name,
-    displayName: name,
-    enabled: true,
-    keyHash: 'x'.repeat(64),
-    createdAt: 1_000,
-    updatedAt: 1_000,
-    lastSeenAt: null,
-    clientVersion: null,
-    postalAddress: null,
-    phone: null,
-    region: null,
-    tags: [],
-    notes: null,
-  });
   const repositoryOf = (client: object | null) =>
     new ReceiversRepository(
       dataSource.getRepository(ReceiverEntity),

@@ -109,6 +109,7 @@ export function rememberValidationRules(storage: MetadataStorage = getMetadataSt
   const find: MetadataLookup = storage.getTargetValidationMetadatas.bind(storage);
   let known = new WeakMap<object, Map<string, ReturnType<MetadataLookup>>>();
   patched.getTargetValidationMetadatas = (target, schema, always, strictGroups, groups) => {
+    if (typeof target !== 'function') return find(target, schema, always, strictGroups, groups);
     const key = `${schema}\n${always}\n${strictGroups}\n${groups?.join('\n') ?? ''}`;
     let byOptions = known.get(target);
     if (!byOptions) known.set(target, (byOptions = new Map()));

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { ApiTokenResponse, CreatedApiTokenResponse, TokenCreatorStatus } from '@avisa/contracts';
 import { RedisConnection } from '../cluster/redis-connection';
+import { SingleServerMemo } from '../cluster/single-server-memo';
 import { Actor, Principal } from '../common/actor';
 import { EventBus } from '../common/events/event-bus';
 import { Clock } from '../common/system/clock';
@@ -29,14 +30,8 @@ function creatorStatusOf(creator: UserAccount | null | undefined): TokenCreatorS
 
 @Injectable()
 export class ApiTokensService {
-  /**
-   * Valid tokens by hash, on a single server only: there every revocation and every change to an account passes
-   * through this process, which forgets them all at once. Several instances cannot hear each other's changes, so
-   * they read the database on every call.
-   */
-  private readonly checked = new Map<string, CheckedToken>();
-  /** Moves on each change, so a lookup that began before it does not keep what it read. */
-  private generation = 0;
+  /** Valid tokens by hash, on a single server, until a revocation or a change to an account. */
+  private readonly checked: SingleServerMemo<string, CheckedToken>;
 
   constructor(
     private readonly tokens: ApiTokensRepository,
@@ -44,10 +39,11 @@ export class ApiTokensService {
     private readonly crypto: CryptoService,
     private readonly clock: Clock,
     private readonly events: EventBus,
-    private readonly redis: RedisConnection,
+    redis: RedisConnection,
   ) {
-    events.on('user.enabled.changed', () => this.forgetChecked());
-    events.on('user.deleted', () => this.forgetChecked());
+    this.checked = new SingleServerMemo(redis);
+    events.on('user.enabled.changed', () => this.checked.forget());
+    events.on('user.deleted', () => this.checked.forget());
   }
 
   async list(): Promise<ApiTokenResponse[]> {
@@ -95,7 +91,7 @@ export class ApiTokensService {
     if (entity.revokedAt === null) {
       entity.revokedAt = this.clock.now();
       await this.tokens.update(id, { revokedAt: entity.revokedAt });
-      this.forgetChecked();
+      this.checked.forget();
       await this.events.emit('api-token.revoked', { actor, target: entity.name });
     }
     return toApiTokenResponse(entity, creatorStatusOf(await this.creatorOf(entity)));
@@ -109,7 +105,11 @@ export class ApiTokensService {
    */
   async authenticate(token: string): Promise<Principal> {
     const tokenHash = this.crypto.sha256(token);
-    const { entity, status } = this.checked.get(tokenHash) ?? (await this.lookUp(tokenHash));
+    const { entity, status } = await this.checked.get(
+      tokenHash,
+      () => this.lookUp(tokenHash),
+      (checked) => checked.entity.revokedAt === null && checked.status === 'active',
+    );
     const now = this.clock.now();
     if (entity.revokedAt !== null) throw apiError('auth.token_revoked');
     if (entity.expiresAt !== null && now >= entity.expiresAt) throw apiError('auth.token_expired');
@@ -127,18 +127,9 @@ export class ApiTokensService {
   }
 
   private async lookUp(tokenHash: string): Promise<CheckedToken> {
-    const generation = this.generation;
     const entity = await this.tokens.findByHash(tokenHash);
     if (!entity) throw apiError('auth.token_unknown');
-    const checked = { entity, status: creatorStatusOf(await this.creatorOf(entity)) };
-    const valid = entity.revokedAt === null && checked.status === 'active';
-    if (valid && !this.redis.client && generation === this.generation) this.checked.set(tokenHash, checked);
-    return checked;
-  }
-
-  private forgetChecked(): void {
-    this.generation++;
-    this.checked.clear();
+    return { entity, status: creatorStatusOf(await this.creatorOf(entity)) };
   }
 
   private creatorOf(entity: ApiTokenEntity): Promise<UserAccount | null> {

@@ -37,9 +37,9 @@ export class EntityStatements<T extends ObjectLiteral> {
     this.sql = Sql.for(dataSource);
   }
 
-  hydrate(row: Record<string, unknown>): T {
+  hydrate(row: Record<string, unknown>, columns: readonly ColumnCodec[] = this.columns): T {
     const entity: Record<string, unknown> = {};
-    for (const column of this.columns) entity[column.property] = column.fromDatabase(row[column.name]);
+    for (const column of columns) entity[column.property] = column.fromDatabase(row[column.name]);
     return entity as T;
   }
 
@@ -108,10 +108,7 @@ export class EntityStatements<T extends ObjectLiteral> {
       `SELECT ${picked.selectList} FROM ${this.table} WHERE ${where.text}`,
       where.params,
     )) as Record<string, unknown>[];
-    if (!row) return null;
-    const entity: Record<string, unknown> = {};
-    for (const column of picked.columns) entity[column.property] = column.fromDatabase(row[column.name]);
-    return entity as Pick<T, K>;
+    return row ? this.hydrate(row, picked.columns) : null;
   }
 
   private columnNamed(property: string): ReturnType<typeof verbatim> {

@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, IsNull, Repository } from 'typeorm';
 import { RedisConnection } from '../cluster/redis-connection';
+import { SingleServerMemo } from '../cluster/single-server-memo';
 import { chunks } from '../database/batches';
 import { EntityStatements } from '../database/entity-statements';
 import { Sql, Statement } from '../database/sql';
@@ -55,20 +56,16 @@ export class ReceiversRepository implements OnApplicationShutdown {
   private readonly fixed: EntityStatements<ReceiverEntity>;
   private readonly fixedConnections: EntityStatements<ReceiverConnectionEntity>;
   private readonly sql: Sql;
-  /**
-   * Sites found by name, on a single server only: there every write to a site passes through this repository,
-   * which forgets them all. Several instances cannot hear each other's writes, so they read on every call.
-   */
-  private readonly identities = new Map<string, SiteIdentity>();
-  /** Moves after each write, so a read that began before it ended does not keep what it found. */
-  private writes = 0;
+  /** Sites found by name, on a single server, until a write to a site (each passes through here). */
+  private readonly identities: SingleServerMemo<string, SiteIdentity | null>;
 
   constructor(
     @InjectRepository(ReceiverEntity) private readonly receivers: Repository<ReceiverEntity>,
     @InjectRepository(ReceiverConnectionEntity) private readonly connections: Repository<ReceiverConnectionEntity>,
     private readonly dataSource: DataSource,
-    private readonly redis: RedisConnection,
+    redis: RedisConnection,
   ) {
+    this.identities = new SingleServerMemo(redis);
     this.sql = Sql.for(dataSource);
     this.fixed = new EntityStatements(dataSource, ReceiverEntity);
     this.fixedConnections = new EntityStatements(dataSource, ReceiverConnectionEntity);
@@ -153,13 +150,12 @@ export class ReceiversRepository implements OnApplicationShutdown {
   }
 
   /** Who a site is, for an alert sent to it by name (on every such call). */
-  async findIdentity(name: string): Promise<SiteIdentity | null> {
-    const known = this.identities.get(name);
-    if (known) return known;
-    const writes = this.writes;
-    const found = await this.fixed.findFieldsBy('name', name, ['id', 'name', 'enabled']);
-    if (found && !this.redis.client && writes === this.writes) this.identities.set(name, found);
-    return found;
+  findIdentity(name: string): Promise<SiteIdentity | null> {
+    return this.identities.get(
+      name,
+      () => this.fixed.findFieldsBy('name', name, ['id', 'name', 'enabled']),
+      (found) => found !== null,
+    );
   }
 
   create(receiver: Omit<ReceiverEntity, 'id'>): Promise<ReceiverEntity> {
@@ -175,18 +171,13 @@ export class ReceiversRepository implements OnApplicationShutdown {
 
   async update(id: number, changes: Partial<Omit<ReceiverEntity, 'id'>>): Promise<void> {
     await this.receivers.update({ id }, changes);
-    this.forgetIdentities();
+    this.identities.forget();
   }
 
   async delete(id: number): Promise<void> {
     await this.journal.flush();
     await this.receivers.delete({ id });
-    this.forgetIdentities();
-  }
-
-  private forgetIdentities(): void {
-    this.writes++;
-    this.identities.clear();
+    this.identities.forget();
   }
 
   /**

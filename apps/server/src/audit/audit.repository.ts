@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, DataSource, Repository, SelectQueryBuilder } from 'typeorm';
 import { containsPattern } from '../database/batches';
 import { EntityStatements } from '../database/entity-statements';
-import { WriteBatcher } from '../database/write-batcher';
+import { CommitGroup, WriteBatcher } from '../database/write-batcher';
 import { AuditEventEntity, AuditReadMarkerEntity } from './audit-event.entity';
 
 /** Which events: epoch-millisecond bounds (inclusive), exact actor name, free text. */
@@ -30,13 +30,18 @@ export class AuditRepository {
     private readonly dataSource: DataSource,
   ) {
     this.fixed = new EntityStatements(dataSource, AuditEventEntity);
+    this.pending = WriteBatcher.joining(
+      CommitGroup.for(dataSource),
+      (rows, manager) => this.fixed.insertMany(rows, manager),
+      { delayMs: 2, maxItems: 400 },
+    );
   }
 
-  /** Actions that happen together (a login storm, a bulk import) share one commit. */
-  private readonly pending = new WriteBatcher<Omit<AuditEventEntity, 'id'>>((rows) => this.insertMany(rows), {
-    delayMs: 2,
-    maxItems: 400,
-  });
+  /**
+   * Actions that happen together (a login storm, a bulk import) share one commit, with whatever else of the
+   * database's CommitGroup waits (the alerts being accepted meanwhile).
+   */
+  private readonly pending: WriteBatcher<Omit<AuditEventEntity, 'id'>>;
 
   /** Stores one event with the others arriving meanwhile; resolves once committed. */
   async add(event: Omit<AuditEventEntity, 'id'>): Promise<void> {

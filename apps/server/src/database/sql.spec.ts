@@ -1,4 +1,4 @@
-import { Sql, fragment, inList, verbatim } from './sql';
+import { Sql, fragment, inList, inRows, verbatim } from './sql';
 
 describe('Sql.statement', () => {
   it('binds every value and numbers the placeholders for PostgreSQL, lists included', () => {
@@ -30,5 +30,22 @@ describe('Sql.statement', () => {
     expect(pg.params).toEqual(['delivered', 5, 'm', 1, 2, 3, 3, 9]);
     const lite = new Sql(false).statement`UPDATE t SET ${set} WHERE ${where}`;
     expect(lite.text).toBe('UPDATE t SET state = ?, delivered_at = ? WHERE message_id = ? AND id IN (?, ?, ?, ?)');
+  });
+
+  it('binds rows of values as a padded VALUES list', () => {
+    const where = fragment`(message_id, receiver_name) IN (VALUES ${inRows([
+      ['m1', 'a'],
+      ['m2', 'b'],
+      ['m3', 'c'],
+    ])})`;
+    const pg = new Sql(true).statement`SELECT 1 FROM t WHERE ${where}`;
+    expect(pg.text).toBe(
+      'SELECT 1 FROM t WHERE (message_id, receiver_name) IN (VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8))',
+    );
+    expect(pg.params).toEqual(['m1', 'a', 'm2', 'b', 'm3', 'c', 'm3', 'c']);
+    const lite = new Sql(false).statement`SELECT 1 FROM t WHERE ${where}`;
+    expect(lite.text).toBe(
+      'SELECT 1 FROM t WHERE (message_id, receiver_name) IN (VALUES (?, ?), (?, ?), (?, ?), (?, ?))',
+    );
   });
 });

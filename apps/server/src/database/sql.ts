@@ -11,6 +11,11 @@ class ValueList {
   constructor(readonly values: readonly unknown[]) {}
 }
 
+/** Rows of a `VALUES` list, padded to a power of two like `ValueList`. */
+class RowList {
+  constructor(readonly rows: readonly (readonly unknown[])[]) {}
+}
+
 /** Part of a statement, its values not yet bound: placed into a statement, it is numbered with the rest. */
 export class Fragment {
   constructor(
@@ -21,6 +26,8 @@ export class Fragment {
 
 export const verbatim = (text: string): Verbatim => new Verbatim(text);
 export const inList = (values: readonly unknown[]): ValueList => new ValueList(values);
+/** `FROM (VALUES ${inRows(pairs)}) v JOIN …`: the rows as `(?, ?), (?, ?)`, their columns `column1`, `column2`. */
+export const inRows = (rows: readonly (readonly unknown[])[]): RowList => new RowList(rows);
 export const fragment = (strings: TemplateStringsArray, ...values: unknown[]): Fragment =>
   new Fragment(strings, values);
 
@@ -55,7 +62,11 @@ export class Sql {
       parameters.forEach((value, i) => {
         if (value instanceof Verbatim) text += value.text;
         else if (value instanceof ValueList) text += paddedInValues(value.values).map(bind).join(', ');
-        else if (value instanceof Fragment) text += render(value.strings, value.values);
+        else if (value instanceof RowList) {
+          text += paddedInValues(value.rows)
+            .map((row) => `(${row.map(bind).join(', ')})`)
+            .join(', ');
+        } else if (value instanceof Fragment) text += render(value.strings, value.values);
         else text += bind(value);
         text += parts[i + 1];
       });

@@ -1,5 +1,7 @@
 import { jest } from '@jest/globals';
-import { WriteBatcher } from './write-batcher';
+import type { DataSource, EntityManager } from 'typeorm';
+import { createTestDatabase } from '../../test/utils';
+import { CommitGroup, WriteBatcher } from './write-batcher';
 
 describe('WriteBatcher', () => {
   it('writes what arrives together in one call and settles every caller after it is stored', async () => {
@@ -49,5 +51,74 @@ describe('WriteBatcher with results', () => {
     const [a, b] = await Promise.all([sut.add(1), sut.add(2, 3)]);
     expect(a).toEqual(['row 1']);
     expect(b).toEqual(['row 2', 'row 3']);
+  });
+});
+
+describe('WriteBatchers joining one CommitGroup, on a real SQLite file', () => {
+  let db: { dataSource: DataSource; dispose: () => Promise<void> };
+  let group: CommitGroup;
+  const insert = (table: string) => async (values: string[], manager: EntityManager) => {
+    for (const v of values) await manager.query(`INSERT INTO ${table} (v) VALUES (?)`, [v]);
+  };
+  const stored = async (table: string) =>
+    ((await db.dataSource.query(`SELECT v FROM ${table} ORDER BY id`)) as { v: string }[]).map((r) => r.v);
+
+  beforeEach(async () => {
+    db = await createTestDatabase();
+    for (const table of ['alerts', 'entries']) {
+      await db.dataSource.query(`CREATE TABLE ${table} (id INTEGER PRIMARY KEY, v TEXT NOT NULL UNIQUE)`);
+    }
+    group = CommitGroup.for(db.dataSource);
+  });
+  afterEach(() => db.dispose());
+
+  it('commits what both members have waiting in one transaction', async () => {
+    const alerts = WriteBatcher.joining(group, insert('alerts'), { delayMs: 1, maxItems: 100 });
+    const entries = WriteBatcher.joining(group, insert('entries'), { delayMs: 2, maxItems: 100 });
+    const transactions = jest.spyOn(db.dataSource, 'transaction');
+    await Promise.all([alerts.add('a1'), entries.add('e1'), alerts.add('a2')]);
+    expect(transactions).toHaveBeenCalledTimes(1);
+    expect(await stored('alerts')).toEqual(['a1', 'a2']);
+    expect(await stored('entries')).toEqual(['e1']);
+  });
+
+  it('writes when the member in the most hurry asks, never later', async () => {
+    const patient = WriteBatcher.joining(group, insert('entries'), { delayMs: 60_000, maxItems: 100 });
+    const hurried = WriteBatcher.joining(group, insert('alerts'), { delayMs: 1, maxItems: 100 });
+    const waiting = patient.add('e1');
+    await hurried.add('a1');
+    await waiting;
+    expect(await stored('entries')).toEqual(['e1']);
+  });
+
+  it('fails only the callers of the member whose write failed; the others are committed', async () => {
+    await db.dataSource.query(`INSERT INTO entries (v) VALUES ('taken')`);
+    const alerts = WriteBatcher.joining(group, insert('alerts'), { delayMs: 1, maxItems: 100 });
+    const entries = WriteBatcher.joining(group, insert('entries'), { delayMs: 1, maxItems: 100 });
+    const [alert, entry] = await Promise.allSettled([alerts.add('a1'), entries.add('e1', 'taken')]);
+    expect(alert.status).toBe('fulfilled');
+    expect(entry.status).toBe('rejected');
+    expect(String((entry as PromiseRejectedResult).reason)).toMatch(/UNIQUE/);
+    expect(await stored('alerts')).toEqual(['a1']);
+    expect(await stored('entries')).toEqual(['taken']);
+  });
+
+  it("a member's flush writes what the whole group has waiting", async () => {
+    const alerts = WriteBatcher.joining(group, insert('alerts'), { delayMs: 60_000, maxItems: 100 });
+    const entries = WriteBatcher.joining(group, insert('entries'), { delayMs: 60_000, maxItems: 100 });
+    const pending = Promise.all([alerts.add('a1'), entries.add('e1')]);
+    await alerts.flush();
+    await pending;
+    expect(await stored('entries')).toEqual(['e1']);
+  });
+
+  it('is one group per database', async () => {
+    const other = await createTestDatabase();
+    try {
+      expect(CommitGroup.for(db.dataSource)).toBe(group);
+      expect(CommitGroup.for(other.dataSource)).not.toBe(group);
+    } finally {
+      await other.dispose();
+    }
   });
 });

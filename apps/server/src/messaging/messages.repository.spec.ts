@@ -2,6 +2,7 @@ import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { createTestDatabase } from '../../test/utils';
+import { sqliteDriverParts, type SqliteStatement } from '../database/typeorm-internals';
 import { encodeFanoutPlan } from './fanout-plan';
 import { DeliveryEntity, MessageEntity } from './message.entity';
 import { MessagesRepository, type NewDelivery, type ReceiptRow } from './messages.repository';
@@ -204,6 +205,24 @@ describe('MessagesRepository on a real SQLite file', () => {
       deliveredAt: T0 + 30,
       readAt: T0 + 30,
     });
+  });
+
+  it('moves the first receipts of many private alerts forward with one update, not one per alert', async () => {
+    const sites = Array.from({ length: 300 }, (_, i) => `site-${i}`);
+    for (const [i, site] of sites.entries()) {
+      await insert(message(`p${i}`), [delivery(`p${i}`, site, { state: 'sent' })]);
+    }
+    const { raw } = sqliteDriverParts(db.dataSource);
+    const run = jest.spyOn(Object.getPrototypeOf(raw.prepare('SELECT 1')) as SqliteStatement, 'run');
+    const changed = await applyReceipts(
+      sites.map((site, i) => ({ messageId: `p${i}`, receiverName: site, state: 'delivered' as const, at: T0 + i })),
+    );
+    const updates = run.mock.contexts.filter((s) => /^UPDATE "?deliveries/.test((s as { source: string }).source));
+    run.mockRestore();
+    expect(changed).toHaveLength(300);
+    expect(updates).toHaveLength(1);
+    const rows = await db.dataSource.getRepository(DeliveryEntity).find();
+    expect(rows.every((r) => r.state === 'delivered' && r.deliveredAt !== null && r.deliveredAt >= T0)).toBe(true);
   });
 
   it('marks pushed copies sent and counts every push, leaving copies already delivered in their state', async () => {

@@ -22,8 +22,8 @@ import {
   type SelectQueryBuilder,
 } from 'typeorm';
 import { chunks, containsPattern, powerOfTwoRuns, valuesPlaceholders } from '../database/batches';
-import { Sql, fragment, inList, verbatim } from '../database/sql';
-import { WriteBatcher } from '../database/write-batcher';
+import { Sql, fragment, inList, inRows, verbatim } from '../database/sql';
+import { CommitGroup, WriteBatcher } from '../database/write-batcher';
 import { EntityStatements } from '../database/entity-statements';
 import { type GroupLimit, alertWithinLimitQuery } from '../groups/group-limit';
 import { siteNamesJoin } from '../receivers/site-names';
@@ -248,13 +248,18 @@ export class MessagesRepository implements OnModuleInit, OnApplicationShutdown {
     this.sql = Sql.for(dataSource);
     this.fixedMessages = new EntityStatements(dataSource, MessageEntity);
     this.fixedDeliveries = new EntityStatements(dataSource, DeliveryEntity);
+    this.accepted = WriteBatcher.joining(
+      CommitGroup.for(dataSource),
+      (alerts, manager) => this.insertAcceptedIn(manager, alerts),
+      { delayMs: 1, maxItems: 200 },
+    );
   }
 
-  /** Alerts posted together (scripts, several operators) share one commit; a lone alert waits 1 ms at most. */
-  private readonly accepted = new WriteBatcher<AcceptedAlert>((alerts) => this.insertAcceptedNow(alerts), {
-    delayMs: 1,
-    maxItems: 200,
-  });
+  /**
+   * Alerts posted together (scripts, several operators) share one commit, with whatever else of the database's
+   * CommitGroup waits (the audit entries of the alerts before them); a lone alert waits 1 ms at most.
+   */
+  private readonly accepted: WriteBatcher<AcceptedAlert>;
   /**
    * A global alert's receipts arrive from thousands of sites within a second, and after a restart thousands of sites
    * catch up at once, each copy pushed marked `sent`: receipts and marks share one transaction (one commit) per batch.
@@ -461,23 +466,21 @@ export class MessagesRepository implements OnModuleInit, OnApplicationShutdown {
    * Accepted alerts with their delivery rows (or, deferred, the plan of them), in one transaction (one commit) for
    * those that arrive together, before anything is pushed.
    */
-  private async insertAcceptedNow(alerts: readonly AcceptedAlert[]): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      await this.fixedMessages.insertMany(
-        alerts.map((a) => a.message),
-        manager,
-      );
-      await this.insertRows(
-        manager,
-        alerts.filter((a) => !this.deferred(a)).flatMap((a) => a.rows),
-        NEW_DELIVERY,
-      );
-      for (const alert of alerts.filter((a) => this.deferred(a))) {
-        const s = this.sql.statement`INSERT INTO pending_fanouts (message_id, plan)
-            VALUES (${alert.message.id}, ${encodeFanoutPlan(alert.rows)})`;
-        await manager.query(s.text, s.params);
-      }
-    });
+  private async insertAcceptedIn(manager: EntityManager, alerts: readonly AcceptedAlert[]): Promise<void> {
+    await this.fixedMessages.insertMany(
+      alerts.map((a) => a.message),
+      manager,
+    );
+    await this.insertRows(
+      manager,
+      alerts.filter((a) => !this.deferred(a)).flatMap((a) => a.rows),
+      NEW_DELIVERY,
+    );
+    for (const alert of alerts.filter((a) => this.deferred(a))) {
+      const s = this.sql.statement`INSERT INTO pending_fanouts (message_id, plan)
+          VALUES (${alert.message.id}, ${encodeFanoutPlan(alert.rows)})`;
+      await manager.query(s.text, s.params);
+    }
   }
 
   /** A global alert is thousands of rows: multi-row statements of the columns that vary; the rest keep defaults. */
@@ -571,8 +574,9 @@ export class MessagesRepository implements OnModuleInit, OnApplicationShutdown {
   }
 
   /**
-   * Nearly every receipt is a site's first `delivered` for a copy still open: those of one alert move forward in
-   * one statement, whatever the number of sites. Answers the indexes of the receipts left for the general path
+   * Nearly every receipt is a site's first `delivered` for a copy still open: those of a batch move forward in one
+   * statement per 512, whatever the number of alerts and sites (a private alert's receipts are each of another
+   * alert). Answers the indexes of the receipts left for the general path
    * (a read, a reply, a copy no longer open, a second receipt of one site in the same batch).
    */
   private async applyFirstDeliveries(
@@ -582,36 +586,38 @@ export class MessagesRepository implements OnModuleInit, OnApplicationShutdown {
     results: (ReceivedDelivery | null)[],
   ): Promise<number[]> {
     const rest: number[] = [];
-    const byMessage = new Map<string, Map<string, number>>();
+    const firsts = new Map<string, number>();
     for (const i of indexes) {
       const r = receipts[i];
-      const sites = byMessage.get(r.messageId) ?? new Map<string, number>();
-      if (r.state !== 'delivered' || r.reply !== undefined || sites.has(r.receiverName)) rest.push(i);
-      else byMessage.set(r.messageId, sites.set(r.receiverName, i));
+      const key = receiptKey(r.messageId, r.receiverName);
+      if (r.state !== 'delivered' || r.reply !== undefined || firsts.has(key)) rest.push(i);
+      else firsts.set(key, i);
     }
-    for (const [messageId, sites] of byMessage) {
-      const names = [...sites.keys()];
-      for (const batch of chunks(names, 512)) {
-        // One time for the batch: the receipts in it arrived within the batcher's few milliseconds.
-        const at = Math.max(...batch.map((name) => receipts[sites.get(name)!].at));
-        const updated = await this.fixedDeliveries.updateReturning(
-          fragment`state = CASE WHEN read_at IS NULL THEN 'delivered' ELSE 'read' END,
-            delivered_at = COALESCE(delivered_at, ${at})`,
-          fragment`message_id = ${messageId} AND receiver_name IN (${inList(batch)})
-              AND state IN (${inList(OPEN_STATES)})`,
-          (row) => {
-            row.state = row.readAt === null ? 'delivered' : 'read';
-            row.deliveredAt ??= at;
-          },
-          manager,
-        );
-        for (const row of updated) {
-          results[sites.get(row.receiverName)!] = row;
-          sites.delete(row.receiverName);
-        }
+    for (const batch of chunks([...firsts.values()], 512)) {
+      // One time for the batch: the receipts in it arrived within the batcher's few milliseconds.
+      const at = Math.max(...batch.map((i) => receipts[i].at));
+      const pairs = batch.map((i) => [receipts[i].messageId, receipts[i].receiverName]);
+      const updated = await this.fixedDeliveries.updateReturning(
+        fragment`state = CASE WHEN read_at IS NULL THEN 'delivered' ELSE 'read' END,
+          delivered_at = COALESCE(delivered_at, ${at})`,
+        // Led by the receipts' own (alert, site) pairs, so each is a lookup by index whatever else is open; with
+        // the pairs in a plain IN, SQLite's planner walked every open row by state instead.
+        fragment`id IN (SELECT d.id FROM (VALUES ${inRows(pairs)}) v
+            JOIN deliveries d ON d.message_id = v.column1 AND d.receiver_name = v.column2
+           WHERE d.state IN (${inList(OPEN_STATES)}))`,
+        (row) => {
+          row.state = row.readAt === null ? 'delivered' : 'read';
+          row.deliveredAt ??= at;
+        },
+        manager,
+      );
+      for (const row of updated) {
+        const key = receiptKey(row.messageId, row.receiverName);
+        results[firsts.get(key)!] = row;
+        firsts.delete(key);
       }
-      for (const i of sites.values()) rest.push(i);
     }
+    for (const i of firsts.values()) rest.push(i);
     return rest.sort((a, b) => a - b);
   }
 

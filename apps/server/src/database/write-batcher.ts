@@ -12,9 +12,9 @@ export interface WriteBatcherOptions {
   maxItems: number;
 }
 
-/** A member's batch taken out of its queue: written inside the group's transaction, then its callers settled. */
+/** A batch taken out of its queue: written (in a group's transaction, through its manager), its callers settled. */
 interface TakenBatch {
-  write(manager: EntityManager): Promise<unknown[] | void>;
+  write(manager?: EntityManager): Promise<unknown[] | void>;
   settle(error: Error | undefined, results: unknown[]): void;
 }
 
@@ -133,13 +133,15 @@ export class WriteBatcher<T, R = void> implements Member {
   private queued = 0;
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
-  private group: CommitGroup | undefined;
-  private writeIn: ((items: T[], manager: EntityManager) => Promise<R[] | void>) | undefined;
 
   constructor(
-    private readonly write: (items: T[]) => Promise<R[] | void>,
+    private readonly write: (items: T[], manager?: EntityManager) => Promise<R[] | void>,
     private readonly options: WriteBatcherOptions,
-  ) {}
+    /** Written in this group's transaction, `write` given the group's manager; alone, it is given none. */
+    private readonly group?: CommitGroup,
+  ) {
+    group?.join(this);
+  }
 
   /** A batcher whose batches are written in `group`'s transaction, through the manager `write` is given. */
   static joining<T, R = void>(
@@ -147,11 +149,7 @@ export class WriteBatcher<T, R = void> implements Member {
     write: (items: T[], manager: EntityManager) => Promise<R[] | void>,
     options: WriteBatcherOptions,
   ): WriteBatcher<T, R> {
-    const batcher = new WriteBatcher<T, R>(() => Promise.reject(new Error('written by its group')), options);
-    batcher.group = group;
-    batcher.writeIn = write;
-    group.join(batcher);
-    return batcher;
+    return new WriteBatcher<T, R>((items, manager) => write(items, manager!), options, group);
   }
 
   add(...items: T[]): Promise<R[]> {
@@ -172,7 +170,7 @@ export class WriteBatcher<T, R = void> implements Member {
       const batch = this.take();
       if (!batch) return;
       try {
-        batch.settle(undefined, (await this.write(batch.items)) ?? []);
+        batch.settle(undefined, (await batch.write()) ?? []);
       } catch (error) {
         batch.settle(asError(error), []);
       }
@@ -180,16 +178,15 @@ export class WriteBatcher<T, R = void> implements Member {
     return this.writing;
   }
 
-  /** What waits now, taken out of the queue, with how to write it in a group's transaction and settle its callers. */
-  take(): (TakenBatch & { items: T[] }) | undefined {
+  /** What waits now, taken out of the queue, with how to write it and settle its callers. */
+  take(): TakenBatch | undefined {
     const batch = this.queue;
     this.queue = [];
     this.queued = 0;
     if (!batch.length) return undefined;
     const items = batch.flatMap((w) => w.items);
     return {
-      items,
-      write: (manager) => this.writeIn!(items, manager),
+      write: (manager) => this.write(items, manager),
       settle: (error, results) => {
         let offset = 0;
         for (const w of batch) {

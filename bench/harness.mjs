@@ -355,7 +355,7 @@ function readFrom(file, offset) {
  * `env`: further AVISA_* variables (PostgreSQL, Redis); `certsFrom`: a certs/ folder copied into a fresh dir
  * first, so this server presents the same certificate as another (an instance of the same deployment).
  */
-export async function startAvisa(previous = null, { env = {}, certsFrom = null } = {}) {
+export async function startAvisa(previous = null, { env = {}, certsFrom = null, countCommits = false } = {}) {
   const dir = previous?.dir ?? mkdtempSync(join(tmpdir(), 'avisa-bench-'));
   tempDirs.add(dir);
   if (certsFrom && !previous) cpSync(certsFrom, join(dir, 'certs'), { recursive: true });
@@ -365,6 +365,9 @@ export async function startAvisa(previous = null, { env = {}, certsFrom = null }
   const offset = statSync(outFile).size;
   // e.g. BENCH_SERVER_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/avisa-prof" to profile the server under load.
   const nodeArgs = (process.env.BENCH_SERVER_NODE_OPTIONS ?? '').split(' ').filter(Boolean);
+  // The SQL trace counts the commits among every statement; without it, `countCommits` counts only them.
+  const traced = sqlTracing();
+  if (countCommits && !traced) nodeArgs.unshift('-r', join(HERE, 'commit-count.cjs'));
   const spawnedAt = now();
   const child = spawn(process.execPath, [...nodeArgs, SERVER_MAIN], {
     cwd: dir,
@@ -426,6 +429,7 @@ export async function startAvisa(previous = null, { env = {}, certsFrom = null }
     dir,
     port,
     child,
+    marksStatements: traced || countCommits,
     ca,
     base,
     api,
@@ -441,12 +445,13 @@ export async function startAvisa(previous = null, { env = {}, certsFrom = null }
 const sqlTracing = () => (process.env.BENCH_SERVER_NODE_OPTIONS ?? '').includes('sql-trace');
 
 /**
- * With bench/sql-trace.cjs preloaded into the server (BENCH_SERVER_NODE_OPTIONS="-r …/sql-trace.cjs"): the
+ * With bench/sql-trace.cjs preloaded into the server (BENCH_SERVER_NODE_OPTIONS="-r …/sql-trace.cjs"), or
+ * bench/commit-count.cjs (`startAvisa`'s `countCommits`; then only COMMIT is counted, `commitsOnly`): the
  * server writes the statements counted so far to a snapshot file and starts counting again. Answers a promise of
  * that snapshot's summary (null when not tracing). SIGWINCH, not SIGUSR2: Nest shuts down on SIGUSR2.
  */
 export function sqlTraceMark(server) {
-  if (!sqlTracing()) return Promise.resolve(null);
+  if (!server.marksStatements) return Promise.resolve(null);
   server.sqlMarks = (server.sqlMarks ?? 0) + 1;
   const file = join(tmpdir(), `avisa-sql-trace-${server.child.pid}-${server.sqlMarks}.json`);
   server.child.kill('SIGWINCH');
@@ -459,6 +464,7 @@ export function sqlTraceMark(server) {
     const commits = trace.rows.filter((r) => /^COMMIT/.test(r.sql));
     return {
       file,
+      commitsOnly: trace.commitsOnly === true,
       seconds: trace.seconds,
       statements: trace.rows.reduce((a, r) => a + r.calls, 0),
       prepares: trace.rows.reduce((a, r) => a + r.prepares, 0),

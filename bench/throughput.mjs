@@ -225,7 +225,7 @@ export async function benchThroughput(
   { seconds, warmupSeconds, concurrency, connect, phaseMs },
   { keepCertsIn } = {},
 ) {
-  const server = await startAvisa();
+  const server = await startAvisa(null, { countCommits: true });
   try {
     const admin = await adminLogin(server);
     const creds = await provision(server, admin, n, phaseMs);
@@ -456,7 +456,7 @@ export function printThroughput(r) {
   if (r.sqlTrace) {
     add(
       'commits (fsyncs) per alert',
-      `${fmt(r.sqlTrace.commits / Math.max(1, r.accepted))} (${r.sqlTrace.commits} for ${r.accepted})`,
+      `${(r.sqlTrace.commits / Math.max(1, r.accepted)).toFixed(2)} (${r.sqlTrace.commits} for ${r.accepted})`,
     );
   }
   add('server warnings/errors in its log', r.serverProblems.count);

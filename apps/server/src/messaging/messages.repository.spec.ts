@@ -225,6 +225,35 @@ describe('MessagesRepository on a real SQLite file', () => {
     expect(rows.every((r) => r.state === 'delivered' && r.deliveredAt !== null && r.deliveredAt >= T0)).toBe(true);
   });
 
+  it('finds a batch of first receipts by their own (alert, site) pairs, not by walking every open copy', async () => {
+    // A catch-up after a restart: every site has the same three alerts open, and 512 receipts come in one batch.
+    const sites = Array.from({ length: 600 }, (_, i) => `site-${i}`);
+    for (const id of ['a1', 'a2', 'a3']) {
+      await insert(
+        message(id),
+        sites.map((site) => delivery(id, site, { state: 'sent' })),
+      );
+    }
+    const { raw } = sqliteDriverParts(db.dataSource);
+    const all = jest.spyOn(Object.getPrototypeOf(raw.prepare('SELECT 1')) as SqliteStatement, 'all');
+    const receipts = sites
+      .slice(0, 512)
+      .map((site, i) => ({ messageId: `a${1 + (i % 3)}`, receiverName: site, state: 'delivered' as const, at: T0 }));
+    const changed = await applyReceipts(receipts);
+    const found = all.mock.contexts.flatMap((s, k) => {
+      const source = (s as { source: string }).source;
+      return /VALUES/.test(source) ? [{ source, params: all.mock.calls[k] as unknown[] }] : [];
+    });
+    all.mockRestore();
+    expect(changed).toHaveLength(512);
+    expect(found).toHaveLength(1);
+    const plan = (raw.prepare(`EXPLAIN QUERY PLAN ${found[0].source}`).all(...found[0].params) as { detail: string }[])
+      .map((step) => step.detail)
+      .join('\n');
+    expect(plan).toMatch(/SEARCH d USING INDEX idx_deliveries_message_receiver \(message_id=\? AND receiver_name=\?\)/);
+    expect(plan).not.toMatch(/idx_deliveries_state/);
+  });
+
   it('marks pushed copies sent and counts every push, leaving copies already delivered in their state', async () => {
     await insert(message('m1'), [
       delivery('m1', 'a'),

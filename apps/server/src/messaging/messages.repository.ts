@@ -600,11 +600,12 @@ export class MessagesRepository implements OnModuleInit, OnApplicationShutdown {
       const updated = await this.fixedDeliveries.updateReturning(
         fragment`state = CASE WHEN read_at IS NULL THEN 'delivered' ELSE 'read' END,
           delivered_at = COALESCE(delivered_at, ${at})`,
-        // Led by the receipts' own (alert, site) pairs, so each is a lookup by index whatever else is open; with
-        // the pairs in a plain IN, SQLite's planner walked every open row by state instead.
-        fragment`id IN (SELECT d.id FROM (VALUES ${inRows(pairs)}) v
-            JOIN deliveries d ON d.message_id = v.column1 AND d.receiver_name = v.column2
-           WHERE d.state IN (${inList(OPEN_STATES)}))`,
+        // Led by the receipts' own (alert, site) pairs, so each is a lookup by index whatever else is open. Left to
+        // choose (the pairs in a plain IN, or a plain JOIN of more than a few), SQLite's planner walks every open copy
+        // by state and the pairs for each: 30,000 open copies cost 0.75 s per batch. CROSS JOIN keeps the pairs
+        // outside (SQLite's documented way to fix the order); PostgreSQL plans it as any join.
+        fragment`id IN (SELECT d.id FROM (VALUES ${inRows(pairs)}) v CROSS JOIN deliveries d
+           WHERE d.message_id = v.column1 AND d.receiver_name = v.column2 AND d.state IN (${inList(OPEN_STATES)}))`,
         (row) => {
           row.state = row.readAt === null ? 'delivered' : 'read';
           row.deliveredAt ??= at;

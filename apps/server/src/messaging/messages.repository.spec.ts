@@ -351,9 +351,44 @@ describe('MessagesRepository on a real SQLite file', () => {
         delivery('u1', 'unread', { state: 'delivered', deliveredAt: T0 }),
         delivery('u1', 'read', { state: 'read', deliveredAt: T0, readAt: T0 + 1 }),
         delivery('u1', 'reminded', { state: 'delivered', deliveredAt: T0, remindedAt: T0 + 290_000, reminders: 1 }),
+        delivery('u1', 'flagged', { state: 'delivered', deliveredAt: T0, reminders: 3, flagged: true }),
       ]);
+    // Unread too, but not urgent, withdrawn, or expired.
+    const others = {
+      n2: {},
+      u2: { priority: 'urgent' as const, retractedAt: T0 + 10, retractedBy: 'marin' },
+      u3: { priority: 'urgent' as const, expiresAt: T0 + 200_000 },
+    };
+    for (const [id, overrides] of Object.entries(others)) {
+      await db.dataSource.getRepository(MessageEntity).insert(message(id, overrides));
+      await db.dataSource.getRepository(DeliveryEntity).insert(
+        delivery(id, `unread-${id}`, {
+          state: 'delivered',
+          deliveredAt: T0,
+          expiresAt: 'expiresAt' in overrides ? overrides.expiresAt : T0 + 3_600_000,
+        }),
+      );
+    }
     const remind = await repository.urgentUnreadSince(T0 + 60_000, T0 + 300_000, 100);
     expect(remind.map((d) => d.receiverName)).toEqual(['unread']);
+    expect(remind[0]).toMatchObject({ messageId: 'u1', state: 'delivered', flagged: false, deliveredAt: T0 });
+  });
+
+  it('finds the urgent copies due for a reminder through the live urgent alerts, not every copy ever delivered', async () => {
+    const { raw } = sqliteDriverParts(db.dataSource);
+    const all = jest.spyOn(Object.getPrototypeOf(raw.prepare('SELECT 1')) as SqliteStatement, 'all');
+    await repository.urgentUnreadSince(T0 + 60_000, T0 + 300_000, 100);
+    const asked = all.mock.contexts.map((s, k) => ({
+      source: (s as { source: string }).source,
+      params: all.mock.calls[k] as unknown[],
+    }));
+    all.mockRestore();
+    expect(asked).toHaveLength(1);
+    const plan = (raw.prepare(`EXPLAIN QUERY PLAN ${asked[0].source}`).all(...asked[0].params) as { detail: string }[])
+      .map((step) => step.detail)
+      .join('\n');
+    expect(plan).toMatch(/SCAN m\b[\s\S]*SEARCH d USING INDEX idx_deliveries_message_receiver \(message_id=\?\)/);
+    expect(plan).not.toMatch(/idx_deliveries_state/);
   });
 
   it('filters history by sender, target, text and date, newest first', async () => {

@@ -26,7 +26,10 @@ export class Fragment {
 
 export const verbatim = (text: string): Verbatim => new Verbatim(text);
 export const inList = (values: readonly unknown[]): ValueList => new ValueList(values);
-/** `FROM (VALUES ${inRows(pairs)}) v JOIN …`: the rows as `(?, ?), (?, ?)`, their columns `column1`, `column2`. */
+/**
+ * `FROM (VALUES ${inRows(pairs)}) v CROSS JOIN …`: the rows as `(?, ?), (?, ?)`, their columns `column1`, `column2`
+ * (CROSS JOIN keeps them outside on SQLite: docs/architecture.md, "Layers inside a module").
+ */
 export const inRows = (rows: readonly (readonly unknown[])[]): RowList => new RowList(rows);
 export const fragment = (strings: TemplateStringsArray, ...values: unknown[]): Fragment =>
   new Fragment(strings, values);

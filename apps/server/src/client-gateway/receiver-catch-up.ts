@@ -32,15 +32,21 @@ export class ReceiverCatchUp {
     this.logger.debug(`site ${data.name} connected from ${data.address ?? '?'} (${pending.length} pending)`);
   }
 
-  /** A receipt is acknowledged to the site only once stored; otherwise the site sends it again. */
-  async receipt(site: string, body: unknown): Promise<ReceiptAck> {
+  /**
+   * A receipt is acknowledged to the site only once stored; otherwise the site sends it again. Not async, as
+   * ReceiptsService.record says why.
+   */
+  receipt(site: string, body: unknown): Promise<ReceiptAck> {
     const receipt = this.messaging.validateReceipt(body);
-    if (typeof receipt === 'string') return { ok: false, error: receipt };
+    if (typeof receipt === 'string') return Promise.resolve({ ok: false, error: receipt });
     try {
-      const refused = await this.receipts.record(site, receipt);
-      return refused ? { ok: false, error: refused } : { ok: true };
+      return this.receipts.record(site, receipt).then(receiptAck, notStored);
     } catch {
-      return { ok: false, error: 'the receipt could not be stored; send it again' };
+      return Promise.resolve(notStored());
     }
   }
 }
+
+const STORED: ReceiptAck = { ok: true };
+const receiptAck = (refused: string | null): ReceiptAck => (refused ? { ok: false, error: refused } : STORED);
+const notStored = (): ReceiptAck => ({ ok: false, error: 'the receipt could not be stored; send it again' });

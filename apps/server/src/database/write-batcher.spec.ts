@@ -52,6 +52,32 @@ describe('WriteBatcher with results', () => {
     expect(a).toEqual(['row 1']);
     expect(b).toEqual(['row 2', 'row 3']);
   });
+
+  it('gives a caller of one item its own result, among callers of several, in one write', async () => {
+    const writes: number[][] = [];
+    const sut = new WriteBatcher<number, string>(
+      async (items) => {
+        writes.push(items);
+        return items.map((n) => `row ${n}`);
+      },
+      { delayMs: 5, maxItems: 100 },
+    );
+    const [a, b, c] = await Promise.all([sut.addOne(1), sut.add(2, 3), sut.addOne(4)]);
+    expect([a, b, c]).toEqual(['row 1', ['row 2', 'row 3'], 'row 4']);
+    expect(writes).toEqual([[1, 2, 3, 4]]);
+  });
+
+  it('rejects a caller of one item when its batch fails, and counts it toward a full batch', async () => {
+    const write = jest.fn(async (items: number[]) => {
+      if (items.includes(13)) throw new Error('disk full');
+      return items.map((n) => n * 10);
+    });
+    const sut = new WriteBatcher<number, number>(write, { delayMs: 60_000, maxItems: 2 });
+    const failed = sut.addOne(13);
+    await expect(Promise.all([failed, sut.addOne(12)])).rejects.toThrow('disk full');
+    await expect(Promise.all([sut.addOne(14), sut.addOne(15)])).resolves.toEqual([140, 150]);
+    expect(write).toHaveBeenCalledTimes(2);
+  });
 });
 
 describe('WriteBatchers joining one CommitGroup, on a real SQLite file', () => {

@@ -1,8 +1,11 @@
 import type { DataSource, EntityManager } from 'typeorm';
 
-interface Waiting<T, R> {
-  items: readonly T[];
-  done: (error: Error | undefined, results: R[]) => void;
+/** A caller waiting for its items (the next `count` of the queue): settled with its one result, or with all of them. */
+interface Waiting<R> {
+  count: number;
+  resolveOne?: (result: R) => void;
+  resolveAll?: (results: R[]) => void;
+  reject: (error: Error) => void;
 }
 
 export interface WriteBatcherOptions {
@@ -129,8 +132,8 @@ export class CommitGroup {
  * transaction, with whatever the other members have waiting.
  */
 export class WriteBatcher<T, R = void> implements Member {
-  private queue: Waiting<T, R>[] = [];
-  private queued = 0;
+  private items: T[] = [];
+  private waiting: Waiting<R>[] = [];
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
 
@@ -154,10 +157,23 @@ export class WriteBatcher<T, R = void> implements Member {
 
   add(...items: T[]): Promise<R[]> {
     if (!items.length) return Promise.resolve([]);
-    return new Promise((resolve, reject) => {
-      this.queue.push({ items, done: (error, results) => (error ? reject(error) : resolve(results)) });
-      this.queued += items.length;
-      this.schedule(this.queued >= this.options.maxItems ? 0 : this.options.delayMs);
+    return new Promise((resolveAll, reject) => {
+      for (const item of items) this.items.push(item);
+      this.waiting.push({ count: items.length, resolveAll, reject });
+      this.scheduleNext();
+    });
+  }
+
+  /**
+   * One item, settled with its own result (undefined when the write answers none). After a global alert thousands
+   * of callers wait at once, long enough for what they hold to outlive a scavenge: no array and no closure of its
+   * own per caller.
+   */
+  addOne(item: T): Promise<R> {
+    return new Promise((resolveOne, reject) => {
+      this.items.push(item);
+      this.waiting.push({ count: 1, resolveOne, reject });
+      this.scheduleNext();
     });
   }
 
@@ -180,21 +196,26 @@ export class WriteBatcher<T, R = void> implements Member {
 
   /** What waits now, taken out of the queue, with how to write it and settle its callers. */
   take(): TakenBatch | undefined {
-    const batch = this.queue;
-    this.queue = [];
-    this.queued = 0;
-    if (!batch.length) return undefined;
-    const items = batch.flatMap((w) => w.items);
+    const { items, waiting } = this;
+    if (!items.length) return undefined;
+    this.items = [];
+    this.waiting = [];
     return {
       write: (manager) => this.write(items, manager),
       settle: (error, results) => {
         let offset = 0;
-        for (const w of batch) {
-          w.done(error, results.slice(offset, offset + w.items.length) as R[]);
-          offset += w.items.length;
+        for (const w of waiting) {
+          if (error) w.reject(error);
+          else if (w.resolveOne) w.resolveOne(results[offset] as R);
+          else w.resolveAll!(results.slice(offset, offset + w.count) as R[]);
+          offset += w.count;
         }
       },
     };
+  }
+
+  private scheduleNext(): void {
+    this.schedule(this.items.length >= this.options.maxItems ? 0 : this.options.delayMs);
   }
 
   private schedule(delay: number): void {

@@ -446,10 +446,11 @@ export class MessagesRepository implements OnModuleInit, OnApplicationShutdown {
    * Applies one receipt, in a transaction with the receipts arriving meanwhile; resolves once stored, with the
    * delivery row as it is now if this receipt changed it.
    */
-  async applyReceipt(receipt: ReceiptRow): Promise<ReceivedDelivery | null> {
-    if (this.recovering) await this.recovering;
-    const [changed] = await this.deliveryWrites.add(receipt);
-    return changed ?? null;
+  applyReceipt(receipt: ReceiptRow): Promise<ReceivedDelivery | null> {
+    // The write answers a row or null for every receipt. Not async: see ReceiptsService.record.
+    const recovering = this.recovering;
+    if (recovering) return recovering.then(() => this.deliveryWrites.addOne(receipt));
+    return this.deliveryWrites.addOne(receipt);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -166,8 +166,8 @@ export class WriteBatcher<T, R = void> implements Member {
 
   /**
    * One item, settled with its own result (undefined when the write answers none). After a global alert thousands
-   * of callers wait at once, long enough for what they hold to outlive a scavenge: no array and no closure of its
-   * own per caller.
+   * of callers wait at once, long enough for what they hold to be promoted to the old generation: no array and no
+   * closure of its own per caller.
    */
   addOne(item: T): Promise<R> {
     return new Promise((resolveOne, reject) => {

@@ -22,8 +22,8 @@ export class ReceiptsService implements OnApplicationShutdown {
    * Stores a receipt; answers why it was refused (nothing stored), or null once stored.
    *
    * Not async: after a global alert ten thousand receipts wait for their batch's commit at once, long enough for what
-   * each holds to outlive a scavenge and be promoted. An async frame per layer was most of that garbage; a chain of
-   * promises keeps one promise per layer and shares its callbacks.
+   * each holds to survive two scavenges and be promoted to the old generation. An async frame per layer was most of
+   * that garbage; a chain of promises keeps one promise per layer and shares its callbacks.
    */
   record(receiverName: string, receipt: ReceiptPayload): Promise<string | null> {
     if (receipt.reply !== undefined) return this.recordReply(receiverName, receipt, receipt.reply);

@@ -203,6 +203,33 @@ describe('HistoryComponent', () => {
     });
   });
 
+  it('keeps a name typed while "clear" is still on its way to the URL, and puts that name in the URL', async () => {
+    const url = new BehaviorSubject<Params>({ sender: 'ana' });
+    const { fixture, el, http } = await setup(url);
+    const navigate = vi.spyOn(TestBed.inject(Router), 'navigate').mockResolvedValue(true);
+    const sender = el.querySelector<HTMLInputElement>('[data-testid="history-sender"]')!;
+    expect(sender.value).toBe('ana');
+    el.querySelector<HTMLButtonElement>('[data-testid="history-clear"]')!.click();
+    expect(navigate).toHaveBeenCalledTimes(1);
+    expect(navigate.mock.calls[0][1]?.queryParams).toMatchObject({ sender: null });
+    vi.useFakeTimers();
+    try {
+      sender.value = 'marta';
+      sender.dispatchEvent(new Event('input'));
+      // The URL of "clear" arrives only now, after the typing.
+      url.next({});
+      vi.advanceTimersByTime(450);
+    } finally {
+      vi.useRealTimers();
+    }
+    await fixture.whenStable();
+    http.expectOne((r) => r.url === '/api/v1/messages').flush(page([FIRST, SECOND]));
+    await fixture.whenStable();
+    expect(sender.value).toBe('marta');
+    expect(navigate).toHaveBeenCalledTimes(2);
+    expect(navigate.mock.calls[1][1]?.queryParams).toMatchObject({ sender: 'marta' });
+  });
+
   it('shows the dates of its URL day first and names the calendar in the language of the app, not the browser', async () => {
     const { fixture, el } = await setup(new BehaviorSubject<Params>({ from: '2026-11-21' }));
     const from = el.querySelector<HTMLInputElement>('[data-testid="history-from"]')!;

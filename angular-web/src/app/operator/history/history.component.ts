@@ -53,6 +53,8 @@ export class HistoryComponent {
     from: new FormControl<Date | null>(null),
     to: new FormControl<Date | null>(null),
   });
+  /** The filters this screen last put in the URL, until the URL has them. */
+  private asked: HistoryFilterValue | null = null;
   /** The filters of the URL, which the list shows. */
   protected readonly applied = signal(NO_FILTERS);
   protected readonly filtered = computed(() => hasFilters(this.applied()));
@@ -73,8 +75,13 @@ export class HistoryComponent {
   constructor() {
     this.route.queryParamMap.pipe(takeUntilDestroyed()).subscribe((params) => {
       const value = filtersFromUrl(params);
-      // A URL that only echoes the fields leaves them alone: a half-typed date or name is not rewritten.
-      if (!sameFilters(value, this.fields())) this.filters.setValue(toFilterFields(value), { emitEvent: false });
+      // A URL that only echoes the fields, or that this screen asked for itself, leaves them alone: a half-typed date
+      // or name is not rewritten, nor a name typed while "clear" was still on its way to the URL.
+      const asked = this.asked !== null && sameFilters(value, this.asked);
+      this.asked = null;
+      if (!asked && !sameFilters(value, this.fields())) {
+        this.filters.setValue(toFilterFields(value), { emitEvent: false });
+      }
       this.applied.set(value);
       this.paging.index.set(0);
       this.page.reload();
@@ -100,7 +107,8 @@ export class HistoryComponent {
   /** Puts the filters in the URL, unless a date cannot be read; the list follows the URL. */
   protected apply(): void {
     if (this.filters.invalid) return;
-    void this.router.navigate([], { relativeTo: this.route, queryParams: filtersToUrl(this.fields()) });
+    this.asked = this.fields();
+    void this.router.navigate([], { relativeTo: this.route, queryParams: filtersToUrl(this.asked) });
   }
 
   protected clear(): void {

@@ -3,15 +3,6 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { createTestDatabase } from '../../test/utils';
 import { CommitGroup, WriteBatcher } from './write-batcher';
 
-// While the event loop reads thousands of sockets in one poll phase, only microtasks run between the reads: no timer.
-const microtasksOnly = async (turns = 20) => {
-  for (let i = 0; i < turns; i++) await Promise.resolve();
-};
-const busyFor = (ms: number) => {
-  const until = performance.now() + ms;
-  while (performance.now() < until);
-};
-
 describe('WriteBatcher', () => {
   it('writes what arrives together in one call and settles every caller after it is stored', async () => {
     const writes: number[][] = [];
@@ -48,43 +39,6 @@ describe('WriteBatcher', () => {
     await sut.flush();
     await pending;
     expect(writes).toEqual([[7]]);
-  });
-
-  it('writes what is overdue at the next add of any batcher, when its timer has not fired', async () => {
-    const audit: string[][] = [];
-    const receipts: number[][] = [];
-    const auditWrites = new WriteBatcher<string>(async (items) => void audit.push(items), {
-      delayMs: 2,
-      maxItems: 400,
-      onTime: true,
-    });
-    const receiptWrites = new WriteBatcher<number>(async (items) => void receipts.push(items), {
-      delayMs: 60_000,
-      maxItems: 500,
-    });
-    const entry = auditWrites.add('alert sent');
-    busyFor(10); // its 2 ms are over, and no timer ran
-    void receiptWrites.addOne(1);
-    await microtasksOnly();
-    expect(audit).toEqual([['alert sent']]);
-    await expect(entry).resolves.toEqual([]);
-    expect(receipts).toEqual([]);
-    await receiptWrites.flush();
-  });
-
-  it('lets a burst gather while no timer fires, when the batcher is not on time', async () => {
-    const receipts: number[][] = [];
-    const receiptWrites = new WriteBatcher<number>(async (items) => void receipts.push(items), {
-      delayMs: 2,
-      maxItems: 500,
-    });
-    const first = receiptWrites.addOne(1);
-    busyFor(10);
-    const second = receiptWrites.addOne(2);
-    await microtasksOnly();
-    expect(receipts).toEqual([]);
-    await Promise.all([first, second]);
-    expect(receipts).toEqual([[1, 2]]);
   });
 });
 
@@ -182,20 +136,6 @@ describe('WriteBatchers joining one CommitGroup, on a real SQLite file', () => {
     await alerts.flush();
     await pending;
     expect(await stored('entries')).toEqual(['e1']);
-  });
-
-  it('writes once its delay is over at the next add of any batcher, though no timer fired', async () => {
-    const entries = WriteBatcher.joining(group, insert('entries'), { delayMs: 2, maxItems: 100 });
-    const receipts = new WriteBatcher<number>(async () => undefined, { delayMs: 60_000, maxItems: 500 });
-    let committed = false;
-    const entry = entries.add('e1').then(() => (committed = true));
-    busyFor(10);
-    void receipts.addOne(1);
-    await microtasksOnly(200);
-    expect(committed).toBe(true);
-    await entry;
-    expect(await stored('entries')).toEqual(['e1']);
-    await receipts.flush();
   });
 
   it('is one group per database', async () => {

@@ -13,12 +13,6 @@ export interface WriteBatcherOptions {
   delayMs: number;
   /** A batch this large is written at once. */
   maxItems: number;
-  /**
-   * Written once its delay is over even while the event loop works through a long burst of sockets' reads, during
-   * which no timer fires: for writes a caller's answer waits on (a CommitGroup's always are). Without it, what arrives
-   * in such a burst (a global alert's receipts) gathers until the burst is read and pays one disk sync, not dozens.
-   */
-  onTime?: boolean;
 }
 
 /** A batch taken out of its queue: written (in a group's transaction, through its manager), its callers settled. */
@@ -36,25 +30,6 @@ interface Outcome {
   results: unknown[];
 }
 
-/** A write waiting on its timer: what is due by when, and how to write it. */
-interface Timed {
-  deadline: number;
-  flush(): Promise<void>;
-}
-
-/**
- * On-time writes whose timer is set. A timer does not fire while the event loop works through one long poll phase
- * (after a global alert, ten thousand sockets' receipts are read in one), so the alert's audit entry, and the answer
- * to its POST, would wait for the last receipt: each add of any batcher writes what is overdue here first.
- */
-const timed = new Set<Timed>();
-
-function flushOverdue(): void {
-  if (!timed.size) return;
-  const now = performance.now();
-  for (const t of timed) if (t.deadline <= now) void t.flush();
-}
-
 const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
 const failure = (error: unknown): Outcome => ({ error: asError(error), results: [] });
 
@@ -66,14 +41,13 @@ const failure = (error: unknown): Outcome => ({ error: asError(error), results: 
  *
  * A member's write does nothing but write through the manager it is given, so it can be run again: when one member's
  * write fails, the transaction is rolled back, each of the others is written again in a transaction of its own, and
- * only the callers of the failing one see the error. Its writes are on time (`WriteBatcherOptions.onTime`): its
- * members' callers are waiting to answer a request.
+ * only the callers of the failing one see the error.
  */
-export class CommitGroup implements Timed {
+export class CommitGroup {
   private static readonly groups = new WeakMap<DataSource, CommitGroup>();
   private readonly members = new Set<Member>();
   private timer: NodeJS.Timeout | undefined;
-  deadline = 0;
+  private deadline = 0;
   private writing: Promise<void> = Promise.resolve();
 
   private constructor(private readonly dataSource: DataSource) {}
@@ -92,7 +66,6 @@ export class CommitGroup implements Timed {
   flush(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
-    timed.delete(this);
     this.writing = this.writing.then(async () => {
       const taken = [...this.members].map((m) => m.take()).filter((t) => t !== undefined);
       if (!taken.length) return;
@@ -128,7 +101,6 @@ export class CommitGroup implements Timed {
     clearTimeout(this.timer);
     this.deadline = at;
     this.timer = setTimeout(() => void this.flush(), delay);
-    timed.add(this);
   }
 
   /** After one member's write failed: that member fails, and each of the others is written in a transaction alone. */
@@ -159,11 +131,10 @@ export class CommitGroup implements Timed {
  * `WriteBatcher.joining(group, …)` makes a batcher whose batches are written inside its database's CommitGroup
  * transaction, with whatever the other members have waiting.
  */
-export class WriteBatcher<T, R = void> implements Member, Timed {
+export class WriteBatcher<T, R = void> implements Member {
   private items: T[] = [];
   private waiting: Waiting<R>[] = [];
   private timer: NodeJS.Timeout | undefined;
-  deadline = 0;
   private writing: Promise<void> = Promise.resolve();
 
   constructor(
@@ -211,7 +182,6 @@ export class WriteBatcher<T, R = void> implements Member, Timed {
     if (this.group) return this.group.flush();
     clearTimeout(this.timer);
     this.timer = undefined;
-    timed.delete(this);
     this.writing = this.writing.then(async () => {
       const batch = this.take();
       if (!batch) return;
@@ -245,7 +215,6 @@ export class WriteBatcher<T, R = void> implements Member, Timed {
   }
 
   private scheduleNext(): void {
-    flushOverdue();
     this.schedule(this.items.length >= this.options.maxItems ? 0 : this.options.delayMs);
   }
 
@@ -253,8 +222,6 @@ export class WriteBatcher<T, R = void> implements Member, Timed {
     if (this.group) return this.group.schedule(delay);
     if (this.timer && delay > 0) return;
     clearTimeout(this.timer);
-    this.deadline = performance.now() + delay;
     this.timer = setTimeout(() => void this.flush(), delay);
-    if (this.options.onTime) timed.add(this);
   }
 }

@@ -60,7 +60,6 @@ export class RoomsRepository implements OnApplicationShutdown {
   /** Messages posted together share one commit; a lone message waits 1 ms at most. */
   private readonly posted = new WriteBatcher<NewRoomMessage, RoomMessageEntity>((batch) => this.insertNow(batch), {
     delayMs: 1,
-    onTime: true,
     maxItems: 200,
   });
 

@@ -184,6 +184,7 @@ function arrivalStats(t0, recv, acks) {
     medianMs: pct(rel, 50),
     p99Ms: pct(rel, 99),
     lastMs: rel[rel.length - 1],
+    medianAckAtClientMs: acks.length ? pct(acks, 50) - t0 : null,
     lastAckAtClientMs: acks.length ? acks[acks.length - 1] - t0 : null,
   };
 }
@@ -389,6 +390,7 @@ function summarize(result) {
     'medianMs',
     'p99Ms',
     'lastMs',
+    'medianAckAtClientMs',
     'lastAckAtClientMs',
     'storedMs',
     'doneMs',
@@ -607,6 +609,7 @@ function printSize({ n, workers, avisa, floor }) {
   add('  median arrival (ms)', s.medianMs, t.medianMs);
   add('  p99 arrival (ms)', s.p99Ms, t.p99Ms);
   add('  last arrival (ms)', s.lastMs, t.lastMs);
+  add('  median receipt acked (ms)', s.medianAckAtClientMs, t.medianAckAtClientMs);
   add('  last receipt acked (ms)', s.lastAckAtClientMs, t.lastAckAtClientMs);
   add('  all stored | all acks (ms)', s.storedMs, t.storedMs);
   add('  every receipt stored and acked (ms)', s.doneMs, t.doneMs);

@@ -60,7 +60,7 @@ export interface OutgoingAlert {
 }
 
 interface Targets {
-  recipients: { id: number; name: string }[];
+  recipients: readonly { readonly id: number; readonly name: string }[];
   unknown: string[];
   disabled: string[];
 }

@@ -125,12 +125,39 @@ describe('ReceiversRepository site identities', () => {
     await repository.onApplicationShutdown();
   });
 
+  it('on one server keeps the enabled sites of a global alert until a site is created, changed or removed', async () => {
+    const repository = repositoryOf(null);
+    const names = async () => (await repository.listEnabledNames()).map((s) => s.name);
+    const sur = await repository.create(site('sur'));
+    expect(await repository.listEnabledNames()).toEqual([{ id: sur.id, name: 'sur' }]);
+    await elsewhere("UPDATE receivers SET enabled = 0 WHERE name = 'sur'");
+    expect(await names()).toEqual(['sur']);
+
+    await repository.create(site('norte'));
+    expect(await names()).toEqual(['norte']);
+    await repository.createMany([site('este'), site('oeste')]);
+    expect(await names()).toEqual(['este', 'norte', 'oeste']);
+    await repository.update(sur.id, { enabled: true });
+    expect(await names()).toEqual(['este', 'norte', 'oeste', 'sur']);
+    await repository.update(sur.id, { enabled: false });
+    expect(await names()).toEqual(['este', 'norte', 'oeste']);
+    const este = (await repository.listEnabledNames()).find((s) => s.name === 'este')!;
+    await repository.delete(este.id);
+    expect(await names()).toEqual(['norte', 'oeste']);
+    await expect(repository.createMany([site('oeste')])).rejects.toThrow();
+    await elsewhere("UPDATE receivers SET enabled = 0 WHERE name = 'oeste'");
+    await expect(repository.createMany([site('norte')])).rejects.toThrow();
+    expect(await names()).toEqual(['norte']);
+    await repository.onApplicationShutdown();
+  });
+
   it('with several instances reads on every call', async () => {
     const repository = repositoryOf({});
     const { id } = await repository.create(site('sur'));
     expect(await repository.findIdentity('sur')).toEqual({ id, name: 'sur', enabled: true });
     await elsewhere("UPDATE receivers SET enabled = 0 WHERE name = 'sur'");
     expect(await repository.findIdentity('sur')).toEqual({ id, name: 'sur', enabled: false });
+    expect(await repository.listEnabledNames()).toEqual([]);
     await repository.onApplicationShutdown();
   });
 });

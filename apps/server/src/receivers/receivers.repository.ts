@@ -30,6 +30,8 @@ export type ConnectionEvent = OpenedEvent | ClosedEvent;
 
 export type SiteIdentity = Pick<ReceiverEntity, 'id' | 'name' | 'enabled'>;
 
+export type EnabledSite = Readonly<Pick<ReceiverEntity, 'id' | 'name'>>;
+
 export interface SiteLastSeen {
   name: string;
   displayName: string;
@@ -58,6 +60,8 @@ export class ReceiversRepository implements OnApplicationShutdown {
   private readonly sql: Sql;
   /** Sites found by name, on a single server, until a write to a site (each passes through here). */
   private readonly identities: SingleServerMemo<string, SiteIdentity | null>;
+  /** Every enabled site, on a single server, until a site is added, changed or removed (each passes through here). */
+  private readonly enabled: SingleServerMemo<'enabled', readonly EnabledSite[]>;
 
   constructor(
     @InjectRepository(ReceiverEntity) private readonly receivers: Repository<ReceiverEntity>,
@@ -66,6 +70,7 @@ export class ReceiversRepository implements OnApplicationShutdown {
     redis: RedisConnection,
   ) {
     this.identities = new SingleServerMemo(redis);
+    this.enabled = new SingleServerMemo(redis);
     this.sql = Sql.for(dataSource);
     this.fixed = new EntityStatements(dataSource, ReceiverEntity);
     this.fixedConnections = new EntityStatements(dataSource, ReceiverConnectionEntity);
@@ -127,11 +132,22 @@ export class ReceiversRepository implements OnApplicationShutdown {
     }));
   }
 
-  /** Every global alert starts here, on the path to the first site: plain rows, no entities. */
-  async listEnabledNames(): Promise<{ id: number; name: string }[]> {
+  /**
+   * Every global alert starts here, on the path to the first site: read once (ten thousand rows cost a few
+   * milliseconds of each alert's first arrival), then kept until a site is written.
+   */
+  listEnabledNames(): Promise<readonly EnabledSite[]> {
+    return this.enabled.get(
+      'enabled',
+      () => this.readEnabledNames(),
+      () => true,
+    );
+  }
+
+  private async readEnabledNames(): Promise<EnabledSite[]> {
     const s = this.sql.statement`SELECT id, name FROM receivers WHERE enabled = ${true} ORDER BY name ASC`;
     const rows = (await this.dataSource.query(s.text, s.params)) as { id: number | string; name: string }[];
-    return rows.map((r) => ({ id: Number(r.id), name: r.name }));
+    return rows.map((r) => Object.freeze({ id: Number(r.id), name: r.name }));
   }
 
   findByNames(names: string[]): Promise<ReceiverEntity[]> {
@@ -158,26 +174,46 @@ export class ReceiversRepository implements OnApplicationShutdown {
     );
   }
 
-  create(receiver: Omit<ReceiverEntity, 'id'>): Promise<ReceiverEntity> {
-    return this.receivers.save(this.receivers.create(receiver));
+  async create(receiver: Omit<ReceiverEntity, 'id'>): Promise<ReceiverEntity> {
+    try {
+      return await this.receivers.save(this.receivers.create(receiver));
+    } finally {
+      this.forgetSites();
+    }
   }
 
   /** All or nothing: one transaction for the whole batch. */
   async createMany(receivers: Omit<ReceiverEntity, 'id'>[]): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      for (const batch of chunks(receivers)) await manager.insert(ReceiverEntity, batch);
-    });
+    try {
+      await this.dataSource.transaction(async (manager) => {
+        for (const batch of chunks(receivers)) await manager.insert(ReceiverEntity, batch);
+      });
+    } finally {
+      this.forgetSites();
+    }
   }
 
   async update(id: number, changes: Partial<Omit<ReceiverEntity, 'id'>>): Promise<void> {
-    await this.receivers.update({ id }, changes);
-    this.identities.forget();
+    try {
+      await this.receivers.update({ id }, changes);
+    } finally {
+      this.forgetSites();
+    }
   }
 
   async delete(id: number): Promise<void> {
     await this.journal.flush();
-    await this.receivers.delete({ id });
+    try {
+      await this.receivers.delete({ id });
+    } finally {
+      this.forgetSites();
+    }
+  }
+
+  /** After a write to the sites, or one that failed midway: what was read of them before may be stale. */
+  private forgetSites(): void {
     this.identities.forget();
+    this.enabled.forget();
   }
 
   /**

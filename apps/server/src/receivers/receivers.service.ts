@@ -30,7 +30,7 @@ import { ReceiverHub } from '../fanout/receiver-hub';
 import { NAME_PATTERN, normalizeName } from '@avisa/contracts';
 import { CreateReceiverDto, UpdateReceiverDto, toConnectionResponse, toReceiverResponse } from './dto/receiver.dto';
 import { ReceiverEntity } from './receiver.entity';
-import { ReceiversRepository, type SiteLastSeen } from './receivers.repository';
+import { type EnabledSite, ReceiversRepository, type SiteLastSeen } from './receivers.repository';
 import { SiteScope } from './site-scope';
 import { apiError } from '../common/http/api-error';
 
@@ -362,8 +362,8 @@ export class ReceiversService {
     };
   }
 
-  /** Every enabled site, by name. */
-  enabledSites(): Promise<{ id: number; name: string }[]> {
+  /** Every enabled site, by name (shared: not to be changed). */
+  enabledSites(): Promise<readonly EnabledSite[]> {
     return this.receivers.listEnabledNames();
   }
 

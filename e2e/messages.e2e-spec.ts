@@ -379,6 +379,26 @@ describe('messages API', () => {
     expect(body.deliveries[0]).toMatchObject({ state: 'expired', endedAt: expect.stringMatching(ISO), sentAt: null });
   });
 
+  it('sends to all the sites enabled when it goes out: one added or disabled since the last global alert counts', async () => {
+    const toAll = async (text: string) => {
+      const response = await send({ target: { kind: 'all' }, text, ttlSeconds: 0 });
+      expect(response.status).toBe(201);
+      return response.body as { online: string[]; dropped: string[] };
+    };
+    const setEnabled = async (name: string, enabled: boolean) =>
+      expect((await server.api('PATCH', `/api/v1/receivers/${name}`, { token: admin, body: { enabled } })).status).toBe(
+        200,
+      );
+    expect(await toAll('todas')).toMatchObject({ online: ['north'], dropped: ['east', 'south'] });
+    await setEnabled('east', false);
+    expect(await toAll('sin east')).toMatchObject({ online: ['north'], dropped: ['south'] });
+    await h.createSite(admin, 'west');
+    expect(await toAll('con west')).toMatchObject({ online: ['north'], dropped: ['south', 'west'] });
+    await setEnabled('east', true);
+    expect((await server.api('DELETE', '/api/v1/receivers/west', { token: admin })).status).toBe(204);
+    expect(await toAll('como antes')).toMatchObject({ online: ['north'], dropped: ['east', 'south'] });
+  });
+
   it('refuses a ttlSeconds above the maximum with 400', async () => {
     const before = countRows(server, 'messages');
     const response = await send({ target: { kind: 'all' }, text: 'x', ttlSeconds: 30 * 86400 + 1 });

@@ -174,46 +174,36 @@ export class ReceiversRepository implements OnApplicationShutdown {
     );
   }
 
-  async create(receiver: Omit<ReceiverEntity, 'id'>): Promise<ReceiverEntity> {
-    try {
-      return await this.receivers.save(this.receivers.create(receiver));
-    } finally {
-      this.forgetSites();
-    }
+  create(receiver: Omit<ReceiverEntity, 'id'>): Promise<ReceiverEntity> {
+    return this.writeSites(() => this.receivers.save(this.receivers.create(receiver)));
   }
 
   /** All or nothing: one transaction for the whole batch. */
-  async createMany(receivers: Omit<ReceiverEntity, 'id'>[]): Promise<void> {
-    try {
-      await this.dataSource.transaction(async (manager) => {
+  createMany(receivers: Omit<ReceiverEntity, 'id'>[]): Promise<void> {
+    return this.writeSites(() =>
+      this.dataSource.transaction(async (manager) => {
         for (const batch of chunks(receivers)) await manager.insert(ReceiverEntity, batch);
-      });
-    } finally {
-      this.forgetSites();
-    }
+      }),
+    );
   }
 
   async update(id: number, changes: Partial<Omit<ReceiverEntity, 'id'>>): Promise<void> {
-    try {
-      await this.receivers.update({ id }, changes);
-    } finally {
-      this.forgetSites();
-    }
+    await this.writeSites(() => this.receivers.update({ id }, changes));
   }
 
   async delete(id: number): Promise<void> {
     await this.journal.flush();
-    try {
-      await this.receivers.delete({ id });
-    } finally {
-      this.forgetSites();
-    }
+    await this.writeSites(() => this.receivers.delete({ id }));
   }
 
-  /** After a write to the sites, or one that failed midway: what was read of them before may be stale. */
-  private forgetSites(): void {
-    this.identities.forget();
-    this.enabled.forget();
+  /** Every write to the sites: what was read of them before may be stale after it, even after one that failed midway. */
+  private async writeSites<T>(write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } finally {
+      this.identities.forget();
+      this.enabled.forget();
+    }
   }
 
   /**

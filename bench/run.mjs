@@ -1,7 +1,7 @@
 /* global process, console */
 /* eslint-disable no-restricted-properties -- the bench is not the server: it reads its options from the environment */
 // npm run bench -- [--scenarios capacity,fanout,throughput,storm,cluster] [--sizes 1000,5000,10000] [--rounds 10]
-//                  [--warmup 3] [--round-gap 300] [--workers 4 | --workers 2,4] [--concurrency 50]
+//                  [--warmup 3] [--round-gap 300] [--workers 4 | --workers 2,4] [--concurrency 50] [--repeat 1]
 //                  [--phase-timeout 120]
 //                  [--throughput-seconds 30] [--throughput-warmup 20] [--throughput-concurrency 16]
 //                  [--chat-users 1000] [--chat-rooms 100] [--chat-rate 200] [--chat-seconds 30]
@@ -101,6 +101,9 @@ const SIZES = arg('sizes', 'BENCH_SIZES', '1000')
 const ROUNDS = SCENARIOS.includes('fanout') ? Number(arg('rounds', 'BENCH_ROUNDS', '10')) : 0;
 const WARMUP = SCENARIOS.includes('fanout') ? Number(arg('warmup', 'BENCH_WARMUP_ROUNDS', '3')) : 0;
 const ROUND_GAP_MS = Number(arg('round-gap', 'BENCH_ROUND_GAP_MS', '300'));
+// Capacity and fan-out: this many Avisa-then-floor pairs per size and setting, and then the medians over them, for
+// each figure and for the pairs' ratios. One pair's ratio moves with whatever else the machine did in its minutes.
+const REPEAT = Math.max(1, Number(arg('repeat', 'BENCH_REPEAT', '1')));
 // Several receiver-process settings for capacity and fan-out (e.g. 2,4); the other scenarios use the first.
 const WORKER_SETTINGS = arg('workers', 'BENCH_WORKERS', '4')
   .split(',')
@@ -424,6 +427,7 @@ async function main() {
     `bench: scenarios ${SCENARIOS.join(', ')}; ${sized ? `sizes ${SIZES.join(', ')}, ${ROUNDS} rounds after ${WARMUP} warm-up, ${ROUND_GAP_MS} ms apart, ` : ''}${SCENARIOS.includes('storm') ? `storm size ${STORM.size}, ` : ''}${SCENARIOS.includes('cluster') ? `cluster size ${CLUSTER.size}, ` : ''}${WORKER_SETTINGS.join(' and ')} receiver processes, ${CONCURRENCY} handshakes in flight each; ${machine.cpus} CPUs, node ${machine.node}`,
   );
   const results = [];
+  const repeated = [];
   const throughput = [];
   let storm = null;
   let cluster = null;
@@ -444,7 +448,9 @@ async function main() {
           rounds: ROUNDS,
           workers: WORKER_SETTINGS,
           concurrency: CONCURRENCY,
+          repeat: REPEAT,
           results,
+          repeated: REPEAT > 1 ? repeated : undefined,
           throughputOptions: SCENARIOS.includes('throughput')
             ? { seconds: THROUGHPUT.seconds, concurrency: THROUGHPUT.concurrency }
             : undefined,
@@ -483,27 +489,39 @@ async function main() {
   if (SCENARIOS.includes('capacity') || SCENARIOS.includes('fanout')) {
     for (const n of SIZES)
       for (const w of WORKER_SETTINGS) {
-        const workers = new Workers(w);
-        try {
-          console.log(`\n[N=${n}, ${w} receiver processes] avisa …`);
-          const avisa = await benchAvisa(n, workers);
-          const { keep, certDir, ...avisaOut } = avisa;
-          console.log(`[N=${n}] floor …`);
-          const floor = await benchFloor(n, workers, certDir);
-          rmSync(keep.dir, { recursive: true, force: true });
-          tempDirs.delete(keep.dir);
-          results.push({
-            n,
-            workers: w,
-            warmupRounds: WARMUP,
-            roundGapMs: ROUND_GAP_MS,
-            avisa: { ...avisaOut, summary: summarize(avisa) },
-            floor: { ...floor, summary: summarize(floor) },
-          });
-          printSize(results[results.length - 1]);
+        const pairs = [];
+        for (let pass = 1; pass <= REPEAT; pass++) {
+          const workers = new Workers(w);
+          try {
+            const of = REPEAT > 1 ? `, pair ${pass} of ${REPEAT}` : '';
+            console.log(`\n[N=${n}, ${w} receiver processes${of}] avisa …`);
+            const avisa = await benchAvisa(n, workers);
+            const { keep, certDir, ...avisaOut } = avisa;
+            console.log(`[N=${n}] floor …`);
+            const floor = await benchFloor(n, workers, certDir);
+            rmSync(keep.dir, { recursive: true, force: true });
+            tempDirs.delete(keep.dir);
+            const result = {
+              n,
+              workers: w,
+              pass,
+              warmupRounds: WARMUP,
+              roundGapMs: ROUND_GAP_MS,
+              avisa: { ...avisaOut, summary: summarize(avisa) },
+              floor: { ...floor, summary: summarize(floor) },
+            };
+            results.push(result);
+            pairs.push(result);
+            printSize(result);
+            writeResults();
+          } finally {
+            workers.kill();
+          }
+        }
+        if (REPEAT > 1) {
+          repeated.push(overPairs(pairs));
+          printRepeated(repeated[repeated.length - 1]);
           writeResults();
-        } finally {
-          workers.kill();
         }
       }
   }
@@ -590,31 +608,74 @@ async function main() {
   console.log(`\nJSON: ${file}`);
 }
 
+/** The figures of one Avisa-and-floor pair, as [label, value of one side]; rows with no value head a section. */
+const SIZE_FIGURES = [
+  ['connected', (x) => x.connected],
+  ['RSS before (MB)', (x) => x.rssBeforeKb / 1024],
+  ['RSS connected (MB)', (x) => x.rssConnectedKb / 1024],
+  ['KB per receiver', (x) => x.kbPerReceiver],
+  ['connect all (ms)', (x) => x.connectAllMs],
+  ['server CPU to connect all (ms)', (x) => x.connectCpuMs],
+  [`fan-out, median of the rounds after ${WARMUP} warm-up`, null],
+  ['  POST answered (ms)', (x) => x.summary.postMs],
+  ['  first alert arrives (ms)', (x) => x.summary.firstMs],
+  ['  median arrival (ms)', (x) => x.summary.medianMs],
+  ['  p99 arrival (ms)', (x) => x.summary.p99Ms],
+  ['  last arrival (ms)', (x) => x.summary.lastMs],
+  ['  median receipt acked (ms)', (x) => x.summary.medianAckAtClientMs],
+  ['  last receipt acked (ms)', (x) => x.summary.lastAckAtClientMs],
+  ['  all stored | all acks (ms)', (x) => x.summary.storedMs],
+  ['  every receipt stored and acked (ms)', (x) => x.summary.doneMs],
+  ['  server CPU per round, POST to done (ms)', (x) => x.summary.serverCpuMs],
+  ['  server CPU per round, all of it (ms)', (x) => x.summary.serverCpuMsPerRoundAll],
+];
+
+const figure = (x) => (x == null || Number.isNaN(x) ? '-' : x >= 100 ? String(Math.round(x)) : String(round1(x)));
+const ratioOf = (a, b) => (a == null || b == null || Number.isNaN(a) || Number.isNaN(b) || !b ? null : a / b);
+const shownRatio = (r) => (r == null ? '-' : `${r.toFixed(2)}x`);
+
 function printSize({ n, workers, avisa, floor }) {
-  const f = (x) => (x == null || Number.isNaN(x) ? '-' : x >= 100 ? String(Math.round(x)) : String(round1(x)));
-  const ratio = (a, b) => (a == null || b == null || !b ? '-' : `${(a / b).toFixed(2)}x`);
   const rows = [[`N=${n}, ${workers} receiver processes`, 'avisa', 'floor', 'ratio']];
-  const add = (label, a, b) => rows.push([label, f(a), f(b), ratio(a, b)]);
-  add('connected', avisa.connected, floor.connected);
-  add('RSS before (MB)', avisa.rssBeforeKb / 1024, floor.rssBeforeKb / 1024);
-  add('RSS connected (MB)', avisa.rssConnectedKb / 1024, floor.rssConnectedKb / 1024);
-  add('KB per receiver', avisa.kbPerReceiver, floor.kbPerReceiver);
-  add('connect all (ms)', avisa.connectAllMs, floor.connectAllMs);
-  add('server CPU to connect all (ms)', avisa.connectCpuMs, floor.connectCpuMs);
-  const s = avisa.summary;
-  const t = floor.summary;
-  rows.push([`fan-out, median of ${avisa.rounds.length} rounds after ${WARMUP} warm-up`, '', '', '']);
-  add('  POST answered (ms)', s.postMs, t.postMs);
-  add('  first alert arrives (ms)', s.firstMs, t.firstMs);
-  add('  median arrival (ms)', s.medianMs, t.medianMs);
-  add('  p99 arrival (ms)', s.p99Ms, t.p99Ms);
-  add('  last arrival (ms)', s.lastMs, t.lastMs);
-  add('  median receipt acked (ms)', s.medianAckAtClientMs, t.medianAckAtClientMs);
-  add('  last receipt acked (ms)', s.lastAckAtClientMs, t.lastAckAtClientMs);
-  add('  all stored | all acks (ms)', s.storedMs, t.storedMs);
-  add('  every receipt stored and acked (ms)', s.doneMs, t.doneMs);
-  add('  server CPU per round, POST to done (ms)', s.serverCpuMs, t.serverCpuMs);
-  add('  server CPU per round, all of it (ms)', s.serverCpuMsPerRoundAll, t.serverCpuMsPerRoundAll);
+  for (const [label, of] of SIZE_FIGURES) {
+    if (!of) rows.push([label.replace('the rounds', `${avisa.rounds.length} rounds`), '', '', '']);
+    else rows.push([label, figure(of(avisa)), figure(of(floor)), shownRatio(ratioOf(of(avisa), of(floor)))]);
+  }
+  console.log(table(rows));
+}
+
+/** The median of a few numbers, the mean of the middle two for an even count; null when none is a number. */
+function middle(values) {
+  const xs = values.filter((x) => typeof x === 'number' && !Number.isNaN(x)).sort((a, b) => a - b);
+  if (!xs.length) return null;
+  const half = Math.floor(xs.length / 2);
+  return xs.length % 2 ? xs[half] : (xs[half - 1] + xs[half]) / 2;
+}
+
+/** Each figure's median over the pairs for both sides, and the median and range of the pairs' own ratios. */
+function overPairs(pairs) {
+  const { n, workers } = pairs[0];
+  const figures = SIZE_FIGURES.filter(([, of]) => of).map(([label, of]) => {
+    const ratios = pairs.map((p) => ratioOf(of(p.avisa), of(p.floor))).filter((r) => r != null);
+    return {
+      label: label.trim(),
+      avisa: middle(pairs.map((p) => of(p.avisa))),
+      floor: middle(pairs.map((p) => of(p.floor))),
+      ratio: middle(ratios),
+      ratioMin: ratios.length ? Math.min(...ratios) : null,
+      ratioMax: ratios.length ? Math.max(...ratios) : null,
+    };
+  });
+  return { n, workers, pairs: pairs.length, figures };
+}
+
+function printRepeated({ n, workers, pairs, figures }) {
+  const rows = [
+    [`N=${n}, ${workers} receiver processes, medians of ${pairs} pairs`, 'avisa', 'floor', 'ratio', 'ratios'],
+  ];
+  for (const f of figures) {
+    const range = f.ratioMin == null ? '-' : `${f.ratioMin.toFixed(2)}-${f.ratioMax.toFixed(2)}`;
+    rows.push([f.label, figure(f.avisa), figure(f.floor), shownRatio(f.ratio), range]);
+  }
   console.log(table(rows));
 }
 

@@ -80,7 +80,7 @@ import { benchCluster, clusterServicesReachable, printCluster } from './cluster.
 import { benchChat, printChat } from './chat.mjs';
 import { benchFiles, printFiles } from './files.mjs';
 import { benchStorm, benchStormFloor, printStorm } from './storm.mjs';
-import { benchThroughput, benchThroughputFloor, printThroughput } from './throughput.mjs';
+import { THROUGHPUT_FIGURES, benchThroughput, benchThroughputFloor, printThroughput } from './throughput.mjs';
 
 const DEFAULT_SCENARIOS = ['capacity', 'fanout', 'throughput', 'storm', 'cluster'];
 /** Run only when asked for with --scenarios. */
@@ -101,8 +101,8 @@ const SIZES = arg('sizes', 'BENCH_SIZES', '1000')
 const ROUNDS = SCENARIOS.includes('fanout') ? Number(arg('rounds', 'BENCH_ROUNDS', '10')) : 0;
 const WARMUP = SCENARIOS.includes('fanout') ? Number(arg('warmup', 'BENCH_WARMUP_ROUNDS', '3')) : 0;
 const ROUND_GAP_MS = Number(arg('round-gap', 'BENCH_ROUND_GAP_MS', '300'));
-// Capacity and fan-out: this many Avisa-then-floor pairs per size and setting, and then the medians over them, for
-// each figure and for the pairs' ratios. One pair's ratio moves with whatever else the machine did in its minutes.
+// Capacity, fan-out and throughput: this many Avisa-then-floor pairs per size and setting, and then the medians over
+// them, for each figure and for the pairs' ratios. One pair's ratio moves with whatever else the machine did in its minutes.
 const REPEAT = Math.max(1, Number(arg('repeat', 'BENCH_REPEAT', '1')));
 // Several receiver-process settings for capacity and fan-out (e.g. 2,4); the other scenarios use the first.
 const WORKER_SETTINGS = arg('workers', 'BENCH_WORKERS', '4')
@@ -429,6 +429,7 @@ async function main() {
   const results = [];
   const repeated = [];
   const throughput = [];
+  const repeatedThroughput = [];
   let storm = null;
   let cluster = null;
   let files = null;
@@ -455,6 +456,7 @@ async function main() {
             ? { seconds: THROUGHPUT.seconds, concurrency: THROUGHPUT.concurrency }
             : undefined,
           throughput: SCENARIOS.includes('throughput') ? throughput : undefined,
+          repeatedThroughput: SCENARIOS.includes('throughput') && REPEAT > 1 ? repeatedThroughput : undefined,
           stormOptions: SCENARIOS.includes('storm')
             ? {
                 size: STORM.size,
@@ -519,35 +521,54 @@ async function main() {
           }
         }
         if (REPEAT > 1) {
-          repeated.push(overPairs(pairs));
-          printRepeated(repeated[repeated.length - 1]);
+          repeated.push({ n, workers: w, pairs: pairs.length, figures: overPairs(pairs, SIZE_FIGURES) });
+          printRepeated(repeated[repeated.length - 1], `${w} receiver processes`);
           writeResults();
         }
       }
   }
   if (SCENARIOS.includes('throughput')) {
     for (const n of SIZES) {
-      const workers = new Workers(WORKERS);
-      try {
-        console.log(`\n[N=${n}] throughput: ${THROUGHPUT.seconds} s, ${THROUGHPUT.concurrency} POSTs in flight …`);
-        const certDir = join(mkdtempSync(join(tmpdir(), 'avisa-bench-certs-')), 'certs');
+      const pairs = [];
+      for (let pass = 1; pass <= REPEAT; pass++) {
+        const workers = new Workers(WORKERS);
         try {
-          const result = await benchThroughput(n, workers, THROUGHPUT, { keepCertsIn: certDir });
-          console.log(`[N=${n}] throughput: the floor …`);
-          const floorWorkers = new Workers(WORKERS);
+          const of = REPEAT > 1 ? `, pair ${pass} of ${REPEAT}` : '';
+          console.log(
+            `\n[N=${n}${of}] throughput: ${THROUGHPUT.seconds} s, ${THROUGHPUT.concurrency} POSTs in flight …`,
+          );
+          const certDir = join(mkdtempSync(join(tmpdir(), 'avisa-bench-certs-')), 'certs');
           try {
-            result.floor = await benchThroughputFloor(n, floorWorkers, THROUGHPUT, certDir);
+            const result = await benchThroughput(n, workers, THROUGHPUT, { keepCertsIn: certDir });
+            console.log(`[N=${n}] throughput: the floor …`);
+            const floorWorkers = new Workers(WORKERS);
+            try {
+              result.floor = await benchThroughputFloor(n, floorWorkers, THROUGHPUT, certDir);
+            } finally {
+              floorWorkers.kill();
+            }
+            result.pass = pass;
+            throughput.push(result);
+            pairs.push(result);
           } finally {
-            floorWorkers.kill();
+            rmSync(dirname(certDir), { recursive: true, force: true });
           }
-          throughput.push(result);
+          printThroughput(throughput[throughput.length - 1]);
+          writeResults();
         } finally {
-          rmSync(dirname(certDir), { recursive: true, force: true });
+          workers.kill();
         }
-        printThroughput(throughput[throughput.length - 1]);
+      }
+      if (REPEAT > 1) {
+        const sides = pairs.map((r) => ({ avisa: r, floor: r.floor }));
+        repeatedThroughput.push({
+          n,
+          workers: WORKERS,
+          pairs: pairs.length,
+          figures: overPairs(sides, THROUGHPUT_FIGURES),
+        });
+        printRepeated(repeatedThroughput[repeatedThroughput.length - 1], 'private alerts');
         writeResults();
-      } finally {
-        workers.kill();
       }
     }
   }
@@ -630,7 +651,14 @@ const SIZE_FIGURES = [
   ['  server CPU per round, all of it (ms)', (x) => x.summary.serverCpuMsPerRoundAll],
 ];
 
-const figure = (x) => (x == null || Number.isNaN(x) ? '-' : x >= 100 ? String(Math.round(x)) : String(round1(x)));
+const figure = (x) =>
+  x == null || Number.isNaN(x)
+    ? '-'
+    : Math.abs(x) >= 100
+      ? String(Math.round(x))
+      : Math.abs(x) >= 10
+        ? String(round1(x))
+        : x.toFixed(2);
 const ratioOf = (a, b) => (a == null || b == null || Number.isNaN(a) || Number.isNaN(b) || !b ? null : a / b);
 const shownRatio = (r) => (r == null ? '-' : `${r.toFixed(2)}x`);
 
@@ -651,27 +679,29 @@ function middle(values) {
   return xs.length % 2 ? xs[half] : (xs[half - 1] + xs[half]) / 2;
 }
 
-/** Each figure's median over the pairs for both sides, and the median and range of the pairs' own ratios. */
-function overPairs(pairs) {
-  const { n, workers } = pairs[0];
-  const figures = SIZE_FIGURES.filter(([, of]) => of).map(([label, of]) => {
-    const ratios = pairs.map((p) => ratioOf(of(p.avisa), of(p.floor))).filter((r) => r != null);
-    return {
-      label: label.trim(),
-      avisa: middle(pairs.map((p) => of(p.avisa))),
-      floor: middle(pairs.map((p) => of(p.floor))),
-      ratio: middle(ratios),
-      ratioMin: ratios.length ? Math.min(...ratios) : null,
-      ratioMax: ratios.length ? Math.max(...ratios) : null,
-    };
-  });
-  return { n, workers, pairs: pairs.length, figures };
+/**
+ * Each figure's median over the pairs for both sides, and the median and range of the pairs' own ratios. `figures`
+ * are `[label, of]` (a figure read alike from Avisa's result and the floor's; a label without `of` is a heading), or
+ * `[label, of, ratio]` when the ratio is not Avisa's figure over the floor's (a rate: the floor's over Avisa's).
+ */
+function overPairs(pairs, figures) {
+  return figures
+    .filter(([, of]) => of)
+    .map(([label, of, ratio = ratioOf]) => {
+      const ratios = pairs.map((p) => ratio(of(p.avisa), of(p.floor))).filter((r) => r != null);
+      return {
+        label: label.trim(),
+        avisa: middle(pairs.map((p) => of(p.avisa))),
+        floor: middle(pairs.map((p) => of(p.floor))),
+        ratio: middle(ratios),
+        ratioMin: ratios.length ? Math.min(...ratios) : null,
+        ratioMax: ratios.length ? Math.max(...ratios) : null,
+      };
+    });
 }
 
-function printRepeated({ n, workers, pairs, figures }) {
-  const rows = [
-    [`N=${n}, ${workers} receiver processes, medians of ${pairs} pairs`, 'avisa', 'floor', 'ratio', 'ratios'],
-  ];
+function printRepeated({ n, pairs, figures }, what) {
+  const rows = [[`N=${n}, ${what}, medians of ${pairs} pairs`, 'avisa', 'floor', 'ratio', 'ratios']];
   for (const f of figures) {
     const range = f.ratioMin == null ? '-' : `${f.ratioMin.toFixed(2)}-${f.ratioMax.toFixed(2)}`;
     rows.push([f.label, figure(f.avisa), figure(f.floor), shownRatio(f.ratio), range]);

@@ -395,6 +395,11 @@ export async function benchThroughput(
       rssAfterLoadKb,
       sqlTrace: await sqlTrace,
     };
+    // Named as the floor's result names them, so one list of figures reads both (THROUGHPUT_FIGURES).
+    result.serverCpuMsPerAlert = (cpuUse.server * 1000) / Math.max(1, result.accepted);
+    result.serverCpuMsPerAlertAboveIdle =
+      ((cpuUse.server - idleShare * cpuUse.seconds) * 1000) / Math.max(1, result.accepted);
+    result.commitsPerAlert = result.sqlTrace ? result.sqlTrace.commits / Math.max(1, result.accepted) : null;
     await pool.close();
     await workers.close(phaseMs);
     result.serverProblems = serverProblems(server);
@@ -406,6 +411,19 @@ export async function benchThroughput(
     dropServerDir(server);
   }
 }
+
+/**
+ * The figures compared with the floor, read alike from Avisa's result and the floor's: `[label, of]`, or
+ * `[label, of, ratio]` for a rate, where the ratio is the floor's over Avisa's (a cost ratio like the others).
+ */
+export const THROUGHPUT_FIGURES = [
+  ['alerts/s with everything stored', (x) => x.storedPerSecond, (a, f) => (a && f ? f / a : null)],
+  ['server CPU per durable private alert (ms)', (x) => x.serverCpuMsPerAlert],
+  ['  of it above the idle cost of the connected sites (ms)', (x) => x.serverCpuMsPerAlertAboveIdle],
+  ['server CPU idle, the sites connected (% of one core)', (x) => x.idleShare * 100],
+  ['POST latency p50 (ms)', (x) => x.postLatencyMs.p50],
+  ['commits (fsyncs) per alert', (x) => x.commitsPerAlert],
+];
 
 export function printThroughput(r) {
   const rows = [[`throughput, N=${r.n}, ${r.seconds} s, ${r.concurrency} POSTs in flight`, 'value']];
@@ -451,7 +469,7 @@ export function printThroughput(r) {
     `${u.server} / ${u.workers} / ${u.bench} / ${u.others} / ${u.steal} (of ${fmt(2 * u.seconds)})`,
   );
   // The figure to compare between machines: CPU, not wall time (disk sync latency and steal differ).
-  add('server CPU per durable private alert (ms)', (u.server * 1000) / Math.max(1, r.accepted));
+  add('server CPU per durable private alert (ms)', r.serverCpuMsPerAlert);
   add(`server CPU idle, ${fmt(r.connected)} sites connected`, `${Math.round(r.idleShare * 100)} % of one core`);
   if (r.sqlTrace) {
     add(
@@ -463,46 +481,12 @@ export function printThroughput(r) {
   console.log(table(rows));
   const f = r.floor;
   if (!f) return;
-  const ratio = (a, b) => (a && b ? `${(a / b).toFixed(2)}×` : '-');
   const rowsF = [[`private alerts, N=${r.n}: Avisa and the floor`, 'avisa', 'floor', 'ratio']];
-  const cpuMs = (u.server * 1000) / Math.max(1, r.accepted);
-  rowsF.push([
-    'alerts/s with everything stored',
-    fmt(r.storedPerSecond),
-    fmt(f.storedPerSecond),
-    ratio(f.storedPerSecond, r.storedPerSecond),
-  ]);
-  rowsF.push([
-    'server CPU per durable private alert (ms)',
-    cpuMs.toFixed(2),
-    f.serverCpuMsPerAlert.toFixed(2),
-    ratio(cpuMs, f.serverCpuMsPerAlert),
-  ]);
-  const aboveIdle = ((u.server - r.idleShare * u.seconds) * 1000) / Math.max(1, r.accepted);
-  rowsF.push([
-    '  of it above the idle cost of the connected sites (ms)',
-    aboveIdle.toFixed(2),
-    f.serverCpuMsPerAlertAboveIdle.toFixed(2),
-    ratio(aboveIdle, f.serverCpuMsPerAlertAboveIdle),
-  ]);
-  rowsF.push([
-    'server CPU idle, the sites connected (% of one core)',
-    `${Math.round(r.idleShare * 100)} %`,
-    `${Math.round(f.idleShare * 100)} %`,
-    '',
-  ]);
-  rowsF.push([
-    'POST latency p50 (ms)',
-    fmt(r.postLatencyMs.p50),
-    fmt(f.postLatencyMs.p50),
-    ratio(r.postLatencyMs.p50, f.postLatencyMs.p50),
-  ]);
-  rowsF.push([
-    'commits (fsyncs) per alert',
-    r.sqlTrace ? (r.sqlTrace.commits / Math.max(1, r.accepted)).toFixed(2) : '-',
-    f.commitsPerAlert.toFixed(2),
-    '',
-  ]);
+  const shown = (x) => (x == null || Number.isNaN(x) ? '-' : Math.abs(x) < 10 ? x.toFixed(2) : fmt(x));
+  for (const [label, of, ratio = (a, b) => (a && b ? a / b : null)] of THROUGHPUT_FIGURES) {
+    const k = ratio(of(r), of(f));
+    rowsF.push([label, shown(of(r)), shown(of(f)), k == null ? '-' : `${k.toFixed(2)}×`]);
+  }
   rowsF.push([
     'floor, with its warm-up: accepted / stored / shown / shown twice',
     '',

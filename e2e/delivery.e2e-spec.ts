@@ -433,6 +433,27 @@ describe('alert delivery to real receiver processes', () => {
     await hotel.process!.stop();
   });
 
+  it("cancels a deleted site's waiting alerts: a new site given its name does not show them", async () => {
+    await createSite('oscar');
+    const waiting = await send({ kind: 'receiver', name: 'oscar' }, 'Oscar: esperaba a un sitio que se borra');
+    expect(waiting.queued).toEqual(['oscar']);
+    const deleted = await server.api('DELETE', '/api/v1/receivers/oscar', { token: admin });
+    expect(deleted.status).toBe(204);
+    expect(await states(waiting.id)).toEqual({ oscar: 'cancelled' });
+
+    const again = await createSite('oscar');
+    again.start();
+    await waitConnected('oscar');
+    await expectLogged(again, 'Welcome: oscar (oscar), protocol 1, 0 pending');
+    const controlText = 'Oscar: el sitio nuevo recibe esto';
+    const control = await send({ kind: 'receiver', name: 'oscar' }, controlText);
+    await waitShownAndState(control.id, controlText, 'oscar', 'delivered');
+    expect(again.notifications().map((n) => n.text)).toEqual([controlText]);
+    expect(await states(waiting.id)).toEqual({ oscar: 'cancelled' });
+    await again.process!.stop();
+    expect((await server.api('DELETE', '/api/v1/receivers/oscar', { token: admin })).status).toBe(204);
+  });
+
   it('pushes presence and receipts of a real receiver to the operators live view', async () => {
     const live = openSocket(server, '/operators', { token: operator });
     try {

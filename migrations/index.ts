@@ -13,6 +13,7 @@ import { ScheduledMessages1763970000000 } from './1763970000000-ScheduledMessage
 import { SiteDetails1763980000000 } from './1763980000000-SiteDetails';
 import { FlaggedUnreadIndex1763990000000 } from './1763990000000-FlaggedUnreadIndex';
 import { PendingFanouts1764000000000 } from './1764000000000-PendingFanouts';
+import { OpenDeliveriesBySite1764010000000 } from './1764010000000-OpenDeliveriesBySite';
 
 /** Every migration, oldest first; listed by class so a bundled build finds them too. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   SiteDetails1763980000000,
   FlaggedUnreadIndex1763990000000,
   PendingFanouts1764000000000,
+  OpenDeliveriesBySite1764010000000,
 ];

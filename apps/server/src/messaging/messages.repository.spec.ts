@@ -308,6 +308,59 @@ describe('MessagesRepository on a real SQLite file', () => {
     expect(pending.map((p) => p.message.id)).toEqual(['early', 'late']);
   });
 
+  it('cancels the open copies of a deleted site, and leaves its delivered ones and other sites alone', async () => {
+    await insert(message('m1'), [
+      delivery('m1', 'gone'),
+      delivery('m1', 'kept'),
+      delivery('m1', 'gone-too', { state: 'sent', sentAt: T0 + 1 }),
+    ]);
+    await insert(message('m2'), [
+      delivery('m2', 'gone', { state: 'sent', sentAt: T0 + 1 }),
+      delivery('m2', 'gone-too', { state: 'delivered', deliveredAt: T0 + 2 }),
+    ]);
+    await repository.cancelOpenFor('gone', T0 + 50);
+    await repository.cancelOpenFor('gone-too', T0 + 60);
+    const rows = await db.dataSource.getRepository(DeliveryEntity).find({ order: { id: 'ASC' } });
+    expect(rows.map((r) => [r.messageId, r.receiverName, r.state, r.endedAt])).toEqual([
+      ['m1', 'gone', 'cancelled', T0 + 50],
+      ['m1', 'kept', 'queued', null],
+      ['m1', 'gone-too', 'cancelled', T0 + 60],
+      ['m2', 'gone', 'cancelled', T0 + 50],
+      ['m2', 'gone-too', 'delivered', null],
+    ]);
+    expect(await repository.pendingFor('gone', T0 + 100)).toEqual([]);
+    expect((await repository.pendingFor('kept', T0 + 100)).map((p) => p.message.id)).toEqual(['m1']);
+  });
+
+  it("reads a site's open copies through the index of open copies only, not one of every copy ever sent", async () => {
+    // The catch-up of every connecting site and a site's deletion; an index of all copies by site grew with every
+    // alert and put each one's row on a page of its own.
+    const { raw } = sqliteDriverParts(db.dataSource);
+    const prototype = Object.getPrototypeOf(raw.prepare('SELECT 1')) as SqliteStatement;
+    const all = jest.spyOn(prototype, 'all');
+    const run = jest.spyOn(prototype, 'run');
+    await repository.pendingFor('a', T0);
+    await repository.cancelOpenFor('a', T0);
+    const asked = [...all.mock.contexts, ...run.mock.contexts]
+      .map((s, k) => ({
+        source: (s as { source: string }).source,
+        params: (k < all.mock.calls.length
+          ? all.mock.calls[k]
+          : run.mock.calls[k - all.mock.calls.length]) as unknown[],
+      }))
+      .filter((q) => /receiver_name = \?/.test(q.source));
+    all.mockRestore();
+    run.mockRestore();
+    expect(asked.map((q) => q.source.trim().slice(0, 6))).toEqual(['SELECT', 'UPDATE']);
+    for (const q of asked) {
+      const plan = (raw.prepare(`EXPLAIN QUERY PLAN ${q.source}`).all(...q.params) as { detail: string }[])
+        .map((step) => step.detail)
+        .join('\n');
+      expect(plan).toMatch(/d USING INDEX idx_deliveries_open_by_site \(receiver_name=\? AND state=\?\)/);
+      expect(plan).not.toMatch(/idx_deliveries_state/);
+    }
+  });
+
   it('expires open deliveries past their time, and leaves delivered ones alone', async () => {
     await insert(message('m1'), [
       delivery('m1', 'a', { expiresAt: T0 + 10 }),

@@ -109,6 +109,8 @@ export interface PendingDelivery {
 }
 
 const OPEN_STATES: DeliveryState[] = ['queued', 'sent'];
+/** Written as the partial index `idx_deliveries_open_by_site` says, literally, so SQLite uses it. */
+const OPEN_BY_SITE = "d.state IN ('queued', 'sent')";
 /** Written as the partial index `idx_deliveries_flagged_unread` says, literally, so SQLite uses it. */
 const FLAGGED_UNREAD = "d.flagged = true AND d.state = 'delivered'";
 
@@ -687,7 +689,8 @@ export class MessagesRepository implements OnModuleInit, OnApplicationShutdown {
     const openIn = (state: DeliveryState) => fragment`SELECT d.id AS delivery_id, m.id, m.text, m.priority,
              m.sender_display, m.created_at, m.expires_at, m.replies, m.attachments
          FROM deliveries d JOIN messages m ON m.id = d.message_id
-        WHERE d.receiver_name = ${receiverName} AND d.state = ${state} AND d.expires_at > ${now}
+        WHERE d.receiver_name = ${receiverName} AND ${verbatim(OPEN_BY_SITE)} AND d.state = ${state}
+          AND d.expires_at > ${now}
           AND m.retracted_at IS NULL`;
     const [queued, sent] = OPEN_STATES;
     const s = this.sql.statement`${openIn(queued)} UNION ALL ${openIn(sent)}`;
@@ -793,7 +796,9 @@ export class MessagesRepository implements OnModuleInit, OnApplicationShutdown {
 
   async cancelOpenFor(receiverName: string, at: number): Promise<void> {
     await this.rowsWritten();
-    await this.deliveries.update({ receiverName, state: In(OPEN_STATES) }, { state: 'cancelled', endedAt: at });
+    const s = this.sql.statement`UPDATE deliveries AS d SET state = 'cancelled', ended_at = ${at}
+        WHERE d.receiver_name = ${receiverName} AND ${verbatim(OPEN_BY_SITE)}`;
+    await this.dataSource.query(s.text, s.params);
   }
 
   /** The alert, if it exists (and, with `within`, lies within that operator's limit). */

@@ -102,7 +102,8 @@ const ROUNDS = SCENARIOS.includes('fanout') ? Number(arg('rounds', 'BENCH_ROUNDS
 const WARMUP = SCENARIOS.includes('fanout') ? Number(arg('warmup', 'BENCH_WARMUP_ROUNDS', '3')) : 0;
 const ROUND_GAP_MS = Number(arg('round-gap', 'BENCH_ROUND_GAP_MS', '300'));
 // Capacity, fan-out and throughput: this many Avisa-then-floor pairs per size and setting, and then the medians over
-// them, for each figure and for the pairs' ratios. One pair's ratio moves with whatever else the machine did in its minutes.
+// them, for each figure and for the pairs' ratios. One pair's ratio moves with whatever else the machine did in its
+// minutes.
 const REPEAT = Math.max(1, Number(arg('repeat', 'BENCH_REPEAT', '1')));
 // Several receiver-process settings for capacity and fan-out (e.g. 2,4); the other scenarios use the first.
 const WORKER_SETTINGS = arg('workers', 'BENCH_WORKERS', '4')

@@ -23,10 +23,10 @@ describe('migration OpenDeliveriesBySite', () => {
       { name: 'idx_deliveries_open_by_site', sql: expect.stringMatching(/WHERE state IN \('queued', 'sent'\)$/) },
     ]);
     await db.query(`INSERT INTO messages (id, sender_kind, sender_name, sender_display, target_kind, text, priority,
-      ttl_seconds, created_at, expires_at, recipient_count) VALUES ('m1', 'user', 'ana', 'Ana', 'all', 'x', 'normal', 60, 0, 1, 1)`);
-    await db.query(
-      `INSERT INTO deliveries (message_id, receiver_name, state, created_at, expires_at) VALUES ('m1', 'norte', 'queued', 0, 1)`,
-    );
+        ttl_seconds, created_at, expires_at, recipient_count)
+      VALUES ('m1', 'user', 'ana', 'Ana', 'all', 'x', 'normal', 60, 0, 1, 1)`);
+    await db.query(`INSERT INTO deliveries (message_id, receiver_name, state, created_at, expires_at)
+      VALUES ('m1', 'norte', 'queued', 0, 1)`);
 
     await db.undoLastMigration();
     expect(await indexes(db)).toEqual([

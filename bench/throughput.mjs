@@ -472,10 +472,7 @@ export function printThroughput(r) {
   add('server CPU per durable private alert (ms)', r.serverCpuMsPerAlert);
   add(`server CPU idle, ${fmt(r.connected)} sites connected`, `${Math.round(r.idleShare * 100)} % of one core`);
   if (r.sqlTrace) {
-    add(
-      'commits (fsyncs) per alert',
-      `${(r.sqlTrace.commits / Math.max(1, r.accepted)).toFixed(2)} (${r.sqlTrace.commits} for ${r.accepted})`,
-    );
+    add('commits (fsyncs) per alert', `${r.commitsPerAlert.toFixed(2)} (${r.sqlTrace.commits} for ${r.accepted})`);
   }
   add('server warnings/errors in its log', r.serverProblems.count);
   console.log(table(rows));

@@ -341,13 +341,13 @@ describe('MessagesRepository on a real SQLite file', () => {
     const run = jest.spyOn(prototype, 'run');
     await repository.pendingFor('a', T0);
     await repository.cancelOpenFor('a', T0);
-    const asked = [...all.mock.contexts, ...run.mock.contexts]
-      .map((s, k) => ({
-        source: (s as { source: string }).source,
-        params: (k < all.mock.calls.length
-          ? all.mock.calls[k]
-          : run.mock.calls[k - all.mock.calls.length]) as unknown[],
-      }))
+    const asked = [all, run]
+      .flatMap((spy) =>
+        spy.mock.contexts.map((s, k) => ({
+          source: (s as { source: string }).source,
+          params: spy.mock.calls[k] as unknown[],
+        })),
+      )
       .filter((q) => /receiver_name = \?/.test(q.source));
     all.mockRestore();
     run.mockRestore();

@@ -114,7 +114,10 @@ export class OperatorsGateway implements OnGatewayInit, OnGatewayConnection, OnA
     this.events.on('receiver.presence', (p) =>
       this.broadcast('receiver.presence', p, () => this.access.withheldSite(p.name)),
     );
-    this.events.on('deliveries.updated', (p) => this.broadcast('deliveries.updated', p, alert(p.messageId)));
+    // Its counts are a scan of each alert's copies: not made while no operator could receive them.
+    this.events.on('deliveries.updated', (p) => this.broadcast('deliveries.updated', p, alert(p.messageId)), {
+      wantedWhile: () => this.anyOperatorListens(),
+    });
     this.events.on('message.created', (e) => this.broadcast('message.created', e.payload, alert(e.payload.id)));
     this.events.on('message.retracted', (e) =>
       this.broadcast('message.retracted', { id: e.messageId }, alert(e.messageId)),

@@ -151,6 +151,35 @@ describe('ReceiversRepository site identities', () => {
     await repository.onApplicationShutdown();
   });
 
+  it("on one server keeps a site's handshake credentials until a write to a site, and no name that is no site", async () => {
+    const repository = repositoryOf(null);
+    const { id } = await repository.create(site('sur', 'Farmacia Sur'));
+    const credentials = { id, name: 'sur', displayName: 'Farmacia Sur', enabled: true, keyHash: 'x'.repeat(64) };
+    expect(await repository.findCredentials('sur')).toEqual(credentials);
+    await elsewhere("UPDATE receivers SET key_hash = 'old' WHERE name = 'sur'");
+    expect(await repository.findCredentials('sur')).toEqual(credentials);
+
+    // A new key, a disabled site, a deleted one: the next handshake checks what is stored now.
+    await repository.update(id, { keyHash: 'y'.repeat(64) });
+    expect(await repository.findCredentials('sur')).toEqual({ ...credentials, keyHash: 'y'.repeat(64) });
+    await repository.update(id, { enabled: false });
+    expect(await repository.findCredentials('sur')).toEqual({
+      ...credentials,
+      keyHash: 'y'.repeat(64),
+      enabled: false,
+    });
+    await repository.delete(id);
+    expect(await repository.findCredentials('sur')).toBeNull();
+
+    expect(await repository.findCredentials('norte')).toBeNull();
+    await elsewhere(
+      `INSERT INTO receivers (name, display_name, enabled, key_hash, created_at, updated_at, tags)
+       VALUES ('norte', 'Norte', 1, '${'z'.repeat(64)}', 1000, 1000, '[]')`,
+    );
+    expect(await repository.findCredentials('norte')).toMatchObject({ name: 'norte', keyHash: 'z'.repeat(64) });
+    await repository.onApplicationShutdown();
+  });
+
   it('with several instances reads on every call', async () => {
     const repository = repositoryOf({});
     const { id } = await repository.create(site('sur'));
@@ -158,6 +187,7 @@ describe('ReceiversRepository site identities', () => {
     await elsewhere("UPDATE receivers SET enabled = 0 WHERE name = 'sur'");
     expect(await repository.findIdentity('sur')).toEqual({ id, name: 'sur', enabled: false });
     expect(await repository.listEnabledNames()).toEqual([]);
+    expect(await repository.findCredentials('sur')).toMatchObject({ id, enabled: false });
     await repository.onApplicationShutdown();
   });
 });

@@ -30,6 +30,9 @@ export type ConnectionEvent = OpenedEvent | ClosedEvent;
 
 export type SiteIdentity = Pick<ReceiverEntity, 'id' | 'name' | 'enabled'>;
 
+/** What a site's handshake needs of it. */
+export type SiteCredentials = Readonly<Pick<ReceiverEntity, 'id' | 'name' | 'displayName' | 'enabled' | 'keyHash'>>;
+
 export type EnabledSite = Readonly<Pick<ReceiverEntity, 'id' | 'name'>>;
 
 export interface SiteLastSeen {
@@ -60,6 +63,8 @@ export class ReceiversRepository implements OnApplicationShutdown {
   private readonly sql: Sql;
   /** Sites found by name, on a single server, until a write to a site (each passes through here). */
   private readonly identities: SingleServerMemo<string, SiteIdentity | null>;
+  /** Sites that exist, found by name for their handshakes, on a single server, until a write to a site. */
+  private readonly credentials: SingleServerMemo<string, SiteCredentials | null>;
   /** Every enabled site, on a single server, until a site is added, changed or removed (each passes through here). */
   private readonly enabled: SingleServerMemo<'enabled', readonly EnabledSite[]>;
 
@@ -70,6 +75,7 @@ export class ReceiversRepository implements OnApplicationShutdown {
     redis: RedisConnection,
   ) {
     this.identities = new SingleServerMemo(redis);
+    this.credentials = new SingleServerMemo(redis);
     this.enabled = new SingleServerMemo(redis);
     this.sql = Sql.for(dataSource);
     this.fixed = new EntityStatements(dataSource, ReceiverEntity);
@@ -165,6 +171,18 @@ export class ReceiversRepository implements OnApplicationShutdown {
     return this.fixed.findOneBy('name', name);
   }
 
+  /**
+   * What a site's handshake checks (after a restart, every site's within a minute). A name that is no site is not
+   * kept: a stranger's guesses would only fill memory.
+   */
+  findCredentials(name: string): Promise<SiteCredentials | null> {
+    return this.credentials.get(
+      name,
+      () => this.fixed.findFieldsBy('name', name, ['id', 'name', 'displayName', 'enabled', 'keyHash']),
+      (found) => found !== null,
+    );
+  }
+
   /** Who a site is, for an alert sent to it by name (on every such call). */
   findIdentity(name: string): Promise<SiteIdentity | null> {
     return this.identities.get(
@@ -202,6 +220,7 @@ export class ReceiversRepository implements OnApplicationShutdown {
       return await write();
     } finally {
       this.identities.forget();
+      this.credentials.forget();
       this.enabled.forget();
     }
   }

@@ -30,7 +30,7 @@ import { ReceiverHub } from '../fanout/receiver-hub';
 import { NAME_PATTERN, normalizeName } from '@avisa/contracts';
 import { CreateReceiverDto, UpdateReceiverDto, toConnectionResponse, toReceiverResponse } from './dto/receiver.dto';
 import { ReceiverEntity } from './receiver.entity';
-import { type EnabledSite, ReceiversRepository, type SiteLastSeen } from './receivers.repository';
+import { type EnabledSite, ReceiversRepository, type SiteCredentials, type SiteLastSeen } from './receivers.repository';
 import { SiteScope } from './site-scope';
 import { apiError } from '../common/http/api-error';
 
@@ -45,7 +45,7 @@ export interface SiteRecord {
 }
 
 export type ReceiverAuthResult =
-  { ok: true; receiver: ReceiverEntity } | { ok: false; code: 'invalid_credentials' | 'disabled' };
+  { ok: true; receiver: SiteCredentials } | { ok: false; code: 'invalid_credentials' | 'disabled' };
 
 @Injectable()
 export class ReceiversService {
@@ -215,7 +215,7 @@ export class ReceiversService {
 
   async authenticate(rawName: unknown, key: unknown): Promise<ReceiverAuthResult> {
     if (typeof rawName !== 'string' || typeof key !== 'string') return { ok: false, code: 'invalid_credentials' };
-    const receiver = await this.receivers.findByName(normalizeName(rawName));
+    const receiver = await this.receivers.findCredentials(normalizeName(rawName));
     if (!receiver || !this.crypto.safeEqual(receiver.keyHash, this.crypto.sha256(key))) {
       return { ok: false, code: 'invalid_credentials' };
     }

@@ -172,8 +172,8 @@ export class ReceiversRepository implements OnApplicationShutdown {
   }
 
   /**
-   * What a site's handshake checks (after a restart, every site's within a minute). A name that is no site is not
-   * kept: a stranger's guesses would only fill memory.
+   * What a site's handshake checks, kept for its next handshakes: a network outage on the server's side brings every
+   * site back within a minute. A name that is no site is not kept: a stranger's guesses would only fill memory.
    */
   findCredentials(name: string): Promise<SiteCredentials | null> {
     return this.credentials.get(

@@ -228,6 +228,37 @@ describe('two instances on PostgreSQL and Redis', () => {
     await expectShownOnceEverywhere(text);
   });
 
+  it('sends an unconfirmed alert again to a site held by either instance, and stops once the site says delivered', async () => {
+    const created = await a.api('POST', '/api/v1/receivers', { token: admin, body: { name: 'callada' } });
+    expect(created.status).toBe(201);
+    // A site on instance a that shows alerts but sends no receipt until told to; the alert goes through b.
+    const site = openSocket(a, '/receivers', { name: 'callada', key: created.body.key, clientVersion: 'e2e/1.0' });
+    sockets.push(site);
+    await site.connected();
+    const response = await send(b, 'Callada: confirma la recepción', { kind: 'receiver', name: 'callada' });
+    expect(response.status).toBe(201);
+    const id = response.body.id as string;
+    const pushes = await poll(
+      () => site.alerts(id),
+      (list) => list.length >= 2,
+    );
+    expect(pushes.map((p) => p.reminder)).toEqual(pushes.map(() => 0));
+
+    expect(await site.receipt(id, 'delivered')).toEqual({ ok: true });
+    expect(
+      await poll(
+        () => deliveries(b, id),
+        (d) => d.callada === 'delivered',
+      ),
+    ).toEqual({ callada: 'delivered' });
+    const settled = site.alerts(id).length;
+    // The resend round runs every second on one of the two instances; two time-outs later nothing more came.
+    await new Promise((resolve) => setTimeout(resolve, 4_500));
+    expect(site.alerts(id)).toHaveLength(settled);
+    // The global alerts of the next test are for the six sites only.
+    expect((await a.api('DELETE', '/api/v1/receivers/callada', { token: admin })).status).toBe(204);
+  });
+
   it('loses nothing when an instance is killed mid-fan-out: its sites move to the other and get every accepted alert once', async () => {
     const accepted: { id: string; text: string }[] = [];
     for (let i = 0; i < 12; i++) {

@@ -38,6 +38,15 @@ export class InProcessReceiverHub extends ReceiverHub {
     return new Set(names.filter((n) => this.connected.has(n)));
   }
 
+  async connectedSince(names: readonly string[]): Promise<Map<string, number>> {
+    const found = new Map<string, number>();
+    for (const name of names) {
+      const since = this.connected.get(name)?.since;
+      if (since !== undefined) found.set(name, since);
+    }
+    return found;
+  }
+
   sendAlert(names: readonly string[], payload: AlertPayload): void {
     if (names.length) this.namespace?.to(names.map(receiverRoom)).emit('alert', payload);
   }

@@ -50,6 +50,8 @@ export abstract class ReceiverHub {
   abstract allPresence(): Promise<PresenceInfo[]>;
   /** Which of `names` are online now. */
   abstract online(names: readonly string[]): Promise<Set<string>>;
+  /** Which of `names` are online now, each with the time its connection began. */
+  abstract connectedSince(names: readonly string[]): Promise<Map<string, number>>;
   /** Pushes one alert to many receivers; encoded once. */
   abstract sendAlert(names: readonly string[], payload: AlertPayload): void;
   /**

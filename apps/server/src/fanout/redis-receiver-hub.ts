@@ -184,12 +184,11 @@ export class RedisReceiverHub extends ReceiverHub implements OnModuleInit, OnApp
   }
 
   async online(names: readonly string[]): Promise<Set<string>> {
-    const found = new Set<string>();
-    for (const batch of chunks(names, 2000)) {
-      const entries = await this.client.hmget(this.presenceKey, ...batch);
-      entries.forEach((entry, i) => entry && found.add(batch[i]));
-    }
-    return found;
+    return new Set((await this.presenceEntries(names)).map(([name]) => name));
+  }
+
+  async connectedSince(names: readonly string[]): Promise<Map<string, number>> {
+    return new Map((await this.presenceEntries(names)).map(([name, entry]) => [name, toPresence(entry).since]));
   }
 
   sendAlert(names: readonly string[], payload: AlertPayload): void {
@@ -232,6 +231,16 @@ export class RedisReceiverHub extends ReceiverHub implements OnModuleInit, OnApp
       this.redis.key(''),
     )) as string[];
     return lost.map(toPresence);
+  }
+
+  /** The presence entries of those of `names` online now, as [name, entry]. */
+  private async presenceEntries(names: readonly string[]): Promise<[string, string][]> {
+    const found: [string, string][] = [];
+    for (const batch of chunks(names, 2000)) {
+      const entries = await this.client.hmget(this.presenceKey, ...batch);
+      entries.forEach((entry, i) => entry && found.push([batch[i], entry]));
+    }
+    return found;
   }
 }
 

@@ -39,8 +39,11 @@ export class DeliveryScheduler implements OnApplicationBootstrap {
     const cutoff = now - this.config.get('AVISA_DELIVERY_ACK_TIMEOUT_SECONDS') * 1000;
     const due = await this.messages.unconfirmedSince(cutoff, now, 2000);
     if (!due.length) return;
-    const online = await this.hub.online([...new Set(due.map((d) => d.receiverName))]);
-    const ready = due.filter((d) => online.has(d.receiverName));
+    const since = await this.hub.connectedSince([...new Set(due.map((d) => d.receiverName))]);
+    // A site that connected within the time-out is being caught up: sent every open copy, each marked once pushed.
+    // Its copies still look unconfirmed until that mark commits, and a resend meanwhile would push them twice (in a
+    // reconnect storm, hundreds of sites at a time).
+    const ready = due.filter((d) => (since.get(d.receiverName) ?? Infinity) < cutoff);
     if (!ready.length) return;
     const messages = await this.messages.findMessages(ready.map((d) => d.messageId));
     const byMessage = new Map<string, string[]>();

@@ -14,6 +14,7 @@ import { SiteDetails1763980000000 } from './1763980000000-SiteDetails';
 import { FlaggedUnreadIndex1763990000000 } from './1763990000000-FlaggedUnreadIndex';
 import { PendingFanouts1764000000000 } from './1764000000000-PendingFanouts';
 import { OpenDeliveriesBySite1764010000000 } from './1764010000000-OpenDeliveriesBySite';
+import { OpenDeliveriesByState1764020000000 } from './1764020000000-OpenDeliveriesByState';
 
 /** Every migration, oldest first; listed by class so a bundled build finds them too. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   FlaggedUnreadIndex1763990000000,
   PendingFanouts1764000000000,
   OpenDeliveriesBySite1764010000000,
+  OpenDeliveriesByState1764020000000,
 ];

@@ -251,7 +251,7 @@ describe('MessagesRepository on a real SQLite file', () => {
       .map((step) => step.detail)
       .join('\n');
     expect(plan).toMatch(/SEARCH d USING INDEX idx_deliveries_message_receiver \(message_id=\? AND receiver_name=\?\)/);
-    expect(plan).not.toMatch(/idx_deliveries_state/);
+    expect(plan).not.toMatch(/idx_deliveries_(open_by_)?state/);
   });
 
   it('marks pushed copies sent and counts every push, leaving copies already delivered in their state', async () => {
@@ -357,7 +357,33 @@ describe('MessagesRepository on a real SQLite file', () => {
         .map((step) => step.detail)
         .join('\n');
       expect(plan).toMatch(/d USING INDEX idx_deliveries_open_by_site \(receiver_name=\? AND state=\?\)/);
-      expect(plan).not.toMatch(/idx_deliveries_state/);
+      expect(plan).not.toMatch(/idx_deliveries_(open_by_)?state/);
+    }
+  });
+
+  it('finds copies to send again and copies to expire through the index of open copies by state only', async () => {
+    // Every few seconds; an index of all copies by state held the whole history and moved each copy at each receipt.
+    await insert(message('m1'), [
+      delivery('m1', 'a', { state: 'sent', sentAt: T0 }),
+      delivery('m1', 'b', { state: 'delivered', sentAt: T0, deliveredAt: T0 + 1 }),
+    ]);
+    const { raw } = sqliteDriverParts(db.dataSource);
+    const prototype = Object.getPrototypeOf(raw.prepare('SELECT 1')) as SqliteStatement;
+    const all = jest.spyOn(prototype, 'all');
+    expect((await repository.unconfirmedSince(T0 + 30_000, T0 + 30_000, 100)).map((d) => d.receiverName)).toEqual([
+      'a',
+    ]);
+    expect(await repository.expireDue(T0 + 86_400_000)).toEqual([{ messageId: 'm1', receiverName: 'a' }]);
+    const asked = all.mock.contexts
+      .map((statement, k) => ({ source: (statement as { source: string }).source, params: all.mock.calls[k] }))
+      .filter((q) => /FROM "deliveries" "d"/.test(q.source));
+    all.mockRestore();
+    expect(asked).toHaveLength(2);
+    for (const q of asked) {
+      const plan = (raw.prepare(`EXPLAIN QUERY PLAN ${q.source}`).all(...q.params) as { detail: string }[])
+        .map((step) => step.detail)
+        .join('\n');
+      expect(plan).toMatch(/SEARCH d USING INDEX idx_deliveries_open_by_state \(state=\?/);
     }
   });
 
@@ -441,7 +467,7 @@ describe('MessagesRepository on a real SQLite file', () => {
       .map((step) => step.detail)
       .join('\n');
     expect(plan).toMatch(/SCAN m\b[\s\S]*SEARCH d USING INDEX idx_deliveries_message_receiver \(message_id=\?\)/);
-    expect(plan).not.toMatch(/idx_deliveries_state/);
+    expect(plan).not.toMatch(/idx_deliveries_(open_by_)?state/);
   });
 
   it('filters history by sender, target, text and date, newest first', async () => {

@@ -109,8 +109,11 @@ export interface PendingDelivery {
 }
 
 const OPEN_STATES: DeliveryState[] = ['queued', 'sent'];
-/** Written as the partial index `idx_deliveries_open_by_site` says, literally, so SQLite uses it. */
-const OPEN_BY_SITE = "d.state IN ('queued', 'sent')";
+/**
+ * Written as the partial indexes of open copies (`idx_deliveries_open_by_site`, `idx_deliveries_open_by_state`) say,
+ * literally, so SQLite uses them.
+ */
+const OPEN_COPIES = "d.state IN ('queued', 'sent')";
 /** Written as the partial index `idx_deliveries_flagged_unread` says, literally, so SQLite uses it. */
 const FLAGGED_UNREAD = "d.flagged = true AND d.state = 'delivered'";
 
@@ -689,7 +692,7 @@ export class MessagesRepository implements OnModuleInit, OnApplicationShutdown {
     const openIn = (state: DeliveryState) => fragment`SELECT d.id AS delivery_id, m.id, m.text, m.priority,
              m.sender_display, m.created_at, m.expires_at, m.replies, m.attachments
          FROM deliveries d JOIN messages m ON m.id = d.message_id
-        WHERE d.receiver_name = ${receiverName} AND ${verbatim(OPEN_BY_SITE)} AND d.state = ${state}
+        WHERE d.receiver_name = ${receiverName} AND ${verbatim(OPEN_COPIES)} AND d.state = ${state}
           AND d.expires_at > ${now}
           AND m.retracted_at IS NULL`;
     const [queued, sent] = OPEN_STATES;
@@ -715,7 +718,8 @@ export class MessagesRepository implements OnModuleInit, OnApplicationShutdown {
   async unconfirmedSince(cutoff: number, now: number, limit: number): Promise<DeliveryEntity[]> {
     return this.deliveries
       .createQueryBuilder('d')
-      .where(
+      .where(OPEN_COPIES)
+      .andWhere(
         new Brackets((w) =>
           w
             .where("d.state = 'sent' AND d.sent_at < :cutoff", { cutoff })
@@ -769,7 +773,7 @@ export class MessagesRepository implements OnModuleInit, OnApplicationShutdown {
     const due = await this.deliveries
       .createQueryBuilder('d')
       .select(['d.id', 'd.messageId', 'd.receiverName'])
-      .where('d.state IN (:...open)', { open: OPEN_STATES })
+      .where(OPEN_COPIES)
       .andWhere('d.expires_at <= :now', { now })
       .take(5000)
       .getMany();
@@ -797,7 +801,7 @@ export class MessagesRepository implements OnModuleInit, OnApplicationShutdown {
   async cancelOpenFor(receiverName: string, at: number): Promise<void> {
     await this.rowsWritten();
     const s = this.sql.statement`UPDATE deliveries AS d SET state = 'cancelled', ended_at = ${at}
-        WHERE d.receiver_name = ${receiverName} AND ${verbatim(OPEN_BY_SITE)}`;
+        WHERE d.receiver_name = ${receiverName} AND ${verbatim(OPEN_COPIES)}`;
     await this.dataSource.query(s.text, s.params);
   }
 

@@ -10,6 +10,7 @@ import type { Actor } from '../src/common/actor';
 import type { AppEnvironment } from '../src/config/environment';
 import { validateEnvironment } from '../src/config/environment';
 import type { AppConfigService } from '../src/config/app-config.service';
+import type { MessageEntity } from '../src/messaging/message.entity';
 
 export type Mocked<T> = {
   [K in keyof T]: T[K] extends (...args: infer A) => infer R ? jest.Mock<(...args: A) => R> : T[K];
@@ -86,6 +87,22 @@ export class FakeClock {
 export function testConfig(overrides: Partial<Record<keyof AppEnvironment, string>> = {}): AppConfigService {
   const env = validateEnvironment(overrides);
   return { get: (key: keyof AppEnvironment) => env[key] } as unknown as AppConfigService;
+}
+
+/** An alert as stored: sent a minute before `now`, live for an hour, not withdrawn. */
+export function storedAlert(now: number, overrides: Partial<MessageEntity> = {}): MessageEntity {
+  return {
+    id: 'm1',
+    text: 'Revisad la nevera',
+    priority: 'normal',
+    senderDisplay: 'Soporte',
+    createdAt: now - 60_000,
+    expiresAt: now + 3_600_000,
+    retractedAt: null,
+    replies: null,
+    attachments: null,
+    ...overrides,
+  } as MessageEntity;
 }
 
 export const adminActor: Actor = { kind: 'user', id: 1, name: 'admin', ip: '127.0.0.1' };

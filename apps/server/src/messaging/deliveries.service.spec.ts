@@ -2,7 +2,7 @@ import { EventBus } from '../common/events/event-bus';
 import type { Principal } from '../common/actor';
 import { Clock } from '../common/system/clock';
 import { ReceiverHub } from '../fanout/receiver-hub';
-import { FakeClock, adminActor, newTestService } from '../../test/utils';
+import { FakeClock, adminActor, newTestService, storedAlert } from '../../test/utils';
 import { AlertTemplates } from './alert-templates';
 import { DeliveriesService } from './deliveries.service';
 import { DeliveryAnnouncer } from './delivery-announcer';
@@ -22,18 +22,7 @@ const principal: Principal = {
 function setup(online: string[], unread: UnreadCopy[], overrides: Partial<MessageEntity> = {}) {
   const clock = new FakeClock();
   const { sut, mock } = newTestService(DeliveriesService, [[Clock, clock]]);
-  const alert = {
-    id: 'm1',
-    text: 'Revisad la nevera',
-    priority: 'normal',
-    senderDisplay: 'Soporte',
-    createdAt: clock.now() - 60_000,
-    expiresAt: clock.now() + 3_600_000,
-    retractedAt: null,
-    replies: null,
-    attachments: null,
-    ...overrides,
-  } as MessageEntity;
+  const alert = storedAlert(clock.now(), overrides);
   const mocks = {
     messaging: mock(MessagingService),
     messages: mock(MessagesRepository),

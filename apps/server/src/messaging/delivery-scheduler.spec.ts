@@ -1,10 +1,10 @@
 import { Clock } from '../common/system/clock';
 import { AppConfigService } from '../config/app-config.service';
 import { ReceiverHub } from '../fanout/receiver-hub';
-import { FakeClock, newTestService, testConfig } from '../../test/utils';
+import { FakeClock, newTestService, storedAlert, testConfig } from '../../test/utils';
 import { AlertTemplates } from './alert-templates';
 import { DeliveryScheduler } from './delivery-scheduler';
-import type { DeliveryEntity, MessageEntity } from './message.entity';
+import type { DeliveryEntity } from './message.entity';
 import { MessagesRepository } from './messages.repository';
 
 const ACK_MS = 30_000;
@@ -18,17 +18,7 @@ function setup(connectedSince: Record<string, number>) {
   const messages = mock(MessagesRepository);
   const hub = mock(ReceiverHub);
   const templates = mock(AlertTemplates);
-  const alert = {
-    id: 'm1',
-    text: 'Revisad la nevera',
-    priority: 'normal',
-    senderDisplay: 'Soporte',
-    createdAt: clock.now() - 120_000,
-    expiresAt: clock.now() + 3_600_000,
-    retractedAt: null,
-    replies: null,
-    attachments: null,
-  } as MessageEntity;
+  const alert = storedAlert(clock.now());
   // Every site has one copy of the alert, pushed or queued longer than the time-out ago: all of them look unconfirmed.
   const copies = Object.keys({ ...connectedSince, offline: 0 }).map(
     (receiverName, i) =>

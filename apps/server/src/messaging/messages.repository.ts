@@ -113,7 +113,7 @@ const OPEN_STATES: DeliveryState[] = ['queued', 'sent'];
  * Written as the partial indexes of open copies (`idx_deliveries_open_by_site`, `idx_deliveries_open_by_state`) say,
  * literally, so SQLite uses them.
  */
-const OPEN_COPIES = "d.state IN ('queued', 'sent')";
+const OPEN_COPIES = `d.state IN (${OPEN_STATES.map((state) => `'${state}'`).join(', ')})`;
 /** Written as the partial index `idx_deliveries_flagged_unread` says, literally, so SQLite uses it. */
 const FLAGGED_UNREAD = "d.flagged = true AND d.state = 'delivered'";
 

@@ -96,6 +96,26 @@ export class EntityStatements<T extends ObjectLiteral> {
     value: unknown,
     fields: readonly K[],
   ): Promise<Pick<T, K> | null> {
+    const picked = this.pick(fields);
+    const where = this.sql.statement`${this.columnNamed(property)} = ${value} LIMIT 1`;
+    const [row] = (await this.dataSource.query(
+      `SELECT ${picked.selectList} FROM ${this.table} WHERE ${where.text}`,
+      where.params,
+    )) as Record<string, unknown>[];
+    return row ? this.hydrate(row, picked.columns) : null;
+  }
+
+  /** Every row, with only the columns of `fields`. */
+  async findAllFields<K extends keyof T & string>(fields: readonly K[]): Promise<Pick<T, K>[]> {
+    const picked = this.pick(fields);
+    const rows = (await this.dataSource.query(`SELECT ${picked.selectList} FROM ${this.table}`)) as Record<
+      string,
+      unknown
+    >[];
+    return rows.map((row) => this.hydrate(row, picked.columns));
+  }
+
+  private pick(fields: readonly string[]): { columns: readonly ColumnCodec[]; selectList: string } {
     const key = fields.join(',');
     let picked = this.picked.get(key);
     if (!picked) {
@@ -103,12 +123,7 @@ export class EntityStatements<T extends ObjectLiteral> {
       picked = { columns, selectList: columns.map((c) => c.escaped).join(', ') };
       this.picked.set(key, picked);
     }
-    const where = this.sql.statement`${this.columnNamed(property)} = ${value} LIMIT 1`;
-    const [row] = (await this.dataSource.query(
-      `SELECT ${picked.selectList} FROM ${this.table} WHERE ${where.text}`,
-      where.params,
-    )) as Record<string, unknown>[];
-    return row ? this.hydrate(row, picked.columns) : null;
+    return picked;
   }
 
   private columnNamed(property: string): ReturnType<typeof verbatim> {

@@ -151,7 +151,7 @@ describe('ReceiversRepository site identities', () => {
     await repository.onApplicationShutdown();
   });
 
-  it("on one server keeps a site's handshake credentials until a write to a site, and no name that is no site", async () => {
+  it("on one server keeps every site's handshake credentials until a write to a site", async () => {
     const repository = repositoryOf(null);
     const { id } = await repository.create(site('sur', 'Farmacia Sur'));
     const credentials = { id, name: 'sur', displayName: 'Farmacia Sur', enabled: true, keyHash: 'x'.repeat(64) };
@@ -172,11 +172,20 @@ describe('ReceiversRepository site identities', () => {
     expect(await repository.findCredentials('sur')).toBeNull();
 
     expect(await repository.findCredentials('norte')).toBeNull();
-    await elsewhere(
-      `INSERT INTO receivers (name, display_name, enabled, key_hash, created_at, updated_at, tags)
-       VALUES ('norte', 'Norte', 1, '${'z'.repeat(64)}', 1000, 1000, '[]')`,
-    );
+    await repository.createMany([{ ...site('norte', 'Norte'), keyHash: 'z'.repeat(64) }]);
     expect(await repository.findCredentials('norte')).toMatchObject({ name: 'norte', keyHash: 'z'.repeat(64) });
+    await repository.onApplicationShutdown();
+  });
+
+  it('on one server answers the handshakes of many sites, and of names that are no site, with one read', async () => {
+    const repository = repositoryOf(null);
+    await repository.createMany([site('norte'), site('sur'), site('este')]);
+    const reads = jest.spyOn(dataSource, 'query');
+    const found = await Promise.all(['norte', 'sur', 'nadie', 'este'].map((n) => repository.findCredentials(n)));
+    expect(found.map((c) => c?.name ?? null)).toEqual(['norte', 'sur', null, 'este']);
+    expect(await repository.findCredentials('otro')).toBeNull();
+    expect(await repository.findCredentials('sur')).toMatchObject({ name: 'sur', enabled: true });
+    expect(reads).toHaveBeenCalledTimes(1);
     await repository.onApplicationShutdown();
   });
 

@@ -4,6 +4,7 @@ import { stringify } from 'csv-stringify/sync';
 import { Actor } from '../common/actor';
 import { neutralizeFormula } from '../common/csv-cells';
 import { rangeEnd, rangeStart } from '../common/date-range';
+import { localDate } from '../common/local-time';
 import { EventBus } from '../common/events/event-bus';
 import { Clock } from '../common/system/clock';
 import { toIso } from '../database/columns';
@@ -62,13 +63,6 @@ function csvRow(event: AuditEventEntity): string[] {
   return cells.map(neutralizeFormula);
 }
 
-/** YYYY-MM-DD in the server's time zone, the calendar its admins read. */
-function localDate(epochMs: number): string {
-  const d = new Date(epochMs);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-}
-
 @Injectable()
 export class AuditService {
   private readonly logger = new Logger(AuditService.name);
@@ -83,8 +77,9 @@ export class AuditService {
   /** Stored before the action is answered; actions that happen together share one commit. */
   async record(entry: AuditEntry): Promise<void> {
     const details = JSON.stringify(redact(entry.details));
+    const at = this.clock.now();
     await this.repository.add({
-      at: this.clock.now(),
+      at,
       actorKind: entry.actor.kind,
       actorName: entry.actor.name,
       action: entry.action,
@@ -92,7 +87,7 @@ export class AuditService {
       ip: entry.actor.ip,
       details,
     });
-    this.actionsLog.write(entry.actor.name, describeAction(entry, details));
+    this.actionsLog.write(at, entry.actor.name, describeAction(entry, details));
     this.logger.debug(`audit ${entry.action} by ${entry.actor.name}`);
   }
 

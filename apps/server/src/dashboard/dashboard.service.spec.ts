@@ -4,7 +4,8 @@ import { Clock } from '../common/system/clock';
 import { GroupAccessService, type GroupScope } from '../groups/group-access.service';
 import { MessagingService } from '../messaging/messaging.service';
 import { ReceiversService } from '../receivers/receivers.service';
-import { DashboardService, dayStarts, localDate } from './dashboard.service';
+import { localDate } from '../common/local-time';
+import { DashboardService, dayStarts } from './dashboard.service';
 
 const operator: Principal = {
   kind: 'user',

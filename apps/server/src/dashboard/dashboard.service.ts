@@ -7,6 +7,7 @@ import {
   type DashboardResponse,
 } from '@avisa/contracts';
 import { Principal } from '../common/actor';
+import { localDate } from '../common/local-time';
 import { Clock } from '../common/system/clock';
 import { GroupAccessService } from '../groups/group-access.service';
 import { MessagingService } from '../messaging/messaging.service';
@@ -18,13 +19,6 @@ export function dayStarts(now: number, count: number): number[] {
   return Array.from({ length: count }, (_, i) =>
     new Date(today.getFullYear(), today.getMonth(), today.getDate() - (count - 1 - i)).getTime(),
   );
-}
-
-/** `YYYY-MM-DD` of an instant, in the server's time zone. */
-export function localDate(ms: number): string {
-  const d = new Date(ms);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
 @Injectable()

@@ -1,0 +1,85 @@
+import { mkdtempSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { testConfig } from '../../test/utils';
+import { localDate } from '../common/local-time';
+import { ActionsLog } from './actions-log';
+
+const AT = new Date(2026, 11, 7, 9, 5, 3).getTime();
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('ActionsLog', () => {
+  let dir: string;
+  let log: ActionsLog;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'avisa-actions-'));
+    log = new ActionsLog(testConfig({ AVISA_LOG_DIR: dir }));
+  });
+
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** Today's file, the one the rotator writes to, read once shutdown has ended the stream. */
+  const written = () => readFileSync(join(dir, `acciones-${localDate(Date.now())}.log`), 'utf8');
+
+  it('writes "YYYY-MM-DD HH:mm:ss - user - action" lines in the order they were recorded, across turns', async () => {
+    log.write(AT, 'admin', 'user.created marin {"role":"operator"} [10.0.0.9]');
+    log.write(AT + 1_000, 'api:backup', 'alert.sent m1');
+    await nextTurn();
+    log.write(AT + 62_000, 'marin', 'user.logout');
+    await log.onApplicationShutdown();
+
+    expect(written()).toBe(
+      [
+        '2026-12-07 09:05:03 - admin - user.created marin {"role":"operator"} [10.0.0.9]',
+        '2026-12-07 09:05:04 - api:backup - alert.sent m1',
+        '2026-12-07 09:06:05 - marin - user.logout',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('keeps a line that is still waiting for its turn when the server shuts down', async () => {
+    log.write(AT, 'admin', 'settings.updated');
+    await log.onApplicationShutdown();
+
+    expect(written()).toBe('2026-12-07 09:05:03 - admin - settings.updated\n');
+  });
+
+  it('leaves an action recorded after shutdown to its audit row, without failing', async () => {
+    log.write(AT, 'admin', 'settings.updated');
+    await log.onApplicationShutdown();
+    log.write(AT, 'admin', 'user.logout');
+    await nextTurn();
+
+    expect(written()).toBe('2026-12-07 09:05:03 - admin - settings.updated\n');
+  });
+
+  it('writes a thousand lines recorded in one turn as a thousand lines', async () => {
+    for (let i = 0; i < 1000; i++) log.write(AT, 'admin', `alert.sent m${i}`);
+    await log.onApplicationShutdown();
+
+    const lines = written().split('\n');
+    expect(lines.pop()).toBe('');
+    expect(lines).toEqual(Array.from({ length: 1000 }, (_, i) => `2026-12-07 09:05:03 - admin - alert.sent m${i}`));
+  });
+
+  it('quotes an actor that is not a plain name and escapes control characters, so each action stays one line', async () => {
+    log.write(AT, 'x\r\n2026-12-07 09:05:03 - admin', 'auth.login_failed');
+    log.write(AT, 'admin', 'phrase.created \u001b[31mred');
+    await log.onApplicationShutdown();
+
+    expect(written()).toBe(
+      '2026-12-07 09:05:03 - "x\\r\\n2026-12-07 09:05:03 - admin" - auth.login_failed\n' +
+        '2026-12-07 09:05:03 - admin - phrase.created \\u001b[31mred\n',
+    );
+  });
+
+  it('names the day in the file and points acciones.log at it', async () => {
+    log.write(AT, 'admin', 'user.created marin');
+    await log.onApplicationShutdown();
+
+    expect(readlinkSync(join(dir, 'acciones.log'))).toBe(`acciones-${localDate(Date.now())}.log`);
+    expect(readFileSync(join(dir, 'acciones.log'), 'utf8')).toBe(written());
+  });
+});

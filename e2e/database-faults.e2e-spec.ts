@@ -1,8 +1,9 @@
 import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statfsSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statfsSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { eventually } from './support/eventually';
 import { type ApiResponse, TestServer } from './support/server';
 
 /**
@@ -195,6 +196,45 @@ describe('a database that cannot write (SQLite)', () => {
       expect((await server.api('GET', '/api/v1/health')).status).toBe(200);
     } finally {
       await server.dispose();
+    }
+  });
+});
+
+describe('a log disk that fills up', () => {
+  it('goes on answering and auditing, warns once, and writes acciones.log again once space is freed', async () => {
+    const mount = mkdtempSync(join(tmpdir(), 'avisa-tmpfs-'));
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mount]);
+    const server = await TestServer.start({ env: { ...SQLITE, AVISA_LOG_DIR: mount } });
+    const filler = join(mount, 'filler');
+    const actions = () => readFileSync(join(mount, 'acciones.log'), 'utf8');
+    try {
+      const admin = await server.loginAdmin();
+      await eventually(actions, (text) => text.includes('auth.login.succeeded'));
+      const { bavail, bsize } = statfsSync(mount);
+      writeFileSync(filler, Buffer.alloc(bavail * bsize));
+
+      for (let i = 0; i < 20; i++) {
+        const text = `Frase ${i}: ${'revisar la nevera de vacunas antes del cierre. '.repeat(8)}`;
+        expect((await server.api('POST', '/api/v1/phrases', { token: admin, body: { text } })).status).toBe(201);
+      }
+      const warning = /acciones\.log cannot be written \(ENOSPC\)/g;
+      await eventually(
+        () => server.text,
+        (text) => warning.test(text),
+      );
+      expect(server.text.match(warning)).toHaveLength(1);
+      expect((await server.api('GET', '/api/v1/health')).status).toBe(200);
+      const audit = await server.api('GET', '/api/v1/audit?q=phrase.created&pageSize=50', { token: admin });
+      expect(audit.body.total).toBe(20);
+
+      unlinkSync(filler);
+      expect((await server.api('POST', '/api/v1/auth/logout', { token: admin })).status).toBeLessThan(300);
+      const after = await eventually(actions, (text) => text.includes('auth.logout'));
+      expect(after).toMatch(/ - admin - auth\.logout\b/);
+    } finally {
+      await server.dispose();
+      execFileSync('umount', [mount]);
+      rmSync(mount, { recursive: true, force: true });
     }
   });
 });

@@ -1,4 +1,7 @@
-import { mkdtempSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { jest } from '@jest/globals';
+import { Logger } from '@nestjs/common';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readlinkSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testConfig } from '../../test/utils';
@@ -7,6 +10,13 @@ import { ActionsLog } from './actions-log';
 
 const AT = new Date(2026, 11, 7, 9, 5, 3).getTime();
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+async function until(condition: () => boolean): Promise<void> {
+  for (let waited = 0; !condition(); waited += 10) {
+    if (waited > 5_000) throw new Error('gave up waiting');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
 
 describe('ActionsLog', () => {
   let dir: string;
@@ -81,5 +91,34 @@ describe('ActionsLog', () => {
 
     expect(readlinkSync(join(dir, 'acciones.log'))).toBe(`acciones-${localDate(Date.now())}.log`);
     expect(readFileSync(join(dir, 'acciones.log'), 'utf8')).toBe(written());
+  });
+
+  it('warns and goes on when the disk is full, and writes again once space is freed', async () => {
+    const mount = mkdtempSync(join(tmpdir(), 'avisa-tmpfs-'));
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', mount]);
+    const warnings = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    try {
+      const full = new ActionsLog(testConfig({ AVISA_LOG_DIR: mount }));
+      const filler = join(mount, 'filler');
+      const { bavail, bsize } = statfsSync(mount);
+      writeFileSync(filler, Buffer.alloc(bavail * bsize));
+      for (let i = 0; i < 20; i++) {
+        full.write(AT, 'admin', `phrase.created ${'x'.repeat(500)} ${i}`);
+        await nextTurn();
+      }
+      await until(() => warnings.mock.calls.length > 0);
+      expect(warnings).toHaveBeenCalledTimes(1);
+      expect(warnings.mock.calls[0][0]).toMatch(/^acciones\.log cannot be written \(ENOSPC\)/);
+
+      rmSync(filler);
+      full.write(AT, 'admin', 'user.logout');
+      await full.onApplicationShutdown();
+      const file = readFileSync(join(mount, `acciones-${localDate(Date.now())}.log`), 'utf8');
+      expect(file).toMatch(/(^|\n)2026-12-07 09:05:03 - admin - user\.logout\n$/);
+    } finally {
+      warnings.mockRestore();
+      execFileSync('umount', [mount]);
+      rmSync(mount, { recursive: true, force: true });
+    }
   });
 });

@@ -1,4 +1,5 @@
-import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import type { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import DailyRotateFile from 'winston-daily-rotate-file';
 import { localDateTime } from '../common/local-time';
@@ -9,20 +10,26 @@ import { escapeControl } from '../logging/log-line';
 const PLAIN_ACTOR = /^[a-z0-9._:-]+$/;
 /** The formatted line a winston transport writes (triple-beam's MESSAGE). */
 const MESSAGE = Symbol.for('message');
+const WARN_EVERY_MS = 60_000;
 
 /**
  * `acciones.log`: one line per audited action, `YYYY-MM-DD HH:mm:ss - user - action`, rotated daily.
  * The lines of one turn of the event loop go to the rotating file in one write, without a winston logger in between:
  * per call, the logger's stream pipeline and the rotator's date check cost more than the line itself.
+ * The file is a plain-text copy of the audit rows: when it cannot be written (a full disk) the server warns and goes on,
+ * and opens it again for the next lines.
  */
 @Injectable()
 export class ActionsLog implements OnApplicationShutdown {
-  private readonly file: DailyRotateFile;
+  private readonly logger = new Logger(ActionsLog.name);
+  private readonly options: DailyRotateFile.DailyRotateFileTransportOptions;
+  private file: DailyRotateFile | null;
   private pending: string[] = [];
   private closed = false;
+  private warnedAt = -Infinity;
 
   constructor(config: AppConfigService) {
-    this.file = new DailyRotateFile({
+    this.options = {
       dirname: config.get('AVISA_LOG_DIR'),
       filename: 'acciones-%DATE%.log',
       datePattern: 'YYYY-MM-DD',
@@ -31,7 +38,8 @@ export class ActionsLog implements OnApplicationShutdown {
       symlinkName: 'acciones.log',
       auditFile: join(config.get('AVISA_LOG_DIR'), '.acciones-audit.json'),
       eol: '\n',
-    });
+    };
+    this.file = this.open();
   }
 
   /**
@@ -45,13 +53,19 @@ export class ActionsLog implements OnApplicationShutdown {
     this.pending.push(`${localDateTime(at)} - ${escapeControl(`${who} - ${action}`)}`);
   }
 
-  /** Resolves once every line is in the file: the transport says `finish` when its file stream has ended. */
+  /**
+   * Resolves once every line is in the file: the transport says `finish` when its file stream has ended. A stream
+   * that cannot end (a full disk) holds the stop for two seconds at most.
+   */
   onApplicationShutdown(): Promise<void> {
     this.flush();
     this.closed = true;
+    const file = this.file;
+    if (!file) return Promise.resolve();
     return new Promise((resolve) => {
-      this.file.once('finish', () => resolve());
-      this.file.close?.();
+      file.once('finish', () => resolve());
+      setTimeout(resolve, 2_000).unref();
+      file.close?.();
     });
   }
 
@@ -59,6 +73,33 @@ export class ActionsLog implements OnApplicationShutdown {
     if (this.pending.length === 0) return;
     const lines = this.pending.join('\n');
     this.pending = [];
-    this.file.log?.({ level: 'info', message: lines, [MESSAGE]: lines }, () => undefined);
+    const file = (this.file ??= this.open());
+    try {
+      file?.log?.({ level: 'info', message: lines, [MESSAGE]: lines }, () => undefined);
+    } catch (error) {
+      this.failed(file, error);
+    }
+  }
+
+  private open(): DailyRotateFile | null {
+    try {
+      const file = new DailyRotateFile(this.options);
+      // The rotator's stream reports a failed write, and the transport does not pass it on: unheard, it would end
+      // the process.
+      (file as unknown as { logStream: EventEmitter }).logStream.on('error', (error) => this.failed(file, error));
+      return file;
+    } catch (error) {
+      this.failed(null, error);
+      return null;
+    }
+  }
+
+  private failed(file: DailyRotateFile | null, error: unknown): void {
+    if (file && file === this.file) this.file = null;
+    const now = Date.now();
+    if (now - this.warnedAt < WARN_EVERY_MS) return;
+    this.warnedAt = now;
+    const why = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    this.logger.warn(`acciones.log cannot be written (${why}); the audit rows in the database keep every action`);
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import type { EventEmitter } from 'node:events';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import DailyRotateFile from 'winston-daily-rotate-file';
 import { localDateTime } from '../common/local-time';
@@ -27,6 +28,7 @@ export class ActionsLog implements OnApplicationShutdown {
   private pending: string[] = [];
   private closed = false;
   private warnedAt = -Infinity;
+  private readonly link: string;
 
   constructor(config: AppConfigService) {
     this.options = {
@@ -39,6 +41,7 @@ export class ActionsLog implements OnApplicationShutdown {
       auditFile: join(config.get('AVISA_LOG_DIR'), '.acciones-audit.json'),
       eol: '\n',
     };
+    this.link = join(config.get('AVISA_LOG_DIR'), 'acciones.log');
     this.file = this.open();
   }
 
@@ -71,9 +74,14 @@ export class ActionsLog implements OnApplicationShutdown {
 
   private flush(): void {
     if (this.pending.length === 0) return;
-    const lines = this.pending.join('\n');
+    let lines = this.pending.join('\n');
     this.pending = [];
-    const file = (this.file ??= this.open());
+    if (!this.file) {
+      this.file = this.open();
+      // A write cut short by a full disk leaves part of a line; the next action starts a line of its own.
+      if (this.endsMidLine()) lines = `\n${lines}`;
+    }
+    const file = this.file;
     try {
       file?.log?.({ level: 'info', message: lines, [MESSAGE]: lines }, () => undefined);
     } catch (error) {
@@ -91,6 +99,20 @@ export class ActionsLog implements OnApplicationShutdown {
     } catch (error) {
       this.failed(null, error);
       return null;
+    }
+  }
+
+  private endsMidLine(): boolean {
+    let fd: number | undefined;
+    try {
+      fd = openSync(this.link, 'r');
+      const { size } = fstatSync(fd);
+      const last = Buffer.alloc(1);
+      return size > 0 && readSync(fd, last, 0, 1, size - 1) === 1 && last[0] !== 0x0a;
+    } catch {
+      return false;
+    } finally {
+      if (fd !== undefined) closeSync(fd);
     }
   }
 

@@ -15,8 +15,8 @@ const WARN_EVERY_MS = 60_000;
 
 /**
  * `acciones.log`: one line per audited action, `YYYY-MM-DD HH:mm:ss - user - action`, rotated daily.
- * The lines of one turn of the event loop go to the rotating file in one write, without a winston logger in between:
- * per call, the logger's stream pipeline and the rotator's date check cost more than the line itself.
+ * The lines of one turn of the event loop go to the rotating file in one write, without a winston logger in between,
+ * so the logger's stream pipeline and the rotator's date check are paid once per write, not once per line.
  * The file is a plain-text copy of the audit rows: when it cannot be written (a full disk) the server warns and goes on,
  * and opens it again for the next lines.
  */

@@ -79,7 +79,7 @@ export class ActionsLog implements OnApplicationShutdown {
     if (!this.file) {
       this.file = this.open();
       // A write cut short by a full disk leaves part of a line; the next action starts a line of its own.
-      if (this.endsMidLine()) lines = `\n${lines}`;
+      if (this.file && this.endsMidLine()) lines = `\n${lines}`;
     }
     const file = this.file;
     try {

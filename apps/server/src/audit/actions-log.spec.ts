@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readlinkSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testConfig } from '../../test/utils';
@@ -31,8 +31,8 @@ describe('ActionsLog', () => {
 
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  /** Today's file, the one the rotator writes to, read once shutdown has ended the stream. */
-  const written = () => readFileSync(join(dir, `acciones-${localDate(Date.now())}.log`), 'utf8');
+  /** The file of the lines' day. */
+  const written = () => readFileSync(join(dir, `acciones-${localDate(AT)}.log`), 'utf8');
 
   it('writes "YYYY-MM-DD HH:mm:ss - user - action" lines in the order they were recorded, across turns', async () => {
     log.write(AT, 'admin', 'user.created marin {"role":"operator"} [10.0.0.9]');
@@ -91,8 +91,52 @@ describe('ActionsLog', () => {
     log.write(AT, 'admin', 'user.created marin');
     await log.onApplicationShutdown();
 
-    expect(readlinkSync(join(dir, 'acciones.log'))).toBe(`acciones-${localDate(Date.now())}.log`);
+    expect(readlinkSync(join(dir, 'acciones.log'))).toBe('acciones-2026-12-07.log');
     expect(readFileSync(join(dir, 'acciones.log'), 'utf8')).toBe(written());
+  });
+
+  it('starts a new file when the day changes, moves the link, and removes the files older than the days kept', async () => {
+    for (const old of ['2026-11-07', '2026-11-08', '2026-11-09'])
+      writeFileSync(join(dir, `acciones-${old}.log`), 'x\n');
+    writeFileSync(join(dir, 'servidor-2026-01-01.log'), 'not ours\n');
+    const kept30 = new ActionsLog(testConfig({ AVISA_LOG_DIR: dir, AVISA_AUDIT_LOG_DAYS: '30' }));
+    const lastSecond = new Date(2026, 11, 7, 23, 59, 59).getTime();
+    kept30.write(lastSecond, 'admin', 'phrase.created a');
+    await nextTurn();
+    kept30.write(lastSecond + 2_000, 'admin', 'phrase.created b');
+    await nextTurn();
+
+    expect(readFileSync(join(dir, 'acciones-2026-12-07.log'), 'utf8')).toBe(
+      '2026-12-07 23:59:59 - admin - phrase.created a\n',
+    );
+    expect(readFileSync(join(dir, 'acciones-2026-12-08.log'), 'utf8')).toBe(
+      '2026-12-08 00:00:01 - admin - phrase.created b\n',
+    );
+    expect(readlinkSync(join(dir, 'acciones.log'))).toBe('acciones-2026-12-08.log');
+    // 30 days kept: 2026-12-08 back to 2026-11-09.
+    expect(readdirSync(dir).sort()).toEqual([
+      'acciones-2026-11-09.log',
+      'acciones-2026-12-07.log',
+      'acciones-2026-12-08.log',
+      'acciones.log',
+      'servidor-2026-01-01.log',
+    ]);
+    kept30.onApplicationShutdown();
+  });
+
+  it('starts the next line on a line of its own when the file was left mid-line (a crash during a write)', async () => {
+    writeFileSync(join(dir, 'acciones-2026-12-07.log'), '2026-12-07 09:00:00 - admin - phrase.crea');
+    log.write(AT, 'admin', 'user.logout');
+    await log.onApplicationShutdown();
+
+    expect(written()).toBe('2026-12-07 09:00:00 - admin - phrase.crea\n2026-12-07 09:05:03 - admin - user.logout\n');
+  });
+
+  it('has the line in the file by the next turn, before anything else is answered', async () => {
+    log.write(AT, 'admin', 'auth.logout admin');
+    await nextTurn();
+
+    expect(readFileSync(join(dir, 'acciones.log'), 'utf8')).toBe('2026-12-07 09:05:03 - admin - auth.logout admin\n');
   });
 
   it('warns and goes on when the disk is full, and writes again once space is freed', async () => {
@@ -114,7 +158,7 @@ describe('ActionsLog', () => {
 
       rmSync(filler);
       // A write already under way when the space was freed may still fail: its lines stay in their audit rows only.
-      const file = join(mount, `acciones-${localDate(Date.now())}.log`);
+      const file = join(mount, `acciones-${localDate(AT)}.log`);
       const written = () => readFileSync(file, 'utf8').includes('user.logout');
       for (let i = 0; i < 10 && !written(); i++) {
         full.write(AT, 'admin', `user.logout ${i}`);

@@ -25,6 +25,7 @@ import {
   freePort,
   provision,
   SERVER_PROCESS_ENV,
+  sqlTraceMark,
   startAvisa,
   startPrivateAlertFloor,
   stopChild,
@@ -92,8 +93,12 @@ async function startNestFloor(certDir, mode, platform) {
 
 async function measure(name, target, make) {
   await load(target, make, 3000);
+  // Avisa counts its commits (each one disk sync): the requests' share of them is part of their cost.
+  await sqlTraceMark(target);
   const m = await load(target, make, seconds * 1000);
-  console.log([name, fmt(m.done), m.msPerRequest.toFixed(3), JSON.stringify(m.statuses)].join('  |  '));
+  const trace = await sqlTraceMark(target);
+  const commits = trace ? `${(trace.commits / m.done).toFixed(2)} commits per request` : '';
+  console.log([name, fmt(m.done), m.msPerRequest.toFixed(3), JSON.stringify(m.statuses), commits].join('  |  '));
 }
 
 /** The alert POST to one of `sites` in turn, with `headers` (the bearer token). */
@@ -119,7 +124,7 @@ async function connectSites(base, ca, sites) {
   return workers;
 }
 
-const server = await startAvisa();
+const server = await startAvisa(null, { countCommits: true });
 let workers = null;
 try {
   const admin = await adminLogin(server);

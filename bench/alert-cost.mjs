@@ -1,29 +1,43 @@
 /* global process, console, setTimeout, URL */
 /* eslint-disable no-restricted-properties -- the bench is not the server: it sets the server's environment */
 // node bench/alert-cost.mjs [--seconds 8] [--concurrency 16] [--repeat 2] [--build DIR]
-// CPU of an alert's own work, without HTTP: the built server started in this process (its database in a scratch
-// folder, every module as shipped), and MessagingService.send called directly, `--concurrency` alerts in flight, each
-// to one of 100 sites that never connect. Process CPU from process.cpuUsage() over --seconds after 3 s of warm-up,
-// so SQLite and the log files' writes on libuv's threads count too. Then the same with one part left out at a time
-// (the audit and the other listeners of `message.created`; storing the alert), to see what each costs: the parts
-// request-cost.mjs cannot separate from the HTTP stack and the sockets.
-import { mkdtempSync, rmSync } from 'node:fs';
+// Where an alert to an offline site spends the server's CPU, measured in one process: the built server started here
+// (its database, logs and certificate in a scratch folder, every module as shipped, listening on 127.0.0.1), with
+// 100 sites that never connect. Its CPU is this process's (process.cpuUsage(): SQLite, the log files and libuv's
+// threads included) over --seconds after 3 s of warm-up, per alert, with the commits counted beside it.
+//   direct — MessagingService.send called in this process, --concurrency alerts in flight: the alert's own work;
+//   https  — the same alerts as POST /api/v1/messages from a load process of its own (bench/alert-cost-load.mjs),
+//            keep-alive, --concurrency in flight: the whole request;
+// each first as shipped, then with one part left out (message.created's listeners, the audit row, the acciones.log
+// line, storing the alert; over HTTPS also the whole send), and a GET /api/v1/health for the HTTP stack alone.
+// A part's cost is the difference; request-cost.mjs cannot separate them from the HTTP stack and the sockets.
+// --build names another build's dist/apps/server/apps/server/src, to compare two builds on the same machine.
+import { fork } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Agent, buildConnector, request } from 'undici';
 import { arg, fmt, TEXT } from './harness.mjs';
 
 const seconds = Number(arg('seconds', 'BENCH_ALERT_SECONDS', 8));
 const concurrency = Number(arg('concurrency', 'BENCH_ALERT_CONCURRENCY', 16));
 const repeat = Number(arg('repeat', 'BENCH_ALERT_REPEAT', 2));
+// --only 'https: as shipped,not waited': only the measurements whose "way: part" contains one of these texts.
+const only = String(arg('only', 'BENCH_ALERT_ONLY', ''))
+  .split(',')
+  .filter(Boolean);
 const build = arg('build', 'BENCH_BUILD', new URL('../dist/apps/server/apps/server/src', import.meta.url).pathname);
 const require = createRequire(import.meta.url);
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ADMIN_PASSWORD = 'Alert-cost-bench-Pw!2026';
 
 const dir = mkdtempSync(join(tmpdir(), 'avisa-alert-cost-'));
 Object.assign(process.env, {
   AVISA_HOST: '127.0.0.1',
   AVISA_PORT: '0',
-  AVISA_ADMIN_PASSWORD: 'alert-cost-bench-password',
+  AVISA_ADMIN_PASSWORD: ADMIN_PASSWORD,
   AVISA_DATA_DIR: join(dir, 'data'),
   AVISA_LOG_DIR: join(dir, 'logs'),
   AVISA_CERTS_DIR: join(dir, 'certs'),
@@ -62,7 +76,11 @@ const cpuMs = (since) => {
 const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const app = await createApp(readEnvironment());
-await app.init();
+await app.listen(0, '127.0.0.1');
+const base = `https://127.0.0.1:${app.getHttpServer().address().port}`;
+const ca = readFileSync(join(dir, 'certs', 'server.crt'), 'utf8');
+const client = new Agent({ connect: buildConnector({ ca }) });
+let loader = null;
 try {
   const receivers = app.get(ReceiversService);
   const names = Array.from({ length: 100 }, (_, i) => `cost-${String(i).padStart(3, '0')}`);
@@ -70,12 +88,13 @@ try {
   const messaging = app.get(MessagingService);
   const principal = { kind: 'token', tokenId: 1, name: 'bench', scopes: ['messages:send', 'read'] };
   const actor = { kind: 'token', id: 1, name: 'token:bench', ip: '127.0.0.1' };
+  const token = await apiToken();
+  loader = fork(join(HERE, 'alert-cost-load.mjs'), [base, join(dir, 'certs', 'server.crt'), token]);
 
-  async function load(ms) {
+  /** `concurrency` alerts in flight for `ms`, sent by calling the service in this process. */
+  async function direct(ms) {
     let done = 0;
-    const commits0 = commits;
     const until = Date.now() + ms;
-    const since = process.cpuUsage();
     await Promise.all(
       Array.from({ length: concurrency }, async () => {
         while (Date.now() < until) {
@@ -88,53 +107,105 @@ try {
         }
       }),
     );
-    // What the alerts left on libuv's threads (the log files' writes) finishes.
-    await pause(200);
-    return { done, ms: cpuMs(since) / done, commits: (commits - commits0) / done };
+    return { done, statuses: {} };
+  }
+
+  /** The same, each a POST /api/v1/messages over HTTPS from the load process (or its `kind` of request). */
+  const overHttps = (kind) => (ms) =>
+    new Promise((resolve) => {
+      loader.once('message', resolve);
+      loader.send({ kind, ms, concurrency, sites: names });
+    });
+
+  async function measure(run) {
+    await run(3000);
+    const commits0 = commits;
+    const since = process.cpuUsage();
+    const { done, statuses } = await run(seconds * 1000);
+    // What the requests left (a log line waiting for its turn, a commit) is done before the CPU is read.
+    await pause(50);
+    return {
+      done,
+      statuses,
+      ms: cpuMs(since) / done,
+      commits: (commits - commits0) / done,
+      heapMb: process.memoryUsage().heapUsed / 1e6,
+    };
   }
 
   const events = app.get(EventBus);
   const messages = app.get(MessagesRepository);
   const audit = app.get(AuditRepository);
   const actionsLog = app.get(ActionsLog);
+  const stub = (object, method, replacement) => () => {
+    const original = object[method];
+    object[method] = replacement;
+    return () => (object[method] = original);
+  };
   const parts = {
     'as shipped': () => () => {},
-    "without message.created's listeners (audit row, acciones.log line)": () => {
-      const emit = events.emit;
-      events.emit = async () => {};
-      return () => (events.emit = emit);
-    },
-    'without the audit row (the acciones.log line kept)': () => {
-      const add = audit.add;
-      audit.add = async () => {};
-      return () => (audit.add = add);
-    },
-    'without the acciones.log line': () => {
-      const write = actionsLog.write;
-      actionsLog.write = () => {};
-      return () => (actionsLog.write = write);
-    },
-    'without storing the alert (its row and its copy, their commit)': () => {
-      const insert = messages.insertAccepted;
-      messages.insertAccepted = async () => {};
-      return () => (messages.insertAccepted = insert);
-    },
+    "without message.created's listeners (audit row, acciones.log line)": stub(events, 'emit', async () => {}),
+    'without the audit row (the acciones.log line kept)': stub(audit, 'add', async () => {}),
+    'without the acciones.log line': stub(actionsLog, 'write', () => {}),
+    // Still written, in the next commit of the group, but nobody waits for it: what the wait alone costs.
+    'the audit row not waited for': stub(audit, 'add', function (row) {
+      void this.pending.add(row);
+      return Promise.resolve();
+    }),
+    'without storing the alert (its row and its copy, their commit)': stub(messages, 'insertAccepted', async () => {}),
   };
+  const ways = [
+    ['direct', direct, parts],
+    [
+      'https',
+      overHttps('alert'),
+      {
+        ...parts,
+        'the route answering at once (MessagingService.send does nothing)': stub(messaging, 'send', async () => ({
+          id: '0',
+          online: [],
+          queued: [],
+          dropped: [],
+          unknown: [],
+        })),
+      },
+    ],
+    ['https', overHttps('health'), { 'GET /api/v1/health': () => () => {} }],
+  ];
   for (let r = 0; r < repeat; r++) {
-    for (const [name, leaveOut] of Object.entries(parts)) {
-      const restore = leaveOut();
-      try {
-        await load(3000);
-        const m = await load(seconds * 1000);
-        console.log(
-          `${name}  |  ${fmt(m.done)} alerts  |  ${(m.ms * 1000).toFixed(1)} µs of CPU per alert  |  ${m.commits.toFixed(2)} commits per alert`,
-        );
-      } finally {
-        restore();
+    for (const [way, run, leaveOut] of ways) {
+      for (const [name, apply] of Object.entries(leaveOut)) {
+        if (only.length && !only.some((text) => `${way}: ${name}`.includes(text))) continue;
+        const restore = apply();
+        try {
+          const m = await measure(run);
+          const statuses = Object.keys(m.statuses).length ? `  |  ${JSON.stringify(m.statuses)}` : '';
+          console.log(
+            `${way}: ${name}  |  ${fmt(m.done)}  |  ${(m.ms * 1000).toFixed(1)} µs of CPU each  |  ${m.commits.toFixed(2)} commits each  |  heap ${m.heapMb.toFixed(0)} MB${statuses}`,
+          );
+        } finally {
+          restore();
+        }
       }
     }
   }
 } finally {
+  loader?.kill();
+  await client.close();
   await app.close();
   rmSync(dir, { recursive: true, force: true });
+}
+
+/** An API token that may send alerts, made through the API as a script's would be. */
+async function apiToken() {
+  const call = async (path, body, bearer) => {
+    const headers = { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) };
+    const res = await request(base + path, { method: 'POST', headers, body: JSON.stringify(body), dispatcher: client });
+    const answer = await res.body.json();
+    if (res.statusCode >= 300) throw new Error(`${path}: ${res.statusCode} ${JSON.stringify(answer)}`);
+    return answer;
+  };
+  const { token: admin } = await call('/api/v1/auth/login', { username: 'admin', password: ADMIN_PASSWORD });
+  const { token } = await call('/api/v1/api-tokens', { name: 'bench', scopes: ['messages:send', 'read'] }, admin);
+  return token;
 }

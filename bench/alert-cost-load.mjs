@@ -1,0 +1,40 @@
+/* global process */
+// The client side of bench/alert-cost.mjs, in a process of its own so that its CPU is not the server's: keeps
+// `concurrency` HTTPS requests in flight (keep-alive) for `ms`, each made by the kind the parent names, and answers
+// how many were made and their statuses. Forked with the server's base URL, CA file and bearer token as arguments.
+import { readFileSync } from 'node:fs';
+import { Agent, buildConnector, request } from 'undici';
+import { TEXT } from './harness.mjs';
+
+const [base, caFile, token] = process.argv.slice(2);
+const ca = readFileSync(caFile, 'utf8');
+
+const KINDS = {
+  alert: (i, sites) => ({
+    method: 'POST',
+    path: '/api/v1/messages',
+    body: JSON.stringify({ target: { kind: 'receiver', name: sites[i % sites.length] }, text: TEXT }),
+  }),
+  health: () => ({ method: 'GET', path: '/api/v1/health' }),
+};
+
+process.on('message', async ({ kind, ms, concurrency, sites }) => {
+  const pool = new Agent({ connect: buildConnector({ ca }), connections: concurrency, pipelining: 1 });
+  const statuses = {};
+  let done = 0;
+  const until = Date.now() + ms;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (Date.now() < until) {
+        const { method, path, body } = KINDS[kind](done, sites);
+        const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+        const res = await request(base + path, { method, headers, body, dispatcher: pool });
+        await res.body.dump();
+        statuses[res.statusCode] = (statuses[res.statusCode] ?? 0) + 1;
+        done += 1;
+      }
+    }),
+  );
+  await pool.close();
+  process.send({ done, statuses });
+});

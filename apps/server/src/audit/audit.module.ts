@@ -11,5 +11,6 @@ import { AuditService } from './audit.service';
   imports: [TypeOrmModule.forFeature([AuditEventEntity, AuditReadMarkerEntity])],
   controllers: [AuditController],
   providers: [AuditRepository, AuditService, AuditListener, ActionsLog],
+  exports: [AuditService],
 })
 export class AuditModule {}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Brackets, DataSource, Repository, SelectQueryBuilder } from 'typeorm';
+import { Brackets, DataSource, EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
 import { containsPattern } from '../database/batches';
 import { EntityStatements } from '../database/entity-statements';
 import { CommitGroup, WriteBatcher } from '../database/write-batcher';
@@ -46,6 +46,11 @@ export class AuditRepository {
   /** Stores one event with the others arriving meanwhile; resolves once committed. */
   async add(event: Omit<AuditEventEntity, 'id'>): Promise<void> {
     await this.pending.add(event);
+  }
+
+  /** Events written in a transaction the caller holds (an action's own rows beside them). */
+  async insertIn(manager: EntityManager, events: Omit<AuditEventEntity, 'id'>[]): Promise<void> {
+    await this.fixed.insertMany(events, manager);
   }
 
   /** Several events in one transaction (one commit), in their order. */

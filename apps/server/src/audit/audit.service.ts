@@ -8,6 +8,7 @@ import { localDate } from '../common/local-time';
 import { EventBus } from '../common/events/event-bus';
 import { Clock } from '../common/system/clock';
 import { toIso } from '../database/columns';
+import type { Companion } from '../database/write-batcher';
 import { ActionsLog } from './actions-log';
 import { AuditEventEntity } from './audit-event.entity';
 import { AuditCriteria, AuditRepository } from './audit.repository';
@@ -44,6 +45,11 @@ export function describeAction(entry: AuditEntry, redacted = JSON.stringify(reda
   return parts.join(' ');
 }
 
+/** An audit entry to be written in another write's transaction (see AuditService.along). */
+export interface AuditCompanion extends Companion {
+  committed(): void;
+}
+
 export interface AuditExport {
   fileName: string;
   csv: string;
@@ -76,18 +82,38 @@ export class AuditService {
 
   /** Stored before the action is answered; actions that happen together share one commit. */
   async record(entry: AuditEntry): Promise<void> {
-    const details = JSON.stringify(redact(entry.details));
-    const at = this.clock.now();
-    await this.repository.add({
-      at,
+    const row = this.rowOf(entry);
+    await this.repository.add(row);
+    this.written(entry, row);
+  }
+
+  /**
+   * The entry of an action whose own rows are about to be written: `write` stores it in their transaction (a
+   * Companion of their batch, failing with them), so the action and its entry take one commit; `committed` writes its
+   * acciones.log line once they are.
+   */
+  along(entry: AuditEntry): AuditCompanion {
+    const row = this.rowOf(entry);
+    return {
+      write: (manager) => this.repository.insertIn(manager, [row]),
+      committed: () => this.written(entry, row),
+    };
+  }
+
+  private rowOf(entry: AuditEntry): Omit<AuditEventEntity, 'id'> {
+    return {
+      at: this.clock.now(),
       actorKind: entry.actor.kind,
       actorName: entry.actor.name,
       action: entry.action,
       target: entry.target ?? null,
       ip: entry.actor.ip,
-      details,
-    });
-    this.actionsLog.write(at, entry.actor.name, describeAction(entry, details));
+      details: JSON.stringify(redact(entry.details)),
+    };
+  }
+
+  private written(entry: AuditEntry, row: Omit<AuditEventEntity, 'id'>): void {
+    this.actionsLog.write(row.at, entry.actor.name, describeAction(entry, row.details));
     this.logger.debug(`audit ${entry.action} by ${entry.actor.name}`);
   }
 

@@ -138,6 +138,49 @@ describe('WriteBatchers joining one CommitGroup, on a real SQLite file', () => {
     expect(await stored('entries')).toEqual(['e1']);
   });
 
+  /** A companion that writes `v` into entries (an audit entry beside an alert). */
+  const entry = (v: string) => ({
+    write: (manager: EntityManager) => manager.query(`INSERT INTO entries (v) VALUES (?)`, [v]),
+  });
+
+  it("writes an item's companions in its batch's transaction, after the batch", async () => {
+    const alerts = WriteBatcher.joining(group, insert('alerts'), { delayMs: 1, maxItems: 100 });
+    const transactions = jest.spyOn(db.dataSource, 'transaction');
+    await Promise.all([alerts.addWith([entry('audit a1')], 'a1'), alerts.addWith([entry('audit a2')], 'a2')]);
+    expect(transactions).toHaveBeenCalledTimes(1);
+    expect(await stored('alerts')).toEqual(['a1', 'a2']);
+    expect(await stored('entries')).toEqual(['audit a1', 'audit a2']);
+  });
+
+  it("leaves a companion unwritten when its batch fails, and fails the batch when the companion's write does", async () => {
+    await db.dataSource.query(`INSERT INTO alerts (v) VALUES ('taken')`);
+    await db.dataSource.query(`INSERT INTO entries (v) VALUES ('audit taken')`);
+    const alerts = WriteBatcher.joining(group, insert('alerts'), { delayMs: 1, maxItems: 100 });
+    await expect(alerts.addWith([entry('audit of a failed alert')], 'taken')).rejects.toThrow(/UNIQUE/);
+    await expect(alerts.addWith([entry('audit taken')], 'a1')).rejects.toThrow(/UNIQUE/);
+    expect(await stored('alerts')).toEqual(['taken']);
+    expect(await stored('entries')).toEqual(['audit taken']);
+  });
+
+  it("writes a batch again with its companions when another member's write failed", async () => {
+    await db.dataSource.query(`INSERT INTO entries (v) VALUES ('taken')`);
+    const alerts = WriteBatcher.joining(group, insert('alerts'), { delayMs: 1, maxItems: 100 });
+    const entries = WriteBatcher.joining(group, insert('entries'), { delayMs: 1, maxItems: 100 });
+    const [alert, failing] = await Promise.allSettled([
+      alerts.addWith([entry('audit a1')], 'a1'),
+      entries.add('taken'),
+    ]);
+    expect(alert.status).toBe('fulfilled');
+    expect(failing.status).toBe('rejected');
+    expect(await stored('alerts')).toEqual(['a1']);
+    expect(await stored('entries')).toEqual(['taken', 'audit a1']);
+  });
+
+  it('refuses companions for a batcher outside a CommitGroup, which has no transaction to share', () => {
+    const alone = new WriteBatcher(async () => undefined, { delayMs: 1, maxItems: 100 });
+    expect(() => alone.addWith([entry('e')], 'a1')).toThrow(/CommitGroup/);
+  });
+
   it('is one group per database', async () => {
     const other = await createTestDatabase();
     try {

@@ -21,6 +21,14 @@ interface TakenBatch {
   settle(error: Error | undefined, results: unknown[]): void;
 }
 
+/**
+ * A write made in another batch's transaction, right after that batch's own: it is retried with that batch and fails
+ * with it, and so does the batch when it fails (an action's audit entry with the action's rows).
+ */
+export interface Companion {
+  write(manager: EntityManager): Promise<unknown>;
+}
+
 interface Member {
   take(): TakenBatch | undefined;
 }
@@ -134,6 +142,7 @@ export class CommitGroup {
 export class WriteBatcher<T, R = void> implements Member {
   private items: T[] = [];
   private waiting: Waiting<R>[] = [];
+  private companions: Companion[] = [];
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
 
@@ -162,6 +171,13 @@ export class WriteBatcher<T, R = void> implements Member {
       this.waiting.push({ count: items.length, resolveAll, reject });
       this.scheduleNext();
     });
+  }
+
+  /** Items whose batch is written with `companions` in its transaction (a batcher in a CommitGroup only). */
+  addWith(companions: readonly Companion[], ...items: T[]): Promise<R[]> {
+    if (companions.length && !this.group) throw new Error('companions are written only in a CommitGroup transaction');
+    for (const companion of companions) this.companions.push(companion);
+    return this.add(...items);
   }
 
   /**
@@ -196,12 +212,19 @@ export class WriteBatcher<T, R = void> implements Member {
 
   /** What waits now, taken out of the queue, with how to write it and settle its callers. */
   take(): TakenBatch | undefined {
-    const { items, waiting } = this;
+    const { items, waiting, companions } = this;
     if (!items.length) return undefined;
     this.items = [];
     this.waiting = [];
+    this.companions = [];
     return {
-      write: (manager) => this.write(items, manager),
+      write: companions.length
+        ? async (manager) => {
+            const results = await this.write(items, manager);
+            for (const companion of companions) await companion.write(manager!);
+            return results;
+          }
+        : (manager) => this.write(items, manager),
       settle: (error, results) => {
         let offset = 0;
         for (const w of waiting) {

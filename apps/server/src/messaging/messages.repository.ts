@@ -23,7 +23,7 @@ import {
 } from 'typeorm';
 import { chunks, containsPattern, powerOfTwoRuns, valuesPlaceholders } from '../database/batches';
 import { Sql, fragment, inList, inRows, verbatim } from '../database/sql';
-import { CommitGroup, WriteBatcher } from '../database/write-batcher';
+import { CommitGroup, type Companion, WriteBatcher } from '../database/write-batcher';
 import { EntityStatements } from '../database/entity-statements';
 import { type GroupLimit, alertWithinLimitQuery } from '../groups/group-limit';
 import { siteNamesJoin } from '../receivers/site-names';
@@ -185,6 +185,8 @@ export interface AcceptedAlert {
    * site's receipt first, the rows always go in the alert's own transaction.
    */
   rowsAfterPush?: boolean;
+  /** Written in the alert's transaction, failing with it (its audit entry). */
+  alongside?: readonly Companion[];
 }
 
 /** How long a rows write that failed waits before its next try, at most. */
@@ -287,13 +289,13 @@ export class MessagesRepository implements OnModuleInit, OnApplicationShutdown {
    */
   async insertAccepted(alert: AcceptedAlert): Promise<void> {
     if (!this.deferred(alert)) {
-      await this.accepted.add(alert);
+      await this.accepted.addWith(alert.alongside ?? [], alert);
       return;
     }
     const plan = new PlannedRows(alert.message.id, alert.rows);
     this.planned.set(plan.messageId, plan);
     try {
-      await this.accepted.add(alert);
+      await this.accepted.addWith(alert.alongside ?? [], alert);
     } catch (error) {
       this.planned.delete(plan.messageId);
       plan.allWritten();

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '../audit/audit.module';
 import { FilesModule } from '../files/files.module';
 import { GroupsModule } from '../groups/groups.module';
 import { ReceiversModule } from '../receivers/receivers.module';
@@ -26,6 +27,7 @@ import { SiteAttachmentsService } from './site-attachments.service';
     ReceiversModule,
     GroupsModule,
     FilesModule,
+    AuditModule,
   ],
   // Scheduled first: its fixed `messages/scheduled` path must win over `messages/:id`.
   controllers: [ScheduledMessagesController, MessagingController, SiteAttachmentsController],

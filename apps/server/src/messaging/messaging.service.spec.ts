@@ -1,3 +1,4 @@
+import { AuditService, type AuditEntry } from '../audit/audit.service';
 import { EventBus } from '../common/events/event-bus';
 import type { Principal } from '../common/actor';
 import { ReceiverHub } from '../fanout/receiver-hub';
@@ -43,7 +44,13 @@ function setup(online: string[]) {
     events: mock(EventBus),
     groups: mock(GroupsService),
     access: mock(GroupAccessService),
+    audit: mock(AuditService),
   };
+  const auditLines: string[] = [];
+  mocks.audit.along.mockImplementation((entry: AuditEntry) => ({
+    write: async () => undefined,
+    committed: () => void auditLines.push(entry.action),
+  }));
   mocks.receivers.enabledSites.mockImplementation(async () => sites);
   mocks.receivers.findSite.mockImplementation(async (name: string) =>
     name === 'cerrada'
@@ -59,21 +66,33 @@ function setup(online: string[]) {
   );
   mocks.access.assertMaySend.mockImplementation(async () => undefined);
   mock(SendLimit).take.mockImplementation(async () => undefined);
-  return { sut, mocks, clock, mock };
+  return { sut, mocks, clock, mock, auditLines };
 }
 
 describe('MessagingService.send', () => {
   it('stores the message and every delivery before pushing it, then answers who was online and who is queued', async () => {
-    const { sut, mocks, clock } = setup(['centro', 'sur']);
+    const { sut, mocks, clock, auditLines } = setup(['centro', 'sur']);
     const order: string[] = [];
-    mocks.messages.insertAccepted.mockImplementation(async () => void order.push('stored'));
-    mocks.hub.sendAlertToAll.mockImplementation(() => void order.push('pushed'));
+    mocks.messages.insertAccepted.mockImplementation(
+      async () => void order.push(`stored (lines ${auditLines.length})`),
+    );
+    mocks.hub.sendAlertToAll.mockImplementation(() => void order.push(`pushed (lines ${auditLines.length})`));
     const result = await sut.send(
       { target: { kind: 'all' }, text: 'Actualizad el TPV', priority: 'urgent' },
       principal,
       adminActor,
     );
-    expect(order).toEqual(['stored', 'pushed']);
+    // The audit entry is stored in the alert's transaction; its acciones.log line once that is committed.
+    expect(order).toEqual(['stored (lines 0)', 'pushed (lines 1)']);
+    expect(mocks.audit.along).toHaveBeenCalledWith(
+      expect.objectContaining({
+        action: 'message.created',
+        actor: adminActor,
+        target: 'all',
+        details: expect.objectContaining({ id: result.id, recipients: 3, online: 2, queued: 1 }),
+      }),
+    );
+    expect(mocks.messages.insertAccepted.mock.calls[0][0].alongside).toEqual([mocks.audit.along.mock.results[0].value]);
     expect(result).toMatchObject({ online: ['centro', 'sur'], queued: ['norte'], dropped: [], unknown: [] });
     const [{ message, rows }] = mocks.messages.insertAccepted.mock.calls[0];
     expect(message).toMatchObject({

@@ -15,6 +15,7 @@ import {
   type SendMessageResponse,
   normalizeGroupName,
 } from '@avisa/contracts';
+import { AuditService } from '../audit/audit.service';
 import { Actor, Principal } from '../common/actor';
 import { rangeEnd, rangeStart } from '../common/date-range';
 import { EventBus } from '../common/events/event-bus';
@@ -99,6 +100,7 @@ export class MessagingService {
     private readonly files: FilesService,
     private readonly templates: AlertTemplates,
     private readonly scheduledMessages: ScheduledMessagesRepository,
+    private readonly audit: AuditService,
   ) {}
 
   /** Sends an alert now, or, with `sendAt`, stores it to be sent then (answered once committed). */
@@ -251,12 +253,7 @@ export class MessagingService {
         attempts: isOnline ? 1 : 0,
       };
     });
-    await this.messages.insertAccepted({ message, rows, rowsAfterPush: target.kind !== 'receiver' });
-    const payload = toAlertPayload(message);
-    if (this.templates.isTemplate(payload)) await this.templates.sendEach(result.online, payload);
-    else if (target.kind === 'all') this.hub.sendAlertToAll(payload);
-    else this.hub.sendAlert(result.online, payload);
-    await this.events.emit('message.created', {
+    const created = {
       actor,
       target: targetLabel(target),
       details: {
@@ -270,6 +267,22 @@ export class MessagingService {
         ...(attachments.length ? { attachments: attachments.map((a) => a.name) } : {}),
         ...extraDetails,
       },
+    };
+    // The audit entry commits with the alert: the answer waits for one commit, not for the alert's and then its own.
+    const audit = this.audit.along({ action: 'message.created', ...created });
+    await this.messages.insertAccepted({
+      message,
+      rows,
+      rowsAfterPush: target.kind !== 'receiver',
+      alongside: [audit],
+    });
+    audit.committed();
+    const payload = toAlertPayload(message);
+    if (this.templates.isTemplate(payload)) await this.templates.sendEach(result.online, payload);
+    else if (target.kind === 'all') this.hub.sendAlertToAll(payload);
+    else this.hub.sendAlert(result.online, payload);
+    await this.events.emit('message.created', {
+      ...created,
       payload: { id: message.id, sender: message.senderName, priority: message.priority, createdAt: toIso(now)! },
     });
     return result;

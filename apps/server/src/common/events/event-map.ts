@@ -128,7 +128,8 @@ const AUDITED: Record<AuditedEventName, boolean> = {
   'receiver.deleted': true,
   'receivers.provisioned': true,
   'receiver.connection.refused': true,
-  'message.created': true,
+  // Written by MessagingService in the alert's own transaction (AuditService.along), so the two take one commit.
+  'message.created': false,
   'message.retracted': true,
   'message.scheduled': true,
   'message.schedule_edited': true,

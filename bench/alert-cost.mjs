@@ -8,8 +8,8 @@
 //   direct — MessagingService.send called in this process, --concurrency alerts in flight: the alert's own work;
 //   https  — the same alerts as POST /api/v1/messages from a load process of its own (bench/alert-cost-load.mjs),
 //            keep-alive, --concurrency in flight: the whole request;
-// each first as shipped, then with one part left out (message.created's listeners, the audit row, the acciones.log
-// line, storing the alert; over HTTPS also the whole send), and a GET /api/v1/health for the HTTP stack alone.
+// each first as shipped, then with one part left out (message.created's listeners, the audit entry, the acciones.log
+// line, storing the alert; over HTTPS also the whole send), and a GET /api/v1/health for comparison.
 // A part's cost is the difference; request-cost.mjs cannot separate them from the HTTP stack and the sockets.
 // --build names another build's dist/apps/server/apps/server/src, to compare two builds on the same machine.
 import { fork } from 'node:child_process';
@@ -24,7 +24,7 @@ import { arg, fmt, TEXT } from './harness.mjs';
 const seconds = Number(arg('seconds', 'BENCH_ALERT_SECONDS', 8));
 const concurrency = Number(arg('concurrency', 'BENCH_ALERT_CONCURRENCY', 16));
 const repeat = Number(arg('repeat', 'BENCH_ALERT_REPEAT', 2));
-// --only 'https: as shipped,not waited': only the measurements whose "way: part" contains one of these texts.
+// --only 'https: as shipped,direct': only the measurements whose "way: part" contains one of these texts.
 const only = String(arg('only', 'BENCH_ALERT_ONLY', ''))
   .split(',')
   .filter(Boolean);
@@ -50,7 +50,7 @@ const { MessagingService } = require(join(build, 'messaging/messaging.service.js
 const { MessagesRepository } = require(join(build, 'messaging/messages.repository.js'));
 const { ReceiversService } = require(join(build, 'receivers/receivers.service.js'));
 const { EventBus } = require(join(build, 'common/events/event-bus.js'));
-const { AuditRepository } = require(join(build, 'audit/audit.repository.js'));
+const { AuditService } = require(join(build, 'audit/audit.service.js'));
 const { ActionsLog } = require(join(build, 'audit/actions-log.js'));
 
 // Commits counted as bench/commit-count.cjs counts them: each is a disk sync under `synchronous = FULL`.
@@ -135,7 +135,7 @@ try {
 
   const events = app.get(EventBus);
   const messages = app.get(MessagesRepository);
-  const audit = app.get(AuditRepository);
+  const audit = app.get(AuditService);
   const actionsLog = app.get(ActionsLog);
   const stub = (object, method, replacement) => () => {
     const original = object[method];
@@ -144,15 +144,17 @@ try {
   };
   const parts = {
     'as shipped': () => () => {},
-    "without message.created's listeners (audit row, acciones.log line)": stub(events, 'emit', async () => {}),
-    'without the audit row (the acciones.log line kept)': stub(audit, 'add', async () => {}),
+    "without message.created's listeners (the operators' live push)": stub(events, 'emit', async () => {}),
+    "without the audit entry (its row in the alert's commit, its acciones.log line)": stub(audit, 'along', () => ({
+      write: async () => undefined,
+      committed: () => undefined,
+    })),
     'without the acciones.log line': stub(actionsLog, 'write', () => {}),
-    // Still written, in the next commit of the group, but nobody waits for it: what the wait alone costs.
-    'the audit row not waited for': stub(audit, 'add', function (row) {
-      void this.pending.add(row);
-      return Promise.resolve();
-    }),
-    'without storing the alert (its row and its copy, their commit)': stub(messages, 'insertAccepted', async () => {}),
+    'without storing the alert (its row, its copy and its audit row, their commit)': stub(
+      messages,
+      'insertAccepted',
+      async () => {},
+    ),
   };
   const ways = [
     ['direct', direct, parts],

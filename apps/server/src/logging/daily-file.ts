@@ -17,7 +17,7 @@ import { localDate } from '../common/local-time';
  * last written, and files older than `keepDays` days (that day included) are removed when a day's file is opened.
  *
  * Synchronous because an asynchronous write is handed to libuv's thread pool and back, which on the virtual machines
- * Avisa runs on costs 30–40 µs of CPU a write (two thread wake-ups), against about 4 µs for the append itself
+ * measured costs up to 30–40 µs of CPU a write (two thread wake-ups), against about 4 µs for the append itself
  * (`bench/actions-log-cost.mjs`). The database's commits already wait for the same disk on the event loop.
  */
 export class DailyFile {

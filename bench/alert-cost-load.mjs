@@ -3,8 +3,7 @@
 // `concurrency` HTTPS requests in flight (keep-alive) for `ms`, each made by the kind the parent names, and answers
 // how many were made and their statuses. Forked with the server's base URL, CA file and bearer token as arguments.
 import { readFileSync } from 'node:fs';
-import { Agent, buildConnector, request } from 'undici';
-import { TEXT } from './harness.mjs';
+import { keepAliveLoad, TEXT } from './harness.mjs';
 
 const [base, caFile, token] = process.argv.slice(2);
 const ca = readFileSync(caFile, 'utf8');
@@ -19,22 +18,7 @@ const KINDS = {
 };
 
 process.on('message', async ({ kind, ms, concurrency, sites }) => {
-  const pool = new Agent({ connect: buildConnector({ ca }), connections: concurrency, pipelining: 1 });
-  const statuses = {};
-  let done = 0;
-  const until = Date.now() + ms;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (Date.now() < until) {
-        const { method, path, body } = KINDS[kind](done, sites);
-        const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-        const res = await request(base + path, { method, headers, body, dispatcher: pool });
-        await res.body.dump();
-        statuses[res.statusCode] = (statuses[res.statusCode] ?? 0) + 1;
-        done += 1;
-      }
-    }),
-  );
-  await pool.close();
-  process.send({ done, statuses });
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const make = (i) => ({ ...KINDS[kind](i, sites), headers });
+  process.send(await keepAliveLoad({ base, ca, concurrency, ms, make }));
 });

@@ -53,21 +53,8 @@ const { EventBus } = require(join(build, 'common/events/event-bus.js'));
 const { AuditService } = require(join(build, 'audit/audit.service.js'));
 const { ActionsLog } = require(join(build, 'audit/actions-log.js'));
 
-// Commits counted as bench/commit-count.cjs counts them: each is a disk sync under `synchronous = FULL`.
-let commits = 0;
-const Database = require('better-sqlite3');
-const prepare = Database.prototype.prepare;
-Database.prototype.prepare = function (sql, ...rest) {
-  const stmt = prepare.call(this, sql, ...rest);
-  if (typeof sql === 'string' && /^\s*(COMMIT|END)\b/i.test(sql)) {
-    const run = stmt.run;
-    stmt.run = function (...args) {
-      commits += 1;
-      return run.apply(this, args);
-    };
-  }
-  return stmt;
-};
+// Each commit is a disk sync under `synchronous = FULL`; counted as the throughput scenario counts them.
+const { commits } = require('./commit-count.cjs');
 
 const cpuMs = (since) => {
   const { user, system } = process.cpuUsage(since);
@@ -119,7 +106,7 @@ try {
 
   async function measure(run) {
     await run(3000);
-    const commits0 = commits;
+    const commits0 = commits();
     const since = process.cpuUsage();
     const { done, statuses } = await run(seconds * 1000);
     // What the requests left (a log line waiting for its turn, a commit) is done before the CPU is read.
@@ -128,7 +115,7 @@ try {
       done,
       statuses,
       ms: cpuMs(since) / done,
-      commits: (commits - commits0) / done,
+      commits: (commits() - commits0) / done,
       heapMb: process.memoryUsage().heapUsed / 1e6,
     };
   }

@@ -1,4 +1,4 @@
-/* global require, process */
+/* global require, process, module */
 /* eslint-disable @typescript-eslint/no-require-imports -- a CommonJS preload (node -r), loaded before the server */
 // Preloaded into the Avisa server by the throughput scenario (never by the product), unless bench/sql-trace.cjs is
 // (which counts them among every other statement): counts the transactions the server commits, each one disk sync
@@ -48,3 +48,6 @@ process.on('SIGWINCH', () => {
   commits = 0;
   since = until;
 });
+
+/** The commits counted since the start or the last SIGWINCH, for a bench that loads this module in its own process. */
+module.exports = { commits: () => commits };

@@ -540,6 +540,30 @@ export async function adminLogin(server) {
   return login.body.token;
 }
 
+/**
+ * Keeps `concurrency` HTTPS requests in flight on keep-alive connections to `base` for `ms`, each made by `make(i)`
+ * ({ method, path, headers, body }); answers how many were made and their statuses.
+ */
+export async function keepAliveLoad({ base, ca, concurrency, ms, make }) {
+  const pool = new Agent({ connect: buildConnector({ ca }), connections: concurrency, pipelining: 1 });
+  const statuses = {};
+  let done = 0;
+  const until = Date.now() + ms;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (Date.now() < until) {
+        const { method, path, headers, body } = make(done);
+        const res = await request(base + path, { method, headers, body, dispatcher: pool });
+        await res.body.dump();
+        statuses[res.statusCode] = (statuses[res.statusCode] ?? 0) + 1;
+        done += 1;
+      }
+    }),
+  );
+  await pool.close();
+  return { done, statuses };
+}
+
 /** An API token that may send alerts and read, as a script would use; answers the token itself. */
 export async function createApiToken(server, admin, name) {
   const created = await server.api('POST', '/api/v1/api-tokens', {

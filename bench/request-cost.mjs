@@ -13,7 +13,6 @@
 import { fork } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Agent, buildConnector, request } from 'undici';
 import {
   adminLogin,
   arg,
@@ -23,6 +22,7 @@ import {
   dropServerDir,
   fmt,
   freePort,
+  keepAliveLoad,
   provision,
   SERVER_PROCESS_ENV,
   sqlTraceMark,
@@ -43,25 +43,10 @@ const only = arg('only', 'BENCH_REQUEST_ONLY', '');
 const fastifyDir = arg('fastify-dir', 'NEST_FLOOR_FASTIFY_DIR', '');
 
 async function load(server, make, ms) {
-  const pool = new Agent({ connect: buildConnector({ ca: server.ca }), connections: concurrency, pipelining: 1 });
-  const statuses = new Map();
-  let done = 0;
-  const until = Date.now() + ms;
   const cpu0 = cpuSeconds(server.child.pid);
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (Date.now() < until) {
-        const { method, path, headers, body } = make(done);
-        const res = await request(server.base + path, { method, headers, body, dispatcher: pool });
-        await res.body.dump();
-        statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
-        done += 1;
-      }
-    }),
-  );
+  const { done, statuses } = await keepAliveLoad({ base: server.base, ca: server.ca, concurrency, ms, make });
   const cpu = cpuSeconds(server.child.pid) - cpu0;
-  await pool.close();
-  return { done, msPerRequest: (cpu * 1000) / done, statuses: Object.fromEntries(statuses) };
+  return { done, msPerRequest: (cpu * 1000) / done, statuses };
 }
 
 const HERE = dirname(fileURLToPath(import.meta.url));

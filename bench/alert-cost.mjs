@@ -9,8 +9,9 @@
 //   https  — the same alerts as POST /api/v1/messages from a load process of its own (bench/alert-cost-load.mjs),
 //            keep-alive, --concurrency in flight: the whole request;
 // each first as shipped, then with one part left out (message.created's listeners, the audit entry, the acciones.log
-// line, storing the alert; over HTTPS also the whole send), and a GET /api/v1/health for comparison.
-// A part's cost is the difference; request-cost.mjs cannot separate them from the HTTP stack and the sockets.
+// line, storing the alert; over HTTPS also the validation pipe and the whole send), and a GET /api/v1/health for
+// comparison. A part's cost is the difference; request-cost.mjs cannot separate them from the HTTP stack and the
+// sockets. With --repeat above 1, each measurement's median and range over the rounds close the output.
 // --build names another build's dist/apps/server/apps/server/src, to compare two builds on the same machine.
 import { fork } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -19,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Agent, buildConnector, request } from 'undici';
-import { arg, fmt, TEXT } from './harness.mjs';
+import { arg, fmt, median, TEXT } from './harness.mjs';
 
 const seconds = Number(arg('seconds', 'BENCH_ALERT_SECONDS', 8));
 const concurrency = Number(arg('concurrency', 'BENCH_ALERT_CONCURRENCY', 16));
@@ -52,6 +53,7 @@ const { ReceiversService } = require(join(build, 'receivers/receivers.service.js
 const { EventBus } = require(join(build, 'common/events/event-bus.js'));
 const { AuditService } = require(join(build, 'audit/audit.service.js'));
 const { ActionsLog } = require(join(build, 'audit/actions-log.js'));
+const { ValidationPipe } = require('@nestjs/common');
 
 // Each commit is a disk sync under `synchronous = FULL`; counted as the throughput scenario counts them.
 const { commits } = require('./commit-count.cjs');
@@ -150,6 +152,12 @@ try {
       overHttps('alert'),
       {
         ...parts,
+        // The body reaches the controller as parsed: untrimmed, not an instance of SendMessageDto (the bench's is clean).
+        'without the validation pipe (class-transformer and class-validator)': stub(
+          ValidationPipe.prototype,
+          'transform',
+          async (value) => value,
+        ),
         'the route answering at once (MessagingService.send does nothing)': stub(messaging, 'send', async () => ({
           id: '0',
           online: [],
@@ -161,6 +169,8 @@ try {
     ],
     ['https', overHttps('health'), { 'GET /api/v1/health': () => () => {} }],
   ];
+  // Each measurement's µs per alert over the rounds: one round moves with whatever else the machine does meanwhile.
+  const rounds = new Map();
   for (let r = 0; r < repeat; r++) {
     for (const [way, run, leaveOut] of ways) {
       for (const [name, apply] of Object.entries(leaveOut)) {
@@ -168,6 +178,8 @@ try {
         const restore = apply();
         try {
           const m = await measure(run);
+          const key = `${way}: ${name}`;
+          rounds.set(key, [...(rounds.get(key) ?? []), m.ms * 1000]);
           const statuses = Object.keys(m.statuses).length ? `  |  ${JSON.stringify(m.statuses)}` : '';
           console.log(
             `${way}: ${name}  |  ${fmt(m.done)}  |  ${(m.ms * 1000).toFixed(1)} µs of CPU each  |  ${m.commits.toFixed(2)} commits each  |  heap ${m.heapMb.toFixed(0)} MB${statuses}`,
@@ -176,6 +188,13 @@ try {
           restore();
         }
       }
+    }
+  }
+  if (repeat > 1) {
+    console.log(`\nµs of CPU per alert over ${repeat} rounds: median (lowest–highest)`);
+    for (const [key, values] of rounds) {
+      const range = `${Math.min(...values).toFixed(1)}–${Math.max(...values).toFixed(1)}`;
+      console.log(`${key}  |  ${median(values).toFixed(1)} (${range})`);
     }
   }
 } finally {

@@ -53,7 +53,8 @@ const { ReceiversService } = require(join(build, 'receivers/receivers.service.js
 const { EventBus } = require(join(build, 'common/events/event-bus.js'));
 const { AuditService } = require(join(build, 'audit/audit.service.js'));
 const { ActionsLog } = require(join(build, 'audit/actions-log.js'));
-const { ValidationPipe } = require('@nestjs/common');
+// The build's own copy of Nest, whose pipe the server runs (another --build may resolve another).
+const { ValidationPipe } = createRequire(join(build, 'main.js'))('@nestjs/common');
 
 // Each commit is a disk sync under `synchronous = FULL`; counted as the throughput scenario counts them.
 const { commits } = require('./commit-count.cjs');
@@ -174,11 +175,11 @@ try {
   for (let r = 0; r < repeat; r++) {
     for (const [way, run, leaveOut] of ways) {
       for (const [name, apply] of Object.entries(leaveOut)) {
-        if (only.length && !only.some((text) => `${way}: ${name}`.includes(text))) continue;
+        const key = `${way}: ${name}`;
+        if (only.length && !only.some((text) => key.includes(text))) continue;
         const restore = apply();
         try {
           const m = await measure(run);
-          const key = `${way}: ${name}`;
           rounds.set(key, [...(rounds.get(key) ?? []), m.ms * 1000]);
           const statuses = Object.keys(m.statuses).length ? `  |  ${JSON.stringify(m.statuses)}` : '';
           console.log(

@@ -2,7 +2,8 @@
 // node bench/cpuprofile-top.mjs FILE.cpuprofile [--top 25] [--from-ms 0] [--to-ms Infinity] [--inclusive-of avisa]
 // Summarises a V8 CPU profile (node --cpu-prof): self time per function and per package, and inclusive time of
 // a few functions. --from-ms/--to-ms keep only samples in that window (ms from the start of the profile), e.g.
-// to leave out start-up and connecting.
+// to leave out start-up and connecting. The time is also shared out by part of a private alert (PARTS below): each
+// sample goes to the first part named anywhere on its stack, so a part's share includes what it calls.
 import { readFileSync } from 'node:fs';
 
 const file = process.argv[2];
@@ -70,8 +71,37 @@ for (const [id, us] of selfUs) {
     packageOf.set(k, where(nodes.get(cur).callFrame));
   }
 }
+// The parts of a private alert, in the order they are looked for on a sample's stack (file names of the build and
+// its packages). A commit's share includes the main thread waiting for the disk, which a CPU figure does not count.
+const PARTS = [
+  ['idle', /^\(idle\)/],
+  ['garbage collection', /^\(garbage collector\)/],
+  ["V8's own (program)", /^\(program\)/],
+  ['COMMIT (the disk sync waited for included)', /^commitTransaction AbstractSqliteQueryRunner/],
+  ['other SQLite statements', /^(runNow|statement) sqlite-connection|commit-count\.cjs/],
+  ['the push to the site', /^sendAlert in-process-receiver-hub/],
+  ['the answer written', /^(json|send) response\.js|^reply express-adapter/],
+  ['the validation pipe', /^transform validation\.pipe/],
+  ["the alert's own work (the rest of it)", /^(deliver|send) messaging\.service/],
+  ['the access guard', /^canActivate access\.guard/],
+  ['the receipt from the site', /^socketOnData websocket|receiver\.js:/],
+  [
+    "the request's parsing, Express's router, middleware",
+    /^parserOn|_http_server|^(handle|next) index\.js|body-parser|json\.js:|text\.js:/,
+  ],
+  ['timers', /^(listOnTimeout|processTimers) timers/],
+];
+const byPart = new Map();
+for (const [id, us] of selfUs) {
+  const stack = [];
+  for (let cur = id; cur !== undefined; cur = parent.get(cur)) stack.push(label(nodes.get(cur).callFrame));
+  const part = PARTS.find(([, pattern]) => stack.some((frame) => pattern.test(frame)))?.[0] ?? 'the rest';
+  byPart.set(part, (byPart.get(part) ?? 0) + us);
+}
 const pct = (us) => `${((100 * us) / total).toFixed(1)} %`;
 console.log(`${file}: ${(total / 1e6).toFixed(1)} s of samples`);
+console.log('\nby part of a private alert (what each calls included):');
+for (const [k, us] of [...byPart].sort((a, b) => b[1] - a[1])) console.log(`  ${pct(us).padStart(7)}  ${k}`);
 console.log('\nself time by package:');
 for (const [k, us] of [...byPkg].sort((a, b) => b[1] - a[1]).slice(0, 15))
   console.log(`  ${pct(us).padStart(7)}  ${k}`);

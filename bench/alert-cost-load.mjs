@@ -15,6 +15,7 @@ const KINDS = {
     body: JSON.stringify({ target: { kind: 'receiver', name: sites[i % sites.length] }, text: TEXT }),
   }),
   health: () => ({ method: 'GET', path: '/api/v1/health' }),
+  me: () => ({ method: 'GET', path: '/api/v1/auth/me' }),
 };
 
 process.on('message', async ({ kind, ms, concurrency, sites }) => {

@@ -9,9 +9,10 @@
 //   https  — the same alerts as POST /api/v1/messages from a load process of its own (bench/alert-cost-load.mjs),
 //            keep-alive, --concurrency in flight: the whole request;
 // each first as shipped, then with one part left out (message.created's listeners, the audit entry, the acciones.log
-// line, storing the alert; over HTTPS also the validation pipe and the whole send), and a GET /api/v1/health for
-// comparison. A part's cost is the difference; request-cost.mjs cannot separate them from the HTTP stack and the
-// sockets. With --repeat above 1, each measurement's median and range over the rounds close the output.
+// line, storing the alert; over HTTPS also the validation pipe and the whole send), and a GET /api/v1/health and a
+// GET /api/v1/auth/me with the same token for comparison. A part's cost is the difference; request-cost.mjs cannot
+// separate them from the HTTP stack and the sockets. With --repeat above 1, each measurement's median and range over
+// the rounds close the output.
 // --build names another build's dist/apps/server/apps/server/src, to compare two builds on the same machine.
 import { fork } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -169,6 +170,7 @@ try {
       },
     ],
     ['https', overHttps('health'), { 'GET /api/v1/health': () => () => {} }],
+    ['https', overHttps('me'), { 'GET /api/v1/auth/me (the same API token checked, no body)': () => () => {} }],
   ];
   // Each measurement's µs per alert over the rounds: one round moves with whatever else the machine does meanwhile.
   const rounds = new Map();

@@ -87,7 +87,7 @@ const PARTS = [
   ['the receipt from the site', /^socketOnData websocket|receiver\.js:/],
   [
     "the request's parsing, Express's router, middleware",
-    /^parserOn|_http_server|^(handle|next) index\.js|body-parser|json\.js:|text\.js:/,
+    /^parserOn|_http_server|^(handle|next) index\.js|json\.js:|text\.js:/,
   ],
   ['timers', /^(listOnTimeout|processTimers) timers/],
 ];

@@ -52,25 +52,6 @@ function where(cf) {
 const label = (cf) =>
   `${cf.functionName || '(anonymous)'} ${cf.url ? `${cf.url.split('/').slice(-1)[0]}:${cf.lineNumber + 1}` : ''}`;
 
-const byFn = new Map();
-const byPkg = new Map();
-const inclusive = new Map();
-const packageOf = new Map();
-for (const [id, us] of selfUs) {
-  const cf = nodes.get(id).callFrame;
-  const key = label(cf);
-  byFn.set(key, { us: (byFn.get(key)?.us ?? 0) + us, pkg: where(cf) });
-  byPkg.set(where(cf), (byPkg.get(where(cf)) ?? 0) + us);
-  // Inclusive: every distinct function on the stack gets the sample's time once.
-  const seen = new Set();
-  for (let cur = id; cur !== undefined; cur = parent.get(cur)) {
-    const k = label(nodes.get(cur).callFrame);
-    if (seen.has(k)) continue;
-    seen.add(k);
-    inclusive.set(k, (inclusive.get(k) ?? 0) + us);
-    packageOf.set(k, where(nodes.get(cur).callFrame));
-  }
-}
 // The parts of a private alert, in the order they are looked for on a sample's stack (file names of the build and
 // its packages). A commit's share includes the main thread waiting for the disk, which a CPU figure does not count.
 const PARTS = [
@@ -91,11 +72,26 @@ const PARTS = [
   ],
   ['timers', /^(listOnTimeout|processTimers) timers/],
 ];
+const byFn = new Map();
+const byPkg = new Map();
 const byPart = new Map();
+const inclusive = new Map();
+const packageOf = new Map();
 for (const [id, us] of selfUs) {
-  const stack = [];
-  for (let cur = id; cur !== undefined; cur = parent.get(cur)) stack.push(label(nodes.get(cur).callFrame));
-  const part = PARTS.find(([, pattern]) => stack.some((frame) => pattern.test(frame)))?.[0] ?? 'the rest';
+  const cf = nodes.get(id).callFrame;
+  const key = label(cf);
+  byFn.set(key, { us: (byFn.get(key)?.us ?? 0) + us, pkg: where(cf) });
+  byPkg.set(where(cf), (byPkg.get(where(cf)) ?? 0) + us);
+  // Inclusive: every distinct function on the stack gets the sample's time once.
+  const seen = new Set();
+  for (let cur = id; cur !== undefined; cur = parent.get(cur)) {
+    const k = label(nodes.get(cur).callFrame);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    inclusive.set(k, (inclusive.get(k) ?? 0) + us);
+    packageOf.set(k, where(nodes.get(cur).callFrame));
+  }
+  const part = PARTS.find(([, pattern]) => [...seen].some((frame) => pattern.test(frame)))?.[0] ?? 'the rest';
   byPart.set(part, (byPart.get(part) ?? 0) + us);
 }
 const pct = (us) => `${((100 * us) / total).toFixed(1)} %`;
